@@ -1,0 +1,181 @@
+// Package flows turns oauth's protocol calls into flows a person can walk:
+// each flow is an ordered list of steps, and each step is data — a title, why
+// it happens (with its RFC section), the actors it involves, and a Run that
+// returns the exchanges it made, its outputs and its checks. The TUI and the
+// headless commands run the very same steps; neither knows protocol details.
+package flows
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// Actor is a party in the sequence strip.
+type Actor string
+
+// The four actors of an OAuth flow (RFC 6749 §1.1 roles, with the user agent).
+const (
+	Browser        Actor = "Browser"
+	Client         Actor = "Client"
+	AuthServer     Actor = "Authorization Server"
+	ResourceServer Actor = "Resource Server"
+)
+
+// Settings are the inputs a flow runs with, from a profile, flags or the
+// TUI's editable fields. The secret is an oauth.Secret: it prints redacted.
+type Settings struct {
+	Issuer       string       `json:"issuer"`
+	ClientID     string       `json:"client_id"`
+	ClientSecret oauth.Secret `json:"client_secret,omitempty"`
+	// AuthMethod is "client_secret_basic", "client_secret_post", "none", or
+	// "" to choose from the server's metadata.
+	AuthMethod string   `json:"auth_method,omitempty"`
+	Scopes     []string `json:"scopes,omitempty"`
+	Audience   string   `json:"audience,omitempty"`
+	Resource   string   `json:"resource,omitempty"`
+	// RedirectPort 0 means an ephemeral port; CallbackPath defaults to /callback.
+	RedirectPort int    `json:"redirect_port,omitempty"`
+	CallbackPath string `json:"callback_path,omitempty"`
+	// APIBase is the resource server to call (FakeBook by default).
+	APIBase string `json:"api_base,omitempty"`
+}
+
+// Vars carries what earlier steps produced for later ones (endpoints,
+// tokens). Keys are the Var* constants.
+type Vars map[string]string
+
+// Well-known Vars keys.
+const (
+	VarTokenEndpoint         = "token_endpoint"
+	VarAuthorizationEndpoint = "authorization_endpoint"
+	VarJWKSURI               = "jwks_uri"
+	VarUserinfoEndpoint      = "userinfo_endpoint"
+	VarIntrospectionEndpoint = "introspection_endpoint"
+	VarRevocationEndpoint    = "revocation_endpoint"
+	VarAccessToken           = "access_token"
+	VarRefreshToken          = "refresh_token"
+	VarIDToken               = "id_token"
+)
+
+// Env is what a step may use besides its vars.
+type Env struct {
+	// HTTP makes every request; steps wrap it with oauth.WithRecording.
+	HTTP     *http.Client
+	Settings Settings
+	// OpenBrowser opens a URL for the user (the authorization request). It
+	// may be nil: the URL is always reported through Progress as well.
+	OpenBrowser func(url string) error
+	// Progress reports something the user must see while a step runs
+	// ("open this URL", "waiting for the callback on ..."). May be nil.
+	Progress func(msg string)
+	// Now is the clock for token checks; time.Now when nil.
+	Now func() time.Time
+}
+
+// Clock returns env.Now or time.Now.
+func (e *Env) Clock() time.Time {
+	if e != nil && e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+// Say calls Progress when set.
+func (e *Env) Say(msg string) {
+	if e != nil && e.Progress != nil {
+		e.Progress(msg)
+	}
+}
+
+// Output is one named value a step produced. Secret outputs are shown
+// redacted until the user reveals them.
+type Output struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Secret bool   `json:"secret,omitempty"`
+}
+
+// Token is a token a step obtained or inspected, decoded and checked.
+type Token struct {
+	// Name is "access_token", "id_token", "refresh_token".
+	Name string `json:"name"`
+	Raw  string `json:"-"`
+	// JWT is nil for an opaque token.
+	JWT *oauth.JWT `json:"jwt,omitempty"`
+	// Checks is the validation report (signature, exp, iss, aud, ...).
+	Checks []oauth.Check `json:"checks,omitempty"`
+	Secret bool          `json:"secret,omitempty"`
+}
+
+// Result is what running a step produced.
+type Result struct {
+	Exchanges []oauth.Exchange `json:"exchanges,omitempty"`
+	// Vars are new or changed vars, merged into the flow's vars.
+	Vars    Vars          `json:"-"`
+	Outputs []Output      `json:"outputs,omitempty"`
+	Tokens  []Token       `json:"tokens,omitempty"`
+	Checks  []oauth.Check `json:"checks,omitempty"`
+	// Err is why the step failed; its message is in the user's terms.
+	Err error `json:"-"`
+}
+
+// Failed reports whether the step failed: an error or a failed check.
+func (r Result) Failed() bool { return r.Err != nil || oauth.Failed(r.Checks) }
+
+// Step is one step of a flow.
+type Step struct {
+	ID    string
+	Title string
+	// Why explains the step in two or three sentences and cites its RFC section.
+	Why string
+	// RFC is the section that governs the step, e.g. "RFC 6749 §4.4.2".
+	RFC string
+	// From and To are the actors of the step's main arrow.
+	From, To Actor
+	// Inputs names the settings and vars the step reads, for display.
+	Inputs []string
+	Run    func(ctx context.Context, env *Env, vars Vars) Result
+}
+
+// Flow is an ordered list of steps.
+type Flow struct {
+	ID      string
+	Title   string
+	Summary string
+	Steps   []Step
+}
+
+// Merge copies src into v (v must be non-nil).
+func (v Vars) Merge(src Vars) {
+	for k, val := range src {
+		v[k] = val
+	}
+}
+
+// RunAll runs every step of f in order, merging vars, until one fails or ctx
+// ends; onStep (may be nil) sees each result as it arrives. It returns the
+// results so far. Headless commands use it; the TUI runs steps one by one.
+func RunAll(ctx context.Context, env *Env, f Flow, vars Vars, onStep func(i int, s Step, r Result)) []Result {
+	if vars == nil {
+		vars = Vars{}
+	}
+	var out []Result
+	for i, s := range f.Steps {
+		if ctx.Err() != nil {
+			break
+		}
+		r := s.Run(ctx, env, vars)
+		vars.Merge(r.Vars)
+		out = append(out, r)
+		if onStep != nil {
+			onStep(i, s, r)
+		}
+		if r.Failed() {
+			break
+		}
+	}
+	return out
+}

@@ -1,0 +1,109 @@
+package oauth
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// MaxTokenSize bounds what DecodeJWT accepts. Real access tokens are a few
+// kilobytes; a 100 KB "token" is an attack or a paste accident.
+const MaxTokenSize = 64 << 10
+
+// JWT is a compact JWS split into its parts and decoded, but NOT verified:
+// it is for showing. Verification lives in oauth/validate.
+type JWT struct {
+	Raw string `json:"-"`
+	// Header and Claims are the decoded JSON objects; HeaderJSON and
+	// ClaimsJSON keep the exact bytes the issuer sent (Keycloak's header
+	// spacing, member order), which is what a learner compares.
+	Header     map[string]any  `json:"header"`
+	Claims     map[string]any  `json:"payload"`
+	HeaderJSON json.RawMessage `json:"-"`
+	ClaimsJSON json.RawMessage `json:"-"`
+	// Signature is the decoded third part; SigningInput is the first two
+	// parts joined by a dot, the bytes the signature covers (RFC 7515 §5.2).
+	Signature    []byte `json:"-"`
+	SigningInput string `json:"-"`
+}
+
+// TokenFormatError says why a string is not a decodable JWT.
+type TokenFormatError struct{ Reason string }
+
+func (e *TokenFormatError) Error() string { return "not a JWT: " + e.Reason }
+
+// LooksLikeJWT reports whether s has the shape of a compact JWS (three
+// base64url parts). Opaque tokens (Okta's refresh tokens, oidc-provider's
+// opaque access tokens) do not.
+func LooksLikeJWT(s string) bool {
+	if strings.Count(s, ".") != 2 {
+		return false
+	}
+	_, err := DecodeJWT(s)
+	return err == nil
+}
+
+// DecodeJWT splits and decodes a compact JWS (RFC 7515 §7.1) without
+// verifying anything. Errors are *TokenFormatError with a reason a learner can
+// act on ("has 2 parts, a JWS has 3", "payload is not base64url").
+func DecodeJWT(raw string) (*JWT, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, &TokenFormatError{"the token is empty"}
+	}
+	if len(raw) > MaxTokenSize {
+		return nil, &TokenFormatError{fmt.Sprintf("it is %d bytes, more than the %d this tool accepts", len(raw), MaxTokenSize)}
+	}
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		hint := ""
+		if len(parts) == 5 {
+			hint = " (5 parts is an encrypted JWE, which only its recipient can read)"
+		}
+		return nil, &TokenFormatError{fmt.Sprintf("it has %d parts separated by dots, a signed JWT has 3%s", len(parts), hint)}
+	}
+	t := &JWT{Raw: raw, SigningInput: parts[0] + "." + parts[1]}
+	var err error
+	if t.HeaderJSON, err = decodeSegment(parts[0]); err != nil {
+		return nil, &TokenFormatError{"the header is not base64url: " + err.Error()}
+	}
+	if t.ClaimsJSON, err = decodeSegment(parts[1]); err != nil {
+		return nil, &TokenFormatError{"the payload is not base64url: " + err.Error()}
+	}
+	if t.Signature, err = base64.RawURLEncoding.DecodeString(parts[2]); err != nil {
+		return nil, &TokenFormatError{"the signature is not base64url: " + err.Error()}
+	}
+	if err := decodeObject(t.HeaderJSON, &t.Header); err != nil {
+		return nil, &TokenFormatError{"the header is not a JSON object: " + err.Error()}
+	}
+	if err := decodeObject(t.ClaimsJSON, &t.Claims); err != nil {
+		return nil, &TokenFormatError{"the payload is not a JSON object: " + err.Error()}
+	}
+	return t, nil
+}
+
+func decodeSegment(s string) ([]byte, error) {
+	if s == "" {
+		return nil, fmt.Errorf("the part is empty")
+	}
+	return base64.RawURLEncoding.DecodeString(s)
+}
+
+// decodeObject decodes a JSON object, keeping numbers as json.Number so a
+// timestamp prints as 1767225600, not 1.7672256e+09.
+func decodeObject(b []byte, v *map[string]any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	if err := d.Decode(v); err != nil {
+		return err
+	}
+	if *v == nil {
+		return fmt.Errorf("it is null")
+	}
+	if d.More() {
+		return fmt.Errorf("trailing data after the object")
+	}
+	return nil
+}

@@ -1,0 +1,221 @@
+package oauth
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// secretFormFields are request parameters whose values are credentials
+// (RFC 6749 §2.3.1 client_secret, §6 refresh_token, §4.3 password).
+var secretFormFields = map[string]string{
+	"client_secret":    "OAUTHLAB_CLIENT_SECRET",
+	"refresh_token":    "OAUTHLAB_REFRESH_TOKEN",
+	"password":         "OAUTHLAB_PASSWORD",
+	"client_assertion": "OAUTHLAB_CLIENT_ASSERTION",
+}
+
+// secretJSONFields are response members that are credentials.
+var secretJSONFields = map[string]bool{"refresh_token": true, "client_secret": true}
+
+// Redacted returns a copy of e fit to show: the client secret, HTTP Basic
+// credentials, passwords and refresh tokens replaced by Redacted, in headers
+// and in form and JSON bodies. Access and ID tokens stay visible — decoding
+// them is what the workbench is for — and the Basic header keeps the client
+// id so a learner still sees who authenticated.
+func (e Exchange) Redacted() Exchange {
+	out := e
+	out.RequestHeader = redactHeader(e.RequestHeader)
+	out.ResponseHeader = e.ResponseHeader.Clone()
+	out.RequestBody = redactForm(e.RequestBody, e.RequestHeader.Get("Content-Type"))
+	out.ResponseBody = redactJSON(e.ResponseBody)
+	return out
+}
+
+func redactHeader(h http.Header) http.Header {
+	if h == nil {
+		return nil
+	}
+	out := h.Clone()
+	if v := out.Get("Authorization"); v != "" {
+		scheme, cred, _ := strings.Cut(v, " ")
+		if strings.EqualFold(scheme, "Basic") {
+			id := basicClientID(cred)
+			out.Set("Authorization", "Basic "+Redacted+" ("+id+":"+Redacted+")")
+		}
+	}
+	for _, k := range []string{"Cookie", "Proxy-Authorization"} {
+		if out.Get(k) != "" {
+			out.Set(k, Redacted)
+		}
+	}
+	return out
+}
+
+// basicClientID returns the user part of HTTP Basic credentials, undoing the
+// form-urlencoding RFC 6749 §2.3.1 requires before base64.
+func basicClientID(cred string) string {
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
+	if err != nil {
+		return "?"
+	}
+	id, _, _ := strings.Cut(string(raw), ":")
+	if u, err := url.QueryUnescape(id); err == nil {
+		return u
+	}
+	return id
+}
+
+func isForm(contentType string) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(contentType)), "application/x-www-form-urlencoded")
+}
+
+func redactForm(body []byte, contentType string) []byte {
+	if len(body) == 0 || !isForm(contentType) {
+		return bytes.Clone(body)
+	}
+	vals, err := url.ParseQuery(string(body))
+	if err != nil {
+		return bytes.Clone(body)
+	}
+	changed := false
+	for k := range secretFormFields {
+		if _, ok := vals[k]; ok {
+			vals[k] = []string{Redacted}
+			changed = true
+		}
+	}
+	if !changed {
+		return bytes.Clone(body)
+	}
+	return []byte(encodeOrdered(string(body), vals))
+}
+
+// encodeOrdered re-encodes vals keeping the parameter order of the original
+// body, so the redacted request reads like the one sent.
+func encodeOrdered(orig string, vals url.Values) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, kv := range strings.Split(orig, "&") {
+		k, _, _ := strings.Cut(kv, "=")
+		if uk, err := url.QueryUnescape(k); err == nil {
+			k = uk
+		}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		for _, v := range vals[k] {
+			parts = append(parts, url.QueryEscape(k)+"="+url.QueryEscape(v))
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+func redactJSON(body []byte) []byte {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return bytes.Clone(body)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(trimmed, &m); err != nil {
+		return bytes.Clone(body)
+	}
+	hit := false
+	for k := range m {
+		if secretJSONFields[k] {
+			hit = true
+		}
+	}
+	if !hit {
+		return bytes.Clone(body)
+	}
+	// Replace the values in place in the original text, keeping the server's
+	// member order and spacing, which learners compare with real servers.
+	out := bytes.Clone(body)
+	for k, v := range m {
+		if !secretJSONFields[k] {
+			continue
+		}
+		out = bytes.Replace(out, v, []byte(`"`+Redacted+`"`), 1)
+	}
+	return out
+}
+
+// Curl renders the exchange's request as a curl command a user can paste.
+// Secrets never appear: HTTP Basic becomes -u "client:$OAUTHLAB_CLIENT_SECRET",
+// form secrets and refresh tokens become "$OAUTHLAB_…" variables, and a bearer
+// token becomes "$OAUTHLAB_ACCESS_TOKEN".
+func (e Exchange) Curl() string {
+	var b strings.Builder
+	b.WriteString("curl -sS")
+	if e.Method != "" && e.Method != http.MethodGet && !(e.Method == http.MethodPost && len(e.RequestBody) > 0) {
+		b.WriteString(" -X " + e.Method)
+	}
+	b.WriteString(" " + shellQuote(e.URL))
+	keys := make([]string, 0, len(e.RequestHeader))
+	for k := range e.RequestHeader {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if skipCurlHeader(k) {
+			continue
+		}
+		for _, v := range e.RequestHeader[k] {
+			if http.CanonicalHeaderKey(k) == "Authorization" {
+				scheme, cred, _ := strings.Cut(v, " ")
+				switch {
+				case strings.EqualFold(scheme, "Basic"):
+					b.WriteString(` \` + "\n  -u " + `"` + shellEscapeDQ(basicClientID(cred)) + `:$OAUTHLAB_CLIENT_SECRET"`)
+					continue
+				case strings.EqualFold(scheme, "Bearer"):
+					b.WriteString(` \` + "\n  -H " + `"Authorization: Bearer $OAUTHLAB_ACCESS_TOKEN"`)
+					continue
+				}
+			}
+			b.WriteString(` \` + "\n  -H " + shellQuote(k+": "+v))
+		}
+	}
+	if len(e.RequestBody) > 0 {
+		if isForm(e.RequestHeader.Get("Content-Type")) {
+			if vals, err := url.ParseQuery(string(e.RequestBody)); err == nil {
+				for _, kv := range strings.Split(string(e.RequestBody), "&") {
+					k, _, _ := strings.Cut(kv, "=")
+					if uk, err := url.QueryUnescape(k); err == nil {
+						k = uk
+					}
+					if env, secret := secretFormFields[k]; secret {
+						b.WriteString(` \` + "\n  --data-urlencode " + `"` + shellEscapeDQ(k) + `=$` + env + `"`)
+						continue
+					}
+					b.WriteString(` \` + "\n  --data-urlencode " + shellQuote(k+"="+vals.Get(k)))
+				}
+				return b.String()
+			}
+		}
+		b.WriteString(` \` + "\n  --data-raw " + shellQuote(string(redactJSON(e.RequestBody))))
+	}
+	return b.String()
+}
+
+func skipCurlHeader(k string) bool {
+	switch http.CanonicalHeaderKey(k) {
+	case "User-Agent", "Accept-Encoding", "Content-Length":
+		return true
+	}
+	return false
+}
+
+// shellQuote quotes s for a POSIX shell with single quotes.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// shellEscapeDQ escapes s for use inside double quotes.
+func shellEscapeDQ(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`")
+	return r.Replace(s)
+}
