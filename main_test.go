@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestHelpAndUsageExitCodes(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  string // substring of stdout
+		wantErr  string // substring of stderr
+	}{
+		{"root help", []string{"--help"}, exitOK, "oauthlab walks OAuth 2.0", ""},
+		{"version", []string{"version"}, exitOK, "oauthlab dev (commit none", ""},
+		{"bad flag", []string{"--bogus"}, exitUsage, "", "unknown flag: --bogus"},
+		{"unknown command", []string{"nope"}, exitUsage, "", `unknown command "nope"`},
+		{"bad flag on subcommand", []string{"version", "--bogus"}, exitUsage, "", "unknown flag: --bogus"},
+		{"args to version", []string{"version", "extra"}, exitUsage, "", "takes no arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, tt.args...)
+			if code != tt.wantCode {
+				t.Fatalf("exit code: got %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, out, errOut)
+			}
+			if !strings.Contains(out, tt.wantOut) {
+				t.Errorf("stdout: got %q, want it to contain %q", out, tt.wantOut)
+			}
+			if !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("stderr: got %q, want it to contain %q", errOut, tt.wantErr)
+			}
+		})
+	}
+}
+
+// The command names are a contract with users and scripts (issue 2).
+func TestEverySubcommandHasHelp(t *testing.T) {
+	for _, name := range []string{"serve", "discover", "token", "login", "inspect", "introspect", "revoke", "call", "version"} {
+		t.Run(name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, name, "--help")
+			if code != exitOK {
+				t.Fatalf("%s --help: exit %d, stderr %q", name, code, errOut)
+			}
+			if !strings.Contains(out, "Usage:") || !strings.Contains(out, "oauthlab "+name) {
+				t.Errorf("%s --help does not show its usage line:\n%s", name, out)
+			}
+		})
+	}
+}
+
+func TestVersionIsInjectable(t *testing.T) {
+	old := [3]string{version, commit, date}
+	defer func() { version, commit, date = old[0], old[1], old[2] }()
+	version, commit, date = "1.2.3", "abc1234", "2026-11-25T00:00:00Z"
+	_, out, _ := runCLI(t, "version")
+	want := "oauthlab 1.2.3 (commit abc1234, built 2026-11-25T00:00:00Z)\n"
+	if out != want {
+		t.Fatalf("got %q, want %q", out, want)
+	}
+}
