@@ -1,0 +1,146 @@
+package oauth
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"golang.org/x/oauth2"
+)
+
+// The client authentication methods this package speaks (RFC 8414 §2,
+// token_endpoint_auth_methods_supported; RFC 7591 §2).
+const (
+	AuthBasic = "client_secret_basic"
+	AuthPost  = "client_secret_post"
+	AuthNone  = "none"
+)
+
+// ClientConfig is a client as the token, introspection and revocation
+// endpoints see it.
+type ClientConfig struct {
+	// TokenURL is the token endpoint (RFC 6749 §3.2).
+	TokenURL string
+	ClientID string
+	// ClientSecret is empty for a public client.
+	ClientSecret Secret
+	// AuthMethod is client_secret_basic, client_secret_post or none
+	// ("basic" and "post" are accepted too). Empty means basic when there
+	// is a secret and none without. It is always set explicitly on the
+	// request, so one attempt is one exchange (golang.org/x/oauth2 would
+	// otherwise try basic, then post).
+	AuthMethod string
+	// Scopes are sent space-separated as scope (RFC 6749 §3.3).
+	Scopes []string
+	// Audience is sent as audience, which Auth0-style and some Keycloak
+	// setups read; empty sends nothing.
+	Audience string
+	// Resource lists RFC 8707 resource indicators, each sent as its own
+	// resource parameter.
+	Resource []string
+}
+
+// normalizeAuthMethod maps the short names to the registered ones.
+func normalizeAuthMethod(m string) string {
+	switch strings.ToLower(strings.TrimSpace(m)) {
+	case "basic", AuthBasic:
+		return AuthBasic
+	case "post", AuthPost:
+		return AuthPost
+	case "none", "public":
+		return AuthNone
+	}
+	return strings.TrimSpace(m)
+}
+
+// method returns the auth method this config uses on the wire.
+func (c ClientConfig) method() string {
+	if m := normalizeAuthMethod(c.AuthMethod); m != "" {
+		return m
+	}
+	if c.ClientSecret.IsZero() {
+		return AuthNone
+	}
+	return AuthBasic
+}
+
+// authStyle is method() as golang.org/x/oauth2 spells it. "none" is
+// AuthStyleInParams with an empty secret: x/oauth2 then sends client_id
+// alone, which is what a public client does (RFC 6749 §3.2.1).
+func (c ClientConfig) authStyle() oauth2.AuthStyle {
+	if c.method() == AuthBasic {
+		return oauth2.AuthStyleInHeader
+	}
+	return oauth2.AuthStyleInParams
+}
+
+// ChooseAuthMethod picks the client authentication method. A method the user
+// asked for wins ("basic" and "post" are accepted for the registered names);
+// otherwise the first of client_secret_basic, client_secret_post the server
+// advertises; with no list at all, client_secret_basic, the default RFC 8414
+// §2 gives.
+func ChooseAuthMethod(requested string, supported []string) string {
+	if m := normalizeAuthMethod(requested); m != "" {
+		return m
+	}
+	for _, want := range []string{AuthBasic, AuthPost} {
+		for _, s := range supported {
+			if s == want {
+				return want
+			}
+		}
+	}
+	return AuthBasic
+}
+
+// authenticate adds client authentication to a form request (RFC 6749
+// §2.3.1): HTTP Basic with the id and secret form-urlencoded first, or both
+// in the body, or the client id alone for a public client.
+func (c ClientConfig) authenticate(req *http.Request, form url.Values) {
+	switch c.method() {
+	case AuthBasic:
+		req.SetBasicAuth(url.QueryEscape(c.ClientID), url.QueryEscape(c.ClientSecret.Reveal()))
+	case AuthPost:
+		form.Set("client_id", c.ClientID)
+		form.Set("client_secret", c.ClientSecret.Reveal())
+	default:
+		form.Set("client_id", c.ClientID)
+	}
+}
+
+// addTargets adds scope, audience and RFC 8707 resource parameters.
+func (c ClientConfig) addTargets(form url.Values, withScope bool) {
+	if withScope && len(c.Scopes) > 0 {
+		form.Set("scope", strings.Join(c.Scopes, " "))
+	}
+	if c.Audience != "" {
+		form.Set("audience", c.Audience)
+	}
+	for _, r := range c.Resource {
+		form.Add("resource", r)
+	}
+}
+
+// postForm POSTs an authenticated form to endpoint and returns the status,
+// headers and body. Transport failures come back as *Error.
+func postForm(ctx context.Context, hc *http.Client, op, endpoint string, cfg ClientConfig, form url.Values) (int, http.Header, []byte, error) {
+	if endpoint == "" {
+		return 0, nil, nil, &Error{Op: op, What: "no endpoint URL is set for " + op,
+			Cause: "the server's discovery document does not list it, or it was not configured",
+			Try:   "run discovery first, or give the endpoint URL"}
+	}
+	body := url.Values{}
+	for k, v := range form {
+		body[k] = append([]string(nil), v...)
+	}
+	req, err := http.NewRequestWithContext(ctxOrBackground(ctx), http.MethodPost, endpoint, nil)
+	if err != nil {
+		return 0, nil, nil, badURL(op, endpoint, err)
+	}
+	cfg.authenticate(req, body)
+	setBody(req, body.Encode())
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	return do(hc, op, req)
+}

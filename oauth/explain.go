@@ -1,0 +1,191 @@
+package oauth
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"syscall"
+
+	"golang.org/x/oauth2"
+)
+
+// Explain turns any error into an *Error with What, Cause and Try filled in.
+// It recognises an *Error (returned as is), *oauth2.RetrieveError (the token
+// endpoint's RFC 6749 §5.2 answer, or an HTML page, or Okta's errorCode
+// envelope), timeouts, refused connections, unknown hosts, TLS failures and
+// tokens that are not JWTs. Explain(nil) is nil.
+func Explain(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		status := 0
+		var h http.Header
+		if re.Response != nil {
+			status, h = re.Response.StatusCode, re.Response.Header
+		}
+		out := explainResponse("token", status, h, re.Body)
+		out.Err = err
+		return out
+	}
+	return explainTransport("", err)
+}
+
+// explainTransport explains an error that happened before any HTTP answer:
+// the network, TLS, a cancelled context, or a malformed token.
+func explainTransport(op string, err error) *Error {
+	e := &Error{Op: op, Err: err}
+	host := ""
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			host = u.Host
+		}
+	}
+	at := ""
+	if host != "" {
+		at = " at " + host
+	}
+	var dnsErr *net.DNSError
+	var hostErr x509.HostnameError
+	var authErr x509.UnknownAuthorityError
+	var certErr *tls.CertificateVerificationError
+	var recErr tls.RecordHeaderError
+	var tfe *TokenFormatError
+	switch {
+	case errors.Is(err, context.Canceled):
+		e.What = "cancelled before the server answered"
+		e.Cause = "the request was stopped (Ctrl-C, a closed window or a newer request)"
+		e.Try = "run the step again"
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || isTimeout(err):
+		e.What = "no answer from the server" + at + " in time (timeout)"
+		e.Cause = "the server is down or overloaded, a firewall drops the packets, or the URL points at the wrong host or port"
+		e.Try = "check that the server is up (curl the URL), the host and port, and any VPN or proxy"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		e.What = "the connection was refused" + at
+		e.Cause = "nothing is listening on that host and port: the server is not running, or the port is wrong"
+		e.Try = "start the server, or fix the port in the issuer URL (Keycloak's default is 8080, the embedded server's too)"
+	case errors.As(err, &dnsErr):
+		e.What = "the host name " + dnsErr.Name + " could not be resolved"
+		e.Cause = "a typo in the host name, no network, or a name only known inside a VPN"
+		e.Try = "check the spelling of the issuer URL and your network or VPN"
+	case errors.As(err, &hostErr):
+		e.What = "the server's TLS certificate is not valid for " + hostErr.Host
+		e.Cause = "the certificate names another host: a proxy, a wrong host name, or a server behind a load balancer with its own certificate"
+		e.Try = "use the host name the certificate was issued for"
+	case errors.As(err, &authErr) || errors.As(err, &certErr):
+		e.What = "the server's TLS certificate is not trusted" + at
+		e.Cause = "a self-signed or private-CA certificate (common for a local Keycloak), or a TLS-inspecting proxy"
+		e.Try = "add the CA to the system trust store (or SSL_CERT_FILE), or use the http:// URL for a local test server"
+	case errors.As(err, &recErr):
+		e.What = "the server" + at + " does not speak TLS on that port"
+		e.Cause = "the URL says https:// but the server answers plain HTTP"
+		e.Try = "use http:// for this server, or the port it serves TLS on (Keycloak: 8443)"
+	case errors.As(err, &tfe):
+		e.What = err.Error()
+		e.Cause = "the value is not a signed JWT: an opaque token (Okta refresh tokens, reference tokens), a truncated paste, or quotes around it"
+		e.Try = "paste the whole token without quotes; opaque tokens can only be checked by introspection (RFC 7662)"
+	default:
+		e.What = err.Error()
+	}
+	return e
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// explainResponse explains a non-successful HTTP answer: an RFC 6749 §5.2
+// error object, Okta's management-API envelope, Keycloak's unknown-realm
+// body, an HTML page, or a bare status.
+func explainResponse(op string, status int, h http.Header, body []byte) *Error {
+	e := &Error{Op: op, Status: status}
+	if ch := ParseBearerChallenge(h.Get("WWW-Authenticate")); ch != nil && ch.Error != "" {
+		e.Code, e.Description = ch.Error, ch.ErrorDescription
+	}
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case looksHTML(h, trimmed):
+		e.What = fmt.Sprintf("the server answered with an HTML page (HTTP %d), not JSON", status)
+		e.Cause = "the URL points at a web page (a login page, a portal, a reverse proxy's error page) instead of the OAuth endpoint"
+		if status == http.StatusNotFound {
+			e.Cause = "there is no such endpoint at that URL: a wrong path, realm or authorization server id"
+		}
+		e.Try = "take the endpoint URLs from discovery instead of typing them, and check the issuer URL"
+		return e
+	case len(trimmed) > 0 && trimmed[0] == '{':
+		var m map[string]any
+		if json.Unmarshal(trimmed, &m) == nil {
+			if s, ok := m["error"].(string); ok && s != "" {
+				e.Code = s
+				e.Description, _ = m["error_description"].(string)
+				e.URI, _ = m["error_uri"].(string)
+			} else if s, ok := m["errorCode"].(string); ok && s != "" {
+				// Okta's management-API envelope, which its token endpoint
+				// also sends for an unknown client_id.
+				e.Code = s
+				e.Description, _ = m["errorSummary"].(string)
+				e.URI, _ = m["errorLink"].(string)
+			}
+		}
+	}
+	if e.Code != "" && explainCode(e) {
+		return e
+	}
+	explainStatus(e, trimmed)
+	return e
+}
+
+func looksHTML(h http.Header, body []byte) bool {
+	ct := strings.ToLower(h.Get("Content-Type"))
+	if strings.Contains(ct, "text/html") {
+		return true
+	}
+	return len(body) > 0 && body[0] == '<'
+}
+
+// explainStatus fills What/Cause/Try from the HTTP status alone.
+func explainStatus(e *Error, body []byte) {
+	what := fmt.Sprintf("the server refused the request (HTTP %d)", e.Status)
+	if e.Code != "" {
+		what = fmt.Sprintf("the server answered %s (HTTP %d)", e.Code, e.Status)
+	}
+	e.What = what
+	switch {
+	case e.Status == http.StatusUnauthorized:
+		e.Cause = "the credentials were missing or wrong"
+		e.Try = "check the client id, the secret and the auth method (basic or post)"
+	case e.Status == http.StatusForbidden:
+		e.Cause = "the credentials were understood but are not allowed to do this"
+		e.Try = "check the client's or token's permissions and scopes"
+	case e.Status == http.StatusNotFound:
+		e.Cause = "there is no endpoint at that URL: a wrong path, realm or authorization server id"
+		e.Try = "take the endpoint URLs from discovery"
+	case e.Status == http.StatusMethodNotAllowed:
+		e.Cause = "the endpoint exists but not for this HTTP method"
+		e.Try = "token, introspection and revocation endpoints take POST (RFC 6749 §3.2, RFC 7662 §2.1, RFC 7009 §2.1)"
+	case e.Status >= 500:
+		e.Cause = "the server failed or is overloaded; this is not your request's fault"
+		e.Try = "wait a moment and retry; look at the server's log"
+	case e.Status == 0:
+		e.What = "no answer from the server"
+	}
+	if e.Code == "" && len(body) > 0 && len(body) < 200 && !bytes.ContainsAny(body, "{<") {
+		e.Description = string(body)
+	}
+}

@@ -1,0 +1,104 @@
+package oauth
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Introspection is an RFC 7662 §2.2 answer.
+type Introspection struct {
+	Active    bool   `json:"active"`
+	Scope     string `json:"scope,omitempty"`
+	ClientID  string `json:"client_id,omitempty"`
+	Username  string `json:"username,omitempty"`
+	TokenType string `json:"token_type,omitempty"`
+	Sub       string `json:"sub,omitempty"`
+	// Exp is the token's expiry, zero when the server did not say.
+	Exp time.Time `json:"exp,omitzero"`
+	// Raw holds every member as sent, numbers as json.Number.
+	Raw map[string]any `json:"raw,omitempty"`
+	// Hint explains an inactive answer: RFC 7662 §2.2 lets the server say
+	// nothing more than {"active":false}, so it lists the likely reasons.
+	Hint string `json:"hint,omitempty"`
+}
+
+// InactiveHint lists why a server answers {"active":false}, including
+// Keycloak's audience rule.
+const InactiveHint = "The server says only that the token is not active (RFC 7662 §2.2). Likely: it expired or was revoked; " +
+	"it comes from another server, realm or authorization server; it is not a token at all (a truncated paste); " +
+	"or, on Keycloak 26.6.2 and later (also 26.4.12), the client introspecting is not in the token's aud " +
+	"(a client introspecting its own client-credentials token, aud \"account\", gets inactive). " +
+	"For Keycloak, introspect with the resource server's client and add an audience mapper so the token names it."
+
+// Introspect asks the introspection endpoint about a token (RFC 7662 §2.1),
+// authenticating as cfg's client. hint is the optional token_type_hint
+// ("access_token", "refresh_token"). An inactive token is not an error: the
+// answer comes back with Active false and a Hint.
+func Introspect(ctx context.Context, hc *http.Client, endpoint string, cfg ClientConfig, token, hint string) (*Introspection, []Exchange, error) {
+	if token == "" {
+		return nil, nil, &Error{Op: "introspect", What: "there is no token to introspect",
+			Cause: "no token was obtained or pasted yet", Try: "get a token first"}
+	}
+	form := url.Values{}
+	form.Set("token", token)
+	if hint != "" {
+		form.Set("token_type_hint", hint)
+	}
+	client, rec := recordingClient(hc)
+	status, h, body, err := postForm(ctx, client, "introspect", endpoint, cfg, form)
+	exs := rec.Take()
+	if err != nil {
+		return nil, exs, err
+	}
+	if status != http.StatusOK {
+		return nil, exs, explainResponse("introspect", status, h, body)
+	}
+	in, err := parseIntrospection(status, h, body)
+	return in, exs, err
+}
+
+func parseIntrospection(status int, h http.Header, body []byte) (*Introspection, error) {
+	raw := map[string]any{}
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	if err := d.Decode(&raw); err != nil || raw == nil {
+		e := explainResponse("introspect", status, h, body)
+		if !looksHTML(h, bytes.TrimSpace(body)) {
+			e.What = "the introspection answer is not a JSON object"
+			e.Cause = "the URL is not an RFC 7662 introspection endpoint"
+			e.Try = "take introspection_endpoint from discovery"
+		}
+		e.Err = err
+		return nil, e
+	}
+	if code, _ := raw["error"].(string); code != "" {
+		return nil, explainResponse("introspect", status, h, body)
+	}
+	active, ok := raw["active"].(bool)
+	if !ok {
+		return nil, &Error{Op: "introspect", Status: status,
+			What:  fmt.Sprintf("the introspection answer has no boolean \"active\" (got %v)", raw["active"]),
+			Cause: "the endpoint is not RFC 7662 compliant, or the URL is another endpoint",
+			Try:   "take introspection_endpoint from discovery"}
+	}
+	in := &Introspection{Active: active, Raw: raw}
+	in.Scope, _ = raw["scope"].(string)
+	in.ClientID, _ = raw["client_id"].(string)
+	in.Username, _ = raw["username"].(string)
+	in.TokenType, _ = raw["token_type"].(string)
+	in.Sub, _ = raw["sub"].(string)
+	if n, ok := raw["exp"].(json.Number); ok {
+		if v, err := n.Int64(); err == nil {
+			in.Exp = time.Unix(v, 0)
+		}
+	}
+	if !active {
+		in.Hint = InactiveHint
+	}
+	return in, nil
+}

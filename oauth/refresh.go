@@ -1,0 +1,29 @@
+package oauth
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+)
+
+// Refresh uses a refresh token (RFC 6749 §6) with the client's
+// authentication. Scopes in cfg narrow the new access token (they may not
+// exceed the original grant); RFC 8707 resources pick its audience. When the
+// answer carries no new refresh token, the old one stays valid and is
+// returned in the response, so callers can keep using TokenResponse.
+func Refresh(ctx context.Context, hc *http.Client, cfg ClientConfig, refreshToken Secret) (*TokenResponse, []Exchange, error) {
+	if refreshToken.IsZero() {
+		return nil, nil, &Error{Op: "refresh", What: "there is no refresh token",
+			Cause: "the server issued none: client credentials gets none by default (Keycloak, Okta), and Okta and many others give one only with the offline_access scope",
+			Try:   "log in with the authorization code flow and ask for offline_access"}
+	}
+	form := url.Values{}
+	form.Set("grant_type", "refresh_token")
+	form.Set("refresh_token", refreshToken.Reveal())
+	cfg.addTargets(form, true)
+	t, exs, err := tokenRequest(ctx, hc, "refresh", cfg, form)
+	if t != nil && t.RefreshToken.IsZero() {
+		t.RefreshToken = refreshToken
+	}
+	return t, exs, err
+}

@@ -1,0 +1,55 @@
+package oauth
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+)
+
+// Revoke asks the revocation endpoint to invalidate a token (RFC 7009 §2.1),
+// authenticating as cfg's client. hint is the optional token_type_hint. A
+// 200 answer is success even for a token the server did not know (RFC 7009
+// §2.2); see RevocationNote for what Keycloak says in that case.
+func Revoke(ctx context.Context, hc *http.Client, endpoint string, cfg ClientConfig, token, hint string) ([]Exchange, error) {
+	if token == "" {
+		return nil, &Error{Op: "revoke", What: "there is no token to revoke",
+			Cause: "no token was obtained or pasted yet", Try: "get a token first"}
+	}
+	form := url.Values{}
+	form.Set("token", token)
+	if hint != "" {
+		form.Set("token_type_hint", hint)
+	}
+	client, rec := recordingClient(hc)
+	status, h, body, err := postForm(ctx, client, "revoke", endpoint, cfg, form)
+	exs := rec.Take()
+	if err != nil {
+		return exs, err
+	}
+	if status != http.StatusOK {
+		return exs, explainResponse("revoke", status, h, body)
+	}
+	return exs, nil
+}
+
+// RevocationNote explains a successful revocation answer that is worth a
+// word, or returns "". Keycloak answers an unknown, expired or
+// already-revoked token with 200 and {"error":"invalid_token"}; RFC 7009
+// §2.2 counts that as success, because the token is unusable either way.
+func RevocationNote(ex Exchange) string {
+	if ex.Status != http.StatusOK {
+		return ""
+	}
+	var m map[string]any
+	if json.Unmarshal(bytes.TrimSpace(ex.ResponseBody), &m) != nil {
+		return ""
+	}
+	if code, _ := m["error"].(string); code != "" {
+		desc, _ := m["error_description"].(string)
+		return "The server answered 200 with error " + code + " (" + desc + "): it did not know this token — " +
+			"already revoked, expired, from another realm, or not a token. RFC 7009 §2.2 counts this as success: the token cannot be used either way."
+	}
+	return ""
+}

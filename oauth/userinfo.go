@@ -1,0 +1,58 @@
+package oauth
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"mime"
+	"net/http"
+)
+
+// UserInfo calls the OpenID Connect userinfo endpoint (OIDC Core §5.3) with
+// the access token. A signed (application/jwt) answer is decoded, not
+// verified. A refusal comes back as an *Error carrying the RFC 6750
+// WWW-Authenticate error (Keycloak: insufficient_scope "Missing openid
+// scope" for a token without openid).
+func UserInfo(ctx context.Context, hc *http.Client, endpoint, accessToken string) (map[string]any, []Exchange, error) {
+	if endpoint == "" {
+		return nil, nil, &Error{Op: "userinfo", What: "the server has no userinfo endpoint",
+			Cause: "its discovery document lists no userinfo_endpoint (a plain OAuth server, not OpenID Connect)",
+			Try:   "read the user's claims from the ID token instead"}
+	}
+	req, err := http.NewRequestWithContext(ctxOrBackground(ctx), http.MethodGet, endpoint, nil)
+	if err != nil {
+		return nil, nil, badURL("userinfo", endpoint, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+accessToken)
+	req.Header.Set("Accept", "application/json")
+	client, rec := recordingClient(hc)
+	status, h, body, err := do(client, "userinfo", req)
+	exs := rec.Take()
+	if err != nil {
+		return nil, exs, err
+	}
+	if status != http.StatusOK {
+		return nil, exs, explainResponse("userinfo", status, h, body)
+	}
+	if mt, _, _ := mime.ParseMediaType(h.Get("Content-Type")); mt == "application/jwt" {
+		t, err := DecodeJWT(string(body))
+		if err != nil {
+			return nil, exs, explainTransport("userinfo", err)
+		}
+		return t.Claims, exs, nil
+	}
+	claims := map[string]any{}
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	if err := d.Decode(&claims); err != nil || claims == nil {
+		e := explainResponse("userinfo", status, h, body)
+		if !looksHTML(h, bytes.TrimSpace(body)) {
+			e.What = "the userinfo answer is not a JSON object"
+			e.Cause = "the URL is not a userinfo endpoint"
+			e.Try = "take userinfo_endpoint from discovery"
+		}
+		e.Err = err
+		return nil, exs, e
+	}
+	return claims, exs, nil
+}
