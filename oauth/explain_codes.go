@@ -114,6 +114,10 @@ var rules = []rule{
 		try:   "start the flow again"},
 
 	// --- invalid_scope ---
+	{code: "invalid_scope", contains: "refresh token",
+		what:  "the refresh asked for a scope the original login did not grant",
+		cause: "a refresh may narrow the scope but never widen it (RFC 6749 §6)",
+		try:   "refresh without a scope, or log in again asking for the wider scope"},
 	{code: "invalid_scope", contains: "'openid'",
 		what:  "Okta does not give openid to the client credentials grant",
 		cause: "openid (and profile, email...) are about a user; a machine-to-machine token has none",

@@ -7,8 +7,11 @@ import (
 )
 
 // Refresh uses a refresh token (RFC 6749 §6) with the client's
-// authentication. Scopes in cfg narrow the new access token (they may not
-// exceed the original grant); RFC 8707 resources pick its audience. When the
+// authentication. No scope is sent, so the new access token has the scope
+// originally granted (RFC 6749 §6): asking again for the login's scopes would
+// fail on servers that did not grant all of them (oidc-provider answers
+// invalid_scope). RFC 8707 resources and the audience are sent, to pick the
+// new token's audience. When the
 // answer carries no new refresh token, the old one stays valid and is
 // returned in the response, so callers can keep using TokenResponse.
 func Refresh(ctx context.Context, hc *http.Client, cfg ClientConfig, refreshToken Secret) (*TokenResponse, []Exchange, error) {
@@ -20,7 +23,7 @@ func Refresh(ctx context.Context, hc *http.Client, cfg ClientConfig, refreshToke
 	form := url.Values{}
 	form.Set("grant_type", "refresh_token")
 	form.Set("refresh_token", refreshToken.Reveal())
-	cfg.addTargets(form, true)
+	cfg.addTargets(form, false)
 	t, exs, err := tokenRequest(ctx, hc, "refresh", cfg, form)
 	if t != nil && t.RefreshToken.IsZero() {
 		t.RefreshToken = refreshToken
