@@ -65,6 +65,19 @@ func (c ClientConfig) method() string {
 	return AuthBasic
 }
 
+// checkMethod refuses an auth method this package cannot speak, rather than
+// sending something the user did not ask for.
+func (c ClientConfig) checkMethod(op string) *Error {
+	switch m := c.method(); m {
+	case AuthBasic, AuthPost, AuthNone:
+		return nil
+	default:
+		return &Error{Op: op, What: "the client authentication method " + quote(m) + " is not supported here",
+			Cause: "oauthlab speaks client_secret_basic, client_secret_post and none (public clients)",
+			Try:   "use --auth basic or --auth post, and give the client a secret on the server"}
+	}
+}
+
 // authStyle is method() as golang.org/x/oauth2 spells it. "none" is
 // AuthStyleInParams with an empty secret: x/oauth2 then sends client_id
 // alone, which is what a public client does (RFC 6749 §3.2.1).
@@ -129,6 +142,9 @@ func postForm(ctx context.Context, hc *http.Client, op, endpoint string, cfg Cli
 		return 0, nil, nil, &Error{Op: op, What: "no endpoint URL is set for " + op,
 			Cause: "the server's discovery document does not list it, or it was not configured",
 			Try:   "run discovery first, or give the endpoint URL"}
+	}
+	if e := cfg.checkMethod(op); e != nil {
+		return 0, nil, nil, e
 	}
 	body := url.Values{}
 	for k, v := range form {

@@ -27,11 +27,18 @@ func ClientCredentials(ctx context.Context, hc *http.Client, cfg ClientConfig) (
 			Cause: "the client credentials grant authenticates a client (RFC 6749 §4.4)",
 			Try:   "give --client-id and the secret (--client-secret-env or OAUTHLAB_CLIENT_SECRET)"}
 	}
+	if e := cfg.checkMethod("token"); e != nil {
+		return nil, nil, e
+	}
 	params := url.Values{}
 	cfg.addTargets(params, false)
+	secret := cfg.ClientSecret.Reveal()
+	if cfg.method() == AuthNone {
+		secret = "" // x/oauth2 would send a non-empty secret in the body
+	}
 	cc := clientcredentials.Config{
 		ClientID:       cfg.ClientID,
-		ClientSecret:   cfg.ClientSecret.Reveal(),
+		ClientSecret:   secret,
 		TokenURL:       cfg.TokenURL,
 		Scopes:         cfg.Scopes,
 		EndpointParams: params,
