@@ -91,7 +91,7 @@ func explainTransport(op string, err error) *Error {
 		e.What = "the server's TLS certificate is not trusted" + at
 		e.Cause = "a self-signed or private-CA certificate (common for a local Keycloak), or a TLS-inspecting proxy"
 		e.Try = "add the CA to the system trust store (or SSL_CERT_FILE), or use the http:// URL for a local test server"
-	case errors.As(err, &recErr):
+	case errors.As(err, &recErr) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		e.What = "the server" + at + " does not speak TLS on that port"
 		e.Cause = "the URL says https:// but the server answers plain HTTP"
 		e.Try = "use http:// for this server, or the port it serves TLS on (Keycloak: 8443)"

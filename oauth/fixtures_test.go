@@ -97,8 +97,13 @@ type fakeServer struct {
 
 func newFakeServer(t *testing.T, routes map[string]canned) *fakeServer {
 	t.Helper()
+	return startFakeServer(t, routes, false)
+}
+
+func startFakeServer(t *testing.T, routes map[string]canned, tls bool) *fakeServer {
+	t.Helper()
 	f := &fakeServer{}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	f.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		form, _ := url.ParseQuery(string(body))
 		f.mu.Lock()
@@ -119,6 +124,11 @@ func newFakeServer(t *testing.T, routes map[string]canned) *fakeServer {
 		w.WriteHeader(status)
 		w.Write(c.body)
 	}))
+	if tls {
+		f.StartTLS()
+	} else {
+		f.Start()
+	}
 	t.Cleanup(f.Close)
 	return f
 }
