@@ -104,7 +104,9 @@ func (p *challengeParser) value() string {
 			b.WriteByte(p.s[p.i])
 			p.i++
 		}
-		p.i++ // closing quote
+		if p.i < len(p.s) {
+			p.i++ // the closing quote; an unterminated value ends the header
+		}
 		return b.String()
 	}
 	start := p.i

@@ -1,6 +1,7 @@
 package oauth_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -138,3 +139,5 @@ func (f *fakeServer) requests() []recorded {
 	defer f.mu.Unlock()
 	return append([]recorded(nil), f.reqs...)
 }
+
+func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
