@@ -301,8 +301,6 @@ func jwtOf(t *testing.T, header, claims map[string]any) string {
 	return b64(h) + "." + b64(c) + "." + b64([]byte("sig"))
 }
 
-
-
 // FuzzParseBearerChallenge: whatever a server sends, parsing never panics.
 func FuzzParseBearerChallenge(f *testing.F) {
 	for _, s := range []string{`Bearer realm="x", error="invalid_token"`, `Bearer realm="`, `DPoP a=b, Bearer`, `Bearer ,,,=`, `Bearer a="\`} {
