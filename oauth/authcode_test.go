@@ -103,3 +103,7 @@ func TestExchangeCodeRequest(t *testing.T) {
 		t.Error("empty code: got no error")
 	}
 }
+
+func exchange(req oauth.AuthRequest) (*oauth.TokenResponse, []oauth.Exchange, error) {
+	return oauth.ExchangeCode(context.Background(), nil, req, "code")
+}

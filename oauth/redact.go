@@ -183,9 +183,9 @@ func (e Exchange) Curl() string {
 	}
 	if len(e.RequestBody) > 0 {
 		if isForm(e.RequestHeader.Get("Content-Type")) {
-			if vals, err := url.ParseQuery(string(e.RequestBody)); err == nil {
+			if _, err := url.ParseQuery(string(e.RequestBody)); err == nil {
 				for _, kv := range strings.Split(string(e.RequestBody), "&") {
-					k, _, _ := strings.Cut(kv, "=")
+					k, v, _ := strings.Cut(kv, "=")
 					if uk, err := url.QueryUnescape(k); err == nil {
 						k = uk
 					}
@@ -193,7 +193,12 @@ func (e Exchange) Curl() string {
 						b.WriteString(` \` + "\n  --data-urlencode " + `"` + shellEscapeDQ(k) + `=$` + env + `"`)
 						continue
 					}
-					b.WriteString(` \` + "\n  --data-urlencode " + shellQuote(k+"="+vals.Get(k)))
+					// Each part's own value: a repeated parameter (RFC 8707
+					// resource) must keep every value, not the first twice.
+					if uv, err := url.QueryUnescape(v); err == nil {
+						v = uv
+					}
+					b.WriteString(` \` + "\n  --data-urlencode " + shellQuote(k+"="+v))
 				}
 				return b.String()
 			}

@@ -26,9 +26,9 @@ type TokenResponse struct {
 	// Expiry is the local time the access token expires, from expires_in.
 	Expiry time.Time `json:"expiry,omitzero"`
 	// Raw holds every member as the server sent it, numbers as json.Number
-	// (Keycloak's refresh_expires_in, session_state, not-before-policy...).
-	// Raw["refresh_token"] is the refresh token in clear: show Raw through
-	// Exchange.Redacted, not directly.
+	// (Keycloak's refresh_expires_in, session_state, not-before-policy...),
+	// except that Raw["refresh_token"] is a Secret, so printing or
+	// marshalling Raw never shows it.
 	Raw map[string]any `json:"-"`
 }
 
@@ -56,6 +56,9 @@ func parseTokenResponse(op string, status int, h http.Header, body []byte, recei
 	t.TokenType, _ = raw["token_type"].(string)
 	rt, _ := raw["refresh_token"].(string)
 	t.RefreshToken = Secret(rt)
+	if rt != "" {
+		raw["refresh_token"] = t.RefreshToken
+	}
 	t.IDToken, _ = raw["id_token"].(string)
 	t.Scope, _ = raw["scope"].(string)
 	if n, ok := raw["expires_in"].(json.Number); ok {
