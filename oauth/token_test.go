@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oauthlab/oauthlab/oauth"
 )
@@ -296,4 +299,32 @@ func TestUnsupportedAuthMethod(t *testing.T) {
 	if n := len(srv.requests()); n != 0 {
 		t.Errorf("server saw %d requests, want 0", n)
 	}
+}
+
+func TestTokenTransportFailures(t *testing.T) {
+	block := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-block:
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	defer close(block)
+	hc := &http.Client{Timeout: 100 * time.Millisecond}
+	cfg := oauth.ClientConfig{TokenURL: slow.URL + "/token", ClientID: "c", ClientSecret: "s"}
+	_, exs, err := oauth.ClientCredentials(context.Background(), hc, cfg)
+	assertExplained(t, err, "token", "timeout")
+	if len(exs) != 1 || exs[0].Err == "" {
+		t.Errorf("got %d exchanges, want 1 carrying the transport error", len(exs))
+	}
+	cfg.TokenURL = "http://127.0.0.1:1/token"
+	_, _, err = oauth.ClientCredentials(context.Background(), nil, cfg)
+	assertExplained(t, err, "token", "refused")
+	_, _, err = oauth.ExchangeCode(context.Background(), nil, oauth.AuthRequest{Client: cfg}, "c")
+	assertExplained(t, err, "token", "refused")
+	_, _, err = oauth.ClientCredentials(context.Background(), nil, oauth.ClientConfig{ClientID: "c"})
+	assertExplained(t, err, "token", "no token endpoint")
+	_, _, err = oauth.ClientCredentials(context.Background(), nil, oauth.ClientConfig{TokenURL: slow.URL})
+	assertExplained(t, err, "token", "no client id")
 }
