@@ -26,8 +26,8 @@ type ClientConfig struct {
 	// ClientSecret is empty for a public client.
 	ClientSecret Secret
 	// AuthMethod is client_secret_basic, client_secret_post or none
-	// ("basic" and "post" are accepted too). Empty means basic when there
-	// is a secret and none without. It is always set explicitly on the
+	// ("basic" and "post" are accepted too). Empty means basic; without a
+	// secret it is always none (a public client sends its client_id alone). It is always set explicitly on the
 	// request, so one attempt is one exchange (golang.org/x/oauth2 would
 	// otherwise try basic, then post).
 	AuthMethod string
@@ -54,15 +54,19 @@ func normalizeAuthMethod(m string) string {
 	return strings.TrimSpace(m)
 }
 
-// method returns the auth method this config uses on the wire.
+// method returns the auth method this config uses on the wire. Without a
+// secret it is always none: basic or post with an empty secret would only
+// turn a public client (the CLI's login, RFC 8252 §8.4) into a failed
+// confidential one, e.g. when the method came from ChooseAuthMethod.
 func (c ClientConfig) method() string {
-	if m := normalizeAuthMethod(c.AuthMethod); m != "" {
-		return m
-	}
-	if c.ClientSecret.IsZero() {
+	m := normalizeAuthMethod(c.AuthMethod)
+	if c.ClientSecret.IsZero() && (m == "" || m == AuthBasic || m == AuthPost) {
 		return AuthNone
 	}
-	return AuthBasic
+	if m == "" {
+		return AuthBasic
+	}
+	return m
 }
 
 // checkMethod refuses an auth method this package cannot speak, rather than

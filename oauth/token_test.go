@@ -328,3 +328,22 @@ func TestTokenTransportFailures(t *testing.T) {
 	_, _, err = oauth.ClientCredentials(context.Background(), nil, oauth.ClientConfig{TokenURL: slow.URL})
 	assertExplained(t, err, "token", "no client id")
 }
+
+// Without a secret a client is public whatever method was chosen, except
+// for client credentials, where a missing secret is a mistake to say so.
+func TestMissingSecret(t *testing.T) {
+	srv := newFakeServer(t, map[string]canned{"/token": fromFixture(t, "okta/token-response-authorization-code.json")})
+	cfg := oauth.ClientConfig{TokenURL: srv.URL + "/token", ClientID: "cli", AuthMethod: oauth.ChooseAuthMethod("", []string{"client_secret_basic"})}
+	if _, _, err := oauth.ExchangeCode(context.Background(), nil, oauth.AuthRequest{Client: cfg}, "c"); err != nil {
+		t.Fatal(err)
+	}
+	r := srv.requests()[0]
+	if r.Header.Get("Authorization") != "" || r.Form.Get("client_id") != "cli" || r.Form.Has("client_secret") {
+		t.Errorf("a client without a secret must send client_id alone: header %q form %v", r.Header.Get("Authorization"), r.Form)
+	}
+	_, exs, err := oauth.ClientCredentials(context.Background(), nil, cfg)
+	assertExplained(t, err, "token", "no client secret")
+	if len(exs) != 0 {
+		t.Errorf("got %d exchanges, want none", len(exs))
+	}
+}
