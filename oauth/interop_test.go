@@ -192,12 +192,7 @@ func login(t *testing.T, p *oauthtest.Provider, md oauth.Metadata, scopes []stri
 	defer lb.Close()
 	client := oauth.ClientConfig{TokenURL: md.TokenEndpoint, ClientID: oauthtest.PublicClient, AuthMethod: "none", Scopes: scopes, Resource: resource}
 	req := oauth.NewAuthRequest(md.AuthorizationEndpoint, client, lb.RedirectURI())
-	logFile := filepath.Join(t.TempDir(), "browser.log")
-	cmd := exec.Command(p.BrowserScript(), req.URL())
-	cmd.Env = append(os.Environ(), "ISSUER="+p.Issuer, "BROWSER_LOG="+logFile, "LOGIN=alice")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("browser.sh: %v\n%s", err, out)
-	}
+	logFile := browse(t, p, req.URL())
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cb, err := lb.WaitCallback(ctx, req.State)
@@ -310,4 +305,58 @@ func hasHint(hints []string, sub string) bool {
 		}
 	}
 	return false
+}
+
+// browse hands the authorization URL to browser.sh, which logs in as alice
+// in the background and delivers the redirect; it returns its log file.
+func browse(t *testing.T, p *oauthtest.Provider, authURL string, env ...string) string {
+	t.Helper()
+	logFile := filepath.Join(t.TempDir(), "browser.log")
+	cmd := exec.Command(p.BrowserScript(), authURL)
+	cmd.Env = append(append(os.Environ(), "ISSUER="+p.Issuer, "BROWSER_LOG="+logFile, "LOGIN=alice"), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("browser.sh: %v\n%s", err, out)
+	}
+	return logFile
+}
+
+// The user refuses consent: the callback carries error=access_denied.
+func TestInteropLoginDenied(t *testing.T) {
+	p, md := interopDiscover(t)
+	lb, err := oauth.ListenLoopback(0, "/callback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lb.Close()
+	req := oauth.NewAuthRequest(md.AuthorizationEndpoint, oauth.ClientConfig{ClientID: oauthtest.PublicClient, Scopes: []string{"openid"}}, lb.RedirectURI())
+	logFile := browse(t, p, req.URL(), "DENY=1")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code, err := lb.Wait(ctx, req.State)
+	e := oauth.Explain(err)
+	if code != "" || e == nil || e.Op != "authorize" || e.Code != "access_denied" || !strings.Contains(e.What, "cancelled or refused") {
+		log, _ := os.ReadFile(logFile)
+		t.Fatalf("got code %q err %v, want access_denied explained\nbrowser log:\n%s", code, err, log)
+	}
+}
+
+// A callback whose state is not this login's is refused as a possible CSRF,
+// even though the provider issued a real code.
+func TestInteropLoginWrongState(t *testing.T) {
+	p, md := interopDiscover(t)
+	lb, err := oauth.ListenLoopback(0, "/callback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lb.Close()
+	req := oauth.NewAuthRequest(md.AuthorizationEndpoint, oauth.ClientConfig{ClientID: oauthtest.PublicClient, Scopes: []string{"openid"}}, lb.RedirectURI())
+	forged := req
+	forged.State = oauth.NewState() // the attacker's own authorization request
+	browse(t, p, forged.URL())
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code, err := lb.Wait(ctx, req.State)
+	if e := oauth.Explain(err); code != "" || e == nil || e.Code != "state_mismatch" {
+		t.Fatalf("got code %q err %v, want a state_mismatch refusal", code, err)
+	}
 }
