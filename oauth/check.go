@@ -18,6 +18,7 @@ const (
 
 var checkStatusNames = [...]string{Skip: "skip", Pass: "pass", Fail: "fail", Warn: "warn"}
 
+// String returns the status's name: "pass", "fail", "skip" or "warn".
 func (s CheckStatus) String() string {
 	if int(s) < len(checkStatusNames) {
 		return checkStatusNames[s]

@@ -134,6 +134,13 @@ func Discover(ctx context.Context, hc *http.Client, issuer string) (*Discovery, 
 }
 
 func stripWellKnown(issuer string) (string, bool) {
+	// RFC 8414 §3.1's inserted form: https://host/.well-known/oauth-authorization-server/path.
+	if u, err := url.Parse(issuer); err == nil && u.Host != "" {
+		const wk = "/.well-known/oauth-authorization-server/"
+		if rest, ok := strings.CutPrefix(u.Path, wk); ok && rest != "" {
+			return u.Scheme + "://" + u.Host + "/" + rest, true
+		}
+	}
 	for _, suffix := range []string{"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"} {
 		if strings.HasSuffix(issuer, suffix) {
 			return strings.TrimSuffix(issuer, suffix), true

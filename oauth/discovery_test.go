@@ -310,6 +310,14 @@ func TestDiscoveryHints(t *testing.T) {
 			t.Errorf("got err %v, hints %q", err, d.Hints)
 		}
 	})
+	t.Run("RFC 8414 document URL given", func(t *testing.T) {
+		c := fromFixture(t, "okta/oauth-authorization-server.json")
+		srv := oktaServer(t, map[string]canned{"/.well-known/oauth-authorization-server/oauth2/default": c})
+		d, _, err := oauth.Discover(context.Background(), srv.Client(), "https://example.okta.com/.well-known/oauth-authorization-server/oauth2/default")
+		if err != nil || d.Metadata.Issuer != "https://example.okta.com/oauth2/default" || !hasHint(d.Hints, "the issuer is https://example.okta.com/oauth2/default") {
+			t.Errorf("got err %v, hints %q", err, d.Hints)
+		}
+	})
 	t.Run("plain http warning", func(t *testing.T) {
 		srv := newFakeServer(t, map[string]canned{"/realms/x/.well-known/openid-configuration": doc("http://kc.example.com/realms/x")})
 		addr := srv.Listener.Addr().String()

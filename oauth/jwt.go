@@ -32,6 +32,7 @@ type JWT struct {
 // TokenFormatError says why a string is not a decodable JWT.
 type TokenFormatError struct{ Reason string }
 
+// Error implements error.
 func (e *TokenFormatError) Error() string { return "not a JWT: " + e.Reason }
 
 // LooksLikeJWT reports whether s has the shape of a compact JWS (three

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 )
 
@@ -79,11 +78,6 @@ func parseTokenResponse(op string, status int, h http.Header, body []byte, recei
 			What:  "the token endpoint answered without an access_token",
 			Cause: "the server or a proxy in front of it sent something other than a token response (RFC 6749 §5.1)",
 			Try:   "look at the response body; check the token endpoint URL against discovery"}
-	}
-	if t.TokenType != "" && !strings.EqualFold(t.TokenType, "bearer") && !strings.EqualFold(t.TokenType, "dpop") {
-		// Not an error: RFC 6749 §7.1 lets the type be anything, but a
-		// learner should notice it.
-		t.Raw["_note"] = "token_type " + t.TokenType + " is not Bearer (RFC 6750)"
 	}
 	return t, nil
 }
