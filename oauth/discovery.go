@@ -115,7 +115,8 @@ func Discover(ctx context.Context, hc *http.Client, issuer string) (*Discovery, 
 			first.What = "no discovery document found for " + issuer + " (" + first.What + ")"
 		}
 		if len(d.Hints) > 0 {
-			first.Try = strings.Join(d.Hints, " ") + " " + first.Try
+			// The hints are the specific advice for this attempt.
+			first.Try = strings.Join(d.Hints, " ")
 		}
 		return d, exs, first
 	}
@@ -126,7 +127,7 @@ func Discover(ctx context.Context, hc *http.Client, issuer string) (*Discovery, 
 			Cause: "issuers are compared character for character (RFC 8414 §3.3, OIDC Discovery §4.3): a trailing slash, http vs https, a /auth prefix or a proxy rewriting the host all differ; tokens would carry the other value in iss",
 			Try:   "use exactly " + d.Metadata.Issuer + " as the issuer if you trust it; otherwise fix the server's hostname settings (Keycloak: --hostname)"}
 		if len(d.Hints) > 0 {
-			e.Try = strings.Join(d.Hints, " ") + " " + e.Try
+			e.Try = strings.Join(d.Hints, " ") + " Otherwise: " + e.Try
 		}
 		return d, exs, e
 	}
@@ -188,6 +189,8 @@ func fetchMetadata(ctx context.Context, hc *http.Client, docURL string) (*Metada
 		e := explainResponse("discovery", status, h, body)
 		if status == http.StatusNotFound && e.Code == "" {
 			e.What = fmt.Sprintf("HTTP 404 at %s", docURL)
+			e.Cause = "the server has no metadata at that URL: the issuer's path (realm, authorization server id) is probably wrong"
+			e.Try = "check the issuer URL (Keycloak: https://HOST/realms/REALM; Okta: https://DOMAIN/oauth2/default)"
 		}
 		return nil, e
 	}
