@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/oauthtest"
@@ -309,4 +310,32 @@ func FuzzParseBearerChallenge(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		oauth.ParseBearerChallenge(s)
 	})
+}
+
+// Keycloak 26.6.2+ answers {"active":false} when the token's aud does not
+// name the caller; the hint says so when the token shows it.
+func TestIntrospectionInactiveHints(t *testing.T) {
+	var payload map[string]any
+	json.Unmarshal(oauthtest.Fixture(t, "keycloak/access-token-payload-client-credentials.json"), &payload)
+	fresh := func(exp int64) string {
+		c := map[string]any{}
+		for k, v := range payload {
+			c[k] = v
+		}
+		c["exp"] = exp
+		return jwtOf(t, map[string]any{"alg": "RS256", "typ": "JWT"}, c)
+	}
+	srv := newFakeServer(t, map[string]canned{"/introspect": fromFixture(t, "keycloak/introspection-inactive.json")})
+	cfg := oauth.ClientConfig{ClientID: "test_api_client", ClientSecret: "s"}
+	tests := []struct{ name, token, want string }{
+		{"aud account", fresh(time.Now().Add(time.Hour).Unix()), `aud is "account" and does not name the introspecting client "test_api_client"`},
+		{"expired", fresh(time.Now().Add(-time.Hour).Unix()), "The token expired 1h0m"},
+		{"opaque", "opaque-token", "26.6.2"},
+	}
+	for _, tc := range tests {
+		in, _, err := oauth.Introspect(context.Background(), nil, srv.URL+"/introspect", cfg, tc.token, "")
+		if err != nil || in.Active || !strings.Contains(in.Hint, tc.want) {
+			t.Errorf("%s: got %v %+v, want an inactive answer whose hint contains %q", tc.name, err, in, tc.want)
+		}
+	}
 }

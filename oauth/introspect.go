@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -59,7 +60,31 @@ func Introspect(ctx context.Context, hc *http.Client, endpoint string, cfg Clien
 		return nil, exs, explainResponse("introspect", status, h, body)
 	}
 	in, err := parseIntrospection(status, h, body)
+	if in != nil && !in.Active {
+		in.Hint = inactiveHint(token, cfg.ClientID, time.Now())
+	}
 	return in, exs, err
+}
+
+// inactiveHint looks inside a JWT (without trusting it) for the likely
+// reason of an inactive answer: it expired, or, on Keycloak 26.6.2+, its aud
+// does not name the client asking.
+func inactiveHint(token, clientID string, now time.Time) string {
+	t, err := DecodeJWT(token)
+	if err != nil {
+		return InactiveHint
+	}
+	if exp, ok := numericDate(t.Claims["exp"]); ok && !now.Before(exp) {
+		return fmt.Sprintf("The token expired %s ago (exp %s); an expired token is inactive (RFC 7662 §2.2). Get a new one.",
+			now.Sub(exp).Round(time.Second), exp.UTC().Format(time.RFC3339))
+	}
+	aud := audiences(t.Claims["aud"])
+	if clientID != "" && !contains(aud, clientID) {
+		return fmt.Sprintf("The token's aud is %q and does not name the introspecting client %q. Keycloak 26.6.2 and later (also 26.4.12) "+
+			"answer {\"active\":false} in that case, even for a valid token. Introspect as a client the token names (the API's own client), "+
+			"or add an audience mapper so tokens name %q.", strings.Join(aud, " "), clientID, clientID)
+	}
+	return InactiveHint
 }
 
 func parseIntrospection(status int, h http.Header, body []byte) (*Introspection, error) {
