@@ -221,3 +221,19 @@ func (l *Loopback) Close() error {
 	})
 	return err
 }
+
+// CheckIssuer checks the RFC 9207 iss parameter of the authorization
+// response against the issuer the login was started with. It defends against
+// mix-up attacks when a client talks to several servers (RFC 9207 §2.4). A
+// response without iss is skipped: many servers (Keycloak before 22, Okta)
+// do not send it.
+func (c *Callback) CheckIssuer(issuer string) Check {
+	switch {
+	case c == nil || c.Iss == "":
+		return Check{Name: "callback_iss", Status: Skip, Reason: "the server sent no iss with the code (RFC 9207 is optional)"}
+	case c.Iss == issuer:
+		return Check{Name: "callback_iss", Status: Pass, Reason: "the code comes from " + issuer + " (RFC 9207)"}
+	default:
+		return Check{Name: "callback_iss", Status: Fail, Reason: "the code comes from " + c.Iss + ", not " + issuer + ": do not exchange it (possible mix-up attack, RFC 9207 §2.4)"}
+	}
+}

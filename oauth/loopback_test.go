@@ -198,3 +198,20 @@ func TestLoopbackClose(t *testing.T) {
 		t.Errorf("Wait after Close: got %v", err)
 	}
 }
+
+func TestCallbackCheckIssuer(t *testing.T) {
+	tests := []struct {
+		cb   *oauth.Callback
+		want oauth.CheckStatus
+	}{
+		{&oauth.Callback{Iss: "https://as.example"}, oauth.Pass},
+		{&oauth.Callback{Iss: "https://evil.example"}, oauth.Fail},
+		{&oauth.Callback{}, oauth.Skip},
+		{nil, oauth.Skip},
+	}
+	for _, tc := range tests {
+		if got := tc.cb.CheckIssuer("https://as.example"); got.Status != tc.want || got.Name != "callback_iss" {
+			t.Errorf("CheckIssuer(%+v): got %v %q, want %v", tc.cb, got.Status, got.Reason, tc.want)
+		}
+	}
+}
