@@ -28,6 +28,9 @@ func CallAPI(ctx context.Context, hc *http.Client, method, url, accessToken stri
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
+	if e := checkURL("api", url); e != nil {
+		return nil, nil, e
+	}
 	req, err := http.NewRequestWithContext(ctxOrBackground(ctx), method, url, nil)
 	if err != nil {
 		return nil, nil, badURL("api", url, err)

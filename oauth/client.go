@@ -147,6 +147,9 @@ func postForm(ctx context.Context, hc *http.Client, op, endpoint string, cfg Cli
 			Cause: "the server's discovery document does not list it, or it was not configured",
 			Try:   "run discovery first, or give the endpoint URL"}
 	}
+	if e := checkURL(op, endpoint); e != nil {
+		return 0, nil, nil, e
+	}
 	if e := cfg.checkMethod(op); e != nil {
 		return 0, nil, nil, e
 	}

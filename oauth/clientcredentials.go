@@ -27,6 +27,9 @@ func ClientCredentials(ctx context.Context, hc *http.Client, cfg ClientConfig) (
 			Cause: "the client credentials grant authenticates a client (RFC 6749 §4.4)",
 			Try:   "give --client-id and the secret (--client-secret-env or OAUTHLAB_CLIENT_SECRET)"}
 	}
+	if e := checkURL("token", cfg.TokenURL); e != nil {
+		return nil, nil, e
+	}
 	if cfg.ClientSecret.IsZero() && normalizeAuthMethod(cfg.AuthMethod) != AuthNone {
 		return nil, nil, &Error{Op: "token", What: "no client secret is set",
 			Cause: "the client credentials grant authenticates the client with its secret (RFC 6749 §4.4), and none was given or the variable holding it is empty",

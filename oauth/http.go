@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"io"
+	"net/url"
 	"net/http"
 	"strings"
 )
@@ -30,6 +31,16 @@ func do(hc *http.Client, op string, req *http.Request) (int, http.Header, []byte
 		return resp.StatusCode, resp.Header, body, explainTransport(op, err)
 	}
 	return resp.StatusCode, resp.Header, body, nil
+}
+
+// checkURL refuses a URL that cannot be an HTTP endpoint before anything is
+// sent, so the user reads "not a valid URL" instead of a Go transport error.
+func checkURL(op, raw string) *Error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return badURL(op, raw, err)
+	}
+	return nil
 }
 
 // badURL explains a URL that cannot even be turned into a request.

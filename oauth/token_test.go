@@ -347,3 +347,21 @@ func TestMissingSecret(t *testing.T) {
 		t.Errorf("got %d exchanges, want none", len(exs))
 	}
 }
+
+func TestBadEndpointURLs(t *testing.T) {
+	cfg := oauth.ClientConfig{ClientID: "c", ClientSecret: "s"}
+	for _, u := range []string{"localhost:8080/token", "/token", "ftp://x/token", "http://"} {
+		cfg.TokenURL = u
+		_, exs, err := oauth.ClientCredentials(context.Background(), nil, cfg)
+		assertExplained(t, err, "token", "is not valid")
+		_, _, err2 := oauth.Refresh(context.Background(), nil, cfg, "rt")
+		assertExplained(t, err2, "refresh", "is not valid")
+		_, _, err3 := oauth.CallAPI(context.Background(), nil, "GET", u, "at", nil)
+		assertExplained(t, err3, "api", "is not valid")
+		_, _, err4 := oauth.UserInfo(context.Background(), nil, u, "at")
+		assertExplained(t, err4, "userinfo", "is not valid")
+		if len(exs) != 0 {
+			t.Errorf("%s: got %d exchanges, want 0", u, len(exs))
+		}
+	}
+}

@@ -19,6 +19,9 @@ func UserInfo(ctx context.Context, hc *http.Client, endpoint, accessToken string
 			Cause: "its discovery document lists no userinfo_endpoint (a plain OAuth server, not OpenID Connect)",
 			Try:   "read the user's claims from the ID token instead"}
 	}
+	if e := checkURL("userinfo", endpoint); e != nil {
+		return nil, nil, e
+	}
 	req, err := http.NewRequestWithContext(ctxOrBackground(ctx), http.MethodGet, endpoint, nil)
 	if err != nil {
 		return nil, nil, badURL("userinfo", endpoint, err)
