@@ -2,8 +2,8 @@ package oauth
 
 import (
 	"io"
-	"net/url"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
