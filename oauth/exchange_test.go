@@ -92,3 +92,28 @@ func TestRecorderTransportError(t *testing.T) {
 		t.Errorf("nil client: got timeout %v, want 15s", hc.Timeout)
 	}
 }
+
+func TestRecorderConcurrent(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(r.URL.Path)) }))
+	defer srv.Close()
+	hc, rec := oauth.WithRecording(nil)
+	const n = 20
+	done := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			resp, err := hc.Get(srv.URL + "/x")
+			if err == nil {
+				resp.Body.Close()
+			}
+			done <- err
+		}()
+	}
+	for i := 0; i < n; i++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(rec.Take()); got != n {
+		t.Errorf("got %d exchanges, want %d", got, n)
+	}
+}

@@ -117,10 +117,8 @@ func parseIntrospection(status int, h http.Header, body []byte) (*Introspection,
 	in.Username, _ = raw["username"].(string)
 	in.TokenType, _ = raw["token_type"].(string)
 	in.Sub, _ = raw["sub"].(string)
-	if n, ok := raw["exp"].(json.Number); ok {
-		if v, err := n.Int64(); err == nil {
-			in.Exp = time.Unix(v, 0)
-		}
+	if exp, ok := numericDate(raw["exp"]); ok {
+		in.Exp = exp
 	}
 	if !active {
 		in.Hint = InactiveHint

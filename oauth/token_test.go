@@ -242,6 +242,7 @@ func TestTokenEndpointOddAnswers(t *testing.T) {
 		{"html 404", canned{404, map[string]string{"Content-Type": "text/html"}, []byte("<html>Not Found</html>")}, "HTML page"},
 		{"broken json", canned{200, map[string]string{"Content-Type": "application/json"}, []byte(`{"access_token": "abc`)}, "not a JSON object"},
 		{"no access token", canned{200, map[string]string{"Content-Type": "application/json"}, []byte(`{"token_type":"Bearer"}`)}, "without an access_token"},
+		{"string expires_in and float exp", canned{200, map[string]string{"Content-Type": "application/json"}, []byte(`{"access_token":"a","token_type":"Bearer","expires_in":"3600"}`)}, ""},
 		{"plain 500", canned{500, map[string]string{"Content-Type": "text/plain"}, []byte("boom")}, "HTTP 500"},
 		{"bare 401", canned{401, nil, nil}, "HTTP 401"},
 	}
@@ -249,7 +250,13 @@ func TestTokenEndpointOddAnswers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newFakeServer(t, map[string]canned{"/token": tc.c})
 			cfg := oauth.ClientConfig{TokenURL: srv.URL + "/token", ClientID: "c", ClientSecret: "s"}
-			_, exs, err := oauth.ClientCredentials(context.Background(), nil, cfg)
+			tok, exs, err := oauth.ClientCredentials(context.Background(), nil, cfg)
+			if tc.wantWhat == "" {
+				if err != nil || tok.ExpiresIn != 3600 {
+					t.Fatalf("got %v, expires_in %v; want 3600 accepted from a string", err, tok)
+				}
+				return
+			}
 			if err == nil {
 				t.Fatal("got no error")
 			}
