@@ -119,6 +119,15 @@ func TestInteropClientCredentials(t *testing.T) {
 			t.Errorf("explanation incomplete: %+v", e)
 		}
 	})
+	t.Run("scope the client may not have", func(t *testing.T) {
+		cfg := oauth.ClientConfig{TokenURL: md.TokenEndpoint, ClientID: oauthtest.ConfidentialClient,
+			ClientSecret: oauthtest.ConfidentialSecret, Scopes: []string{"openid", "test_api_access"}}
+		_, _, err := oauth.ClientCredentials(context.Background(), nil, cfg)
+		e := oauth.Explain(err)
+		if e == nil || e.Code != "invalid_scope" || e.Status != 400 || e.Try == "" {
+			t.Fatalf("got %v, want invalid_scope 400 explained", err)
+		}
+	})
 	t.Run("resource", func(t *testing.T) {
 		cfg := oauth.ClientConfig{TokenURL: md.TokenEndpoint, ClientID: oauthtest.ConfidentialClient,
 			ClientSecret: oauthtest.ConfidentialSecret, Scopes: []string{"test_api_access"}, Resource: []string{"http://127.0.0.1:9403/"}}
