@@ -1,0 +1,273 @@
+package validate
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// Scopes returns the scopes a token's claims grant: "scope" as a
+// space-separated string (RFC 9068 §2.2.3, Keycloak), or "scp" as an array
+// (Okta) or a space-separated string (Entra ID).
+func Scopes(claims map[string]any) []string {
+	for _, name := range []string{"scope", "scp"} {
+		switch v := claims[name].(type) {
+		case string:
+			if f := strings.Fields(v); len(f) > 0 {
+				return f
+			}
+		case []any:
+			var out []string
+			for _, s := range v {
+				if str, ok := s.(string); ok && str != "" {
+					out = append(out, str)
+				}
+			}
+			if len(out) > 0 {
+				return out
+			}
+		case []string:
+			if len(v) > 0 {
+				return slices.Clone(v)
+			}
+		}
+	}
+	return nil
+}
+
+// numericDate reads a NumericDate claim (RFC 7519 §2): a JSON number of
+// seconds, possibly with a fraction. ok is false when absent; err when it
+// is there but not a number.
+func numericDate(claims map[string]any, name string) (t time.Time, ok bool, err error) {
+	v, present := claims[name]
+	if !present {
+		return time.Time{}, false, nil
+	}
+	var f float64
+	switch n := v.(type) {
+	case json.Number:
+		f, err = n.Float64()
+	case float64:
+		f = n
+	case int64:
+		f = float64(n)
+	case int:
+		f = float64(n)
+	default:
+		err = fmt.Errorf("it is %s, not a number of seconds", describe(v))
+	}
+	if err == nil && (math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1e11) {
+		err = fmt.Errorf("%v is not a plausible number of seconds since 1970", v)
+	}
+	if err != nil {
+		return time.Time{}, true, err
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(frac*1e9)), true, nil
+}
+
+func describe(v any) string {
+	switch v.(type) {
+	case string:
+		return fmt.Sprintf("the string %q", v)
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%v", v)
+}
+
+// audiences reads "aud": a string or an array of strings (RFC 7519 §4.1.3).
+func audiences(claims map[string]any) []string {
+	switch v := claims["aud"].(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, a := range v {
+			if s, ok := a.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func str(claims map[string]any, name string) string {
+	s, _ := claims[name].(string)
+	return s
+}
+
+// clientID finds who the token was issued to: client_id (RFC 9068 §2.2),
+// azp (Keycloak, OIDC), cid (Okta), appid/azp (Entra).
+func clientID(claims map[string]any) string {
+	for _, n := range []string{"client_id", "azp", "cid", "appid"} {
+		if s := str(claims, n); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// claimRules are what the claims are checked against.
+type claimRules struct {
+	issuer    string
+	audiences []string
+	leeway    time.Duration
+	now       time.Time
+	required  []string
+}
+
+// checkClaims adds exp, nbf, iat, iss, aud and scope to r (RFC 7519 §4.1,
+// RFC 9068 §4), and fills the report's summary fields.
+func checkClaims(r *report, c map[string]any, rules claimRules) {
+	now, leeway := rules.now, rules.leeway
+	r.Scopes = Scopes(c)
+	r.Subject = str(c, "sub")
+	r.ClientID = clientID(c)
+
+	exp, ok, err := numericDate(c, "exp")
+	switch {
+	case err != nil:
+		r.add(CheckExp, oauth.Fail, "exp is unreadable: "+err.Error())
+	case !ok:
+		r.add(CheckExp, oauth.Fail, "the token has no exp, so it would never expire; RFC 9068 §2.2 requires one")
+	case now.After(exp.Add(leeway)):
+		r.Expiry = exp
+		r.add(CheckExp, oauth.Fail, "expired "+when(exp, now))
+	case now.After(exp):
+		r.Expiry = exp
+		r.add(CheckExp, oauth.Pass, fmt.Sprintf("expired %s, but within the %s leeway for clock skew", when(exp, now), span(leeway)))
+	default:
+		r.Expiry = exp
+		r.add(CheckExp, oauth.Pass, "expires "+when(exp, now))
+	}
+
+	nbf, ok, err := numericDate(c, "nbf")
+	switch {
+	case err != nil:
+		r.add(CheckNbf, oauth.Fail, "nbf is unreadable: "+err.Error())
+	case !ok:
+		r.add(CheckNbf, oauth.Skip, "no nbf claim: the token is valid from when it was issued")
+	case nbf.After(now.Add(leeway)):
+		r.add(CheckNbf, oauth.Fail, "not valid yet: valid from "+when(nbf, now)+" (is a clock wrong?)")
+	default:
+		r.add(CheckNbf, oauth.Pass, "valid since "+when(nbf, now))
+	}
+
+	iat, ok, err := numericDate(c, "iat")
+	switch {
+	case err != nil:
+		r.add(CheckIat, oauth.Fail, "iat is unreadable: "+err.Error())
+	case !ok:
+		r.add(CheckIat, oauth.Warn, "no iat claim; RFC 9068 §2.2 requires one, but it proves nothing on its own")
+	case iat.After(now.Add(leeway)):
+		r.add(CheckIat, oauth.Fail, "issued in the future, "+when(iat, now)+": the issuer's clock or this one is wrong")
+	default:
+		r.add(CheckIat, oauth.Pass, "issued "+when(iat, now))
+	}
+
+	checkIss(r, c, rules.issuer)
+	checkAud(r, c, rules.audiences)
+	checkScope(r, rules.required)
+}
+
+func checkIss(r *report, c map[string]any, want string) {
+	got, present := c["iss"]
+	s, isStr := got.(string)
+	switch {
+	case !present:
+		r.add(CheckIss, oauth.Fail, "the token has no iss, so nothing says who issued it; expected "+want)
+	case !isStr:
+		r.add(CheckIss, oauth.Fail, "iss is "+describe(got)+", not a string")
+	case want == "":
+		r.add(CheckIss, oauth.Warn, "iss is "+s+"; no issuer configured to compare with")
+	case s == want:
+		r.add(CheckIss, oauth.Pass, "iss is "+s)
+	case strings.TrimRight(s, "/") == strings.TrimRight(want, "/"):
+		r.add(CheckIss, oauth.Fail, fmt.Sprintf("iss is %s, expected %s: they differ only by a trailing slash, and issuers compare exactly (RFC 9068 §4)", s, want))
+	default:
+		r.add(CheckIss, oauth.Fail, fmt.Sprintf("iss is %s, expected %s", s, want))
+	}
+}
+
+func checkAud(r *report, c map[string]any, want []string) {
+	got := audiences(c)
+	shown := strings.Join(got, ", ")
+	if len(want) == 0 {
+		if len(got) == 0 {
+			r.add(CheckAud, oauth.Warn, "the token has no aud and no audience is configured: any API would accept it")
+		} else {
+			r.add(CheckAud, oauth.Warn, "aud is "+shown+"; not checked, since no audience is configured")
+		}
+		return
+	}
+	expected := strings.Join(want, " or ")
+	if len(got) == 0 {
+		r.add(CheckAud, oauth.Fail, "the token has no aud, expected "+expected)
+		return
+	}
+	for _, a := range got {
+		if slices.Contains(want, a) {
+			r.add(CheckAud, oauth.Pass, "aud is "+shown)
+			return
+		}
+	}
+	r.add(CheckAud, oauth.Fail, fmt.Sprintf("aud is %s, expected %s", shown, expected))
+}
+
+func checkScope(r *report, required []string) {
+	have := strings.Join(r.Scopes, " ")
+	if have == "" {
+		have = "none"
+	}
+	if len(required) == 0 {
+		r.add(CheckScope, oauth.Skip, "no scope required here; the token grants: "+have)
+		return
+	}
+	var missing []string
+	for _, s := range required {
+		if !slices.Contains(r.Scopes, s) {
+			missing = append(missing, s)
+		}
+	}
+	if len(missing) > 0 {
+		r.add(CheckScope, oauth.Fail, fmt.Sprintf("missing %s; the token grants: %s", strings.Join(missing, " "), have))
+		return
+	}
+	r.add(CheckScope, oauth.Pass, "has "+strings.Join(required, " "))
+}
+
+// checkTyp reports the token type (RFC 9068 §2.1 "at+jwt"). A plain "JWT",
+// as Keycloak and Okta send, is accepted with a warning; a Keycloak ID or
+// refresh token is refused, because it is not an access token.
+func checkTyp(r *report, header, claims map[string]any) {
+	typ, _ := header["typ"].(string)
+	if kc := str(claims, "typ"); kc == "ID" || kc == "Refresh" || kc == "Logout" {
+		r.add(CheckTyp, oauth.Fail, fmt.Sprintf("the payload says typ %q: this is a Keycloak %s token, not an access token", kc, strings.ToLower(kc)))
+		return
+	}
+	switch strings.ToLower(strings.TrimPrefix(strings.ToLower(typ), "application/")) {
+	case "at+jwt":
+		r.add(CheckTyp, oauth.Pass, "typ is "+typ+": a JWT access token as RFC 9068 §2.1 defines")
+	case "", "jwt":
+		shown := "absent"
+		if typ != "" {
+			shown = typ
+		}
+		r.add(CheckTyp, oauth.Warn, "typ is "+shown+", not at+jwt: a plain JWT (Keycloak and Okta send these); accepted")
+	default:
+		r.add(CheckTyp, oauth.Fail, "typ is "+typ+": not an access token (RFC 9068 expects at+jwt)")
+	}
+}

@@ -1,0 +1,67 @@
+package validate
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// discoverJWKS finds the issuer's jwks_uri: OpenID Connect Discovery 1.0 §4
+// first, then RFC 8414 §3 (path inserted after /.well-known/). The
+// document's issuer must equal the one asked for (RFC 8414 §3.3), or a
+// look-alike server could hand over its own keys.
+func discoverJWKS(ctx context.Context, hc *http.Client, issuer string) (string, error) {
+	base := strings.TrimRight(issuer, "/")
+	candidates := []string{base + "/.well-known/openid-configuration"}
+	if u, err := url.Parse(issuer); err == nil && u.Host != "" {
+		p := strings.TrimRight(u.Path, "/")
+		candidates = append(candidates, u.Scheme+"://"+u.Host+"/.well-known/oauth-authorization-server"+p)
+	}
+	var errs []string
+	for _, doc := range candidates {
+		jwks, err := fetchJWKSURI(ctx, hc, doc, issuer)
+		if err == nil {
+			return jwks, nil
+		}
+		errs = append(errs, err.Error())
+	}
+	return "", fmt.Errorf("could not find the issuer's keys: %s; check the issuer URL (Keycloak: .../realms/<realm>, Okta: .../oauth2/default)", strings.Join(errs, "; "))
+}
+
+func fetchJWKSURI(ctx context.Context, hc *http.Client, doc, issuer string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, doc, nil)
+	if err != nil {
+		return "", fmt.Errorf("%s: %v", doc, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("%s: %v", doc, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return "", fmt.Errorf("%s: %v", doc, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("%s answered %d", doc, resp.StatusCode)
+	}
+	var m struct {
+		Issuer  string `json:"issuer"`
+		JWKSURI string `json:"jwks_uri"`
+	}
+	if err := json.Unmarshal(body, &m); err != nil {
+		return "", fmt.Errorf("%s is not JSON metadata: %v", doc, err)
+	}
+	if m.Issuer != issuer {
+		return "", fmt.Errorf("%s names issuer %q, expected %q exactly", doc, m.Issuer, issuer)
+	}
+	if m.JWKSURI == "" {
+		return "", fmt.Errorf("%s has no jwks_uri", doc)
+	}
+	return m.JWKSURI, nil
+}

@@ -1,0 +1,189 @@
+package validate
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lestrrat-go/httprc/v3"
+	"github.com/lestrrat-go/jwx/v3/jwk"
+)
+
+// minRefreshInterval bounds refreshes on an unknown kid: a flood of tokens
+// with made-up kids costs the issuer at most one JWKS fetch per interval.
+const minRefreshInterval = 10 * time.Second
+
+// verifyKey is one signature key from the JWKS, exported to its Go type.
+type verifyKey struct {
+	kid string
+	alg string // the JWK's own "alg", "" if it does not pin one
+	kty string // RSA, EC, OKP
+	crv string
+	raw any // *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey
+}
+
+// keyIndex is the JWKS turned into something fast to search, rebuilt only
+// when jwk.Cache hands out a new set.
+type keyIndex struct {
+	set     jwk.Set
+	sig     []verifyKey
+	encKids map[string]bool // keys marked use: enc, skipped
+	skipped []string        // why other keys were left out
+}
+
+// keySource serves the issuer's keys from a jwk.Cache.
+type keySource struct {
+	cache *jwk.Cache
+	url   string
+	now   func() time.Time
+
+	mu          sync.Mutex
+	idx         *keyIndex
+	lastRefresh time.Time
+}
+
+func newKeySource(ctx context.Context, hc *http.Client, jwksURI string, now func() time.Time) (*keySource, error) {
+	cache, err := jwk.NewCache(ctx, httprc.NewClient())
+	if err != nil {
+		return nil, err
+	}
+	if err := cache.Register(ctx, jwksURI,
+		jwk.WithHTTPClient(hc),
+		jwk.WithMinInterval(minRefreshInterval),
+		jwk.WithMaxFetchBodySize(1<<20),
+	); err != nil {
+		_ = cache.Shutdown(context.Background())
+		return nil, fmt.Errorf("fetching the issuer's keys from %s: %w", jwksURI, err)
+	}
+	return &keySource{cache: cache, url: jwksURI, now: now, lastRefresh: now()}, nil
+}
+
+// current returns the index of the keys jwk.Cache holds now.
+func (k *keySource) current(ctx context.Context) (*keyIndex, error) {
+	set, err := k.cache.Lookup(ctx, k.url)
+	if err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.idx == nil || k.idx.set != set {
+		k.idx = index(set)
+	}
+	return k.idx, nil
+}
+
+// refresh fetches the JWKS again unless that was done less than
+// minRefreshInterval ago. It reports whether it fetched.
+func (k *keySource) refresh(ctx context.Context) (bool, time.Time) {
+	k.mu.Lock()
+	now := k.now()
+	last := k.lastRefresh
+	if now.Sub(last) < minRefreshInterval && !now.Before(last) {
+		k.mu.Unlock()
+		return false, last
+	}
+	k.lastRefresh = now
+	k.mu.Unlock()
+	if _, err := k.cache.Refresh(ctx, k.url); err != nil {
+		return false, last
+	}
+	return true, now
+}
+
+func (k *keySource) close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	return k.cache.Shutdown(ctx)
+}
+
+func index(set jwk.Set) *keyIndex {
+	idx := &keyIndex{set: set, encKids: map[string]bool{}}
+	for i := 0; i < set.Len(); i++ {
+		key, ok := set.Key(i)
+		if !ok {
+			continue
+		}
+		kid, _ := key.KeyID()
+		if use, ok := key.KeyUsage(); ok && use == "enc" {
+			// RFC 7517 §4.2: an encryption key must not verify signatures.
+			idx.encKids[kid] = true
+			continue
+		}
+		vk := verifyKey{kid: kid, kty: key.KeyType().String()}
+		if a, ok := key.Algorithm(); ok {
+			vk.alg = a.String()
+		}
+		var raw any
+		if err := jwk.Export(key, &raw); err != nil {
+			idx.skipped = append(idx.skipped, fmt.Sprintf("%s: %v", kid, err))
+			continue
+		}
+		switch pk := raw.(type) {
+		case *rsa.PublicKey:
+		case *ecdsa.PublicKey:
+			vk.crv = pk.Curve.Params().Name
+		case ed25519.PublicKey:
+		default:
+			// Symmetric or private material has no place in a public JWKS.
+			idx.skipped = append(idx.skipped, fmt.Sprintf("%s: a %s key cannot verify an asymmetric signature", kid, vk.kty))
+			continue
+		}
+		vk.raw = raw
+		idx.sig = append(idx.sig, vk)
+	}
+	return idx
+}
+
+func (idx *keyIndex) byKid(kid string) []verifyKey {
+	var out []verifyKey
+	for _, k := range idx.sig {
+		if k.kid == kid {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func (idx *keyIndex) kids() string {
+	var ks []string
+	for _, k := range idx.sig {
+		ks = append(ks, k.kid)
+	}
+	sort.Strings(ks)
+	if len(ks) == 0 {
+		return "none"
+	}
+	return strings.Join(ks, ", ")
+}
+
+// algFamily is the key type and curve an asymmetric alg needs (RFC 7518
+// §3.1, RFC 8037 §3.1). HMAC and none are absent on purpose: a public key
+// must never serve as an HMAC secret (RFC 8725 §2.1, §3.1).
+var algFamily = map[string]struct{ kty, crv string }{
+	"RS256": {"RSA", ""}, "RS384": {"RSA", ""}, "RS512": {"RSA", ""},
+	"PS256": {"RSA", ""}, "PS384": {"RSA", ""}, "PS512": {"RSA", ""},
+	"ES256": {"EC", "P-256"}, "ES384": {"EC", "P-384"}, "ES512": {"EC", "P-521"},
+	"EdDSA": {"OKP", ""}, "Ed25519": {"OKP", ""},
+}
+
+// fits says why key k cannot verify alg, "" if it can.
+func (k verifyKey) fits(alg string) string {
+	fam := algFamily[alg]
+	if k.kty != fam.kty {
+		return fmt.Sprintf("key %s is an %s key; %s needs an %s key", k.kid, k.kty, alg, fam.kty)
+	}
+	if fam.crv != "" && k.crv != fam.crv {
+		return fmt.Sprintf("key %s is on curve %s; %s needs %s", k.kid, k.crv, alg, fam.crv)
+	}
+	if k.alg != "" && k.alg != alg {
+		return fmt.Sprintf("key %s is for %s only, the token says %s", k.kid, k.alg, alg)
+	}
+	return ""
+}

@@ -1,0 +1,266 @@
+package validate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v3/jwa"
+	"github.com/lestrrat-go/jwx/v3/jws"
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// DefaultSignatureCacheSize is how many verified token hashes a Validator
+// remembers when Options.SignatureCache is 0.
+const DefaultSignatureCacheSize = 4096
+
+// Options configure a Validator.
+type Options struct {
+	// Issuer is compared exactly with iss, and is where discovery starts.
+	Issuer string
+	// JWKSURI is the key set's URL; "" discovers it from the issuer.
+	JWKSURI string
+	// Audiences: the token's aud must contain any of these. Keycloak's
+	// default is "account", Okta's "api://default"; an RFC 8707 resource
+	// URL works too. Empty: aud is reported, not enforced.
+	Audiences []string
+	// Leeway tolerates clock skew on exp, nbf and iat.
+	Leeway time.Duration
+	// HTTPClient fetches discovery and keys; nil means a 15 s timeout client.
+	HTTPClient *http.Client
+	// Now is the clock; nil means time.Now. Tests inject one to read
+	// expired fixture tokens.
+	Now func() time.Time
+	// SignatureCache is how many verified signatures to remember (by token
+	// hash); 0 means DefaultSignatureCacheSize, negative turns it off.
+	SignatureCache int
+}
+
+// Validator checks JWT access tokens locally against the issuer's keys.
+// It is safe for concurrent use.
+type Validator struct {
+	opts  Options
+	now   func() time.Time
+	keys  *keySource
+	cache *sigCache
+}
+
+// New discovers the issuer's jwks_uri (unless given), fetches the keys once
+// and returns a Validator. ctx bounds the first fetch and the life of the
+// background key refresh: cancel it, or call Close, to stop it.
+func New(ctx context.Context, opts Options) (*Validator, error) {
+	if opts.Issuer == "" {
+		return nil, errors.New("validate: an issuer is required, e.g. http://127.0.0.1:8080/realms/myorg")
+	}
+	hc := opts.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 15 * time.Second}
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	jwksURI := opts.JWKSURI
+	if jwksURI == "" {
+		var err error
+		if jwksURI, err = discoverJWKS(ctx, hc, opts.Issuer); err != nil {
+			return nil, fmt.Errorf("validate: %w", err)
+		}
+	}
+	keys, err := newKeySource(ctx, hc, jwksURI, now)
+	if err != nil {
+		return nil, fmt.Errorf("validate: %w", err)
+	}
+	size := opts.SignatureCache
+	if size == 0 {
+		size = DefaultSignatureCacheSize
+	}
+	opts.JWKSURI = jwksURI
+	return &Validator{opts: opts, now: now, keys: keys, cache: newSigCache(size)}, nil
+}
+
+// JWKSURI returns the key set URL in use (given or discovered).
+func (v *Validator) JWKSURI() string { return v.opts.JWKSURI }
+
+// Close stops the background key refresh.
+func (v *Validator) Close() error { return v.keys.close() }
+
+// Validate checks raw and returns the report of every check. It never
+// panics and never returns nil. requiredScopes must all be granted.
+func (v *Validator) Validate(ctx context.Context, raw string, requiredScopes ...string) *Report {
+	r := &report{}
+	tok, err := oauth.DecodeJWT(raw)
+	if err != nil {
+		var fe *oauth.TokenFormatError
+		reason := err.Error()
+		if errors.As(err, &fe) {
+			reason = "not a JWT: " + fe.Reason
+		}
+		r.add(CheckFormat, oauth.Fail, reason)
+		r.skip("the token could not be decoded", CheckHeader, CheckAlg, CheckKid, CheckSignature,
+			CheckExp, CheckNbf, CheckIat, CheckIss, CheckAud, CheckScope, CheckTyp)
+		return r.done()
+	}
+	r.JWT = tok
+	r.add(CheckFormat, oauth.Pass, fmt.Sprintf("a signed JWT (JWS compact, 3 parts, %d bytes)", len(tok.Raw)))
+	headerOK := checkHeader(r, tok.Header)
+	alg, algOK := checkAlg(r, tok.Header)
+	if !headerOK || !algOK {
+		r.skip("not tried: the header is refused", CheckKid, CheckSignature)
+	} else {
+		v.verify(ctx, r, tok, alg)
+	}
+	checkClaims(r, tok.Claims, claimRules{
+		issuer: v.opts.Issuer, audiences: v.opts.Audiences, leeway: v.opts.Leeway,
+		now: v.now(), required: requiredScopes,
+	})
+	checkTyp(r, tok.Header, tok.Claims)
+	return r.done()
+}
+
+// checkHeader refuses what this validator cannot honour and says which
+// headers it ignores. Keys come only from the issuer's jwks_uri: a token
+// naming its own key (jku, x5u, jwk, x5c) must not choose who vouches for
+// it (RFC 8725 §3.10).
+func checkHeader(r *report, h map[string]any) bool {
+	if crit, ok := h["crit"]; ok {
+		r.add(CheckHeader, oauth.Fail, fmt.Sprintf("crit lists %v, extensions this validator does not understand, so it must refuse the token (RFC 7515 §4.1.11)", crit))
+		return false
+	}
+	if _, ok := h["b64"]; ok {
+		r.add(CheckHeader, oauth.Fail, "b64 is set: an unencoded payload (RFC 7797) is not an access token")
+		return false
+	}
+	var ignored []string
+	for _, name := range []string{"jku", "x5u", "jwk", "x5c"} {
+		if v, ok := h[name]; ok {
+			if s, isStr := v.(string); isStr {
+				ignored = append(ignored, fmt.Sprintf("%s=%s", name, s))
+			} else {
+				ignored = append(ignored, name)
+			}
+		}
+	}
+	if len(ignored) > 0 {
+		r.add(CheckHeader, oauth.Warn, "ignored "+strings.Join(ignored, ", ")+": keys come only from the issuer's jwks_uri, never from the token (RFC 8725 §3.10)")
+		return true
+	}
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	r.add(CheckHeader, oauth.Pass, "header has "+strings.Join(names, ", "))
+	return true
+}
+
+// checkAlg allows only asymmetric signature algorithms (RFC 8725 §3.1).
+func checkAlg(r *report, h map[string]any) (string, bool) {
+	alg, ok := h["alg"].(string)
+	switch {
+	case !ok:
+		r.add(CheckAlg, oauth.Fail, "the header has no alg string (RFC 7515 §4.1.1 requires one)")
+	case strings.EqualFold(alg, "none"):
+		r.add(CheckAlg, oauth.Fail, "alg is none: the token is unsigned, anyone could have written it")
+	case strings.HasPrefix(strings.ToUpper(alg), "HS"):
+		r.add(CheckAlg, oauth.Fail, "alg is "+alg+", a shared-secret HMAC: an issuer signs access tokens with its private key, and a public key used as an HMAC secret is a known forgery (RFC 8725 §2.1)")
+	default:
+		if _, known := algFamily[alg]; known {
+			r.add(CheckAlg, oauth.Pass, "alg is "+alg+", an asymmetric signature")
+			return alg, true
+		}
+		r.add(CheckAlg, oauth.Fail, "alg is "+alg+", not an asymmetric signature algorithm this validator accepts (RS*, PS*, ES*, EdDSA)")
+	}
+	return "", false
+}
+
+// verify fills kid and signature.
+func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg string) {
+	h := tokenHash(tok.Raw)
+	kid, hasKid := tok.Header["kid"].(string)
+	if _, present := tok.Header["kid"]; present && !hasKid {
+		r.add(CheckKid, oauth.Fail, "kid is "+describe(tok.Header["kid"])+", not a string")
+		r.skip("not tried: no key", CheckSignature)
+		return
+	}
+	idx, err := v.keys.current(ctx)
+	if err != nil {
+		r.add(CheckKid, oauth.Fail, "the issuer's keys are not available: "+err.Error())
+		r.skip("not tried: no key", CheckSignature)
+		return
+	}
+	if cachedKid, ok := v.cache.get(h); ok && cachedKid == kid && len(idx.byKid(kid)) > 0 {
+		r.add(CheckKid, oauth.Pass, "kid "+kid+" is one of the issuer's signing keys")
+		r.add(CheckSignature, oauth.Pass, alg+" signature verified with key "+kid+" (remembered from an earlier request)")
+		return
+	}
+	var candidates []verifyKey
+	if hasKid {
+		candidates = idx.byKid(kid)
+		if len(candidates) == 0 && !idx.encKids[kid] {
+			// RFC 7517 allows rotation at any time: an unknown kid may be
+			// a new key, so fetch once more — at most once per interval.
+			fetched, at := v.keys.refresh(ctx)
+			if fetched {
+				if idx, err = v.keys.current(ctx); err == nil {
+					candidates = idx.byKid(kid)
+				}
+			}
+			if len(candidates) == 0 {
+				how := "fetched the key set again just now"
+				if !fetched {
+					how = "the key set was fetched " + span(v.now().Sub(at)) + " ago, too recently to fetch again"
+				}
+				r.add(CheckKid, oauth.Fail, fmt.Sprintf("kid %s is not among the issuer's signing keys (%s); %s", kid, idx.kids(), how))
+				r.skip("not tried: no key", CheckSignature)
+				return
+			}
+		}
+		if len(candidates) == 0 && idx.encKids[kid] {
+			r.add(CheckKid, oauth.Fail, "kid "+kid+" is an encryption key (use: enc), not one for signatures (RFC 7517 §4.2)")
+			r.skip("not tried: no key", CheckSignature)
+			return
+		}
+		var why []string
+		var fit []verifyKey
+		for _, k := range candidates {
+			if reason := k.fits(alg); reason != "" {
+				why = append(why, reason)
+			} else {
+				fit = append(fit, k)
+			}
+		}
+		if len(fit) == 0 {
+			r.add(CheckKid, oauth.Fail, strings.Join(why, "; "))
+			r.skip("not tried: no key fits the alg", CheckSignature)
+			return
+		}
+		candidates = fit
+		r.add(CheckKid, oauth.Pass, "kid "+kid+" is one of the issuer's signing keys")
+	} else {
+		for _, k := range idx.sig {
+			if k.fits(alg) == "" {
+				candidates = append(candidates, k)
+			}
+		}
+		if len(candidates) == 0 {
+			r.add(CheckKid, oauth.Fail, "the header has no kid and the issuer has no "+alg+" key ("+idx.kids()+")")
+			r.skip("not tried: no key", CheckSignature)
+			return
+		}
+		r.add(CheckKid, oauth.Warn, fmt.Sprintf("the header has no kid; tried the issuer's %d %s key(s)", len(candidates), alg))
+	}
+	sa, _ := jwa.LookupSignatureAlgorithm(alg)
+	for _, k := range candidates {
+		if _, err := jws.VerifyCompactFast(k.raw, []byte(tok.Raw), sa); err == nil {
+			v.cache.put(h, k.kid)
+			r.add(CheckSignature, oauth.Pass, alg+" signature verified with key "+k.kid)
+			return
+		}
+	}
+	r.add(CheckSignature, oauth.Fail, "the "+alg+" signature does not match: the token was altered, or signed by someone else's key")
+}
