@@ -1,0 +1,147 @@
+package fakebook
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/oauthlab/oauthlab/embedded/events"
+	"github.com/oauthlab/oauthlab/oauth/validate"
+)
+
+// exchange is one request being handled: what the handler decided is
+// published on the Bus when it is done.
+type exchange struct {
+	s        *Server
+	w        http.ResponseWriter
+	r        *http.Request
+	report   *validate.Report
+	code     int
+	decision string
+	details  []string
+}
+
+// handle registers h behind bearer-token checks for scope ("" = public).
+func (s *Server) handle(pattern, scope string, h func(*exchange)) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		x := &exchange{s: s, w: w, r: r}
+		defer x.publish()
+		if scope == "" || x.authorize(scope) {
+			h(x)
+		}
+	})
+}
+
+// authorize applies RFC 6750: no token → 401 with only the realm (§3.1:
+// no error code when the request had no credentials); a bad token → 401
+// invalid_token; a good token without the scope → 403 insufficient_scope.
+func (x *exchange) authorize(scope string) bool {
+	s := x.s
+	raw, ok := bearer(x.r)
+	if !ok {
+		x.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm=%q`, s.cfg.Realm))
+		x.write(http.StatusUnauthorized, errorBody{Error: "unauthorized", Description: "this route needs a bearer token: Authorization: Bearer <access token> (RFC 6750 section 2.1)"},
+			"refused: no bearer token")
+		return false
+	}
+	if s.cfg.Validator == nil {
+		x.fail(http.StatusServiceUnavailable, "temporarily_unavailable", "FakeBook has no token validator configured", "")
+		return false
+	}
+	var required []string
+	if scope != anyToken {
+		required = []string{scope}
+	}
+	rep := s.cfg.Validator.Validate(x.r.Context(), raw, required...)
+	x.report = rep
+	for _, c := range rep.Checks {
+		x.details = append(x.details, fmt.Sprintf("%s: %s — %s", c.Name, c.Status, c.Reason))
+	}
+	if rep.Valid {
+		return true
+	}
+	reason := headerSafe(rep.Reason())
+	if rep.MissingScope() {
+		x.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm=%q, error="insufficient_scope", error_description=%q, scope=%q`, s.cfg.Realm, reason, scope))
+		x.write(http.StatusForbidden, errorBody{Error: "insufficient_scope", Description: rep.Reason(), Scope: scope, Check: rep.Failure},
+			"refused: insufficient_scope — "+rep.Reason())
+		return false
+	}
+	x.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm=%q, error="invalid_token", error_description=%q`, s.cfg.Realm, reason))
+	x.write(http.StatusUnauthorized, errorBody{Error: "invalid_token", Description: rep.Reason(), Check: rep.Failure},
+		"refused: invalid_token — "+rep.Reason())
+	return false
+}
+
+// bearer reads the token from the Authorization header (RFC 6750 §2.1;
+// the scheme is case-insensitive, RFC 9110 §11.1).
+func bearer(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+// headerSafe keeps error_description within the characters RFC 6750 §3
+// allows (printable ASCII without '"' and '\'), so the header parses.
+func headerSafe(s string) string {
+	s = strings.NewReplacer("§", "section ", "—", "-", "…", "...", `"`, "'", `\`, "/").Replace(s)
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 0x20 && r <= 0x7e {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('?')
+		}
+	}
+	out := b.String()
+	if len(out) > 300 {
+		out = out[:300] + "..."
+	}
+	return out
+}
+
+func (x *exchange) write(status int, body any, decision string) {
+	x.code, x.decision = status, decision
+	writeJSON(x.w, status, body)
+}
+
+func (x *exchange) json(status int, v any, format string, args ...any) {
+	x.write(status, v, fmt.Sprintf(format, args...))
+}
+
+func (x *exchange) status(status int, decision string) {
+	x.code, x.decision = status, decision
+	x.w.WriteHeader(status)
+}
+
+func (x *exchange) fail(status int, code, desc, field string) {
+	x.write(status, errorBody{Error: code, Description: desc, Field: field}, fmt.Sprintf("refused: %s — %s", code, desc))
+}
+
+func (x *exchange) badBody(be *bodyError) {
+	code := "invalid_request"
+	switch be.status {
+	case http.StatusRequestEntityTooLarge:
+		code = "payload_too_large"
+	case http.StatusUnsupportedMediaType:
+		code = "unsupported_media_type"
+	}
+	x.fail(be.status, code, be.msg, be.field)
+}
+
+func (x *exchange) publish() {
+	client := ""
+	if x.report != nil {
+		client = x.report.ClientID
+	}
+	code := x.code
+	if code == 0 {
+		code = http.StatusOK
+	}
+	x.s.cfg.Events.Publish(events.Event{Server: "fakebook", Method: x.r.Method, Path: x.r.URL.Path,
+		Client: client, Status: code, Decision: x.decision, Details: x.details})
+}

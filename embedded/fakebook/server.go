@@ -1,0 +1,174 @@
+// Package fakebook is FakeBook, the small book API that shows scopes at
+// work: a read token lists books, only an admin token adds one, and a bad
+// token is refused with the reason (RFC 6750 §3). It validates tokens with
+// oauth/validate, against the embedded authorization server or any issuer.
+package fakebook
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/oauthlab/oauthlab/embedded/events"
+	"github.com/oauthlab/oauthlab/oauth/validate"
+)
+
+// The scopes FakeBook's routes require.
+const (
+	ScopeRead   = "fakebookapi.read"
+	ScopeAdmin  = "fakebookapi.admin"
+	ScopeScoped = "test_api_access" // /api/private-scoped, as in the classic tutorial
+)
+
+// Config configures a Server.
+type Config struct {
+	// Validator checks bearer tokens (local JWT validation or introspection).
+	Validator validate.TokenValidator
+	// Events receives one event per request; nil discards.
+	Events *events.Bus
+	// Realm names the protection space in WWW-Authenticate; "" means "fakebook".
+	Realm string
+	// Books seeds the catalogue; nil means Seed().
+	Books []Book
+}
+
+// Server is a FakeBook instance with its own in-memory catalogue.
+type Server struct {
+	cfg   Config
+	store *store
+	mux   *http.ServeMux
+}
+
+// New returns a FakeBook server.
+func New(cfg Config) *Server {
+	if cfg.Realm == "" {
+		cfg.Realm = "fakebook"
+	}
+	seed := cfg.Books
+	if seed == nil {
+		seed = Seed()
+	}
+	s := &Server{cfg: cfg, store: newStore(seed), mux: http.NewServeMux()}
+	s.routes()
+	return s
+}
+
+// Handler returns FakeBook's own ServeMux.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Len returns how many books the catalogue holds.
+func (s *Server) Len() int { return s.store.len() }
+
+func (s *Server) routes() {
+	s.handle("GET /books", ScopeRead, s.listBooks)
+	s.handle("POST /books", ScopeAdmin, s.createBook)
+	s.handle("GET /books/{id}", ScopeRead, s.getBook)
+	s.handle("PUT /books/{id}", ScopeAdmin, s.putBook)
+	s.handle("DELETE /books/{id}", ScopeAdmin, s.deleteBook)
+	s.handle("GET /api/public", "", s.public)
+	s.handle("GET /api/private", anyToken, s.private)
+	s.handle("GET /api/private-scoped", ScopeScoped, s.privateScoped)
+	s.handle("/", "", s.notFound)
+}
+
+// anyToken marks a route that needs a valid token but no scope.
+const anyToken = "\x00any"
+
+func (s *Server) listBooks(x *exchange) {
+	books := s.store.list()
+	x.json(http.StatusOK, books, "listed %d books", len(books))
+}
+
+func (s *Server) getBook(x *exchange) {
+	id := x.r.PathValue("id")
+	b, ok := s.store.get(id)
+	if !ok {
+		x.fail(http.StatusNotFound, "not_found", "no book with id "+id, "")
+		return
+	}
+	x.json(http.StatusOK, b, "returned book %s", id)
+}
+
+func (s *Server) createBook(x *exchange) {
+	b, be := readBook(x.w, x.r, "")
+	if be != nil {
+		x.badBody(be)
+		return
+	}
+	if !s.store.create(b) {
+		x.fail(http.StatusConflict, "conflict", "a book with id "+b.ID+" already exists; PUT /books/"+b.ID+" replaces it", "id")
+		return
+	}
+	x.w.Header().Set("Location", "/books/"+b.ID)
+	x.json(http.StatusCreated, b, "created book %s", b.ID)
+}
+
+// putBook replaces or creates the book at the URL (RFC 9110 §9.3.4): 200
+// when replaced, 201 when created.
+func (s *Server) putBook(x *exchange) {
+	id := x.r.PathValue("id")
+	b, be := readBookFor(x, id)
+	if be != nil {
+		x.badBody(be)
+		return
+	}
+	if s.store.put(b) {
+		x.w.Header().Set("Location", "/books/"+b.ID)
+		x.json(http.StatusCreated, b, "created book %s", b.ID)
+		return
+	}
+	x.json(http.StatusOK, b, "replaced book %s", b.ID)
+}
+
+// readBookFor reads a PUT body; its id may be left out but must not
+// disagree with the URL.
+func readBookFor(x *exchange, id string) (Book, *bodyError) {
+	b, be := readBook(x.w, x.r, id)
+	if be != nil {
+		return b, be
+	}
+	if b.ID != id {
+		return b, &bodyError{http.StatusBadRequest, "id", "id is " + b.ID + " in the body but " + id + " in the URL"}
+	}
+	return b, nil
+}
+
+func (s *Server) deleteBook(x *exchange) {
+	id := x.r.PathValue("id")
+	if !s.store.delete(id) {
+		x.fail(http.StatusNotFound, "not_found", "no book with id "+id, "")
+		return
+	}
+	x.status(http.StatusNoContent, "deleted book "+id)
+}
+
+func (s *Server) public(x *exchange) {
+	x.json(http.StatusOK, map[string]string{"message": "Hello from a public endpoint! You don't need to be authenticated to see this."}, "public: no token needed")
+}
+
+func (s *Server) private(x *exchange) {
+	x.json(http.StatusOK, map[string]string{"message": "Hello from a private endpoint! You need to be authenticated to see this."}, "private: token valid")
+}
+
+func (s *Server) privateScoped(x *exchange) {
+	x.json(http.StatusOK, map[string]string{"message": "Hello from a private endpoint! You need to be authenticated and have a scope of " + ScopeScoped + " to see this."}, "private-scoped: token has "+ScopeScoped)
+}
+
+func (s *Server) notFound(x *exchange) {
+	x.fail(http.StatusNotFound, "not_found", "no such route; try GET /books, /books/{id}, /api/public, /api/private, /api/private-scoped", "")
+}
+
+// errorBody is the JSON body of every error response.
+type errorBody struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description,omitempty"`
+	Field       string `json:"field,omitempty"`
+	Scope       string `json:"scope,omitempty"`
+	Check       string `json:"failed_check,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
