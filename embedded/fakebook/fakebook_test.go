@@ -1,0 +1,286 @@
+package fakebook_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oauthlab/oauthlab/embedded/events"
+	"github.com/oauthlab/oauthlab/embedded/fakebook"
+	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/oauth/validate"
+	"github.com/oauthlab/oauthlab/oauth/validate/validatetest"
+)
+
+type world struct {
+	is     *validatetest.Issuer
+	api    *httptest.Server
+	fb     *fakebook.Server
+	bus    *events.Bus
+	read   string // token with fakebookapi.read
+	admin  string // token with read and admin
+	scoped string // token with test_api_access only
+}
+
+// newWorld starts a test issuer (discovery + JWKS) and FakeBook trusting it.
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	is := validatetest.NewIssuer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	v, err := validate.New(ctx, validate.Options{Issuer: is.URL, Audiences: []string{validatetest.Audience}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = v.Close() })
+	bus := events.NewBus()
+	fb := fakebook.New(fakebook.Config{Validator: v, Events: bus})
+	api := httptest.NewServer(fb.Handler())
+	t.Cleanup(api.Close)
+	now := time.Now()
+	return &world{is: is, api: api, fb: fb, bus: bus,
+		read:   is.Token(t, is.Claims(now, "fakebookapi.read")),
+		admin:  is.Token(t, is.Claims(now, "fakebookapi.read fakebookapi.admin")),
+		scoped: is.Token(t, is.Claims(now, "test_api_access")),
+	}
+}
+
+type resp struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (w *world) do(t *testing.T, method, path, token, contentType string, body []byte) resp {
+	t.Helper()
+	req, err := http.NewRequest(method, w.api.URL+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	res, err := w.api.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return resp{res.StatusCode, res.Header, b}
+}
+
+func (r resp) errorBody(t *testing.T) map[string]string {
+	t.Helper()
+	var m map[string]string
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("error body %q is not a JSON object of strings: %v", r.body, err)
+	}
+	return m
+}
+
+const jsonCT = "application/json"
+
+func TestRoutesAndScopes(t *testing.T) {
+	w := newWorld(t)
+	bad := w.read[:len(w.read)-4] + "AAAA"
+	cases := []struct {
+		name, method, path, token, ct, body string
+		status                              int
+		challenge                           string // substring of WWW-Authenticate, "" = absent
+		errCode, field                      string
+		location                            string
+	}{
+		{"list with read", "GET", "/books", w.read, "", "", 200, "", "", "", ""},
+		{"one book", "GET", "/books/1", w.read, "", "", 200, "", "", "", ""},
+		{"missing book", "GET", "/books/nope", w.read, "", "", 404, "", "not_found", "", ""},
+		{"no token", "GET", "/books", "", "", "", 401, `Bearer realm="fakebook"`, "unauthorized", "", ""},
+		{"bad token", "GET", "/books", bad, "", "", 401, `Bearer realm="fakebook", error="invalid_token", error_description="signature: the RS256 signature does not match`, "invalid_token", "", ""},
+		{"garbage token", "GET", "/books", "not-a-jwt", "", "", 401, `error="invalid_token", error_description="format: not a JWT: it has 1 parts`, "invalid_token", "", ""},
+		{"read token cannot create", "POST", "/books", w.read, jsonCT, `{"id":"9","title":"T","author":"A","cost":1,"num_pages":2}`, 403, `Bearer realm="fakebook", error="insufficient_scope", error_description="scope: missing fakebookapi.admin; the token grants: fakebookapi.read", scope="fakebookapi.admin"`, "insufficient_scope", "", ""},
+		{"scoped token cannot list", "GET", "/books", w.scoped, "", "", 403, `scope="fakebookapi.read"`, "insufficient_scope", "", ""},
+		{"admin creates", "POST", "/books", w.admin, jsonCT, `{"id":"9","title":"Emma","author":"Jane Austen","cost":4.5,"num_pages":474}`, 201, "", "", "", "/books/9"},
+		{"duplicate id", "POST", "/books", w.admin, jsonCT, `{"id":"1","title":"T","author":"A","cost":1,"num_pages":2}`, 409, "", "conflict", "id", ""},
+		{"not JSON", "POST", "/books", w.admin, "text/plain", `id=9`, 415, "", "unsupported_media_type", "", ""},
+		{"no content type", "POST", "/books", w.admin, "", `{}`, 415, "", "unsupported_media_type", "", ""},
+		{"oversized", "POST", "/books", w.admin, jsonCT, `{"id":"x","title":"` + strings.Repeat("a", 20<<10) + `"}`, 413, "", "payload_too_large", "", ""},
+		{"negative cost", "POST", "/books", w.admin, jsonCT, `{"id":"10","title":"T","author":"A","cost":-1,"num_pages":2}`, 400, "", "invalid_request", "cost", ""},
+		{"cost as text", "POST", "/books", w.admin, jsonCT, `{"id":"10","title":"T","author":"A","cost":"cheap","num_pages":2}`, 400, "", "invalid_request", "cost", ""},
+		{"no title", "POST", "/books", w.admin, jsonCT, `{"id":"10","author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "title", ""},
+		{"zero pages", "POST", "/books", w.admin, jsonCT, `{"id":"10","title":"T","author":"A","cost":1}`, 400, "", "invalid_request", "num_pages", ""},
+		{"bad id", "POST", "/books", w.admin, jsonCT, `{"id":"../x","title":"T","author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "id", ""},
+		{"unknown field", "POST", "/books", w.admin, jsonCT, `{"id":"10","title":"T","author":"A","cost":1,"num_pages":2,"isbn":"x"}`, 400, "", "invalid_request", "isbn", ""},
+		{"broken JSON", "POST", "/books", w.admin, jsonCT, `{"id":`, 400, "", "invalid_request", "", ""},
+		{"put replaces", "PUT", "/books/2", w.admin, jsonCT, `{"title":"The Hobbit","author":"Tolkien","cost":12,"num_pages":310}`, 200, "", "", "", ""},
+		{"put creates", "PUT", "/books/20", w.admin, jsonCT, `{"id":"20","title":"New","author":"A","cost":1,"num_pages":2}`, 201, "", "", "", "/books/20"},
+		{"put id mismatch", "PUT", "/books/2", w.admin, jsonCT, `{"id":"3","title":"T","author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "id", ""},
+		{"put with read", "PUT", "/books/2", w.read, jsonCT, `{}`, 403, `error="insufficient_scope"`, "insufficient_scope", "", ""},
+		{"delete", "DELETE", "/books/3", w.admin, "", "", 204, "", "", "", ""},
+		{"delete again", "DELETE", "/books/3", w.admin, "", "", 404, "", "not_found", "", ""},
+		{"public", "GET", "/api/public", "", "", "", 200, "", "", "", ""},
+		{"private without token", "GET", "/api/private", "", "", "", 401, `Bearer realm="fakebook"`, "unauthorized", "", ""},
+		{"private with any valid token", "GET", "/api/private", w.read, "", "", 200, "", "", "", ""},
+		{"private-scoped without the scope", "GET", "/api/private-scoped", w.read, "", "", 403, `scope="test_api_access"`, "insufficient_scope", "", ""},
+		{"private-scoped with it", "GET", "/api/private-scoped", w.scoped, "", "", 200, "", "", "", ""},
+		{"unknown route", "GET", "/nope", "", "", "", 404, "", "not_found", "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := w.do(t, tc.method, tc.path, tc.token, tc.ct, []byte(tc.body))
+			if r.status != tc.status {
+				t.Fatalf("status %d, want %d; body %s", r.status, tc.status, r.body)
+			}
+			got := r.header.Get("WWW-Authenticate")
+			if tc.challenge == "" && got != "" || !strings.Contains(got, tc.challenge) {
+				t.Fatalf("WWW-Authenticate %q, want %q", got, tc.challenge)
+			}
+			if tc.challenge != "" {
+				if ch := oauth.ParseBearerChallenge(got); ch == nil || ch.Realm != "fakebook" {
+					t.Fatalf("challenge %q does not parse as RFC 6750 with realm fakebook: %+v", got, ch)
+				}
+			}
+			if got := r.header.Get("Location"); got != tc.location {
+				t.Fatalf("Location %q, want %q", got, tc.location)
+			}
+			if tc.errCode != "" {
+				e := r.errorBody(t)
+				if e["error"] != tc.errCode || e["field"] != tc.field || e["error_description"] == "" {
+					t.Fatalf("error body %v, want error %q field %q and a description", e, tc.errCode, tc.field)
+				}
+			}
+		})
+	}
+	// What the table did is visible afterwards.
+	var b fakebook.Book
+	if err := json.Unmarshal(w.do(t, "GET", "/books/2", w.read, "", nil).body, &b); err != nil || b.Author != "Tolkien" || b.Cost != 12 {
+		t.Fatalf("after PUT, book 2 = %+v (%v), want the replacement", b, err)
+	}
+	var list []fakebook.Book
+	_ = json.Unmarshal(w.do(t, "GET", "/books", w.read, "", nil).body, &list)
+	var ids []string
+	for _, b := range list {
+		ids = append(ids, b.ID)
+	}
+	if got, want := strings.Join(ids, ","), "1,2,4,5,9,20"; got != want {
+		t.Fatalf("ids %s, want %s", got, want)
+	}
+	if list[0].Title != "And Then There Were None" || list[0].Cost != 7.99 || list[0].NumPages != 300 {
+		t.Fatalf("seed book 1 = %+v", list[0])
+	}
+}
+
+func TestEveryRequestIsAnEvent(t *testing.T) {
+	w := newWorld(t)
+	ch, cancel := w.bus.Subscribe(16)
+	defer cancel()
+	w.do(t, "GET", "/books", w.read, "", nil)
+	w.do(t, "POST", "/books", w.read, jsonCT, []byte(`{}`))
+	w.do(t, "GET", "/books", "", "", nil)
+	want := []struct {
+		status   int
+		decision string
+		detail   string
+	}{
+		{200, "listed 5 books", "signature: pass"},
+		{403, "refused: insufficient_scope — scope: missing fakebookapi.admin", "scope: fail"},
+		{401, "refused: no bearer token", ""},
+	}
+	for i, wt := range want {
+		select {
+		case e := <-ch:
+			if e.Server != "fakebook" || e.Status != wt.status || !strings.HasPrefix(e.Decision, wt.decision) {
+				t.Fatalf("event %d: %s %d %q, want fakebook %d %q", i, e.Server, e.Status, e.Decision, wt.status, wt.decision)
+			}
+			if wt.detail != "" {
+				if e.Client != "test_api_client" || !strings.Contains(strings.Join(e.Details, "\n"), wt.detail) {
+					t.Fatalf("event %d: client %q details %v, want %q", i, e.Client, e.Details, wt.detail)
+				}
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatalf("event %d never came", i)
+		}
+	}
+}
+
+func TestConcurrentCreatesLoseNothing(t *testing.T) {
+	w := newWorld(t)
+	const n = 100
+	before := w.fb.Len()
+	var wg sync.WaitGroup
+	statuses := make([]int, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("POST", w.api.URL+"/books", strings.NewReader(fmt.Sprintf(`{"id":"c%d","title":"T%d","author":"A","cost":1,"num_pages":%d}`, i, i, i+1)))
+			req.Header.Set("Authorization", "Bearer "+w.admin)
+			req.Header.Set("Content-Type", jsonCT)
+			res, err := w.api.Client().Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			res.Body.Close()
+			statuses[i] = res.StatusCode
+		}()
+	}
+	wg.Wait()
+	for i, s := range statuses {
+		if s != http.StatusCreated {
+			t.Fatalf("create %d: status %d, want 201", i, s)
+		}
+	}
+	if got := w.fb.Len(); got != before+n {
+		t.Fatalf("%d books after %d concurrent creates on %d, want %d", got, n, before, before+n)
+	}
+	var list []fakebook.Book
+	_ = json.Unmarshal(w.do(t, "GET", "/books", w.read, "", nil).body, &list)
+	if len(list) != before+n {
+		t.Fatalf("GET /books lists %d, want %d", len(list), before+n)
+	}
+}
+
+func TestIntrospectionModeRefusesARevokedToken(t *testing.T) {
+	revoked := false
+	as := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		rw.Header().Set("Content-Type", "application/json")
+		if revoked || r.PostForm.Get("token") != "opaque-1" {
+			_, _ = rw.Write([]byte(`{"active":false}`))
+			return
+		}
+		_, _ = rw.Write([]byte(`{"active":true,"scope":"fakebookapi.read","client_id":"test_api_client"}`))
+	}))
+	defer as.Close()
+	fb := fakebook.New(fakebook.Config{Validator: validate.NewIntrospector(validate.IntrospectOptions{Endpoint: as.URL, ClientID: "fakebook_api", ClientSecret: "s"})})
+	api := httptest.NewServer(fb.Handler())
+	defer api.Close()
+	get := func() *http.Response {
+		req, _ := http.NewRequest("GET", api.URL+"/books", nil)
+		req.Header.Set("Authorization", "Bearer opaque-1")
+		res, err := api.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	if res := get(); res.StatusCode != 200 {
+		t.Fatalf("active opaque token: status %d, want 200", res.StatusCode)
+	}
+	revoked = true
+	res := get()
+	if res.StatusCode != 401 || !strings.Contains(res.Header.Get("WWW-Authenticate"), "active: false") {
+		t.Fatalf("revoked token: %d %q, want 401 invalid_token saying active: false", res.StatusCode, res.Header.Get("WWW-Authenticate"))
+	}
+}
