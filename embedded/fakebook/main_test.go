@@ -1,0 +1,14 @@
+package fakebook_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/oauthlab/oauthlab/oauth/oauthtest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	oauthtest.StopAll()
+	os.Exit(code)
+}
