@@ -28,25 +28,31 @@ type world struct {
 	read   string // token with fakebookapi.read
 	admin  string // token with read and admin
 	scoped string // token with test_api_access only
+	v        *validate.Validator
+	uncached *validate.Validator // signature cache off
 }
 
 // newWorld starts a test issuer (discovery + JWKS) and FakeBook trusting it.
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	is := validatetest.NewIssuer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	v, err := validate.New(ctx, validate.Options{Issuer: is.URL, Audiences: []string{validatetest.Audience}})
-	if err != nil {
-		t.Fatal(err)
+	newV := func(cache int) *validate.Validator {
+		v, err := validate.New(ctx, validate.Options{Issuer: is.URL, Audiences: []string{validatetest.Audience}, SignatureCache: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = v.Close() })
+		return v
 	}
-	t.Cleanup(func() { _ = v.Close() })
+	v := newV(0)
 	bus := events.NewBus()
 	fb := fakebook.New(fakebook.Config{Validator: v, Events: bus})
 	api := httptest.NewServer(fb.Handler())
 	t.Cleanup(api.Close)
 	now := time.Now()
-	return &world{is: is, api: api, fb: fb, bus: bus,
+	return &world{is: is, api: api, fb: fb, bus: bus, v: v, uncached: newV(-1),
 		read:   is.Token(t, is.Claims(now, "fakebookapi.read")),
 		admin:  is.Token(t, is.Claims(now, "fakebookapi.read fakebookapi.admin")),
 		scoped: is.Token(t, is.Claims(now, "test_api_access")),

@@ -46,8 +46,14 @@ type keySource struct {
 
 	mu          sync.Mutex
 	idx         *keyIndex
+	indexedAt   time.Time // wall clock of the last Lookup
 	lastRefresh time.Time
 }
+
+// lookupEvery is how often the index asks jwk.Cache for its current set.
+// A Lookup is a round trip to httprc's goroutine, too costly per request;
+// the background refresh replaces the set far less often than this.
+const lookupEvery = time.Second
 
 func newKeySource(ctx context.Context, hc *http.Client, jwksURI string, now func() time.Time) (*keySource, error) {
 	cache, err := jwk.NewCache(ctx, httprc.NewClient())
@@ -65,8 +71,15 @@ func newKeySource(ctx context.Context, hc *http.Client, jwksURI string, now func
 	return &keySource{cache: cache, url: jwksURI, now: now, lastRefresh: now()}, nil
 }
 
-// current returns the index of the keys jwk.Cache holds now.
-func (k *keySource) current(ctx context.Context) (*keyIndex, error) {
+// current returns the index of the keys jwk.Cache holds, looked up again
+// at most every lookupEvery (or when force is set, after a refresh).
+func (k *keySource) current(ctx context.Context, force bool) (*keyIndex, error) {
+	k.mu.Lock()
+	idx, fresh := k.idx, time.Since(k.indexedAt) < lookupEvery
+	k.mu.Unlock()
+	if idx != nil && fresh && !force {
+		return idx, nil
+	}
 	set, err := k.cache.Lookup(ctx, k.url)
 	if err != nil {
 		return nil, err
@@ -76,6 +89,7 @@ func (k *keySource) current(ctx context.Context) (*keyIndex, error) {
 	if k.idx == nil || k.idx.set != set {
 		k.idx = index(set)
 	}
+	k.indexedAt = time.Now()
 	return k.idx, nil
 }
 

@@ -1,0 +1,112 @@
+package fakebook_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/oauthlab/oauthlab/embedded/fakebook"
+	"github.com/oauthlab/oauthlab/oauth/validate"
+)
+
+// BenchmarkGetBooks measures GET /books with a valid read token and breaks
+// the cost of one request down:
+//
+//	go test -run '^$' -bench BenchmarkGetBooks -benchmem ./embedded/fakebook/
+//
+//	loopback          a real HTTP/1.1 request over 127.0.0.1 (keep-alive), one at a time
+//	loopback-parallel the same from GOMAXPROCS clients at once: requests per second
+//	handler           FakeBook's handler alone (httptest.NewRecorder): auth + store + JSON
+//	validate          the token validation inside it (signature served from the cache)
+//	validate-uncached the validation with the RSA check done every time
+//	list-json         the catalogue listing and its JSON encoding, no auth
+//
+// loopback - handler is the cost of HTTP and the network stack.
+func BenchmarkGetBooks(b *testing.B) {
+	w := newWorld(b)
+	ctx := context.Background()
+	get := func(c *http.Client) {
+		req, _ := http.NewRequest("GET", w.api.URL+"/books", nil)
+		req.Header.Set("Authorization", "Bearer "+w.read)
+		res, err := c.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			b.Fatalf("status %d", res.StatusCode)
+		}
+	}
+	b.Run("loopback", func(b *testing.B) {
+		c := w.api.Client()
+		b.ReportAllocs()
+		for b.Loop() {
+			get(c)
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	})
+	b.Run("loopback-parallel", func(b *testing.B) {
+		c := w.api.Client()
+		c.Transport.(*http.Transport).MaxIdleConnsPerHost = 64
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				get(c)
+			}
+		})
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	})
+	b.Run("handler", func(b *testing.B) {
+		h := w.fb.Handler()
+		req := httptest.NewRequest("GET", "/books", nil)
+		req.Header.Set("Authorization", "Bearer "+w.read)
+		b.ReportAllocs()
+		for b.Loop() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Fatal(rec.Code)
+			}
+		}
+	})
+	b.Run("validate", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if r := w.v.Validate(ctx, w.read, fakebook.ScopeRead); !r.Valid {
+				b.Fatal(r.Reason())
+			}
+		}
+	})
+	b.Run("validate-uncached", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if r := w.uncached.Validate(ctx, w.read, fakebook.ScopeRead); !r.Valid {
+				b.Fatal(r.Reason())
+			}
+		}
+	})
+	b.Run("list-json", func(b *testing.B) {
+		// The same route behind a validator that accepts anything: the
+		// listing and its JSON encoding without the token's cost.
+		open := fakebook.New(fakebook.Config{Validator: acceptAll{}}).Handler()
+		req := httptest.NewRequest("GET", "/books", nil)
+		req.Header.Set("Authorization", "Bearer x")
+		b.ReportAllocs()
+		for b.Loop() {
+			rec := httptest.NewRecorder()
+			open.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Fatal(rec.Code)
+			}
+		}
+	})
+}
+
+type acceptAll struct{}
+
+func (acceptAll) Validate(context.Context, string, ...string) *validate.Report {
+	return &validate.Report{Valid: true}
+}
