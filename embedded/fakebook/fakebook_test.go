@@ -21,13 +21,13 @@ import (
 )
 
 type world struct {
-	is     *validatetest.Issuer
-	api    *httptest.Server
-	fb     *fakebook.Server
-	bus    *events.Bus
-	read   string // token with fakebookapi.read
-	admin  string // token with read and admin
-	scoped string // token with test_api_access only
+	is       *validatetest.Issuer
+	api      *httptest.Server
+	fb       *fakebook.Server
+	bus      *events.Bus
+	read     string // token with fakebookapi.read
+	admin    string // token with read and admin
+	scoped   string // token with test_api_access only
 	v        *validate.Validator
 	uncached *validate.Validator // signature cache off
 }
