@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -40,9 +41,10 @@ type keyIndex struct {
 
 // keySource serves the issuer's keys from a jwk.Cache.
 type keySource struct {
-	cache *jwk.Cache
-	url   string
-	now   func() time.Time
+	cache    *jwk.Cache
+	cacheCtx context.Context // the cache's life; once done, no lookups
+	url      string
+	now      func() time.Time
 
 	mu          sync.Mutex
 	idx         *keyIndex
@@ -56,6 +58,12 @@ type keySource struct {
 const lookupEvery = time.Second
 
 func newKeySource(ctx context.Context, hc *http.Client, jwksURI string, now func() time.Time) (*keySource, error) {
+	// The first fetch is done here, so a broken jwks_uri gives a clear
+	// error at once instead of a wait for the cache to become ready.
+	set, err := fetchSet(ctx, hc, jwksURI)
+	if err != nil {
+		return nil, err
+	}
 	cache, err := jwk.NewCache(ctx, httprc.NewClient())
 	if err != nil {
 		return nil, err
@@ -63,33 +71,60 @@ func newKeySource(ctx context.Context, hc *http.Client, jwksURI string, now func
 	if err := cache.Register(ctx, jwksURI,
 		jwk.WithHTTPClient(hc),
 		jwk.WithMinInterval(minRefreshInterval),
-		jwk.WithMaxFetchBodySize(1<<20),
+		jwk.WithWaitReady(false),
 	); err != nil {
 		_ = cache.Shutdown(context.Background())
 		return nil, fmt.Errorf("fetching the issuer's keys from %s: %w", jwksURI, err)
 	}
-	return &keySource{cache: cache, url: jwksURI, now: now, lastRefresh: now()}, nil
+	return &keySource{cache: cache, cacheCtx: ctx, url: jwksURI, now: now, lastRefresh: now(),
+		idx: index(set), indexedAt: time.Now()}, nil
+}
+
+// fetchSet GETs and parses a JWKS (RFC 7517 §5).
+func fetchSet(ctx context.Context, hc *http.Client, u string) (jwk.Set, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, fmt.Errorf("the jwks_uri %q is not a URL: %v", u, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetching the issuer's keys from %s: %v", u, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("fetching the issuer's keys from %s: %v", u, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetching the issuer's keys from %s: HTTP %d", u, resp.StatusCode)
+	}
+	set, err := jwk.Parse(body)
+	if err != nil {
+		return nil, fmt.Errorf("fetching the issuer's keys from %s: not a JWK set: %v", u, err)
+	}
+	return set, nil
 }
 
 // current returns the index of the keys jwk.Cache holds, looked up again
-// at most every lookupEvery (or when force is set, after a refresh).
+// at most every lookupEvery (or when force is set, after a refresh). When
+// the cache has stopped or is not ready, the last known keys serve.
 func (k *keySource) current(ctx context.Context, force bool) (*keyIndex, error) {
 	k.mu.Lock()
 	idx, fresh := k.idx, time.Since(k.indexedAt) < lookupEvery
 	k.mu.Unlock()
-	if idx != nil && fresh && !force {
+	if (fresh && !force) || k.cacheCtx.Err() != nil {
 		return idx, nil
 	}
-	set, err := k.cache.Lookup(ctx, k.url)
-	if err != nil {
-		return nil, err
-	}
+	lctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	set, err := k.cache.Lookup(lctx, k.url)
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.idx == nil || k.idx.set != set {
+	k.indexedAt = time.Now()
+	if err == nil && k.idx.set != set {
 		k.idx = index(set)
 	}
-	k.indexedAt = time.Now()
 	return k.idx, nil
 }
 
@@ -99,13 +134,15 @@ func (k *keySource) refresh(ctx context.Context) (bool, time.Time) {
 	k.mu.Lock()
 	now := k.now()
 	last := k.lastRefresh
-	if now.Sub(last) < minRefreshInterval && !now.Before(last) {
+	if now.Sub(last) < minRefreshInterval && !now.Before(last) || k.cacheCtx.Err() != nil {
 		k.mu.Unlock()
 		return false, last
 	}
 	k.lastRefresh = now
 	k.mu.Unlock()
-	if _, err := k.cache.Refresh(ctx, k.url); err != nil {
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := k.cache.Refresh(rctx, k.url); err != nil {
 		return false, last
 	}
 	return true, now

@@ -3,6 +3,8 @@ package validate_test
 import (
 	"context"
 	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -263,5 +265,48 @@ func TestScopes(t *testing.T) {
 		if got := strings.Join(validate.Scopes(tc.claims), ","); got != tc.want {
 			t.Errorf("Scopes(%v) = %q, want %q", tc.claims, got, tc.want)
 		}
+	}
+}
+
+func TestKeysOutliveTheContextOfNew(t *testing.T) {
+	is := validatetest.NewIssuer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	v, err := validate.New(ctx, validate.Options{Issuer: is.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := is.Token(t, is.Claims(time.Now(), "x"))
+	if r := v.Validate(context.Background(), raw); !r.Valid {
+		t.Fatalf("before cancel: %s", r.Reason())
+	}
+	cancel()
+	time.Sleep(1100 * time.Millisecond) // past the one-second lookup interval
+	if r := v.Validate(context.Background(), is.Token(t, is.Claims(time.Now(), "y"))); !r.Valid {
+		t.Fatalf("after the context of New ended: %s, want the last known keys still used", r.Reason())
+	}
+}
+
+func TestNewExplainsABrokenJWKS(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		status     int
+		want       string
+	}{
+		{"server error", "oops", 500, "fetching the issuer's keys from"},
+		{"not JSON", "<html>", 200, "fetching the issuer's keys from"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(tc.status)
+				_, _ = w.Write([]byte(tc.body))
+			}))
+			defer srv.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_, err := validate.New(ctx, validate.Options{Issuer: "https://issuer.example", JWKSURI: srv.URL})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
 	}
 }
