@@ -68,10 +68,13 @@ func newKeySource(ctx context.Context, hc *http.Client, jwksURI string, now func
 	if err != nil {
 		return nil, err
 	}
-	if err := cache.Register(ctx, jwksURI,
+	// Wait for the cache's own first fetch (bounded), so that what it
+	// holds and when it fetches next are settled once New returns.
+	rctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := cache.Register(rctx, jwksURI,
 		jwk.WithHTTPClient(hc),
 		jwk.WithMinInterval(minRefreshInterval),
-		jwk.WithWaitReady(false),
 	); err != nil {
 		_ = cache.Shutdown(context.Background())
 		return nil, fmt.Errorf("fetching the issuer's keys from %s: %w", jwksURI, err)
