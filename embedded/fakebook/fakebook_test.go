@@ -139,6 +139,7 @@ func TestRoutesAndScopes(t *testing.T) {
 		{"private-scoped without the scope", "GET", "/api/private-scoped", w.read, "", "", 403, `scope="test_api_access"`, "insufficient_scope", "", ""},
 		{"private-scoped with it", "GET", "/api/private-scoped", w.scoped, "", "", 200, "", "", "", ""},
 		{"unknown route", "GET", "/nope", "", "", "", 404, "", "not_found", "", ""},
+		{"wrong method", "PATCH", "/books/1", w.admin, jsonCT, `{}`, 405, "", "method_not_allowed", "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

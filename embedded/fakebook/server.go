@@ -67,7 +67,22 @@ func (s *Server) routes() {
 	s.handle("GET /api/public", "", s.public)
 	s.handle("GET /api/private", anyToken, s.private)
 	s.handle("GET /api/private-scoped", ScopeScoped, s.privateScoped)
+	// Any other method on a known path: 405 with Allow (RFC 9110 §15.5.6),
+	// as JSON like every other error.
+	for path, allow := range map[string]string{
+		"/books": "GET, HEAD, POST", "/books/{id}": "GET, HEAD, PUT, DELETE",
+		"/api/public": "GET, HEAD", "/api/private": "GET, HEAD", "/api/private-scoped": "GET, HEAD",
+	} {
+		s.handle(path, "", methodNotAllowed(allow))
+	}
 	s.handle("/", "", s.notFound)
+}
+
+func methodNotAllowed(allow string) func(*exchange) {
+	return func(x *exchange) {
+		x.w.Header().Set("Allow", allow)
+		x.fail(http.StatusMethodNotAllowed, "method_not_allowed", x.r.Method+" is not allowed here; use "+allow, "")
+	}
 }
 
 // anyToken marks a route that needs a valid token but no scope.
