@@ -100,6 +100,9 @@ const jsonCT = "application/json"
 func TestRoutesAndScopes(t *testing.T) {
 	w := newWorld(t)
 	bad := w.read[:len(w.read)-4] + "AAAA"
+	h := validatetest.Header()
+	h["alg"] = "HS256"
+	hmac := validatetest.Sign(t, h, w.is.Claims(time.Now(), "fakebookapi.read"), w.is.PublicKeyPEM())
 	cases := []struct {
 		name, method, path, token, ct, body string
 		status                              int
@@ -112,6 +115,7 @@ func TestRoutesAndScopes(t *testing.T) {
 		{"missing book", "GET", "/books/nope", w.read, "", "", 404, "", "not_found", "", ""},
 		{"no token", "GET", "/books", "", "", "", 401, `Bearer realm="fakebook"`, "unauthorized", "", ""},
 		{"bad token", "GET", "/books", bad, "", "", 401, `Bearer realm="fakebook", error="invalid_token", error_description="signature: the RS256 signature does not match`, "invalid_token", "", ""},
+		{"HS256 with the public key (reason with non-ASCII made header-safe)", "GET", "/books", hmac, "", "", 401, `error_description="alg: alg is HS256, a shared-secret HMAC: an issuer signs access tokens with its private key, and a public key used as an HMAC secret is a known forgery (RFC 8725 section 2.1)"`, "invalid_token", "", ""},
 		{"garbage token", "GET", "/books", "not-a-jwt", "", "", 401, `error="invalid_token", error_description="format: not a JWT: it has 1 parts`, "invalid_token", "", ""},
 		{"read token cannot create", "POST", "/books", w.read, jsonCT, `{"id":"9","title":"T","author":"A","cost":1,"num_pages":2}`, 403, `Bearer realm="fakebook", error="insufficient_scope", error_description="scope: missing fakebookapi.admin; the token grants: fakebookapi.read", scope="fakebookapi.admin"`, "insufficient_scope", "", ""},
 		{"scoped token cannot list", "GET", "/books", w.scoped, "", "", 403, `scope="fakebookapi.read"`, "insufficient_scope", "", ""},
