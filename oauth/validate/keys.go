@@ -49,7 +49,7 @@ type keySource struct {
 	mu          sync.Mutex
 	idx         *keyIndex
 	indexedAt   time.Time // wall clock of the last Lookup
-	lastRefresh time.Time
+	lastRefresh time.Time // zero: the first unknown kid may refresh at once
 }
 
 // lookupEvery is how often the index asks jwk.Cache for its current set.
@@ -79,7 +79,7 @@ func newKeySource(ctx context.Context, hc *http.Client, jwksURI string, now func
 		_ = cache.Shutdown(context.Background())
 		return nil, fmt.Errorf("fetching the issuer's keys from %s: %w", jwksURI, err)
 	}
-	return &keySource{cache: cache, cacheCtx: ctx, url: jwksURI, now: now, lastRefresh: now(),
+	return &keySource{cache: cache, cacheCtx: ctx, url: jwksURI, now: now,
 		idx: index(set), indexedAt: time.Now()}, nil
 }
 
