@@ -1,0 +1,177 @@
+package embedded
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/events"
+	"github.com/oauthlab/oauthlab/embedded/fakebook"
+	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/oauth/validate"
+)
+
+// Options configure the embedded world. Zero values are the demo defaults.
+type Options struct {
+	Style authserver.Style
+	Realm string
+	// Addr and APIAddr are the listen addresses; "" means 127.0.0.1:0
+	// (an ephemeral port). `oauthlab serve` uses 127.0.0.1:8080 and :5000.
+	Addr, APIAddr string
+	// ClientSecret overrides the demo client's secret; Audience the tokens' aud.
+	ClientSecret, Audience string
+	// AllowNonLoopback permits listening beyond 127.0.0.1 (a workshop LAN).
+	AllowNonLoopback bool
+	// KeyCacheDir keeps the signing key between runs ("" = fresh key).
+	KeyCacheDir string
+}
+
+// World is a running authorization server and FakeBook API.
+type World struct {
+	// Issuer is the authorization server's issuer identifier.
+	Issuer string
+	// APIBase is FakeBook's base URL, without a trailing slash.
+	APIBase    string
+	Style      authserver.Style
+	AuthServer *authserver.Server
+	FakeBook   *fakebook.Server
+	Events     *events.Bus
+
+	servers []*http.Server
+	lv      *lazyValidator
+}
+
+// Start opens both listeners first — so the base URLs are known before the
+// handlers are built — then serves. It returns at once: the signing key is
+// generated in the background and the first request waits for it.
+func Start(ctx context.Context, opts Options) (*World, error) {
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	if opts.APIAddr == "" {
+		opts.APIAddr = "127.0.0.1:0"
+	}
+	for _, a := range []string{opts.Addr, opts.APIAddr} {
+		if err := checkLoopback(a, opts.AllowNonLoopback); err != nil {
+			return nil, err
+		}
+	}
+	asL, err := listen(opts.Addr, "authorization server")
+	if err != nil {
+		return nil, err
+	}
+	apiL, err := listen(opts.APIAddr, "FakeBook API")
+	if err != nil {
+		asL.Close()
+		return nil, err
+	}
+	bus := events.NewBus()
+	as, err := authserver.New(authserver.Config{BaseURL: "http://" + asL.Addr().String(), Style: opts.Style, Realm: opts.Realm,
+		ClientSecret: opts.ClientSecret, Audience: opts.Audience, Events: bus, KeyCacheDir: opts.KeyCacheDir})
+	if err != nil {
+		asL.Close()
+		apiL.Close()
+		return nil, err
+	}
+	aud := opts.Audience
+	if aud == "" {
+		aud = map[authserver.Style]string{authserver.StyleOkta: "api://default"}[as.Style()]
+		if aud == "" {
+			aud = "account"
+		}
+	}
+	lv := &lazyValidator{opts: validate.Options{Issuer: as.Issuer(), Audiences: []string{aud}}}
+	fb := fakebook.New(fakebook.Config{Validator: lv, Events: bus})
+	w := &World{Issuer: as.Issuer(), APIBase: "http://" + apiL.Addr().String(), Style: as.Style(),
+		AuthServer: as, FakeBook: fb, Events: bus, lv: lv}
+	for _, p := range []struct {
+		l net.Listener
+		h http.Handler
+	}{{asL, as.Handler()}, {apiL, fb.Handler()}} {
+		srv := &http.Server{Handler: p.h, ReadHeaderTimeout: 10 * time.Second}
+		w.servers = append(w.servers, srv)
+		go func(l net.Listener) { _ = srv.Serve(l) }(p.l)
+	}
+	return w, nil
+}
+
+// Close stops both servers.
+func (w *World) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	var errs []error
+	for _, s := range w.servers {
+		errs = append(errs, s.Shutdown(ctx))
+	}
+	w.lv.close()
+	return errors.Join(errs...)
+}
+
+func listen(addr, what string) (net.Listener, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s for the %s: %w (is another oauthlab serve, or a Keycloak, already using that port? pick another with --addr/--api-addr)", addr, what, err)
+	}
+	return l, nil
+}
+
+func checkLoopback(addr string, allow bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("bad listen address %q: %w (use host:port, e.g. 127.0.0.1:8080)", addr, err)
+	}
+	if allow {
+		return nil
+	}
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("refusing to listen on %s: the embedded servers hand out tokens with demo credentials, so they listen on loopback only unless you pass --allow-lan", addr)
+}
+
+// lazyValidator builds the FakeBook validator on first use, once the
+// authorization server answers, so starting the world never waits for
+// discovery or key generation. A failed build is retried on the next request.
+type lazyValidator struct {
+	opts validate.Options
+	mu   sync.Mutex
+	v    *validate.Validator
+}
+
+func (l *lazyValidator) get(ctx context.Context) (*validate.Validator, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.v != nil {
+		return l.v, nil
+	}
+	v, err := validate.New(ctx, l.opts)
+	if err != nil {
+		return nil, err
+	}
+	l.v = v
+	return v, nil
+}
+
+// Validate implements validate.TokenValidator.
+func (l *lazyValidator) Validate(ctx context.Context, raw string, scopes ...string) *validate.Report {
+	v, err := l.get(ctx)
+	if err != nil {
+		// The issuer's keys could not be fetched: refuse, and say why.
+		return &validate.Report{Failure: "signature", Checks: []oauth.Check{{Name: "signature", Status: oauth.Fail,
+			Reason: "cannot fetch the issuer's keys to check the signature: " + err.Error()}}}
+	}
+	return v.Validate(ctx, raw, scopes...)
+}
+
+func (l *lazyValidator) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.v != nil {
+		_ = l.v.Close()
+	}
+}

@@ -1,0 +1,129 @@
+package embedded
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/oauthlab/oauthlab/embedded/authserver"
+)
+
+// token gets a client-credentials token from the world's token endpoint
+// with a plain form post (client_secret_post).
+func token(t *testing.T, w *World, id, secret, scope string) string {
+	t.Helper()
+	var doc struct {
+		TokenEndpoint string `json:"token_endpoint"`
+	}
+	getJSON(t, w.Issuer+"/.well-known/openid-configuration", &doc)
+	resp, err := http.PostForm(doc.TokenEndpoint, url.Values{"grant_type": {"client_credentials"},
+		"client_id": {id}, "client_secret": {secret}, "scope": {scope}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tr struct {
+		AccessToken string `json:"access_token"`
+	}
+	if resp.StatusCode != 200 {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("token: got %d %s, want 200", resp.StatusCode, b)
+	}
+	json.NewDecoder(resp.Body).Decode(&tr)
+	return tr.AccessToken
+}
+
+func getJSON(t *testing.T, u string, v any) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d", u, resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func call(t *testing.T, method, u, tok, body string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, u, strings.NewReader(body))
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// The world end to end, both shapes: a read token lists books, a read-only
+// token is refused on POST with 403 insufficient_scope, an admin token adds.
+func TestWorldScopesBite(t *testing.T) {
+	for _, style := range []authserver.Style{authserver.StyleKeycloak, authserver.StyleOkta} {
+		t.Run(string(style), func(t *testing.T) {
+			w, err := Start(context.Background(), Options{Style: style})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			if !strings.HasPrefix(w.Issuer, "http://127.0.0.1:") {
+				t.Fatalf("issuer %q is not on loopback", w.Issuer)
+			}
+			admin := token(t, w, authserver.DemoClientID, authserver.DemoClientSecret, "fakebookapi.read fakebookapi.admin")
+			reader := token(t, w, authserver.ReaderClientID, authserver.ReaderClientSecret, "fakebookapi.read")
+
+			if resp, body := call(t, "GET", w.APIBase+"/books", reader, ""); resp.StatusCode != 200 || !strings.Contains(body, "And Then There Were None") {
+				t.Fatalf("GET /books with a read token: got %d %s, want 200 with the seeded books", resp.StatusCode, body)
+			}
+			book := `{"id":"42","title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`
+			resp, body := call(t, "POST", w.APIBase+"/books", reader, book)
+			if resp.StatusCode != 403 {
+				t.Fatalf("POST /books with a read-only token: got %d %s, want 403", resp.StatusCode, body)
+			}
+			if h := resp.Header.Get("WWW-Authenticate"); !strings.Contains(h, `error="insufficient_scope"`) || !strings.Contains(h, `scope="fakebookapi.admin"`) {
+				t.Fatalf("WWW-Authenticate: got %q, want insufficient_scope naming fakebookapi.admin", h)
+			}
+			if resp, body := call(t, "POST", w.APIBase+"/books", admin, book); resp.StatusCode != 201 {
+				t.Fatalf("POST /books with an admin token: got %d %s, want 201", resp.StatusCode, body)
+			}
+			if resp, _ := call(t, "GET", w.APIBase+"/books", "", ""); resp.StatusCode != 401 {
+				t.Fatalf("GET /books without a token: got %d, want 401", resp.StatusCode)
+			}
+		})
+	}
+}
+
+func TestStartRefusesNonLoopbackUnlessAllowed(t *testing.T) {
+	_, err := Start(context.Background(), Options{Addr: "0.0.0.0:0"})
+	if err == nil || !strings.Contains(err.Error(), "--allow-lan") {
+		t.Fatalf("got %v, want a refusal that names --allow-lan", err)
+	}
+}
+
+func TestStartOnBusyPortSaysSo(t *testing.T) {
+	w, err := Start(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	busy := strings.TrimPrefix(w.Issuer, "http://")
+	busy = busy[:strings.Index(busy, "/")]
+	_, err = Start(context.Background(), Options{Addr: busy})
+	if err == nil || !strings.Contains(err.Error(), "already using that port") {
+		t.Fatalf("got %v, want a clear busy-port error", err)
+	}
+}
