@@ -65,7 +65,7 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 		e = &oauthErr{status: 403, code: "invalid_request", desc: "Client not allowed."}
 	}
 	if e != nil {
-		s.writeErr(w, r, form.Get("client_id"), e)
+		s.writeErr(w, r, claimedClient(r, form), e)
 		return
 	}
 	tok := form.Get("token")
@@ -130,7 +130,7 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	c, e := s.authenticate(r, form)
 	if e != nil {
-		s.writeErr(w, r, form.Get("client_id"), e)
+		s.writeErr(w, r, claimedClient(r, form), e)
 		return
 	}
 	tok := form.Get("token")

@@ -43,7 +43,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	}
 	c, e := s.authenticate(r, form)
 	if e != nil {
-		s.writeErr(w, r, form.Get("client_id"), e)
+		s.writeErr(w, r, claimedClient(r, form), e)
 		return
 	}
 	for k, v := range form {
@@ -145,6 +145,17 @@ func (s *Server) authenticate(r *http.Request, form url.Values) (*Client, *oauth
 		return nil, &oauthErr{status: 401, code: "unauthorized_client", desc: "Invalid client or Invalid client credentials", basic: basic}
 	}
 	return c, nil
+}
+
+// claimedClient is the client id a request claims (Basic or form), for events.
+func claimedClient(r *http.Request, form url.Values) string {
+	if id, _, ok := r.BasicAuth(); ok {
+		if u, err := url.QueryUnescape(id); err == nil {
+			return u
+		}
+		return id
+	}
+	return form.Get("client_id")
 }
 
 // oidcScopes are refused by Okta in a client-credentials request.
