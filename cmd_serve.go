@@ -1,15 +1,168 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/oauthlab/oauthlab/embedded"
+	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/events"
+	"github.com/oauthlab/oauthlab/embedded/fakebook"
+	"github.com/oauthlab/oauthlab/oauth/validate"
+)
+
+type serveOptions struct {
+	addr, apiAddr, style, realm, clientSecret string
+	allowLAN                                  bool
+	issuer, audience                          string
+	quiet                                     bool
+}
 
 // newServeCmd runs the embedded authorization server and FakeBook until Ctrl-C.
 func newServeCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{
+	o := &serveOptions{}
+	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the embedded authorization server and FakeBook API until Ctrl-C",
-		Args:  noArgs,
+		Long: `Run the embedded world standalone: an authorization server shaped like Keycloak
+(or Okta with --style okta) and the FakeBook API that trusts it. Point any
+OAuth client at the printed issuer.
+
+With --issuer, run FakeBook alone and trust a real Keycloak realm or Okta
+authorization server instead, to check that its tokens work against an API.`,
+		Example: `  oauthlab serve
+  oauthlab serve --style okta --addr 127.0.0.1:9000
+  oauthlab serve --issuer https://keycloak.example.com/realms/myorg --audience account`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usageErrorf("serve is not built yet")
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runServe(ctx, o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "authorization server listen address")
+	f.StringVar(&o.apiAddr, "api-addr", "127.0.0.1:5000", "FakeBook API listen address")
+	f.StringVar(&o.style, "style", "keycloak", "which server to imitate: keycloak or okta")
+	f.StringVar(&o.realm, "realm", "myorg", "Keycloak realm name (keycloak style)")
+	f.StringVar(&o.clientSecret, "client-secret", "", "secret of the demo client "+authserver.DemoClientID+" (default "+authserver.DemoClientSecret+")")
+	f.BoolVar(&o.allowLAN, "allow-lan", false, "allow listening on a non-loopback address (a workshop LAN)")
+	f.StringVar(&o.issuer, "issuer", "", "run FakeBook alone, trusting this real issuer (Keycloak realm or Okta authorization server)")
+	f.StringVar(&o.audience, "audience", "", "with --issuer: the aud FakeBook requires (Keycloak: account, Okta: api://default)")
+	return cmd
+}
+
+func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) error {
+	if o.style != "keycloak" && o.style != "okta" {
+		return usageErrorf("--style must be keycloak or okta, got %q", o.style)
+	}
+	if o.issuer != "" {
+		return serveFakeBookAlone(ctx, o, stdout, stderr)
+	}
+	cache, _ := os.UserCacheDir()
+	if cache != "" {
+		cache = filepath.Join(cache, "oauthlab")
+	}
+	w, err := embedded.Start(ctx, embedded.Options{Style: authserver.Style(o.style), Realm: o.realm, Addr: o.addr,
+		APIAddr: o.apiAddr, ClientSecret: o.clientSecret, AllowNonLoopback: o.allowLAN, KeyCacheDir: cache})
+	if err != nil {
+		return flowFailed(err)
+	}
+	defer w.Close()
+	if o.allowLAN {
+		fmt.Fprintln(stderr, "WARNING: listening beyond loopback. Anyone on this network can get tokens with the demo credentials below.")
+	}
+	secret := o.clientSecret
+	if secret == "" {
+		secret = authserver.DemoClientSecret
+	}
+	fmt.Fprintf(stdout, `oauthlab embedded world (%s-shaped)
+  issuer      %s
+  discovery   %s/.well-known/openid-configuration
+  FakeBook    %s  (GET /books needs fakebookapi.read, POST /books fakebookapi.admin)
+
+Demo credentials (a local demo server; not secrets):
+  %-16s %-24s client credentials; scopes test_api_access fakebookapi.read fakebookapi.admin
+  %-16s %-24s client credentials; fakebookapi.read only
+  %-16s %-24s public, authorization code + PKCE, any http://127.0.0.1:<port>/callback
+  users            alice / alice, bob / bob
+
+Try:
+  curl -s -u %s:%s -d grant_type=client_credentials -d scope=fakebookapi.read %s
+Press Ctrl-C to stop.
+`, o.style, w.Issuer, w.Issuer, w.APIBase,
+		authserver.DemoClientID, secret, authserver.ReaderClientID, authserver.ReaderClientSecret,
+		authserver.NativeClientID, "(no secret)",
+		authserver.DemoClientID, secret, tokenEndpoint(w))
+	go logEvents(ctx, w.Events, stdout)
+	<-ctx.Done()
+	fmt.Fprintln(stdout, "\nshutting down")
+	return nil
+}
+
+func tokenEndpoint(w *embedded.World) string {
+	if w.Style == authserver.StyleOkta {
+		return w.Issuer + "/v1/token"
+	}
+	return w.Issuer + "/protocol/openid-connect/token"
+}
+
+// logEvents prints one line per request the servers handle.
+func logEvents(ctx context.Context, bus *events.Bus, out io.Writer) {
+	ch, cancel := bus.Subscribe(64)
+	defer cancel()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e, ok := <-ch:
+			if !ok {
+				return
+			}
+			fmt.Fprintf(out, "%s %-10s %-6s %-55s %d %s\n", e.Time.Format("15:04:05"), e.Server, e.Method, e.Path, e.Status, e.Decision)
+		}
+	}
+}
+
+// serveFakeBookAlone runs FakeBook trusting a real issuer (issue 4).
+func serveFakeBookAlone(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) error {
+	vctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	var auds []string
+	if o.audience != "" {
+		auds = []string{o.audience}
+	}
+	v, err := validate.New(vctx, validate.Options{Issuer: o.issuer, Audiences: auds})
+	if err != nil {
+		return flowFailed(fmt.Errorf("cannot trust %s: %w", o.issuer, err))
+	}
+	defer v.Close()
+	bus := events.NewBus()
+	fb := fakebook.New(fakebook.Config{Validator: v, Events: bus})
+	l, err := net.Listen("tcp", o.apiAddr)
+	if err != nil {
+		return flowFailed(fmt.Errorf("cannot listen on %s for FakeBook: %w (pick another with --api-addr)", o.apiAddr, err))
+	}
+	srv := &http.Server{Handler: fb.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	aud := o.audience
+	if aud == "" {
+		aud = "(not enforced: pass --audience)"
+	}
+	fmt.Fprintf(stdout, "FakeBook on http://%s trusting %s\n  keys      %s\n  audience  %s\nPress Ctrl-C to stop.\n", l.Addr(), o.issuer, v.JWKSURI(), aud)
+	go logEvents(ctx, bus, stdout)
+	<-ctx.Done()
+	sctx, scancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer scancel()
+	return srv.Shutdown(sctx)
 }

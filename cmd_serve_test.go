@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oauthlab/oauthlab/embedded"
+	"github.com/oauthlab/oauthlab/embedded/authserver"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while a server writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func waitFor(t *testing.T, buf *syncBuffer, re *regexp.Regexp) []string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := re.FindStringSubmatch(buf.String()); m != nil {
+			return m
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("output never matched %s:\n%s", re, buf.String())
+	return nil
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func TestServePrintsTheWorldAndStopsCleanly(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- runServe(ctx, &serveOptions{addr: freeAddr(t), apiAddr: freeAddr(t), style: "okta", realm: "myorg"}, &out, &errb)
+	}()
+	issuer := waitFor(t, &out, regexp.MustCompile(`issuer\s+(\S+)`))[1]
+	if !strings.HasSuffix(issuer, "/oauth2/default") {
+		t.Fatalf("issuer %q is not Okta-shaped", issuer)
+	}
+	resp, err := http.Get(issuer + "/.well-known/oauth-authorization-server")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("discovery: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	waitFor(t, &out, regexp.MustCompile(`served the discovery document`)) // the event log
+	for _, want := range []string{authserver.DemoClientID, authserver.ReaderClientID, "alice / alice"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v after Ctrl-C, want nil", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+func TestServeRefusals(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	code, _, errOut := runCLI(t, "serve", "--addr", busy.Addr().String(), "--api-addr", freeAddr(t))
+	if code != exitFailed || !strings.Contains(errOut, "already using that port") {
+		t.Errorf("busy port: exit %d, stderr %q", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "serve", "--style", "auth0")
+	if code != exitUsage || !strings.Contains(errOut, "keycloak or okta") {
+		t.Errorf("bad style: exit %d, stderr %q", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "serve", "--addr", "0.0.0.0:0")
+	if code != exitFailed || !strings.Contains(errOut, "--allow-lan") {
+		t.Errorf("non-loopback: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// serve --issuer: FakeBook alone, trusting an issuer it did not start.
+func TestServeFakeBookAloneTrustsAnotherIssuer(t *testing.T) {
+	w, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	apiAddr := freeAddr(t)
+	go runServe(ctx, &serveOptions{apiAddr: apiAddr, style: "keycloak", issuer: w.Issuer, audience: "account"}, &out, &errb)
+	waitFor(t, &out, regexp.MustCompile(`FakeBook on`))
+	resp, err := http.PostForm(tokenEndpoint(w), url.Values{"grant_type": {"client_credentials"}, "scope": {"fakebookapi.read"},
+		"client_id": {authserver.DemoClientID}, "client_secret": {authserver.DemoClientSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	decodeJSON(t, resp, &tok)
+	req, _ := http.NewRequest("GET", "http://"+apiAddr+"/books", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET /books with a token of the trusted issuer: got %d, want 200", resp.StatusCode)
+	}
+}
+
+func decodeJSON(t *testing.T, resp *http.Response, v any) {
+	t.Helper()
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}
