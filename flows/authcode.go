@@ -1,0 +1,135 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// Vars the code flow keeps between its steps.
+const (
+	varNonce       = "nonce"
+	varState       = "state"
+	varVerifier    = "code_verifier"
+	varChallenge   = "code_challenge"
+	varRedirectURI = "redirect_uri"
+	varCode        = "code"
+)
+
+// AuthorizationCode is the browser flow with PKCE and a loopback callback
+// (RFC 6749 §4.1, RFC 7636, RFC 8252).
+func AuthorizationCode() Flow {
+	return Flow{ID: "authorization-code", Title: "Authorization code + PKCE",
+		Summary: "A user signs in in the browser; the app gets a code on a loopback port and swaps it for tokens.",
+		Steps:   []Step{discoveryStep(), authorizeStep(), exchangeStep(), userinfoStep()}}
+}
+
+func authorizeStep() Step {
+	return Step{
+		ID:    "authorize",
+		Title: "Send the user to sign in (browser → loopback callback)",
+		Why: "The app opens the authorization endpoint in the browser with a fresh state (CSRF protection, " +
+			"RFC 6749 §10.12), a PKCE code_challenge = BASE64URL(SHA-256(code_verifier)) (RFC 7636 §4.2) and, for " +
+			"OpenID Connect, a nonce. The user signs in there — never in the app — and the server redirects the " +
+			"browser to http://127.0.0.1:<port>/callback, where the app listens (RFC 8252 §7.3), with a one-time code.",
+		RFC:    "RFC 6749 §4.1.1, RFC 7636 §4.3, RFC 8252 §7.3",
+		From:   Browser,
+		To:     AuthServer,
+		Inputs: []string{"client_id", "scopes", "redirect_port", "callback_path"},
+		Run: func(ctx context.Context, env *Env, vars Vars) Result {
+			var r Result
+			if !ensureDiscovered(ctx, env, vars, &r) {
+				return r
+			}
+			lb, err := oauth.ListenLoopback(env.Settings.RedirectPort, env.Settings.CallbackPath)
+			if err != nil {
+				return failed(r, err)
+			}
+			defer lb.Close()
+			req := oauth.NewAuthRequest(vars[VarAuthorizationEndpoint], clientConfig(env, vars), lb.RedirectURI())
+			u := req.URL()
+			env.Say("Open this URL to sign in (waiting for the callback on " + lb.RedirectURI() + "):\n" + u)
+			if env.OpenBrowser != nil {
+				if err := env.OpenBrowser(u); err != nil {
+					env.Say("Could not open a browser (" + err.Error() + "); open the URL above yourself.")
+				}
+			}
+			r.Outputs = []Output{{Name: "authorization_url", Value: u}, {Name: "redirect_uri", Value: lb.RedirectURI()},
+				{Name: "state", Value: req.State}, {Name: "code_challenge", Value: req.PKCE.Challenge + " (" + req.PKCE.Method + ")"}}
+			cb, err := lb.WaitCallback(ctx, req.State)
+			if err != nil {
+				return failed(r, err)
+			}
+			r.Checks = append(r.Checks, oauth.Check{Name: "state", Status: oauth.Pass, Reason: "the callback's state matches the one sent: this response answers our request (RFC 6749 §10.12)"})
+			if cb.Iss != "" {
+				r.Checks = append(r.Checks, cb.CheckIssuer(env.Settings.Issuer))
+			}
+			r.Outputs = append(r.Outputs, Output{Name: "code", Value: cb.Code})
+			r.Vars = Vars{varCode: cb.Code, varState: req.State, varVerifier: req.PKCE.Verifier, varChallenge: req.PKCE.Challenge,
+				varRedirectURI: lb.RedirectURI(), varNonce: req.Nonce}
+			return r
+		},
+	}
+}
+
+func exchangeStep() Step {
+	return Step{
+		ID:    "exchange",
+		Title: "Exchange the code for tokens (with the PKCE verifier)",
+		Why: "The app posts the code, the same redirect_uri and the code_verifier to the token endpoint " +
+			"(RFC 6749 §4.1.3). The server hashes the verifier and compares it with the challenge it saw: only the " +
+			"app that started the flow can redeem the code, even if the code leaked (RFC 7636 §4.6). With openid, " +
+			"an ID token comes back whose iss, aud, exp and nonce the app must check (OIDC Core §3.1.3.7).",
+		RFC:    "RFC 6749 §4.1.3, RFC 7636 §4.5",
+		From:   Client,
+		To:     AuthServer,
+		Inputs: []string{"code", "code_verifier", "redirect_uri"},
+		Run: func(ctx context.Context, env *Env, vars Vars) Result {
+			var r Result
+			if vars[varCode] == "" {
+				return failed(r, &oauth.Error{Op: "token", What: "no authorization code yet", Try: "run the previous step (sign in) first"})
+			}
+			req := oauth.AuthRequest{AuthURL: vars[VarAuthorizationEndpoint], Client: clientConfig(env, vars), RedirectURI: vars[varRedirectURI],
+				State: vars[varState], Nonce: vars[varNonce], PKCE: oauth.PKCE{Verifier: vars[varVerifier], Challenge: vars[varChallenge], Method: "S256"}}
+			tok, ex, err := oauth.ExchangeCode(ctx, env.HTTP, req, vars[varCode])
+			r.Exchanges = ex
+			r.Vars = Vars{varCode: ""} // a code is single use
+			if err != nil {
+				return failed(r, err)
+			}
+			return tokenResult(ctx, env, vars, r, tok)
+		},
+	}
+}
+
+func userinfoStep() Step {
+	return Step{
+		ID:    "userinfo",
+		Title: "Ask who signed in (userinfo)",
+		Why: "With an access token that carries openid, the app may call the userinfo endpoint for the user's " +
+			"claims (OIDC Core §5.3). Without openid the step is skipped: plain OAuth has no notion of identity.",
+		RFC:  "OIDC Core §5.3",
+		From: Client,
+		To:   AuthServer,
+		Run: func(ctx context.Context, env *Env, vars Vars) Result {
+			var r Result
+			if !slices.Contains(env.Settings.Scopes, "openid") || vars[VarUserinfoEndpoint] == "" {
+				r.Checks = []oauth.Check{{Name: "userinfo", Status: oauth.Skip, Reason: "openid was not requested (or the server has no userinfo endpoint)"}}
+				return r
+			}
+			claims, ex, err := oauth.UserInfo(ctx, env.HTTP, vars[VarUserinfoEndpoint], vars[VarAccessToken])
+			r.Exchanges = ex
+			if err != nil {
+				return failed(r, err)
+			}
+			for _, k := range []string{"sub", "preferred_username", "name", "email"} {
+				if v, ok := claims[k]; ok {
+					r.Outputs = append(r.Outputs, Output{Name: k, Value: fmt.Sprint(v)})
+				}
+			}
+			return r
+		},
+	}
+}

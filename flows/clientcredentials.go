@@ -1,0 +1,66 @@
+package flows
+
+import (
+	"context"
+
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// ClientCredentials is the machine-to-machine flow (RFC 6749 §4.4).
+func ClientCredentials() Flow {
+	return Flow{ID: "client-credentials", Title: "Client credentials",
+		Summary: "A service gets a token for itself with its client id and secret — no user involved.",
+		Steps:   []Step{discoveryStep(), clientCredentialsStep()}}
+}
+
+func clientCredentialsStep() Step {
+	return Step{
+		ID:    "token",
+		Title: "Request a token with the client's credentials",
+		Why: "The client authenticates with its id and secret — in an HTTP Basic header (client_secret_basic) " +
+			"or in the form body (client_secret_post), RFC 6749 §2.3.1 — and asks for scopes. No user is involved, " +
+			"so the token stands for the client itself (RFC 6749 §4.4.2). The server answers with a bearer token " +
+			"and how long it lives (§5.1).",
+		RFC:    "RFC 6749 §4.4",
+		From:   Client,
+		To:     AuthServer,
+		Inputs: []string{"client_id", "client_secret", "auth_method", "scopes", "audience", "resource"},
+		Run: func(ctx context.Context, env *Env, vars Vars) Result {
+			var r Result
+			if !ensureDiscovered(ctx, env, vars, &r) {
+				return r
+			}
+			tok, ex, err := oauth.ClientCredentials(ctx, env.HTTP, clientConfig(env, vars))
+			r.Exchanges = append(r.Exchanges, ex...)
+			if err != nil {
+				return failed(r, err)
+			}
+			return tokenResult(ctx, env, vars, r, tok)
+		},
+	}
+}
+
+// tokenResult records a token response's tokens as vars, outputs and
+// inspected tokens.
+func tokenResult(ctx context.Context, env *Env, vars Vars, r Result, tok *oauth.TokenResponse) Result {
+	if r.Vars == nil {
+		r.Vars = Vars{}
+	}
+	r.Vars[VarAccessToken] = tok.AccessToken
+	r.Outputs = append(r.Outputs, Output{Name: "token_type", Value: tok.TokenType}, Output{Name: "scope", Value: tok.Scope})
+	if !tok.Expiry.IsZero() {
+		r.Outputs = append(r.Outputs, Output{Name: "expires", Value: tok.Expiry.Local().Format("15:04:05")})
+	}
+	r.Tokens = append(r.Tokens, inspect(ctx, env, vars, VarAccessToken, tok.AccessToken, false))
+	if !tok.RefreshToken.IsZero() {
+		r.Vars[VarRefreshToken] = tok.RefreshToken.Reveal()
+		r.Outputs = append(r.Outputs, Output{Name: "refresh_token", Value: tok.RefreshToken.Reveal(), Secret: true})
+	}
+	if tok.IDToken != "" {
+		r.Vars[VarIDToken] = tok.IDToken
+		id := inspect(ctx, env, vars, VarIDToken, tok.IDToken, false)
+		id.Checks = append(id.Checks, oauth.CheckIDToken(tok.IDToken, env.Settings.Issuer, env.Settings.ClientID, vars[varNonce], env.Clock())...)
+		r.Tokens = append(r.Tokens, id)
+	}
+	return r
+}

@@ -1,0 +1,210 @@
+package flows
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/oauthlab/oauthlab/embedded"
+	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/oauth/oauthtest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	oauthtest.StopAll()
+	os.Exit(code)
+}
+
+func world(t *testing.T, style authserver.Style) (*embedded.World, *Env) {
+	t.Helper()
+	w, err := embedded.Start(context.Background(), embedded.Options{Style: style})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w, &Env{HTTP: &http.Client{}, Settings: EmbeddedSettings(w)}
+}
+
+func mustPass(t *testing.T, what string, r Result) {
+	t.Helper()
+	if r.Failed() {
+		t.Fatalf("%s failed: err=%v checks=%+v", what, r.Err, r.Checks)
+	}
+}
+
+func check(t *testing.T, checks []oauth.Check, name string, want oauth.CheckStatus) {
+	t.Helper()
+	for _, c := range checks {
+		if c.Name == name {
+			if c.Status != want {
+				t.Fatalf("check %s: got %s (%s), want %s", name, c.Status, c.Reason, want)
+			}
+			return
+		}
+	}
+	t.Fatalf("no %s check in %+v", name, checks)
+}
+
+// The newcomer's path: a client-credentials token, decoded and validated,
+// a 200 on GET /books and a 403 on POST /books that names the missing scope.
+func TestClientCredentialsThenFakeBook(t *testing.T) {
+	for _, style := range []authserver.Style{authserver.StyleKeycloak, authserver.StyleOkta} {
+		t.Run(string(style), func(t *testing.T) {
+			_, env := world(t, style)
+			vars := Vars{}
+			results := RunAll(context.Background(), env, ClientCredentials(), vars, nil)
+			if len(results) != 2 {
+				t.Fatalf("got %d results, want 2 (discovery, token)", len(results))
+			}
+			mustPass(t, "discovery", results[0])
+			mustPass(t, "token", results[1])
+			if len(results[1].Exchanges) != 1 || results[1].Exchanges[0].Status != 200 {
+				t.Fatalf("token step: want exactly one 200 exchange, got %+v", results[1].Exchanges)
+			}
+			tok := results[1].Tokens[0]
+			if tok.JWT == nil || oauth.Failed(tok.Checks) {
+				t.Fatalf("access token not decoded or not valid: %+v", tok.Checks)
+			}
+			check(t, tok.Checks, "signature", oauth.Pass)
+			check(t, tok.Checks, "exp", oauth.Pass)
+
+			get := CallAPI(APIRequest{Method: "GET", Path: "/books"}).Run(context.Background(), env, vars)
+			mustPass(t, "GET /books", get)
+			if get.Outputs[0].Value != "200 OK" {
+				t.Fatalf("GET /books: got %s", get.Outputs[0].Value)
+			}
+			post := CallAPI(APIRequest{Method: "POST", Path: "/books", Body: []byte(`{"id":"9","title":"T","author":"A","cost":1,"num_pages":10}`)}).Run(context.Background(), env, vars)
+			if !post.Failed() || post.Outputs[0].Value != "403 Forbidden" {
+				t.Fatalf("POST /books with a read token: got %+v, want 403", post.Outputs)
+			}
+			if e := oauth.Explain(post.Err); !strings.Contains(e.Explained(), "fakebookapi.admin") {
+				t.Fatalf("the 403 explanation must name the missing scope, got %q", e.Explained())
+			}
+			// Ask for the admin scope and the same POST is created.
+			env.Settings.Scopes = append(env.Settings.Scopes, authserver.ScopeAdmin)
+			mustPass(t, "token with admin", clientCredentialsStep().Run(context.Background(), env, vars))
+			vars.Merge(clientCredentialsStep().Run(context.Background(), env, vars).Vars)
+			post = CallAPI(APIRequest{Method: "POST", Path: "/books", Body: []byte(`{"id":"9","title":"T","author":"A","cost":1,"num_pages":10}`)}).Run(context.Background(), env, vars)
+			mustPass(t, "POST /books with admin", post)
+		})
+	}
+}
+
+// formBrowser signs in on the embedded login page with plain form posts and
+// follows the redirect to the loopback callback, as a person would.
+func formBrowser(t *testing.T, user string) func(string) error {
+	return func(authURL string) error {
+		go func() {
+			u, _ := url.Parse(authURL)
+			form := u.Query()
+			form.Set("username", user)
+			form.Set("password", user)
+			form.Set("consent", "allow")
+			u.RawQuery = ""
+			resp, err := http.PostForm(u.String(), form) // follows the 302 to the callback
+			if err != nil {
+				t.Errorf("browser: %v", err)
+				return
+			}
+			resp.Body.Close()
+		}()
+		return nil
+	}
+}
+
+func TestAuthorizationCodeRefreshIntrospectRevoke(t *testing.T) {
+	for _, style := range []authserver.Style{authserver.StyleKeycloak, authserver.StyleOkta} {
+		t.Run(string(style), func(t *testing.T) {
+			_, env := world(t, style)
+			env.Settings.ClientID = authserver.NativeClientID
+			env.Settings.ClientSecret = ""
+			env.Settings.Scopes = []string{"openid", "profile", "email", "offline_access", authserver.ScopeRead}
+			env.OpenBrowser = formBrowser(t, "alice")
+			var said []string
+			env.Progress = func(m string) { said = append(said, m) }
+			vars := Vars{}
+			results := RunAll(context.Background(), env, AuthorizationCode(), vars, nil)
+			if len(results) != 4 {
+				t.Fatalf("stopped after %d steps: %v", len(results), results[len(results)-1].Err)
+			}
+			for i, r := range results {
+				mustPass(t, AuthorizationCode().Steps[i].Title, r)
+			}
+			if len(said) == 0 || !regexp.MustCompile(`code_challenge=`).MatchString(said[0]) {
+				t.Fatalf("the authorization URL must be shown to the user, got %q", said)
+			}
+			check(t, results[1].Checks, "state", oauth.Pass)
+			ex := results[2]
+			var id *Token
+			for i := range ex.Tokens {
+				if ex.Tokens[i].Name == VarIDToken {
+					id = &ex.Tokens[i]
+				}
+			}
+			if id == nil {
+				t.Fatal("no ID token with openid")
+			}
+			check(t, id.Checks, "nonce", oauth.Pass)
+			if results[3].Outputs[0].Name != "sub" {
+				t.Fatalf("userinfo outputs: %+v", results[3].Outputs)
+			}
+			// Refresh rotates; the refresh token output is secret.
+			rf := RunAll(context.Background(), env, Refresh(), vars, nil)
+			mustPass(t, "refresh", rf[0])
+			check(t, rf[0].Checks, "rotation", oauth.Pass)
+			for _, o := range rf[0].Outputs {
+				if o.Name == "refresh_token" && !o.Secret {
+					t.Fatal("refresh_token output is not marked secret")
+				}
+			}
+			// Introspect with the resource server's own credentials, revoke, introspect again.
+			rsEnv := *env
+			rsEnv.Settings.ClientID, rsEnv.Settings.ClientSecret = authserver.IntrospectClientID, authserver.IntrospectClientSecret
+			in := introspectStep().Run(context.Background(), &rsEnv, vars)
+			check(t, in.Checks, "active", oauth.Pass)
+			rv := RunAll(context.Background(), env, Revoke(), vars, nil)
+			mustPass(t, "revoke", rv[0])
+			after := introspectStep().Run(context.Background(), &rsEnv, vars)
+			check(t, after.Checks, "active", oauth.Fail)
+		})
+	}
+}
+
+func TestFailuresAreExplained(t *testing.T) {
+	_, env := world(t, authserver.StyleKeycloak)
+	env.Settings.ClientSecret = "Sup3r-S3cret-Value"
+	r := RunAll(context.Background(), env, ClientCredentials(), Vars{}, nil)
+	last := r[len(r)-1]
+	e := oauth.Explain(last.Err)
+	if e == nil || e.Code != "unauthorized_client" || e.Cause == "" || e.Try == "" {
+		t.Fatalf("want Keycloak's unauthorized_client explained, got %+v", e)
+	}
+	if strings.Contains(e.Explained(), "Sup3r-S3cret-Value") {
+		t.Fatal("the explanation leaks the secret")
+	}
+	env.Settings.Issuer = "http://127.0.0.1:1/realms/none"
+	d := Discovery().Steps[0].Run(context.Background(), env, Vars{})
+	if d.Err == nil || !strings.Contains(oauth.Explain(d.Err).Error(), "refused") {
+		t.Fatalf("refused connection: got %v", d.Err)
+	}
+}
+
+func TestInspectToken(t *testing.T) {
+	_, env := world(t, authserver.StyleOkta)
+	vars := Vars{}
+	RunAll(context.Background(), env, ClientCredentials(), vars, nil)
+	good := InspectToken("access_token", vars[VarAccessToken]).Run(context.Background(), env, Vars{})
+	check(t, good.Tokens[0].Checks, "signature", oauth.Pass)
+	parts := strings.Split(vars[VarAccessToken], ".")
+	tampered := parts[0] + "." + parts[1] + "." + strings.Repeat("A", len(parts[2]))
+	bad := InspectToken("access_token", tampered).Run(context.Background(), env, Vars{})
+	check(t, bad.Tokens[0].Checks, "signature", oauth.Fail)
+	two := InspectToken("access_token", parts[0]+"."+parts[1]).Run(context.Background(), env, Vars{})
+	check(t, two.Checks, "format", oauth.Fail)
+}
