@@ -1,35 +1,484 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
 
-func notYet(use, short string) *cobra.Command {
-	return &cobra.Command{
-		Use:   use,
-		Short: short,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usageErrorf("%s is not built yet", cmd.Name())
-		},
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/oauthlab/oauthlab/embedded"
+	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/ui/plain"
+)
+
+// clientOptions are the flags of the headless commands. There is no plain
+// --client-secret: it would land in shell history and ps output.
+type clientOptions struct {
+	issuer, clientID, secretEnv, secretFile string
+	scopes                                  []string
+	auth, resource, audience, apiBase       string
+	port                                    int
+	callbackPath                            string
+	noBrowser, embedded                     bool
+	style                                   string
+	reveal, curl, json, verbose             bool
+}
+
+func addClientFlags(cmd *cobra.Command, o *clientOptions) {
+	f := cmd.Flags()
+	f.StringVar(&o.issuer, "issuer", "", "issuer URL, e.g. https://sso.example.com/realms/myorg or https://dev-1.okta.com/oauth2/default")
+	f.StringVar(&o.clientID, "client-id", "", "client id")
+	f.StringVar(&o.secretEnv, "client-secret-env", "", "read the client secret from this environment variable (default OAUTHLAB_CLIENT_SECRET)")
+	f.StringVar(&o.secretFile, "client-secret-file", "", "read the client secret from this file")
+	f.StringSliceVar(&o.scopes, "scope", nil, "scopes to request (repeat or comma-separate)")
+	f.StringVar(&o.auth, "auth", "", "client authentication: basic or post (default: from the server's metadata)")
+	f.StringVar(&o.resource, "resource", "", "RFC 8707 resource indicator")
+	f.StringVar(&o.audience, "audience", "", "audience parameter, and the aud the token checks expect")
+	f.BoolVar(&o.embedded, "embedded", false, "run against a fresh in-process embedded world instead of --issuer")
+	f.StringVar(&o.style, "style", "keycloak", "with --embedded: keycloak or okta")
+	f.BoolVar(&o.reveal, "reveal", false, "show secrets (client secret, refresh tokens) in clear")
+	f.BoolVar(&o.curl, "curl", false, "print each HTTP exchange as a curl command (secrets as $OAUTHLAB_* variables)")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "print the headers and bodies of every exchange")
+	f.BoolVar(&o.json, "json", false, "print a JSON document (docs/json.md) instead of the summary")
+}
+
+// settings resolves where the command runs: --embedded, a --profile, or
+// the flags; flags override the profile.
+func (o *clientOptions) settings(cmd *cobra.Command, g *globalOptions) (flows.Settings, func(), error) {
+	s := flows.Settings{}
+	cleanup := func() {}
+	if o.embedded {
+		if o.style != "keycloak" && o.style != "okta" {
+			return s, cleanup, usageErrorf("--style must be keycloak or okta, got %q", o.style)
+		}
+		w, err := embedded.Start(cmd.Context(), embedded.Options{Style: authserver.Style(o.style)})
+		if err != nil {
+			return s, cleanup, flowFailed(err)
+		}
+		cleanup = func() { w.Close() }
+		s = flows.EmbeddedSettings(w)
+	} else if g.profile != "" {
+		path := g.configPath
+		if path == "" {
+			path = flows.DefaultConfigPath()
+		}
+		cfg, err := flows.LoadConfig(path)
+		if err != nil {
+			return s, cleanup, usageErrorf("%v", err)
+		}
+		p, ok := cfg.Profiles[g.profile]
+		if !ok {
+			return s, cleanup, usageErrorf("no profile %q in %s", g.profile, path)
+		}
+		ps, warnings, err := p.Settings(flows.SecretSources{Getenv: os.Getenv, ReadFile: os.ReadFile, Prompt: promptSecret(cmd.ErrOrStderr())})
+		if err != nil {
+			return s, cleanup, usageErrorf("profile %s: %v", g.profile, err)
+		}
+		for _, w := range warnings {
+			fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
+		}
+		s = ps
+	}
+	if o.issuer != "" {
+		s.Issuer = o.issuer
+	}
+	if o.clientID != "" {
+		s.ClientID = o.clientID
+	}
+	if len(o.scopes) > 0 {
+		s.Scopes = splitScopes(o.scopes)
+	}
+	switch o.auth {
+	case "":
+	case "basic", "client_secret_basic":
+		s.AuthMethod = oauth.AuthBasic
+	case "post", "client_secret_post":
+		s.AuthMethod = "client_secret_post"
+	default:
+		return s, cleanup, usageErrorf("--auth must be basic or post, got %q", o.auth)
+	}
+	if o.resource != "" {
+		s.Resource = o.resource
+	}
+	if o.audience != "" {
+		s.Audience = o.audience
+	}
+	if cmd.Flags().Changed("port") {
+		s.RedirectPort = o.port
+	}
+	if o.callbackPath != "" {
+		s.CallbackPath = o.callbackPath
+	}
+	if o.apiBase != "" {
+		s.APIBase = o.apiBase
+	}
+	secret, err := o.secret()
+	if err != nil {
+		return s, cleanup, err
+	}
+	if secret != "" {
+		s.ClientSecret = oauth.Secret(secret)
+	}
+	if s.Issuer == "" {
+		return s, cleanup, usageErrorf("no issuer: pass --issuer URL, --profile NAME or --embedded")
+	}
+	return s, cleanup, nil
+}
+
+func (o *clientOptions) secret() (string, error) {
+	switch {
+	case o.secretFile != "":
+		b, err := os.ReadFile(o.secretFile)
+		if err != nil {
+			return "", usageErrorf("reading the client secret: %v", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	case o.secretEnv != "":
+		v := os.Getenv(o.secretEnv)
+		if v == "" {
+			return "", usageErrorf("--client-secret-env %s: the variable is not set", o.secretEnv)
+		}
+		return v, nil
+	}
+	return os.Getenv("OAUTHLAB_CLIENT_SECRET"), nil
+}
+
+func splitScopes(in []string) []string {
+	var out []string
+	for _, s := range in {
+		out = append(out, strings.Fields(s)...)
+	}
+	return out
+}
+
+func promptSecret(w io.Writer) func(string) (string, error) {
+	return func(label string) (string, error) {
+		fd := int(os.Stdin.Fd())
+		if !term.IsTerminal(fd) {
+			return "", errors.New("no terminal to ask for the secret on (use secret_env or secret_file)")
+		}
+		fmt.Fprintf(w, "%s (hidden): ", label)
+		b, err := term.ReadPassword(fd)
+		fmt.Fprintln(w)
+		return string(b), err
 	}
 }
 
+// browserOpener opens URLs: $OAUTHLAB_BROWSER if set (tests and headless
+// setups give a script), else the platform's opener.
+func browserOpener() func(string) error {
+	return func(u string) error {
+		if b := os.Getenv("OAUTHLAB_BROWSER"); b != "" {
+			return exec.Command(b, u).Start()
+		}
+		var cmd *exec.Cmd
+		switch runtime.GOOS {
+		case "darwin":
+			cmd = exec.Command("open", u)
+		case "windows":
+			cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", u)
+		default:
+			cmd = exec.Command("xdg-open", u)
+		}
+		return cmd.Start()
+	}
+}
+
+// runSteps runs steps as one flow, prints text or JSON, and maps the
+// outcome to the exit code.
+func runSteps(cmd *cobra.Command, o *clientOptions, s flows.Settings, f flows.Flow, vars flows.Vars, env *flows.Env) error {
+	if env == nil {
+		env = &flows.Env{}
+	}
+	env.HTTP = &http.Client{}
+	env.Settings = s
+	out := cmd.OutOrStdout()
+	if env.Progress == nil {
+		env.Progress = func(m string) { fmt.Fprintln(cmd.ErrOrStderr(), m) }
+	}
+	popts := plain.Options{Reveal: o.reveal, Curl: o.curl, Verbose: o.verbose}
+	results := flows.RunAll(cmd.Context(), env, f, vars, func(_ int, st flows.Step, r flows.Result) {
+		if !o.json {
+			plain.Text(out, st, r, popts)
+		}
+	})
+	if o.json {
+		if err := plain.JSON(out, plain.NewDocument(f, f.Steps, results, popts)); err != nil {
+			return err
+		}
+	}
+	for _, r := range results {
+		if r.Failed() {
+			return &exitError{code: exitFailed, err: errors.New("")}
+		}
+	}
+	if len(results) < len(f.Steps) {
+		return flowFailed(context.Canceled)
+	}
+	return nil
+}
+
 func newDiscoverCmd(g *globalOptions) *cobra.Command {
-	return notYet("discover", "Fetch and check an issuer's OpenID Connect / RFC 8414 metadata")
+	o := &clientOptions{}
+	cmd := &cobra.Command{
+		Use:   "discover",
+		Short: "Fetch and check an issuer's OpenID Connect / RFC 8414 metadata",
+		Example: `  oauthlab discover --issuer https://sso.example.com/realms/myorg
+  oauthlab discover --issuer https://dev-1.okta.com/oauth2/default --json
+  oauthlab discover --embedded --style okta`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, done, err := o.settings(cmd, g)
+			defer done()
+			if err != nil {
+				return err
+			}
+			return runSteps(cmd, o, s, flows.Discovery(), flows.Vars{}, nil)
+		},
+	}
+	addClientFlags(cmd, o)
+	return cmd
 }
+
 func newTokenCmd(g *globalOptions) *cobra.Command {
-	return notYet("token", "Get a token with the client credentials grant (RFC 6749 §4.4)")
+	o := &clientOptions{}
+	cmd := &cobra.Command{
+		Use:   "token",
+		Short: "Get a token with the client credentials grant (RFC 6749 §4.4)",
+		Long: `Get an access token for the client itself with the client credentials grant,
+decode it and validate it against the issuer's keys. The secret comes from
+--client-secret-env, --client-secret-file, $OAUTHLAB_CLIENT_SECRET or a profile.`,
+		Example: `  OAUTHLAB_CLIENT_SECRET=... oauthlab token --issuer https://sso.example.com/realms/myorg --client-id test_api_client --scope test_api_access
+  oauthlab token --embedded --scope fakebookapi.read --json
+  oauthlab token --profile okta --auth post --curl`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, done, err := o.settings(cmd, g)
+			defer done()
+			if err != nil {
+				return err
+			}
+			if s.ClientID == "" {
+				return usageErrorf("no client id: pass --client-id or use a profile")
+			}
+			return runSteps(cmd, o, s, flows.ClientCredentials(), flows.Vars{}, nil)
+		},
+	}
+	addClientFlags(cmd, o)
+	return cmd
 }
+
 func newLoginCmd(g *globalOptions) *cobra.Command {
-	return notYet("login", "Authorization code + PKCE with a loopback callback (RFC 7636, RFC 8252)")
+	o := &clientOptions{}
+	cmd := &cobra.Command{
+		Use:   "login",
+		Short: "Authorization code + PKCE with a loopback callback (RFC 7636, RFC 8252)",
+		Long: `Sign a user in with the authorization code flow and PKCE: the browser opens the
+authorization endpoint, the answer comes back to a listener on 127.0.0.1, and
+the code is exchanged for tokens. The URL is always printed too (SSH sessions,
+no browser: --no-browser). Okta needs the redirect URI registered exactly,
+port included: pass --port.`,
+		Example: `  oauthlab login --embedded
+  oauthlab login --issuer https://dev-1.okta.com/oauth2/default --client-id 0oa... --port 8765 --scope openid,profile,offline_access
+  oauthlab login --profile kc --no-browser`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, done, err := o.settings(cmd, g)
+			defer done()
+			if err != nil {
+				return err
+			}
+			if o.embedded && o.clientID == "" {
+				s.ClientID, s.ClientSecret = authserver.NativeClientID, ""
+				if len(o.scopes) == 0 {
+					s.Scopes = []string{"openid", "profile", "email", "offline_access", authserver.ScopeRead}
+				}
+			}
+			if s.ClientID == "" {
+				return usageErrorf("no client id: pass --client-id or use a profile")
+			}
+			env := &flows.Env{}
+			if !o.noBrowser {
+				env.OpenBrowser = browserOpener()
+			}
+			return runSteps(cmd, o, s, flows.AuthorizationCode(), flows.Vars{}, env)
+		},
+	}
+	addClientFlags(cmd, o)
+	cmd.Flags().IntVar(&o.port, "port", 0, "loopback callback port (0: any free port)")
+	cmd.Flags().StringVar(&o.callbackPath, "callback-path", "/callback", "loopback callback path")
+	cmd.Flags().BoolVar(&o.noBrowser, "no-browser", false, "do not open a browser; print the URL only")
+	return cmd
 }
+
+// tokenArg reads a token from the argument, or stdin when it is "-".
+func tokenArg(cmd *cobra.Command, args []string) (string, error) {
+	if len(args) != 1 {
+		return "", usageErrorf("%s needs the token as its argument (or - to read it from stdin)", cmd.CommandPath())
+	}
+	if args[0] != "-" {
+		return strings.TrimSpace(args[0]), nil
+	}
+	b, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), oauth.MaxTokenSize+1))
+	if err != nil {
+		return "", usageErrorf("reading the token from stdin: %v", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
 func newInspectCmd(g *globalOptions) *cobra.Command {
-	return notYet("inspect TOKEN", "Decode a token and validate it, check by check")
+	o := &clientOptions{}
+	cmd := &cobra.Command{
+		Use:   "inspect TOKEN|-",
+		Short: "Decode a token and validate it, check by check",
+		Long: `Decode a JWT (header, payload, signature) and validate it against the issuer's
+published keys: signature, alg, kid, exp, nbf, iat, iss, aud, scope and typ,
+each with the reason it passed or failed. The issuer is --issuer, or the
+token's own iss claim when not given.`,
+		Example: `  oauthlab inspect eyJhbGciOi...
+  pbpaste | oauthlab inspect - --audience api://default`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			raw, err := tokenArg(cmd, args)
+			if err != nil {
+				return err
+			}
+			if o.issuer == "" && !o.embedded && g.profile == "" {
+				if jwt, err := oauth.DecodeJWT(raw); err == nil {
+					if iss, ok := jwt.Claims["iss"].(string); ok {
+						o.issuer = iss
+					}
+				}
+				if o.issuer == "" {
+					o.issuer = "(unknown)"
+				}
+			}
+			s, done, err := o.settings(cmd, g)
+			defer done()
+			if err != nil {
+				return err
+			}
+			f := flows.Flow{ID: "inspect", Title: "Inspect", Steps: []flows.Step{flows.InspectToken("token", raw)}}
+			return runSteps(cmd, o, s, f, flows.Vars{}, nil)
+		},
+	}
+	addClientFlags(cmd, o)
+	return cmd
 }
+
 func newIntrospectCmd(g *globalOptions) *cobra.Command {
-	return notYet("introspect TOKEN", "Ask the authorization server about a token (RFC 7662)")
+	o := &clientOptions{}
+	cmd := &cobra.Command{
+		Use:     "introspect TOKEN|-",
+		Short:   "Ask the authorization server about a token (RFC 7662)",
+		Example: `  oauthlab introspect --issuer https://sso.example.com/realms/myorg --client-id my-api --client-secret-env API_SECRET "$TOKEN"`,
+		Args:    maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			raw, err := tokenArg(cmd, args)
+			if err != nil {
+				return err
+			}
+			s, done, err := o.settings(cmd, g)
+			defer done()
+			if err != nil {
+				return err
+			}
+			return runSteps(cmd, o, s, flows.Introspect(), flows.Vars{flows.VarAccessToken: raw}, nil)
+		},
+	}
+	addClientFlags(cmd, o)
+	return cmd
 }
+
 func newRevokeCmd(g *globalOptions) *cobra.Command {
-	return notYet("revoke TOKEN", "Revoke an access or refresh token (RFC 7009)")
+	o := &clientOptions{}
+	cmd := &cobra.Command{
+		Use:     "revoke TOKEN|-",
+		Short:   "Revoke an access or refresh token (RFC 7009)",
+		Example: `  oauthlab revoke --profile kc "$TOKEN"`,
+		Args:    maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			raw, err := tokenArg(cmd, args)
+			if err != nil {
+				return err
+			}
+			s, done, err := o.settings(cmd, g)
+			defer done()
+			if err != nil {
+				return err
+			}
+			f := flows.Revoke()
+			f.Steps = f.Steps[:1]
+			return runSteps(cmd, o, s, f, flows.Vars{flows.VarAccessToken: raw}, nil)
+		},
+	}
+	addClientFlags(cmd, o)
+	return cmd
 }
+
 func newCallCmd(g *globalOptions) *cobra.Command {
-	return notYet("call URL", "Call an API with a bearer token (RFC 6750)")
+	o := &clientOptions{}
+	var token, tokenEnv, data string
+	cmd := &cobra.Command{
+		Use:   "call [METHOD] URL|PATH",
+		Short: "Call an API with a bearer token (RFC 6750)",
+		Long: `Call an API with a bearer token and explain the answer (RFC 6750): 401
+invalid_token, 403 insufficient_scope and which scope to ask for. The token
+comes from --token-env or --token; without one, a client-credentials token is
+fetched first. With --embedded, a PATH like /books goes to FakeBook.`,
+		Example: `  oauthlab call --embedded /books
+  oauthlab call --embedded POST /books --data '{"id":"9","title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}'
+  oauthlab call --token-env TOKEN https://api.example.com/orders`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 1 || len(args) > 2 {
+				return usageErrorf("%s needs [METHOD] URL", cmd.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			method, target := http.MethodGet, args[0]
+			if len(args) == 2 {
+				method, target = strings.ToUpper(args[0]), args[1]
+			}
+			if tokenEnv != "" {
+				token = os.Getenv(tokenEnv)
+				if token == "" {
+					return usageErrorf("--token-env %s: the variable is not set", tokenEnv)
+				}
+			}
+			if token == "" && !o.embedded && g.profile == "" && o.issuer == "" {
+				return usageErrorf("no token: pass --token-env VAR, or --issuer/--profile/--embedded to get one with client credentials")
+			}
+			if o.issuer == "" && !o.embedded && g.profile == "" {
+				o.issuer = "(none)"
+			}
+			s, done, err := o.settings(cmd, g)
+			defer done()
+			if err != nil {
+				return err
+			}
+			f := flows.Flow{ID: "call", Title: "Call an API"}
+			if token == "" {
+				f.Steps = append(f.Steps, flows.ClientCredentials().Steps...)
+			}
+			f.Steps = append(f.Steps, flows.CallAPI(flows.APIRequest{Method: method, Path: target, Body: []byte(data)}))
+			return runSteps(cmd, o, s, f, flows.Vars{flows.VarAccessToken: token}, nil)
+		},
+	}
+	addClientFlags(cmd, o)
+	cmd.Flags().StringVar(&token, "token", "", "the access token (prefer --token-env: a token on the command line lands in shell history)")
+	cmd.Flags().StringVar(&tokenEnv, "token-env", "", "read the access token from this environment variable")
+	cmd.Flags().StringVar(&data, "data", "", "request body (JSON)")
+	cmd.Flags().StringVar(&o.apiBase, "api-base", "", "base URL for a PATH argument (default with --embedded: FakeBook)")
+	return cmd
 }

@@ -70,7 +70,9 @@ func CallAPI(req APIRequest) Step {
 				r.Outputs = append(r.Outputs, Output{Name: "WWW-Authenticate", Value: h})
 			}
 			if e := resp.Explain(); e != nil {
-				r.Checks = []oauth.Check{{Name: "status", Status: oauth.Fail, Reason: e.Explained()}}
+				if c := resp.Challenge; c != nil && c.Scope != "" {
+					e.Try = "get a token with the scope " + c.Scope + " (add it to the requested scopes and run the token step again); a client not allowed that scope gets invalid_scope"
+				}
 				r.Err = e
 				return r
 			}

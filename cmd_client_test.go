@@ -1,0 +1,118 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestTokenEmbeddedJSON(t *testing.T) {
+	for _, style := range []string{"keycloak", "okta"} {
+		t.Run(style, func(t *testing.T) {
+			code, out, errOut := runCLI(t, "token", "--embedded", "--style", style, "--scope", "fakebookapi.read", "--json")
+			if code != exitOK {
+				t.Fatalf("exit %d, stderr %s", code, errOut)
+			}
+			var doc struct {
+				Flow  string
+				OK    bool
+				Steps []struct {
+					ID        string
+					OK        bool
+					Exchanges []struct {
+						Status      int
+						RequestBody string `json:"request_body"`
+						Curl        string
+						RequestHdr  map[string][]string `json:"request_headers"`
+					}
+					Tokens []struct {
+						Name   string
+						Valid  bool
+						Header json.RawMessage
+					}
+				}
+			}
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Fatalf("not JSON: %v\n%s", err, out)
+			}
+			if doc.Flow != "client-credentials" || !doc.OK || len(doc.Steps) != 2 {
+				t.Fatalf("got %+v", doc)
+			}
+			tok := doc.Steps[1]
+			if len(tok.Tokens) != 1 || !tok.Tokens[0].Valid || tok.Exchanges[0].Status != 200 {
+				t.Fatalf("token step: %+v", tok)
+			}
+			if strings.Contains(out, "test_api_secret") {
+				t.Fatal("the client secret appears in the JSON output")
+			}
+			if !strings.Contains(tok.Exchanges[0].Curl, "$OAUTHLAB_CLIENT_SECRET") {
+				t.Fatalf("curl must use a placeholder for the secret: %s", tok.Exchanges[0].Curl)
+			}
+		})
+	}
+}
+
+func TestCallEmbeddedExplains403AndExitsOne(t *testing.T) {
+	code, out, _ := runCLI(t, "call", "--embedded", "POST", "/books", "--data", `{"id":"9","title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`)
+	if code != exitFailed {
+		t.Fatalf("a 403 must exit 1, got %d", code)
+	}
+	for _, want := range []string{"403 Forbidden", `error="insufficient_scope"`, "Try: get a token with the scope fakebookapi.admin"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = runCLI(t, "call", "--embedded", "--scope", "fakebookapi.read,fakebookapi.admin", "POST", "/books", "--data", `{"id":"9","title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`)
+	if code != exitOK || !strings.Contains(out, "201 Created") {
+		t.Fatalf("with the admin scope: exit %d\n%s", code, out)
+	}
+}
+
+func TestTokenFailureIsExplainedWithoutLeakingTheSecret(t *testing.T) {
+	t.Setenv("WRONG_SECRET", "Sup3r-S3cret-Value")
+	code, out, _ := runCLI(t, "token", "--embedded", "--client-secret-env", "WRONG_SECRET")
+	if code != exitFailed {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if !strings.Contains(out, "unauthorized_client") || !strings.Contains(out, "Likely cause:") {
+		t.Fatalf("want Keycloak's unauthorized_client explained:\n%s", out)
+	}
+	if strings.Contains(out, "Sup3r-S3cret-Value") {
+		t.Fatal("the secret leaked")
+	}
+}
+
+func TestLoginEmbeddedWithAFormPostingBrowser(t *testing.T) {
+	if _, err := os.Stat("/bin/sh"); err != nil {
+		t.Skip("needs /bin/sh")
+	}
+	// A "browser" that signs in as alice with curl-free plain HTTP: the test
+	// binary re-enters itself through the helper below.
+	script := filepath.Join(t.TempDir(), "browser.sh")
+	exe, _ := os.Executable()
+	os.WriteFile(script, []byte("#!/bin/sh\nOAUTHLAB_TEST_BROWSER=1 exec \""+exe+"\" -test.run=TestBrowserHelper -- \"$1\" >/dev/null 2>&1 &\n"), 0o755)
+	t.Setenv("OAUTHLAB_BROWSER", script)
+	code, out, errOut := runCLI(t, "login", "--embedded", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "code_challenge=") {
+		t.Errorf("the authorization URL must be printed: %s", errOut)
+	}
+	if !strings.Contains(out, `"id": "exchange"`) || strings.Contains(out, `"ok": false`) {
+		t.Fatalf("login flow not complete:\n%s", out)
+	}
+}
+
+func TestInspectRejectsGarbageClearly(t *testing.T) {
+	code, out, _ := runCLI(t, "inspect", "abc.def", "--issuer", "http://127.0.0.1:1/x")
+	if code != exitFailed || !strings.Contains(out, "it has 2 parts") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	code, _, errOut := runCLI(t, "token", "--client-secret", "x")
+	if code != exitUsage || !strings.Contains(errOut, "unknown flag: --client-secret") {
+		t.Fatalf("a plain --client-secret must not exist: exit %d %s", code, errOut)
+	}
+}

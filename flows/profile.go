@@ -1,0 +1,151 @@
+package flows
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// Config is the profiles file (JSON), by default
+// $XDG_CONFIG_HOME/oauthlab/config.json.
+type Config struct {
+	Profiles map[string]Profile `json:"profiles"`
+}
+
+// Profile is a named target: a Keycloak realm, an Okta authorization
+// server, any issuer. It never needs the secret itself: SecretEnv names an
+// environment variable, SecretFile a file, SecretPrompt asks at run time.
+type Profile struct {
+	Issuer string `json:"issuer,omitempty"`
+	// Keycloak and Okta are presets that compute the issuer.
+	Keycloak *KeycloakPreset `json:"keycloak,omitempty"`
+	Okta     *OktaPreset     `json:"okta,omitempty"`
+
+	ClientID     string `json:"client_id,omitempty"`
+	SecretEnv    string `json:"secret_env,omitempty"`
+	SecretFile   string `json:"secret_file,omitempty"`
+	SecretPrompt bool   `json:"secret_prompt,omitempty"`
+	// Secret in the file itself is allowed but warned about.
+	Secret string `json:"secret,omitempty"`
+
+	AuthMethod   string   `json:"auth_method,omitempty"`
+	Scopes       []string `json:"scopes,omitempty"`
+	Audience     string   `json:"audience,omitempty"`
+	Resource     string   `json:"resource,omitempty"`
+	RedirectPort int      `json:"redirect_port,omitempty"`
+	CallbackPath string   `json:"callback_path,omitempty"`
+	APIBase      string   `json:"api_base,omitempty"`
+}
+
+// KeycloakPreset: issuer = base_url + "/realms/" + realm (Keycloak ≥ 17;
+// older servers need base_url ending in /auth).
+type KeycloakPreset struct {
+	BaseURL string `json:"base_url"`
+	Realm   string `json:"realm"`
+}
+
+// OktaPreset: issuer = https://domain/oauth2/authorization_server
+// ("default" when empty). An org authorization server is "org":
+// issuer https://domain, whose access tokens only Okta may validate.
+type OktaPreset struct {
+	Domain              string `json:"domain"`
+	AuthorizationServer string `json:"authorization_server,omitempty"`
+}
+
+// DefaultConfigPath is os.UserConfigDir()/oauthlab/config.json.
+func DefaultConfigPath() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "oauthlab", "config.json")
+}
+
+// LoadConfig reads the profiles file; a missing file is an empty config.
+func LoadConfig(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &Config{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	var c Config
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("%s is not valid JSON: %w (see the README, section Profiles, for its shape)", path, err)
+	}
+	return &c, nil
+}
+
+// IssuerURL returns the profile's issuer, computed from a preset if set.
+func (p Profile) IssuerURL() string {
+	switch {
+	case p.Issuer != "":
+		return p.Issuer
+	case p.Keycloak != nil:
+		return strings.TrimRight(p.Keycloak.BaseURL, "/") + "/realms/" + p.Keycloak.Realm
+	case p.Okta != nil:
+		d := strings.TrimRight(p.Okta.Domain, "/")
+		if !strings.HasPrefix(d, "http://") && !strings.HasPrefix(d, "https://") {
+			d = "https://" + d
+		}
+		switch p.Okta.AuthorizationServer {
+		case "org":
+			return d
+		case "":
+			return d + "/oauth2/default"
+		}
+		return d + "/oauth2/" + p.Okta.AuthorizationServer
+	}
+	return ""
+}
+
+// SecretSources let tests and the CLI supply the environment, files and a
+// hidden prompt.
+type SecretSources struct {
+	Getenv   func(string) string
+	ReadFile func(string) ([]byte, error)
+	Prompt   func(label string) (string, error)
+}
+
+// Settings turns the profile into flow settings, fetching the secret from
+// its source. Warnings are things the user should know (a secret in clear
+// in the config file).
+func (p Profile) Settings(src SecretSources) (Settings, []string, error) {
+	s := Settings{Issuer: p.IssuerURL(), ClientID: p.ClientID, AuthMethod: p.AuthMethod, Scopes: p.Scopes,
+		Audience: p.Audience, Resource: p.Resource, RedirectPort: p.RedirectPort, CallbackPath: p.CallbackPath, APIBase: p.APIBase}
+	var warnings []string
+	switch {
+	case p.SecretEnv != "":
+		v := src.Getenv(p.SecretEnv)
+		if v == "" {
+			return s, nil, fmt.Errorf("the profile takes the client secret from $%s, which is not set (export it, or use secret_file)", p.SecretEnv)
+		}
+		s.ClientSecret = oauth.Secret(v)
+	case p.SecretFile != "":
+		b, err := src.ReadFile(p.SecretFile)
+		if err != nil {
+			return s, nil, fmt.Errorf("reading the client secret from %s: %w", p.SecretFile, err)
+		}
+		s.ClientSecret = oauth.Secret(strings.TrimSpace(string(b)))
+	case p.SecretPrompt:
+		if src.Prompt == nil {
+			return s, nil, errors.New("the profile asks for the client secret at a prompt, but there is no terminal (use secret_env or secret_file)")
+		}
+		v, err := src.Prompt("Client secret for " + p.ClientID)
+		if err != nil {
+			return s, nil, err
+		}
+		s.ClientSecret = oauth.Secret(v)
+	case p.Secret != "":
+		s.ClientSecret = oauth.Secret(p.Secret)
+		warnings = append(warnings, "the client secret is stored in clear in the config file; prefer secret_env or secret_file")
+	}
+	return s, warnings, nil
+}

@@ -1,0 +1,59 @@
+package flows
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestProfilesPresetsAndSecretSources(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.json")
+	os.WriteFile(path, []byte(`{"profiles":{
+ "kc":{"keycloak":{"base_url":"https://sso.example.com/","realm":"myorg"},"client_id":"test_api_client","secret_env":"KC_SECRET","scopes":["test_api_access"]},
+ "okta":{"okta":{"domain":"dev-1.okta.com"},"client_id":"0oa1","secret_file":"`+filepath.Join(dir, "secret")+`"},
+ "org":{"okta":{"domain":"dev-1.okta.com","authorization_server":"org"},"client_id":"0oa1","secret":"inline"},
+ "ask":{"issuer":"http://127.0.0.1:8080/realms/myorg","client_id":"c","secret_prompt":true}}}`), 0o600)
+	os.WriteFile(filepath.Join(dir, "secret"), []byte("from-file\n"), 0o600)
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := SecretSources{Getenv: func(k string) string { return map[string]string{"KC_SECRET": "from-env"}[k] }, ReadFile: os.ReadFile,
+		Prompt: func(string) (string, error) { return "typed", nil }}
+	tests := []struct{ name, issuer, secret, warning string }{
+		{"kc", "https://sso.example.com/realms/myorg", "from-env", ""},
+		{"okta", "https://dev-1.okta.com/oauth2/default", "from-file", ""},
+		{"org", "https://dev-1.okta.com", "inline", "in clear"},
+		{"ask", "http://127.0.0.1:8080/realms/myorg", "typed", ""},
+	}
+	for _, tt := range tests {
+		s, warn, err := cfg.Profiles[tt.name].Settings(src)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if s.Issuer != tt.issuer || s.ClientSecret.Reveal() != tt.secret {
+			t.Errorf("%s: got issuer %q secret %q, want %q %q", tt.name, s.Issuer, s.ClientSecret.Reveal(), tt.issuer, tt.secret)
+		}
+		if (tt.warning == "") != (len(warn) == 0) || (tt.warning != "" && !strings.Contains(warn[0], tt.warning)) {
+			t.Errorf("%s: warnings %v", tt.name, warn)
+		}
+	}
+	_, _, err = cfg.Profiles["kc"].Settings(SecretSources{Getenv: func(string) string { return "" }})
+	if err == nil || !strings.Contains(err.Error(), "$KC_SECRET") {
+		t.Errorf("unset env var: got %v", err)
+	}
+	_, _, err = cfg.Profiles["ask"].Settings(SecretSources{Prompt: func(string) (string, error) { return "", errors.New("no tty") }})
+	if err == nil {
+		t.Error("a failed prompt must fail")
+	}
+	if missing, err := LoadConfig(filepath.Join(dir, "none.json")); err != nil || len(missing.Profiles) != 0 {
+		t.Errorf("a missing file is an empty config: %v %v", missing, err)
+	}
+	os.WriteFile(path, []byte(`{not json`), 0o600)
+	if _, err := LoadConfig(path); err == nil || !strings.Contains(err.Error(), "not valid JSON") {
+		t.Errorf("broken config: got %v", err)
+	}
+}

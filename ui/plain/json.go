@@ -1,0 +1,105 @@
+package plain
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// Document is the --json output: stable, documented in docs/json.md.
+type Document struct {
+	Flow  string `json:"flow"`
+	OK    bool   `json:"ok"`
+	Steps []Step `json:"steps"`
+}
+
+// Step is one step's result.
+type Step struct {
+	ID        string         `json:"id"`
+	Title     string         `json:"title"`
+	RFC       string         `json:"rfc,omitempty"`
+	OK        bool           `json:"ok"`
+	Exchanges []Exchange     `json:"exchanges"`
+	Outputs   map[string]any `json:"outputs,omitempty"`
+	Tokens    []Token        `json:"tokens,omitempty"`
+	Checks    []oauth.Check  `json:"checks,omitempty"`
+	Error     *oauth.Error   `json:"error,omitempty"`
+}
+
+// Exchange is one HTTP exchange, bodies as text, secrets redacted unless revealed.
+type Exchange struct {
+	Method         string              `json:"method"`
+	URL            string              `json:"url"`
+	Status         int                 `json:"status"`
+	DurationMS     int64               `json:"duration_ms"`
+	RequestHeader  map[string][]string `json:"request_headers,omitempty"`
+	RequestBody    string              `json:"request_body,omitempty"`
+	ResponseHeader map[string][]string `json:"response_headers,omitempty"`
+	ResponseBody   string              `json:"response_body,omitempty"`
+	Error          string              `json:"transport_error,omitempty"`
+	Curl           string              `json:"curl"`
+}
+
+// Token is a token decoded and checked.
+type Token struct {
+	Name    string          `json:"name"`
+	Raw     string          `json:"raw,omitempty"`
+	Header  json.RawMessage `json:"header,omitempty"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+	Valid   bool            `json:"valid"`
+	Checks  []oauth.Check   `json:"checks,omitempty"`
+}
+
+// NewDocument builds the document of a flow's results.
+func NewDocument(f flows.Flow, steps []flows.Step, results []flows.Result, o Options) Document {
+	d := Document{Flow: f.ID, OK: len(results) > 0, Steps: []Step{}}
+	for i, r := range results {
+		s := Step{ID: steps[i].ID, Title: steps[i].Title, RFC: steps[i].RFC, OK: !r.Failed(), Exchanges: []Exchange{}, Checks: r.Checks}
+		if r.Failed() {
+			d.OK = false
+		}
+		for _, ex := range r.Exchanges {
+			shown := ex
+			if !o.Reveal {
+				shown = ex.Redacted()
+			}
+			s.Exchanges = append(s.Exchanges, Exchange{Method: ex.Method, URL: ex.URL, Status: ex.Status,
+				DurationMS: ex.Duration.Milliseconds(), RequestHeader: shown.RequestHeader, RequestBody: string(shown.RequestBody),
+				ResponseHeader: shown.ResponseHeader, ResponseBody: string(shown.ResponseBody), Error: ex.Err, Curl: ex.Curl()})
+		}
+		if len(r.Outputs) > 0 {
+			s.Outputs = map[string]any{}
+			for _, out := range r.Outputs {
+				if out.Secret && !o.Reveal {
+					s.Outputs[out.Name] = oauth.Redacted
+				} else {
+					s.Outputs[out.Name] = out.Value
+				}
+			}
+		}
+		for _, t := range r.Tokens {
+			jt := Token{Name: t.Name, Valid: !oauth.Failed(t.Checks), Checks: t.Checks}
+			if !t.Secret || o.Reveal {
+				jt.Raw = t.Raw
+			}
+			if t.JWT != nil {
+				jt.Header, jt.Payload = t.JWT.HeaderJSON, t.JWT.ClaimsJSON
+			}
+			s.Tokens = append(s.Tokens, jt)
+		}
+		if r.Err != nil {
+			s.Error = oauth.Explain(r.Err)
+		}
+		d.Steps = append(d.Steps, s)
+	}
+	return d
+}
+
+// JSON writes the document, indented.
+func JSON(w io.Writer, d Document) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(d)
+}

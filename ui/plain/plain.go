@@ -1,0 +1,139 @@
+// Package plain renders flow results for the headless commands: a readable
+// summary for people, and a stable JSON document for scripts (docs/json.md).
+// Secrets are redacted unless the caller asks to reveal them.
+package plain
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// Options say how much to show.
+type Options struct {
+	// Reveal shows secrets (client secret, refresh tokens) in clear.
+	Reveal bool
+	// Curl prints each exchange as a curl command.
+	Curl bool
+	// Verbose prints headers and bodies of every exchange.
+	Verbose bool
+}
+
+var marks = map[oauth.CheckStatus]string{oauth.Pass: "✓", oauth.Fail: "✗", oauth.Skip: "–", oauth.Warn: "!"}
+
+// Text writes one step's result for a person.
+func Text(w io.Writer, s flows.Step, r flows.Result, o Options) {
+	fmt.Fprintf(w, "▸ %s", s.Title)
+	if s.RFC != "" {
+		fmt.Fprintf(w, "  (%s)", s.RFC)
+	}
+	fmt.Fprintln(w)
+	for _, ex := range r.Exchanges {
+		shown := ex
+		if !o.Reveal {
+			shown = ex.Redacted()
+		}
+		status := fmt.Sprint(ex.Status)
+		if ex.Err != "" {
+			status = "no answer"
+		}
+		fmt.Fprintf(w, "  %s %s → %s (%s)\n", ex.Method, ex.URL, status, ex.Duration.Round(time.Millisecond))
+		if o.Verbose {
+			writeHeaders(w, "    > ", shown.RequestHeader)
+			if len(shown.RequestBody) > 0 {
+				fmt.Fprintf(w, "    > %s\n", shown.RequestBody)
+			}
+			writeHeaders(w, "    < ", shown.ResponseHeader)
+			if len(shown.ResponseBody) > 0 {
+				fmt.Fprintf(w, "    < %s\n", indentJSON(shown.ResponseBody, "    < "))
+			}
+		}
+		if o.Curl {
+			fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(ex.Curl(), "\n", "\n    "))
+		}
+	}
+	for _, out := range r.Outputs {
+		if out.Value == "" {
+			continue
+		}
+		v := out.Value
+		if out.Secret && !o.Reveal {
+			v = oauth.Redacted + " (hidden; --reveal shows it)"
+		}
+		fmt.Fprintf(w, "  %-28s %s\n", out.Name, v)
+	}
+	for _, t := range r.Tokens {
+		writeToken(w, t, o)
+	}
+	writeChecks(w, "  ", r.Checks)
+	if r.Err != nil {
+		e := oauth.Explain(r.Err)
+		fmt.Fprintf(w, "  ✗ %s\n", strings.ReplaceAll(e.Explained(), "\n", "\n    "))
+	}
+}
+
+func writeHeaders(w io.Writer, prefix string, h map[string][]string) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "%s%s: %s\n", prefix, k, strings.Join(h[k], ", "))
+	}
+}
+
+func indentJSON(b []byte, prefix string) string {
+	var out bytes.Buffer
+	if json.Indent(&out, b, prefix, "  ") == nil {
+		return out.String()
+	}
+	return string(b)
+}
+
+func writeToken(w io.Writer, t flows.Token, o Options) {
+	fmt.Fprintf(w, "  %s:\n", t.Name)
+	if t.JWT == nil {
+		v := t.Raw
+		if t.Secret && !o.Reveal {
+			v = oauth.Redacted
+		}
+		fmt.Fprintf(w, "    (opaque) %s\n", v)
+	} else {
+		fmt.Fprintf(w, "    header    %s\n", indentJSON(t.JWT.HeaderJSON, "              "))
+		fmt.Fprintf(w, "    payload   %s\n", indentJSON(t.JWT.ClaimsJSON, "              "))
+		for _, c := range []string{"exp", "iat", "nbf"} {
+			if n, ok := t.JWT.Claims[c].(json.Number); ok {
+				if sec, err := n.Int64(); err == nil {
+					fmt.Fprintf(w, "    %-9s %s\n", c, describeTime(time.Unix(sec, 0), time.Now()))
+				}
+			}
+		}
+		fmt.Fprintf(w, "    signature %d bytes\n", len(t.JWT.Signature))
+	}
+	writeChecks(w, "    ", t.Checks)
+}
+
+func describeTime(at, now time.Time) string {
+	d := at.Sub(now).Round(time.Second)
+	switch {
+	case d > 0:
+		return fmt.Sprintf("%s (in %s)", at.Local().Format("2006-01-02 15:04:05"), d)
+	case d < 0:
+		return fmt.Sprintf("%s (%s ago)", at.Local().Format("2006-01-02 15:04:05"), -d)
+	}
+	return at.Local().Format("2006-01-02 15:04:05") + " (now)"
+}
+
+func writeChecks(w io.Writer, indent string, checks []oauth.Check) {
+	for _, c := range checks {
+		fmt.Fprintf(w, "%s%s %-10s %s\n", indent, marks[c.Status], c.Name, c.Reason)
+	}
+}
