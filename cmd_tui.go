@@ -1,10 +1,93 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
+	"github.com/spf13/cobra"
+
+	"github.com/oauthlab/oauthlab/embedded"
+	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/themes"
+	"github.com/oauthlab/oauthlab/ui"
+)
+
+type tuiOptions struct {
+	style, issuer, clientID, theme string
+	scopes                         []string
+}
 
 // addTUI makes the root command open the workbench.
 func addTUI(root *cobra.Command, g *globalOptions) {
+	o := &tuiOptions{}
+	f := root.Flags()
+	f.StringVar(&o.style, "style", "keycloak", "embedded world shape: keycloak or okta")
+	f.StringVar(&o.issuer, "issuer", "", "a real issuer instead of the embedded world (secret from $OAUTHLAB_CLIENT_SECRET)")
+	f.StringVar(&o.clientID, "client-id", "", "client id for --issuer")
+	f.StringSliceVar(&o.scopes, "scope", nil, "scopes to request")
+	f.StringVar(&o.theme, "theme", "auto", "colours: auto, dark, light or high-contrast (for projectors)")
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
-		return usageErrorf("the TUI is not built yet")
+		opts, cleanup, err := tuiSettings(cmd, g, o)
+		defer cleanup()
+		if err != nil {
+			return err
+		}
+		out := termenv.NewOutput(os.Stdout)
+		opts.OpenBrowser = browserOpener()
+		opts.Copy = func(s string) error { out.Copy(s); return nil }
+		p := tea.NewProgram(ui.New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(cmd.Context()))
+		_, err = p.Run()
+		return err
 	}
+}
+
+func tuiSettings(cmd *cobra.Command, g *globalOptions, o *tuiOptions) (ui.Options, func(), error) {
+	var opts ui.Options
+	cleanup := func() {}
+	th, ok := themes.ByName(o.theme)
+	if !ok {
+		return opts, cleanup, usageErrorf("--theme must be auto, dark, light or high-contrast, got %q", o.theme)
+	}
+	opts.Theme = th
+	if o.issuer == "" && g.profile == "" {
+		if o.style != "keycloak" && o.style != "okta" {
+			return opts, cleanup, usageErrorf("--style must be keycloak or okta, got %q", o.style)
+		}
+		// The world starts at once; its RSA key is made in the background,
+		// so the first frame does not wait for it.
+		w, err := embedded.Start(cmd.Context(), embedded.Options{Style: authserver.Style(o.style)})
+		if err != nil {
+			return opts, cleanup, flowFailed(err)
+		}
+		cleanup = func() { w.Close() }
+		opts.World = fmt.Sprintf("embedded %s-shaped world · %s · FakeBook %s", o.style, w.Issuer, w.APIBase)
+		opts.Settings = flows.EmbeddedSettings(w)
+		code := opts.Settings
+		code.ClientID, code.ClientSecret = authserver.NativeClientID, ""
+		code.Scopes = []string{"openid", "profile", "email", "offline_access", authserver.ScopeRead}
+		opts.CodeSettings = &code
+		opts.Events = w.Events
+		return opts, cleanup, nil
+	}
+	co := &clientOptions{issuer: o.issuer, clientID: o.clientID, scopes: o.scopes}
+	s, done, err := co.settings(cmd, g)
+	if err != nil {
+		return opts, done, err
+	}
+	opts.Settings = s
+	opts.World = s.Issuer
+	if g.profile != "" {
+		opts.World = "profile " + g.profile + " · " + s.Issuer
+	}
+	if s.ClientSecret.IsZero() {
+		opts.World += " · public client"
+	}
+	if !strings.HasPrefix(s.Issuer, "http") {
+		return opts, done, usageErrorf("--issuer must be an http(s) URL, got %q", s.Issuer)
+	}
+	return opts, done, nil
 }

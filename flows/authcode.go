@@ -29,7 +29,7 @@ func AuthorizationCode() Flow {
 func authorizeStep() Step {
 	return Step{
 		ID:    "authorize",
-		Title: "Send the user to sign in (browser → loopback callback)",
+		Title: "Sign in in the browser (PKCE)",
 		Why: "The app opens the authorization endpoint in the browser with a fresh state (CSRF protection, " +
 			"RFC 6749 §10.12), a PKCE code_challenge = BASE64URL(SHA-256(code_verifier)) (RFC 7636 §4.2) and, for " +
 			"OpenID Connect, a nonce. The user signs in there — never in the app — and the server redirects the " +
@@ -77,7 +77,7 @@ func authorizeStep() Step {
 func exchangeStep() Step {
 	return Step{
 		ID:    "exchange",
-		Title: "Exchange the code for tokens (with the PKCE verifier)",
+		Title: "Exchange the code for tokens",
 		Why: "The app posts the code, the same redirect_uri and the code_verifier to the token endpoint " +
 			"(RFC 6749 §4.1.3). The server hashes the verifier and compares it with the challenge it saw: only the " +
 			"app that started the flow can redeem the code, even if the code leaked (RFC 7636 §4.6). With openid, " +

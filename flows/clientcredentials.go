@@ -16,7 +16,7 @@ func ClientCredentials() Flow {
 func clientCredentialsStep() Step {
 	return Step{
 		ID:    "token",
-		Title: "Request a token with the client's credentials",
+		Title: "Request a token (client credentials)",
 		Why: "The client authenticates with its id and secret — in an HTTP Basic header (client_secret_basic) " +
 			"or in the form body (client_secret_post), RFC 6749 §2.3.1 — and asks for scopes. No user is involved, " +
 			"so the token stands for the client itself (RFC 6749 §4.4.2). The server answers with a bearer token " +

@@ -48,7 +48,7 @@ func Introspect() Flow {
 
 func introspectStep() Step {
 	return Step{
-		ID: "introspect", Title: "Introspect the access token",
+		ID: "introspect", Title: "Introspect the token",
 		Why: "A resource server that cannot (or will not) check a token itself asks the authorization server, " +
 			"authenticating as a client (RFC 7662 §2.1). The answer is {\"active\":false} for any token that is " +
 			"expired, revoked or unknown — the server says nothing more (§2.2) — or the token's scope, client and expiry.",
@@ -84,7 +84,7 @@ func Revoke() Flow {
 	return Flow{ID: "revoke", Title: "Revoke",
 		Summary: "Revoke the token (RFC 7009), then introspect it to see it is no longer active.",
 		Steps: []Step{{
-			ID: "revoke", Title: "Revoke the access token",
+			ID: "revoke", Title: "Revoke the token",
 			Why: "The client tells the server it no longer needs the token (RFC 7009 §2.1). The answer is 200 even " +
 				"for a token the server does not know (§2.2), so revocation never leaks whether a token existed. " +
 				"A JWT still verifies locally until it expires: only introspection sees the revocation at once.",

@@ -1,0 +1,230 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/oauth/validate"
+)
+
+// maxBodyLines keeps a huge response from drowning the pane.
+const maxBodyLines = 40
+
+// detail renders the selected row: a flow's overview, or a step's
+// explanation, exchanges, tokens and checks.
+func (m Model) detail(it item, w int) string {
+	s := m.styles
+	wrap := lipgloss.NewStyle().Width(w)
+	if it.api < 0 && it.step < 0 {
+		f := m.flows[it.flow]
+		var b strings.Builder
+		b.WriteString(s.Title.Render(f.Title) + "\n\n" + wrap.Render(f.Summary) + "\n\n")
+		for j, st := range f.Steps {
+			b.WriteString(fmt.Sprintf("%s %d. %s\n", m.statusIcon(m.stateOf(item{flow: it.flow, step: j, api: -1})), j+1, st.Title))
+		}
+		b.WriteString("\n" + s.Muted.Render("enter runs the next step · e edits the settings · ↓ shows each step"))
+		b.WriteString("\n\n" + m.settingsSummary(m.settingsFor(f.ID)))
+		return b.String()
+	}
+	step, _ := m.stepOf(it)
+	st := m.stateOf(it)
+	var b strings.Builder
+	b.WriteString(s.Title.Render(step.Title))
+	if step.RFC != "" {
+		b.WriteString("  " + s.Muted.Render(step.RFC))
+	}
+	b.WriteString("\n" + s.Muted.Render(string(step.From)+" → "+string(step.To)) + "\n\n")
+	b.WriteString(wrap.Render(step.Why) + "\n\n")
+	switch st.status {
+	case pending:
+		b.WriteString(s.Muted.Render("Not run yet — press enter."))
+		if it.api >= 0 && m.vars[flows.VarAccessToken] == "" {
+			b.WriteString("\n" + s.Warn.Render("No access token yet: run Client credentials first (or call without one to see the 401)."))
+		}
+		return b.String()
+	case running:
+		b.WriteString(s.Running.Render(m.spin.View()+" running… "+since(st.started, m.opts.Now())) + s.Muted.Render("  (esc cancels)") + "\n")
+		for _, said := range st.said {
+			b.WriteString(wrap.Render(s.Accent.Render(said)) + "\n")
+		}
+		return b.String()
+	}
+	r := st.result
+	verdict := s.Pass.Render("✓ done")
+	if st.status == failedStatus {
+		verdict = s.Fail.Render("✗ failed")
+	}
+	b.WriteString(verdict + s.Muted.Render(" in "+st.elapsed.Round(time.Millisecond).String()) + "\n")
+	if r.Err != nil {
+		e := oauth.Explain(r.Err)
+		b.WriteString("\n" + s.Fail.Render(wrap.Render(e.Error())) + "\n")
+		if e.Cause != "" {
+			b.WriteString(wrap.Render(s.Text.Bold(true).Render("Likely cause: ")+e.Cause) + "\n")
+		}
+		if e.Try != "" {
+			b.WriteString(wrap.Render(s.Text.Bold(true).Render("Try: ")+e.Try) + "\n")
+		}
+		b.WriteString(s.Muted.Render("enter retries") + "\n")
+	}
+	if len(r.Outputs) > 0 {
+		b.WriteString("\n" + section(s, "Result", w))
+		for _, o := range r.Outputs {
+			if o.Value == "" {
+				continue
+			}
+			v := o.Value
+			if o.Secret && !m.reveal {
+				v = s.Secret.Render(oauth.Redacted + " (r reveals)")
+			}
+			b.WriteString(wrap.Render(s.Muted.Render(fmt.Sprintf("%-22s ", o.Name))+v) + "\n")
+		}
+	}
+	for _, t := range r.Tokens {
+		b.WriteString("\n" + m.viewToken(t, w))
+	}
+	if len(r.Checks) > 0 {
+		b.WriteString("\n" + section(s, "Checks", w) + m.viewChecks(r.Checks, w))
+	}
+	for i, ex := range r.Exchanges {
+		b.WriteString("\n" + section(s, fmt.Sprintf("HTTP exchange %d/%d", i+1, len(r.Exchanges)), w) + m.viewExchange(ex, w))
+	}
+	return b.String()
+}
+
+func section(s Styles, title string, w int) string {
+	line := "── " + title + " "
+	return s.Title.Render(line+strings.Repeat("─", max(0, w-lipgloss.Width(line)))) + "\n"
+}
+
+func (m Model) viewChecks(checks []oauth.Check, w int) string {
+	var b strings.Builder
+	wrap := lipgloss.NewStyle().Width(w - 13).PaddingLeft(0)
+	for _, c := range checks {
+		reason := wrap.Render(c.Reason)
+		reason = strings.ReplaceAll(reason, "\n", "\n             ")
+		b.WriteString(fmt.Sprintf("%s %-10s %s\n", m.styles.Mark(c.Status), c.Name, reason))
+	}
+	return b.String()
+}
+
+func (m Model) viewExchange(ex oauth.Exchange, w int) string {
+	s := m.styles
+	shown := ex
+	if !m.reveal {
+		shown = ex.Redacted()
+	}
+	var b strings.Builder
+	hard := lipgloss.NewStyle().Width(w)
+	b.WriteString(hard.Render(s.Accent.Render(ex.Method+" "+ex.URL)) + "\n")
+	writeHeader(&b, s, shown.RequestHeader, w)
+	if len(shown.RequestBody) > 0 {
+		b.WriteString(hard.Render(s.Text.Render(string(shown.RequestBody))) + "\n")
+	}
+	if ex.Err != "" {
+		return b.String() + s.Fail.Render("no answer: "+ex.Err) + "\n"
+	}
+	code := s.Pass
+	if ex.Status >= 400 {
+		code = s.Fail
+	}
+	b.WriteString("\n" + code.Render(fmt.Sprintf("%d %s", ex.Status, http.StatusText(ex.Status))) + s.Muted.Render(fmt.Sprintf("  %s", ex.Duration.Round(time.Millisecond))) + "\n")
+	writeHeader(&b, s, shown.ResponseHeader, w)
+	if len(shown.ResponseBody) > 0 {
+		b.WriteString(hard.Render(clipLines(prettyJSON(shown.ResponseBody), maxBodyLines)) + "\n")
+	}
+	b.WriteString(s.Muted.Render("c copies this request as curl (secrets as $OAUTHLAB_… variables)") + "\n")
+	return b.String()
+}
+
+func writeHeader(b *strings.Builder, s Styles, h http.Header, w int) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		line := s.Muted.Render(k+": ") + strings.Join(h[k], ", ")
+		if strings.Contains(line, oauth.Redacted) {
+			line = strings.ReplaceAll(line, oauth.Redacted, s.Secret.Render(oauth.Redacted))
+		}
+		b.WriteString(lipgloss.NewStyle().Width(w).Render(line) + "\n")
+	}
+}
+
+func prettyJSON(b []byte) string {
+	var out bytes.Buffer
+	if json.Indent(&out, bytes.TrimSpace(b), "", "  ") == nil {
+		return out.String()
+	}
+	return string(b)
+}
+
+func clipLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) <= n {
+		return s
+	}
+	return strings.Join(lines[:n], "\n") + fmt.Sprintf("\n… %d more lines", len(lines)-n)
+}
+
+// viewToken shows a token's three parts apart, its times as local times
+// with a live countdown, its scopes as a list, and its checks.
+func (m Model) viewToken(t flows.Token, w int) string {
+	s := m.styles
+	var b strings.Builder
+	b.WriteString(section(s, "Token: "+t.Name, w))
+	if t.JWT == nil {
+		v := t.Raw
+		if t.Secret && !m.reveal {
+			v = oauth.Redacted
+		}
+		b.WriteString(lipgloss.NewStyle().Width(w).Render(s.Muted.Render("opaque: ")+v) + "\n")
+		return b.String() + m.viewChecks(t.Checks, w)
+	}
+	parts := strings.SplitN(t.Raw, ".", 3)
+	if len(parts) == 3 {
+		raw := s.JWTHeader.Render(parts[0]) + "." + s.JWTPayload.Render(parts[1]) + "." + s.JWTSignature.Render(parts[2])
+		b.WriteString(clipLines(lipgloss.NewStyle().Width(w).Render(raw), 3) + "\n")
+	}
+	now := m.opts.Now()
+	for _, c := range []string{"exp", "iat", "nbf", "auth_time"} {
+		if n, ok := t.JWT.Claims[c].(json.Number); ok {
+			if sec, err := n.Int64(); err == nil {
+				b.WriteString(s.JWTPayload.Render(fmt.Sprintf("  %-9s ", c)) + describeTime(c, time.Unix(sec, 0), now) + "\n")
+			}
+		}
+	}
+	if scopes := validate.Scopes(t.JWT.Claims); len(scopes) > 0 {
+		b.WriteString(s.JWTPayload.Render("  scopes    ") + strings.Join(scopes, " · ") + "\n")
+	}
+	if len(t.Checks) > 0 {
+		b.WriteString(s.Title.Render("Validation") + "\n" + m.viewChecks(t.Checks, w))
+	}
+	b.WriteString(s.JWTHeader.Render("HEADER") + "\n" + prettyJSON(t.JWT.HeaderJSON) + "\n")
+	b.WriteString(s.JWTPayload.Render("PAYLOAD") + "\n" + lipgloss.NewStyle().Width(w).Render(prettyJSON(t.JWT.ClaimsJSON)) + "\n")
+	b.WriteString(s.JWTSignature.Render("SIGNATURE") + fmt.Sprintf("  %d bytes, %s over header.payload\n", len(t.JWT.Signature), t.JWT.Header["alg"]))
+	return b.String()
+}
+
+func describeTime(claim string, at, now time.Time) string {
+	d := at.Sub(now).Round(time.Second)
+	local := at.Local().Format("15:04:05")
+	switch {
+	case claim == "exp" && d > 0:
+		return fmt.Sprintf("%s  (expires in %s)", local, d)
+	case claim == "exp":
+		return fmt.Sprintf("%s  (EXPIRED %s ago)", local, -d)
+	case d > 0:
+		return fmt.Sprintf("%s  (in %s)", local, d)
+	}
+	return fmt.Sprintf("%s  (%s ago)", local, -d)
+}

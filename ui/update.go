@@ -1,0 +1,240 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/oauthlab/oauthlab/embedded/events"
+	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/themes"
+)
+
+// stepTimeout bounds a step; the code flow waits for a person to sign in.
+const stepTimeout = 5 * time.Minute
+
+// Update routes each message type to its own small handler.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tea.KeyMsg:
+		if m.form != nil {
+			return m.updateForm(msg)
+		}
+		return m.onKey(msg)
+	case tea.MouseMsg:
+		var cmd tea.Cmd
+		m.vp, cmd = m.vp.Update(msg)
+		return m, cmd
+	case stepDoneMsg:
+		return m.onStepDone(msg), nil
+	case progressMsg:
+		if m.running != nil {
+			st := m.state[m.running.key]
+			st.said = append(st.said, string(msg))
+			m.refresh()
+		}
+		return m, waitProgress(m.progressCh)
+	case eventMsg:
+		m.events = append(m.events, events.Event(msg))
+		if len(m.events) > 50 {
+			m.events = m.events[len(m.events)-50:]
+		}
+		return m, waitEvent(m.evCh)
+	case tickMsg:
+		m.refresh() // countdowns and elapsed time
+		return m, tick()
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		if m.running != nil {
+			m.refresh()
+		}
+		return m, cmd
+	}
+	return m, nil
+}
+
+func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		if m.running != nil {
+			m.running.cancel()
+		}
+		if m.evCancel != nil {
+			m.evCancel()
+		}
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.layout()
+	case key.Matches(msg, k.Tab):
+		m.focus = 1 - m.focus
+	case key.Matches(msg, k.Up):
+		m.move(-1)
+	case key.Matches(msg, k.Down):
+		m.move(1)
+	case key.Matches(msg, k.PageUp):
+		m.vp.HalfViewUp()
+	case key.Matches(msg, k.PageDown):
+		m.vp.HalfViewDown()
+	case key.Matches(msg, k.Run):
+		return m.runSelected()
+	case key.Matches(msg, k.Cancel):
+		if m.running != nil {
+			m.running.cancel()
+			m.flash = "cancelling…"
+		}
+	case key.Matches(msg, k.Reveal):
+		m.reveal = !m.reveal
+		m.refresh()
+	case key.Matches(msg, k.Theme):
+		m.themeIdx = (m.themeIdx + 1) % len(themes.All)
+		m.styles = NewStyles(themes.All[m.themeIdx])
+		m.flash = "theme: " + themes.All[m.themeIdx].Name
+		m.refresh()
+	case key.Matches(msg, k.Curl):
+		m.copyCurl()
+	case key.Matches(msg, k.CopyToken):
+		m.copyText(m.vars[flows.VarAccessToken], "access token")
+	case key.Matches(msg, k.Edit):
+		m.form = newSettingsForm(m.settingsFor(m.currentFlowID()), m.currentFlowID())
+	}
+	return m, nil
+}
+
+// move moves the cursor in the list, or scrolls the detail pane.
+func (m *Model) move(d int) {
+	if m.focus == detailPane {
+		if d < 0 {
+			m.vp.ScrollUp(1)
+		} else {
+			m.vp.ScrollDown(1)
+		}
+		return
+	}
+	n := len(m.items())
+	m.cursor = (m.cursor + d + n) % n
+	m.vp.GotoTop()
+	m.refresh()
+}
+
+func (m Model) currentFlowID() string {
+	if it := m.selected(); it.api < 0 {
+		return m.flows[it.flow].ID
+	}
+	return ""
+}
+
+// runSelected runs the selected step; on a flow row, or on a finished step
+// whose next step is pending, it runs the next step: pressing enter
+// repeatedly walks the flow.
+func (m Model) runSelected() (tea.Model, tea.Cmd) {
+	if m.running != nil {
+		m.flash = "a step is running — esc cancels it"
+		return m, nil
+	}
+	it := m.selected()
+	if it.api < 0 && it.flow != m.open {
+		// enter on a closed flow opens it; enter again runs its first step.
+		m.open = it.flow
+		m.cursor = m.indexOf(item{flow: it.flow, step: -1, api: -1})
+		m.refresh()
+		return m, nil
+	}
+	if it.api < 0 && it.step == len(m.flows[it.flow].Steps)-1 && m.stateOf(it).status == done && m.vars[flows.VarAccessToken] != "" && len(m.apis) > 0 {
+		// The flow is done and there is a token: guide to the API.
+		m.cursor = m.indexOf(item{flow: -1, step: -1, api: 0})
+		m.flash = "next: call FakeBook with this token — enter sends it"
+		m.vp.GotoTop()
+		m.refresh()
+		return m, nil
+	}
+	if it.api < 0 {
+		f := m.flows[it.flow]
+		next := it.step
+		if next < 0 || (m.stateOf(it).status == done && next+1 < len(f.Steps)) {
+			next = m.nextStep(it.flow, next)
+		}
+		it.step = next
+		m.cursor = m.indexOf(it)
+	}
+	step, _ := m.stepOf(it)
+	m.runSeq++
+	timeout := stepTimeout
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	key := stepKey(it)
+	m.running = &run{id: m.runSeq, key: key, cancel: cancel}
+	m.state[key] = &stepState{status: running, started: m.opts.Now()}
+	m.flash = ""
+	m.vp.GotoTop()
+	m.refresh()
+	env := &flows.Env{HTTP: m.opts.HTTP, Settings: m.settingsFor(m.flowIDOf(it)), OpenBrowser: m.opts.OpenBrowser, Now: m.opts.Now,
+		Progress: func(s string) {
+			select {
+			case m.progressCh <- s:
+			default:
+			}
+		}}
+	vars := flows.Vars{}
+	vars.Merge(m.vars) // the step gets a copy: the model is not shared with its goroutine
+	id := m.runSeq
+	return m, func() tea.Msg {
+		defer cancel()
+		return stepDoneMsg{id: id, key: key, result: step.Run(ctx, env, vars)}
+	}
+}
+
+func (m Model) indexOf(it item) int {
+	for i, x := range m.items() {
+		if x == it {
+			return i
+		}
+	}
+	return m.cursor
+}
+
+// nextStep is the first step after `after` that is not done, or the last.
+func (m Model) nextStep(flow, after int) int {
+	f := m.flows[flow]
+	for j := after + 1; j < len(f.Steps); j++ {
+		if m.stateOf(item{flow: flow, step: j, api: -1}).status != done {
+			return j
+		}
+	}
+	if after+1 < len(f.Steps) {
+		return after + 1
+	}
+	return len(f.Steps) - 1
+}
+
+func (m Model) flowIDOf(it item) string {
+	if it.api >= 0 {
+		return ""
+	}
+	return m.flows[it.flow].ID
+}
+
+func (m Model) onStepDone(msg stepDoneMsg) Model {
+	if m.running == nil || msg.id != m.running.id {
+		return m // a stale result (cancelled or superseded): drop it
+	}
+	st := m.state[msg.key]
+	st.result = msg.result
+	st.elapsed = m.opts.Now().Sub(st.started)
+	st.status = done
+	if msg.result.Failed() {
+		st.status = failedStatus
+	}
+	m.vars.Merge(msg.result.Vars)
+	m.running = nil
+	m.refresh()
+	return m
+}

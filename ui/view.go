@@ -1,0 +1,236 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/oauthlab/oauthlab/flows"
+)
+
+const listWidth = 36 // the left pane, border included
+
+// layout sizes the detail viewport from the window.
+func (m *Model) layout() {
+	w := m.width - listWidth - 4
+	if w < 20 {
+		w = 20
+	}
+	h := m.height - m.chromeHeight()
+	if h < 3 {
+		h = 3
+	}
+	m.vp.Width, m.vp.Height = w, h
+	m.help.Width = m.width
+	m.refresh()
+}
+
+// chromeHeight is everything but the panes' insides: header, sequence
+// strip, pane borders, events and footer.
+func (m Model) chromeHeight() int {
+	footer := 1
+	if m.help.ShowAll {
+		footer = 5
+	}
+	return 1 + 2 + 2 + m.eventLines() + 1 + footer
+}
+
+func (m Model) eventLines() int {
+	if m.opts.Events == nil || m.height < 28 {
+		return 2
+	}
+	return 4
+}
+
+// refresh re-renders the detail of the selected row into the viewport.
+func (m *Model) refresh() {
+	m.vp.SetContent(m.detail(m.selected(), m.vp.Width))
+}
+
+// View draws the whole screen.
+func (m Model) View() string {
+	if m.form != nil {
+		return m.viewForm()
+	}
+	bodyH := m.height - m.chromeHeight()
+	list := m.styles.Pane.Width(listWidth - 2).Height(bodyH)
+	detail := m.styles.Pane.Width(m.vp.Width + 2).Height(bodyH)
+	if m.focus == listPane {
+		list = m.styles.FocusedPane.Width(listWidth - 2).Height(bodyH)
+	} else {
+		detail = m.styles.FocusedPane.Width(m.vp.Width + 2).Height(bodyH)
+	}
+	body := lipgloss.JoinHorizontal(lipgloss.Top,
+		list.Render(m.viewList(bodyH)),
+		detail.Render(m.vp.View()))
+	return strings.Join([]string{m.viewHeader(), m.viewStrip(), body, m.viewEvents(), m.viewFooter()}, "\n")
+}
+
+func (m Model) viewHeader() string {
+	s := m.styles
+	reveal := s.Muted.Render("secrets hidden (r)")
+	if m.reveal {
+		reveal = s.Secret.Render("SECRETS SHOWN (r)")
+	}
+	right := reveal
+	left := s.Header.Render("oauthlab") + s.Muted.Render(" · ") + s.Text.Render(m.opts.World)
+	left = truncate(left, m.width-lipgloss.Width(right)-1)
+	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		gap = 1
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// viewStrip draws the four actors and the current step's arrow.
+func (m Model) viewStrip() string {
+	s := m.styles
+	actors := []flows.Actor{flows.Browser, flows.Client, flows.AuthServer, flows.ResourceServer}
+	names := []string{"Browser", "Client", "Authorization Server", "Resource Server"}
+	col := m.width / 4
+	var from, to flows.Actor
+	if step, ok := m.stepOf(m.selected()); ok {
+		from, to = step.From, step.To
+	}
+	var line strings.Builder
+	centers := map[flows.Actor]int{}
+	for i, a := range actors {
+		name := names[i]
+		if m.width < 90 && a == flows.AuthServer {
+			name = "Auth Server"
+		}
+		pad := (col - len(name)) / 2
+		if pad < 0 {
+			pad = 0
+		}
+		centers[a] = i*col + pad + len(name)/2
+		cell := strings.Repeat(" ", pad) + name
+		st := s.Muted
+		if a == from || a == to {
+			st = s.Selected
+		}
+		line.WriteString(st.Render(cell) + strings.Repeat(" ", max(0, col-lipgloss.Width(cell))))
+	}
+	arrow := ""
+	if from != "" && to != "" && from != to {
+		a, b := centers[from], centers[to]
+		lo, hi := min(a, b), max(a, b)
+		body := strings.Repeat("─", max(1, hi-lo-1))
+		if a < b {
+			arrow = strings.Repeat(" ", lo) + "╰" + body + "▶"
+		} else {
+			arrow = strings.Repeat(" ", lo) + "◀" + body + "╯"
+		}
+		arrow = s.Accent.Render(arrow)
+	}
+	return line.String() + "\n" + arrow
+}
+
+func (m Model) viewList(h int) string {
+	s := m.styles
+	var rows []string
+	its := m.items()
+	apiHeader := false
+	for i, it := range its {
+		if it.api >= 0 && !apiHeader {
+			rows = append(rows, "", s.Title.Render("FakeBook API"))
+			apiHeader = true
+		}
+		cursor := "  "
+		if i == m.cursor {
+			cursor = s.Selected.Render("▸ ")
+		}
+		var label string
+		switch {
+		case it.api >= 0:
+			st, _ := m.stepOf(it)
+			label = m.statusIcon(m.stateOf(it)) + " " + st.Title
+		case it.step < 0:
+			mark := "▹"
+			if it.flow == m.open {
+				mark = "▿"
+			}
+			label = mark + " " + m.flows[it.flow].Title
+			if i == m.cursor {
+				label = s.Selected.Render(label)
+			} else {
+				label = s.Title.Render(label)
+			}
+		default:
+			label = "  " + m.statusIcon(m.stateOf(it)) + " " + truncate(m.flows[it.flow].Steps[it.step].Title, listWidth-11)
+		}
+		if it.api >= 0 {
+			label = truncate(label, listWidth-4)
+		}
+		rows = append(rows, cursor+label)
+	}
+	if len(rows) > h {
+		start := min(max(0, m.cursor-h/2), len(rows)-h)
+		rows = rows[start : start+h]
+	}
+	return strings.Join(rows, "\n")
+}
+
+func (m Model) statusIcon(st *stepState) string {
+	s := m.styles
+	switch st.status {
+	case running:
+		return s.Running.Render(m.spin.View())
+	case done:
+		return s.Pass.Render("✓")
+	case failedStatus:
+		return s.Fail.Render("✗")
+	}
+	return s.Muted.Render("○")
+}
+
+func (m Model) viewEvents() string {
+	s := m.styles
+	n := m.eventLines() - 1
+	title := s.Title.Render("Server side") + s.Muted.Render(" — what the embedded servers received and decided")
+	if m.opts.Events == nil {
+		return title + "\n" + s.Muted.Render("  (a real issuer: its side is not visible here)")
+	}
+	var rows []string
+	for i := max(0, len(m.events)-n); i < len(m.events); i++ {
+		e := m.events[i]
+		st := s.Pass
+		if e.Status >= 400 {
+			st = s.Fail
+		}
+		line := fmt.Sprintf("  %s %-10s %s %s ", e.Time.Format("15:04:05"), e.Server, e.Method, shortPath(e.Path))
+		rows = append(rows, truncate(s.Muted.Render(line)+st.Render(fmt.Sprint(e.Status))+" "+e.Decision, m.width))
+	}
+	for len(rows) < n {
+		rows = append(rows, s.Muted.Render("  ·"))
+	}
+	return title + "\n" + strings.Join(rows, "\n")
+}
+
+func (m Model) viewFooter() string {
+	if m.flash != "" {
+		return m.styles.Warn.Render(m.flash) + "  " + m.help.View(m.keys)
+	}
+	return m.help.View(m.keys)
+}
+
+func shortPath(p string) string {
+	if i := strings.Index(p, "/protocol/openid-connect"); i >= 0 {
+		return "…" + p[i+len("/protocol/openid-connect"):]
+	}
+	return p
+}
+
+// truncate cuts s to w cells, ANSI-aware.
+func truncate(s string, w int) string {
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	return lipgloss.NewStyle().MaxWidth(w).Render(s)
+}
+
+func since(t time.Time, now time.Time) string {
+	return now.Sub(t).Round(100 * time.Millisecond).String()
+}
