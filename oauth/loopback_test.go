@@ -215,3 +215,35 @@ func TestCallbackCheckIssuer(t *testing.T) {
 		}
 	}
 }
+
+// response_mode=form_post delivers the response as a POST body; other
+// methods are refused without using up the listener.
+func TestLoopbackMethods(t *testing.T) {
+	l := listen(t, 0, "")
+	req, _ := http.NewRequest(http.MethodPut, l.RedirectURI()+"?code=x&state=S", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("PUT: got %d, want 405", resp.StatusCode)
+	}
+	done := make(chan int, 1)
+	go func() {
+		resp, err := http.PostForm(l.RedirectURI(), url.Values{"code": {"posted"}, "state": {"S"}})
+		if err != nil {
+			done <- 0
+			return
+		}
+		resp.Body.Close()
+		done <- resp.StatusCode
+	}()
+	code, err := wait(t, l, "S", 5*time.Second)
+	if err != nil || code != "posted" {
+		t.Fatalf("form_post: got %q %v", code, err)
+	}
+	if st := <-done; st != 200 {
+		t.Errorf("form_post page: got %d", st)
+	}
+}
