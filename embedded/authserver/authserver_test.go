@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -27,15 +28,22 @@ type fixture struct {
 
 func start(t *testing.T, style Style) *fixture {
 	t.Helper()
-	var h http.Handler
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	t.Cleanup(ts.Close)
-	bus := events.NewBus()
-	s, err := New(Config{BaseURL: ts.URL, Style: style, Events: bus})
+	// Listener first so the base URL is known before the handler is built,
+	// and the handler set before serving (no race with outside clients).
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	h = s.Handler()
+	bus := events.NewBus()
+	s, err := New(Config{BaseURL: "http://" + ln.Addr().String(), Style: style, Events: bus})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(s.Handler())
+	ts.Listener.Close()
+	ts.Listener = ln
+	ts.Start()
+	t.Cleanup(ts.Close)
 	return &fixture{s: s, ts: ts, bus: bus}
 }
 
