@@ -1,0 +1,292 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/oauthlab/oauthlab/embedded"
+	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// updateGoldens reads the -update flag that charmbracelet/x/exp/golden
+// (pulled in by teatest) already registers.
+func updateGoldens() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+func init() {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	time.Local = time.UTC // goldens show local times
+}
+
+var fixedNow = time.Date(2026, 1, 1, 0, 2, 0, 0, time.UTC)
+
+// fakeFlow has canned results, so the golden screens are stable.
+func fakeFlow() flows.Flow {
+	jwt, _ := oauth.DecodeJWT("eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJpc3MiOiJodHRwOi8vaXNzdWVyLnRlc3QiLCJleHAiOjE3NjcyMjU5MDAsInNjb3BlIjoiZmFrZWJvb2thcGkucmVhZCJ9.c2ln")
+	return flows.Flow{ID: "fake", Title: "Fake flow", Summary: "Two canned steps.", Steps: []flows.Step{
+		{ID: "a", Title: "Get a token", Why: "Because tokens are how OAuth works (RFC 6749 §1.4).", RFC: "RFC 6749 §4.4", From: flows.Client, To: flows.AuthServer,
+			Run: func(context.Context, *flows.Env, flows.Vars) flows.Result {
+				return flows.Result{Vars: flows.Vars{flows.VarAccessToken: jwt.Raw},
+					Outputs: []flows.Output{{Name: "scope", Value: "fakebookapi.read"}, {Name: "refresh_token", Value: "RT-very-secret", Secret: true}},
+					Tokens:  []flows.Token{{Name: "access_token", Raw: jwt.Raw, JWT: jwt, Checks: []oauth.Check{{Name: "exp", Status: oauth.Pass, Reason: "expires in 3m"}, {Name: "aud", Status: oauth.Fail, Reason: "aud is account, expected api://default"}}}},
+					Exchanges: []oauth.Exchange{{Method: "POST", URL: "http://issuer.test/token", Status: 200, Duration: 12 * time.Millisecond,
+						RequestHeader: http.Header{"Authorization": {"Basic dGVzdF9hcGlfY2xpZW50OnMzY3IzdA=="}, "Content-Type": {"application/x-www-form-urlencoded"}},
+						RequestBody:   []byte("grant_type=client_credentials"), ResponseBody: []byte(`{"access_token":"x","refresh_token":"RT-very-secret"}`)}}}
+			}},
+		{ID: "b", Title: "Fail politely", Why: "To show an error.", From: flows.Client, To: flows.ResourceServer,
+			Run: func(context.Context, *flows.Env, flows.Vars) flows.Result {
+				return flows.Result{Err: &oauth.Error{Op: "api", Status: 403, What: "the token lacks a scope", Cause: "it was issued without it", Try: "ask for fakebookapi.admin"}}
+			}},
+	}}
+}
+
+func fakeModel() Model {
+	m := New(Options{World: "test world", Flows: []flows.Flow{fakeFlow()}, Now: func() time.Time { return fixedNow },
+		Settings: flows.Settings{Issuer: "http://issuer.test", ClientID: "test_api_client", ClientSecret: "s3cr3t", Scopes: []string{"fakebookapi.read"}}})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	return mm.(Model)
+}
+
+// press sends a key and, when it starts a step, runs it synchronously.
+func press(t *testing.T, m Model, k tea.KeyMsg) Model {
+	t.Helper()
+	mm, cmd := m.Update(k)
+	m = mm.(Model)
+	if cmd != nil && m.running != nil {
+		mm, _ = m.Update(cmd())
+		m = mm.(Model)
+	}
+	return m
+}
+
+var (
+	enter = tea.KeyMsg{Type: tea.KeyEnter}
+	down  = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'j'}}
+	tab   = tea.KeyMsg{Type: tea.KeyTab}
+	rKey  = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'r'}}
+)
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	got = regexp.MustCompile(`[ \t]+\n`).ReplaceAllString(got, "\n")
+	path := filepath.Join("testdata", name+".golden")
+	if updateGoldens() {
+		os.WriteFile(path, []byte(got), 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./ui/ -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from %s (go test ./ui/ -update after checking):\n%s", name, path, got)
+	}
+}
+
+func TestGoldenScreens(t *testing.T) {
+	m := fakeModel()
+	golden(t, "start", m.View())
+	m = press(t, m, enter) // runs "Get a token"
+	golden(t, "token-step", m.View())
+	m = press(t, m, enter) // runs "Fail politely"
+	golden(t, "failed-step", m.View())
+}
+
+func TestSecretsStayHiddenUntilRevealed(t *testing.T) {
+	m := press(t, fakeModel(), enter)
+	m.focus = detailPane
+	all := m.detail(m.selected(), 200)
+	if strings.Contains(all, "RT-very-secret") || strings.Contains(all, "dGVzdF9hcGlfY2xpZW50OnMzY3IzdA") {
+		t.Fatal("a secret is on screen before r")
+	}
+	if !strings.Contains(m.View(), "secrets hidden") {
+		t.Fatal("the reveal state is not visible")
+	}
+	m = press(t, m, rKey)
+	if !strings.Contains(m.detail(m.selected(), 200), "RT-very-secret") || !strings.Contains(m.View(), "SECRETS SHOWN") {
+		t.Fatal("r did not reveal")
+	}
+}
+
+func TestStaleResultIsDropped(t *testing.T) {
+	m := fakeModel()
+	mm, _ := m.Update(enter)
+	m = mm.(Model)
+	old := m.running.id
+	mm, _ = m.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	m = mm.(Model)
+	m.running = &run{id: old + 1, key: "0/0", cancel: func() {}} // a newer run started
+	mm, _ = m.Update(stepDoneMsg{id: old, key: "0/0", result: flows.Result{Err: errors.New("late")}})
+	if mm.(Model).state["0/0"].status != running {
+		t.Fatal("a stale result replaced the newer run's state")
+	}
+}
+
+func TestSmallTerminal(t *testing.T) {
+	m := fakeModel()
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	v := mm.(Model).View()
+	lines := strings.Split(v, "\n")
+	if len(lines) > 24 {
+		t.Fatalf("the screen has %d lines at 80×24", len(lines))
+	}
+	for i, l := range lines {
+		if w := lipgloss.Width(l); w > 80 {
+			t.Fatalf("line %d is %d cells wide at 80×24: %q", i, w, l)
+		}
+	}
+}
+
+// The newcomer's path against the real embedded world: enter, enter, enter
+// → a token; enter → GET /books 200; down, down, enter → POST /books 403.
+func TestNewcomerPathAgainstEmbeddedWorld(t *testing.T) {
+	w, err := embedded.Start(context.Background(), embedded.Options{Style: authserver.StyleOkta})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), Events: w.Events})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	step := func(k tea.KeyMsg, want string) {
+		t.Helper()
+		tm.Send(k)
+		t.Logf("sent %s, waiting for %q", k, want)
+		if want != "" {
+			teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(want)) },
+				teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+		}
+	}
+	step(enter, "token_endpoint")      // discovery's result
+	step(enter, "Token: access_token") // the token, decoded
+	step(enter, "next: call FakeBook")
+	step(enter, "200 OK")
+	step(down, "")
+	step(down, "")
+	step(enter, "insufficient_scope")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	post := fm.stateOf(item{flow: -1, step: -1, api: 2})
+	if post.status != failedStatus || oauth.Explain(post.result.Err).Status != 403 {
+		t.Fatalf("POST /books: got status %v err %v, want a 403 failure", post.status, post.result.Err)
+	}
+	get := fm.stateOf(item{flow: -1, step: -1, api: 0})
+	if get.status != done {
+		t.Fatalf("GET /books: got %v, want done", get.status)
+	}
+	if len(fm.events) == 0 {
+		t.Fatal("no server-side events arrived")
+	}
+}
+
+// The code flow with a fake browser that signs in by posting the form.
+func TestCodeFlowWithAFakeBrowser(t *testing.T) {
+	w, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	code := flows.EmbeddedSettings(w)
+	code.ClientID, code.ClientSecret = authserver.NativeClientID, ""
+	code.Scopes = []string{"openid", "profile", "offline_access", authserver.ScopeRead}
+	opened := make(chan string, 1)
+	browser := func(u string) error {
+		opened <- u
+		go func() {
+			pu, _ := url.Parse(u)
+			form := pu.Query()
+			form.Set("username", "bob")
+			form.Set("password", "bob")
+			form.Set("consent", "allow")
+			pu.RawQuery = ""
+			if resp, err := http.PostForm(pu.String(), form); err == nil {
+				resp.Body.Close()
+			}
+		}()
+		return nil
+	}
+	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), CodeSettings: &code, OpenBrowser: browser})
+	m.cursor = m.indexOf(item{flow: 1, step: -1, api: -1}) // "Authorization code + PKCE"
+	m = press(t, m, enter)                                 // open it
+	for i := 0; i < 4; i++ {
+		m = press(t, m, enter) // discovery, sign in, exchange, userinfo
+	}
+	for j := 0; j < 4; j++ {
+		if st := m.stateOf(item{flow: 1, step: j, api: -1}); st.status != done {
+			t.Fatalf("step %d: status %v, err %v", j, st.status, st.result.Err)
+		}
+	}
+	if u := <-opened; !strings.Contains(u, "code_challenge_method=S256") {
+		t.Fatalf("the browser got %s", u)
+	}
+	if m.vars[flows.VarRefreshToken] == "" || m.vars[flows.VarIDToken] == "" {
+		t.Fatal("no refresh or ID token after the code flow")
+	}
+}
+
+func BenchmarkTokenScreenView(b *testing.B) {
+	big := strings.Repeat("x", 8<<10)
+	payload := `{"iss":"http://issuer.test","exp":1767225900,"scope":"a b c","blob":"` + big + `"}`
+	raw := "eyJhbGciOiJSUzI1NiJ9." + b64(payload) + ".c2ln"
+	jwt, err := oauth.DecodeJWT(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := flows.Flow{ID: "t", Title: "T", Steps: []flows.Step{{Title: "token", Run: func(context.Context, *flows.Env, flows.Vars) flows.Result {
+		return flows.Result{Tokens: []flows.Token{{Name: "access_token", Raw: raw, JWT: jwt}}}
+	}}}}
+	m := New(Options{World: "bench", Flows: []flows.Flow{f}, Now: func() time.Time { return fixedNow }})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m = mm.(Model)
+	mm, cmd := m.Update(enter)
+	m = mm.(Model)
+	mm, _ = m.Update(cmd())
+	m = mm.(Model)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.refresh() // re-render the token detail, as each tick does
+		_ = m.View()
+	}
+}
+
+// BenchmarkFirstFrame: starting the embedded world and drawing the first
+// frame (RSA key generation runs in the background and is not waited for).
+func BenchmarkFirstFrame(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		w, err := embedded.Start(context.Background(), embedded.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), Events: w.Events})
+		mm, _ := m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+		_ = mm.View()
+		b.StopTimer()
+		w.Close()
+		b.StartTimer()
+	}
+}
+
+func b64(s string) string {
+	return strings.TrimRight(base64URL.EncodeToString([]byte(s)), "=")
+}
+
+var base64URL = base64.RawURLEncoding
