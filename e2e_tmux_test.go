@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTUIInTmux drives the real binary in tmux, as a person would: enter
+// walks the client-credentials flow, then GET /books (200) and POST /books
+// with the read-only token (403 insufficient_scope).
+func TestTUIInTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("e2e: skipped with -short")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux not found (.ci/run installs it)")
+		}
+		t.Skip("tmux not found")
+	}
+	bin := filepath.Join(t.TempDir(), "oauthlab")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	session := fmt.Sprintf("oauthlab-e2e-%d", os.Getpid())
+	tmuxCmd := func(args ...string) string {
+		out, err := exec.Command("tmux", args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	// A private socket: the test never touches the user's tmux server.
+	sock := filepath.Join(t.TempDir(), "tmux.sock")
+	tmuxS := func(args ...string) string { return tmuxCmd(append([]string{"-S", sock}, args...)...) }
+	tmuxS("new-session", "-d", "-s", session, "-x", "100", "-y", "30", "env", "TERM=xterm-256color", bin)
+	defer exec.Command("tmux", "-S", sock, "kill-server").Run()
+	screen := func() string { return tmuxS("capture-pane", "-p", "-t", session) }
+	waitFor := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for time.Now().Before(deadline) {
+			if strings.Contains(screen(), want) {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Fatalf("screen never showed %q:\n%s", want, screen())
+	}
+	press := func(keys ...string) {
+		for _, k := range keys {
+			tmuxS("send-keys", "-t", session, k)
+			time.Sleep(150 * time.Millisecond) // a person's pace: fast keys arrive as one batch
+		}
+	}
+	waitFor("Client credentials")
+	press("Enter")
+	waitFor("token_endpoint")
+	press("Enter")
+	waitFor("Token: access_token")
+	press("Enter")
+	waitFor("next: call FakeBook")
+	press("Enter")
+	waitFor("200 OK")
+	press("j", "j", "Enter")
+	waitFor("insufficient_scope")
+	if s := screen(); !strings.Contains(s, "fakebookapi.admin") {
+		t.Fatalf("the 403 must name the missing scope:\n%s", s)
+	}
+	press("q")
+}
