@@ -10,11 +10,13 @@ import (
 	"github.com/oauthlab/oauthlab/flows"
 )
 
-const listWidth = 36 // the left pane, border included
+// listWidth is the left pane's width, border included: wider on wide
+// terminals so step titles fit.
+func (m Model) listWidth() int { return min(44, max(36, m.width/3)) }
 
 // layout sizes the detail viewport from the window.
 func (m *Model) layout() {
-	w := m.width - listWidth - 4
+	w := m.width - m.listWidth() - 4
 	if w < 20 {
 		w = 20
 	}
@@ -55,10 +57,10 @@ func (m Model) View() string {
 		return m.viewForm()
 	}
 	bodyH := m.height - m.chromeHeight()
-	list := m.styles.Pane.Width(listWidth - 2).Height(bodyH)
+	list := m.styles.Pane.Width(m.listWidth() - 2).Height(bodyH)
 	detail := m.styles.Pane.Width(m.vp.Width + 2).Height(bodyH)
 	if m.focus == listPane {
-		list = m.styles.FocusedPane.Width(listWidth - 2).Height(bodyH)
+		list = m.styles.FocusedPane.Width(m.listWidth() - 2).Height(bodyH)
 	} else {
 		detail = m.styles.FocusedPane.Width(m.vp.Width + 2).Height(bodyH)
 	}
@@ -159,10 +161,10 @@ func (m Model) viewList(h int) string {
 				label = s.Title.Render(label)
 			}
 		default:
-			label = "  " + m.statusIcon(m.stateOf(it)) + " " + truncate(m.flows[it.flow].Steps[it.step].Title, listWidth-11)
+			label = "  " + m.statusIcon(m.stateOf(it)) + " " + truncate(m.flows[it.flow].Steps[it.step].Title, m.listWidth()-11)
 		}
 		if it.api >= 0 {
-			label = truncate(label, listWidth-4)
+			label = truncate(label, m.listWidth()-4)
 		}
 		rows = append(rows, cursor+label)
 	}
