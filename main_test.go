@@ -2,9 +2,19 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/oauthlab/oauthlab/oauth/oauthtest"
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	oauthtest.StopAll()
+	os.Exit(code)
+}
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -67,5 +77,34 @@ func TestVersionIsInjectable(t *testing.T) {
 	want := "oauthlab 1.2.3 (commit abc1234, built 2026-11-25T00:00:00Z)\n"
 	if out != want {
 		t.Fatalf("got %q, want %q", out, want)
+	}
+}
+
+// The headless commands against a real OpenID provider (oidc-provider).
+func TestHeadlessAgainstOIDCProvider(t *testing.T) {
+	p := oauthtest.OIDCProvider(t)
+	t.Setenv("OAUTHLAB_CLIENT_SECRET", oauthtest.ConfidentialSecret)
+	code, out, errOut := runCLI(t, "token", "--issuer", p.Issuer, "--client-id", oauthtest.ConfidentialClient, "--scope", "fakebookapi.read", "--auth", "post", "--json")
+	if code != exitOK {
+		t.Fatalf("token: exit %d\n%s\n%s", code, out, errOut)
+	}
+	var doc struct{ OK bool }
+	if json.Unmarshal([]byte(out), &doc) != nil || !doc.OK {
+		t.Fatalf("token: not ok:\n%s", out)
+	}
+	code, out, _ = runCLI(t, "discover", "--issuer", p.Issuer+"/")
+	if code != exitFailed || !strings.Contains(out, "trailing slash") {
+		t.Fatalf("discover with a trailing slash: exit %d, want 1 with a hint:\n%s", code, out)
+	}
+	// login: browser.sh plays the browser, as OAUTHLAB_BROWSER.
+	t.Setenv("OAUTHLAB_CLIENT_SECRET", "")
+	for _, kv := range p.BrowserEnv() {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	t.Setenv("OAUTHLAB_BROWSER", p.BrowserScript())
+	code, out, errOut = runCLI(t, "login", "--issuer", p.Issuer, "--client-id", oauthtest.PublicClient, "--scope", "openid,offline_access,fakebookapi.read")
+	if code != exitOK || !strings.Contains(out, "id_token") || !strings.Contains(out, "✓ nonce") {
+		t.Fatalf("login: exit %d\nstdout %s\nstderr %s", code, out, errOut)
 	}
 }

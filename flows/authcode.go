@@ -119,9 +119,22 @@ func userinfoStep() Step {
 				r.Checks = []oauth.Check{{Name: "userinfo", Status: oauth.Skip, Reason: "openid was not requested (or the server has no userinfo endpoint)"}}
 				return r
 			}
+			if env.Settings.Resource != "" {
+				// RFC 8707: the token was minted for that API (its aud), and
+				// servers such as oidc-provider refuse it at userinfo.
+				r.Checks = []oauth.Check{{Name: "userinfo", Status: oauth.Skip, Reason: "the access token was issued for the resource " +
+					env.Settings.Resource + " (RFC 8707), not for the authorization server's userinfo endpoint; the ID token carries who signed in"}}
+				return r
+			}
 			claims, ex, err := oauth.UserInfo(ctx, env.HTTP, vars[VarUserinfoEndpoint], vars[VarAccessToken])
 			r.Exchanges = ex
 			if err != nil {
+				if aud := apiAudience(vars[VarAccessToken], env.Settings.Issuer); aud != "" {
+					// Not a failure of the flow: the token is for an API.
+					r.Checks = []oauth.Check{{Name: "userinfo", Status: oauth.Warn, Reason: "userinfo refused the access token because it was issued for the API " + aud +
+						" (its aud), not for the authorization server (RFC 9068 §4: a token is only for its audience); the ID token already says who signed in"}}
+					return r
+				}
 				return failed(r, err)
 			}
 			for _, k := range []string{"sub", "preferred_username", "name", "email"} {
@@ -132,4 +145,33 @@ func userinfoStep() Step {
 			return r
 		},
 	}
+}
+
+// apiAudience returns the access token's aud when it is a JWT meant for
+// an API rather than for the issuer itself, or "".
+func apiAudience(accessToken, issuer string) string {
+	jwt, err := oauth.DecodeJWT(accessToken)
+	if err != nil {
+		return ""
+	}
+	var auds []string
+	switch a := jwt.Claims["aud"].(type) {
+	case string:
+		auds = []string{a}
+	case []any:
+		for _, x := range a {
+			if s, ok := x.(string); ok {
+				auds = append(auds, s)
+			}
+		}
+	}
+	for _, a := range auds {
+		if a == issuer || a == "account" {
+			return "" // Keycloak's account audience works at userinfo
+		}
+	}
+	if len(auds) == 0 {
+		return ""
+	}
+	return auds[0]
 }

@@ -146,6 +146,23 @@ func StopAll() {
 // the program's loopback callback, like a person with a browser would.
 func (p *Provider) BrowserScript() string { return filepath.Join(p.Dir, "browser.sh") }
 
+// BrowserEnv is the environment browser.sh needs to follow the provider's
+// relative redirects.
+func (p *Provider) BrowserEnv() []string {
+	return []string{"ISSUER=" + p.Issuer, "OP_PORT=" + strconv.Itoa(p.Port), "LOGIN=alice"}
+}
+
+// Browse runs browser.sh on an authorization URL (it signs in in the
+// background and delivers the redirect to the loopback callback).
+func (p *Provider) Browse(authURL string) error {
+	cmd := exec.Command(p.BrowserScript(), authURL)
+	cmd.Env = append(os.Environ(), p.BrowserEnv()...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("browser.sh: %v: %s", err, out)
+	}
+	return nil
+}
+
 // Mint signs a token with the provider's own key, with claims overridden by
 // the JSON object given (e.g. `{"exp":"-60"}`), for negative tests.
 func (p *Provider) Mint(t testing.TB, overrides string) string {

@@ -1,0 +1,63 @@
+package flows
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/oauth/oauthtest"
+)
+
+// The same flows against a real OpenID provider nobody on this team wrote
+// (panva's oidc-provider, testdata/interop).
+func TestFlowsAgainstOIDCProvider(t *testing.T) {
+	p := oauthtest.OIDCProvider(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second) // a lost callback must not hang CI
+	defer cancel()
+
+	t.Run("client credentials, basic and post", func(t *testing.T) {
+		for _, method := range []string{"client_secret_basic", "client_secret_post"} {
+			env := &Env{HTTP: &http.Client{}, Settings: Settings{Issuer: p.Issuer, ClientID: oauthtest.ConfidentialClient,
+				ClientSecret: oauthtest.ConfidentialSecret, AuthMethod: method, Scopes: []string{"fakebookapi.read"}}}
+			rs := RunAll(ctx, env, ClientCredentials(), Vars{}, nil)
+			if len(rs) != 2 {
+				t.Fatalf("%s: stopped at step %d: %v", method, len(rs), rs[len(rs)-1].Err)
+			}
+			mustPass(t, method, rs[1])
+			tok := rs[1].Tokens[0]
+			check(t, tok.Checks, "signature", oauth.Pass)
+			check(t, tok.Checks, "typ", oauth.Pass) // oidc-provider sends at+jwt (RFC 9068)
+		}
+	})
+
+	t.Run("code flow with browser.sh, refresh, introspect, revoke", func(t *testing.T) {
+		env := &Env{HTTP: &http.Client{}, Settings: Settings{Issuer: p.Issuer, ClientID: oauthtest.PublicClient,
+			Scopes: []string{"openid", "offline_access", "fakebookapi.read"}, Resource: oauthtest.OpaqueResource, CallbackPath: "/callback"},
+			OpenBrowser: p.Browse}
+		vars := Vars{}
+		rs := RunAll(ctx, env, AuthorizationCode(), vars, nil)
+		if len(rs) != 4 {
+			t.Fatalf("code flow stopped at step %d: %v", len(rs), rs[len(rs)-1].Err)
+		}
+		for i, r := range rs {
+			mustPass(t, AuthorizationCode().Steps[i].Title, r)
+		}
+		check(t, rs[1].Checks, "state", oauth.Pass)
+		if vars[VarRefreshToken] == "" {
+			t.Fatal("no refresh token")
+		}
+		rf := RunAll(ctx, env, Refresh(), vars, nil)
+		mustPass(t, "refresh", rf[0])
+		// The resource server introspects with its own (confidential) credentials.
+		rsEnv := &Env{HTTP: &http.Client{}, Settings: Settings{Issuer: p.Issuer, ClientID: oauthtest.ConfidentialClient, ClientSecret: oauthtest.ConfidentialSecret}}
+		in := introspectStep().Run(ctx, rsEnv, vars)
+		check(t, in.Checks, "active", oauth.Pass)
+		// Only the client the token was issued to may revoke it (RFC 7009 §2.1).
+		rv := Revoke().Steps[0].Run(ctx, env, vars)
+		mustPass(t, "revoke", rv)
+		after := introspectStep().Run(ctx, rsEnv, vars)
+		check(t, after.Checks, "active", oauth.Fail)
+	})
+}
