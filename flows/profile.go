@@ -129,7 +129,7 @@ func (p Profile) Settings(src SecretSources) (Settings, []string, error) {
 		}
 		s.ClientSecret = oauth.Secret(v)
 	case p.SecretFile != "":
-		b, err := src.ReadFile(p.SecretFile)
+		b, err := src.ReadFile(expandHome(p.SecretFile))
 		if err != nil {
 			return s, nil, fmt.Errorf("reading the client secret from %s: %w", p.SecretFile, err)
 		}
@@ -148,4 +148,14 @@ func (p Profile) Settings(src SecretSources) (Settings, []string, error) {
 		warnings = append(warnings, "the client secret is stored in clear in the config file; prefer secret_env or secret_file")
 	}
 	return s, warnings, nil
+}
+
+// expandHome turns a leading ~/ into the home directory, as a shell would.
+func expandHome(path string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return path
 }

@@ -57,3 +57,13 @@ func TestProfilesPresetsAndSecretSources(t *testing.T) {
 		t.Errorf("broken config: got %v", err)
 	}
 }
+
+func TestSecretFileExpandsHome(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	os.WriteFile(filepath.Join(home, "okta.secret"), []byte("tilde\n"), 0o600)
+	s, _, err := Profile{Issuer: "https://x", SecretFile: "~/okta.secret"}.Settings(SecretSources{ReadFile: os.ReadFile})
+	if err != nil || s.ClientSecret.Reveal() != "tilde" {
+		t.Fatalf("got %q, %v", s.ClientSecret.Reveal(), err)
+	}
+}
