@@ -151,6 +151,10 @@ func TestAuthorizationCodeRefreshIntrospectRevoke(t *testing.T) {
 				t.Fatal("no ID token with openid")
 			}
 			check(t, id.Checks, "nonce", oauth.Pass)
+			check(t, id.Checks, "signature", oauth.Pass)
+			if oauth.Failed(id.Checks) {
+				t.Fatalf("a good ID token must not fail a check: %+v", id.Checks)
+			}
 			if results[3].Outputs[0].Name != "sub" {
 				t.Fatalf("userinfo outputs: %+v", results[3].Outputs)
 			}
