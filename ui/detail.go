@@ -56,6 +56,9 @@ func (m Model) detail(it item, w int) string {
 		for _, said := range st.said {
 			b.WriteString(wrap.Render(s.Accent.Render(said)) + "\n")
 		}
+		if len(st.said) > 0 {
+			b.WriteString(s.Muted.Render("c copies the URL") + "\n")
+		}
 		return b.String()
 	}
 	r := st.result

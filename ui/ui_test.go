@@ -290,3 +290,15 @@ func b64(s string) string {
 }
 
 var base64URL = base64.RawURLEncoding
+
+func TestCopyWhileWaitingCopiesTheAuthorizationURL(t *testing.T) {
+	var copied string
+	m := fakeModel()
+	m.opts.Copy = func(s string) error { copied = s; return nil }
+	m.state["0/0"] = &stepState{status: running, said: []string{"Open this URL to sign in (waiting for the callback on http://127.0.0.1:5000/callback):\nhttp://issuer.test/auth?client_id=x&state=y"}}
+	m.cursor = m.indexOf(item{flow: 0, step: 0, api: -1})
+	m.copyCurl()
+	if copied != "http://issuer.test/auth?client_id=x&state=y" {
+		t.Fatalf("copied %q", copied)
+	}
+}
