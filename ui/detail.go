@@ -47,6 +47,9 @@ func (m Model) detail(it item, w int) string {
 	switch st.status {
 	case pending:
 		b.WriteString(s.Muted.Render("Not run yet — press enter."))
+		if it.api >= 0 {
+			b.WriteString(s.Muted.Render(" e edits the request."))
+		}
 		if it.api >= 0 && m.vars[flows.VarAccessToken] == "" {
 			b.WriteString("\n" + s.Warn.Render("No access token yet: run Client credentials first (or call without one to see the 401)."))
 		}

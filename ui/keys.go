@@ -19,7 +19,7 @@ func DefaultKeyMap() KeyMap {
 		CopyToken: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy token")),
 		Reveal:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal secrets")),
 		Theme:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "theme")),
-		Edit:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit settings")),
+		Edit:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		PageUp:    key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "scroll up")),

@@ -118,6 +118,7 @@ type Model struct {
 	reveal        bool
 	width, height int
 	form          *settingsForm
+	apiForm       *apiForm
 	flash         string
 }
 

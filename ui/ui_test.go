@@ -302,3 +302,28 @@ func TestCopyWhileWaitingCopiesTheAuthorizationURL(t *testing.T) {
 		t.Fatalf("copied %q", copied)
 	}
 }
+
+func TestBookFormBuildsThePostBody(t *testing.T) {
+	m := fakeModel()
+	post := m.indexOf(item{flow: -1, step: -1, api: 2})
+	m.cursor = post
+	m = press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'e'}})
+	if m.apiForm == nil || len(m.apiForm.inputs) != 6 {
+		t.Fatal("e on POST /books must open the book form with path + 5 fields")
+	}
+	m.apiForm.inputs[4].SetValue("ten") // cost
+	m = press(t, m, enter)
+	if m.apiForm == nil || !strings.Contains(m.apiForm.err, "cost must be a number") {
+		t.Fatalf("a bad cost must be refused in the form, got %+v", m.apiForm)
+	}
+	m.apiForm.inputs[4].SetValue("12.5")
+	m.apiForm.inputs[2].SetValue("Neuromancer")
+	m = press(t, m, enter)
+	if m.apiForm != nil {
+		t.Fatal("the form did not close on enter")
+	}
+	body := string(m.opts.APICalls[2].Body)
+	if !strings.Contains(body, `"title":"Neuromancer"`) || !strings.Contains(body, `"cost":12.5`) {
+		t.Fatalf("body: %s", body)
+	}
+}

@@ -27,6 +27,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.form != nil {
 			return m.updateForm(msg)
 		}
+		if m.apiForm != nil {
+			return m.updateAPIForm(msg)
+		}
 		return m.onKey(msg)
 	case tea.MouseMsg:
 		var cmd tea.Cmd
@@ -105,6 +108,10 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.CopyToken):
 		m.copyText(m.vars[flows.VarAccessToken], "access token")
 	case key.Matches(msg, k.Edit):
+		if it := m.selected(); it.api >= 0 {
+			m.apiForm = newAPIForm(it.api, m.opts.APICalls[it.api])
+			return m, nil
+		}
 		m.form = newSettingsForm(m.settingsFor(m.currentFlowID()), m.currentFlowID())
 	}
 	return m, nil

@@ -56,6 +56,9 @@ func (m Model) View() string {
 	if m.form != nil {
 		return m.viewForm()
 	}
+	if m.apiForm != nil {
+		return m.viewAPIForm()
+	}
 	bodyH := m.height - m.chromeHeight()
 	list := m.styles.Pane.Width(m.listWidth() - 2).Height(bodyH)
 	detail := m.styles.Pane.Width(m.vp.Width + 2).Height(bodyH)
