@@ -215,10 +215,16 @@ func (m Model) viewEvents() string {
 }
 
 func (m Model) viewFooter() string {
+	out := m.help.View(m.keys)
 	if m.flash != "" {
-		return m.styles.Warn.Render(m.flash) + "  " + m.help.View(m.keys)
+		out = m.styles.Warn.Render(m.flash) + "  " + out
 	}
-	return m.help.View(m.keys)
+	// bubbles/help can overshoot its width by an item; never wrap the screen.
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		lines[i] = truncate(l, m.width)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func shortPath(p string) string {
