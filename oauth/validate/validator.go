@@ -181,7 +181,10 @@ func checkAlg(r *report, h map[string]any) (string, bool) {
 
 // verify fills kid and signature.
 func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg string) {
-	h := tokenHash(tok.Raw)
+	var h [32]byte // the cache's key; not worth hashing when the cache is off
+	if v.cache != nil {
+		h = tokenHash(tok.Raw)
+	}
 	kid, hasKid := tok.Header["kid"].(string)
 	if _, present := tok.Header["kid"]; present && !hasKid {
 		r.add(CheckKid, oauth.Fail, "kid is "+describe(tok.Header["kid"])+", not a string")
