@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -30,6 +32,7 @@ type clientOptions struct {
 	port                                    int
 	callbackPath                            string
 	noBrowser, embedded                     bool
+	timeout                                 time.Duration
 	style                                   string
 	reveal, curl, json, verbose             bool
 }
@@ -307,10 +310,20 @@ port included: pass --port.`,
 			if s.ClientID == "" {
 				return usageErrorf("no client id: pass --client-id or use a profile")
 			}
+			if o.timeout <= 0 {
+				return usageErrorf("--timeout must be positive, e.g. 2m")
+			}
 			env := &flows.Env{}
 			if !o.noBrowser {
 				env.OpenBrowser = browserOpener()
 			}
+			// Waiting for a person has an end: --timeout, or Ctrl-C, which
+			// closes the listener and says why instead of dying mid-flow.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+			defer stop()
+			ctx, cancel := context.WithTimeout(ctx, o.timeout)
+			defer cancel()
+			cmd.SetContext(ctx)
 			return runSteps(cmd, o, s, flows.AuthorizationCode(), flows.Vars{}, env)
 		},
 	}
@@ -318,6 +331,7 @@ port included: pass --port.`,
 	cmd.Flags().IntVar(&o.port, "port", 0, "loopback callback port (0: any free port)")
 	cmd.Flags().StringVar(&o.callbackPath, "callback-path", "/callback", "loopback callback path")
 	cmd.Flags().BoolVar(&o.noBrowser, "no-browser", false, "do not open a browser; print the URL only")
+	cmd.Flags().DurationVar(&o.timeout, "timeout", 5*time.Minute, "how long to wait for the login to come back")
 	return cmd
 }
 

@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -103,6 +105,33 @@ func TestLoginEmbeddedWithAFormPostingBrowser(t *testing.T) {
 	}
 	if !strings.Contains(out, `"id": "exchange"`) || strings.Contains(out, `"ok": false`) {
 		t.Fatalf("login flow not complete:\n%s", out)
+	}
+}
+
+func TestLoginGivesUpAfterTimeoutAndFreesThePort(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	l.Close()
+	code, out, errOut := runCLI(t, "login", "--embedded", "--no-browser", "--timeout", "300ms", "--port", port)
+	if l, err := net.Listen("tcp", "127.0.0.1:"+port); err != nil {
+		t.Errorf("after the timeout the callback port %s should be free: %v", port, err)
+	} else {
+		l.Close()
+	}
+	if code != exitFailed {
+		t.Fatalf("exit %d, want 1\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	all := out + errOut
+	for _, want := range []string{"no login callback arrived in time (timeout)", "Try:", "response_type=code", "127.0.0.1:" + port} {
+		if !strings.Contains(all, want) {
+			t.Errorf("output lacks %q:\n%s", want, all)
+		}
+	}
+	if code, _, errOut := runCLI(t, "login", "--embedded", "--timeout", "0s"); code != exitUsage || !strings.Contains(errOut, "--timeout must be positive") {
+		t.Errorf("--timeout 0s: exit %d, %s", code, errOut)
 	}
 }
 
