@@ -31,7 +31,7 @@ func (m Model) detail(it item, w int) string {
 		for j, st := range f.Steps {
 			b.WriteString(fmt.Sprintf("%s %d. %s\n", m.statusIcon(m.stateOf(item{flow: it.flow, step: j, api: -1})), j+1, st.Title))
 		}
-		b.WriteString("\n" + s.Muted.Render("enter runs the next step · e edits the settings · ↓ shows each step"))
+		b.WriteString("\n" + wrap.Render(s.Muted.Render("enter runs the next step · e edits the settings · ↓ shows each step")))
 		b.WriteString("\n\n" + m.settingsSummary(m.settingsFor(f.ID)))
 		return b.String()
 	}
@@ -210,10 +210,11 @@ func (m Model) viewToken(t flows.Token, w int) string {
 		}
 	}
 	if scopes := validate.Scopes(t.JWT.Claims); len(scopes) > 0 {
-		b.WriteString(s.JWTPayload.Render("  scopes    ") + strings.Join(scopes, " · ") + "\n")
+		list := lipgloss.NewStyle().Width(max(10, w-12)).Render(strings.Join(scopes, " · "))
+		b.WriteString(s.JWTPayload.Render("  scopes    ") + strings.ReplaceAll(list, "\n", "\n            ") + "\n")
 	}
 	if len(t.Checks) > 0 {
-		b.WriteString(s.Title.Render("Validation") + "\n" + m.viewChecks(t.Checks, w))
+		b.WriteString("\n" + s.Title.Render("Validation") + "\n" + m.viewChecks(t.Checks, w))
 	}
 	b.WriteString(s.JWTHeader.Render("HEADER") + "\n" + prettyJSON(t.JWT.HeaderJSON) + "\n")
 	b.WriteString(s.JWTPayload.Render("PAYLOAD") + "\n" + lipgloss.NewStyle().Width(w).Render(prettyJSON(t.JWT.ClaimsJSON)) + "\n")

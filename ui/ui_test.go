@@ -327,3 +327,26 @@ func TestBookFormBuildsThePostBody(t *testing.T) {
 		t.Fatalf("body: %s", body)
 	}
 }
+
+func TestHeaderFitsTheWorldWithoutCuttingTheIssuer(t *testing.T) {
+	world := "embedded keycloak-shaped world · http://127.0.0.1:8080/realms/myorg · FakeBook http://127.0.0.1:5000"
+	tests := []struct {
+		w    int
+		want string
+	}{
+		{200, world},
+		{lipgloss.Width(world) - 1, "embedded keycloak-shaped world · http://127.0.0.1:8080/realms/myorg"},
+		{60, "keycloak-shaped · http://127.0.0.1:8080/realms/myorg"},
+		{50, "keycloak · http://127.0.0.1:8080/realms/myorg"},
+		{30, "keycloak · http://127.0.0.1:8…"},
+	}
+	for _, tt := range tests {
+		got := fitWorld(world, tt.w)
+		if got != tt.want {
+			t.Errorf("fitWorld(%d) = %q, want %q", tt.w, got, tt.want)
+		}
+		if lipgloss.Width(got) > tt.w {
+			t.Errorf("fitWorld(%d) is %d cells wide", tt.w, lipgloss.Width(got))
+		}
+	}
+}

@@ -80,8 +80,8 @@ func (m Model) viewHeader() string {
 		reveal = s.Secret.Render("SECRETS SHOWN (r)")
 	}
 	right := reveal
-	left := s.Header.Render("oauthlab") + s.Muted.Render(" · ") + s.Text.Render(m.opts.World)
-	left = truncate(left, m.width-lipgloss.Width(right)-1)
+	room := m.width - lipgloss.Width(right) - 1 - lipgloss.Width("oauthlab · ")
+	left := s.Header.Render("oauthlab") + s.Muted.Render(" · ") + s.Text.Render(fitWorld(m.opts.World, room))
 	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
 		gap = 1
@@ -164,7 +164,7 @@ func (m Model) viewList(h int) string {
 				label = s.Title.Render(label)
 			}
 		default:
-			label = "  " + m.statusIcon(m.stateOf(it)) + " " + truncate(m.flows[it.flow].Steps[it.step].Title, m.listWidth()-11)
+			label = "  " + m.statusIcon(m.stateOf(it)) + " " + ellipsize(m.flows[it.flow].Steps[it.step].Title, m.listWidth()-10)
 		}
 		if it.api >= 0 {
 			label = truncate(label, m.listWidth()-4)
@@ -232,6 +232,39 @@ func shortPath(p string) string {
 		return "…" + p[i+len("/protocol/openid-connect"):]
 	}
 	return p
+}
+
+// fitWorld fits the header's " · "-separated description of the world
+// into w cells. On a narrow terminal trailing parts go first (the FakeBook
+// URL), then words ("embedded keycloak-shaped world" becomes "keycloak"),
+// and only then is the issuer cut: a URL cut in the middle reads as
+// another URL.
+func fitWorld(world string, w int) string {
+	parts := strings.Split(world, " · ")
+	fits := func() bool { return lipgloss.Width(strings.Join(parts, " · ")) <= w }
+	for len(parts) > 2 && !fits() {
+		parts = parts[:len(parts)-1]
+	}
+	for _, short := range []func(string) string{
+		func(p string) string { return strings.TrimSuffix(p, " world") },
+		func(p string) string { return strings.TrimPrefix(p, "embedded ") },
+		func(p string) string { return strings.TrimSuffix(p, "-shaped") },
+	} {
+		if fits() {
+			break
+		}
+		parts[0] = short(parts[0])
+	}
+	return ellipsize(strings.Join(parts, " · "), w)
+}
+
+// ellipsize cuts plain text to w cells and marks the cut with "…", so a
+// reader knows there is more (the detail pane shows it whole).
+func ellipsize(s string, w int) string {
+	if lipgloss.Width(s) <= w || w < 2 {
+		return s
+	}
+	return strings.TrimRight(truncate(s, w-1), " ") + "…"
 }
 
 // truncate cuts s to w cells, ANSI-aware.
