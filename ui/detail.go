@@ -43,18 +43,21 @@ func (m Model) detail(it item, w int) string {
 		b.WriteString("  " + s.Muted.Render(step.RFC))
 	}
 	b.WriteString("\n" + s.Muted.Render(string(step.From)+" → "+string(step.To)) + "\n\n")
-	b.WriteString(wrap.Render(step.Why) + "\n\n")
+	why := wrap.Render(step.Why) + "\n"
 	switch st.status {
 	case pending:
-		b.WriteString(s.Muted.Render("Not run yet — press enter."))
+		b.WriteString(why + "\n")
+		hint := "Not run yet — press enter."
 		if it.api >= 0 {
-			b.WriteString(s.Muted.Render(" e edits the request."))
+			hint += " e edits the request."
 		}
+		b.WriteString(wrap.Render(s.Muted.Render(hint)))
 		if it.api >= 0 && m.vars[flows.VarAccessToken] == "" {
-			b.WriteString("\n" + s.Warn.Render("No access token yet: run Client credentials first (or call without one to see the 401)."))
+			b.WriteString("\n" + wrap.Render(s.Warn.Render("No access token yet: run Client credentials first (or call without one to see the 401).")))
 		}
 		return b.String()
 	case running:
+		b.WriteString(why + "\n")
 		b.WriteString(s.Running.Render(m.spin.View()+" running… "+since(st.started, m.opts.Now())) + s.Muted.Render("  (esc cancels)") + "\n")
 		for _, said := range st.said {
 			b.WriteString(wrap.Render(s.Accent.Render(said)) + "\n")
@@ -100,6 +103,10 @@ func (m Model) detail(it item, w int) string {
 	if len(r.Checks) > 0 {
 		b.WriteString("\n" + section(s, "Checks", w) + m.viewChecks(r.Checks, w))
 	}
+	// Once a step has run, its outcome comes first (on a 24-line terminal
+	// the 403 and what to do about it, or the token, must be on screen);
+	// the explanation read before running it follows, then the wire.
+	b.WriteString("\n" + section(s, "About this step", w) + why)
 	for i, ex := range r.Exchanges {
 		b.WriteString("\n" + section(s, fmt.Sprintf("HTTP exchange %d/%d", i+1, len(r.Exchanges)), w) + m.viewExchange(ex, w))
 	}
