@@ -94,7 +94,9 @@ func (m Model) detail(it item, w int) string {
 			if o.Secret && !m.reveal {
 				v = s.Secret.Render(oauth.Redacted + " (r reveals)")
 			}
-			b.WriteString(wrap.Render(s.Muted.Render(fmt.Sprintf("%-22s ", o.Name))+v) + "\n")
+			// A hanging indent: a long value wraps under itself, not under its name.
+			v = lipgloss.NewStyle().Width(max(10, w-23)).Render(v)
+			b.WriteString(s.Muted.Render(fmt.Sprintf("%-22s ", o.Name)) + strings.ReplaceAll(v, "\n", "\n"+strings.Repeat(" ", 23)) + "\n")
 		}
 	}
 	for _, t := range r.Tokens {
@@ -206,7 +208,7 @@ func (m Model) viewToken(t flows.Token, w int) string {
 	parts := strings.SplitN(t.Raw, ".", 3)
 	if len(parts) == 3 {
 		raw := s.JWTHeader.Render(parts[0]) + "." + s.JWTPayload.Render(parts[1]) + "." + s.JWTSignature.Render(parts[2])
-		b.WriteString(clipLines(lipgloss.NewStyle().Width(w).Render(raw), 3) + "\n")
+		b.WriteString(strings.Replace(clipLines(lipgloss.NewStyle().Width(w).Render(raw), 3), " more lines", " more lines (y copies the token)", 1) + "\n")
 	}
 	now := m.opts.Now()
 	for _, c := range []string{"exp", "iat", "nbf", "auth_time"} {
