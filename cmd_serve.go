@@ -18,6 +18,7 @@ import (
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/fakebook"
+	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/validate"
 )
 
@@ -26,6 +27,8 @@ type serveOptions struct {
 	allowLAN                                  bool
 	issuer, audience                          string
 	quiet                                     bool
+	validation                                string
+	introspectID, introspectSecretEnv         string
 }
 
 // newServeCmd runs the embedded authorization server and FakeBook until Ctrl-C.
@@ -59,6 +62,9 @@ authorization server instead, to check that its tokens work against an API.`,
 	f.BoolVar(&o.allowLAN, "allow-lan", false, "allow listening on a non-loopback address (a workshop LAN)")
 	f.StringVar(&o.issuer, "issuer", "", "run FakeBook alone, trusting this real issuer (Keycloak realm or Okta authorization server)")
 	f.StringVar(&o.audience, "audience", "", "with --issuer: the aud FakeBook requires (Keycloak: account, Okta: api://default)")
+	f.StringVar(&o.validation, "validate", "local", "how FakeBook checks tokens: local (JWT signature and claims) or introspect (RFC 7662, asks the server each time)")
+	f.StringVar(&o.introspectID, "introspect-client-id", "", "with --issuer --validate introspect: FakeBook's own client id at the issuer")
+	f.StringVar(&o.introspectSecretEnv, "introspect-secret-env", "OAUTHLAB_INTROSPECT_SECRET", "with --issuer --validate introspect: the environment variable holding that client's secret")
 	return cmd
 }
 
@@ -66,15 +72,19 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 	if o.style != "keycloak" && o.style != "okta" {
 		return usageErrorf("--style must be keycloak or okta, got %q", o.style)
 	}
+	mode, err := embedded.ParseValidation(o.validation)
+	if err != nil {
+		return usageErrorf("--validate: %v", err)
+	}
 	if o.issuer != "" {
-		return serveFakeBookAlone(ctx, o, stdout, stderr)
+		return serveFakeBookAlone(ctx, o, mode, stdout, stderr)
 	}
 	cache, _ := os.UserCacheDir()
 	if cache != "" {
 		cache = filepath.Join(cache, "oauthlab")
 	}
 	w, err := embedded.Start(ctx, embedded.Options{Style: authserver.Style(o.style), Realm: o.realm, Addr: o.addr,
-		APIAddr: o.apiAddr, ClientSecret: o.clientSecret, AllowNonLoopback: o.allowLAN, KeyCacheDir: cache})
+		APIAddr: o.apiAddr, ClientSecret: o.clientSecret, AllowNonLoopback: o.allowLAN, KeyCacheDir: cache, Validation: mode})
 	if err != nil {
 		return flowFailed(err)
 	}
@@ -90,6 +100,7 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
   issuer      %s
   discovery   %s/.well-known/openid-configuration
   FakeBook    %s  (GET /books needs fakebookapi.read, POST /books fakebookapi.admin)
+  validation  %s
 
 Demo credentials (a local demo server; not secrets):
   %-16s %-24s client credentials; scopes test_api_access fakebookapi.read fakebookapi.admin
@@ -100,7 +111,7 @@ Demo credentials (a local demo server; not secrets):
 Try:
   curl -s -u %s:%s -d grant_type=client_credentials -d scope=fakebookapi.read %s
 Press Ctrl-C to stop.
-`, o.style, w.Issuer, w.Issuer, w.APIBase,
+`, o.style, w.Issuer, w.Issuer, w.APIBase, describeValidation(mode),
 		authserver.DemoClientID, secret, authserver.ReaderClientID, authserver.ReaderClientSecret,
 		authserver.NativeClientID, "(no secret)",
 		authserver.DemoClientID, secret, tokenEndpoint(w))
@@ -108,6 +119,13 @@ Press Ctrl-C to stop.
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "\nshutting down")
 	return nil
+}
+
+func describeValidation(m embedded.Validation) string {
+	if m == embedded.ValidateIntrospect {
+		return "introspect: FakeBook asks the authorization server about every token (RFC 7662); revoked tokens fail at once"
+	}
+	return "local: FakeBook checks each JWT's signature and claims itself; a revoked token works until it expires (--validate introspect)"
 }
 
 func tokenEndpoint(w *embedded.World) string {
@@ -135,20 +153,31 @@ func logEvents(ctx context.Context, bus *events.Bus, out io.Writer) {
 }
 
 // serveFakeBookAlone runs FakeBook trusting a real issuer (issue 4).
-func serveFakeBookAlone(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) error {
+func serveFakeBookAlone(ctx context.Context, o *serveOptions, mode embedded.Validation, stdout, stderr io.Writer) error {
 	vctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	var auds []string
 	if o.audience != "" {
 		auds = []string{o.audience}
 	}
-	v, err := validate.New(vctx, validate.Options{Issuer: o.issuer, Audiences: auds})
-	if err != nil {
-		return flowFailed(fmt.Errorf("cannot trust %s: %w", o.issuer, err))
+	var tv validate.TokenValidator
+	keys := ""
+	if mode == embedded.ValidateIntrospect {
+		in, endpoint, err := introspectorFor(vctx, o, auds)
+		if err != nil {
+			return err
+		}
+		tv, keys = in, "introspection at "+endpoint+" as "+o.introspectID
+	} else {
+		v, err := validate.New(vctx, validate.Options{Issuer: o.issuer, Audiences: auds})
+		if err != nil {
+			return flowFailed(fmt.Errorf("cannot trust %s: %w", o.issuer, err))
+		}
+		defer v.Close()
+		tv, keys = v, v.JWKSURI()
 	}
-	defer v.Close()
 	bus := events.NewBus()
-	fb := fakebook.New(fakebook.Config{Validator: v, Events: bus})
+	fb := fakebook.New(fakebook.Config{Validator: tv, Events: bus})
 	l, err := net.Listen("tcp", o.apiAddr)
 	if err != nil {
 		return flowFailed(fmt.Errorf("cannot listen on %s for FakeBook: %w (pick another with --api-addr)", o.apiAddr, err))
@@ -159,10 +188,32 @@ func serveFakeBookAlone(ctx context.Context, o *serveOptions, stdout, stderr io.
 	if aud == "" {
 		aud = "(not enforced: pass --audience)"
 	}
-	fmt.Fprintf(stdout, "FakeBook on http://%s trusting %s\n  keys      %s\n  audience  %s\nPress Ctrl-C to stop.\n", l.Addr(), o.issuer, v.JWKSURI(), aud)
+	fmt.Fprintf(stdout, "FakeBook on http://%s trusting %s\n  keys      %s\n  audience  %s\nPress Ctrl-C to stop.\n", l.Addr(), o.issuer, keys, aud)
 	go logEvents(ctx, bus, stdout)
 	<-ctx.Done()
 	sctx, scancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer scancel()
 	return srv.Shutdown(sctx)
+}
+
+// introspectorFor builds the RFC 7662 validator for FakeBook alone: the
+// endpoint from the issuer's metadata, FakeBook's own client credentials
+// (the secret from an environment variable, never a flag).
+func introspectorFor(ctx context.Context, o *serveOptions, auds []string) (*validate.Introspector, string, error) {
+	if o.introspectID == "" {
+		return nil, "", usageErrorf("--validate introspect needs --introspect-client-id: the client FakeBook authenticates as (RFC 7662 §2.1)")
+	}
+	secret := os.Getenv(o.introspectSecretEnv)
+	if secret == "" {
+		return nil, "", usageErrorf("--validate introspect needs the client's secret in $%s (or name another variable with --introspect-secret-env)", o.introspectSecretEnv)
+	}
+	md, _, err := oauth.Discover(ctx, nil, o.issuer)
+	if err != nil {
+		return nil, "", flowFailed(fmt.Errorf("cannot find %s's introspection endpoint: %w", o.issuer, err))
+	}
+	if md.Metadata.IntrospectionEndpoint == "" {
+		return nil, "", flowFailed(fmt.Errorf("%s lists no introspection_endpoint in its metadata; use --validate local", o.issuer))
+	}
+	return validate.NewIntrospector(validate.IntrospectOptions{Endpoint: md.Metadata.IntrospectionEndpoint, ClientID: o.introspectID,
+		ClientSecret: oauth.Secret(secret), Issuer: o.issuer, Audiences: auds}), md.Metadata.IntrospectionEndpoint, nil
 }

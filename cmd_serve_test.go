@@ -69,7 +69,7 @@ func TestServePrintsTheWorldAndStopsCleanly(t *testing.T) {
 	}
 	resp.Body.Close()
 	waitFor(t, &out, regexp.MustCompile(`served the discovery document`)) // the event log
-	for _, want := range []string{authserver.DemoClientID, authserver.ReaderClientID, "alice / alice"} {
+	for _, want := range []string{authserver.DemoClientID, authserver.ReaderClientID, "alice / alice", "validation  local: "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
 		}
@@ -144,5 +144,77 @@ func decodeJSON(t *testing.T, resp *http.Response, v any) {
 	defer resp.Body.Close()
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// serve --issuer --validate introspect: FakeBook alone asks the issuer
+// about every token with its own client credentials, so a revoked token is
+// refused at once.
+func TestServeFakeBookAloneByIntrospection(t *testing.T) {
+	w, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	t.Setenv("FB_SECRET", authserver.IntrospectClientSecret)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	apiAddr := freeAddr(t)
+	go runServe(ctx, &serveOptions{apiAddr: apiAddr, style: "keycloak", issuer: w.Issuer, validation: "introspect",
+		introspectID: authserver.IntrospectClientID, introspectSecretEnv: "FB_SECRET"}, &out, &errb)
+	waitFor(t, &out, regexp.MustCompile(`FakeBook on`))
+	if !strings.Contains(out.String(), "introspection at "+w.Issuer+"/protocol/openid-connect/token/introspect as fakebook_api") {
+		t.Errorf("serve should say it validates by introspection, and where:\n%s", out.String())
+	}
+	if strings.Contains(out.String()+errb.String(), authserver.IntrospectClientSecret) {
+		t.Fatal("the introspection secret was printed")
+	}
+	form := url.Values{"client_id": {authserver.DemoClientID}, "client_secret": {authserver.DemoClientSecret}}
+	resp, err := http.PostForm(tokenEndpoint(w), url.Values{"grant_type": {"client_credentials"}, "scope": {"fakebookapi.read"},
+		"client_id": form["client_id"], "client_secret": form["client_secret"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	decodeJSON(t, resp, &tok)
+	get := func() *http.Response {
+		req, _ := http.NewRequest("GET", "http://"+apiAddr+"/books", nil)
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	if resp := get(); resp.StatusCode != 200 {
+		t.Fatalf("an active token: got %d, want 200", resp.StatusCode)
+	}
+	form.Set("token", tok.AccessToken)
+	if resp, err := http.PostForm(w.Issuer+"/protocol/openid-connect/revoke", form); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("revoke: %v %v", err, resp)
+	}
+	if resp := get(); resp.StatusCode != 401 || !strings.Contains(resp.Header.Get("WWW-Authenticate"), "invalid_token") {
+		t.Fatalf("a revoked token: got %d %q, want 401 invalid_token", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+	}
+}
+
+func TestServeValidateRefusals(t *testing.T) {
+	t.Setenv("OAUTHLAB_INTROSPECT_SECRET", "")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--validate", "psychic"}, "local or introspect"},
+		{[]string{"serve", "--issuer", "http://127.0.0.1:1/x", "--validate", "introspect"}, "--introspect-client-id"},
+		{[]string{"serve", "--issuer", "http://127.0.0.1:1/x", "--validate", "introspect", "--introspect-client-id", "api"}, "$OAUTHLAB_INTROSPECT_SECRET"},
+	} {
+		code, _, errOut := runCLI(t, tt.args...)
+		if code != exitUsage || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args, code, errOut, tt.want)
+		}
 	}
 }

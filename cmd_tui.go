@@ -71,6 +71,14 @@ func tuiSettings(cmd *cobra.Command, g *globalOptions, o *tuiOptions) (ui.Option
 		code.Scopes = []string{"openid", "profile", "email", "offline_access", authserver.ScopeRead}
 		opts.CodeSettings = &code
 		opts.Events = w.Events
+		opts.FakeBookIntrospects = func() bool { return w.Validation() == embedded.ValidateIntrospect }
+		opts.SetFakeBookIntrospects = func(on bool) {
+			if on {
+				w.SetValidation(embedded.ValidateIntrospect)
+			} else {
+				w.SetValidation(embedded.ValidateLocal)
+			}
+		}
 		return opts, cleanup, nil
 	}
 	co := &clientOptions{issuer: o.issuer, clientID: o.clientID, scopes: o.scopes}

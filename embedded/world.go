@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/oauthlab/oauthlab/embedded/authserver"
@@ -29,9 +30,36 @@ type Options struct {
 	AllowNonLoopback bool
 	// KeyCacheDir keeps the signing key between runs ("" = fresh key).
 	KeyCacheDir string
+	// Validation is how FakeBook checks tokens at first; "" is local.
+	Validation Validation
 }
 
 // World is a running authorization server and FakeBook API.
+// Validation is how FakeBook checks a bearer token.
+type Validation string
+
+const (
+	// ValidateLocal checks the JWT itself: signature with the issuer's
+	// keys (jwks_uri), then exp, iss, aud and scope. No call per request,
+	// but a revoked token is accepted until it expires.
+	ValidateLocal Validation = "local"
+	// ValidateIntrospect asks the authorization server about every token
+	// (RFC 7662) with FakeBook's own client credentials: a revoked token
+	// is refused at once, for one HTTP round trip per request.
+	ValidateIntrospect Validation = "introspect"
+)
+
+// ParseValidation reads a --validate value.
+func ParseValidation(s string) (Validation, error) {
+	switch Validation(s) {
+	case "", ValidateLocal:
+		return ValidateLocal, nil
+	case ValidateIntrospect:
+		return ValidateIntrospect, nil
+	}
+	return "", fmt.Errorf("validation must be local or introspect, got %q", s)
+}
+
 type World struct {
 	// Issuer is the authorization server's issuer identifier.
 	Issuer string
@@ -44,7 +72,15 @@ type World struct {
 
 	servers []*http.Server
 	lv      *lazyValidator
+	sv      *switchValidator
 }
+
+// Validation says how FakeBook checks tokens now.
+func (w *World) Validation() Validation { return w.sv.get() }
+
+// SetValidation switches how FakeBook checks tokens, from the next request
+// on: the TUI flips it to show why a revoked JWT still works locally.
+func (w *World) SetValidation(v Validation) { w.sv.set(v) }
 
 // Start opens both listeners first — so the base URLs are known before the
 // handlers are built — then serves. It returns at once: the signing key is
@@ -86,9 +122,19 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 		}
 	}
 	lv := &lazyValidator{opts: validate.Options{Issuer: as.Issuer(), Audiences: []string{aud}}}
-	fb := fakebook.New(fakebook.Config{Validator: lv, Events: bus})
+	sv := &switchValidator{local: lv, introspect: validate.NewIntrospector(validate.IntrospectOptions{
+		Endpoint: as.IntrospectionEndpoint(), ClientID: authserver.IntrospectClientID,
+		ClientSecret: authserver.IntrospectClientSecret, Issuer: as.Issuer(), Audiences: []string{aud}})}
+	mode, err := ParseValidation(string(opts.Validation))
+	if err != nil {
+		asL.Close()
+		apiL.Close()
+		return nil, err
+	}
+	sv.set(mode)
+	fb := fakebook.New(fakebook.Config{Validator: sv, Events: bus})
 	w := &World{Issuer: as.Issuer(), APIBase: "http://" + apiL.Addr().String(), Style: as.Style(),
-		AuthServer: as, FakeBook: fb, Events: bus, lv: lv}
+		AuthServer: as, FakeBook: fb, Events: bus, lv: lv, sv: sv}
 	for _, p := range []struct {
 		l net.Listener
 		h http.Handler
@@ -174,4 +220,28 @@ func (l *lazyValidator) close() {
 	if l.v != nil {
 		_ = l.v.Close()
 	}
+}
+
+// switchValidator sends each request to local validation or to
+// introspection, whichever is selected.
+type switchValidator struct {
+	introspecting atomic.Bool
+	local         validate.TokenValidator
+	introspect    validate.TokenValidator
+}
+
+func (s *switchValidator) set(v Validation) { s.introspecting.Store(v == ValidateIntrospect) }
+
+func (s *switchValidator) get() Validation {
+	if s.introspecting.Load() {
+		return ValidateIntrospect
+	}
+	return ValidateLocal
+}
+
+func (s *switchValidator) Validate(ctx context.Context, raw string, scopes ...string) *validate.Report {
+	if s.introspecting.Load() {
+		return s.introspect.Validate(ctx, raw, scopes...)
+	}
+	return s.local.Validate(ctx, raw, scopes...)
 }

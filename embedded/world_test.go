@@ -127,3 +127,70 @@ func TestStartOnBusyPortSaysSo(t *testing.T) {
 		t.Fatalf("got %v, want a clear busy-port error", err)
 	}
 }
+
+// What introspection teaches: a revoked JWT still passes local validation
+// (its signature and exp are fine) until it expires, while FakeBook in
+// introspection mode asks the authorization server and refuses it at once.
+// Scopes still bite in introspection mode.
+func TestValidationModesAndARevokedToken(t *testing.T) {
+	for _, style := range []authserver.Style{authserver.StyleKeycloak, authserver.StyleOkta} {
+		t.Run(string(style), func(t *testing.T) {
+			w, err := Start(context.Background(), Options{Style: style})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			if w.Validation() != ValidateLocal {
+				t.Fatalf("default validation %q, want local", w.Validation())
+			}
+			tok := token(t, w, authserver.DemoClientID, authserver.DemoClientSecret, "fakebookapi.read")
+			var doc struct {
+				RevocationEndpoint string `json:"revocation_endpoint"`
+			}
+			getJSON(t, w.Issuer+"/.well-known/openid-configuration", &doc)
+			resp, err := http.PostForm(doc.RevocationEndpoint, url.Values{"token": {tok},
+				"client_id": {authserver.DemoClientID}, "client_secret": {authserver.DemoClientSecret}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Fatalf("revoke: %d", resp.StatusCode)
+			}
+			if resp, body := call(t, "GET", w.APIBase+"/books", tok, ""); resp.StatusCode != 200 {
+				t.Fatalf("local validation of a revoked but unexpired JWT: got %d %s, want 200 (it cannot know)", resp.StatusCode, body)
+			}
+
+			events, stop := w.Events.Subscribe(16)
+			defer stop()
+			w.SetValidation(ValidateIntrospect)
+			resp, body := call(t, "GET", w.APIBase+"/books", tok, "")
+			if h := resp.Header.Get("WWW-Authenticate"); resp.StatusCode != 401 || !strings.Contains(h, `error="invalid_token"`) || !strings.Contains(h, "active") {
+				t.Fatalf("introspection of a revoked token: got %d %q %s, want 401 invalid_token saying it is not active", resp.StatusCode, h, body)
+			}
+			saw := false
+			for len(events) > 0 {
+				if e := <-events; e.Server == "authserver" && strings.Contains(e.Decision, "introspected: inactive") {
+					saw = true
+				}
+			}
+			if !saw {
+				t.Error("the authorization server's event stream should show the introspection FakeBook made")
+			}
+
+			fresh := token(t, w, authserver.ReaderClientID, authserver.ReaderClientSecret, "fakebookapi.read")
+			if resp, body := call(t, "GET", w.APIBase+"/books", fresh, ""); resp.StatusCode != 200 {
+				t.Fatalf("introspection of a live token: got %d %s, want 200", resp.StatusCode, body)
+			}
+			book := `{"id":"43","title":"Emma","author":"Jane Austen","cost":5.5,"num_pages":474}`
+			if resp, _ := call(t, "POST", w.APIBase+"/books", fresh, book); resp.StatusCode != 403 ||
+				!strings.Contains(resp.Header.Get("WWW-Authenticate"), `scope="fakebookapi.admin"`) {
+				t.Fatalf("introspection mode, read-only token on POST: got %d %q, want 403 naming fakebookapi.admin",
+					resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+			}
+		})
+	}
+	if _, err := Start(context.Background(), Options{Validation: "psychic"}); err == nil || !strings.Contains(err.Error(), "local or introspect") {
+		t.Fatalf("an unknown validation mode: got %v", err)
+	}
+}

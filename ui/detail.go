@@ -29,10 +29,10 @@ func (m Model) detail(it item, w int) string {
 		var b strings.Builder
 		b.WriteString(s.Title.Render(f.Title) + "\n\n" + wrap.Render(f.Summary) + "\n\n")
 		for j, st := range f.Steps {
-			b.WriteString(fmt.Sprintf("%s %d. %s\n", m.statusIcon(m.stateOf(item{flow: it.flow, step: j, api: -1})), j+1, st.Title))
+			b.WriteString(hanging(fmt.Sprintf("%s %d. ", m.statusIcon(m.stateOf(item{flow: it.flow, step: j, api: -1})), j+1), st.Title, w) + "\n")
 		}
 		b.WriteString("\n" + wrap.Render(s.Muted.Render("enter runs the next step · e edits the settings · ↓ shows each step")))
-		b.WriteString("\n\n" + m.settingsSummary(m.settingsFor(f.ID)))
+		b.WriteString("\n\n" + m.settingsSummary(m.settingsFor(f.ID), w))
 		return b.String()
 	}
 	step, _ := m.stepOf(it)
@@ -94,9 +94,7 @@ func (m Model) detail(it item, w int) string {
 			if o.Secret && !m.reveal {
 				v = s.Secret.Render(oauth.Redacted + " (r reveals)")
 			}
-			// A hanging indent: a long value wraps under itself, not under its name.
-			v = lipgloss.NewStyle().Width(max(10, w-23)).Render(v)
-			b.WriteString(s.Muted.Render(fmt.Sprintf("%-22s ", o.Name)) + strings.ReplaceAll(v, "\n", "\n"+strings.Repeat(" ", 23)) + "\n")
+			b.WriteString(hanging(s.Muted.Render(fmt.Sprintf("%-22s ", o.Name)), v, w) + "\n")
 		}
 	}
 	for _, t := range r.Tokens {
@@ -113,6 +111,14 @@ func (m Model) detail(it item, w int) string {
 		b.WriteString("\n" + section(s, fmt.Sprintf("HTTP exchange %d/%d", i+1, len(r.Exchanges)), w) + m.viewExchange(ex, w))
 	}
 	return b.String()
+}
+
+// hanging renders prefix then value wrapped to w cells, its wrapped lines
+// indented under the value's start, not under the prefix.
+func hanging(prefix, value string, w int) string {
+	in := lipgloss.Width(prefix)
+	v := lipgloss.NewStyle().Width(max(10, w-in)).Render(value)
+	return prefix + strings.ReplaceAll(v, "\n", "\n"+strings.Repeat(" ", in))
 }
 
 func section(s Styles, title string, w int) string {

@@ -34,6 +34,11 @@ type Options struct {
 	APICalls []flows.APIRequest
 	// Events is the embedded servers' stream (nil for a real issuer).
 	Events *events.Bus
+	// FakeBookIntrospects, when set (the embedded world), says whether
+	// FakeBook validates tokens by introspection (RFC 7662) rather than
+	// locally; SetFakeBookIntrospects switches it (key v).
+	FakeBookIntrospects    func() bool
+	SetFakeBookIntrospects func(bool)
 	// OpenBrowser opens the authorization URL; Copy puts text on the
 	// clipboard (OSC 52). Either may be nil.
 	OpenBrowser func(string) error

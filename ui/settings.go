@@ -25,7 +25,7 @@ func (m Model) settingsFor(flowID string) flows.Settings {
 	return m.opts.Settings
 }
 
-func (m Model) settingsSummary(s flows.Settings) string {
+func (m Model) settingsSummary(s flows.Settings, w int) string {
 	st := m.styles
 	secret := st.Muted.Render("(none: public client)")
 	if !s.ClientSecret.IsZero() {
@@ -43,7 +43,7 @@ func (m Model) settingsSummary(s flows.Settings) string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Settings") + "\n")
 	for _, r := range rows {
-		b.WriteString(st.Muted.Render(fmt.Sprintf("  %-14s ", r[0])) + r[1] + "\n")
+		b.WriteString(hanging(st.Muted.Render(fmt.Sprintf("  %-14s ", r[0])), r[1], w) + "\n")
 	}
 	return b.String()
 }

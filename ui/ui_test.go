@@ -352,3 +352,51 @@ func TestHeaderFitsTheWorldWithoutCuttingTheIssuer(t *testing.T) {
 		}
 	}
 }
+
+// What v teaches, against the embedded world: a revoked JWT still passes
+// FakeBook's local check; switched to introspection, FakeBook asks the
+// authorization server and the same token is refused with 401.
+func TestRevokedTokenLocalVersusIntrospection(t *testing.T) {
+	w, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), Events: w.Events,
+		FakeBookIntrospects: func() bool { return w.Validation() == embedded.ValidateIntrospect },
+		SetFakeBookIntrospects: func(on bool) {
+			w.SetValidation(map[bool]embedded.Validation{true: embedded.ValidateIntrospect, false: embedded.ValidateLocal}[on])
+		}})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	step := func(k tea.KeyMsg, want string) {
+		t.Helper()
+		tm.Send(k)
+		if want != "" {
+			teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(want)) },
+				teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+		}
+	}
+	vKey := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'v'}}
+	step(enter, "token_endpoint")
+	step(enter, "Token: access_token")
+	for range 4 { // Authorization code, Refresh, Introspect, Revoke
+		step(down, "")
+	}
+	step(enter, "Revoke the token") // opens the Revoke flow
+	step(enter, "still accepts it") // revokes, and says what to try
+	step(down, "")                  // Introspect the token
+	step(down, "")                  // Discovery
+	step(down, "local check (v)")   // GET /books
+	step(enter, "200 OK")
+	step(vKey, "introspects (v)")
+	step(enter, "invalid_token:")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	get := fm.stateOf(item{flow: -1, step: -1, api: 0})
+	if get.status != failedStatus || oauth.Explain(get.result.Err).Status != 401 {
+		t.Fatalf("GET /books with a revoked token under introspection: got %v %v, want a 401 failure", get.status, get.result.Err)
+	}
+	if w.Validation() != embedded.ValidateIntrospect {
+		t.Fatal("v did not switch the world's FakeBook to introspection")
+	}
+}

@@ -107,6 +107,19 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.copyCurl()
 	case key.Matches(msg, k.CopyToken):
 		m.copyText(m.vars[flows.VarAccessToken], "access token")
+	case key.Matches(msg, k.Validation):
+		if m.opts.SetFakeBookIntrospects == nil {
+			m.flash = "v switches how the embedded FakeBook checks tokens; this world has no embedded FakeBook"
+			break
+		}
+		on := !m.opts.FakeBookIntrospects()
+		m.opts.SetFakeBookIntrospects(on)
+		if on {
+			m.flash = "FakeBook now introspects every token (RFC 7662): a revoked one fails at once"
+		} else {
+			m.flash = "FakeBook checks JWTs locally again: a revoked one passes until it expires"
+		}
+		m.refresh()
 	case key.Matches(msg, k.Edit):
 		if it := m.selected(); it.api >= 0 {
 			m.apiForm = newAPIForm(it.api, m.opts.APICalls[it.api])
@@ -229,6 +242,20 @@ func (m Model) flowIDOf(it item) string {
 	return m.flows[it.flow].ID
 }
 
+// isFlowStep reports whether a state key belongs to a step of the flow id.
+func (m Model) isFlowStep(key, id string) bool {
+	for i, f := range m.flows {
+		if f.ID == id {
+			for j := range f.Steps {
+				if stepKey(item{flow: i, step: j, api: -1}) == key {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 func (m Model) onStepDone(msg stepDoneMsg) Model {
 	if m.running == nil || msg.id != m.running.id {
 		return m // a stale result (cancelled or superseded): drop it
@@ -242,6 +269,9 @@ func (m Model) onStepDone(msg stepDoneMsg) Model {
 	}
 	m.vars.Merge(msg.result.Vars)
 	m.running = nil
+	if m.isFlowStep(msg.key, "revoke") && st.status == done && m.opts.FakeBookIntrospects != nil && !m.opts.FakeBookIntrospects() {
+		m.flash = "revoked, but FakeBook's local check still accepts it: try GET /books, v, again"
+	}
 	m.refresh()
 	return m
 }

@@ -140,7 +140,7 @@ func (m Model) viewList(h int) string {
 	apiHeader := false
 	for i, it := range its {
 		if it.api >= 0 && !apiHeader {
-			rows = append(rows, "", s.Title.Render("FakeBook API"))
+			rows = append(rows, "", s.Title.Render("FakeBook API")+m.fakeBookMode())
 			apiHeader = true
 		}
 		cursor := "  "
@@ -232,6 +232,19 @@ func shortPath(p string) string {
 		return "…" + p[i+len("/protocol/openid-connect"):]
 	}
 	return p
+}
+
+// fakeBookMode names how the embedded FakeBook checks tokens, beside its
+// title in the list.
+func (m Model) fakeBookMode() string {
+	if m.opts.FakeBookIntrospects == nil {
+		return ""
+	}
+	mode := "local check"
+	if m.opts.FakeBookIntrospects() {
+		mode = "introspects"
+	}
+	return m.styles.Muted.Render(" · " + mode + " (v)")
 }
 
 // fitWorld fits the header's " · "-separated description of the world

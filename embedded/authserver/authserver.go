@@ -190,6 +190,9 @@ func (s *Server) Issuer() string { return s.issuer }
 // Style returns the shape the server imitates.
 func (s *Server) Style() Style { return s.cfg.Style }
 
+// IntrospectionEndpoint is the RFC 7662 endpoint, as discovery lists it.
+func (s *Server) IntrospectionEndpoint() string { return s.url(s.paths().introspect) }
+
 // RotateKeys makes a new key sign from now on; the old one stays in the JWKS
 // so tokens it signed still verify until they expire.
 func (s *Server) RotateKeys() error { return s.keys.rotate(s.cfg.Now()) }
