@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -9,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -29,6 +32,7 @@ type serveOptions struct {
 	quiet                                     bool
 	validation                                string
 	introspectID, introspectSecretEnv         string
+	clientsFile                               string
 }
 
 // newServeCmd runs the embedded authorization server and FakeBook until Ctrl-C.
@@ -42,9 +46,22 @@ func newServeCmd(g *globalOptions) *cobra.Command {
 OAuth client at the printed issuer.
 
 With --issuer, run FakeBook alone and trust a real Keycloak realm or Okta
-authorization server instead, to check that its tokens work against an API.`,
+authorization server instead, to check that its tokens work against an API.
+
+--clients FILE registers more clients beside the demo ones (the same id
+replaces a demo client), for example:
+
+  {"clients": [
+    {"client_id": "workshop_app", "client_secret": "workshop", "grant_types": ["client_credentials"],
+     "scopes": ["fakebookapi.read"]},
+    {"client_id": "spa", "grant_types": ["authorization_code", "refresh_token"],
+     "scopes": ["openid", "fakebookapi.read"], "redirect_uris": ["http://127.0.0.1/callback"]}]}
+
+A client without a secret is public and must use PKCE; a loopback redirect URI
+matches any port (RFC 8252 §7.3).`,
 		Example: `  oauthlab serve
   oauthlab serve --style okta --addr 127.0.0.1:9000
+  oauthlab serve --clients workshop-clients.json --validate introspect
   oauthlab serve --issuer https://keycloak.example.com/realms/myorg --audience account`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -62,6 +79,7 @@ authorization server instead, to check that its tokens work against an API.`,
 	f.BoolVar(&o.allowLAN, "allow-lan", false, "allow listening on a non-loopback address (a workshop LAN)")
 	f.StringVar(&o.issuer, "issuer", "", "run FakeBook alone, trusting this real issuer (Keycloak realm or Okta authorization server)")
 	f.StringVar(&o.audience, "audience", "", "with --issuer: the aud FakeBook requires (Keycloak: account, Okta: api://default)")
+	f.StringVar(&o.clientsFile, "clients", "", "JSON file of extra clients to register (see oauthlab serve --help)")
 	f.StringVar(&o.validation, "validate", "local", "how FakeBook checks tokens: local (JWT signature and claims) or introspect (RFC 7662, asks the server each time)")
 	f.StringVar(&o.introspectID, "introspect-client-id", "", "with --issuer --validate introspect: FakeBook's own client id at the issuer")
 	f.StringVar(&o.introspectSecretEnv, "introspect-secret-env", "OAUTHLAB_INTROSPECT_SECRET", "with --issuer --validate introspect: the environment variable holding that client's secret")
@@ -79,12 +97,16 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 	if o.issuer != "" {
 		return serveFakeBookAlone(ctx, o, mode, stdout, stderr)
 	}
+	clients, err := readClients(o.clientsFile)
+	if err != nil {
+		return err
+	}
 	cache, _ := os.UserCacheDir()
 	if cache != "" {
 		cache = filepath.Join(cache, "oauthlab")
 	}
 	w, err := embedded.Start(ctx, embedded.Options{Style: authserver.Style(o.style), Realm: o.realm, Addr: o.addr,
-		APIAddr: o.apiAddr, ClientSecret: o.clientSecret, AllowNonLoopback: o.allowLAN, KeyCacheDir: cache, Validation: mode})
+		APIAddr: o.apiAddr, ClientSecret: o.clientSecret, AllowNonLoopback: o.allowLAN, KeyCacheDir: cache, Validation: mode, Clients: clients})
 	if err != nil {
 		return flowFailed(err)
 	}
@@ -110,11 +132,11 @@ Demo credentials (a local demo server; not secrets):
 
 Try:
   curl -s -u %s:%s -d grant_type=client_credentials -d scope=fakebookapi.read %s
-Press Ctrl-C to stop.
+%sPress Ctrl-C to stop.
 `, o.style, w.Issuer, w.Issuer, w.APIBase, describeValidation(mode),
 		authserver.DemoClientID, secret, authserver.ReaderClientID, authserver.ReaderClientSecret,
 		authserver.NativeClientID, "(no secret)",
-		authserver.DemoClientID, secret, tokenEndpoint(w))
+		authserver.DemoClientID, secret, tokenEndpoint(w), describeClients(clients))
 	go logEvents(ctx, w.Events, stdout)
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "\nshutting down")
@@ -216,4 +238,67 @@ func introspectorFor(ctx context.Context, o *serveOptions, auds []string) (*vali
 	}
 	return validate.NewIntrospector(validate.IntrospectOptions{Endpoint: md.Metadata.IntrospectionEndpoint, ClientID: o.introspectID,
 		ClientSecret: oauth.Secret(secret), Issuer: o.issuer, Audiences: auds}), md.Metadata.IntrospectionEndpoint, nil
+}
+
+// clientsFile is the --clients JSON: clients registered beside the demo
+// ones (one with a demo client's id replaces it). A demo server's secrets
+// are not secrets, so a client_secret may stand in the file.
+//
+//	{"clients": [{"client_id": "workshop_app", "client_secret": "s3", "grant_types": ["client_credentials"],
+//	              "scopes": ["fakebookapi.read"]},
+//	             {"client_id": "spa", "grant_types": ["authorization_code", "refresh_token"],
+//	              "scopes": ["openid", "fakebookapi.read"], "redirect_uris": ["http://127.0.0.1/callback"]}]}
+type clientsFile struct {
+	Clients []struct {
+		ID           string   `json:"client_id"`
+		Secret       string   `json:"client_secret"`
+		Grants       []string `json:"grant_types"`
+		Scopes       []string `json:"scopes"`
+		RedirectURIs []string `json:"redirect_uris"`
+	} `json:"clients"`
+}
+
+func readClients(path string) ([]authserver.Client, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usageErrorf("--clients: %v", err)
+	}
+	var f clientsFile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, usageErrorf("--clients %s is not the expected JSON: %v (see oauthlab serve --help for an example)", path, err)
+	}
+	if len(f.Clients) == 0 {
+		return nil, usageErrorf("--clients %s lists no clients (it needs {\"clients\": [...]})", path)
+	}
+	out := make([]authserver.Client, 0, len(f.Clients))
+	for _, c := range f.Clients {
+		ac := authserver.Client{ID: c.ID, Secret: c.Secret, Grants: c.Grants, Scopes: c.Scopes, RedirectURIs: c.RedirectURIs}
+		if err := authserver.CheckClient(&ac); err != nil {
+			return nil, usageErrorf("--clients %s: %v", path, err)
+		}
+		out = append(out, ac)
+	}
+	return out, nil
+}
+
+// describeClients lists the --clients registrations for the banner.
+func describeClients(cs []authserver.Client) string {
+	if len(cs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("Clients from --clients:\n")
+	for _, c := range cs {
+		secret := c.Secret
+		if secret == "" {
+			secret = "(public)"
+		}
+		fmt.Fprintf(&b, "  %-16s %-24s %s; scopes %s\n", c.ID, secret, strings.Join(c.Grants, ", "), strings.Join(c.Scopes, " "))
+	}
+	return b.String() + "\n"
 }

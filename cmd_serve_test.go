@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -216,5 +217,72 @@ func TestServeValidateRefusals(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errOut, tt.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args, code, errOut, tt.want)
 		}
+	}
+}
+
+// serve --clients: a workshop registers its own clients; they get tokens
+// with their scopes, and bad registrations are refused with the reason.
+func TestServeRegistersClientsFromAFile(t *testing.T) {
+	dir := t.TempDir()
+	good := dir + "/clients.json"
+	writeFile(t, good, `{"clients": [
+	  {"client_id": "workshop_app", "client_secret": "workshop", "grant_types": ["client_credentials"], "scopes": ["fakebookapi.read"]},
+	  {"client_id": "spa", "grant_types": ["authorization_code", "refresh_token"], "scopes": ["openid"], "redirect_uris": ["http://127.0.0.1/callback"]}]}`)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	go runServe(ctx, &serveOptions{addr: freeAddr(t), apiAddr: freeAddr(t), style: "keycloak", realm: "myorg", clientsFile: good}, &out, &errb)
+	issuer := waitFor(t, &out, regexp.MustCompile(`issuer\s+(\S+)`))[1]
+	waitFor(t, &out, regexp.MustCompile(`workshop_app\s+workshop\s+client_credentials; scopes fakebookapi.read`))
+	tokenURL := issuer + "/protocol/openid-connect/token"
+	post := func(scope string) (int, map[string]any) {
+		resp, err := http.PostForm(tokenURL, url.Values{"grant_type": {"client_credentials"}, "scope": {scope},
+			"client_id": {"workshop_app"}, "client_secret": {"workshop"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body map[string]any
+		decodeJSON(t, resp, &body)
+		return resp.StatusCode, body
+	}
+	if code, body := post("fakebookapi.read"); code != 200 || body["access_token"] == nil {
+		t.Fatalf("the registered client: %d %v, want a token", code, body)
+	}
+	if code, body := post("fakebookapi.admin"); code != 400 || body["error"] != "invalid_scope" {
+		t.Fatalf("a scope the client was not given: %d %v, want 400 invalid_scope", code, body)
+	}
+	// Demo clients are still there.
+	resp, err := http.PostForm(tokenURL, url.Values{"grant_type": {"client_credentials"},
+		"client_id": {authserver.DemoClientID}, "client_secret": {authserver.DemoClientSecret}})
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("the demo client next to the file's: %v %v", err, resp)
+	}
+	resp.Body.Close()
+
+	for _, tt := range []struct{ file, want string }{
+		{`{"clients": [{"client_id": "x", "grant_types": ["client_credentials"]}]}`, "needs a client_secret"},
+		{`{"clients": [{"client_id": "x", "client_secret": "s", "grant_types": ["password"]}]}`, `grant type "password" is not supported`},
+		{`{"clients": [{"client_id": "x", "grant_types": ["authorization_code"]}]}`, "needs redirect_uris"},
+		{`{"clients": [{"client_id": "x", "grant_types": ["authorization_code"], "redirect_uris": ["/cb"]}]}`, "absolute URI"},
+		{`{"clients": [{"id": "x"}]}`, `unknown field "id"`},
+		{`{"clients": []}`, "lists no clients"},
+		{`<html>`, "not the expected JSON"},
+	} {
+		bad := dir + "/bad.json"
+		writeFile(t, bad, tt.file)
+		code, _, errOut := runCLI(t, "serve", "--clients", bad, "--addr", freeAddr(t), "--api-addr", freeAddr(t))
+		if code != exitUsage || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and %q", tt.file, code, errOut, tt.want)
+		}
+	}
+	if code, _, errOut := runCLI(t, "serve", "--clients", dir+"/missing.json"); code != exitUsage || !strings.Contains(errOut, "no such file") {
+		t.Errorf("a missing file: exit %d, %q", code, errOut)
+	}
+}
+
+func writeFile(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

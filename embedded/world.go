@@ -26,6 +26,8 @@ type Options struct {
 	Addr, APIAddr string
 	// ClientSecret overrides the demo client's secret; Audience the tokens' aud.
 	ClientSecret, Audience string
+	// Clients are registered beside (or instead of) the demo clients.
+	Clients []authserver.Client
 	// AllowNonLoopback permits listening beyond 127.0.0.1 (a workshop LAN).
 	AllowNonLoopback bool
 	// KeyCacheDir keeps the signing key between runs ("" = fresh key).
@@ -108,7 +110,8 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 	}
 	bus := events.NewBus()
 	as, err := authserver.New(authserver.Config{BaseURL: "http://" + asL.Addr().String(), Style: opts.Style, Realm: opts.Realm,
-		ClientSecret: opts.ClientSecret, Audience: opts.Audience, Events: bus, KeyCacheDir: opts.KeyCacheDir})
+		ClientSecret: opts.ClientSecret, Audience: opts.Audience, Events: bus, KeyCacheDir: opts.KeyCacheDir,
+		Clients: opts.Clients})
 	if err != nil {
 		asL.Close()
 		apiL.Close()

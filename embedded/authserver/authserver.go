@@ -6,8 +6,11 @@
 package authserver
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -68,6 +71,9 @@ type Config struct {
 	// KeyCacheDir, when set, keeps the RSA signing key there (0600) so a
 	// restart reuses it instead of generating a new one.
 	KeyCacheDir string
+	// Clients are registered after the demo clients; one with a demo
+	// client's id replaces it. New checks each (see CheckClient).
+	Clients []Client
 }
 
 // Client is a registered client.
@@ -138,10 +144,18 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("authserver: BaseURL is required")
 	}
 	base := strings.TrimRight(cfg.BaseURL, "/")
+	clients := demoClients(cfg)
+	for i := range cfg.Clients {
+		c := cfg.Clients[i]
+		if err := CheckClient(&c); err != nil {
+			return nil, err
+		}
+		clients[c.ID] = &c
+	}
 	s := &Server{
 		cfg:      cfg,
 		mux:      http.NewServeMux(),
-		clients:  demoClients(cfg),
+		clients:  clients,
 		codes:    map[string]*authCode{},
 		access:   map[string]*grantRecord{},
 		refresh:  map[string]*grantRecord{},
@@ -155,6 +169,44 @@ func New(cfg Config) (*Server, error) {
 	s.keys = newKeyring(cfg.Style, cfg.KeyCacheDir)
 	s.routes()
 	return s, nil
+}
+
+// CheckClient refuses a client registration the server could not honour,
+// saying why, and fills what can be derived: a client-credentials client
+// gets a stable service-account id from its client id.
+func CheckClient(c *Client) error {
+	if c.ID == "" {
+		return fmt.Errorf("a client needs a client_id")
+	}
+	if len(c.Grants) == 0 {
+		return fmt.Errorf("client %s: no grant_types (client_credentials, authorization_code, refresh_token)", c.ID)
+	}
+	for _, g := range c.Grants {
+		switch g {
+		case "client_credentials":
+			if c.public() {
+				return fmt.Errorf("client %s: client_credentials needs a client_secret: a public client cannot authenticate (RFC 6749 §4.4)", c.ID)
+			}
+		case "authorization_code":
+			if len(c.RedirectURIs) == 0 {
+				return fmt.Errorf("client %s: authorization_code needs redirect_uris, e.g. http://127.0.0.1/callback", c.ID)
+			}
+		case "refresh_token":
+		default:
+			return fmt.Errorf("client %s: grant type %q is not supported here (client_credentials, authorization_code, refresh_token)", c.ID, g)
+		}
+	}
+	for _, u := range c.RedirectURIs {
+		if pu, err := url.Parse(u); err != nil || pu.Scheme == "" || pu.Host == "" || pu.Fragment != "" {
+			return fmt.Errorf("client %s: redirect URI %q must be an absolute URI without a fragment (RFC 6749 §3.1.2)", c.ID, u)
+		}
+	}
+	if c.ServiceAccountID == "" {
+		sum := sha256.Sum256([]byte("oauthlab service account " + c.ID))
+		h := hex.EncodeToString(sum[:16])
+		c.ServiceAccountID = h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	}
+	return nil
 }
 
 func demoClients(cfg Config) map[string]*Client {

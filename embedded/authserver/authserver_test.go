@@ -26,7 +26,7 @@ type fixture struct {
 	bus *events.Bus
 }
 
-func start(t *testing.T, style Style) *fixture {
+func start(t *testing.T, style Style, configure ...func(*Config)) *fixture {
 	t.Helper()
 	// Listener first so the base URL is known before the handler is built,
 	// and the handler set before serving (no race with outside clients).
@@ -35,7 +35,11 @@ func start(t *testing.T, style Style) *fixture {
 		t.Fatal(err)
 	}
 	bus := events.NewBus()
-	s, err := New(Config{BaseURL: "http://" + ln.Addr().String(), Style: style, Events: bus})
+	cfg := Config{BaseURL: "http://" + ln.Addr().String(), Style: style, Events: bus}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	s, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -485,6 +489,60 @@ func BenchmarkIssueClientCredentials(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, e := s.issue(c, nil, []string{"fakebookapi.read"}, issueOpts{grant: "client_credentials"}); e != nil {
 			b.Fatal(e)
+		}
+	}
+}
+
+// Registered clients: one replaces a demo client (its old secret stops
+// working), a new public one signs a user in with PKCE on any loopback
+// port, and is held to PKCE; bad registrations are refused by New.
+func TestRegisteredClients(t *testing.T) {
+	f := start(t, StyleKeycloak, func(c *Config) {
+		c.Clients = []Client{
+			{ID: DemoClientID, Secret: "rotated", Grants: []string{"client_credentials"}, Scopes: []string{ScopeRead}},
+			{ID: "spa", Grants: []string{"authorization_code"}, Scopes: []string{"openid", ScopeRead},
+				RedirectURIs: []string{"http://127.0.0.1/cb"}},
+		}
+	})
+	cc := url.Values{"grant_type": {"client_credentials"}}
+	if a := f.post(t, f.s.paths().token, cc, DemoClientID, DemoClientSecret); a.status != 401 {
+		t.Fatalf("the replaced client's old secret: %d %s, want 401", a.status, a.raw)
+	}
+	if a := f.post(t, f.s.paths().token, cc, DemoClientID, "rotated"); a.status != 200 {
+		t.Fatalf("the replaced client's new secret: %d %s, want 200", a.status, a.raw)
+	}
+	if a := f.post(t, f.s.paths().token, with(cc, "scope", ScopeAdmin), DemoClientID, "rotated"); a.status != 400 || a.body["error"] != "invalid_scope" {
+		t.Fatalf("a scope the registration does not give: %d %s, want invalid_scope", a.status, a.raw)
+	}
+	verifier, challenge := pkce()
+	redirect := "http://127.0.0.1:40123/cb"
+	q := url.Values{"client_id": {"spa"}, "redirect_uri": {redirect}, "response_type": {"code"}, "scope": {"openid fakebookapi.read"},
+		"state": {"s"}, "nonce": {"n"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+	loc := codeFlow(t, f, q, "bob", "bob")
+	ex := url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "redirect_uri": {redirect},
+		"client_id": {"spa"}, "code_verifier": {verifier}}
+	if a := f.post(t, f.s.paths().token, ex, "", ""); a.status != 200 || a.body["id_token"] == nil {
+		t.Fatalf("the registered public client's code exchange: %d %s", a.status, a.raw)
+	}
+	ex.Set("code_verifier", "")
+	if a := f.post(t, f.s.paths().token, ex, "", ""); a.status == 200 {
+		t.Fatal("a code exchange without the verifier must fail")
+	}
+
+	for _, tt := range []struct {
+		c    Client
+		want string
+	}{
+		{Client{Grants: []string{"client_credentials"}}, "needs a client_id"},
+		{Client{ID: "x"}, "no grant_types"},
+		{Client{ID: "x", Grants: []string{"client_credentials"}}, "needs a client_secret"},
+		{Client{ID: "x", Secret: "s", Grants: []string{"implicit"}}, "not supported"},
+		{Client{ID: "x", Grants: []string{"authorization_code"}}, "needs redirect_uris"},
+		{Client{ID: "x", Grants: []string{"authorization_code"}, RedirectURIs: []string{"http://127.0.0.1/cb#frag"}}, "without a fragment"},
+	} {
+		_, err := New(Config{BaseURL: "http://127.0.0.1:1", Clients: []Client{tt.c}})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%+v: got %v, want an error about %q", tt.c, err, tt.want)
 		}
 	}
 }
