@@ -70,16 +70,22 @@ func call(t *testing.T, method, u, tok, body string) (*http.Response, string) {
 	return resp, string(b)
 }
 
+func startWorld(t *testing.T, opts Options) *World {
+	t.Helper()
+	w, err := Start(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w
+}
+
 // The world end to end, both shapes: a read token lists books, a read-only
 // token is refused on POST with 403 insufficient_scope, an admin token adds.
 func TestWorldScopesBite(t *testing.T) {
 	for _, style := range []authserver.Style{authserver.StyleKeycloak, authserver.StyleOkta} {
 		t.Run(string(style), func(t *testing.T) {
-			w, err := Start(context.Background(), Options{Style: style})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer w.Close()
+			w := startWorld(t, Options{Style: style})
 			if !strings.HasPrefix(w.Issuer, "http://127.0.0.1:") {
 				t.Fatalf("issuer %q is not on loopback", w.Issuer)
 			}
@@ -135,11 +141,7 @@ func TestStartOnBusyPortSaysSo(t *testing.T) {
 func TestValidationModesAndARevokedToken(t *testing.T) {
 	for _, style := range []authserver.Style{authserver.StyleKeycloak, authserver.StyleOkta} {
 		t.Run(string(style), func(t *testing.T) {
-			w, err := Start(context.Background(), Options{Style: style})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer w.Close()
+			w := startWorld(t, Options{Style: style})
 			if w.Validation() != ValidateLocal {
 				t.Fatalf("default validation %q, want local", w.Validation())
 			}

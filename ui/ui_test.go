@@ -156,6 +156,20 @@ func TestSmallTerminal(t *testing.T) {
 	}
 }
 
+// stepper returns a function that sends a key, then (unless want is "")
+// waits until the program has drawn want.
+func stepper(t *testing.T, tm *teatest.TestModel) func(k tea.KeyMsg, want string) {
+	return func(k tea.KeyMsg, want string) {
+		t.Helper()
+		tm.Send(k)
+		t.Logf("sent %s, waiting for %q", k, want)
+		if want != "" {
+			teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(want)) },
+				teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+		}
+	}
+}
+
 // The newcomer's path against the real embedded world: enter, enter, enter
 // → a token; enter → GET /books 200; down, down, enter → POST /books 403.
 func TestNewcomerPathAgainstEmbeddedWorld(t *testing.T) {
@@ -166,15 +180,7 @@ func TestNewcomerPathAgainstEmbeddedWorld(t *testing.T) {
 	defer w.Close()
 	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), Events: w.Events})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
-	step := func(k tea.KeyMsg, want string) {
-		t.Helper()
-		tm.Send(k)
-		t.Logf("sent %s, waiting for %q", k, want)
-		if want != "" {
-			teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(want)) },
-				teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
-		}
-	}
+	step := stepper(t, tm)
 	step(enter, "token_endpoint")      // discovery's result
 	step(enter, "Token: access_token") // the token, decoded
 	step(enter, "next: call FakeBook")
@@ -368,14 +374,7 @@ func TestRevokedTokenLocalVersusIntrospection(t *testing.T) {
 			w.SetValidation(map[bool]embedded.Validation{true: embedded.ValidateIntrospect, false: embedded.ValidateLocal}[on])
 		}})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
-	step := func(k tea.KeyMsg, want string) {
-		t.Helper()
-		tm.Send(k)
-		if want != "" {
-			teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(want)) },
-				teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
-		}
-	}
+	step := stepper(t, tm)
 	vKey := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'v'}}
 	step(enter, "token_endpoint")
 	step(enter, "Token: access_token")
