@@ -132,7 +132,13 @@ func (m Model) viewChecks(checks []oauth.Check, w int) string {
 	for _, c := range checks {
 		reason := wrap.Render(c.Reason)
 		reason = strings.ReplaceAll(reason, "\n", "\n             ")
-		b.WriteString(fmt.Sprintf("%s %-10s %s\n", m.styles.Mark(c.Status), c.Name, reason))
+		name := c.Name
+		if lipgloss.Width(name) > 10 {
+			// A long name (a metadata member) gets its own line, so the
+			// reasons stay in one column.
+			name += "\n            "
+		}
+		b.WriteString(fmt.Sprintf("%s %-10s %s\n", m.styles.Mark(c.Status), name, reason))
 	}
 	return b.String()
 }

@@ -132,8 +132,13 @@ func describeTime(at, now time.Time) string {
 	return at.Local().Format("2006-01-02 15:04:05") + " (now)"
 }
 
+// writeChecks prints one check a line, the reasons in one column.
 func writeChecks(w io.Writer, indent string, checks []oauth.Check) {
+	width := 10
 	for _, c := range checks {
-		fmt.Fprintf(w, "%s%s %-10s %s\n", indent, marks[c.Status], c.Name, c.Reason)
+		width = max(width, len(c.Name))
+	}
+	for _, c := range checks {
+		fmt.Fprintf(w, "%s%s %-*s %s\n", indent, marks[c.Status], width, c.Name, c.Reason)
 	}
 }
