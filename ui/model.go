@@ -153,6 +153,7 @@ func New(o Options) Model {
 		}
 	}
 	m.styles = NewStyles(o.Theme)
+	m.help.Styles = m.styles.HelpStyles()
 	for _, r := range o.APICalls {
 		m.apis = append(m.apis, flows.CallAPI(r))
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/oauthlab/oauthlab/oauth"
@@ -33,6 +34,16 @@ func NewStyles(t themes.Theme) Styles {
 	s.JWTHeader, s.JWTPayload, s.JWTSignature = fg(t.Header), fg(t.Payload), fg(t.Signature)
 	s.Help = fg(t.Muted)
 	return s
+}
+
+// HelpStyles colours the key help from the theme (bubbles/help's own
+// defaults are dim greys that vanish on a projector).
+func (s Styles) HelpStyles() help.Styles {
+	key := s.Text.Bold(true)
+	return help.Styles{
+		Ellipsis: s.Muted, ShortKey: key, ShortDesc: s.Muted, ShortSeparator: s.Muted,
+		FullKey: key, FullDesc: s.Muted, FullSeparator: s.Muted,
+	}
 }
 
 // Mark renders a check status as a symbol in its colour.

@@ -101,6 +101,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Theme):
 		m.themeIdx = (m.themeIdx + 1) % len(themes.All)
 		m.styles = NewStyles(themes.All[m.themeIdx])
+		m.help.Styles = m.styles.HelpStyles()
 		m.flash = "theme: " + themes.All[m.themeIdx].Name
 		m.refresh()
 	case key.Matches(msg, k.Curl):
