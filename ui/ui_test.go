@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"flag"
+	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -397,5 +399,56 @@ func TestRevokedTokenLocalVersusIntrospection(t *testing.T) {
 	}
 	if w.Validation() != embedded.ValidateIntrospect {
 		t.Fatal("v did not switch the world's FakeBook to introspection")
+	}
+}
+
+// The code flow waits for the browser; esc cancels the wait, says so, and
+// frees the loopback port at once (a person retries on the same port, and
+// Okta needs that exact port).
+func TestCancellingTheCodeFlowFreesThePort(t *testing.T) {
+	w, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	code := flows.EmbeddedSettings(w)
+	code.ClientID, code.ClientSecret = authserver.NativeClientID, ""
+	code.Scopes = []string{"openid", authserver.ScopeRead}
+	code.RedirectPort = port
+	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), CodeSettings: &code,
+		OpenBrowser: func(string) error { return nil }}) // a browser nobody uses
+	m.cursor = m.indexOf(item{flow: 1, step: -1, api: -1})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	step := stepper(t, tm)
+	step(enter, "")                         // open the flow
+	step(enter, "authorization_endpoint")   // discovery
+	step(enter, "waiting for the callback") // sign in: the listener is up
+	if l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+		l.Close()
+		t.Fatal("the callback port should be taken while waiting")
+	}
+	step(tea.KeyMsg{Type: tea.KeyEsc}, "cancelled")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err == nil {
+			l.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after esc the callback port %d is still taken: %v", port, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if st := fm.stateOf(item{flow: 1, step: 1, api: -1}); st.status != failedStatus {
+		t.Fatalf("the cancelled sign-in step: status %v, want failed (and retryable)", st.status)
 	}
 }
