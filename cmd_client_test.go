@@ -145,3 +145,58 @@ func TestInspectRejectsGarbageClearly(t *testing.T) {
 		t.Fatalf("a plain --client-secret must not exist: exit %d %s", code, errOut)
 	}
 }
+
+// The --json document is a contract (docs/json.md): every field the
+// documentation names is there, in a success and in a failure.
+func TestJSONDocumentHasTheDocumentedFields(t *testing.T) {
+	has := func(t *testing.T, where string, m map[string]any, keys ...string) {
+		t.Helper()
+		for _, k := range keys {
+			if _, ok := m[k]; !ok {
+				t.Errorf("%s lacks %q (docs/json.md documents it); it has %v", where, k, mapKeys(m))
+			}
+		}
+	}
+	_, out, _ := runCLI(t, "token", "--embedded", "--scope", "fakebookapi.read", "--json")
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	has(t, "the document", doc, "flow", "ok", "steps")
+	step := doc["steps"].([]any)[1].(map[string]any)
+	has(t, "a step", step, "id", "title", "rfc", "ok", "exchanges", "outputs", "tokens")
+	has(t, "an exchange", step["exchanges"].([]any)[0].(map[string]any), "method", "url", "status", "duration_ms",
+		"request_headers", "request_body", "response_headers", "response_body", "curl")
+	tok := step["tokens"].([]any)[0].(map[string]any)
+	has(t, "a token", tok, "name", "raw", "header", "payload", "valid", "checks")
+	has(t, "a check", tok["checks"].([]any)[0].(map[string]any), "name", "status", "reason")
+	if got := doc["steps"].([]any)[0].(map[string]any); got["checks"] == nil {
+		t.Error("the discovery step has no checks")
+	}
+
+	t.Setenv("WRONG", "nope")
+	code, out, _ := runCLI(t, "token", "--embedded", "--client-secret-env", "WRONG", "--json")
+	if code != exitFailed {
+		t.Fatalf("a refused token: exit %d, want 1", code)
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if doc["ok"] != false {
+		t.Error(`a failed flow must say "ok": false`)
+	}
+	failed := doc["steps"].([]any)[1].(map[string]any)
+	e, _ := failed["error"].(map[string]any)
+	if e == nil {
+		t.Fatalf("the failed step has no error object: %v", failed)
+	}
+	has(t, "an error", e, "op", "status", "error", "error_description", "what", "cause", "try")
+}
+
+func mapKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
