@@ -132,15 +132,29 @@ Demo credentials (a local demo server; not secrets):
 
 Try:
   curl -s -u %s:%s -d grant_type=client_credentials -d scope=fakebookapi.read %s
-%sPress Ctrl-C to stop.
+%sPress Ctrl-C to stop; send SIGHUP (kill -HUP %d) to rotate the signing key.
 `, o.style, w.Issuer, w.Issuer, w.APIBase, describeValidation(mode),
 		authserver.DemoClientID, secret, authserver.ReaderClientID, authserver.ReaderClientSecret,
 		authserver.NativeClientID, "(no secret)",
-		authserver.DemoClientID, secret, tokenEndpoint(w), describeClients(clients))
+		authserver.DemoClientID, secret, tokenEndpoint(w), describeClients(clients), os.Getpid())
 	go logEvents(ctx, w.Events, stdout)
-	<-ctx.Done()
-	fmt.Fprintln(stdout, "\nshutting down")
-	return nil
+	// SIGHUP rotates the signing key, to show a rotation to a room: the
+	// JWKS then lists both keys, old tokens still verify, new ones carry
+	// the new kid.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(stdout, "\nshutting down")
+			return nil
+		case <-hup:
+			if _, _, err := w.AuthServer.RotateKeys(); err != nil {
+				fmt.Fprintln(stderr, "key rotation failed:", err)
+			}
+		}
+	}
 }
 
 func describeValidation(m embedded.Validation) string {
@@ -168,6 +182,10 @@ func logEvents(ctx context.Context, bus *events.Bus, out io.Writer) {
 		case e, ok := <-ch:
 			if !ok {
 				return
+			}
+			if e.Method == "" { // not a request: something the server did
+				fmt.Fprintf(out, "%s %-10s %s\n", e.Time.Format("15:04:05"), e.Server, e.Decision)
+				continue
 			}
 			fmt.Fprintf(out, "%s %-10s %-6s %-55s %d %s\n", e.Time.Format("15:04:05"), e.Server, e.Method, e.Path, e.Status, e.Decision)
 		}

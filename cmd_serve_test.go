@@ -44,6 +44,15 @@ func waitFor(t *testing.T, buf *syncBuffer, re *regexp.Regexp) []string {
 	return nil
 }
 
+// isolateCache points the user cache (where serve keeps its signing key)
+// at a temporary directory, so tests never touch the user's own.
+func isolateCache(t *testing.T) {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", dir)
+	t.Setenv("HOME", dir) // macOS and the fallback take the cache from HOME
+}
+
 func freeAddr(t *testing.T) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -54,6 +63,7 @@ func freeAddr(t *testing.T) string {
 }
 
 func TestServePrintsTheWorldAndStopsCleanly(t *testing.T) {
+	isolateCache(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb syncBuffer
 	done := make(chan error, 1)
@@ -87,6 +97,7 @@ func TestServePrintsTheWorldAndStopsCleanly(t *testing.T) {
 }
 
 func TestServeRefusals(t *testing.T) {
+	isolateCache(t)
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -204,6 +215,7 @@ func TestServeFakeBookAloneByIntrospection(t *testing.T) {
 }
 
 func TestServeValidateRefusals(t *testing.T) {
+	isolateCache(t)
 	t.Setenv("OAUTHLAB_INTROSPECT_SECRET", "")
 	for _, tt := range []struct {
 		args []string
@@ -223,6 +235,7 @@ func TestServeValidateRefusals(t *testing.T) {
 // serve --clients: a workshop registers its own clients; they get tokens
 // with their scopes, and bad registrations are refused with the reason.
 func TestServeRegistersClientsFromAFile(t *testing.T) {
+	isolateCache(t)
 	dir := t.TempDir()
 	good := dir + "/clients.json"
 	writeFile(t, good, `{"clients": [

@@ -201,6 +201,10 @@ func (m Model) viewEvents() string {
 	var rows []string
 	for i := max(0, len(m.events)-n); i < len(m.events); i++ {
 		e := m.events[i]
+		if e.Method == "" {
+			rows = append(rows, truncate(s.Muted.Render(fmt.Sprintf("  %s %-10s ", e.Time.Format("15:04:05"), e.Server))+s.Accent.Render(e.Decision), m.width))
+			continue
+		}
 		st := s.Pass
 		if e.Status >= 400 {
 			st = s.Fail

@@ -245,9 +245,17 @@ func (s *Server) Style() Style { return s.cfg.Style }
 // IntrospectionEndpoint is the RFC 7662 endpoint, as discovery lists it.
 func (s *Server) IntrospectionEndpoint() string { return s.url(s.paths().introspect) }
 
-// RotateKeys makes a new key sign from now on; the old one stays in the JWKS
-// so tokens it signed still verify until they expire.
-func (s *Server) RotateKeys() error { return s.keys.rotate(s.cfg.Now()) }
+// RotateKeys makes a new key sign from now on; the old one stays in the
+// JWKS until the tokens it signed have expired (RFC 7517 allows rotation at
+// any time; verifiers refetch on an unknown kid). It returns both kids.
+func (s *Server) RotateKeys() (newKid, oldKid string, err error) {
+	newKid, oldKid, err = s.keys.rotate(s.cfg.Now())
+	if err == nil && s.cfg.Events != nil {
+		s.cfg.Events.Publish(events.Event{Time: s.cfg.Now(), Server: "authserver",
+			Decision: "rotated the signing key: " + newKid + " signs from now on; " + oldKid + " stays in the JWKS until its tokens expire"})
+	}
+	return newKid, oldKid, err
+}
 
 // endpoint paths, relative to the issuer.
 type paths struct{ auth, token, certs, introspect, revoke, userinfo, logout string }

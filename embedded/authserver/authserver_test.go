@@ -464,7 +464,7 @@ func TestRotateKeysKeepsOldTokensValid(t *testing.T) {
 	f := start(t, StyleKeycloak)
 	a := f.post(t, f.s.paths().token, url.Values{"grant_type": {"client_credentials"}}, DemoClientID, DemoClientSecret)
 	old := a.body["access_token"].(string)
-	if err := f.s.RotateKeys(); err != nil {
+	if _, _, err := f.s.RotateKeys(); err != nil {
 		t.Fatal(err)
 	}
 	b := f.post(t, f.s.paths().token, url.Values{"grant_type": {"client_credentials"}}, DemoClientID, DemoClientSecret)

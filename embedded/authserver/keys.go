@@ -39,10 +39,12 @@ type keyring struct {
 	current *signingKey
 	old     []*signingKey
 	enc     *signingKey // Keycloak's RSA-OAEP key: published, never used to sign
+	// cacheDir keeps the current signing key across restarts ("" = none).
+	cacheDir string
 }
 
 func newKeyring(style Style, cacheDir string) *keyring {
-	k := &keyring{style: style, ready: make(chan struct{})}
+	k := &keyring{style: style, ready: make(chan struct{}), cacheDir: cacheDir}
 	go func() {
 		defer close(k.ready)
 		priv, err := loadOrGenerate(cacheDir)
@@ -76,21 +78,23 @@ func (k *keyring) signer() (*signingKey, error) {
 	return k.current, nil
 }
 
-func (k *keyring) rotate(now time.Time) error {
+func (k *keyring) rotate(now time.Time) (newKid, oldKid string, err error) {
 	<-k.ready
 	if k.err != nil {
-		return k.err
+		return "", "", k.err
 	}
 	priv, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
-		return err
+		return "", "", err
 	}
+	// The cache follows the signing key, so a restart signs with the new one.
+	saveKey(k.cacheDir, priv)
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.current.retired = now
 	k.old = append(k.old, k.current)
 	k.current = &signingKey{kid: kidOf(&priv.PublicKey), priv: priv}
-	return nil
+	return k.current.kid, k.old[len(k.old)-1].kid, nil
 }
 
 // verifyKey finds a published signing key by kid (for introspection and
@@ -171,14 +175,19 @@ func loadOrGenerate(dir string) (*rsa.PrivateKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generate RSA key: %w", err)
 	}
-	if dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err == nil {
-			b := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)})
-			tmp := filepath.Join(dir, keyFile+".tmp")
-			if err := os.WriteFile(tmp, b, 0o600); err == nil {
-				_ = os.Rename(tmp, filepath.Join(dir, keyFile))
-			}
-		}
-	}
+	saveKey(dir, priv)
 	return priv, nil
+}
+
+// saveKey writes priv to the cache in dir (0600, atomically); "" does
+// nothing. A cache that cannot be written only costs a new key next start.
+func saveKey(dir string, priv *rsa.PrivateKey) {
+	if dir == "" || os.MkdirAll(dir, 0o700) != nil {
+		return
+	}
+	b := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)})
+	tmp := filepath.Join(dir, keyFile+".tmp")
+	if err := os.WriteFile(tmp, b, 0o600); err == nil {
+		_ = os.Rename(tmp, filepath.Join(dir, keyFile))
+	}
 }

@@ -41,6 +41,19 @@ func TestKeyCacheIsPrivateAndReused(t *testing.T) {
 	if second := kidOfNew(); second != first {
 		t.Fatalf("kid after restart: got %q, want the cached key's %q", second, first)
 	}
+	// After a rotation the cache holds the new key: a restart keeps signing
+	// with it rather than going back to the retired one.
+	s, err := New(Config{BaseURL: "http://127.0.0.1:1", KeyCacheDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newKid, oldKid, err := s.RotateKeys()
+	if err != nil || oldKid != first || newKid == first {
+		t.Fatalf("rotate: new %q old %q err %v; the key before was %q", newKid, oldKid, err, first)
+	}
+	if again := kidOfNew(); again != newKid {
+		t.Fatalf("kid after rotation and restart: got %q, want the rotated-in %q", again, newKid)
+	}
 }
 
 // A broken cache file is replaced, not fatal.

@@ -10,7 +10,8 @@ import (
 // Event is one request handled by an embedded server.
 type Event struct {
 	Time time.Time `json:"time"`
-	// Server is "authserver" or "fakebook".
+	// Server is "authserver" or "fakebook". An event with no Method is not
+	// a request but something the server did (a key rotation).
 	Server string `json:"server"`
 	Method string `json:"method"`
 	Path   string `json:"path"`
