@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -94,6 +95,9 @@ func (m Model) detail(it item, w int) string {
 			if o.Secret && !m.reveal {
 				v = s.Secret.Render(oauth.Redacted + " (r reveals)")
 			}
+			if !o.Secret || m.reveal {
+				v = readableURL(v, w-23)
+			}
 			b.WriteString(hanging(s.Muted.Render(fmt.Sprintf("%-22s ", o.Name)), v, w) + "\n")
 		}
 	}
@@ -111,6 +115,31 @@ func (m Model) detail(it item, w int) string {
 		b.WriteString("\n" + section(s, fmt.Sprintf("HTTP exchange %d/%d", i+1, len(r.Exchanges)), w) + m.viewExchange(ex, w))
 	}
 	return b.String()
+}
+
+// readableURL shows a URL too long for w cells as its base and then one
+// query parameter a line, decoded (an authorization request is read
+// parameter by parameter). Anything else comes back as it was; c copies the
+// exact URL.
+func readableURL(v string, w int) string {
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme == "" || u.RawQuery == "" || lipgloss.Width(v) <= w {
+		return v
+	}
+	lines := []string{u.Scheme + "://" + u.Host + u.Path}
+	sep := "?"
+	for _, kv := range strings.Split(u.RawQuery, "&") {
+		k, val, _ := strings.Cut(kv, "=")
+		if dk, err := url.QueryUnescape(k); err == nil {
+			k = dk
+		}
+		if dv, err := url.QueryUnescape(val); err == nil {
+			val = dv
+		}
+		lines = append(lines, sep+k+"="+val)
+		sep = "&"
+	}
+	return strings.Join(lines, "\n")
 }
 
 // hanging renders prefix then value wrapped to w cells, its wrapped lines

@@ -452,3 +452,17 @@ func TestCancellingTheCodeFlowFreesThePort(t *testing.T) {
 		t.Fatalf("the cancelled sign-in step: status %v, want failed (and retryable)", st.status)
 	}
 }
+
+func TestReadableURLBreaksAnAuthorizationRequestIntoParameters(t *testing.T) {
+	u := "http://127.0.0.1:8080/realms/myorg/protocol/openid-connect/auth?client_id=oauthlab-cli&redirect_uri=http%3A%2F%2F127.0.0.1%3A5000%2Fcallback&scope=openid+fakebookapi.read"
+	got := readableURL(u, 60)
+	want := "http://127.0.0.1:8080/realms/myorg/protocol/openid-connect/auth\n?client_id=oauthlab-cli\n&redirect_uri=http://127.0.0.1:5000/callback\n&scope=openid fakebookapi.read"
+	if got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	for _, same := range []string{"http://short.test/a?b=c", "not a url at all, but long enough to need wrapping in a pane", "Bearer"} {
+		if got := readableURL(same, 30); got != same {
+			t.Errorf("readableURL(%q) = %q, want it unchanged", same, got)
+		}
+	}
+}
