@@ -212,3 +212,22 @@ func TestInspectToken(t *testing.T) {
 	two := InspectToken("access_token", parts[0]+"."+parts[1]).Run(context.Background(), env, Vars{})
 	check(t, two.Checks, "format", oauth.Fail)
 }
+
+// A token whose issuer cannot be reached is still read check by check: the
+// signature fails in plain words (no Go error chain), the claims report.
+func TestInspectTokenWhenTheIssuerIsUnreachable(t *testing.T) {
+	_, env := world(t, authserver.StyleKeycloak)
+	vars := Vars{}
+	RunAll(context.Background(), env, ClientCredentials(), vars, nil)
+	offline := &Env{HTTP: env.HTTP, Settings: Settings{Issuer: "http://127.0.0.1:1/realms/myorg"}}
+	r := InspectToken("access_token", vars[VarAccessToken]).Run(context.Background(), offline, Vars{})
+	checks := r.Tokens[0].Checks
+	check(t, checks, "signature", oauth.Fail)
+	check(t, checks, "exp", oauth.Pass)
+	check(t, checks, "iss", oauth.Fail) // the token names the live issuer, not the one asked for
+	for _, c := range checks {
+		if c.Name == "signature" && (!strings.Contains(c.Reason, "the connection was refused") || strings.Contains(c.Reason, "dial tcp")) {
+			t.Fatalf("signature reason should say it plainly: %q", c.Reason)
+		}
+	}
+}

@@ -275,13 +275,16 @@ func (m Model) viewToken(t flows.Token, w int) string {
 func describeTime(claim string, at, now time.Time) string {
 	d := at.Sub(now).Round(time.Second)
 	local := at.Local().Format("15:04:05")
+	if d > 20*time.Hour || d < -20*time.Hour {
+		local = at.Local().Format("2006-01-02 15:04") // a bare clock time would mislead
+	}
 	switch {
 	case claim == "exp" && d > 0:
-		return fmt.Sprintf("%s  (expires in %s)", local, d)
+		return fmt.Sprintf("%s  (expires in %s)", local, validate.Span(d))
 	case claim == "exp":
-		return fmt.Sprintf("%s  (EXPIRED %s ago)", local, -d)
+		return fmt.Sprintf("%s  (EXPIRED %s ago)", local, validate.Span(-d))
 	case d > 0:
-		return fmt.Sprintf("%s  (in %s)", local, d)
+		return fmt.Sprintf("%s  (in %s)", local, validate.Span(d))
 	}
-	return fmt.Sprintf("%s  (%s ago)", local, -d)
+	return fmt.Sprintf("%s  (%s ago)", local, validate.Span(-d))
 }

@@ -148,7 +148,7 @@ func checkClaims(r *report, c map[string]any, rules claimRules) {
 		r.add(CheckExp, oauth.Fail, "expired "+when(exp, now))
 	case now.After(exp):
 		r.Expiry = exp
-		r.add(CheckExp, oauth.Pass, fmt.Sprintf("expired %s, but within the %s leeway for clock skew", when(exp, now), span(leeway)))
+		r.add(CheckExp, oauth.Pass, fmt.Sprintf("expired %s, but within the %s leeway for clock skew", when(exp, now), Span(leeway)))
 	default:
 		r.Expiry = exp
 		r.add(CheckExp, oauth.Pass, "expires "+when(exp, now))

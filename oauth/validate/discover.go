@@ -3,6 +3,7 @@ package validate
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -27,6 +28,11 @@ func discoverJWKS(ctx context.Context, hc *http.Client, issuer string) (string, 
 		if err == nil {
 			return jwks, nil
 		}
+		var na *noAnswerError
+		if errors.As(err, &na) {
+			// The other document lives on the same host: no point asking.
+			return "", fmt.Errorf("could not fetch the issuer's metadata: %w", na.err)
+		}
 		errs = append(errs, err.Error())
 	}
 	return "", fmt.Errorf("could not find the issuer's keys: %s; check the issuer URL (Keycloak: .../realms/<realm>, Okta: .../oauth2/default)", strings.Join(errs, "; "))
@@ -40,7 +46,9 @@ func fetchJWKSURI(ctx context.Context, hc *http.Client, doc, issuer string) (str
 	req.Header.Set("Accept", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("%s: %v", doc, err)
+		// No answer at all: keep the cause (a *url.Error) for
+		// oauth.Explain, which says it in plain words.
+		return "", &noAnswerError{err}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -65,3 +73,9 @@ func fetchJWKSURI(ctx context.Context, hc *http.Client, doc, issuer string) (str
 	}
 	return m.JWKSURI, nil
 }
+
+// noAnswerError is a metadata request that got no HTTP answer.
+type noAnswerError struct{ err error }
+
+func (e *noAnswerError) Error() string { return e.err.Error() }
+func (e *noAnswerError) Unwrap() error { return e.err }

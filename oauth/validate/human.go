@@ -10,9 +10,9 @@ import (
 // a day the date is given too, since a bare clock time would mislead.
 func when(t, now time.Time) string {
 	d := now.Sub(t)
-	rel := span(d) + " ago"
+	rel := Span(d) + " ago"
 	if d < 0 {
-		rel = "in " + span(-d)
+		rel = "in " + Span(-d)
 	}
 	return rel + " at " + stamp(t, now)
 }
@@ -25,8 +25,9 @@ func stamp(t, now time.Time) string {
 	return t.Format("15:04:05")
 }
 
-// span prints a duration rounded to the second, with days when long.
-func span(d time.Duration) string {
+// Span prints a duration rounded to the second, with days when long
+// ("4m12s", "328d7h"): what a reader takes in at a glance.
+func Span(d time.Duration) string {
 	d = d.Round(time.Second)
 	if d >= 48*time.Hour {
 		days := d / (24 * time.Hour)

@@ -241,12 +241,41 @@ func TestNewExplainsAnUnreachableOrWrongIssuer(t *testing.T) {
 	for _, tc := range []struct{ issuer, want string }{
 		{is.URL + "/", "expected \"" + is.URL + "/\" exactly"},
 		{is.Server.URL + "/realms/nope", "answered 404"},
-		{"http://127.0.0.1:1/realms/x", "could not find the issuer's keys"},
+		{"http://127.0.0.1:1/realms/x", "could not fetch the issuer's metadata"},
 	} {
 		_, err := validate.New(context.Background(), validate.Options{Issuer: tc.issuer})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("New(%s): got %v, want an error containing %q", tc.issuer, err, tc.want)
 		}
+	}
+	// No answer at all keeps its cause, so oauth.Explain can say it plainly.
+	_, err := validate.New(context.Background(), validate.Options{Issuer: "http://127.0.0.1:1/realms/x"})
+	if e := oauth.Explain(err); !strings.Contains(e.What, "the connection was refused at 127.0.0.1:1") || e.Try == "" {
+		t.Errorf("Explain(%v) = %q / try %q, want the refused connection in plain words", err, e.What, e.Try)
+	}
+}
+
+// Without keys every other check still reports; the signature fails with
+// the reason given, and the token is never valid.
+func TestUnverifiedChecksAllButTheSignature(t *testing.T) {
+	is := validatetest.NewIssuer(t)
+	now := time.Now()
+	claims := is.Claims(now.Add(-time.Hour), "fakebookapi.read") // expired an hour ago
+	raw := is.Token(t, claims)
+	r := validate.Unverified(raw, validate.Options{Issuer: is.URL, Audiences: []string{"someone-else"}, Now: func() time.Time { return now }},
+		"no keys: the issuer is unreachable", "fakebookapi.admin")
+	if r.Valid {
+		t.Fatal("a token whose signature was not checked must not be valid")
+	}
+	for name, want := range map[string]oauth.CheckStatus{"format": oauth.Pass, "alg": oauth.Pass, "kid": oauth.Skip,
+		"signature": oauth.Fail, "exp": oauth.Fail, "iss": oauth.Pass, "aud": oauth.Fail, "scope": oauth.Fail} {
+		c, ok := r.Check(name)
+		if !ok || c.Status != want {
+			t.Errorf("%s: got %+v, want %s", name, c, want)
+		}
+	}
+	if c, _ := r.Check("signature"); c.Reason != "no keys: the issuer is unreachable" {
+		t.Errorf("signature reason %q", c.Reason)
 	}
 }
 

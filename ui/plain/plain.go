@@ -14,6 +14,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/oauth/validate"
 )
 
 // Options say how much to show.
@@ -125,9 +126,9 @@ func describeTime(at, now time.Time) string {
 	d := at.Sub(now).Round(time.Second)
 	switch {
 	case d > 0:
-		return fmt.Sprintf("%s (in %s)", at.Local().Format("2006-01-02 15:04:05"), d)
+		return fmt.Sprintf("%s (in %s)", at.Local().Format("2006-01-02 15:04:05"), validate.Span(d))
 	case d < 0:
-		return fmt.Sprintf("%s (%s ago)", at.Local().Format("2006-01-02 15:04:05"), -d)
+		return fmt.Sprintf("%s (%s ago)", at.Local().Format("2006-01-02 15:04:05"), validate.Span(-d))
 	}
 	return at.Local().Format("2006-01-02 15:04:05") + " (now)"
 }
