@@ -29,7 +29,6 @@ type serveOptions struct {
 	addr, apiAddr, style, realm, clientSecret string
 	allowLAN                                  bool
 	issuer, audience                          string
-	quiet                                     bool
 	validation                                string
 	introspectID, introspectSecretEnv         string
 	clientsFile                               string

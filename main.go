@@ -77,7 +77,7 @@ Point it at a real Keycloak realm or Okta authorization server with
 	root.PersistentFlags().StringVar(&g.configPath, "config", "", "config file with profiles (default: $XDG_CONFIG_HOME/oauthlab/config.json)")
 	root.PersistentFlags().StringVar(&g.profile, "profile", "", "named profile from the config file")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &exitError{code: exitUsage, err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
+		return &exitError{code: exitUsage, err: fmt.Errorf("%w\nRun '%s --help' for usage", err, c.CommandPath())}
 	})
 	addTUI(root, g)
 	root.AddCommand(

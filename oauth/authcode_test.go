@@ -40,7 +40,8 @@ func oauthS256(v string) string {
 
 func TestStateAndNonce(t *testing.T) {
 	a, b := oauth.NewState(), oauth.NewState()
-	if a == b || len(a) < 43 || oauth.NewNonce() == oauth.NewNonce() {
+	n1, n2 := oauth.NewNonce(), oauth.NewNonce()
+	if a == b || len(a) < 43 || n1 == n2 {
 		t.Errorf("state/nonce not fresh or too short: %q %q", a, b)
 	}
 	if strings.ContainsAny(a, "+/=") {

@@ -14,6 +14,7 @@ func TestSecretNeverPrints(t *testing.T) {
 	cfg := oauth.ClientConfig{ClientID: "c", ClientSecret: s}
 	tok := &oauth.TokenResponse{AccessToken: "at", RefreshToken: s, Raw: map[string]any{"refresh_token": s}}
 	outputs := map[string]string{
+		//lint:ignore S1025 the test is about what each verb prints for a Secret
 		"%v": fmt.Sprintf("%v", s), "%s": fmt.Sprintf("%s", s), "%q": fmt.Sprintf("%q", s), "%#v": fmt.Sprintf("%#v", s),
 		"%x": fmt.Sprintf("%x", s), "%+v cfg": fmt.Sprintf("%+v", cfg), "%#v cfg": fmt.Sprintf("%#v", cfg),
 		"%+v token": fmt.Sprintf("%+v", tok),

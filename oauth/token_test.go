@@ -260,8 +260,7 @@ func TestTokenEndpointOddAnswers(t *testing.T) {
 			if err == nil {
 				t.Fatal("got no error")
 			}
-			var e *oauth.Error
-			e = oauth.Explain(err)
+			e := oauth.Explain(err)
 			if len(exs) != 1 || !strings.Contains(e.What, tc.wantWhat) || e.Try == "" {
 				t.Errorf("got %d exchanges, %+v; want What containing %q and a Try", len(exs), e, tc.wantWhat)
 			}

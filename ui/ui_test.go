@@ -84,7 +84,6 @@ func press(t *testing.T, m Model, k tea.KeyMsg) Model {
 var (
 	enter = tea.KeyMsg{Type: tea.KeyEnter}
 	down  = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'j'}}
-	tab   = tea.KeyMsg{Type: tea.KeyTab}
 	rKey  = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'r'}}
 )
 

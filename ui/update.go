@@ -85,9 +85,9 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Down):
 		m.move(1)
 	case key.Matches(msg, k.PageUp):
-		m.vp.HalfViewUp()
+		m.vp.HalfPageUp()
 	case key.Matches(msg, k.PageDown):
-		m.vp.HalfViewDown()
+		m.vp.HalfPageDown()
 	case key.Matches(msg, k.Run):
 		return m.runSelected()
 	case key.Matches(msg, k.Cancel):

@@ -53,12 +53,3 @@ func (c *sigCache) put(h [32]byte, kid string) {
 	c.next = (c.next + 1) % len(c.ring)
 	c.m[h] = kid
 }
-
-func (c *sigCache) len() int {
-	if c == nil {
-		return 0
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.m)
-}
