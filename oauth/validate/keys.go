@@ -28,7 +28,8 @@ const DefaultKeyRefresh = 5 * time.Minute
 // also how soon a failed periodic fetch is tried again.
 const kidRefetchEvery = 10 * time.Second
 
-// fetchTimeout bounds each JWKS fetch, whatever the caller's context.
+// fetchTimeout bounds each JWKS fetch (sooner if the caller's context
+// ends): the keys themselves outlive every context.
 const fetchTimeout = 10 * time.Second
 
 // maxRemembered bounds how many withdrawn kids are remembered, to say
@@ -73,6 +74,9 @@ func (e FetchEvent) String() string {
 		why = "for unknown kid " + e.Kid
 	case FetchPeriodic:
 		why = "periodic refresh, every " + Span(e.Every)
+	}
+	if e.Err != nil && e.Reason == FetchStartup {
+		return fmt.Sprintf("could not fetch the issuer's keys (%s): %v", why, e.Err)
 	}
 	if e.Err != nil {
 		return fmt.Sprintf("could not fetch the issuer's keys (%s): %v; still trusting the keys fetched before: %s", why, e.Err, list(e.Kids))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rsa"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -256,5 +257,25 @@ func TestUnknownKidsTogetherCauseOneFetch(t *testing.T) {
 	}
 	if evs[0].URL != s.URL || evs[1].Kid != "k2" || evs[1].Reason != validate.FetchUnknownKid {
 		t.Errorf("event fields %+v, want the jwks_uri and the kid", evs[1])
+	}
+}
+
+func TestFetchEventInOneLine(t *testing.T) {
+	boom := errors.New("HTTP 503")
+	for _, tc := range []struct {
+		e    validate.FetchEvent
+		want string
+	}{
+		{validate.FetchEvent{Reason: validate.FetchStartup, Kids: []string{"a", "b"}}, "fetched the issuer's keys (at startup): a, b"},
+		{validate.FetchEvent{Reason: validate.FetchStartup, Err: boom}, "could not fetch the issuer's keys (at startup): HTTP 503"},
+		{validate.FetchEvent{Reason: validate.FetchUnknownKid, Kid: "c", Kids: []string{"a", "c"}, Added: []string{"c"}, Removed: []string{"b"}},
+			"fetched the issuer's keys (for unknown kid c): a, c; new: c; removed, no longer trusted: b"},
+		{validate.FetchEvent{Reason: validate.FetchPeriodic, Every: 5 * time.Minute, Kids: []string{"a"}, Err: boom},
+			"could not fetch the issuer's keys (periodic refresh, every 5m0s): HTTP 503; still trusting the keys fetched before: a"},
+		{validate.FetchEvent{Reason: validate.FetchPeriodic, Every: time.Minute}, "fetched the issuer's keys (periodic refresh, every 1m0s): none"},
+	} {
+		if got := tc.e.String(); got != tc.want {
+			t.Errorf("got  %q\nwant %q", got, tc.want)
+		}
 	}
 }
