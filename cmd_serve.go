@@ -174,6 +174,11 @@ func tokenEndpoint(w *embedded.World) string {
 func logEvents(ctx context.Context, bus *events.Bus, out io.Writer) {
 	ch, cancel := bus.Subscribe(64)
 	defer cancel()
+	printEvents(ctx, ch, out)
+}
+
+// printEvents prints the events of ch, one a line, until ctx ends or ch closes.
+func printEvents(ctx context.Context, ch <-chan events.Event, out io.Writer) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -193,8 +198,15 @@ func logEvents(ctx context.Context, bus *events.Bus, out io.Writer) {
 
 // serveFakeBookAlone runs FakeBook trusting a real issuer (issue 4).
 func serveFakeBookAlone(ctx context.Context, o *serveOptions, mode embedded.Validation, stdout, stderr io.Writer) error {
+	// vctx bounds finding the issuer and the first key fetch only: the
+	// validator keeps following the issuer's keys until serve stops.
 	vctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
+	// Listen before the validator is built, so the log shows its first
+	// key fetch too.
+	bus := events.NewBus()
+	evs, stopLog := bus.Subscribe(64)
+	defer stopLog()
 	var auds []string
 	if o.audience != "" {
 		auds = []string{o.audience}
@@ -208,14 +220,13 @@ func serveFakeBookAlone(ctx context.Context, o *serveOptions, mode embedded.Vali
 		}
 		tv, keys = in, "introspection at "+endpoint+" as "+o.introspectID
 	} else {
-		v, err := validate.New(vctx, validate.Options{Issuer: o.issuer, Audiences: auds})
+		v, err := validate.New(vctx, validate.Options{Issuer: o.issuer, Audiences: auds, OnFetch: embedded.PublishFetch(bus)})
 		if err != nil {
 			return flowFailed(fmt.Errorf("cannot trust %s: %w", o.issuer, err))
 		}
 		defer v.Close()
-		tv, keys = v, v.JWKSURI()
+		tv, keys = v, v.JWKSURI()+" (fetched again every "+validate.Span(validate.DefaultKeyRefresh)+", and on a kid it lacks)"
 	}
-	bus := events.NewBus()
 	fb := fakebook.New(fakebook.Config{Validator: tv, Events: bus})
 	l, err := net.Listen("tcp", o.apiAddr)
 	if err != nil {
@@ -228,7 +239,7 @@ func serveFakeBookAlone(ctx context.Context, o *serveOptions, mode embedded.Vali
 		aud = "(not enforced: pass --audience)"
 	}
 	fmt.Fprintf(stdout, "FakeBook on http://%s trusting %s\n  keys      %s\n  audience  %s\nPress Ctrl-C to stop.\n", l.Addr(), o.issuer, keys, aud)
-	go logEvents(ctx, bus, stdout)
+	go printEvents(ctx, evs, stdout)
 	<-ctx.Done()
 	sctx, scancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer scancel()

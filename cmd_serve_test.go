@@ -151,6 +151,63 @@ func TestServeFakeBookAloneTrustsAnotherIssuer(t *testing.T) {
 	}
 }
 
+// serve --issuer keeps following the issuer's keys well after startup:
+// after a rotation, a token signed by the new key works, and the log says
+// when and why FakeBook fetched the keys.
+func TestServeFakeBookAloneFollowsAKeyRotation(t *testing.T) {
+	w, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	apiAddr := freeAddr(t)
+	done := make(chan error, 1)
+	go func() {
+		done <- runServe(ctx, &serveOptions{apiAddr: apiAddr, style: "keycloak", issuer: w.Issuer, audience: "account"}, &out, &errb)
+	}()
+	waitFor(t, &out, regexp.MustCompile(`FakeBook on`))
+	getBooks := func() int {
+		t.Helper()
+		resp, err := http.PostForm(tokenEndpoint(w), url.Values{"grant_type": {"client_credentials"}, "scope": {"fakebookapi.read"},
+			"client_id": {authserver.DemoClientID}, "client_secret": {authserver.DemoClientSecret}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tok struct {
+			AccessToken string `json:"access_token"`
+		}
+		decodeJSON(t, resp, &tok)
+		req, _ := http.NewRequest("GET", "http://"+apiAddr+"/books", nil)
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := getBooks(); got != 200 {
+		t.Fatalf("GET /books before the rotation: got %d, want 200", got)
+	}
+	newKid, oldKid, err := w.AuthServer.RotateKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := getBooks(); got != 200 {
+		t.Fatalf("GET /books with a token of the rotated-in key: got %d, want 200\n%s", got, out.String())
+	}
+	waitFor(t, &out, regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d fakebook\s+fetched the issuer's keys \(at startup\): `+regexp.QuoteMeta(oldKid)+`$`))
+	waitFor(t, &out, regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d fakebook\s+fetched the issuer's keys \(for unknown kid `+
+		regexp.QuoteMeta(newKid)+`\): .*; new: `+regexp.QuoteMeta(newKid)+`$`))
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve returned %v after Ctrl-C, want nil", err)
+	}
+}
+
 func decodeJSON(t *testing.T, resp *http.Response, v any) {
 	t.Helper()
 	defer resp.Body.Close()

@@ -124,7 +124,7 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 			aud = "account"
 		}
 	}
-	lv := &lazyValidator{opts: validate.Options{Issuer: as.Issuer(), Audiences: []string{aud}}}
+	lv := &lazyValidator{opts: validate.Options{Issuer: as.Issuer(), Audiences: []string{aud}, OnFetch: PublishFetch(bus)}}
 	sv := &switchValidator{local: lv, introspect: validate.NewIntrospector(validate.IntrospectOptions{
 		Endpoint: as.IntrospectionEndpoint(), ClientID: authserver.IntrospectClientID,
 		ClientSecret: authserver.IntrospectClientSecret, Issuer: as.Issuer(), Audiences: []string{aud}})}
@@ -183,9 +183,20 @@ func checkLoopback(addr string, allow bool) error {
 	return fmt.Errorf("refusing to listen on %s: the embedded servers hand out tokens with demo credentials, so they listen on loopback only unless you pass --allow-lan", addr)
 }
 
+// PublishFetch returns a validate.Options.OnFetch that puts each fetch of
+// the issuer's keys on bus as something FakeBook did, so the server-side
+// pane and serve's log show when and why FakeBook looked at the JWKS.
+func PublishFetch(bus *events.Bus) func(validate.FetchEvent) {
+	return func(e validate.FetchEvent) {
+		bus.Publish(events.Event{Time: e.Time, Server: "fakebook", Decision: e.String(), Details: []string{"jwks_uri: " + e.URL}})
+	}
+}
+
 // lazyValidator builds the FakeBook validator on first use, once the
 // authorization server answers, so starting the world never waits for
-// discovery or key generation. A failed build is retried on the next request.
+// discovery or key generation. A failed build is retried on the next
+// request. The request's context bounds only that build: the keys live
+// until the world is closed.
 type lazyValidator struct {
 	opts validate.Options
 	mu   sync.Mutex

@@ -196,3 +196,53 @@ func TestValidationModesAndARevokedToken(t *testing.T) {
 		t.Fatalf("an unknown validation mode: got %v", err)
 	}
 }
+
+// A key rotation (what SIGHUP triggers in serve) must not lock FakeBook
+// out: a token signed by the new key carries a kid FakeBook has not seen,
+// which makes it fetch the JWKS again — even though its validator was
+// built while handling an earlier request whose context has long ended.
+// The server-side stream shows each fetch.
+func TestFakeBookFollowsAKeyRotation(t *testing.T) {
+	for _, style := range []authserver.Style{authserver.StyleKeycloak, authserver.StyleOkta} {
+		t.Run(string(style), func(t *testing.T) {
+			w := startWorld(t, Options{Style: style})
+			evs, stop := w.Events.Subscribe(64)
+			defer stop()
+			before := token(t, w, authserver.DemoClientID, authserver.DemoClientSecret, "fakebookapi.read")
+			if resp, body := call(t, "GET", w.APIBase+"/books", before, ""); resp.StatusCode != 200 {
+				t.Fatalf("GET /books before the rotation: got %d %s, want 200", resp.StatusCode, body)
+			}
+			newKid, oldKid, err := w.AuthServer.RotateKeys()
+			if err != nil {
+				t.Fatal(err)
+			}
+			after := token(t, w, authserver.DemoClientID, authserver.DemoClientSecret, "fakebookapi.read")
+			if resp, body := call(t, "GET", w.APIBase+"/books", after, ""); resp.StatusCode != 200 {
+				t.Fatalf("GET /books with a token signed by the new key %s: got %d %s %q, want 200",
+					newKid, resp.StatusCode, body, resp.Header.Get("WWW-Authenticate"))
+			}
+			if resp, body := call(t, "GET", w.APIBase+"/books", before, ""); resp.StatusCode != 200 {
+				t.Fatalf("GET /books with a token of the old key %s, still published: got %d %s, want 200", oldKid, resp.StatusCode, body)
+			}
+			var fetches []string
+			for len(evs) > 0 {
+				if e := <-evs; e.Server == "fakebook" && e.Method == "" {
+					fetches = append(fetches, e.Decision)
+				}
+			}
+			want := []string{"fetched the issuer's keys (at startup): " + oldKid,
+				"fetched the issuer's keys (for unknown kid " + newKid + "): "}
+			if len(fetches) != len(want) {
+				t.Fatalf("FakeBook's key fetches on the event stream: got %q, want 2 (startup, unknown kid)", fetches)
+			}
+			for i := range want {
+				if !strings.HasPrefix(fetches[i], want[i]) {
+					t.Errorf("fetch event %d: got %q, want it to start with %q", i, fetches[i], want[i])
+				}
+			}
+			if !strings.Contains(fetches[1], "new: "+newKid) {
+				t.Errorf("the refetch event %q should name the new key %s", fetches[1], newKid)
+			}
+		})
+	}
+}

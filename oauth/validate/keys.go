@@ -8,18 +8,95 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/lestrrat-go/httprc/v3"
 	"github.com/lestrrat-go/jwx/v3/jwk"
 )
 
-// minRefreshInterval bounds refreshes on an unknown kid: a flood of tokens
-// with made-up kids costs the issuer at most one JWKS fetch per interval.
-const minRefreshInterval = 10 * time.Second
+// DefaultKeyRefresh is how often a Validator fetches the issuer's keys
+// again when Options.KeyRefresh is 0: a key the issuer withdraws from its
+// JWKS is trusted at most this long after.
+const DefaultKeyRefresh = 5 * time.Minute
+
+// kidRefetchEvery bounds the fetches an unknown kid causes: a flood of
+// tokens with made-up kids costs the issuer at most one JWKS fetch per
+// interval, while a key rotated in is still found within seconds. It is
+// also how soon a failed periodic fetch is tried again.
+const kidRefetchEvery = 10 * time.Second
+
+// fetchTimeout bounds each JWKS fetch (sooner if the caller's context
+// ends): the keys themselves outlive every context.
+const fetchTimeout = 10 * time.Second
+
+// maxRemembered bounds how many withdrawn kids are remembered, to say
+// "removed" rather than "unknown" about a token they signed.
+const maxRemembered = 64
+
+// FetchReason says why the issuer's keys were fetched.
+type FetchReason string
+
+// The reasons a Validator fetches the issuer's keys.
+const (
+	FetchStartup    FetchReason = "startup"     // New
+	FetchUnknownKid FetchReason = "unknown kid" // a token named a kid not in the set (RFC 7517 allows rotation at any time)
+	FetchPeriodic   FetchReason = "periodic"    // the set is older than Options.KeyRefresh
+)
+
+// FetchEvent is one fetch of the issuer's JWKS, for Options.OnFetch.
+type FetchEvent struct {
+	Time   time.Time // by the Validator's clock
+	URL    string    // the jwks_uri
+	Reason FetchReason
+	// Kid is the unknown kid that caused a FetchUnknownKid; Every the
+	// refresh interval behind a FetchPeriodic.
+	Kid   string
+	Every time.Duration
+	// Kids are the signing key ids trusted after the fetch, sorted: the
+	// new set's, or on failure the ones kept from before.
+	Kids []string
+	// Added and Removed compare the new set with the one before (both
+	// empty at startup and on failure).
+	Added, Removed []string
+	// Err is why the fetch failed; the keys from before stay in use.
+	Err error
+}
+
+// String is the event in one line, e.g. "fetched the issuer's keys (for
+// unknown kid k2): k1, k2; new: k2".
+func (e FetchEvent) String() string {
+	why := "at startup"
+	switch e.Reason {
+	case FetchUnknownKid:
+		why = "for unknown kid " + e.Kid
+	case FetchPeriodic:
+		why = "periodic refresh, every " + Span(e.Every)
+	}
+	if e.Err != nil && e.Reason == FetchStartup {
+		return fmt.Sprintf("could not fetch the issuer's keys (%s): %v", why, e.Err)
+	}
+	if e.Err != nil {
+		return fmt.Sprintf("could not fetch the issuer's keys (%s): %v; still trusting the keys fetched before: %s", why, e.Err, list(e.Kids))
+	}
+	s := fmt.Sprintf("fetched the issuer's keys (%s): %s", why, list(e.Kids))
+	if len(e.Added) > 0 {
+		s += "; new: " + strings.Join(e.Added, ", ")
+	}
+	if len(e.Removed) > 0 {
+		s += "; removed, no longer trusted: " + strings.Join(e.Removed, ", ")
+	}
+	return s
+}
+
+func list(kids []string) string {
+	if len(kids) == 0 {
+		return "none"
+	}
+	return strings.Join(kids, ", ")
+}
 
 // verifyKey is one signature key from the JWKS, exported to its Go type.
 type verifyKey struct {
@@ -30,57 +107,52 @@ type verifyKey struct {
 	raw any // *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey
 }
 
-// keyIndex is the JWKS turned into something fast to search, rebuilt only
-// when jwk.Cache hands out a new set.
+// keyIndex is one fetched JWKS turned into something fast to search.
+// It is never changed once built: a fetch builds a new one.
 type keyIndex struct {
-	set     jwk.Set
+	gen     uint64 // which fetch built it, counting from 1
 	sig     []verifyKey
 	encKids map[string]bool // keys marked use: enc, skipped
 	skipped []string        // why other keys were left out
 }
 
-// keySource serves the issuer's keys from a jwk.Cache.
+// keySource holds the issuer's keys for as long as the Validator lives,
+// independent of any request's context: each fetch is bounded on its own.
+// It fetches again when the set is older than every (so a key the issuer
+// removed stops being trusted) and when a token names an unknown kid (at
+// most once per kidRefetchEvery). A failed fetch keeps the keys it had.
+// There is no background goroutine: a fetch happens on the request that
+// finds the set stale, so an idle validator costs the issuer nothing.
 type keySource struct {
-	cache    *jwk.Cache
-	cacheCtx context.Context // the cache's life; once done, no lookups
-	url      string
-	now      func() time.Time
+	hc      *http.Client
+	url     string
+	now     func() time.Time
+	every   time.Duration
+	onFetch func(FetchEvent)
 
-	mu          sync.Mutex
-	idx         *keyIndex
-	indexedAt   time.Time // wall clock of the last Lookup
-	lastRefresh time.Time // zero: the first unknown kid may refresh at once
+	fetching sync.Mutex // one fetch at a time; held across the HTTP call
+
+	mu           sync.Mutex // guards what follows; never held across I/O
+	idx          *keyIndex
+	fetchedAt    time.Time // the last successful fetch
+	due          time.Time // when the next periodic fetch is due
+	lastKidFetch time.Time // the last fetch an unknown kid caused; zero: none yet
+	lastErr      error     // why the last fetch failed, nil if it worked
+	lastErrAt    time.Time
+	removed      map[string]time.Time // withdrawn kid → when the fetch saw it gone
+	closed       bool
 }
 
-// lookupEvery is how often the index asks jwk.Cache for its current set.
-// A Lookup is a round trip to httprc's goroutine, too costly per request;
-// the background refresh replaces the set far less often than this.
-const lookupEvery = time.Second
-
-func newKeySource(ctx context.Context, hc *http.Client, jwksURI string, now func() time.Time) (*keySource, error) {
-	// The first fetch is done here, so a broken jwks_uri gives a clear
-	// error at once instead of a wait for the cache to become ready.
-	set, err := fetchSet(ctx, hc, jwksURI)
-	if err != nil {
+// newKeySource fetches the keys once; ctx bounds that fetch only.
+func newKeySource(ctx context.Context, hc *http.Client, jwksURI string, now func() time.Time, every time.Duration, onFetch func(FetchEvent)) (*keySource, error) {
+	k := &keySource{hc: hc, url: jwksURI, now: now, every: every, onFetch: onFetch,
+		idx: &keyIndex{encKids: map[string]bool{}}, removed: map[string]time.Time{}}
+	k.fetching.Lock()
+	defer k.fetching.Unlock()
+	if err := k.fetch(ctx, FetchStartup, ""); err != nil {
 		return nil, err
 	}
-	cache, err := jwk.NewCache(ctx, httprc.NewClient())
-	if err != nil {
-		return nil, err
-	}
-	// Wait for the cache's own first fetch (bounded), so that what it
-	// holds and when it fetches next are settled once New returns.
-	rctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	if err := cache.Register(rctx, jwksURI,
-		jwk.WithHTTPClient(hc),
-		jwk.WithMinInterval(minRefreshInterval),
-	); err != nil {
-		_ = cache.Shutdown(context.Background())
-		return nil, fmt.Errorf("fetching the issuer's keys from %s: %w", jwksURI, err)
-	}
-	return &keySource{cache: cache, cacheCtx: ctx, url: jwksURI, now: now,
-		idx: index(set), indexedAt: time.Now()}, nil
+	return k, nil
 }
 
 // fetchSet GETs and parses a JWKS (RFC 7517 §5).
@@ -109,56 +181,154 @@ func fetchSet(ctx context.Context, hc *http.Client, u string) (jwk.Set, error) {
 	return set, nil
 }
 
-// current returns the index of the keys jwk.Cache holds, looked up again
-// at most every lookupEvery (or when force is set, after a refresh). When
-// the cache has stopped or is not ready, the last known keys serve.
-func (k *keySource) current(ctx context.Context, force bool) (*keyIndex, error) {
-	k.mu.Lock()
-	idx, fresh := k.idx, time.Since(k.indexedAt) < lookupEvery
-	k.mu.Unlock()
-	if (fresh && !force) || k.cacheCtx.Err() != nil {
-		return idx, nil
+// fetch GETs the JWKS and, if that works, makes it the set in use. The
+// caller holds k.fetching. Each fetch is published through onFetch.
+func (k *keySource) fetch(ctx context.Context, why FetchReason, kid string) error {
+	fctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	set, err := fetchSet(fctx, k.hc, k.url)
+	cancel()
+	var fresh *keyIndex
+	if err == nil {
+		fresh = index(set)
 	}
-	lctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	set, err := k.cache.Lookup(lctx, k.url)
+	k.mu.Lock()
+	at := k.now()
+	ev := FetchEvent{Time: at, URL: k.url, Reason: why, Kid: kid, Every: k.every, Err: err}
+	if err != nil {
+		k.lastErr, k.lastErrAt = err, at
+		k.due = at.Add(min(kidRefetchEvery, k.every))
+		ev.Kids = k.idx.kidList()
+	} else {
+		old := k.idx
+		fresh.gen = old.gen + 1
+		ev.Kids = fresh.kidList()
+		if why != FetchStartup {
+			ev.Added, ev.Removed = diff(old.kidList(), ev.Kids)
+		}
+		for _, gone := range ev.Removed {
+			if len(k.removed) >= maxRemembered {
+				clear(k.removed)
+			}
+			k.removed[gone] = at
+		}
+		for _, back := range ev.Kids {
+			delete(k.removed, back)
+		}
+		k.idx, k.fetchedAt, k.due, k.lastErr = fresh, at, at.Add(k.every), nil
+	}
+	k.mu.Unlock()
+	if k.onFetch != nil {
+		k.onFetch(ev)
+	}
+	return err
+}
+
+// current returns the keys to verify with, fetching them first if the set
+// is older than the refresh interval. If that fetch fails the keys from
+// before serve, and stale says so. While one request fetches, the others
+// go on with the keys they have rather than all wait on a slow issuer.
+func (k *keySource) current(ctx context.Context) (idx *keyIndex, stale string) {
+	if k.isDue() && k.fetching.TryLock() {
+		if k.isDue() { // not done meanwhile by another request
+			_ = k.fetch(ctx, FetchPeriodic, "")
+		}
+		k.fetching.Unlock()
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.indexedAt = time.Now()
-	if err == nil && k.idx.set != set {
-		k.idx = index(set)
+	if k.lastErr != nil {
+		stale = fmt.Sprintf("the issuer's keys were fetched %s ago; fetching them again failed (%v), so a key the issuer has withdrawn since would still be trusted",
+			Span(k.now().Sub(k.fetchedAt)), k.lastErr)
 	}
-	return k.idx, nil
+	return k.idx, stale
 }
 
-// refresh fetches the JWKS again unless that was done less than
-// minRefreshInterval ago. It reports whether it fetched.
-func (k *keySource) refresh(ctx context.Context) (bool, time.Time) {
+func (k *keySource) isDue() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	now := k.now()
+	// A clock that went back (now before the last fetch) also refetches:
+	// the age of the set is then unknown.
+	return !k.closed && (!now.Before(k.due) || now.Before(k.fetchedAt))
+}
+
+// refetchForKid fetches the JWKS again because a token names a kid it
+// lacks, unless an unknown kid did so less than kidRefetchEvery ago. When
+// it does not fetch, it still waits for a fetch under way, so the caller
+// sees its result. It says what happened in words for the kid check.
+func (k *keySource) refetchForKid(ctx context.Context, kid string) (how string) {
 	k.mu.Lock()
 	now := k.now()
-	last := k.lastRefresh
-	if now.Sub(last) < minRefreshInterval && !now.Before(last) || k.cacheCtx.Err() != nil {
-		k.mu.Unlock()
-		return false, last
+	last := k.lastKidFetch
+	throttled := !last.IsZero() && now.Sub(last) < kidRefetchEvery && !now.Before(last)
+	closed := k.closed
+	if !throttled && !closed {
+		k.lastKidFetch = now
 	}
-	k.lastRefresh = now
 	k.mu.Unlock()
-	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if _, err := k.cache.Refresh(rctx, k.url); err != nil {
-		return false, last
+	if throttled || closed {
+		k.fetching.Lock() // wait for a fetch under way, if any
+		k.fetching.Unlock()
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		if closed {
+			return "the validator is closed, so the key set is not fetched again"
+		}
+		how := fmt.Sprintf("the key set was fetched %s ago, and an unknown kid fetches it again at most every %s (next in %s)",
+			Span(now.Sub(k.fetchedAt)), Span(kidRefetchEvery), Span(kidRefetchEvery-now.Sub(last)))
+		if k.lastErr != nil {
+			how += fmt.Sprintf("; the last attempt, %s ago, failed: %v", Span(now.Sub(k.lastErrAt)), k.lastErr)
+		}
+		return how
 	}
-	return true, now
+	k.fetching.Lock()
+	err := k.fetch(ctx, FetchUnknownKid, kid)
+	k.fetching.Unlock()
+	if err != nil {
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		return fmt.Sprintf("fetching the key set again failed (%v), so the keys fetched %s ago are still used", err, Span(k.now().Sub(k.fetchedAt)))
+	}
+	return "fetched the key set again just now"
 }
 
+// removedAt says when kid was seen withdrawn from the JWKS, if it was.
+func (k *keySource) removedAt(kid string) (time.Time, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	at, ok := k.removed[kid]
+	return at, ok
+}
+
+// close stops further fetches; the last keys fetched keep serving.
 func (k *keySource) close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	return k.cache.Shutdown(ctx)
+	k.mu.Lock()
+	k.closed = true
+	k.mu.Unlock()
+	return nil
+}
+
+// diff lists what is in b and not a, and in a and not b; both sorted.
+func diff(a, b []string) (added, removed []string) {
+	in := func(s []string, x string) bool {
+		i := sort.SearchStrings(s, x)
+		return i < len(s) && s[i] == x
+	}
+	for _, x := range b {
+		if !in(a, x) {
+			added = append(added, x)
+		}
+	}
+	for _, x := range a {
+		if !in(b, x) {
+			removed = append(removed, x)
+		}
+	}
+	return added, removed
 }
 
 func index(set jwk.Set) *keyIndex {
-	idx := &keyIndex{set: set, encKids: map[string]bool{}}
+	idx := &keyIndex{encKids: map[string]bool{}}
 	for i := 0; i < set.Len(); i++ {
 		key, ok := set.Key(i)
 		if !ok {
@@ -205,17 +375,17 @@ func (idx *keyIndex) byKid(kid string) []verifyKey {
 	return out
 }
 
-func (idx *keyIndex) kids() string {
+// kidList is the signing key ids, sorted and without repeats.
+func (idx *keyIndex) kidList() []string {
 	var ks []string
 	for _, k := range idx.sig {
 		ks = append(ks, k.kid)
 	}
 	sort.Strings(ks)
-	if len(ks) == 0 {
-		return "none"
-	}
-	return strings.Join(ks, ", ")
+	return slices.Compact(ks)
 }
+
+func (idx *keyIndex) kids() string { return list(idx.kidList()) }
 
 // algFamily is the key type and curve an asymmetric alg needs (RFC 7518
 // §3.1, RFC 8037 §3.1). HMAC and none are absent on purpose: a public key

@@ -12,31 +12,39 @@ import (
 // they are checked on every request.
 type sigCache struct {
 	mu   sync.Mutex
-	m    map[[32]byte]string // token hash → kid that verified it
+	m    map[[32]byte]verified // token hash → the key that verified it
 	ring [][32]byte
 	next int
+}
+
+// verified is the key that verified a token: its kid, and which fetch of
+// the key set held it, so that a key set fetched since (a kid withdrawn,
+// or reused for other material) is consulted again.
+type verified struct {
+	kid string
+	gen uint64
 }
 
 func newSigCache(size int) *sigCache {
 	if size <= 0 {
 		return nil
 	}
-	return &sigCache{m: make(map[[32]byte]string, size), ring: make([][32]byte, size)}
+	return &sigCache{m: make(map[[32]byte]verified, size), ring: make([][32]byte, size)}
 }
 
 func tokenHash(raw string) [32]byte { return sha256.Sum256([]byte(raw)) }
 
-func (c *sigCache) get(h [32]byte) (string, bool) {
+func (c *sigCache) get(h [32]byte) (kid string, gen uint64, ok bool) {
 	if c == nil {
-		return "", false
+		return "", 0, false
 	}
 	c.mu.Lock()
-	kid, ok := c.m[h]
+	e, ok := c.m[h]
 	c.mu.Unlock()
-	return kid, ok
+	return e.kid, e.gen, ok
 }
 
-func (c *sigCache) put(h [32]byte, kid string) {
+func (c *sigCache) put(h [32]byte, kid string, gen uint64) {
 	if c == nil {
 		return
 	}
@@ -51,5 +59,5 @@ func (c *sigCache) put(h [32]byte, kid string) {
 	}
 	c.ring[c.next] = h
 	c.next = (c.next + 1) % len(c.ring)
-	c.m[h] = kid
+	c.m[h] = verified{kid, gen}
 }

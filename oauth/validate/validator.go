@@ -38,6 +38,18 @@ type Options struct {
 	// SignatureCache is how many verified signatures to remember (by token
 	// hash); 0 means DefaultSignatureCacheSize, negative turns it off.
 	SignatureCache int
+	// KeyRefresh is how old the issuer's key set may grow before it is
+	// fetched again (by the Now clock, on the next token), so that a key
+	// the issuer withdraws stops being trusted within it (plus the time a
+	// fetch takes); 0 means DefaultKeyRefresh. A token naming an unknown
+	// kid fetches the set at once, at most every 10 s. A failed fetch
+	// keeps the keys from before, is tried again 10 s later, and every
+	// verdict leaning on the old keys says so (a kid warning).
+	KeyRefresh time.Duration
+	// OnFetch, if set, hears of every fetch of the key set (why, and what
+	// it found or why it failed), e.g. to show it on a server's event log.
+	// It is called on the validating goroutine; it must not block.
+	OnFetch func(FetchEvent)
 }
 
 // Validator checks JWT access tokens locally against the issuer's keys.
@@ -50,8 +62,10 @@ type Validator struct {
 }
 
 // New discovers the issuer's jwks_uri (unless given), fetches the keys once
-// and returns a Validator. ctx bounds the first fetch and the life of the
-// background key refresh: cancel it, or call Close, to stop it.
+// and returns a Validator. ctx bounds only discovery and that first fetch:
+// the keys live as long as the Validator, and are fetched again when older
+// than Options.KeyRefresh or when a token names an unknown kid, each fetch
+// bounded on its own.
 func New(ctx context.Context, opts Options) (*Validator, error) {
 	if opts.Issuer == "" {
 		return nil, errors.New("validate: an issuer is required, e.g. http://127.0.0.1:8080/realms/myorg")
@@ -71,7 +85,11 @@ func New(ctx context.Context, opts Options) (*Validator, error) {
 			return nil, fmt.Errorf("validate: %w", err)
 		}
 	}
-	keys, err := newKeySource(ctx, hc, jwksURI, now)
+	every := opts.KeyRefresh
+	if every <= 0 {
+		every = DefaultKeyRefresh
+	}
+	keys, err := newKeySource(ctx, hc, jwksURI, now, every, opts.OnFetch)
 	if err != nil {
 		return nil, fmt.Errorf("validate: %w", err)
 	}
@@ -86,7 +104,7 @@ func New(ctx context.Context, opts Options) (*Validator, error) {
 // JWKSURI returns the key set URL in use (given or discovered).
 func (v *Validator) JWKSURI() string { return v.opts.JWKSURI }
 
-// Close stops the background key refresh.
+// Close stops further key fetches; the keys last fetched keep serving.
 func (v *Validator) Close() error { return v.keys.close() }
 
 // Validate checks raw and returns the report of every check. It never
@@ -212,14 +230,16 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 		r.skip("not tried: no key", CheckSignature)
 		return
 	}
-	idx, err := v.keys.current(ctx, false)
-	if err != nil {
-		r.add(CheckKid, oauth.Fail, "the issuer's keys are not available: "+err.Error())
-		r.skip("not tried: no key", CheckSignature)
-		return
+	idx, stale := v.keys.current(ctx)
+	kidOK := func(msg string) {
+		if stale != "" {
+			r.add(CheckKid, oauth.Warn, msg+"; but "+stale)
+			return
+		}
+		r.add(CheckKid, oauth.Pass, msg)
 	}
-	if cachedKid, ok := v.cache.get(h); ok && cachedKid == kid && len(idx.byKid(kid)) > 0 {
-		r.add(CheckKid, oauth.Pass, "kid "+kid+" is one of the issuer's signing keys")
+	if cachedKid, gen, ok := v.cache.get(h); ok && cachedKid == kid && gen == idx.gen {
+		kidOK("kid " + kid + " is one of the issuer's signing keys")
 		r.add(CheckSignature, oauth.Pass, alg+" signature verified with key "+kid+" (remembered from an earlier request)")
 		return
 	}
@@ -227,19 +247,20 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 	if hasKid {
 		candidates = idx.byKid(kid)
 		if len(candidates) == 0 && !idx.encKids[kid] {
+			if at, gone := v.keys.removedAt(kid); gone {
+				// Seen withdrawn: no refetch, or every token the old key
+				// signed would cost the issuer one.
+				r.add(CheckKid, oauth.Fail, fmt.Sprintf("kid %s was withdrawn from the issuer's signing keys %s ago (they are now %s): the issuer no longer vouches for tokens it signed",
+					kid, Span(v.now().Sub(at)), idx.kids()))
+				r.skip("not tried: the key is withdrawn", CheckSignature)
+				return
+			}
 			// RFC 7517 allows rotation at any time: an unknown kid may be
 			// a new key, so fetch once more — at most once per interval.
-			fetched, at := v.keys.refresh(ctx)
-			if fetched {
-				if idx, err = v.keys.current(ctx, true); err == nil {
-					candidates = idx.byKid(kid)
-				}
-			}
-			if len(candidates) == 0 {
-				how := "fetched the key set again just now"
-				if !fetched {
-					how = "the key set was fetched " + Span(v.now().Sub(at)) + " ago, too recently to fetch again"
-				}
+			how := v.keys.refetchForKid(ctx, kid)
+			idx, stale = v.keys.current(ctx)
+			candidates = idx.byKid(kid)
+			if len(candidates) == 0 && !idx.encKids[kid] {
 				r.add(CheckKid, oauth.Fail, fmt.Sprintf("kid %s is not among the issuer's signing keys (%s); %s", kid, idx.kids(), how))
 				r.skip("not tried: no key", CheckSignature)
 				return
@@ -265,7 +286,7 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 			return
 		}
 		candidates = fit
-		r.add(CheckKid, oauth.Pass, "kid "+kid+" is one of the issuer's signing keys")
+		kidOK("kid " + kid + " is one of the issuer's signing keys")
 	} else {
 		for _, k := range idx.sig {
 			if k.fits(alg) == "" {
@@ -277,7 +298,11 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 			r.skip("not tried: no key", CheckSignature)
 			return
 		}
-		r.add(CheckKid, oauth.Warn, fmt.Sprintf("the header has no kid; tried the issuer's %d %s key(s)", len(candidates), alg))
+		msg := fmt.Sprintf("the header has no kid; tried the issuer's %d %s key(s)", len(candidates), alg)
+		if stale != "" {
+			msg += "; " + stale
+		}
+		r.add(CheckKid, oauth.Warn, msg)
 	}
 	// The header is already decoded and vetted (alg allowed, no crit or
 	// b64, key type fits), so verify the signing input directly with
@@ -285,7 +310,7 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 	input := []byte(tok.SigningInput)
 	for _, k := range candidates {
 		if err := jwsbb.Verify(k.raw, alg, input, tok.Signature); err == nil {
-			v.cache.put(h, k.kid)
+			v.cache.put(h, k.kid, idx.gen)
 			r.add(CheckSignature, oauth.Pass, alg+" signature verified with key "+k.kid)
 			return
 		}
