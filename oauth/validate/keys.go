@@ -268,6 +268,7 @@ func (k *keySource) refetchForKid(ctx context.Context, kid string) (how string) 
 	k.mu.Unlock()
 	if throttled || closed {
 		k.fetching.Lock() // wait for a fetch under way, if any
+		//lint:ignore SA2001 taking and releasing the lock is the wait
 		k.fetching.Unlock()
 		k.mu.Lock()
 		defer k.mu.Unlock()
