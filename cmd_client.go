@@ -19,6 +19,7 @@ import (
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/safe"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/ui/plain"
 )
@@ -88,7 +89,7 @@ func (o *clientOptions) settings(cmd *cobra.Command, g *globalOptions) (flows.Se
 			return s, cleanup, usageErrorf("profile %s: %v", g.profile, err)
 		}
 		for _, w := range warnings {
-			fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
+			fmt.Fprintln(cmd.ErrOrStderr(), "warning:", safe.Visible(w))
 		}
 		s = ps
 	}
@@ -207,7 +208,7 @@ func runSteps(cmd *cobra.Command, o *clientOptions, s flows.Settings, f flows.Fl
 	env.Settings = s
 	out := cmd.OutOrStdout()
 	if env.Progress == nil {
-		env.Progress = func(m string) { fmt.Fprintln(cmd.ErrOrStderr(), m) }
+		env.Progress = func(m string) { fmt.Fprintln(cmd.ErrOrStderr(), safe.Visible(m)) }
 	}
 	popts := plain.Options{Reveal: o.reveal, Curl: o.curl, Verbose: o.verbose}
 	results := flows.RunAll(cmd.Context(), env, f, vars, func(_ int, st flows.Step, r flows.Result) {

@@ -21,6 +21,7 @@ import (
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/fakebook"
+	"github.com/oauthlab/oauthlab/internal/safe"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/validate"
 )
@@ -170,7 +171,10 @@ func tokenEndpoint(w *embedded.World) string {
 	return w.Issuer + "/protocol/openid-connect/token"
 }
 
-// logEvents prints one line per request the servers handle.
+// logEvents prints one line per request the servers handle. A request's
+// path, client_id and scope are anyone's to write — a web page can send a
+// cross-site GET to these fixed ports — so every field goes through
+// safe.Line: an escape in them shows as \x1b and never reaches the terminal.
 func logEvents(ctx context.Context, bus *events.Bus, out io.Writer) {
 	ch, cancel := bus.Subscribe(64)
 	defer cancel()
@@ -188,10 +192,10 @@ func printEvents(ctx context.Context, ch <-chan events.Event, out io.Writer) {
 				return
 			}
 			if e.Method == "" { // not a request: something the server did
-				fmt.Fprintf(out, "%s %-10s %s\n", e.Time.Format("15:04:05"), e.Server, e.Decision)
+				fmt.Fprintf(out, "%s %-10s %s\n", e.Time.Format("15:04:05"), safe.Line(e.Server), safe.Line(e.Decision))
 				continue
 			}
-			fmt.Fprintf(out, "%s %-10s %-6s %-55s %d %s\n", e.Time.Format("15:04:05"), e.Server, e.Method, e.Path, e.Status, e.Decision)
+			fmt.Fprintf(out, "%s %-10s %-6s %-55s %d %s\n", e.Time.Format("15:04:05"), safe.Line(e.Server), safe.Line(e.Method), safe.Line(e.Path), e.Status, safe.Line(e.Decision))
 		}
 	}
 }
@@ -238,7 +242,7 @@ func serveFakeBookAlone(ctx context.Context, o *serveOptions, mode embedded.Vali
 	if aud == "" {
 		aud = "(not enforced: pass --audience)"
 	}
-	fmt.Fprintf(stdout, "FakeBook on http://%s trusting %s\n  keys      %s\n  audience  %s\nPress Ctrl-C to stop.\n", l.Addr(), o.issuer, keys, aud)
+	fmt.Fprintf(stdout, "FakeBook on http://%s trusting %s\n  keys      %s\n  audience  %s\nPress Ctrl-C to stop.\n", l.Addr(), safe.Line(o.issuer), safe.Line(keys), safe.Line(aud))
 	go printEvents(ctx, evs, stdout)
 	<-ctx.Done()
 	sctx, scancel := context.WithTimeout(context.Background(), 3*time.Second)
@@ -326,7 +330,7 @@ func describeClients(cs []authserver.Client) string {
 		if secret == "" {
 			secret = "(public)"
 		}
-		fmt.Fprintf(&b, "  %-16s %-24s %s; scopes %s\n", c.ID, secret, strings.Join(c.Grants, ", "), strings.Join(c.Scopes, " "))
+		fmt.Fprintf(&b, "  %-16s %-24s %s; scopes %s\n", safe.Line(c.ID), safe.Line(secret), safe.Line(strings.Join(c.Grants, ", ")), safe.Line(strings.Join(c.Scopes, " ")))
 	}
 	return b.String() + "\n"
 }

@@ -12,6 +12,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/oauthlab/oauthlab/internal/safe"
 )
 
 // Set at release time through -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
@@ -138,11 +140,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(stderr, "oauthlab:", ee.err)
+			fmt.Fprintln(stderr, "oauthlab:", safe.Visible(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "oauthlab:", err)
+	fmt.Fprintln(stderr, "oauthlab:", safe.Visible(err.Error()))
 	return exitFailed
 }
 

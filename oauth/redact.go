@@ -8,6 +8,9 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/oauthlab/oauthlab/internal/safe"
 )
 
 // secretFormFields are request parameters whose values are credentials
@@ -150,11 +153,16 @@ func redactJSON(body []byte) []byte {
 // Secrets never appear: HTTP Basic becomes -u "client:$OAUTHLAB_CLIENT_SECRET",
 // form secrets and refresh tokens become "$OAUTHLAB_…" variables, and a bearer
 // token becomes "$OAUTHLAB_ACCESS_TOKEN".
+//
+// Every value is quoted as one shell word (shellQuote), so pasting the
+// command runs curl and nothing else, whatever a server or a request put
+// in a URL, a header or a form value; control characters travel as
+// $'\xHH' escapes, never as raw bytes in the clipboard.
 func (e Exchange) Curl() string {
 	var b strings.Builder
 	b.WriteString("curl -sS")
 	if e.Method != "" && e.Method != http.MethodGet && !(e.Method == http.MethodPost && len(e.RequestBody) > 0) {
-		b.WriteString(" -X " + e.Method)
+		b.WriteString(" -X " + shellWord(e.Method))
 	}
 	b.WriteString(" " + shellQuote(e.URL))
 	keys := make([]string, 0, len(e.RequestHeader))
@@ -171,7 +179,7 @@ func (e Exchange) Curl() string {
 				scheme, cred, _ := strings.Cut(v, " ")
 				switch {
 				case strings.EqualFold(scheme, "Basic"):
-					b.WriteString(` \` + "\n  -u " + `"` + shellEscapeDQ(basicClientID(cred)) + `:$OAUTHLAB_CLIENT_SECRET"`)
+					b.WriteString(` \` + "\n  -u " + withVar(basicClientID(cred), ":$OAUTHLAB_CLIENT_SECRET"))
 					continue
 				case strings.EqualFold(scheme, "Bearer"):
 					b.WriteString(` \` + "\n  -H " + `"Authorization: Bearer $OAUTHLAB_ACCESS_TOKEN"`)
@@ -190,7 +198,7 @@ func (e Exchange) Curl() string {
 						k = uk
 					}
 					if env, secret := secretFormFields[k]; secret {
-						b.WriteString(` \` + "\n  --data-urlencode " + `"` + shellEscapeDQ(k) + `=$` + env + `"`)
+						b.WriteString(` \` + "\n  --data-urlencode " + withVar(k, "=$"+env))
 						continue
 					}
 					// Each part's own value: a repeated parameter (RFC 8707
@@ -216,11 +224,65 @@ func skipCurlHeader(k string) bool {
 	return false
 }
 
-// shellQuote quotes s for a POSIX shell with single quotes.
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+// shellQuote quotes s as one word for a POSIX shell, with single quotes.
+// When s holds a control character, a bidi override or bytes that are not
+// UTF-8 (safe.Harmless says no), it uses ANSI-C quoting $'…' (bash, zsh,
+// ksh) instead, those bytes and any ', \ or ! written as \xHH: the word
+// carries s byte for byte, the clipboard holds no raw control byte, and no
+// quote inside can end the word early, not even for an old bash's history
+// expansion.
+func shellQuote(s string) string {
+	if safe.Harmless(s) {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	const hex = "0123456789abcdef"
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && n == 1) || safe.Hidden(r) || r == '\'' || r == '\\' || r == '!' {
+			for _, c := range []byte(s[i : i+n]) {
+				b.WriteString(`\x`)
+				b.WriteByte(hex[c>>4])
+				b.WriteByte(hex[c&0xf])
+			}
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
 
-// shellEscapeDQ escapes s for use inside double quotes.
-func shellEscapeDQ(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`")
-	return r.Replace(s)
+// plainWord reports whether s means itself to a shell, bare or inside
+// double quotes: letters, digits and a few punctuation marks, no $, `, \,
+// ", ! or space.
+func plainWord(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.:/@%+=,", r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// shellWord is s bare when it means itself to a shell (an HTTP method),
+// else quoted.
+func shellWord(s string) string {
+	if s != "" && plainWord(s) {
+		return s
+	}
+	return shellQuote(s)
+}
+
+// withVar renders the literal lit followed by ref, a reference such as
+// ":$OAUTHLAB_CLIENT_SECRET", as one word: "lit:$VAR" when lit is plain,
+// else lit quoted on its own and then "…$VAR", so that nothing in lit is
+// expanded by the shell.
+func withVar(lit, ref string) string {
+	if plainWord(lit) {
+		return `"` + lit + ref + `"`
+	}
+	return shellQuote(lit) + `"` + ref + `"`
 }

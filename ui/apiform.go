@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/safe"
 )
 
 // apiForm edits one FakeBook call: its path, and for POST /books the book
@@ -125,7 +126,7 @@ func (m Model) updateAPIForm(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 func (m Model) viewAPIForm() string {
 	s, f := m.styles, m.apiForm
 	var b strings.Builder
-	b.WriteString(s.Title.Render("Edit "+f.req.Method+" "+f.req.Path) + "\n\n")
+	b.WriteString(s.Title.Render(safe.Line("Edit "+f.req.Method+" "+f.req.Path)) + "\n\n")
 	for i, ti := range f.inputs {
 		label := fmt.Sprintf("%-10s", f.labels[i])
 		if i == f.focus {
@@ -136,7 +137,7 @@ func (m Model) viewAPIForm() string {
 		b.WriteString(label + " " + ti.View() + "\n")
 	}
 	if f.err != "" {
-		b.WriteString("\n" + s.Fail.Render(f.err) + "\n")
+		b.WriteString("\n" + s.Fail.Render(safe.Line(f.err)) + "\n")
 	}
 	b.WriteString("\n" + s.Muted.Render("tab/↓ next field · enter saves · esc cancels"))
 	return lipgloss.NewStyle().Padding(1, 2).Render(b.String())

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/safe"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/validate"
 )
@@ -21,7 +22,9 @@ import (
 const maxBodyLines = 40
 
 // detail renders the selected row: a flow's overview, or a step's
-// explanation, exchanges, tokens and checks.
+// explanation, exchanges, tokens and checks. Whatever came from outside (a
+// server, a token, a file) goes through safe.Visible or safe.Line before
+// any style is applied: its control characters show, they never act.
 func (m Model) detail(it item, w int) string {
 	s := m.styles
 	wrap := lipgloss.NewStyle().Width(w)
@@ -30,7 +33,7 @@ func (m Model) detail(it item, w int) string {
 		var b strings.Builder
 		b.WriteString(s.Title.Render(f.Title) + "\n\n" + wrap.Render(f.Summary) + "\n\n")
 		for j, st := range f.Steps {
-			b.WriteString(hanging(fmt.Sprintf("%s %d. ", m.statusIcon(m.stateOf(item{flow: it.flow, step: j, api: -1})), j+1), st.Title, w) + "\n")
+			b.WriteString(hanging(fmt.Sprintf("%s %d. ", m.statusIcon(m.stateOf(item{flow: it.flow, step: j, api: -1})), j+1), safe.Line(st.Title), w) + "\n")
 		}
 		b.WriteString("\n" + wrap.Render(s.Muted.Render("enter runs the next step · e edits the settings · ↓ shows each step")))
 		b.WriteString("\n\n" + m.settingsSummary(m.settingsFor(f.ID), w))
@@ -39,12 +42,12 @@ func (m Model) detail(it item, w int) string {
 	step, _ := m.stepOf(it)
 	st := m.stateOf(it)
 	var b strings.Builder
-	b.WriteString(s.Title.Render(step.Title))
+	b.WriteString(s.Title.Render(safe.Line(step.Title)))
 	if step.RFC != "" {
 		b.WriteString("  " + s.Muted.Render(step.RFC))
 	}
 	b.WriteString("\n" + s.Muted.Render(string(step.From)+" → "+string(step.To)) + "\n\n")
-	why := wrap.Render(step.Why) + "\n"
+	why := wrap.Render(safe.Visible(step.Why)) + "\n"
 	switch st.status {
 	case pending:
 		b.WriteString(why + "\n")
@@ -61,7 +64,7 @@ func (m Model) detail(it item, w int) string {
 		b.WriteString(why + "\n")
 		b.WriteString(s.Running.Render(m.spin.View()+" running… "+since(st.started, m.opts.Now())) + s.Muted.Render("  (esc cancels)") + "\n")
 		for _, said := range st.said {
-			b.WriteString(wrap.Render(s.Accent.Render(said)) + "\n")
+			b.WriteString(wrap.Render(s.Accent.Render(safe.Visible(said))) + "\n")
 		}
 		if len(st.said) > 0 {
 			b.WriteString(s.Muted.Render("c copies the URL") + "\n")
@@ -76,12 +79,12 @@ func (m Model) detail(it item, w int) string {
 	b.WriteString(verdict + s.Muted.Render(" in "+st.elapsed.Round(time.Millisecond).String()) + "\n")
 	if r.Err != nil {
 		e := oauth.Explain(r.Err)
-		b.WriteString("\n" + s.Fail.Render(wrap.Render(e.Error())) + "\n")
+		b.WriteString("\n" + s.Fail.Render(wrap.Render(safe.Line(e.Error()))) + "\n")
 		if e.Cause != "" {
-			b.WriteString(wrap.Render(s.Text.Bold(true).Render("Likely cause: ")+e.Cause) + "\n")
+			b.WriteString(wrap.Render(s.Text.Bold(true).Render("Likely cause: ")+safe.Line(e.Cause)) + "\n")
 		}
 		if e.Try != "" {
-			b.WriteString(wrap.Render(s.Text.Bold(true).Render("Try: ")+e.Try) + "\n")
+			b.WriteString(wrap.Render(s.Text.Bold(true).Render("Try: ")+safe.Line(e.Try)) + "\n")
 		}
 		b.WriteString(s.Muted.Render("enter retries") + "\n")
 	}
@@ -91,12 +94,12 @@ func (m Model) detail(it item, w int) string {
 			if o.Value == "" {
 				continue
 			}
-			v := o.Value
+			v := safe.Line(o.Value)
 			if o.Secret && !m.reveal {
 				v = s.Secret.Render(oauth.Redacted + " (r reveals)")
 			}
 			if !o.Secret || m.reveal {
-				v = readableURL(v, w-23)
+				v = readableURL(o.Value, w-23)
 			}
 			b.WriteString(hanging(s.Muted.Render(fmt.Sprintf("%-22s ", o.Name)), v, w) + "\n")
 		}
@@ -119,14 +122,15 @@ func (m Model) detail(it item, w int) string {
 
 // readableURL shows a URL too long for w cells as its base and then one
 // query parameter a line, decoded (an authorization request is read
-// parameter by parameter). Anything else comes back as it was; c copies the
-// exact URL.
+// parameter by parameter). Anything else comes back on one line; c copies
+// the exact URL. Each line is made visible (safe.Line): a decoded %1b is a
+// real ESC.
 func readableURL(v string, w int) string {
 	u, err := url.Parse(v)
 	if err != nil || u.Scheme == "" || u.RawQuery == "" || lipgloss.Width(v) <= w {
-		return v
+		return safe.Line(v)
 	}
-	lines := []string{u.Scheme + "://" + u.Host + u.Path}
+	lines := []string{safe.Line(u.Scheme + "://" + u.Host + u.Path)}
 	sep := "?"
 	for _, kv := range strings.Split(u.RawQuery, "&") {
 		k, val, _ := strings.Cut(kv, "=")
@@ -136,7 +140,7 @@ func readableURL(v string, w int) string {
 		if dv, err := url.QueryUnescape(val); err == nil {
 			val = dv
 		}
-		lines = append(lines, sep+k+"="+val)
+		lines = append(lines, safe.Line(sep+k+"="+val))
 		sep = "&"
 	}
 	return strings.Join(lines, "\n")
@@ -159,9 +163,9 @@ func (m Model) viewChecks(checks []oauth.Check, w int) string {
 	var b strings.Builder
 	wrap := lipgloss.NewStyle().Width(w - 13).PaddingLeft(0)
 	for _, c := range checks {
-		reason := wrap.Render(c.Reason)
+		reason := wrap.Render(safe.Line(c.Reason))
 		reason = strings.ReplaceAll(reason, "\n", "\n             ")
-		name := c.Name
+		name := safe.Line(c.Name)
 		if lipgloss.Width(name) > 10 {
 			// A long name (a metadata member) gets its own line, so the
 			// reasons stay in one column.
@@ -180,13 +184,13 @@ func (m Model) viewExchange(ex oauth.Exchange, w int) string {
 	}
 	var b strings.Builder
 	hard := lipgloss.NewStyle().Width(w)
-	b.WriteString(hard.Render(s.Accent.Render(ex.Method+" "+ex.URL)) + "\n")
+	b.WriteString(hard.Render(s.Accent.Render(safe.Line(ex.Method+" "+ex.URL))) + "\n")
 	writeHeader(&b, s, shown.RequestHeader, w)
 	if len(shown.RequestBody) > 0 {
-		b.WriteString(hard.Render(s.Text.Render(string(shown.RequestBody))) + "\n")
+		b.WriteString(hard.Render(s.Text.Render(safe.Visible(string(shown.RequestBody)))) + "\n")
 	}
 	if ex.Err != "" {
-		return b.String() + s.Fail.Render("no answer: "+ex.Err) + "\n"
+		return b.String() + s.Fail.Render("no answer: "+safe.Line(ex.Err)) + "\n"
 	}
 	code := s.Pass
 	if ex.Status >= 400 {
@@ -195,7 +199,7 @@ func (m Model) viewExchange(ex oauth.Exchange, w int) string {
 	b.WriteString("\n" + code.Render(fmt.Sprintf("%d %s", ex.Status, http.StatusText(ex.Status))) + s.Muted.Render(fmt.Sprintf("  %s", ex.Duration.Round(time.Millisecond))) + "\n")
 	writeHeader(&b, s, shown.ResponseHeader, w)
 	if len(shown.ResponseBody) > 0 {
-		b.WriteString(hard.Render(clipLines(prettyJSON(shown.ResponseBody), maxBodyLines)) + "\n")
+		b.WriteString(hard.Render(clipLines(safe.Visible(prettyJSON(shown.ResponseBody)), maxBodyLines)) + "\n")
 	}
 	b.WriteString(s.Muted.Render("c copies this request as curl (secrets as $OAUTHLAB_… variables)") + "\n")
 	return b.String()
@@ -208,7 +212,7 @@ func writeHeader(b *strings.Builder, s Styles, h http.Header, w int) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		line := s.Muted.Render(k+": ") + strings.Join(h[k], ", ")
+		line := s.Muted.Render(safe.Line(k)+": ") + safe.Line(strings.Join(h[k], ", "))
 		if strings.Contains(line, oauth.Redacted) {
 			line = strings.ReplaceAll(line, oauth.Redacted, s.Secret.Render(oauth.Redacted))
 		}
@@ -237,18 +241,18 @@ func clipLines(s string, n int) string {
 func (m Model) viewToken(t flows.Token, w int) string {
 	s := m.styles
 	var b strings.Builder
-	b.WriteString(section(s, "Token: "+t.Name, w))
+	b.WriteString(section(s, "Token: "+safe.Line(t.Name), w))
 	if t.JWT == nil {
 		v := t.Raw
 		if t.Secret && !m.reveal {
 			v = oauth.Redacted
 		}
-		b.WriteString(lipgloss.NewStyle().Width(w).Render(s.Muted.Render("opaque: ")+v) + "\n")
+		b.WriteString(lipgloss.NewStyle().Width(w).Render(s.Muted.Render("opaque: ")+safe.Line(v)) + "\n")
 		return b.String() + m.viewChecks(t.Checks, w)
 	}
 	parts := strings.SplitN(t.Raw, ".", 3)
 	if len(parts) == 3 {
-		raw := s.JWTHeader.Render(parts[0]) + "." + s.JWTPayload.Render(parts[1]) + "." + s.JWTSignature.Render(parts[2])
+		raw := s.JWTHeader.Render(safe.Line(parts[0])) + "." + s.JWTPayload.Render(safe.Line(parts[1])) + "." + s.JWTSignature.Render(safe.Line(parts[2]))
 		b.WriteString(strings.Replace(clipLines(lipgloss.NewStyle().Width(w).Render(raw), 3), " more lines", " more lines (y copies the token)", 1) + "\n")
 	}
 	now := m.opts.Now()
@@ -260,15 +264,15 @@ func (m Model) viewToken(t flows.Token, w int) string {
 		}
 	}
 	if scopes := validate.Scopes(t.JWT.Claims); len(scopes) > 0 {
-		list := lipgloss.NewStyle().Width(max(10, w-12)).Render(strings.Join(scopes, " · "))
+		list := lipgloss.NewStyle().Width(max(10, w-12)).Render(safe.Line(strings.Join(scopes, " · ")))
 		b.WriteString(s.JWTPayload.Render("  scopes    ") + strings.ReplaceAll(list, "\n", "\n            ") + "\n")
 	}
 	if len(t.Checks) > 0 {
 		b.WriteString("\n" + s.Title.Render("Validation") + "\n" + m.viewChecks(t.Checks, w))
 	}
-	b.WriteString(s.JWTHeader.Render("HEADER") + "\n" + prettyJSON(t.JWT.HeaderJSON) + "\n")
-	b.WriteString(s.JWTPayload.Render("PAYLOAD") + "\n" + lipgloss.NewStyle().Width(w).Render(prettyJSON(t.JWT.ClaimsJSON)) + "\n")
-	b.WriteString(s.JWTSignature.Render("SIGNATURE") + fmt.Sprintf("  %d bytes, %s over header.payload\n", len(t.JWT.Signature), t.JWT.Header["alg"]))
+	b.WriteString(s.JWTHeader.Render("HEADER") + "\n" + safe.Visible(prettyJSON(t.JWT.HeaderJSON)) + "\n")
+	b.WriteString(s.JWTPayload.Render("PAYLOAD") + "\n" + lipgloss.NewStyle().Width(w).Render(safe.Visible(prettyJSON(t.JWT.ClaimsJSON))) + "\n")
+	b.WriteString(s.JWTSignature.Render("SIGNATURE") + fmt.Sprintf("  %d bytes, %s over header.payload\n", len(t.JWT.Signature), safe.Line(fmt.Sprint(t.JWT.Header["alg"]))))
 	return b.String()
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/safe"
 	"github.com/oauthlab/oauthlab/oauth"
 )
 
@@ -31,15 +32,16 @@ func (m Model) settingsSummary(s flows.Settings, w int) string {
 	if !s.ClientSecret.IsZero() {
 		secret = st.Secret.Render(oauth.Redacted)
 		if m.reveal {
-			secret = st.Secret.Render(s.ClientSecret.Reveal())
+			secret = st.Secret.Render(safe.Line(s.ClientSecret.Reveal()))
 		}
 	}
 	auth := s.AuthMethod
 	if auth == "" {
 		auth = "from metadata"
 	}
-	rows := [][2]string{{"issuer", s.Issuer}, {"client_id", s.ClientID}, {"client_secret", secret},
-		{"scopes", strings.Join(s.Scopes, " ")}, {"auth method", auth}}
+	// A profile file is from outside too: its values are shown, never acted on.
+	rows := [][2]string{{"issuer", safe.Line(s.Issuer)}, {"client_id", safe.Line(s.ClientID)}, {"client_secret", secret},
+		{"scopes", safe.Line(strings.Join(s.Scopes, " "))}, {"auth method", safe.Line(auth)}}
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Settings") + "\n")
 	for _, r := range rows {
@@ -170,7 +172,7 @@ func (m Model) viewForm() string {
 		b.WriteString(label + " " + ti.View() + "\n")
 	}
 	if f.err != "" {
-		b.WriteString("\n" + s.Fail.Render(f.err) + "\n")
+		b.WriteString("\n" + s.Fail.Render(safe.Line(f.err)) + "\n")
 	}
 	b.WriteString("\n" + s.Muted.Render("tab/↓ next field · enter saves · esc cancels · the secret is never shown"))
 	return lipgloss.NewStyle().Padding(1, 2).Render(b.String())

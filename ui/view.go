@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/safe"
 )
 
 // listWidth is the left pane's width, border included: wider on wide
@@ -81,7 +82,7 @@ func (m Model) viewHeader() string {
 	}
 	right := reveal
 	room := m.width - lipgloss.Width(right) - 1 - lipgloss.Width("oauthlab · ")
-	left := s.Header.Render("oauthlab") + s.Muted.Render(" · ") + s.Text.Render(fitWorld(m.opts.World, room))
+	left := s.Header.Render("oauthlab") + s.Muted.Render(" · ") + s.Text.Render(fitWorld(safe.Line(m.opts.World), room))
 	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
 		gap = 1
@@ -151,20 +152,20 @@ func (m Model) viewList(h int) string {
 		switch {
 		case it.api >= 0:
 			st, _ := m.stepOf(it)
-			label = m.statusIcon(m.stateOf(it)) + " " + st.Title
+			label = m.statusIcon(m.stateOf(it)) + " " + safe.Line(st.Title)
 		case it.step < 0:
 			mark := "▹"
 			if it.flow == m.open {
 				mark = "▿"
 			}
-			label = mark + " " + m.flows[it.flow].Title
+			label = mark + " " + safe.Line(m.flows[it.flow].Title)
 			if i == m.cursor {
 				label = s.Selected.Render(label)
 			} else {
 				label = s.Title.Render(label)
 			}
 		default:
-			label = "  " + m.statusIcon(m.stateOf(it)) + " " + ellipsize(m.flows[it.flow].Steps[it.step].Title, m.listWidth()-10)
+			label = "  " + m.statusIcon(m.stateOf(it)) + " " + ellipsize(safe.Line(m.flows[it.flow].Steps[it.step].Title), m.listWidth()-10)
 		}
 		if it.api >= 0 {
 			label = truncate(label, m.listWidth()-4)
@@ -202,15 +203,16 @@ func (m Model) viewEvents() string {
 	for i := max(0, len(m.events)-n); i < len(m.events); i++ {
 		e := m.events[i]
 		if e.Method == "" {
-			rows = append(rows, truncate(s.Muted.Render(fmt.Sprintf("  %s %-10s ", e.Time.Format("15:04:05"), e.Server))+s.Accent.Render(e.Decision), m.width))
+			rows = append(rows, truncate(s.Muted.Render(fmt.Sprintf("  %s %-10s ", e.Time.Format("15:04:05"), safe.Line(e.Server)))+s.Accent.Render(safe.Line(e.Decision)), m.width))
 			continue
 		}
 		st := s.Pass
 		if e.Status >= 400 {
 			st = s.Fail
 		}
-		line := fmt.Sprintf("  %s %-10s %s %s ", e.Time.Format("15:04:05"), e.Server, e.Method, shortPath(e.Path))
-		rows = append(rows, truncate(s.Muted.Render(line)+st.Render(fmt.Sprint(e.Status))+" "+e.Decision, m.width))
+		// The path and the decision are a request's, anyone's: shown, never acted on.
+		line := fmt.Sprintf("  %s %-10s %s %s ", e.Time.Format("15:04:05"), safe.Line(e.Server), safe.Line(e.Method), safe.Line(shortPath(e.Path)))
+		rows = append(rows, truncate(s.Muted.Render(line)+st.Render(fmt.Sprint(e.Status))+" "+safe.Line(e.Decision), m.width))
 	}
 	for len(rows) < n {
 		rows = append(rows, s.Muted.Render("  ·"))
@@ -221,7 +223,7 @@ func (m Model) viewEvents() string {
 func (m Model) viewFooter() string {
 	out := m.help.View(m.keys)
 	if m.flash != "" {
-		out = m.styles.Warn.Render(m.flash) + "  " + out
+		out = m.styles.Warn.Render(safe.Line(m.flash)) + "  " + out
 	}
 	// bubbles/help can overshoot its width by an item; never wrap the screen.
 	lines := strings.Split(out, "\n")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/safe"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/validate"
 )
@@ -29,11 +30,13 @@ type Options struct {
 
 var marks = map[oauth.CheckStatus]string{oauth.Pass: "✓", oauth.Fail: "✗", oauth.Skip: "–", oauth.Warn: "!"}
 
-// Text writes one step's result for a person.
+// Text writes one step's result for a person. Whatever came from outside
+// (a server, a token, a request) is written through safe.Visible or
+// safe.Line: its control characters show, they never act on the terminal.
 func Text(w io.Writer, s flows.Step, r flows.Result, o Options) {
-	fmt.Fprintf(w, "▸ %s", s.Title)
+	fmt.Fprintf(w, "▸ %s", safe.Line(s.Title))
 	if s.RFC != "" {
-		fmt.Fprintf(w, "  (%s)", s.RFC)
+		fmt.Fprintf(w, "  (%s)", safe.Line(s.RFC))
 	}
 	fmt.Fprintln(w)
 	for _, ex := range r.Exchanges {
@@ -45,26 +48,26 @@ func Text(w io.Writer, s flows.Step, r flows.Result, o Options) {
 		if ex.Err != "" {
 			status = "no answer"
 		}
-		fmt.Fprintf(w, "  %s %s → %s (%s)\n", ex.Method, ex.URL, status, ex.Duration.Round(time.Millisecond))
+		fmt.Fprintf(w, "  %s %s → %s (%s)\n", safe.Line(ex.Method), safe.Line(ex.URL), status, ex.Duration.Round(time.Millisecond))
 		if o.Verbose {
 			writeHeaders(w, "    > ", shown.RequestHeader)
 			if len(shown.RequestBody) > 0 {
-				fmt.Fprintf(w, "    > %s\n", shown.RequestBody)
+				fmt.Fprintf(w, "    > %s\n", safe.Visible(string(shown.RequestBody)))
 			}
 			writeHeaders(w, "    < ", shown.ResponseHeader)
 			if len(shown.ResponseBody) > 0 {
-				fmt.Fprintf(w, "    < %s\n", indentJSON(shown.ResponseBody, "    < "))
+				fmt.Fprintf(w, "    < %s\n", safe.Visible(indentJSON(shown.ResponseBody, "    < ")))
 			}
 		}
 		if o.Curl {
-			fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(ex.Curl(), "\n", "\n    "))
+			fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(safe.Visible(ex.Curl()), "\n", "\n    "))
 		}
 	}
 	for _, out := range r.Outputs {
 		if out.Value == "" {
 			continue
 		}
-		v := out.Value
+		v := safe.Line(out.Value)
 		if out.Secret && !o.Reveal {
 			v = oauth.Redacted + " (hidden; --reveal shows it)"
 		}
@@ -76,8 +79,22 @@ func Text(w io.Writer, s flows.Step, r flows.Result, o Options) {
 	writeChecks(w, "  ", r.Checks)
 	if r.Err != nil {
 		e := oauth.Explain(r.Err)
-		fmt.Fprintf(w, "  ✗ %s\n", strings.ReplaceAll(e.Explained(), "\n", "\n    "))
+		fmt.Fprintf(w, "  ✗ %s\n", strings.ReplaceAll(explained(e), "\n", "\n    "))
 	}
+}
+
+// explained is e.Explained() with each part made visible on its own line:
+// a server's error_description can neither act on the terminal nor forge a
+// line of its own.
+func explained(e *oauth.Error) string {
+	lines := []string{safe.Line(e.Error())}
+	if e.Cause != "" {
+		lines = append(lines, "Likely cause: "+safe.Line(e.Cause))
+	}
+	if e.Try != "" {
+		lines = append(lines, "Try: "+safe.Line(e.Try))
+	}
+	return strings.Join(lines, "\n")
 }
 
 func writeHeaders(w io.Writer, prefix string, h map[string][]string) {
@@ -87,7 +104,7 @@ func writeHeaders(w io.Writer, prefix string, h map[string][]string) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(w, "%s%s: %s\n", prefix, k, strings.Join(h[k], ", "))
+		fmt.Fprintf(w, "%s%s: %s\n", prefix, safe.Line(k), safe.Line(strings.Join(h[k], ", ")))
 	}
 }
 
@@ -100,16 +117,16 @@ func indentJSON(b []byte, prefix string) string {
 }
 
 func writeToken(w io.Writer, t flows.Token, o Options) {
-	fmt.Fprintf(w, "  %s:\n", t.Name)
+	fmt.Fprintf(w, "  %s:\n", safe.Line(t.Name))
 	if t.JWT == nil {
 		v := t.Raw
 		if t.Secret && !o.Reveal {
 			v = oauth.Redacted
 		}
-		fmt.Fprintf(w, "    (opaque) %s\n", v)
+		fmt.Fprintf(w, "    (opaque) %s\n", safe.Line(v))
 	} else {
-		fmt.Fprintf(w, "    header    %s\n", indentJSON(t.JWT.HeaderJSON, "              "))
-		fmt.Fprintf(w, "    payload   %s\n", indentJSON(t.JWT.ClaimsJSON, "              "))
+		fmt.Fprintf(w, "    header    %s\n", safe.Visible(indentJSON(t.JWT.HeaderJSON, "              ")))
+		fmt.Fprintf(w, "    payload   %s\n", safe.Visible(indentJSON(t.JWT.ClaimsJSON, "              ")))
 		for _, c := range []string{"exp", "iat", "nbf"} {
 			if n, ok := t.JWT.Claims[c].(json.Number); ok {
 				if sec, err := n.Int64(); err == nil {
@@ -137,9 +154,9 @@ func describeTime(at, now time.Time) string {
 func writeChecks(w io.Writer, indent string, checks []oauth.Check) {
 	width := 10
 	for _, c := range checks {
-		width = max(width, len(c.Name))
+		width = max(width, len(safe.Line(c.Name)))
 	}
 	for _, c := range checks {
-		fmt.Fprintf(w, "%s%s %-*s %s\n", indent, marks[c.Status], width, c.Name, c.Reason)
+		fmt.Fprintf(w, "%s%s %-*s %s\n", indent, marks[c.Status], width, safe.Line(c.Name), safe.Line(c.Reason))
 	}
 }
