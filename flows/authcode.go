@@ -67,8 +67,13 @@ func authorizeStep() Step {
 				r.Checks = append(r.Checks, cb.CheckIssuer(env.Settings.Issuer))
 			}
 			r.Outputs = append(r.Outputs, Output{Name: "code", Value: cb.Code})
-			r.Vars = Vars{varCode: cb.Code, varState: req.State, varVerifier: req.PKCE.Verifier, varChallenge: req.PKCE.Challenge,
-				varRedirectURI: lb.RedirectURI(), varNonce: req.Nonce}
+			// Merged, not assigned: r.Vars may hold the endpoints
+			// ensureDiscovered found, which the exchange needs.
+			if r.Vars == nil {
+				r.Vars = Vars{}
+			}
+			r.Vars.Merge(Vars{varCode: cb.Code, varState: req.State, varVerifier: req.PKCE.Verifier, varChallenge: req.PKCE.Challenge,
+				varRedirectURI: lb.RedirectURI(), varNonce: req.Nonce})
 			return r
 		},
 	}
@@ -91,11 +96,21 @@ func exchangeStep() Step {
 			if vars[varCode] == "" {
 				return failed(r, &oauth.Error{Op: "token", What: "no authorization code yet", Try: "run the previous step (sign in) first"})
 			}
+			if !ensureDiscovered(ctx, env, vars, &r) {
+				return r
+			}
 			req := oauth.AuthRequest{AuthURL: vars[VarAuthorizationEndpoint], Client: clientConfig(env, vars), RedirectURI: vars[varRedirectURI],
 				State: vars[varState], Nonce: vars[varNonce], PKCE: oauth.PKCE{Verifier: vars[varVerifier], Challenge: vars[varChallenge], Method: "S256"}}
 			tok, ex, err := oauth.ExchangeCode(ctx, env.HTTP, req, vars[varCode])
-			r.Exchanges = ex
-			r.Vars = Vars{varCode: ""} // a code is single use
+			r.Exchanges = append(r.Exchanges, ex...)
+			if len(ex) > 0 {
+				// The code left the app: it is single use, so it is spent
+				// whatever the answer. A code never sent is kept for a retry.
+				if r.Vars == nil {
+					r.Vars = Vars{}
+				}
+				r.Vars[varCode] = ""
+			}
 			if err != nil {
 				return failed(r, err)
 			}

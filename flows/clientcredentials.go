@@ -47,6 +47,7 @@ func tokenResult(ctx context.Context, env *Env, vars Vars, r Result, tok *oauth.
 		r.Vars = Vars{}
 	}
 	r.Vars[VarAccessToken] = tok.AccessToken
+	r.Vars[VarTokenClientID] = env.Settings.ClientID
 	r.Outputs = append(r.Outputs, Output{Name: "token_type", Value: tok.TokenType}, Output{Name: "scope", Value: tok.Scope})
 	if !tok.Expiry.IsZero() {
 		r.Outputs = append(r.Outputs, Output{Name: "expires", Value: tok.Expiry.Local().Format("15:04:05")})

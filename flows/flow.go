@@ -8,9 +8,11 @@ package flows
 import (
 	"context"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/oauth/validate"
 )
 
 // Actor is a party in the sequence strip.
@@ -58,6 +60,9 @@ const (
 	VarAccessToken           = "access_token"
 	VarRefreshToken          = "refresh_token"
 	VarIDToken               = "id_token"
+	// VarTokenClientID is the client that obtained the access token: the
+	// one that may revoke it (RFC 7009 §2.1) and that introspects it.
+	VarTokenClientID = "token_client_id"
 )
 
 // Env is what a step may use besides its vars.
@@ -122,8 +127,58 @@ type Result struct {
 	Err error `json:"-"`
 }
 
-// Failed reports whether the step failed: an error or a failed check.
-func (r Result) Failed() bool { return r.Err != nil || oauth.Failed(r.Checks) }
+// Failed reports whether the step failed: an error, a failed check, or a
+// failed check of a token it obtained.
+func (r Result) Failed() bool {
+	if r.Err != nil || oauth.Failed(r.Checks) {
+		return true
+	}
+	for _, t := range r.Tokens {
+		if oauth.Failed(t.Checks) {
+			return true
+		}
+	}
+	return false
+}
+
+// At returns r with its tokens' time checks (exp, nbf, iat) evaluated at
+// now instead of when the step ran: a token that was valid then expires
+// while it is on screen, and its checks and the step's verdict follow.
+func (r Result) At(now time.Time) Result {
+	if len(r.Tokens) == 0 {
+		return r
+	}
+	toks := make([]Token, len(r.Tokens))
+	for i, t := range r.Tokens {
+		toks[i] = t.At(now)
+	}
+	r.Tokens = toks
+	return r
+}
+
+// At returns t with the checks named exp, nbf and iat evaluated at now
+// (validate.TimeChecks, no leeway, as inspect validates) when the token
+// carries that claim; the others are kept, and so is a verdict on a missing
+// claim, which time does not change. An opaque token has no claims.
+func (t Token) At(now time.Time) Token {
+	if t.JWT == nil || len(t.Checks) == 0 {
+		return t
+	}
+	fresh := validate.TimeChecks(t.JWT.Claims, now, 0)
+	checks := slices.Clone(t.Checks)
+	for i, c := range checks {
+		if _, ok := t.JWT.Claims[c.Name]; !ok {
+			continue
+		}
+		for _, f := range fresh {
+			if f.Name == c.Name {
+				checks[i] = f
+			}
+		}
+	}
+	t.Checks = checks
+	return t
+}
 
 // Step is one step of a flow.
 type Step struct {

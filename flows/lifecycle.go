@@ -34,9 +34,27 @@ func Refresh() Flow {
 				rotated := !tok.RefreshToken.IsZero() && tok.RefreshToken.Reveal() != vars[VarRefreshToken]
 				r.Checks = append(r.Checks, oauth.Check{Name: "rotation", Status: map[bool]oauth.CheckStatus{true: oauth.Pass, false: oauth.Warn}[rotated],
 					Reason: map[bool]string{true: "a new refresh token came back: the old one should now be refused", false: "the same refresh token is still in use (no rotation)"}[rotated]})
-				return tokenResult(ctx, env, vars, r, tok)
+				return refreshedIDNonce(tokenResult(ctx, env, vars, r, tok))
 			},
 		}}}
+}
+
+// refreshedIDNonce: a refreshed ID token may leave out the nonce even though
+// the login sent one (OIDC Core §12.2, as the OpenID errata clarify), so its
+// absence is not held against it; a nonce that is there is still checked.
+func refreshedIDNonce(r Result) Result {
+	for i, t := range r.Tokens {
+		if t.Name != VarIDToken || t.JWT == nil || t.JWT.Claims["nonce"] != nil {
+			continue
+		}
+		for j, c := range t.Checks {
+			if c.Name == "nonce" && c.Status == oauth.Fail {
+				r.Tokens[i].Checks[j] = oauth.Check{Name: "nonce", Status: oauth.Skip,
+					Reason: "none in this refreshed ID token, which may leave it out (OIDC Core §12.2): the nonce binds the login's ID token"}
+			}
+		}
+	}
+	return r
 }
 
 // Introspect asks the server whether a token is active (RFC 7662).
@@ -54,58 +72,140 @@ func introspectStep() Step {
 			"expired, revoked or unknown — the server says nothing more (§2.2) — or the token's scope, client and expiry.",
 		RFC: "RFC 7662 §2", From: ResourceServer, To: AuthServer, Inputs: []string{"access_token", "client_id", "client_secret"},
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
+			r, in := introspect(ctx, env, vars)
+			if in == nil {
+				return r
+			}
+			st, why := oauth.Pass, "the server says the token is active"
+			if !in.Active {
+				st, why = oauth.Fail, in.Hint
+			}
+			r.Checks = []oauth.Check{{Name: "active", Status: st, Reason: why}}
+			return r
+		},
+	}
+}
+
+// introspect asks about the access token and records the answer's
+// outputs; in is nil when there is no answer (r.Err says why).
+func introspect(ctx context.Context, env *Env, vars Vars) (r Result, in *oauth.Introspection) {
+	if !ensureDiscovered(ctx, env, vars, &r) {
+		return r, nil
+	}
+	in, ex, err := oauth.Introspect(ctx, env.HTTP, vars[VarIntrospectionEndpoint], clientConfig(env, vars), vars[VarAccessToken], "access_token")
+	r.Exchanges = append(r.Exchanges, ex...)
+	if err != nil {
+		if e := oauth.Explain(err); e.Status >= 400 && env.Settings.ClientSecret.IsZero() {
+			// The usual cause, said with the client's name: Keycloak
+			// answers a public client 403 "Client not allowed.".
+			id := env.Settings.ClientID
+			e.What = "the server will not answer " + id + " whether the token is active"
+			e.Cause = id + " is a public client (it has no secret, like every app on a user's machine), so it cannot prove who it is; " +
+				"introspection must only answer callers it can authenticate (RFC 7662 §2.1), and servers such as Keycloak answer only confidential clients"
+			e.Try = "introspect as a confidential client, the resource server's own (the embedded FakeBook does so once it validates by introspection); " +
+				"or call the API with the token and read its answer"
+			return failed(r, e), nil
+		}
+		return failed(r, err), nil
+	}
+	r.Outputs = []Output{{Name: "active", Value: fmt.Sprint(in.Active)}, {Name: "scope", Value: in.Scope},
+		{Name: "client_id", Value: in.ClientID}, {Name: "sub", Value: in.Sub}}
+	if !in.Exp.IsZero() {
+		r.Outputs = append(r.Outputs, Output{Name: "exp", Value: in.Exp.Local().Format("15:04:05")})
+	}
+	return r, in
+}
+
+// Revoke revokes the access token, then introspects it: the revocation
+// took effect only if the server now says the token is inactive.
+func Revoke() Flow {
+	return Flow{ID: "revoke", Title: "Revoke",
+		Summary: "Revoke the token (RFC 7009), then introspect it to see whether it is still active.",
+		Steps:   []Step{revokeStep(), revokedStep()}}
+}
+
+func revokeStep() Step {
+	return Step{
+		ID: "revoke", Title: "Revoke the token",
+		Why: "The client that obtained the token tells the server it no longer needs it (RFC 7009 §2.1); the server " +
+			"revokes a token only for the client it was issued to. The answer is 200 even for a token the server does " +
+			"not know (§2.2), so a 200 says the request was accepted, not that the token is dead: the next step asks. " +
+			"A JWT still verifies locally until it expires: only introspection sees the revocation at once.",
+		RFC: "RFC 7009 §2", From: Client, To: AuthServer, Inputs: []string{"access_token", "token_client_id"},
+		Run: func(ctx context.Context, env *Env, vars Vars) Result {
 			var r Result
+			if owner := vars[VarTokenClientID]; owner != "" && owner != env.Settings.ClientID {
+				return failed(r, &oauth.Error{Op: "revoke", What: "this token was obtained by " + owner + ", not by " + env.Settings.ClientID,
+					Cause: "a server revokes a token only for the client it was issued to (RFC 7009 §2.1); another client's request is refused, or answered 200 as for an unknown token while the token stays active",
+					Try:   "revoke with " + owner + "'s settings"})
+			}
 			if !ensureDiscovered(ctx, env, vars, &r) {
 				return r
 			}
-			tok := vars[VarAccessToken]
-			in, ex, err := oauth.Introspect(ctx, env.HTTP, vars[VarIntrospectionEndpoint], clientConfig(env, vars), tok, "access_token")
+			ex, err := oauth.Revoke(ctx, env.HTTP, vars[VarRevocationEndpoint], clientConfig(env, vars), vars[VarAccessToken], "access_token")
 			r.Exchanges = append(r.Exchanges, ex...)
 			if err != nil {
 				return failed(r, err)
 			}
-			st, why := oauth.Pass, "the server says the token is active"
-			if !in.Active {
-				st, why = oauth.Fail, oauth.InactiveHint
-			}
-			r.Checks = []oauth.Check{{Name: "active", Status: st, Reason: why}}
-			r.Outputs = []Output{{Name: "active", Value: fmt.Sprint(in.Active)}, {Name: "scope", Value: in.Scope},
-				{Name: "client_id", Value: in.ClientID}, {Name: "sub", Value: in.Sub}}
-			if !in.Exp.IsZero() {
-				r.Outputs = append(r.Outputs, Output{Name: "exp", Value: in.Exp.Local().Format("15:04:05")})
+			r.Checks = []oauth.Check{{Name: "accepted", Status: oauth.Pass, Reason: "the server accepted the revocation request of " + env.Settings.ClientID +
+				" (200); RFC 7009 §2.2 answers 200 for an unknown token too, so the next step asks whether the token is still active"}}
+			for _, e := range ex {
+				if note := oauth.RevocationNote(e); note != "" {
+					r.Checks = append(r.Checks, oauth.Check{Name: "note", Status: oauth.Warn, Reason: note})
+				}
 			}
 			return r
 		},
 	}
 }
 
-// Revoke revokes the access token, then introspects it to show the effect.
-func Revoke() Flow {
-	return Flow{ID: "revoke", Title: "Revoke",
-		Summary: "Revoke the token (RFC 7009), then introspect it to see it is no longer active.",
-		Steps: []Step{{
-			ID: "revoke", Title: "Revoke the token",
-			Why: "The client tells the server it no longer needs the token (RFC 7009 §2.1). The answer is 200 even " +
-				"for a token the server does not know (§2.2), so revocation never leaks whether a token existed. " +
-				"A JWT still verifies locally until it expires: only introspection sees the revocation at once.",
-			RFC: "RFC 7009 §2", From: Client, To: AuthServer, Inputs: []string{"access_token"},
-			Run: func(ctx context.Context, env *Env, vars Vars) Result {
-				var r Result
-				if !ensureDiscovered(ctx, env, vars, &r) {
-					return r
-				}
-				ex, err := oauth.Revoke(ctx, env.HTTP, vars[VarRevocationEndpoint], clientConfig(env, vars), vars[VarAccessToken], "access_token")
-				r.Exchanges = append(r.Exchanges, ex...)
-				if err != nil {
-					return failed(r, err)
-				}
-				r.Checks = []oauth.Check{{Name: "revoked", Status: oauth.Pass, Reason: "the server accepted the revocation (200)"}}
-				for _, e := range ex {
-					if note := oauth.RevocationNote(e); note != "" {
-						r.Checks = append(r.Checks, oauth.Check{Name: "note", Status: oauth.Warn, Reason: note})
-					}
-				}
-				return r
-			},
-		}, introspectStep()}}
+// revokedStep is introspection with the verdict the Revoke flow needs:
+// inactive is the success, still active the failure.
+func revokedStep() Step {
+	s := introspectStep()
+	s.ID, s.Title = "revoked", "Check the token is inactive"
+	s.From = Client
+	s.Why = "A 200 from the revocation endpoint does not prove anything (RFC 7009 §2.2), so the client asks the " +
+		"server about the token (RFC 7662 §2.1). {\"active\":false} means the revocation took effect; a token " +
+		"still active was not revoked."
+	s.Run = func(ctx context.Context, env *Env, vars Vars) Result {
+		r, in := introspect(ctx, env, vars)
+		if in == nil {
+			return r
+		}
+		if !in.Active {
+			r.Checks = []oauth.Check{{Name: "inactive", Status: oauth.Pass, Reason: "the server now says the token is not active: the revocation took effect"}}
+			return r
+		}
+		why := "the server still says the token is active: the revocation did not take effect"
+		if in.ClientID != "" && in.ClientID != env.Settings.ClientID {
+			why += "; the token belongs to " + in.ClientID + " and the revocation was asked as " + env.Settings.ClientID +
+				" — a server revokes a token only for the client it was issued to (RFC 7009 §2.1)"
+		} else {
+			why += "; some servers revoke only refresh tokens, or keep a JWT access token valid until it expires"
+		}
+		r.Checks = []oauth.Check{{Name: "inactive", Status: oauth.Fail, Reason: why}}
+		return r
+	}
+	return s
 }
+
+// TokenClient returns, among the clients the user has settings for, the one
+// that obtained the current access token (vars[VarTokenClientID]): a token
+// is revoked (RFC 7009 §2.1) and introspected by its own client. ok is
+// false when no candidate is that client; the first is returned then.
+func TokenClient(vars Vars, candidates ...Settings) (s Settings, ok bool) {
+	for _, c := range candidates {
+		if c.ClientID == vars[VarTokenClientID] {
+			return c, true
+		}
+	}
+	if len(candidates) > 0 {
+		s = candidates[0]
+	}
+	return s, false
+}
+
+// ActsOnToken reports whether the flow with this id uses the current token
+// as its client: introspection and revocation.
+func ActsOnToken(flowID string) bool { return flowID == "introspect" || flowID == "revoke" }

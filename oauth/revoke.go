@@ -36,8 +36,9 @@ func Revoke(ctx context.Context, hc *http.Client, endpoint string, cfg ClientCon
 
 // RevocationNote explains a successful revocation answer that is worth a
 // word, or returns "". Keycloak answers an unknown, expired or
-// already-revoked token with 200 and {"error":"invalid_token"}; RFC 7009
-// §2.2 counts that as success, because the token is unusable either way.
+// already-revoked token — and the embedded server another client's token —
+// with 200 and {"error":"invalid_token"}; RFC 7009 §2.2 answers 200 either
+// way, so the answer does not say whether the token still works.
 func RevocationNote(ex Exchange) string {
 	if ex.Status != http.StatusOK {
 		return ""
@@ -48,8 +49,9 @@ func RevocationNote(ex Exchange) string {
 	}
 	if code, _ := m["error"].(string); code != "" {
 		desc, _ := m["error_description"].(string)
-		return "The server answered 200 with error " + code + " (" + desc + "): it did not know this token — " +
-			"already revoked, expired, from another realm, or not a token. RFC 7009 §2.2 counts this as success: the token cannot be used either way."
+		return "The server answered 200 with error " + code + " (" + desc + "): it did not know this token as one this client may revoke — " +
+			"already revoked, expired, issued to another client, from another realm, or not a token. RFC 7009 §2.2 answers 200 either way, " +
+			"so only asking about the token (introspection) tells whether it can still be used."
 	}
 	return ""
 }

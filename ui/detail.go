@@ -37,6 +37,9 @@ func (m Model) detail(it item, w int) string {
 		}
 		b.WriteString("\n" + wrap.Render(s.Muted.Render("enter runs the next step · e edits the settings · ↓ shows each step")))
 		b.WriteString("\n\n" + m.settingsSummary(m.settingsFor(f.ID), w))
+		if owner := m.vars[flows.VarTokenClientID]; flows.ActsOnToken(f.ID) && owner != "" {
+			b.WriteString(wrap.Render(s.Muted.Render("The token was obtained by "+owner+": it is revoked and introspected as that client (RFC 7009 §2.1).")) + "\n")
+		}
 		return b.String()
 	}
 	step, _ := m.stepOf(it)
@@ -62,7 +65,7 @@ func (m Model) detail(it item, w int) string {
 		return b.String()
 	case running:
 		b.WriteString(why + "\n")
-		b.WriteString(s.Running.Render(m.spin.View()+" running… "+since(st.started, m.opts.Now())) + s.Muted.Render("  (esc cancels)") + "\n")
+		b.WriteString(s.Running.Render(m.spin.View()+" running… "+since(st.started, m.now)) + s.Muted.Render("  (esc cancels)") + "\n")
 		for _, said := range st.said {
 			b.WriteString(wrap.Render(s.Accent.Render(safe.Visible(said))) + "\n")
 		}
@@ -77,6 +80,7 @@ func (m Model) detail(it item, w int) string {
 		verdict = s.Fail.Render("✗ failed")
 	}
 	b.WriteString(verdict + s.Muted.Render(" in "+st.elapsed.Round(time.Millisecond).String()) + "\n")
+	b.WriteString(wrap.Render(s.Muted.Render(m.enterHint(it, st))) + "\n")
 	if r.Err != nil {
 		e := oauth.Explain(r.Err)
 		b.WriteString("\n" + s.Fail.Render(wrap.Render(safe.Line(e.Error()))) + "\n")
@@ -86,7 +90,6 @@ func (m Model) detail(it item, w int) string {
 		if e.Try != "" {
 			b.WriteString(wrap.Render(s.Text.Bold(true).Render("Try: ")+safe.Line(e.Try)) + "\n")
 		}
-		b.WriteString(s.Muted.Render("enter retries") + "\n")
 	}
 	if len(r.Outputs) > 0 {
 		b.WriteString("\n" + section(s, "Result", w))
@@ -118,6 +121,27 @@ func (m Model) detail(it item, w int) string {
 		b.WriteString("\n" + section(s, fmt.Sprintf("HTTP exchange %d/%d", i+1, len(r.Exchanges)), w) + m.viewExchange(ex, w))
 	}
 	return b.String()
+}
+
+// enterHint says what enter does on a finished step: walk on to the next
+// step right after it ran, otherwise run it again.
+func (m Model) enterHint(it item, st *stepState) string {
+	if it.api >= 0 {
+		return "enter sends it again"
+	}
+	if m.walk == stepKey(it) && st.status == done {
+		f := m.flows[it.flow]
+		if it.step+1 < len(f.Steps) {
+			return "enter: next step, " + f.Steps[it.step+1].Title
+		}
+		if m.vars[flows.VarAccessToken] != "" && len(m.apis) > 0 {
+			return "enter: call FakeBook with this token"
+		}
+	}
+	if st.status == failedStatus {
+		return "enter retries"
+	}
+	return "enter runs it again"
 }
 
 // readableURL shows a URL too long for w cells as its base and then one
@@ -255,7 +279,7 @@ func (m Model) viewToken(t flows.Token, w int) string {
 		raw := s.JWTHeader.Render(safe.Line(parts[0])) + "." + s.JWTPayload.Render(safe.Line(parts[1])) + "." + s.JWTSignature.Render(safe.Line(parts[2]))
 		b.WriteString(strings.Replace(clipLines(lipgloss.NewStyle().Width(w).Render(raw), 3), " more lines", " more lines (y copies the token)", 1) + "\n")
 	}
-	now := m.opts.Now()
+	now := m.now
 	for _, c := range []string{"exp", "iat", "nbf", "auth_time"} {
 		if n, ok := t.JWT.Claims[c].(json.Number); ok {
 			if sec, err := n.Int64(); err == nil {

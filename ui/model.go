@@ -120,6 +120,13 @@ type Model struct {
 	evCancel   func()
 	events     []events.Event
 
+	// now is the clock reading of the last refresh: every time shown
+	// and every time check on screen uses it.
+	now time.Time
+	// walk is the step that just finished well with the cursor on it:
+	// enter there runs the next step. Anywhere else enter re-runs.
+	walk string
+
 	reveal        bool
 	width, height int
 	form          *settingsForm

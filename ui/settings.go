@@ -20,10 +20,23 @@ var userFlows = map[string]bool{"authorization-code": true, "refresh": true}
 
 // settingsFor returns the settings a flow runs with.
 func (m Model) settingsFor(flowID string) flows.Settings {
-	if userFlows[flowID] && m.opts.CodeSettings != nil {
+	if m.usesCodeSettings(flowID) {
 		return *m.opts.CodeSettings
 	}
 	return m.opts.Settings
+}
+
+// usesCodeSettings reports whether a flow runs with CodeSettings: the
+// sign-in flows, and the flows acting on a token that client obtained.
+func (m Model) usesCodeSettings(flowID string) bool {
+	if m.opts.CodeSettings == nil {
+		return false
+	}
+	if flows.ActsOnToken(flowID) {
+		s, _ := flows.TokenClient(m.vars, m.opts.Settings, *m.opts.CodeSettings)
+		return s.ClientID != m.opts.Settings.ClientID
+	}
+	return userFlows[flowID]
 }
 
 func (m Model) settingsSummary(s flows.Settings, w int) string {
@@ -54,6 +67,9 @@ func (m Model) settingsSummary(s flows.Settings, w int) string {
 // hidden echo.
 type settingsForm struct {
 	flowID string
+	// code: the form edits CodeSettings (the sign-in client), decided
+	// when it opened.
+	code   bool
 	orig   flows.Settings
 	labels []string
 	inputs []textinput.Model
@@ -130,7 +146,7 @@ func (m Model) updateForm(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			f.err = err.Error()
 			return m, nil
 		}
-		if userFlows[f.flowID] && m.opts.CodeSettings != nil {
+		if f.code {
 			m.opts.CodeSettings = &s
 		} else {
 			m.opts.Settings = s
@@ -158,8 +174,8 @@ func (m Model) viewForm() string {
 	s, f := m.styles, m.form
 	var b strings.Builder
 	title := "Settings"
-	if f.flowID != "" && userFlows[f.flowID] {
-		title += " — user sign-in flows (authorization code, refresh)"
+	if f.code {
+		title += " — the user sign-in client (authorization code, refresh, and its tokens)"
 	}
 	b.WriteString(s.Title.Render(title) + "\n\n")
 	for i, ti := range f.inputs {

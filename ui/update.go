@@ -10,6 +10,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/themes"
 )
 
@@ -127,6 +128,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.form = newSettingsForm(m.settingsFor(m.currentFlowID()), m.currentFlowID())
+		m.form.code = m.usesCodeSettings(m.currentFlowID())
 	}
 	return m, nil
 }
@@ -143,6 +145,7 @@ func (m *Model) move(d int) {
 	}
 	n := len(m.items())
 	m.cursor = (m.cursor + d + n) % n
+	m.walk = ""
 	m.vp.GotoTop()
 	m.refresh()
 }
@@ -154,9 +157,11 @@ func (m Model) currentFlowID() string {
 	return ""
 }
 
-// runSelected runs the selected step; on a flow row, or on a finished step
-// whose next step is pending, it runs the next step: pressing enter
-// repeatedly walks the flow.
+// runSelected runs the selected step. On a flow row it runs the flow's next
+// step; on a step that has just finished well it walks on to the next one,
+// so pressing enter repeatedly walks the flow. On any other step, done or
+// not, it runs that step again, and the steps after it become pending: they
+// ran with what this step is about to replace.
 func (m Model) runSelected() (tea.Model, tea.Cmd) {
 	if m.running != nil {
 		m.flash = "a step is running — esc cancels it"
@@ -170,23 +175,28 @@ func (m Model) runSelected() (tea.Model, tea.Cmd) {
 		m.refresh()
 		return m, nil
 	}
-	if it.api < 0 && it.step == len(m.flows[it.flow].Steps)-1 && m.stateOf(it).status == done && m.vars[flows.VarAccessToken] != "" && len(m.apis) > 0 {
-		// The flow is done and there is a token: guide to the API.
-		m.cursor = m.indexOf(item{flow: -1, step: -1, api: 0})
-		m.flash = "next: call FakeBook with this token — enter sends it"
-		m.vp.GotoTop()
-		m.refresh()
-		return m, nil
-	}
 	if it.api < 0 {
 		f := m.flows[it.flow]
-		next := it.step
-		if next < 0 || (m.stateOf(it).status == done && next+1 < len(f.Steps)) {
-			next = m.nextStep(it.flow, next)
+		walking := m.walk == stepKey(it) && m.stateOf(it).status == done
+		last := it.step == len(f.Steps)-1
+		if walking && last && m.vars[flows.VarAccessToken] != "" && len(m.apis) > 0 {
+			// The flow is done and there is a token: guide to the API.
+			m.walk = ""
+			m.cursor = m.indexOf(item{flow: -1, step: -1, api: 0})
+			m.flash = "next: call FakeBook with this token — enter sends it"
+			m.vp.GotoTop()
+			m.refresh()
+			return m, nil
 		}
-		it.step = next
-		m.cursor = m.indexOf(it)
+		if it.step < 0 || (walking && !last) {
+			it.step = m.nextStep(it.flow, it.step)
+			m.cursor = m.indexOf(it)
+		}
+		for j := it.step + 1; j < len(f.Steps); j++ {
+			delete(m.state, stepKey(item{flow: it.flow, step: j, api: -1}))
+		}
 	}
+	m.walk = ""
 	step, _ := m.stepOf(it)
 	m.runSeq++
 	timeout := stepTimeout
@@ -243,14 +253,15 @@ func (m Model) flowIDOf(it item) string {
 	return m.flows[it.flow].ID
 }
 
-// isFlowStep reports whether a state key belongs to a step of the flow id.
-func (m Model) isFlowStep(key, id string) bool {
+// isStep reports whether a state key is the step stepID of the flow flowID.
+func (m Model) isStep(key, flowID, stepID string) bool {
 	for i, f := range m.flows {
-		if f.ID == id {
-			for j := range f.Steps {
-				if stepKey(item{flow: i, step: j, api: -1}) == key {
-					return true
-				}
+		if f.ID != flowID {
+			continue
+		}
+		for j, st := range f.Steps {
+			if st.ID == stepID && stepKey(item{flow: i, step: j, api: -1}) == key {
+				return true
 			}
 		}
 	}
@@ -270,8 +281,18 @@ func (m Model) onStepDone(msg stepDoneMsg) Model {
 	}
 	m.vars.Merge(msg.result.Vars)
 	m.running = nil
-	if m.isFlowStep(msg.key, "revoke") && st.status == done && m.opts.FakeBookIntrospects != nil && !m.opts.FakeBookIntrospects() {
-		m.flash = "revoked, but FakeBook's local check still accepts it: try GET /books, v, again"
+	if st.status == done && stepKey(m.selected()) == msg.key {
+		m.walk = msg.key
+	}
+	if fb := m.opts.FakeBookIntrospects; fb != nil && !fb() {
+		asked := m.isStep(msg.key, "revoke", "revoked") || m.isStep(msg.key, "introspect", "introspect")
+		refused := msg.result.Err != nil && oauth.Explain(msg.result.Err).Status >= 400
+		switch {
+		case m.isStep(msg.key, "revoke", "revoke") && st.status == done:
+			m.flash = "revocation accepted — FakeBook's local check cannot see it: try GET /books, v, again"
+		case asked && refused:
+			m.flash = "the server would not say: v makes FakeBook introspect with its own client, then GET /books tells"
+		}
 	}
 	m.refresh()
 	return m

@@ -47,9 +47,29 @@ func (m Model) eventLines() int {
 	return 4
 }
 
-// refresh re-renders the detail of the selected row into the viewport.
+// refresh re-reads the clock, re-evaluates what depends on it, and
+// re-renders the detail of the selected row into the viewport: the
+// countdowns and the checks are computed at the same instant, so they agree.
 func (m *Model) refresh() {
+	m.now = m.opts.Now()
+	m.retime()
 	m.vp.SetContent(m.detail(m.selected(), m.vp.Width))
+}
+
+// retime re-evaluates every finished step's result at m.now (its tokens'
+// exp, nbf and iat checks); the step's verdict follows, so a step whose token
+// has expired turns ✗.
+func (m *Model) retime() {
+	for _, st := range m.state {
+		if st.status != done && st.status != failedStatus {
+			continue
+		}
+		st.result = st.result.At(m.now)
+		st.status = done
+		if st.result.Failed() {
+			st.status = failedStatus
+		}
+	}
 }
 
 // View draws the whole screen.

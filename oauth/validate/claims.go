@@ -137,6 +137,22 @@ func checkClaims(r *report, c map[string]any, rules claimRules) {
 	r.Subject = str(c, "sub")
 	r.ClientID = clientID(c)
 
+	if exp, ok, err := numericDate(c, "exp"); ok && err == nil {
+		r.Expiry = exp
+	}
+	r.Checks = append(r.Checks, TimeChecks(c, now, leeway)...)
+
+	checkIss(r, c, rules.issuer)
+	checkAud(r, c, rules.audiences)
+	checkScope(r, rules.required)
+}
+
+// TimeChecks evaluates a token's exp, nbf and iat claims (RFC 7519 §4.1.4-6)
+// at now, in that order, with leeway for clock skew. A token valid when it
+// was checked expires while it is on screen: whoever shows checks calls
+// this again as the clock moves, so the verdict and the countdown agree.
+func TimeChecks(c map[string]any, now time.Time, leeway time.Duration) []oauth.Check {
+	r := &report{}
 	exp, ok, err := numericDate(c, "exp")
 	switch {
 	case err != nil:
@@ -144,13 +160,10 @@ func checkClaims(r *report, c map[string]any, rules claimRules) {
 	case !ok:
 		r.add(CheckExp, oauth.Fail, "the token has no exp, so it would never expire; RFC 9068 §2.2 requires one")
 	case now.After(exp.Add(leeway)):
-		r.Expiry = exp
 		r.add(CheckExp, oauth.Fail, "expired "+when(exp, now))
 	case now.After(exp):
-		r.Expiry = exp
 		r.add(CheckExp, oauth.Pass, fmt.Sprintf("expired %s, but within the %s leeway for clock skew", when(exp, now), Span(leeway)))
 	default:
-		r.Expiry = exp
 		r.add(CheckExp, oauth.Pass, "expires "+when(exp, now))
 	}
 
@@ -177,10 +190,7 @@ func checkClaims(r *report, c map[string]any, rules claimRules) {
 	default:
 		r.add(CheckIat, oauth.Pass, "issued "+when(iat, now))
 	}
-
-	checkIss(r, c, rules.issuer)
-	checkAud(r, c, rules.audiences)
-	checkScope(r, rules.required)
+	return r.Checks
 }
 
 func checkIss(r *report, c map[string]any, want string) {

@@ -360,3 +360,33 @@ func TestNewExplainsABrokenJWKS(t *testing.T) {
 		})
 	}
 }
+
+// The time checks move with the clock: the same claims pass, then fail
+// once exp is behind (and a future nbf or iat passes once reached).
+func TestTimeChecksFollowTheClock(t *testing.T) {
+	issued := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	claims := map[string]any{"iat": float64(issued.Unix()), "nbf": float64(issued.Unix()), "exp": float64(issued.Add(5 * time.Minute).Unix())}
+	tests := []struct {
+		now           time.Time
+		exp, nbf, iat oauth.CheckStatus
+		expWord       string
+	}{
+		{issued.Add(-time.Minute), oauth.Pass, oauth.Fail, oauth.Fail, "expires in 6m0s"},
+		{issued.Add(time.Second), oauth.Pass, oauth.Pass, oauth.Pass, "expires in 4m59s"},
+		{issued.Add(5*time.Minute + 13*time.Second), oauth.Fail, oauth.Pass, oauth.Pass, "expired 13s ago"},
+	}
+	for _, tt := range tests {
+		got := validate.TimeChecks(claims, tt.now, 0)
+		if len(got) != 3 || got[0].Name != validate.CheckExp || got[1].Name != validate.CheckNbf || got[2].Name != validate.CheckIat {
+			t.Fatalf("at %s: got %+v, want exp, nbf, iat", tt.now, got)
+		}
+		for i, want := range []oauth.CheckStatus{tt.exp, tt.nbf, tt.iat} {
+			if got[i].Status != want {
+				t.Errorf("at %s: %s got %s (%s), want %s", tt.now.Format("15:04:05"), got[i].Name, got[i].Status, got[i].Reason, want)
+			}
+		}
+		if !strings.Contains(got[0].Reason, tt.expWord) {
+			t.Errorf("at %s: exp reason %q, want it to say %q", tt.now.Format("15:04:05"), got[0].Reason, tt.expWord)
+		}
+	}
+}

@@ -1,0 +1,191 @@
+package flows
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// The exchange spends the code only when it sent it: a code that never left
+// the app (no token endpoint, the issuer unreachable) is kept for a retry.
+func TestExchangeKeepsTheCodeItDidNotSend(t *testing.T) {
+	env := &Env{HTTP: &http.Client{Timeout: 5 * time.Second}, Settings: Settings{Issuer: "http://127.0.0.1:1/realms/none", ClientID: "app"}}
+	tests := []struct {
+		name string
+		vars Vars
+	}{
+		{"no code", Vars{VarTokenEndpoint: "http://127.0.0.1:1/token"}},
+		{"code, endpoints unknown, issuer unreachable", Vars{varCode: "the-code", varVerifier: "v"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := exchangeStep().Run(context.Background(), env, tt.vars)
+			if r.Err == nil {
+				t.Fatal("got no error, want the step to fail")
+			}
+			if _, ok := r.Vars[varCode]; ok {
+				t.Fatalf("got vars %v, want the code left alone (nothing was sent)", r.Vars)
+			}
+		})
+	}
+}
+
+// The code is spent once sent, even when the server refuses it.
+func TestExchangeSpendsTheCodeItSent(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(400)
+		w.Write([]byte(`{"error":"invalid_grant","error_description":"Code not valid"}`))
+	}))
+	defer srv.Close()
+	env := &Env{HTTP: srv.Client(), Settings: Settings{Issuer: srv.URL, ClientID: "app"}}
+	r := exchangeStep().Run(context.Background(), env, Vars{VarTokenEndpoint: srv.URL + "/token", varCode: "the-code"})
+	if r.Err == nil {
+		t.Fatal("got no error, want invalid_grant")
+	}
+	if code, ok := r.Vars[varCode]; !ok || code != "" {
+		t.Fatalf("got vars %v, want the sent code cleared", r.Vars)
+	}
+}
+
+// lifecycleServer answers revocation with 200 and introspection with the
+// given activity: a server where revocation takes effect, or one where it
+// silently does not.
+func lifecycleServer(t *testing.T, activeAfterRevoke bool) *httptest.Server {
+	t.Helper()
+	revoked := false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/revoke":
+			revoked = true
+			w.WriteHeader(200)
+		case "/introspect":
+			w.Header().Set("Content-Type", "application/json")
+			active := !revoked || activeAfterRevoke
+			json.NewEncoder(w).Encode(map[string]any{"active": active, "client_id": "app"})
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func lifecycleVars(base string) Vars {
+	return Vars{VarTokenEndpoint: base + "/token", VarRevocationEndpoint: base + "/revoke", VarIntrospectionEndpoint: base + "/introspect",
+		VarAccessToken: "opaque-token", VarTokenClientID: "app"}
+}
+
+// The Revoke flow's verdict is what the server says afterwards: inactive is
+// the success, still active the failure, whatever the 200 said.
+func TestRevokeVerdictComesFromTheIntrospection(t *testing.T) {
+	tests := []struct {
+		name       string
+		stillAlive bool
+		want       oauth.CheckStatus
+		reason     string
+	}{
+		{"revocation takes effect", false, oauth.Pass, "revocation took effect"},
+		{"200 but still active", true, oauth.Fail, "still says the token is active"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := lifecycleServer(t, tt.stillAlive)
+			env := &Env{HTTP: srv.Client(), Settings: Settings{Issuer: srv.URL, ClientID: "app", ClientSecret: "s3cret"}}
+			rs := RunAll(context.Background(), env, Revoke(), lifecycleVars(srv.URL), nil)
+			if len(rs) != 2 {
+				t.Fatalf("got %d results, want 2", len(rs))
+			}
+			mustPass(t, "revoke", rs[0])
+			check(t, rs[0].Checks, "accepted", oauth.Pass)
+			check(t, rs[1].Checks, "inactive", tt.want)
+			if rs[1].Failed() != (tt.want == oauth.Fail) {
+				t.Fatalf("step verdict: failed=%v, want %v", rs[1].Failed(), tt.want == oauth.Fail)
+			}
+			if !strings.Contains(rs[1].Checks[0].Reason, tt.reason) {
+				t.Fatalf("reason %q, want it to say %q", rs[1].Checks[0].Reason, tt.reason)
+			}
+		})
+	}
+}
+
+// A token is revoked by the client that obtained it: asked as another
+// client, the step refuses before sending anything.
+func TestRevokeRefusesAnotherClientsToken(t *testing.T) {
+	srv := lifecycleServer(t, false)
+	env := &Env{HTTP: srv.Client(), Settings: Settings{Issuer: srv.URL, ClientID: "test_api_client", ClientSecret: "s3cret"}}
+	vars := lifecycleVars(srv.URL)
+	vars[VarTokenClientID] = "oauthlab-cli"
+	r := revokeStep().Run(context.Background(), env, vars)
+	if r.Err == nil || len(r.Exchanges) != 0 {
+		t.Fatalf("got err %v and %d exchanges, want a refusal before sending", r.Err, len(r.Exchanges))
+	}
+	if e := oauth.Explain(r.Err); !strings.Contains(e.What, "oauthlab-cli") || !strings.Contains(e.Try, "oauthlab-cli") {
+		t.Fatalf("got %+v, want the token's client named", e)
+	}
+}
+
+// A public client that may not introspect is told so, naming the client,
+// instead of a verdict about the token.
+func TestIntrospectionRefusedToAPublicClientSaysWhy(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(403)
+		w.Write([]byte(`{"error":"invalid_request","error_description":"Client not allowed."}`))
+	}))
+	defer srv.Close()
+	env := &Env{HTTP: srv.Client(), Settings: Settings{Issuer: srv.URL, ClientID: "oauthlab-cli"}}
+	for _, s := range []Step{introspectStep(), revokedStep()} {
+		r := s.Run(context.Background(), env, lifecycleVars(srv.URL))
+		e := oauth.Explain(r.Err)
+		if r.Err == nil || len(r.Checks) != 0 {
+			t.Fatalf("%s: got err %v checks %+v, want a failure without a verdict", s.ID, r.Err, r.Checks)
+		}
+		if !strings.Contains(e.What, "oauthlab-cli") || !strings.Contains(e.Cause, "public client") {
+			t.Fatalf("%s: got %+v, want the public client named and why", s.ID, e)
+		}
+	}
+}
+
+// Result.At re-evaluates the tokens' time checks; the verdict follows.
+func TestResultAtTurnsAnExpiredTokenFailed(t *testing.T) {
+	issued := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	raw := "eyJhbGciOiJSUzI1NiJ9." + b64url(`{"iat":`+itoa(issued.Unix())+`,"exp":`+itoa(issued.Add(5*time.Minute).Unix())+`}`) + ".c2ln"
+	jwt, err := oauth.DecodeJWT(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Result{Tokens: []Token{{Name: VarAccessToken, Raw: raw, JWT: jwt, Checks: []oauth.Check{
+		{Name: "signature", Status: oauth.Pass, Reason: "ok"}, {Name: "exp", Status: oauth.Pass, Reason: "expires in 4m59s"}}}}}
+	if r.At(issued.Add(time.Minute)).Failed() {
+		t.Fatal("a token valid for 4 more minutes fails")
+	}
+	later := r.At(issued.Add(5*time.Minute + 13*time.Second))
+	if !later.Failed() {
+		t.Fatal("an expired token's step does not fail")
+	}
+	check(t, later.Tokens[0].Checks, "exp", oauth.Fail)
+	check(t, later.Tokens[0].Checks, "signature", oauth.Pass)
+	check(t, r.Tokens[0].Checks, "exp", oauth.Pass) // the original is untouched
+
+	// A verdict on a missing claim is not the clock's to change.
+	noIat := "eyJhbGciOiJSUzI1NiJ9." + b64url(`{"exp":`+itoa(issued.Add(5*time.Minute).Unix())+`}`) + ".c2ln"
+	jwt, _ = oauth.DecodeJWT(noIat)
+	id := Result{Tokens: []Token{{Name: VarIDToken, Raw: noIat, JWT: jwt, Checks: []oauth.Check{{Name: "iat", Status: oauth.Fail, Reason: "missing (OIDC Core §2 requires it)"}}}}}
+	check(t, id.At(issued).Tokens[0].Checks, "iat", oauth.Fail)
+}
+
+func b64url(s string) string {
+	return strings.TrimRight(base64URLEncoding.EncodeToString([]byte(s)), "=")
+}
+
+func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+var base64URLEncoding = base64.RawURLEncoding

@@ -1,0 +1,299 @@
+package ui
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/oauthlab/oauthlab/embedded"
+	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// Flow rows of flows.All().
+const (
+	codeFlow   = 1
+	revokeFlow = 4
+)
+
+var up = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'k'}}
+
+// signInBrowser completes the embedded login as bob, as a person would,
+// and counts the authorization requests it was asked to open.
+type signInBrowser struct {
+	mu     sync.Mutex
+	opened []string
+}
+
+func (b *signInBrowser) open(u string) error {
+	b.mu.Lock()
+	b.opened = append(b.opened, u)
+	b.mu.Unlock()
+	go func() {
+		pu, _ := url.Parse(u)
+		form := pu.Query()
+		form.Set("username", "bob")
+		form.Set("password", "bob")
+		form.Set("consent", "allow")
+		pu.RawQuery = ""
+		if resp, err := http.PostForm(pu.String(), form); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	return nil
+}
+
+func (b *signInBrowser) count() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.opened)
+}
+
+// A confidential client allowed to sign users in, beside the demo ones.
+const webAppID, webAppSecret = "web-app", "web-app-secret"
+
+// signInModel starts the embedded world and a workbench whose sign-in
+// flows use the client id (the public oauthlab-cli, or web-app).
+func signInModel(t *testing.T, clientID string) (Model, *signInBrowser) {
+	t.Helper()
+	w, err := embedded.Start(context.Background(), embedded.Options{Clients: []authserver.Client{{ID: webAppID, Secret: webAppSecret,
+		Grants: []string{"authorization_code", "refresh_token"}, Scopes: []string{"openid", "profile", "offline_access", authserver.ScopeRead},
+		RedirectURIs: []string{"http://127.0.0.1/callback"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	code := flows.EmbeddedSettings(w)
+	code.ClientID, code.ClientSecret = clientID, ""
+	if clientID == webAppID {
+		code.ClientSecret = webAppSecret
+	}
+	code.Scopes = []string{"openid", "profile", "offline_access", authserver.ScopeRead}
+	b := &signInBrowser{}
+	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), CodeSettings: &code, OpenBrowser: b.open})
+	return m, b
+}
+
+func (m Model) at(flow, step int) *stepState { return m.stateOf(item{flow: flow, step: step, api: -1}) }
+
+// signIn walks the code flow from its row: discovery, sign in, exchange, userinfo.
+func signIn(t *testing.T, m Model) Model {
+	t.Helper()
+	m.cursor = m.indexOf(item{flow: codeFlow, step: -1, api: -1})
+	m = press(t, m, enter) // open it
+	for range 4 {
+		m = press(t, m, enter)
+	}
+	for j := range 4 {
+		if st := m.at(codeFlow, j); st.status != done {
+			t.Fatalf("code flow step %d: status %v, err %v", j, st.status, st.result.Err)
+		}
+	}
+	return m
+}
+
+// revoke opens the Revoke flow and walks its two steps.
+func revoke(t *testing.T, m Model) Model {
+	t.Helper()
+	m.cursor = m.indexOf(item{flow: revokeFlow, step: -1, api: -1})
+	m = press(t, m, enter) // open it
+	m = press(t, m, enter) // revoke
+	m = press(t, m, enter) // is it inactive?
+	return m
+}
+
+// basicUser returns the client id of an HTTP Basic header, or "".
+func basicUser(h http.Header) string {
+	b, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(h.Get("Authorization"), "Basic "))
+	if err != nil {
+		return ""
+	}
+	id, _, _ := strings.Cut(string(b), ":")
+	id, _ = url.QueryUnescape(id)
+	return id
+}
+
+// requestClient is who a recorded request authenticated as: Basic, or a
+// client_id in the form body.
+func requestClient(ex oauth.Exchange) string {
+	if id := basicUser(ex.RequestHeader); id != "" {
+		return id
+	}
+	form, _ := url.ParseQuery(string(ex.RequestBody))
+	return form.Get("client_id")
+}
+
+// After the sign-in flow, the token is revoked and introspected as the
+// client that obtained it, not as the machine client of the other flows;
+// the verdict is what the server says afterwards.
+func TestRevokeAfterSignInActsAsTheTokensClient(t *testing.T) {
+	tests := []struct {
+		client     string
+		wantStatus status // of the "is it inactive" step
+		wantText   []string
+	}{
+		// A confidential client may introspect: inactive is the ✓.
+		{webAppID, done, []string{"✓ inactive", "the revocation took effect"}},
+		// A public client may not: the screen says so, naming it.
+		{authserver.NativeClientID, failedStatus, []string{"✗ failed", "oauthlab-cli is a public client"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.client, func(t *testing.T) {
+			m, _ := signInModel(t, tt.client)
+			m = revoke(t, signIn(t, m))
+			rv := m.at(revokeFlow, 0)
+			if rv.status != done || len(rv.result.Exchanges) == 0 {
+				t.Fatalf("revoke: status %v err %v, want done with a request", rv.status, rv.result.Err)
+			}
+			if got := requestClient(rv.result.Exchanges[len(rv.result.Exchanges)-1]); got != tt.client {
+				t.Fatalf("the revocation authenticated as %q, want %q (the client that obtained the token)", got, tt.client)
+			}
+			after := m.at(revokeFlow, 1)
+			if after.status != tt.wantStatus {
+				t.Fatalf("after revocation: status %v (err %v, checks %+v), want %v", after.status, after.result.Err, after.result.Checks, tt.wantStatus)
+			}
+			if got := requestClient(after.result.Exchanges[len(after.result.Exchanges)-1]); got != tt.client {
+				t.Fatalf("the introspection authenticated as %q, want %q", got, tt.client)
+			}
+			screen := m.detail(m.selected(), 200)
+			for _, want := range tt.wantText {
+				if !strings.Contains(screen, want) {
+					t.Errorf("the screen does not say %q:\n%s", want, screen)
+				}
+			}
+			if strings.Contains(screen, "active true") || strings.Contains(screen, "✓ active") {
+				t.Errorf("the screen claims the token is active:\n%s", screen)
+			}
+		})
+	}
+}
+
+// A server that answers 200 to the revocation but still calls the token
+// active: the Revoke flow shows ✗ with the reason, not ✓ revoked.
+func TestRevocationThatDoesNotTakeEffectFails(t *testing.T) {
+	tests := []struct {
+		name        string
+		stillActive bool
+		want        status
+		text        string
+	}{
+		{"honest server", false, done, "the revocation took effect"},
+		{"200 but still active", true, failedStatus, "still says the token is active"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			revoked := false
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch r.URL.Path {
+				case "/revoke":
+					revoked = true
+				case "/introspect":
+					w.Header().Set("Content-Type", "application/json")
+					json.NewEncoder(w).Encode(map[string]any{"active": !revoked || tt.stillActive, "client_id": "app"})
+				default:
+					http.NotFound(w, r)
+				}
+			}))
+			defer srv.Close()
+			m := New(Options{World: "hostile", HTTP: srv.Client(), Settings: flows.Settings{Issuer: srv.URL, ClientID: "app", ClientSecret: "s3cret"}})
+			m.vars = flows.Vars{flows.VarTokenEndpoint: srv.URL + "/token", flows.VarRevocationEndpoint: srv.URL + "/revoke",
+				flows.VarIntrospectionEndpoint: srv.URL + "/introspect", flows.VarAccessToken: "opaque", flows.VarTokenClientID: "app"}
+			m = revoke(t, m)
+			if st := m.at(revokeFlow, 0); st.status != done {
+				t.Fatalf("revoke: got %v (%v), want done: the server accepted it", st.status, st.result.Err)
+			}
+			if st := m.at(revokeFlow, 1); st.status != tt.want {
+				t.Fatalf("after revocation: got %v, want %v", st.status, tt.want)
+			}
+			if screen := m.detail(m.selected(), 200); !strings.Contains(screen, tt.text) {
+				t.Fatalf("the screen does not say %q:\n%s", tt.text, screen)
+			}
+		})
+	}
+}
+
+// enter on a done Sign-in step signs in again — a new authorization
+// request — and the steps after it become pending. A sign-in started
+// without the discovery step keeps the endpoints it discovered, so the
+// exchange works.
+func TestEnterOnADoneSignInSignsInAgain(t *testing.T) {
+	m, b := signInModel(t, authserver.NativeClientID)
+	m.cursor = m.indexOf(item{flow: codeFlow, step: -1, api: -1})
+	m = press(t, m, enter) // open the flow
+	m = press(t, m, down)  // discovery
+	m = press(t, m, down)  // sign in, skipping discovery
+	m = press(t, m, enter)
+	if st := m.at(codeFlow, 1); st.status != done {
+		t.Fatalf("sign in: %v %v", st.status, st.result.Err)
+	}
+	if m.vars[flows.VarTokenEndpoint] == "" {
+		t.Fatalf("the sign-in step lost the endpoints it discovered: vars %v", m.vars)
+	}
+	m = press(t, m, enter) // walks on: the exchange
+	if st := m.at(codeFlow, 2); st.status != done {
+		t.Fatalf("exchange after sign in: %v %v", st.status, st.result.Err)
+	}
+	m = press(t, m, up) // back to the ✓ Sign in
+	if it := m.selected(); it.step != 1 {
+		t.Fatalf("cursor on %+v, want the sign-in step", it)
+	}
+	m = press(t, m, enter)
+	if got := b.count(); got != 2 {
+		t.Fatalf("enter on a done sign-in opened %d authorization requests in all, want 2 (it must sign in again)", got)
+	}
+	if st := m.at(codeFlow, 1); st.status != done {
+		t.Fatalf("second sign in: %v %v", st.status, st.result.Err)
+	}
+	if st := m.at(codeFlow, 2); st.status != pending {
+		t.Fatalf("the exchange after a new sign-in: %v, want pending (its result belonged to the old code)", st.status)
+	}
+	if m.vars[flows.VarTokenEndpoint] == "" || m.vars[flows.VarAuthorizationEndpoint] == "" {
+		t.Fatalf("signing in again lost discovery's endpoints: %v", m.vars)
+	}
+	m = press(t, m, enter) // the new code is exchanged
+	if st := m.at(codeFlow, 2); st.status != done {
+		t.Fatalf("exchange of the new code: %v %v", st.status, st.result.Err)
+	}
+}
+
+// With the clock moved past exp, the token's countdown and its exp check
+// agree that it expired, and the step turns ✗.
+func TestExpiredTokenTurnsTheStepFailed(t *testing.T) {
+	now := fixedNow // the fake token expires at 00:05:00
+	m := fakeModel()
+	m.opts.Now = func() time.Time { return now }
+	m = press(t, m, enter)
+	screen := m.detail(m.selected(), 200)
+	if m.at(0, 0).status != done || !strings.Contains(screen, "✓ exp") || !strings.Contains(screen, "expires in 3m0s") {
+		t.Fatalf("before exp: status %v, want done and ✓ exp:\n%s", m.at(0, 0).status, screen)
+	}
+	now = fixedNow.Add(3*time.Minute + 13*time.Second)
+	mm, _ := m.Update(tickMsg(now))
+	m = mm.(Model)
+	screen = m.detail(m.selected(), 200)
+	for _, want := range []string{"EXPIRED 13s ago", "✗ exp        expired 13s ago", "✗ failed"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("after exp: the screen does not say %q:\n%s", want, screen)
+		}
+	}
+	if strings.Contains(screen, "✓ exp") {
+		t.Errorf("after exp: a ✓ exp is still shown:\n%s", screen)
+	}
+	if m.at(0, 0).status != failedStatus || !strings.Contains(m.View(), "✗ Get a token") {
+		t.Fatalf("after exp: step status %v, want failed in the list too", m.at(0, 0).status)
+	}
+}
+
+func (s status) String() string {
+	return [...]string{pending: "pending", running: "running", done: "done", failedStatus: "failed"}[s]
+}
