@@ -101,7 +101,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if e := s.checkAuthz(ar); e != nil {
-		s.redirectError(w, r, ar, e.code, e.desc)
+		s.redirectError(w, r, ar, e)
 		return
 	}
 	if r.Method != http.MethodPost {
@@ -111,7 +111,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.Get("consent") == "deny" {
-		s.redirectError(w, r, ar, "access_denied", "The resource owner or authorization server denied the request.")
+		s.redirectError(w, r, ar, errAccessDenied().WithDescription("The resource owner or authorization server denied the request."))
 		return
 	}
 	u := s.login(q.Get("username"), q.Get("password"))
@@ -197,25 +197,25 @@ func (s *Server) parseAuthz(q url.Values) (*authzRequest, string) {
 // checkAuthz validates the rest; its errors go back to the client.
 func (s *Server) checkAuthz(ar *authzRequest) *oauthErr {
 	if ar.responseType != "code" {
-		return &oauthErr{code: "unsupported_response_type", desc: "Only response_type=code is supported here"}
+		return errUnsupportedResponseType().WithDescription("Only response_type=code is supported here")
 	}
 	if !ar.client.allows("authorization_code") {
-		return &oauthErr{code: "unauthorized_client", desc: "Client is not allowed to initiate browser login"}
+		return errUnauthorizedClient().WithDescription("Client is not allowed to initiate browser login")
 	}
 	if ar.challenge != "" {
 		if ar.method == "" {
 			ar.method = "plain" // RFC 7636 §4.3: the default method is plain
 		}
 		if ar.method != "S256" && !(ar.method == "plain" && !s.isOkta()) {
-			return &oauthErr{code: "invalid_request", desc: "Invalid parameter: code_challenge_method " + ar.method}
+			return errInvalidRequest().WithDescription("Invalid parameter: code_challenge_method " + ar.method)
 		}
 		if !verifierRE.MatchString(ar.challenge) {
-			return &oauthErr{code: "invalid_request", desc: "Invalid parameter: code_challenge"}
+			return errInvalidRequest().WithDescription("Invalid parameter: code_challenge")
 		}
 	} else if ar.client.public() || s.isOkta() {
 		// RFC 9700 §2.1.1: public clients MUST use PKCE; Okta requires it
 		// for every client that starts a code flow from a native app.
-		return &oauthErr{code: "invalid_request", desc: "Missing parameter: code_challenge (PKCE is required for public clients)"}
+		return errInvalidRequest().WithDescription("Missing parameter: code_challenge (PKCE is required for public clients)")
 	}
 	granted, e := s.grantScopes(ar.client, ar.scope, false)
 	if e != nil {
@@ -225,13 +225,13 @@ func (s *Server) checkAuthz(ar *authzRequest) *oauthErr {
 	return nil
 }
 
-func (s *Server) redirectError(w http.ResponseWriter, r *http.Request, ar *authzRequest, code, desc string) {
-	v := url.Values{"error": {code}, "error_description": {desc}}
+func (s *Server) redirectError(w http.ResponseWriter, r *http.Request, ar *authzRequest, e *oauthErr) {
+	v := url.Values{"error": {e.code}, "error_description": {e.desc}}
 	if ar.state != "" {
 		v.Set("state", ar.state)
 	}
 	v.Set("iss", s.issuer)
-	s.publish(r, ar.client.ID, http.StatusFound, "redirected with error: "+code+" — "+desc)
+	s.publish(r, ar.client.ID, http.StatusFound, "redirected with error: "+e.code+" — "+e.desc)
 	http.Redirect(w, r, ar.redirectURI+sep(ar.redirectURI)+v.Encode(), http.StatusFound)
 }
 
@@ -259,7 +259,7 @@ var verifierRE = regexp.MustCompile(`^[A-Za-z0-9\-._~]{43,128}$`)
 
 func (s *Server) authorizationCode(c *Client, form url.Values) (orderedJSON, *oauthErr) {
 	invalid := func(kc, okta string) *oauthErr {
-		return &oauthErr{status: 400, code: "invalid_grant", desc: s.pick(kc, okta)}
+		return errInvalidGrant().WithDescription(s.pick(kc, okta))
 	}
 	codeVal := form.Get("code")
 	s.mu.Lock()

@@ -293,6 +293,16 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/", s.handleNotFound)
 }
 
+func (s *Server) isOkta() bool { return s.cfg.Style == StyleOkta }
+
+// pick returns the Keycloak or the Okta text.
+func (s *Server) pick(keycloak, okta string) string {
+	if s.isOkta() {
+		return okta
+	}
+	return keycloak
+}
+
 func (s *Server) url(path string) string { return s.issuer + path }
 
 func (s *Server) publish(r *http.Request, client string, status int, decision string, details ...string) {

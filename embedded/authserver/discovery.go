@@ -64,12 +64,3 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = writeRaw(w, doc)
 }
-
-func writeRaw(w http.ResponseWriter, v orderedJSON) error {
-	b, err := v.MarshalJSON()
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
-}

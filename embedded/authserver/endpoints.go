@@ -53,7 +53,7 @@ func (s *Server) lookupAccess(raw string) (*grantRecord, string) {
 func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 	form, e := s.readForm(w, r)
 	if e == nil && r.Method != http.MethodPost {
-		e = &oauthErr{status: 405, code: "invalid_request", desc: "introspection takes POST (RFC 7662 §2.1)"}
+		e = errInvalidRequest().WithStatus(http.StatusMethodNotAllowed).WithDescription("introspection takes POST (RFC 7662 §2.1)")
 	}
 	if e != nil {
 		s.writeErr(w, r, "", e)
@@ -62,7 +62,7 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 	c, e := s.authenticate(r, form)
 	if e == nil && c.public() {
 		// fixture keycloak/error-introspection-public-client.json
-		e = &oauthErr{status: 403, code: "invalid_request", desc: "Client not allowed."}
+		e = errInvalidRequest().WithStatus(http.StatusForbidden).WithDescription("Client not allowed.")
 	}
 	if e != nil {
 		s.writeErr(w, r, claimedClient(r, form), e)
@@ -151,7 +151,7 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		// Keycloak answers an unknown token with 200 AND an error body
 		// (fixture keycloak/revocation-unknown-token.json).
 		s.publish(r, c.ID, 200, "revocation: unknown token (Keycloak answers 200 with an error body)")
-		writeJSON(w, 200, orderedJSON{{"error", "invalid_token"}, {"error_description", "Invalid token"}})
+		writeJSON(w, 200, errInvalidToken().WithDescription("Invalid token").body())
 		return
 	}
 	s.publish(r, c.ID, 200, map[bool]string{true: "revoked the token", false: "revocation: unknown token, 200 as RFC 7009 §2.2 says"}[found])
@@ -179,15 +179,13 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 		if !s.isOkta() {
 			realm = `realm="` + s.cfg.Realm + `", `
 		}
-		w.Header().Set("WWW-Authenticate", `Bearer `+realm+`error="invalid_token", error_description="`+s.pick("Token verification failed", "The access token is invalid")+`"`)
 		s.publish(r, "", 401, "userinfo refused: "+why)
-		w.WriteHeader(401)
+		writeBearerChallenge(w, realm, errInvalidToken().WithDescription(s.pick("Token verification failed", "The access token is invalid")))
 		return
 	}
 	if !slices.Contains(rec.scopes, "openid") {
-		w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", error_description="the token was not issued with openid"`)
 		s.publish(r, rec.clientID, 403, "userinfo refused: no openid scope")
-		w.WriteHeader(403)
+		writeBearerChallenge(w, "", errInsufficientScope().WithDescription("the token was not issued with openid"))
 		return
 	}
 	u := rec.user
@@ -206,4 +204,12 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	s.publish(r, "", 200, "logout page")
 	s.renderPage(w, 200, pageData{Title: "You are signed out"})
+}
+
+// writeBearerChallenge refuses a resource request the RFC 6750 §3 way: the
+// error in a WWW-Authenticate: Bearer challenge and an empty body. realm is
+// `realm="…", ` or "".
+func writeBearerChallenge(w http.ResponseWriter, realm string, e *oauthErr) {
+	w.Header().Set("WWW-Authenticate", `Bearer `+realm+`error="`+e.code+`", error_description="`+e.desc+`"`)
+	w.WriteHeader(e.status)
 }

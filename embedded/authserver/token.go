@@ -20,7 +20,7 @@ import (
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		s.writeErr(w, r, "", &oauthErr{status: http.StatusMethodNotAllowed, code: "invalid_request", desc: "the token endpoint takes POST (RFC 6749 §3.2)"})
+		s.writeErr(w, r, "", errInvalidRequest().WithStatus(http.StatusMethodNotAllowed).WithDescription("the token endpoint takes POST (RFC 6749 §3.2)"))
 		return
 	}
 	form, e := s.readForm(w, r)
@@ -30,15 +30,15 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	}
 	grant := form.Get("grant_type")
 	if grant == "" {
-		s.writeErr(w, r, form.Get("client_id"), &oauthErr{status: 400, code: "invalid_request",
-			desc: s.pick("Missing form parameter: grant_type", "The grant_type parameter is required.")})
+		s.writeErr(w, r, form.Get("client_id"), errInvalidRequest().WithDescription(
+			s.pick("Missing form parameter: grant_type", "The grant_type parameter is required.")))
 		return
 	}
 	switch grant {
 	case "client_credentials", "authorization_code", "refresh_token":
 	default:
-		s.writeErr(w, r, form.Get("client_id"), &oauthErr{status: 400, code: "unsupported_grant_type",
-			desc: s.pick("Unsupported grant_type", "The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code, client_credentials, refresh_token].")})
+		s.writeErr(w, r, form.Get("client_id"), errUnsupportedGrantType().WithDescription(
+			s.pick("Unsupported grant_type", "The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code, client_credentials, refresh_token].")))
 		return
 	}
 	c, e := s.authenticate(r, form)
@@ -49,7 +49,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	for k, v := range form {
 		if len(v) > 1 {
 			// RFC 6749 §3.2: parameters MUST NOT be included more than once.
-			s.writeErr(w, r, c.ID, &oauthErr{status: 400, code: "invalid_request", desc: "duplicated parameter " + k})
+			s.writeErr(w, r, c.ID, errInvalidRequest().WithDescription("duplicated parameter "+k))
 			return
 		}
 	}
@@ -76,23 +76,23 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) unauthorizedGrant(c *Client, grant string) *oauthErr {
 	if s.isOkta() {
-		return &oauthErr{status: 400, code: "unauthorized_client",
-			desc: "The client is not authorized to use the provided grant type. Configured grant types: [" + strings.Join(c.Grants, ", ") + "]."}
+		return errUnauthorizedClient().WithDescription(
+			"The client is not authorized to use the provided grant type. Configured grant types: [" + strings.Join(c.Grants, ", ") + "].")
 	}
 	if grant == "client_credentials" {
 		if c.public() {
-			return &oauthErr{status: 401, code: "unauthorized_client", desc: "Public client not allowed to retrieve service account"}
+			return errUnauthorizedClient().WithStatus(401).WithDescription("Public client not allowed to retrieve service account")
 		}
-		return &oauthErr{status: 401, code: "unauthorized_client", desc: "Client not enabled to retrieve service account"}
+		return errUnauthorizedClient().WithStatus(401).WithDescription("Client not enabled to retrieve service account")
 	}
-	return &oauthErr{status: 400, code: "unauthorized_client", desc: "Client not allowed for " + grant + " grant"}
+	return errUnauthorizedClient().WithDescription("Client not allowed for " + grant + " grant")
 }
 
 // readForm reads a size-limited application/x-www-form-urlencoded body.
 func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (url.Values, *oauthErr) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	if err := r.ParseForm(); err != nil {
-		return nil, &oauthErr{status: 400, code: "invalid_request", desc: "the request body is not a valid form or is larger than 64 KB"}
+		return nil, errInvalidRequest().WithDescription("the request body is not a valid form or is larger than 64 KB")
 	}
 	return r.PostForm, nil
 }
@@ -111,38 +111,38 @@ func (s *Server) authenticate(r *http.Request, form url.Values) (*Client, *oauth
 			secret = usec
 		}
 		if form.Get("client_secret") != "" {
-			return nil, &oauthErr{status: 400, code: "invalid_request", desc: "the client used more than one authentication method (RFC 6749 §2.3)"}
+			return nil, errInvalidRequest().WithDescription("the client used more than one authentication method (RFC 6749 §2.3)")
 		}
 		if fid := form.Get("client_id"); fid != "" && fid != id {
-			return nil, &oauthErr{status: 400, code: "invalid_request", desc: "client_id in the body differs from the one in the Authorization header"}
+			return nil, errInvalidRequest().WithDescription("client_id in the body differs from the one in the Authorization header")
 		}
 	} else {
 		id, secret = form.Get("client_id"), form.Get("client_secret")
 	}
 	if id == "" {
 		if s.isOkta() {
-			return nil, &oauthErr{status: 401, code: "invalid_client", desc: "No client credentials found."}
+			return nil, errInvalidClient().WithDescription("No client credentials found.")
 		}
-		return nil, &oauthErr{status: 400, code: "invalid_client", desc: "Missing client_id parameter"}
+		return nil, errInvalidClient().WithStatus(400).WithDescription("Missing client_id parameter")
 	}
 	c := s.clients[id]
 	if c == nil {
 		if s.isOkta() {
-			return nil, &oauthErr{status: 401, code: "invalid_client", desc: "Invalid value for 'client_id' parameter.", oktaEnvelope: true}
+			return nil, errInvalidClient().WithDescription("Invalid value for 'client_id' parameter.").InOktaEnvelope()
 		}
-		return nil, &oauthErr{status: 401, code: "invalid_client", desc: "Invalid client or Invalid client credentials", basic: basic}
+		return nil, errInvalidClient().WithDescription("Invalid client or Invalid client credentials").WithBasicChallenge(basic)
 	}
 	if c.public() {
 		return c, nil
 	}
 	if subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) != 1 {
 		if s.isOkta() {
-			return nil, &oauthErr{status: 401, code: "invalid_client", desc: "The client secret supplied for a confidential client is invalid.", basic: basic}
+			return nil, errInvalidClient().WithDescription("The client secret supplied for a confidential client is invalid.").WithBasicChallenge(basic)
 		}
 		// Keycloak answers a wrong secret with unauthorized_client, not the
 		// RFC's invalid_client (ClientIdAndSecretAuthenticator, fixture
 		// keycloak/error-unauthorized-client-wrong-secret.json).
-		return nil, &oauthErr{status: 401, code: "unauthorized_client", desc: "Invalid client or Invalid client credentials", basic: basic}
+		return nil, errUnauthorizedClient().WithStatus(401).WithDescription("Invalid client or Invalid client credentials").WithBasicChallenge(basic)
 	}
 	return c, nil
 }
@@ -168,17 +168,17 @@ func (s *Server) grantScopes(c *Client, raw string, clientCredentials bool) ([]s
 		for _, sc := range requested {
 			if slices.Contains(oidcScopes, sc) {
 				// fixture okta/error-invalid-scope-openid-client-credentials.json
-				return nil, &oauthErr{status: 400, code: "invalid_scope", desc: "Cannot request '" + sc + "' scopes using client credentials."}
+				return nil, errInvalidScope().WithDescription("Cannot request '" + sc + "' scopes using client credentials.")
 			}
 		}
 		if len(requested) == 0 {
-			return nil, &oauthErr{status: 400, code: "invalid_scope", desc: "The authorization server resource does not have any configured default scopes, 'scope' must be provided."}
+			return nil, errInvalidScope().WithDescription("The authorization server resource does not have any configured default scopes, 'scope' must be provided.")
 		}
 	}
 	for _, sc := range requested {
 		if !slices.Contains(c.Scopes, sc) && !(sc == "openid" && !clientCredentials) {
-			return nil, &oauthErr{status: 400, code: "invalid_scope",
-				desc: s.pick("Invalid scopes: "+raw, "One or more scopes are not configured for the authorization server resource.")}
+			return nil, errInvalidScope().WithDescription(
+				s.pick("Invalid scopes: "+raw, "One or more scopes are not configured for the authorization server resource."))
 		}
 	}
 	granted := slices.Clone(requested)
@@ -261,14 +261,14 @@ func (s *Server) issue(c *Client, u *user, scopes []string, o issueOpts) (ordere
 	}
 	at, err := s.sign(claims)
 	if err != nil {
-		return nil, &oauthErr{status: 500, code: "server_error", desc: "signing failed: " + err.Error()}
+		return nil, errServerError().WithDescription("signing failed: " + err.Error()).WithParent(err)
 	}
 	rec := &grantRecord{clientID: c.ID, user: u, scopes: scopes, accessJTI: jti, access: at, accessExp: exp,
 		claims: claims, sid: o.sid, authTime: o.authTime, fromCode: o.fromCode}
 	var idt string
 	if o.idToken && slices.Contains(scopes, "openid") && u != nil {
 		if idt, err = s.sign(s.idTokenClaims(c, u, at, now, exp, o)); err != nil {
-			return nil, &oauthErr{status: 500, code: "server_error", desc: "signing failed: " + err.Error()}
+			return nil, errServerError().WithDescription("signing failed: " + err.Error()).WithParent(err)
 		}
 	}
 	if o.refresh {
@@ -394,7 +394,7 @@ func (s *Server) idTokenClaims(c *Client, u *user, accessToken string, now, exp 
 }
 
 func (s *Server) refreshToken(c *Client, form url.Values) (orderedJSON, *oauthErr) {
-	invalid := &oauthErr{status: 400, code: "invalid_grant", desc: s.pick("Invalid refresh token", "The refresh token is invalid or expired.")}
+	invalid := errInvalidGrant().WithDescription(s.pick("Invalid refresh token", "The refresh token is invalid or expired."))
 	rt := form.Get("refresh_token")
 	s.mu.Lock()
 	rec := s.refresh[rt]
@@ -410,7 +410,7 @@ func (s *Server) refreshToken(c *Client, form url.Values) (orderedJSON, *oauthEr
 		// RFC 6749 §6: the scope may narrow, never widen.
 		for _, sc := range req {
 			if !slices.Contains(rec.scopes, sc) {
-				return nil, &oauthErr{status: 400, code: "invalid_scope", desc: s.pick("Invalid scopes: "+form.Get("scope"), "The requested scope is invalid, unknown, or malformed.")}
+				return nil, errInvalidScope().WithDescription(s.pick("Invalid scopes: "+form.Get("scope"), "The requested scope is invalid, unknown, or malformed."))
 			}
 		}
 		scopes = req
