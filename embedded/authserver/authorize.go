@@ -1,13 +1,8 @@
 package authserver
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
-	"html/template"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -31,50 +26,6 @@ type authzRequest struct {
 	client                           *Client
 	redirectURI, state, nonce, scope string
 	challenge, method, responseType  string
-}
-
-var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}
-h1{font-size:1.4rem} .box{border:1px solid #ccc;border-radius:8px;padding:1.2rem}
-label{display:block;margin:.6rem 0 .2rem} input[type=text],input[type=password]{box-sizing:border-box;width:100%;padding:.4rem;font-size:1rem}
-button{margin-top:1rem;padding:.5rem 1rem;font-size:1rem} .err{color:#a00;font-weight:bold}
-.demo{background:#f4f4f4;padding:.6rem;border-radius:6px;font-size:.9rem} code{font-size:.95rem}
-</style></head><body>
-<h1>{{.Title}}</h1>
-{{if .Error}}<p class="err">{{.Error}}</p>{{if .Hint}}<p>{{.Hint}}</p>{{end}}{{end}}
-{{if .Form}}<div class="box">
-<p><b>{{.ClientID}}</b> asks for: {{range .Scopes}}<code>{{.}}</code> {{end}}</p>
-<form method="post" action="{{.Action}}">
-{{range $k, $v := .Hidden}}<input type="hidden" name="{{$k}}" value="{{$v}}">{{end}}
-<label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" autofocus>
-<label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password">
-<button type="submit" name="consent" value="allow">Sign in and allow</button>
-<button type="submit" name="consent" value="deny">Deny</button>
-</form></div>
-<p class="demo">Demo users of this embedded {{.Style}}-shaped server: <code>alice</code> / <code>alice</code> and <code>bob</code> / <code>bob</code>.</p>
-{{end}}
-</body></html>`))
-
-type pageData struct {
-	Title, Error, Hint, ClientID, Action, Style string
-	Scopes                                      []string
-	Hidden                                      map[string]string
-	Form                                        bool
-}
-
-func (s *Server) renderPage(w http.ResponseWriter, status int, d pageData) {
-	d.Style = string(s.cfg.Style)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Frame-Options", "DENY")
-	// No form-action: browsers apply it to the redirect that follows the
-	// form post, which goes to the client's (loopback) redirect URI.
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-	w.WriteHeader(status)
-	_ = pageTmpl.Execute(w, d)
 }
 
 // handleAuthorize serves the login and consent page (GET) and takes its
@@ -160,16 +111,6 @@ func hiddenFields(q url.Values) map[string]string {
 	return out
 }
 
-func (s *Server) login(name, pass string) *user {
-	for i := range demoUsers {
-		u := &demoUsers[i]
-		if u.Username == name && subtle.ConstantTimeCompare([]byte(u.Password), []byte(pass)) == 1 {
-			return u
-		}
-	}
-	return nil
-}
-
 // parseAuthz validates what must hold before anything may be redirected:
 // a known client and one of its registered redirect URIs.
 func (s *Server) parseAuthz(q url.Values) (*authzRequest, string) {
@@ -252,60 +193,4 @@ func redirectAllowed(c *Client, ru string) bool {
 	}
 	u.Host = host // the port is dropped for the comparison
 	return slices.Contains(c.RedirectURIs, u.String())
-}
-
-// verifierRE: RFC 7636 §4.1, 43 to 128 unreserved characters.
-var verifierRE = regexp.MustCompile(`^[A-Za-z0-9\-._~]{43,128}$`)
-
-func (s *Server) authorizationCode(c *Client, form url.Values) (orderedJSON, *oauthErr) {
-	invalid := func(kc, okta string) *oauthErr {
-		return errInvalidGrant().WithDescription(s.pick(kc, okta))
-	}
-	codeVal := form.Get("code")
-	s.mu.Lock()
-	ac := s.codes[codeVal]
-	if ac != nil && ac.used {
-		// RFC 6749 §4.1.2: a code used twice revokes what it gave.
-		for _, rec := range s.access {
-			if rec.fromCode == codeVal {
-				rec.revoked = true
-			}
-		}
-		s.mu.Unlock()
-		return nil, invalid("Code not valid", "The authorization code is invalid or has expired.")
-	}
-	if ac != nil {
-		ac.used = true
-	}
-	s.mu.Unlock()
-	if ac == nil || ac.clientID != c.ID || !s.cfg.Now().Before(ac.expires) {
-		return nil, invalid("Code not valid", "The authorization code is invalid or has expired.")
-	}
-	if form.Get("redirect_uri") != ac.redirectURI {
-		return nil, invalid("Incorrect redirect_uri", "The 'redirect_uri' does not match the redirection URI used in the authorization request.")
-	}
-	verifier := form.Get("code_verifier")
-	switch {
-	case ac.challenge != "" && verifier == "":
-		return nil, invalid("PKCE code verifier not specified", "PKCE verification failed.")
-	case ac.challenge == "" && verifier != "":
-		return nil, invalid("PKCE code verifier specified but challenge not present in authorization", "PKCE verification failed.")
-	case ac.challenge != "" && !verifierRE.MatchString(verifier):
-		return nil, invalid("PKCE verification failed: Invalid code verifier", "PKCE verification failed.")
-	case ac.challenge != "" && !pkceMatches(ac.method, ac.challenge, verifier):
-		return nil, invalid("PKCE verification failed: Code mismatch", "PKCE verification failed.")
-	}
-	refresh := !s.isOkta() || slices.Contains(ac.scopes, "offline_access")
-	return s.issue(c, ac.user, ac.scopes, issueOpts{grant: "authorization_code", nonce: ac.nonce, refresh: refresh,
-		idToken: true, sid: ac.sid, authTime: ac.authTime, fromCode: codeVal})
-}
-
-// pkceMatches: RFC 7636 §4.6. plain is accepted (Keycloak shape only) but
-// weaker: RFC 9700 §2.1.1 says use S256.
-func pkceMatches(method, challenge, verifier string) bool {
-	if method == "plain" {
-		return subtle.ConstantTimeCompare([]byte(challenge), []byte(verifier)) == 1
-	}
-	sum := sha256.Sum256([]byte(verifier))
-	return subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(challenge)) == 1
 }

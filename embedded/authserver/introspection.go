@@ -1,0 +1,103 @@
+package authserver
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// handleIntrospect is RFC 7662: the caller authenticates; an inactive token
+// answers only {"active":false} (§2.2), whatever the reason.
+func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
+	form, e := s.readForm(w, r)
+	if e == nil && r.Method != http.MethodPost {
+		e = errInvalidRequest().WithStatus(http.StatusMethodNotAllowed).WithDescription("introspection takes POST (RFC 7662 §2.1)")
+	}
+	if e != nil {
+		s.writeErr(w, r, "", e)
+		return
+	}
+	c, e := s.authenticate(r, form)
+	if e == nil && c.public() {
+		// fixture keycloak/error-introspection-public-client.json
+		e = errInvalidRequest().WithStatus(http.StatusForbidden).WithDescription("Client not allowed.")
+	}
+	if e != nil {
+		s.writeErr(w, r, claimedClient(r, form), e)
+		return
+	}
+	tok := form.Get("token")
+	if rec := s.lookupRefresh(tok); rec != nil {
+		s.publish(r, c.ID, 200, "introspected a refresh token: active")
+		writeJSON(w, 200, orderedJSON{{"active", true}, {"scope", strings.Join(rec.scopes, " ")}, {"client_id", rec.clientID},
+			{"token_type", "refresh_token"}, {"exp", rec.refreshEx.Unix()}, {"sub", subOf(rec)}})
+		return
+	}
+	rec, why := s.lookupAccess(tok)
+	if rec == nil {
+		s.publish(r, c.ID, 200, "introspected: inactive", "reason (not sent, RFC 7662 §2.2): "+why)
+		writeJSON(w, 200, map[string]bool{"active": false})
+		return
+	}
+	out := slices.Clone(rec.claims)
+	if s.isOkta() {
+		// Okta's introspection members (fixtures okta/introspection-active*.json).
+		out = orderedJSON{{"active", true}, {"scope", strings.Join(rec.scopes, " ")}, {"username", usernameOf(rec)},
+			{"exp", rec.accessExp.Unix()}, {"iat", rec.claims.get("iat")}, {"sub", subOf(rec)}, {"aud", s.audience()},
+			{"iss", s.issuer}, {"jti", rec.accessJTI}, {"token_type", "Bearer"}, {"client_id", rec.clientID}}
+	} else {
+		// Keycloak appends these to the token's claims (AccessTokenIntrospectionProvider).
+		out = append(out, kv{"client_id", rec.clientID}, kv{"username", usernameOf(rec)}, kv{"token_type", "Bearer"}, kv{"active", true})
+	}
+	s.publish(r, c.ID, 200, "introspected: active", "client: "+rec.clientID, "scope: "+strings.Join(rec.scopes, " "))
+	writeJSON(w, 200, out)
+}
+
+// lookupAccess returns the record of an access token this server issued,
+// verified by signature; nil when unknown, revoked or expired.
+func (s *Server) lookupAccess(raw string) (*grantRecord, string) {
+	claims, ok := s.verifyOwn(raw)
+	if !ok {
+		return nil, "not a token signed by this server"
+	}
+	jti, _ := claims["jti"].(string)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.access[strings.TrimPrefix(strings.TrimPrefix(jti, "trrtcc:"), "onrtac:")]
+	if rec == nil {
+		rec = s.access[jti]
+	}
+	switch {
+	case rec == nil:
+		return nil, "unknown token"
+	case rec.revoked:
+		return nil, "revoked"
+	case !s.cfg.Now().Before(rec.accessExp):
+		return nil, "expired"
+	}
+	return rec, ""
+}
+
+func (s *Server) lookupRefresh(tok string) *grantRecord {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.refresh[tok]
+	if rec == nil || rec.revoked || !s.cfg.Now().Before(rec.refreshEx) {
+		return nil
+	}
+	return rec
+}
+
+func subOf(rec *grantRecord) any {
+	if v := rec.claims.get("sub"); v != nil {
+		return v
+	}
+	return rec.clientID
+}
+
+func usernameOf(rec *grantRecord) string {
+	if rec.user != nil {
+		return rec.user.Username
+	}
+	return "service-account-" + rec.clientID
+}
