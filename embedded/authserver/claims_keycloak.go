@@ -1,9 +1,13 @@
 package authserver
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
+
+// Keycloak's shapes: the claims of its tokens and the members of its
+// answers, in its order (fixtures keycloak/*.json).
 
 // keycloakAccessClaims follows keycloak/access-token-payload-*.json.
 func (s *Server) keycloakAccessClaims(c *Client, u *user, scopes []string, now, exp time.Time, jti string, o issueOpts) orderedJSON {
@@ -37,4 +41,46 @@ func (s *Server) keycloakAccessClaims(c *Client, u *user, scopes []string, now, 
 	cl = append(cl, kv{"email_verified", true}, kv{"name", u.Name}, kv{"preferred_username", u.Username},
 		kv{"given_name", u.Given}, kv{"family_name", u.Family}, kv{"email", u.Email})
 	return cl
+}
+
+// keycloakIDTokenClaims follows keycloak/id-token-payload.json.
+func (s *Server) keycloakIDTokenClaims(c *Client, u *user, atHash string, now, exp time.Time, o issueOpts) orderedJSON {
+	cl := orderedJSON{{"exp", exp.Unix()}, {"iat", now.Unix()}, {"auth_time", o.authTime.Unix()}, {"jti", newUUID()},
+		{"iss", s.issuer}, {"aud", c.ID}, {"sub", u.ID}, {"typ", "ID"}, {"azp", c.ID}}
+	if o.nonce != "" {
+		cl = append(cl, kv{"nonce", o.nonce})
+	}
+	return append(cl, kv{"sid", o.sid}, kv{"at_hash", atHash}, kv{"acr", "1"}, kv{"email_verified", true},
+		kv{"name", u.Name}, kv{"preferred_username", u.Username}, kv{"given_name", u.Given},
+		kv{"family_name", u.Family}, kv{"email", u.Email})
+}
+
+// keycloakTokenResponse follows keycloak/token-response-*.json:
+// refresh_expires_in is 0 when there is no refresh token, and
+// session_state appears only with a login session.
+func keycloakTokenResponse(t issued) orderedJSON {
+	refreshIn := 0
+	if t.refresh != "" {
+		refreshIn = int(refreshTTL.Seconds())
+	}
+	resp := orderedJSON{{"access_token", t.access}, {"expires_in", t.expiresIn}, {"refresh_expires_in", refreshIn}}
+	if t.refresh != "" {
+		resp = append(resp, kv{"refresh_token", t.refresh})
+	}
+	resp = append(resp, kv{"token_type", "Bearer"})
+	if t.idToken != "" {
+		resp = append(resp, kv{"id_token", t.idToken})
+	}
+	resp = append(resp, kv{"not-before-policy", 0})
+	if t.sid != "" {
+		resp = append(resp, kv{"session_state", t.sid})
+	}
+	return append(resp, kv{"scope", t.scope})
+}
+
+// keycloakIntrospection appends Keycloak's members to the token's claims
+// (AccessTokenIntrospectionProvider; fixtures keycloak/introspection-active*.json).
+func keycloakIntrospection(rec *grantRecord) orderedJSON {
+	return append(slices.Clone(rec.claims), kv{"client_id", rec.clientID}, kv{"username", usernameOf(rec)},
+		kv{"token_type", "Bearer"}, kv{"active", true})
 }

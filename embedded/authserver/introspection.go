@@ -2,7 +2,6 @@ package authserver
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 )
 
@@ -39,15 +38,9 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]bool{"active": false})
 		return
 	}
-	out := slices.Clone(rec.claims)
+	out := keycloakIntrospection(rec)
 	if s.isOkta() {
-		// Okta's introspection members (fixtures okta/introspection-active*.json).
-		out = orderedJSON{{"active", true}, {"scope", strings.Join(rec.scopes, " ")}, {"username", usernameOf(rec)},
-			{"exp", rec.accessExp.Unix()}, {"iat", rec.claims.get("iat")}, {"sub", subOf(rec)}, {"aud", s.audience()},
-			{"iss", s.issuer}, {"jti", rec.accessJTI}, {"token_type", "Bearer"}, {"client_id", rec.clientID}}
-	} else {
-		// Keycloak appends these to the token's claims (AccessTokenIntrospectionProvider).
-		out = append(out, kv{"client_id", rec.clientID}, kv{"username", usernameOf(rec)}, kv{"token_type", "Bearer"}, kv{"active", true})
+		out = s.oktaIntrospection(rec)
 	}
 	s.publish(r, c.ID, 200, "introspected: active", "client: "+rec.clientID, "scope: "+strings.Join(rec.scopes, " "))
 	writeJSON(w, 200, out)

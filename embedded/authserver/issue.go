@@ -26,6 +26,7 @@ type grantRecord struct {
 	revoked   bool
 }
 
+// issueOpts is what a grant asks of issue beyond client, user and scopes.
 type issueOpts struct {
 	grant    string
 	nonce    string
@@ -34,6 +35,13 @@ type issueOpts struct {
 	sid      string
 	authTime time.Time
 	fromCode string
+}
+
+// issued is an RFC 6749 §5.1 answer before each server orders its members
+// (keycloakTokenResponse, oktaTokenResponse).
+type issued struct {
+	access, refresh, idToken, scope, sid string
+	expiresIn                            int
 }
 
 func (s *Server) accessTTL() time.Duration {
@@ -46,73 +54,71 @@ func (s *Server) accessTTL() time.Duration {
 const refreshTTL = 30 * time.Minute
 
 // issue mints an access token (and a refresh and ID token when asked) with
-// the claims of the imitated server and records the grant.
+// the claims of the imitated server, records the grant and returns the
+// token response in that server's member order.
 func (s *Server) issue(c *Client, u *user, scopes []string, o issueOpts) (orderedJSON, *oauthErr) {
 	now := s.cfg.Now().Truncate(time.Second)
 	exp := now.Add(s.accessTTL())
-	jti := newUUID()
-	var claims orderedJSON
-	if s.isOkta() {
-		claims = s.oktaAccessClaims(c, u, scopes, now, exp, o)
-		jti = claims.get("jti").(string)
-	} else {
-		claims = s.keycloakAccessClaims(c, u, scopes, now, exp, jti, o)
-	}
+	claims, jti := s.accessClaims(c, u, scopes, now, exp, o)
 	at, err := s.sign(claims)
 	if err != nil {
-		return nil, errServerError().WithDescription("signing failed: " + err.Error()).WithParent(err)
+		return nil, errSigning(err)
 	}
 	rec := &grantRecord{clientID: c.ID, user: u, scopes: scopes, accessJTI: jti, access: at, accessExp: exp,
 		claims: claims, sid: o.sid, authTime: o.authTime, fromCode: o.fromCode}
 	var idt string
 	if o.idToken && slices.Contains(scopes, "openid") && u != nil {
 		if idt, err = s.sign(s.idTokenClaims(c, u, at, now, exp, o)); err != nil {
-			return nil, errServerError().WithDescription("signing failed: " + err.Error()).WithParent(err)
+			return nil, errSigning(err)
 		}
 	}
 	if o.refresh {
 		rec.refresh = randomToken()
 		rec.refreshEx = now.Add(refreshTTL)
 	}
+	s.record(jti, rec)
+	t := issued{access: at, refresh: rec.refresh, idToken: idt, scope: strings.Join(scopes, " "), sid: o.sid,
+		expiresIn: int(s.accessTTL().Seconds())}
+	if s.isOkta() {
+		return oktaTokenResponse(t), nil
+	}
+	return keycloakTokenResponse(t), nil
+}
+
+func errSigning(err error) *oauthErr {
+	return errServerError().WithDescription("signing failed: " + err.Error()).WithParent(err)
+}
+
+// record keeps rec under its access token's jti and its refresh token.
+func (s *Server) record(jti string, rec *grantRecord) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.access[jti] = rec
 	if rec.refresh != "" {
 		s.refresh[rec.refresh] = rec
 	}
-	s.mu.Unlock()
-	scope := strings.Join(scopes, " ")
-	expiresIn := int(s.accessTTL().Seconds())
+}
+
+// accessClaims returns the access token's claims in the imitated server's
+// shape and the key its grant record is kept under.
+func (s *Server) accessClaims(c *Client, u *user, scopes []string, now, exp time.Time, o issueOpts) (orderedJSON, string) {
 	if s.isOkta() {
-		// Okta's order: token_type, expires_in, access_token, scope, then
-		// refresh_token and id_token (fixtures okta/token-response-*.json).
-		resp := orderedJSON{{"token_type", "Bearer"}, {"expires_in", expiresIn}, {"access_token", at}, {"scope", scope}}
-		if rec.refresh != "" {
-			resp = append(resp, kv{"refresh_token", rec.refresh})
-		}
-		if idt != "" {
-			resp = append(resp, kv{"id_token", idt})
-		}
-		return resp, nil
+		claims := s.oktaAccessClaims(c, u, scopes, now, exp, o)
+		return claims, claims.get("jti").(string)
 	}
-	// Keycloak's order (fixtures keycloak/token-response-*.json).
-	refreshIn := 0
-	if rec.refresh != "" {
-		refreshIn = int(refreshTTL.Seconds())
+	jti := newUUID()
+	return s.keycloakAccessClaims(c, u, scopes, now, exp, jti, o), jti
+}
+
+// idTokenClaims: OpenID Connect Core §2 and §3.1.3.6 (at_hash: the left
+// half of the access token's SHA-256), in each server's order.
+func (s *Server) idTokenClaims(c *Client, u *user, accessToken string, now, exp time.Time, o issueOpts) orderedJSON {
+	sum := sha256.Sum256([]byte(accessToken))
+	atHash := base64.RawURLEncoding.EncodeToString(sum[:16])
+	if s.isOkta() {
+		return s.oktaIDTokenClaims(c, u, atHash, now, exp, o)
 	}
-	resp := orderedJSON{{"access_token", at}, {"expires_in", expiresIn}, {"refresh_expires_in", refreshIn}}
-	if rec.refresh != "" {
-		resp = append(resp, kv{"refresh_token", rec.refresh})
-	}
-	resp = append(resp, kv{"token_type", "Bearer"})
-	if idt != "" {
-		resp = append(resp, kv{"id_token", idt})
-	}
-	resp = append(resp, kv{"not-before-policy", 0})
-	if o.sid != "" {
-		resp = append(resp, kv{"session_state", o.sid})
-	}
-	resp = append(resp, kv{"scope", scope})
-	return resp, nil
+	return s.keycloakIDTokenClaims(c, u, atHash, now, exp, o)
 }
 
 func (s *Server) audience() string {
@@ -120,28 +126,4 @@ func (s *Server) audience() string {
 		return s.cfg.Audience
 	}
 	return s.pick("account", "api://default")
-}
-
-// idTokenClaims: OpenID Connect Core §2 and §3.1.3.6 (at_hash), in each
-// server's order (fixtures */id-token-payload.json).
-func (s *Server) idTokenClaims(c *Client, u *user, accessToken string, now, exp time.Time, o issueOpts) orderedJSON {
-	sum := sha256.Sum256([]byte(accessToken))
-	atHash := base64.RawURLEncoding.EncodeToString(sum[:16])
-	if s.isOkta() {
-		cl := orderedJSON{{"sub", u.Email}, {"name", u.Name}, {"email", u.Email}, {"ver", 1}, {"iss", s.issuer},
-			{"aud", c.ID}, {"iat", now.Unix()}, {"exp", exp.Unix()}, {"jti", "ID." + randomToken()[:43]},
-			{"amr", []string{"pwd"}}, {"idp", "00o" + randomToken()[:17]}}
-		if o.nonce != "" {
-			cl = append(cl, kv{"nonce", o.nonce})
-		}
-		return append(cl, kv{"preferred_username", u.Email}, kv{"auth_time", o.authTime.Unix()}, kv{"at_hash", atHash})
-	}
-	cl := orderedJSON{{"exp", exp.Unix()}, {"iat", now.Unix()}, {"auth_time", o.authTime.Unix()}, {"jti", newUUID()},
-		{"iss", s.issuer}, {"aud", c.ID}, {"sub", u.ID}, {"typ", "ID"}, {"azp", c.ID}}
-	if o.nonce != "" {
-		cl = append(cl, kv{"nonce", o.nonce})
-	}
-	return append(cl, kv{"sid", o.sid}, kv{"at_hash", atHash}, kv{"acr", "1"}, kv{"email_verified", true},
-		kv{"name", u.Name}, kv{"preferred_username", u.Username}, kv{"given_name", u.Given},
-		kv{"family_name", u.Family}, kv{"email", u.Email})
 }
