@@ -80,7 +80,12 @@ func keycloakTokenResponse(t issued) orderedJSON {
 
 // keycloakIntrospection appends Keycloak's members to the token's claims
 // (AccessTokenIntrospectionProvider; fixtures keycloak/introspection-active*.json).
+// A client-credentials token already carries client_id, which is not sent
+// twice (RFC 8259 §4: names SHOULD be unique).
 func keycloakIntrospection(rec *grantRecord) orderedJSON {
-	return append(slices.Clone(rec.claims), kv{"client_id", rec.clientID}, kv{"username", usernameOf(rec)},
-		kv{"token_type", "Bearer"}, kv{"active", true})
+	out := slices.Clone(rec.claims)
+	if out.get("client_id") == nil {
+		out = append(out, kv{"client_id", rec.clientID})
+	}
+	return append(out, kv{"username", usernameOf(rec)}, kv{"token_type", "Bearer"}, kv{"active", true})
 }

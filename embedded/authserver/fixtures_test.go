@@ -236,10 +236,9 @@ func postURL(t *testing.T, f *fixture, u string, form url.Values) answer {
 // the case says so and is skipped rather than pinned.
 func TestAnswersListTheFixturesMembersInOrder(t *testing.T) {
 	known := map[string]string{
-		"keycloak/introspection-active-client-credentials.json": "this server sends client_id twice (the token's claim and the appended member)",
-		"okta/token-response-authorization-code.json":           "this server sends token_type, expires_in, access_token first, as in the client-credentials capture",
-		"okta/introspection-active.json":                        "this server sends Okta's members in another order and without uid",
-		"okta/introspection-active-client-credentials.json":     "this server sends Okta's members in another order, with username",
+		"okta/token-response-authorization-code.json":       "this server sends token_type, expires_in, access_token first, as in the client-credentials capture",
+		"okta/introspection-active.json":                    "this server sends Okta's members in another order and without uid",
+		"okta/introspection-active-client-credentials.json": "this server sends Okta's members in another order, with username",
 	}
 	for _, style := range []Style{StyleKeycloak, StyleOkta} {
 		f := start(t, style)
