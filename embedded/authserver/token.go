@@ -7,67 +7,92 @@ import (
 	"strings"
 )
 
-// handleToken is the token endpoint (RFC 6749 §3.2). Checks run in
-// Keycloak's order (SOURCES.md): missing grant_type, unknown grant_type,
-// client authentication, duplicated parameter, then the grant's own checks,
-// so a failed client authentication never spends an authorization code.
-func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		s.writeErr(w, r, "", errInvalidRequest().WithStatus(http.StatusMethodNotAllowed).WithDescription("the token endpoint takes POST (RFC 6749 §3.2)"))
-		return
-	}
-	form, e := s.readForm(w, r)
-	if e != nil {
-		s.writeErr(w, r, "", e)
-		return
-	}
-	grant := form.Get("grant_type")
-	if grant == "" {
-		s.writeErr(w, r, form.Get("client_id"), errInvalidRequest().WithDescription(
-			s.pick("Missing form parameter: grant_type", "The grant_type parameter is required.")))
-		return
-	}
-	switch grant {
-	case "client_credentials", "authorization_code", "refresh_token":
-	default:
-		s.writeErr(w, r, form.Get("client_id"), errUnsupportedGrantType().WithDescription(
-			s.pick("Unsupported grant_type", "The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code, client_credentials, refresh_token].")))
-		return
-	}
-	c, e := s.authenticate(r, form)
-	if e != nil {
-		s.writeErr(w, r, claimedClient(r, form), e)
-		return
-	}
-	for k, v := range form {
-		if len(v) > 1 {
-			// RFC 6749 §3.2: parameters MUST NOT be included more than once.
-			s.writeErr(w, r, c.ID, errInvalidRequest().WithDescription("duplicated parameter "+k))
-			return
-		}
-	}
-	if !c.allows(grant) {
-		s.writeErr(w, r, c.ID, s.unauthorizedGrant(c, grant))
-		return
-	}
-	var resp orderedJSON
-	switch grant {
+// grantFunc validates a grant's own parameters and issues its tokens.
+type grantFunc func(c *Client, form url.Values) (orderedJSON, *oauthErr)
+
+// grant returns the grant_type's handler, nil for one this server does not
+// support.
+func (s *Server) grant(grantType string) grantFunc {
+	switch grantType {
 	case "client_credentials":
-		resp, e = s.clientCredentials(c, form)
+		return s.clientCredentials
 	case "authorization_code":
-		resp, e = s.authorizationCode(c, form)
+		return s.authorizationCode
 	case "refresh_token":
-		resp, e = s.refreshToken(c, form)
+		return s.refreshToken
 	}
+	return nil
+}
+
+// tokenRequest is a token request that passed the checks all grants share.
+type tokenRequest struct {
+	client    *Client
+	grantType string
+	form      url.Values
+	// who is the client named in events: the claimed one until it has
+	// authenticated.
+	who string
+}
+
+// handleToken is the token endpoint (RFC 6749 §3.2): parse and check what
+// every grant shares, let the grant validate and issue, write the answer.
+func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+	req, e := s.parseTokenRequest(w, r)
 	if e != nil {
-		s.writeErr(w, r, c.ID, e)
+		s.writeErr(w, r, req.who, e)
 		return
 	}
-	s.publish(r, c.ID, http.StatusOK, "issued tokens ("+grant+")", "scope: "+fmt.Sprint(resp.get("scope")))
+	resp, e := s.grant(req.grantType)(req.client, req.form)
+	if e != nil {
+		s.writeErr(w, r, req.who, e)
+		return
+	}
+	s.publish(r, req.who, http.StatusOK, "issued tokens ("+req.grantType+")", "scope: "+fmt.Sprint(resp.get("scope")))
 	writeJSON(w, http.StatusOK, resp)
 }
 
+// parseTokenRequest runs the shared checks in Keycloak's order (SOURCES.md):
+// missing grant_type, unknown grant_type, client authentication, duplicated
+// parameter, the client's grant types; the grant's own checks come after,
+// so a failed client authentication never spends an authorization code.
+func (s *Server) parseTokenRequest(w http.ResponseWriter, r *http.Request) (tokenRequest, *oauthErr) {
+	var req tokenRequest
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		return req, errInvalidRequest().WithStatus(http.StatusMethodNotAllowed).WithDescription("the token endpoint takes POST (RFC 6749 §3.2)")
+	}
+	form, e := s.readForm(w, r)
+	if e != nil {
+		return req, e
+	}
+	req.form, req.grantType, req.who = form, form.Get("grant_type"), form.Get("client_id")
+	if req.grantType == "" {
+		return req, errInvalidRequest().WithDescription(
+			s.pick("Missing form parameter: grant_type", "The grant_type parameter is required."))
+	}
+	if s.grant(req.grantType) == nil {
+		return req, errUnsupportedGrantType().WithDescription(
+			s.pick("Unsupported grant_type", "The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code, client_credentials, refresh_token]."))
+	}
+	if req.client, e = s.authenticate(r, form); e != nil {
+		req.who = claimedClient(r, form)
+		return req, e
+	}
+	req.who = req.client.ID
+	for k, v := range form {
+		if len(v) > 1 {
+			// RFC 6749 §3.2: parameters MUST NOT be included more than once.
+			return req, errInvalidRequest().WithDescription("duplicated parameter " + k)
+		}
+	}
+	if !req.client.allows(req.grantType) {
+		return req, s.unauthorizedGrant(req.client, req.grantType)
+	}
+	return req, nil
+}
+
+// unauthorizedGrant refuses a grant type the client is not registered for,
+// in the imitated server's words and status.
 func (s *Server) unauthorizedGrant(c *Client, grant string) *oauthErr {
 	if s.isOkta() {
 		return errUnauthorizedClient().WithDescription(
