@@ -72,6 +72,13 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 			ClientID: ar.client.ID, Action: r.URL.Path, Scopes: strings.Fields(ar.scope), Hidden: hiddenFields(q), Form: true})
 		return
 	}
+	s.redirectCode(w, r, ar, u)
+}
+
+// redirectCode issues a code bound to the client, its redirect URI and
+// PKCE challenge (RFC 6749 §4.1.2, RFC 7636 §4.4) and sends the browser
+// back with it, the state echoed exactly and the issuer (RFC 9207).
+func (s *Server) redirectCode(w http.ResponseWriter, r *http.Request, ar *authzRequest, u *user) {
 	now := s.cfg.Now()
 	code := randomToken()
 	s.mu.Lock()
@@ -80,9 +87,9 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	v := url.Values{"code": {code}}
 	if ar.state != "" {
-		v.Set("state", ar.state) // echoed exactly (RFC 6749 §4.1.2)
+		v.Set("state", ar.state)
 	}
-	v.Set("iss", s.issuer) // RFC 9207
+	v.Set("iss", s.issuer)
 	if !s.isOkta() {
 		v.Set("session_state", newUUID())
 	}
@@ -101,6 +108,7 @@ func sep(u string) string {
 	return "?"
 }
 
+// hiddenFields carries the authorization request through the login form.
 func hiddenFields(q url.Values) map[string]string {
 	out := map[string]string{}
 	for _, k := range []string{"client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge", "code_challenge_method"} {
@@ -166,6 +174,8 @@ func (s *Server) checkAuthz(ar *authzRequest) *oauthErr {
 	return nil
 }
 
+// redirectError sends an authorization error back to the client's
+// redirect URI with its state and the issuer (RFC 6749 §4.1.2.1, RFC 9207).
 func (s *Server) redirectError(w http.ResponseWriter, r *http.Request, ar *authzRequest, e *oauthErr) {
 	v := url.Values{"error": {e.code}, "error_description": {e.desc}}
 	if ar.state != "" {

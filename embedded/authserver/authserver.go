@@ -32,15 +32,19 @@ const (
 type Config struct {
 	// BaseURL is where the server is reachable, e.g. http://127.0.0.1:8080.
 	BaseURL string
-	Style   Style
+	// Style is the server imitated: StyleKeycloak (the default) or StyleOkta.
+	Style Style
 	// Realm is the Keycloak realm (default myorg); ignored for Okta.
 	Realm string
 	// ClientSecret overrides the demo client's secret.
 	ClientSecret string
 	// Audience overrides the access tokens' aud (Keycloak: account, Okta: api://default).
 	Audience string
-	Events   *events.Bus
-	Now      func() time.Time
+	// Events receives one event per request with the server's decision;
+	// nil publishes nowhere.
+	Events *events.Bus
+	// Now is the clock (default time.Now), for tests.
+	Now func() time.Time
 	// KeyCacheDir, when set, keeps the RSA signing key there (0600) so a
 	// restart reuses it instead of generating a new one.
 	KeyCacheDir string
@@ -153,6 +157,7 @@ func (s *Server) issuerPath() string {
 	return "/realms/" + s.cfg.Realm
 }
 
+// routes mounts each endpoint at the imitated server's path.
 func (s *Server) routes() {
 	ip, p := s.issuerPath(), s.paths()
 	s.mux.HandleFunc(ip+"/.well-known/openid-configuration", s.handleDiscovery)
@@ -171,6 +176,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/", s.handleNotFound)
 }
 
+// isOkta reports the Okta shape.
 func (s *Server) isOkta() bool { return s.cfg.Style == StyleOkta }
 
 // pick returns the Keycloak or the Okta text.
@@ -183,6 +189,7 @@ func (s *Server) pick(keycloak, okta string) string {
 
 func (s *Server) url(path string) string { return s.issuer + path }
 
+// publish sends the event of one request and the server's decision.
 func (s *Server) publish(r *http.Request, client string, status int, decision string, details ...string) {
 	s.cfg.Events.Publish(events.Event{Time: s.cfg.Now(), Server: "authserver", Method: r.Method, Path: r.URL.Path,
 		Client: client, Status: status, Decision: decision, Details: details})

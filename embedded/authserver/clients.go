@@ -29,9 +29,14 @@ const (
 
 // Client is a registered client.
 type Client struct {
-	ID     string
-	Secret string // "" for a public client
+	// ID is the client_id.
+	ID string
+	// Secret is the client_secret, "" for a public client (RFC 6749 §2.1).
+	Secret string
+	// Grants are the grant types it may use: client_credentials,
+	// authorization_code, refresh_token.
 	Grants []string
+	// Scopes are the scopes it may ask for (RFC 6749 §3.3).
 	Scopes []string
 	// RedirectURIs are exact; a loopback one matches any port (RFC 8252 §7.3).
 	RedirectURIs []string
@@ -39,8 +44,10 @@ type Client struct {
 	ServiceAccountID string
 }
 
+// public reports a client without a secret, which cannot authenticate.
 func (c *Client) public() bool { return c.Secret == "" }
 
+// allows reports whether the client is registered for grant.
 func (c *Client) allows(grant string) bool {
 	for _, g := range c.Grants {
 		if g == grant {
@@ -88,6 +95,7 @@ func CheckClient(c *Client) error {
 	return nil
 }
 
+// demoClients are the clients of the demo world (see the constants).
 func demoClients(cfg Config) map[string]*Client {
 	secret := DemoClientSecret
 	if cfg.ClientSecret != "" {
@@ -122,6 +130,7 @@ var demoUsers = []user{
 	{ID: "0a1b2c3d-4e5f-4a6b-8c7d-e8f9a0b1c2d3", Username: "bob", Password: "bob", Name: "Bob Builder", Given: "Bob", Family: "Builder", Email: "bob@example.test"},
 }
 
+// login checks a demo user's password in constant time.
 func (s *Server) login(name, pass string) *user {
 	for i := range demoUsers {
 		u := &demoUsers[i]

@@ -277,3 +277,33 @@ func TestAnswersListTheFixturesMembersInOrder(t *testing.T) {
 		}
 	}
 }
+
+// The discovery documents list a subset of the recorded members (what this
+// server really supports), in the recorded order.
+func TestDiscoveryFollowsTheFixturesOrder(t *testing.T) {
+	for _, style := range []Style{StyleKeycloak, StyleOkta} {
+		t.Run(string(style), func(t *testing.T) {
+			f := start(t, style)
+			resp, err := f.ts.Client().Get(f.s.Issuer() + "/.well-known/openid-configuration")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			want := keysInOrder(t, oauthtest.Fixture(t, string(style)+"/openid-configuration.json"))
+			got := keysInOrder(t, b)
+			i := 0
+			for _, k := range got {
+				for i < len(want) && want[i] != k {
+					i++
+				}
+				if i == len(want) {
+					t.Fatalf("member %q is not in the fixture, or out of its order:\n got %v\nwant a subsequence of %v", k, got, want)
+				}
+			}
+			if len(got) < 15 {
+				t.Errorf("members: got %d, want at least 15", len(got))
+			}
+		})
+	}
+}

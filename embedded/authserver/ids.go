@@ -8,12 +8,14 @@ import (
 
 func randRead(b []byte) (int, error) { return rand.Read(b) }
 
+// randomToken is 256 random bits, base64url: codes, refresh tokens.
 func randomToken() string {
 	var b [32]byte
 	_, _ = rand.Read(b[:])
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
+// newUUID is a random (version 4) UUID, RFC 9562 §5.4.
 func newUUID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])

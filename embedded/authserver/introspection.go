@@ -71,6 +71,7 @@ func (s *Server) lookupAccess(raw string) (*grantRecord, string) {
 	return rec, ""
 }
 
+// lookupRefresh returns the grant of a live refresh token, nil otherwise.
 func (s *Server) lookupRefresh(tok string) *grantRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -81,6 +82,7 @@ func (s *Server) lookupRefresh(tok string) *grantRecord {
 	return rec
 }
 
+// subOf is the sub of the grant's access token, the client id without one.
 func subOf(rec *grantRecord) any {
 	if v := rec.claims.get("sub"); v != nil {
 		return v
@@ -88,6 +90,7 @@ func subOf(rec *grantRecord) any {
 	return rec.clientID
 }
 
+// usernameOf is the user's name, or Keycloak's service-account name.
 func usernameOf(rec *grantRecord) string {
 	if rec.user != nil {
 		return rec.user.Username

@@ -85,6 +85,7 @@ func (s *Server) issue(c *Client, u *user, scopes []string, o issueOpts) (ordere
 	return keycloakTokenResponse(t), nil
 }
 
+// errSigning is the server_error of a token that could not be signed.
 func errSigning(err error) *oauthErr {
 	return errServerError().WithDescription("signing failed: " + err.Error()).WithParent(err)
 }
@@ -121,6 +122,7 @@ func (s *Server) idTokenClaims(c *Client, u *user, accessToken string, now, exp 
 	return s.keycloakIDTokenClaims(c, u, atHash, now, exp, o)
 }
 
+// audience is the access tokens' aud: Config.Audience or the shape's default.
 func (s *Server) audience() string {
 	if s.cfg.Audience != "" {
 		return s.cfg.Audience

@@ -5,6 +5,8 @@ import (
 	"net/http"
 )
 
+// handleJWKS serves the public keys (RFC 7517 §5), the retired ones until
+// their tokens expire; Okta's answer may be cached for an hour.
 func (s *Server) handleJWKS(w http.ResponseWriter, r *http.Request) {
 	keys, err := s.keys.jwks(s.cfg.Now())
 	if err != nil {

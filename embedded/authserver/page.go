@@ -30,6 +30,7 @@ button{margin-top:1rem;padding:.5rem 1rem;font-size:1rem} .err{color:#a00;font-w
 {{end}}
 </body></html>`))
 
+// pageData fills pageTmpl.
 type pageData struct {
 	Title, Error, Hint, ClientID, Action, Style string
 	Scopes                                      []string
@@ -37,6 +38,7 @@ type pageData struct {
 	Form                                        bool
 }
 
+// renderPage writes an HTML page that may not be framed or cached.
 func (s *Server) renderPage(w http.ResponseWriter, status int, d pageData) {
 	d.Style = string(s.cfg.Style)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -49,6 +51,7 @@ func (s *Server) renderPage(w http.ResponseWriter, status int, d pageData) {
 	_ = pageTmpl.Execute(w, d)
 }
 
+// handleLogout is the end-session endpoint: it only shows a page.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	s.publish(r, "", 200, "logout page")
 	s.renderPage(w, 200, pageData{Title: "You are signed out"})
