@@ -128,6 +128,12 @@ func TestEveryErrorFixtureThroughTheEndpoints(t *testing.T) {
 			return with(form, v...)
 		}
 	}
+	// One server per shape: each case spends its own code, and key
+	// generation is what costs.
+	servers := map[Style]*fixture{}
+	for _, style := range []Style{StyleKeycloak, StyleOkta} {
+		servers[style] = start(t, style, func(c *Config) { c.Clients = []Client{webClient} })
+	}
 	type endpoint int
 	const (
 		token endpoint = iota
@@ -183,7 +189,7 @@ func TestEveryErrorFixtureThroughTheEndpoints(t *testing.T) {
 			[]string{"nosuchserver", "/oauth2/nosuchserver/v1/token", `"oaeQdc5IvrlSGGnewf-cqqDqA"`, `"oaeNotFound"`}, 0},
 	} {
 		t.Run(tt.fixture, func(t *testing.T) {
-			f := start(t, tt.style, func(c *Config) { c.Clients = []Client{webClient} })
+			f := servers[tt.style]
 			var a answer
 			switch tt.at {
 			case token:
