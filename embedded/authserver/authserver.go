@@ -1,16 +1,8 @@
-// Package authserver is oauthlab's in-process authorization server. It speaks
-// OAuth 2.0 and OpenID Connect the way Keycloak or Okta does on the wire —
-// same paths, same claims, same error texts, including where those servers
-// depart from the RFCs — so what a learner sees here is what they will meet
-// in the wild. The shapes come from testdata/fixtures (see SOURCES.md there).
 package authserver
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -27,25 +19,6 @@ const (
 	StyleOkta     Style = "okta"
 )
 
-// The demo world, shown to users on the login page, by `oauthlab serve` and
-// in the README. These are demo credentials for a loopback server, not secrets.
-const (
-	DemoClientID           = "test_api_client"
-	DemoClientSecret       = "test_api_secret"
-	ReaderClientID         = "fakebook_reader"
-	ReaderClientSecret     = "fakebook_reader_secret"
-	NativeClientID         = "oauthlab-cli"
-	IntrospectClientID     = "fakebook_api"
-	IntrospectClientSecret = "fakebook_api_secret"
-)
-
-// API scopes of the demo world.
-const (
-	ScopeTestAPI = "test_api_access"
-	ScopeRead    = "fakebookapi.read"
-	ScopeAdmin   = "fakebookapi.admin"
-)
-
 // Lifetimes: Keycloak's realm defaults (300 s access, 1800 s refresh); Okta's
 // default 3600 s access token. Codes live 60 s (RFC 6749 §4.1.2 advises 10
 // minutes at most; Keycloak uses 60 s).
@@ -59,54 +32,25 @@ const (
 type Config struct {
 	// BaseURL is where the server is reachable, e.g. http://127.0.0.1:8080.
 	BaseURL string
-	Style   Style
+	// Style is the server imitated: StyleKeycloak (the default) or StyleOkta.
+	Style Style
 	// Realm is the Keycloak realm (default myorg); ignored for Okta.
 	Realm string
 	// ClientSecret overrides the demo client's secret.
 	ClientSecret string
 	// Audience overrides the access tokens' aud (Keycloak: account, Okta: api://default).
 	Audience string
-	Events   *events.Bus
-	Now      func() time.Time
+	// Events receives one event per request with the server's decision;
+	// nil publishes nowhere.
+	Events *events.Bus
+	// Now is the clock (default time.Now), for tests.
+	Now func() time.Time
 	// KeyCacheDir, when set, keeps the RSA signing key there (0600) so a
 	// restart reuses it instead of generating a new one.
 	KeyCacheDir string
 	// Clients are registered after the demo clients; one with a demo
 	// client's id replaces it. New checks each (see CheckClient).
 	Clients []Client
-}
-
-// Client is a registered client.
-type Client struct {
-	ID     string
-	Secret string // "" for a public client
-	Grants []string
-	Scopes []string
-	// RedirectURIs are exact; a loopback one matches any port (RFC 8252 §7.3).
-	RedirectURIs []string
-	// ServiceAccountID is the sub of client-credentials tokens (Keycloak: a UUID).
-	ServiceAccountID string
-}
-
-func (c *Client) public() bool { return c.Secret == "" }
-
-func (c *Client) allows(grant string) bool {
-	for _, g := range c.Grants {
-		if g == grant {
-			return true
-		}
-	}
-	return false
-}
-
-type user struct {
-	ID, Username, Password, Name, Given, Family, Email string
-}
-
-// Demo users; their passwords are shown on the login page.
-var demoUsers = []user{
-	{ID: "6f7e0d1a-4b5c-4d6e-8f90-a1b2c3d4e5f6", Username: "alice", Password: "alice", Name: "Alice Liddell", Given: "Alice", Family: "Liddell", Email: "alice@example.test"},
-	{ID: "0a1b2c3d-4e5f-4a6b-8c7d-e8f9a0b1c2d3", Username: "bob", Password: "bob", Name: "Bob Builder", Given: "Bob", Family: "Builder", Email: "bob@example.test"},
 }
 
 // Server is the authorization server. Create it with New.
@@ -171,68 +115,6 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// CheckClient refuses a client registration the server could not honour,
-// saying why, and fills what can be derived: a client-credentials client
-// gets a stable service-account id from its client id.
-func CheckClient(c *Client) error {
-	if c.ID == "" {
-		return fmt.Errorf("a client needs a client_id")
-	}
-	if len(c.Grants) == 0 {
-		return fmt.Errorf("client %s: no grant_types (client_credentials, authorization_code, refresh_token)", c.ID)
-	}
-	for _, g := range c.Grants {
-		switch g {
-		case "client_credentials":
-			if c.public() {
-				return fmt.Errorf("client %s: client_credentials needs a client_secret: a public client cannot authenticate (RFC 6749 §4.4)", c.ID)
-			}
-		case "authorization_code":
-			if len(c.RedirectURIs) == 0 {
-				return fmt.Errorf("client %s: authorization_code needs redirect_uris, e.g. http://127.0.0.1/callback", c.ID)
-			}
-		case "refresh_token":
-		default:
-			return fmt.Errorf("client %s: grant type %q is not supported here (client_credentials, authorization_code, refresh_token)", c.ID, g)
-		}
-	}
-	for _, u := range c.RedirectURIs {
-		if pu, err := url.Parse(u); err != nil || pu.Scheme == "" || pu.Host == "" || pu.Fragment != "" {
-			return fmt.Errorf("client %s: redirect URI %q must be an absolute URI without a fragment (RFC 6749 §3.1.2)", c.ID, u)
-		}
-	}
-	if c.ServiceAccountID == "" {
-		sum := sha256.Sum256([]byte("oauthlab service account " + c.ID))
-		h := hex.EncodeToString(sum[:16])
-		c.ServiceAccountID = h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-	}
-	return nil
-}
-
-func demoClients(cfg Config) map[string]*Client {
-	secret := DemoClientSecret
-	if cfg.ClientSecret != "" {
-		secret = cfg.ClientSecret
-	}
-	loopback := []string{"http://127.0.0.1/callback", "http://localhost/callback"}
-	cs := []*Client{
-		{ID: DemoClientID, Secret: secret, Grants: []string{"client_credentials"},
-			Scopes: []string{ScopeTestAPI, ScopeRead, ScopeAdmin}, ServiceAccountID: "3b6c1f0e-9d2a-4c8b-a7e5-1f2d3c4b5a69"},
-		{ID: ReaderClientID, Secret: ReaderClientSecret, Grants: []string{"client_credentials"},
-			Scopes: []string{ScopeRead}, ServiceAccountID: "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4"},
-		{ID: IntrospectClientID, Secret: IntrospectClientSecret, Grants: []string{"client_credentials"},
-			Scopes: []string{}, ServiceAccountID: "5c4b3a29-1807-4f6e-9d5c-4b3a29180706"},
-		{ID: NativeClientID, Grants: []string{"authorization_code", "refresh_token"},
-			Scopes:       []string{"openid", "profile", "email", "offline_access", ScopeTestAPI, ScopeRead, ScopeAdmin},
-			RedirectURIs: loopback},
-	}
-	m := map[string]*Client{}
-	for _, c := range cs {
-		m[c.ID] = c
-	}
-	return m
-}
-
 // Handler returns the server's own ServeMux.
 func (s *Server) Handler() http.Handler { return s.mux }
 
@@ -275,6 +157,7 @@ func (s *Server) issuerPath() string {
 	return "/realms/" + s.cfg.Realm
 }
 
+// routes mounts each endpoint at the imitated server's path.
 func (s *Server) routes() {
 	ip, p := s.issuerPath(), s.paths()
 	s.mux.HandleFunc(ip+"/.well-known/openid-configuration", s.handleDiscovery)
@@ -293,8 +176,20 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/", s.handleNotFound)
 }
 
+// isOkta reports the Okta shape.
+func (s *Server) isOkta() bool { return s.cfg.Style == StyleOkta }
+
+// pick returns the Keycloak or the Okta text.
+func (s *Server) pick(keycloak, okta string) string {
+	if s.isOkta() {
+		return okta
+	}
+	return keycloak
+}
+
 func (s *Server) url(path string) string { return s.issuer + path }
 
+// publish sends the event of one request and the server's decision.
 func (s *Server) publish(r *http.Request, client string, status int, decision string, details ...string) {
 	s.cfg.Events.Publish(events.Event{Time: s.cfg.Now(), Server: "authserver", Method: r.Method, Path: r.URL.Path,
 		Client: client, Status: status, Decision: decision, Details: details})

@@ -7,69 +7,71 @@ import "net/http"
 // server's (fixtures */openid-configuration.json), limited to what this
 // server really supports.
 func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
-	p := s.paths()
-	grants := []string{"authorization_code", "client_credentials", "refresh_token"}
-	var doc orderedJSON
+	doc := s.keycloakDiscovery()
 	if s.isOkta() {
-		doc = orderedJSON{
-			{"issuer", s.issuer},
-			{"authorization_endpoint", s.url(p.auth)},
-			{"token_endpoint", s.url(p.token)},
-			{"userinfo_endpoint", s.url(p.userinfo)},
-			{"jwks_uri", s.url(p.certs)},
-			{"response_types_supported", []string{"code"}},
-			{"response_modes_supported", []string{"query"}},
-			{"grant_types_supported", grants},
-			{"subject_types_supported", []string{"public"}},
-			{"id_token_signing_alg_values_supported", []string{"RS256"}},
-			{"scopes_supported", []string{"openid", "profile", "email", "offline_access", ScopeTestAPI, ScopeRead, ScopeAdmin}},
-			{"token_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "none"}},
-			{"claims_supported", []string{"iss", "ver", "sub", "aud", "iat", "exp", "jti", "auth_time", "amr", "idp", "nonce", "name", "email", "preferred_username", "at_hash"}},
-			{"code_challenge_methods_supported", []string{"S256"}},
-			{"introspection_endpoint", s.url(p.introspect)},
-			{"introspection_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
-			{"revocation_endpoint", s.url(p.revoke)},
-			{"revocation_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "none"}},
-			{"end_session_endpoint", s.url(p.logout)},
-			{"request_parameter_supported", false},
-		}
-	} else {
-		doc = orderedJSON{
-			{"issuer", s.issuer},
-			{"authorization_endpoint", s.url(p.auth)},
-			{"token_endpoint", s.url(p.token)},
-			{"introspection_endpoint", s.url(p.introspect)},
-			{"userinfo_endpoint", s.url(p.userinfo)},
-			{"end_session_endpoint", s.url(p.logout)},
-			{"jwks_uri", s.url(p.certs)},
-			{"grant_types_supported", grants},
-			{"response_types_supported", []string{"code"}},
-			{"subject_types_supported", []string{"public"}},
-			{"id_token_signing_alg_values_supported", []string{"RS256"}},
-			{"userinfo_signing_alg_values_supported", []string{"none"}},
-			{"response_modes_supported", []string{"query"}},
-			{"token_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
-			{"introspection_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
-			{"claims_supported", []string{"aud", "sub", "iss", "auth_time", "name", "given_name", "family_name", "preferred_username", "email", "acr"}},
-			{"scopes_supported", []string{"openid", "profile", "email", "offline_access", ScopeTestAPI, ScopeRead, ScopeAdmin}},
-			// Keycloak advertises plain too (SOURCES.md "PKCE"); RFC 9700
-			// §2.1.1 says clients should use S256.
-			{"code_challenge_methods_supported", []string{"plain", "S256"}},
-			{"revocation_endpoint", s.url(p.revoke)},
-			{"revocation_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
-			{"authorization_response_iss_parameter_supported", true},
-		}
+		doc = s.oktaDiscovery()
 	}
 	s.publish(r, "", 200, "served the discovery document")
 	w.Header().Set("Content-Type", "application/json")
 	_ = writeRaw(w, doc)
 }
 
-func writeRaw(w http.ResponseWriter, v orderedJSON) error {
-	b, err := v.MarshalJSON()
-	if err != nil {
-		return err
+// discoveryGrants are the grant types this server supports, in both shapes.
+var discoveryGrants = []string{"authorization_code", "client_credentials", "refresh_token"}
+
+// oktaDiscovery follows okta/openid-configuration.json.
+func (s *Server) oktaDiscovery() orderedJSON {
+	p := s.paths()
+	return orderedJSON{
+		{"issuer", s.issuer},
+		{"authorization_endpoint", s.url(p.auth)},
+		{"token_endpoint", s.url(p.token)},
+		{"userinfo_endpoint", s.url(p.userinfo)},
+		{"jwks_uri", s.url(p.certs)},
+		{"response_types_supported", []string{"code"}},
+		{"response_modes_supported", []string{"query"}},
+		{"grant_types_supported", discoveryGrants},
+		{"subject_types_supported", []string{"public"}},
+		{"id_token_signing_alg_values_supported", []string{"RS256"}},
+		{"scopes_supported", []string{"openid", "profile", "email", "offline_access", ScopeTestAPI, ScopeRead, ScopeAdmin}},
+		{"token_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "none"}},
+		{"claims_supported", []string{"iss", "ver", "sub", "aud", "iat", "exp", "jti", "auth_time", "amr", "idp", "nonce", "name", "email", "preferred_username", "at_hash"}},
+		{"code_challenge_methods_supported", []string{"S256"}},
+		{"introspection_endpoint", s.url(p.introspect)},
+		{"introspection_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
+		{"revocation_endpoint", s.url(p.revoke)},
+		{"revocation_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "none"}},
+		{"end_session_endpoint", s.url(p.logout)},
+		{"request_parameter_supported", false},
 	}
-	_, err = w.Write(b)
-	return err
+}
+
+// keycloakDiscovery follows keycloak/openid-configuration.json.
+func (s *Server) keycloakDiscovery() orderedJSON {
+	p := s.paths()
+	return orderedJSON{
+		{"issuer", s.issuer},
+		{"authorization_endpoint", s.url(p.auth)},
+		{"token_endpoint", s.url(p.token)},
+		{"introspection_endpoint", s.url(p.introspect)},
+		{"userinfo_endpoint", s.url(p.userinfo)},
+		{"end_session_endpoint", s.url(p.logout)},
+		{"jwks_uri", s.url(p.certs)},
+		{"grant_types_supported", discoveryGrants},
+		{"response_types_supported", []string{"code"}},
+		{"subject_types_supported", []string{"public"}},
+		{"id_token_signing_alg_values_supported", []string{"RS256"}},
+		{"userinfo_signing_alg_values_supported", []string{"none"}},
+		{"response_modes_supported", []string{"query"}},
+		{"token_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
+		{"introspection_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
+		{"claims_supported", []string{"aud", "sub", "iss", "auth_time", "name", "given_name", "family_name", "preferred_username", "email", "acr"}},
+		{"scopes_supported", []string{"openid", "profile", "email", "offline_access", ScopeTestAPI, ScopeRead, ScopeAdmin}},
+		// Keycloak advertises plain too (SOURCES.md "PKCE"); RFC 9700
+		// §2.1.1 says clients should use S256.
+		{"code_challenge_methods_supported", []string{"plain", "S256"}},
+		{"revocation_endpoint", s.url(p.revoke)},
+		{"revocation_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
+		{"authorization_response_iss_parameter_supported", true},
+	}
 }

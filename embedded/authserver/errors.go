@@ -1,23 +1,16 @@
 package authserver
 
-import (
-	"encoding/base64"
-	"encoding/json"
-	"net/http"
-)
-
-// writeJSON writes v with the headers token-endpoint answers need
-// (RFC 6749 §5.1: Cache-Control no-store, Pragma no-cache).
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Pragma", "no-cache")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// oauthErr is an RFC 6749 §5.2 error answer, with the status the real
-// server uses (which is not always the RFC's).
+// oauthErr is an OAuth 2.0 error answer: the error code and description of
+// RFC 6749 §5.2 (or of the extension that defines the code) with the HTTP
+// status the imitated server uses, which is not always the RFC's.
+//
+// Make one with the constructor of its code and apply the imitated
+// server's text with WithDescription, as zitadel/oidc's pkg/oidc does:
+//
+//	errInvalidGrant().WithDescription(s.pick("Code not valid", "The authorization code is invalid or has expired."))
+//
+// errors.Is matches on the code (and on the description when the target
+// has one), so errors.Is(err, errInvalidGrant()) asks "was it invalid_grant?".
 type oauthErr struct {
 	status int
 	code   string
@@ -29,48 +22,89 @@ type oauthErr struct {
 	// management-API envelope, not RFC 6749 JSON (fixture
 	// okta/error-invalid-client-unknown-client-id.json).
 	oktaEnvelope bool
+	parent       error
 }
 
+// RFC 6749 §5.2: errors of the token endpoint. The status is the RFC's
+// (400, and 401 for invalid_client); callers change it with WithStatus
+// where the imitated server answers otherwise.
+
+func errInvalidRequest() *oauthErr { return &oauthErr{status: 400, code: "invalid_request"} }
+func errInvalidClient() *oauthErr  { return &oauthErr{status: 401, code: "invalid_client"} }
+func errInvalidGrant() *oauthErr   { return &oauthErr{status: 400, code: "invalid_grant"} }
+func errInvalidScope() *oauthErr   { return &oauthErr{status: 400, code: "invalid_scope"} }
+
+func errUnauthorizedClient() *oauthErr {
+	return &oauthErr{status: 400, code: "unauthorized_client"}
+}
+
+func errUnsupportedGrantType() *oauthErr {
+	return &oauthErr{status: 400, code: "unsupported_grant_type"}
+}
+
+// RFC 6749 §4.1.2.1: errors of the authorization endpoint, sent back to
+// the client's redirect URI (the status is then the redirect's).
+
+func errAccessDenied() *oauthErr { return &oauthErr{status: 400, code: "access_denied"} }
+
+func errUnsupportedResponseType() *oauthErr {
+	return &oauthErr{status: 400, code: "unsupported_response_type"}
+}
+
+// errServerError is RFC 6749 §4.1.2.1's server_error, answered with 500.
+func errServerError() *oauthErr { return &oauthErr{status: 500, code: "server_error"} }
+
+// RFC 6750 §3.1: errors of a resource server (here userinfo), sent in a
+// WWW-Authenticate: Bearer challenge. Keycloak also answers an unknown
+// token at the RFC 7009 revocation endpoint with invalid_token.
+
+func errInvalidToken() *oauthErr      { return &oauthErr{status: 401, code: "invalid_token"} }
+func errInsufficientScope() *oauthErr { return &oauthErr{status: 403, code: "insufficient_scope"} }
+
+// WithDescription sets error_description, the imitated server's text.
+func (e *oauthErr) WithDescription(desc string) *oauthErr {
+	e.desc = desc
+	return e
+}
+
+// WithStatus sets the HTTP status where the imitated server departs from
+// the RFC's (Keycloak's 401 unauthorized_client, its 403 for a public
+// client at introspection).
+func (e *oauthErr) WithStatus(status int) *oauthErr {
+	e.status = status
+	return e
+}
+
+// WithBasicChallenge records that the client tried HTTP Basic, so a 401
+// answer carries WWW-Authenticate: Basic (RFC 6749 §5.2).
+func (e *oauthErr) WithBasicChallenge(basic bool) *oauthErr {
+	e.basic = basic
+	return e
+}
+
+// InOktaEnvelope makes the answer Okta's management-API envelope
+// (errorCode, errorSummary, errorLink, errorId, errorCauses).
+func (e *oauthErr) InOktaEnvelope() *oauthErr {
+	e.oktaEnvelope = true
+	return e
+}
+
+// WithParent keeps the Go error that caused this one, for errors.Is/As; it
+// is never sent.
+func (e *oauthErr) WithParent(err error) *oauthErr {
+	e.parent = err
+	return e
+}
+
+// Error returns "code: description".
 func (e *oauthErr) Error() string { return e.code + ": " + e.desc }
 
-func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, client string, e *oauthErr) {
-	if e.basic && e.status == http.StatusUnauthorized {
-		realm := s.cfg.Realm
-		if s.cfg.Style == StyleOkta {
-			realm = "default"
-		}
-		w.Header().Set("WWW-Authenticate", `Basic realm="`+realm+`"`)
-	}
-	s.publish(r, client, e.status, "refused: "+e.code+" — "+e.desc)
-	if e.oktaEnvelope {
-		var id [18]byte
-		_, _ = randRead(id[:])
-		writeJSON(w, e.status, orderedJSON{{"errorCode", e.code}, {"errorSummary", e.desc}, {"errorLink", e.code},
-			{"errorId", "oae" + base64.RawURLEncoding.EncodeToString(id[:])[:22]}, {"errorCauses", []any{}}})
-		return
-	}
-	writeJSON(w, e.status, orderedJSON{{"error", e.code}, {"error_description", e.desc}})
-}
+// Unwrap returns the cause given to WithParent, if any.
+func (e *oauthErr) Unwrap() error { return e.parent }
 
-func (s *Server) isOkta() bool { return s.cfg.Style == StyleOkta }
-
-// pick returns the Keycloak or the Okta text.
-func (s *Server) pick(keycloak, okta string) string {
-	if s.isOkta() {
-		return okta
-	}
-	return keycloak
-}
-
-func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
-	s.publish(r, "", http.StatusNotFound, "no such endpoint")
-	if s.isOkta() {
-		// fixture okta/error-authorization-server-not-found.json
-		writeJSON(w, http.StatusNotFound, orderedJSON{{"errorCode", "E0000007"},
-			{"errorSummary", "Not found: Resource not found: " + r.URL.Path + " (AuthorizationServer)"},
-			{"errorLink", "E0000007"}, {"errorId", "oaeNotFound"}, {"errorCauses", []any{}}})
-		return
-	}
-	// Keycloak answers an unknown realm's discovery with this (manifest.json).
-	writeJSON(w, http.StatusNotFound, map[string]string{"error": "Realm does not exist"})
+// Is reports whether target is an *oauthErr with the same code and, when
+// target has one, the same description.
+func (e *oauthErr) Is(target error) bool {
+	t, ok := target.(*oauthErr)
+	return ok && t.code == e.code && (t.desc == "" || t.desc == e.desc)
 }

@@ -7,48 +7,8 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/json"
-	"fmt"
 	"strings"
 )
-
-// kv is one JSON member; orderedJSON keeps the members in the order a real
-// server sends them, which learners compare with Keycloak and Okta.
-type kv struct {
-	K string
-	V any
-}
-
-type orderedJSON []kv
-
-// MarshalJSON writes the members in order.
-func (o orderedJSON) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, m := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(m.K)
-		b.Write(k)
-		b.WriteByte(':')
-		v, err := json.Marshal(m.V)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", m.K, err)
-		}
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-func (o orderedJSON) get(k string) any {
-	for _, m := range o {
-		if m.K == k {
-			return m.V
-		}
-	}
-	return nil
-}
 
 // sign makes a compact RS256 JWS (RFC 7515 §7.1) over claims. The header is
 // each server's own: Keycloak's with its odd spacing, byte for byte

@@ -1,0 +1,26 @@
+// Package authserver is oauthlab's in-process authorization server. It speaks
+// OAuth 2.0 and OpenID Connect the way Keycloak or Okta does on the wire —
+// same paths, same claims, same error texts, including where those servers
+// depart from the RFCs — so what a learner sees here is what they will meet
+// in the wild. The shapes come from testdata/fixtures (see SOURCES.md there).
+//
+// A file per endpoint or grant, in the shape of zitadel/oidc's pkg/op:
+//
+//	authorize.go                 the authorization endpoint (RFC 6749 §4.1.1): login, consent, code
+//	token.go                     the token endpoint's dispatch (RFC 6749 §3.2)
+//	client_auth.go               client authentication (RFC 6749 §2.3.1)
+//	scopes.go                    which scopes a token gets (RFC 6749 §3.3)
+//	token_client_credentials.go  the client credentials grant (RFC 6749 §4.4)
+//	token_code.go                the authorization code grant and PKCE (RFC 6749 §4.1.3, RFC 7636)
+//	token_refresh.go             the refresh grant with rotation (RFC 6749 §6)
+//	issue.go                     minting and recording tokens
+//	claims_keycloak.go           Keycloak's claims and answers, member for member
+//	claims_okta.go               Okta's claims and answers, member for member
+//	introspection.go             RFC 7662
+//	revocation.go                RFC 7009
+//	userinfo.go                  OpenID Connect Core §5.3, RFC 6750 refusals
+//	jwks.go, keys.go, jwt.go     the signing keys, their JWKS (RFC 7517) and JWS (RFC 7515)
+//	discovery.go                 OpenID Connect Discovery and RFC 8414
+//	errors.go                    one constructor per error code, .WithDescription
+//	response.go                  writing answers and errors
+package authserver

@@ -1,0 +1,27 @@
+package authserver
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+)
+
+func randRead(b []byte) (int, error) { return rand.Read(b) }
+
+// randomToken is 256 random bits, base64url: codes, refresh tokens.
+func randomToken() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// newUUID is a random (version 4) UUID, RFC 9562 §5.4.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+func decodeB64(s string) ([]byte, error) { return base64.RawURLEncoding.DecodeString(s) }

@@ -1,0 +1,99 @@
+package authserver
+
+import (
+	"net/http"
+	"strings"
+)
+
+// handleIntrospect is RFC 7662: the caller authenticates; an inactive token
+// answers only {"active":false} (§2.2), whatever the reason.
+func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
+	form, e := s.readForm(w, r)
+	if e == nil && r.Method != http.MethodPost {
+		e = errInvalidRequest().WithStatus(http.StatusMethodNotAllowed).WithDescription("introspection takes POST (RFC 7662 §2.1)")
+	}
+	if e != nil {
+		s.writeErr(w, r, "", e)
+		return
+	}
+	c, e := s.authenticate(r, form)
+	if e == nil && c.public() {
+		// fixture keycloak/error-introspection-public-client.json
+		e = errInvalidRequest().WithStatus(http.StatusForbidden).WithDescription("Client not allowed.")
+	}
+	if e != nil {
+		s.writeErr(w, r, claimedClient(r, form), e)
+		return
+	}
+	tok := form.Get("token")
+	if rec := s.lookupRefresh(tok); rec != nil {
+		s.publish(r, c.ID, 200, "introspected a refresh token: active")
+		writeJSON(w, 200, orderedJSON{{"active", true}, {"scope", strings.Join(rec.scopes, " ")}, {"client_id", rec.clientID},
+			{"token_type", "refresh_token"}, {"exp", rec.refreshEx.Unix()}, {"sub", subOf(rec)}})
+		return
+	}
+	rec, why := s.lookupAccess(tok)
+	if rec == nil {
+		s.publish(r, c.ID, 200, "introspected: inactive", "reason (not sent, RFC 7662 §2.2): "+why)
+		writeJSON(w, 200, map[string]bool{"active": false})
+		return
+	}
+	out := keycloakIntrospection(rec)
+	if s.isOkta() {
+		out = s.oktaIntrospection(rec)
+	}
+	s.publish(r, c.ID, 200, "introspected: active", "client: "+rec.clientID, "scope: "+strings.Join(rec.scopes, " "))
+	writeJSON(w, 200, out)
+}
+
+// lookupAccess returns the record of an access token this server issued,
+// verified by signature; nil when unknown, revoked or expired.
+func (s *Server) lookupAccess(raw string) (*grantRecord, string) {
+	claims, ok := s.verifyOwn(raw)
+	if !ok {
+		return nil, "not a token signed by this server"
+	}
+	jti, _ := claims["jti"].(string)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.access[strings.TrimPrefix(strings.TrimPrefix(jti, "trrtcc:"), "onrtac:")]
+	if rec == nil {
+		rec = s.access[jti]
+	}
+	switch {
+	case rec == nil:
+		return nil, "unknown token"
+	case rec.revoked:
+		return nil, "revoked"
+	case !s.cfg.Now().Before(rec.accessExp):
+		return nil, "expired"
+	}
+	return rec, ""
+}
+
+// lookupRefresh returns the grant of a live refresh token, nil otherwise.
+func (s *Server) lookupRefresh(tok string) *grantRecord {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.refresh[tok]
+	if rec == nil || rec.revoked || !s.cfg.Now().Before(rec.refreshEx) {
+		return nil
+	}
+	return rec
+}
+
+// subOf is the sub of the grant's access token, the client id without one.
+func subOf(rec *grantRecord) any {
+	if v := rec.claims.get("sub"); v != nil {
+		return v
+	}
+	return rec.clientID
+}
+
+// usernameOf is the user's name, or Keycloak's service-account name.
+func usernameOf(rec *grantRecord) string {
+	if rec.user != nil {
+		return rec.user.Username
+	}
+	return "service-account-" + rec.clientID
+}

@@ -1,0 +1,58 @@
+package authserver
+
+import (
+	"html/template"
+	"net/http"
+)
+
+var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}
+h1{font-size:1.4rem} .box{border:1px solid #ccc;border-radius:8px;padding:1.2rem}
+label{display:block;margin:.6rem 0 .2rem} input[type=text],input[type=password]{box-sizing:border-box;width:100%;padding:.4rem;font-size:1rem}
+button{margin-top:1rem;padding:.5rem 1rem;font-size:1rem} .err{color:#a00;font-weight:bold}
+.demo{background:#f4f4f4;padding:.6rem;border-radius:6px;font-size:.9rem} code{font-size:.95rem}
+</style></head><body>
+<h1>{{.Title}}</h1>
+{{if .Error}}<p class="err">{{.Error}}</p>{{if .Hint}}<p>{{.Hint}}</p>{{end}}{{end}}
+{{if .Form}}<div class="box">
+<p><b>{{.ClientID}}</b> asks for: {{range .Scopes}}<code>{{.}}</code> {{end}}</p>
+<form method="post" action="{{.Action}}">
+{{range $k, $v := .Hidden}}<input type="hidden" name="{{$k}}" value="{{$v}}">{{end}}
+<label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" autofocus>
+<label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password">
+<button type="submit" name="consent" value="allow">Sign in and allow</button>
+<button type="submit" name="consent" value="deny">Deny</button>
+</form></div>
+<p class="demo">Demo users of this embedded {{.Style}}-shaped server: <code>alice</code> / <code>alice</code> and <code>bob</code> / <code>bob</code>.</p>
+{{end}}
+</body></html>`))
+
+// pageData fills pageTmpl.
+type pageData struct {
+	Title, Error, Hint, ClientID, Action, Style string
+	Scopes                                      []string
+	Hidden                                      map[string]string
+	Form                                        bool
+}
+
+// renderPage writes an HTML page that may not be framed or cached.
+func (s *Server) renderPage(w http.ResponseWriter, status int, d pageData) {
+	d.Style = string(s.cfg.Style)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Frame-Options", "DENY")
+	// No form-action: browsers apply it to the redirect that follows the
+	// form post, which goes to the client's (loopback) redirect URI.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+	w.WriteHeader(status)
+	_ = pageTmpl.Execute(w, d)
+}
+
+// handleLogout is the end-session endpoint: it only shows a page.
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	s.publish(r, "", 200, "logout page")
+	s.renderPage(w, 200, pageData{Title: "You are signed out"})
+}
