@@ -56,8 +56,12 @@ func authorizeStep() Step {
 					env.Say("Could not open a browser (" + err.Error() + "); open the URL above yourself.")
 				}
 			}
+			// The verifier is a secret until the code is redeemed (RFC 7636
+			// §7.1), shown on request so a learner can check that
+			// code_challenge = BASE64URL(SHA-256(code_verifier)) (§4.2).
 			r.Outputs = []Output{{Name: "authorization_url", Value: u}, {Name: "redirect_uri", Value: lb.RedirectURI()},
-				{Name: "state", Value: req.State}, {Name: "code_challenge", Value: req.PKCE.Challenge + " (" + req.PKCE.Method + ")"}}
+				{Name: "state", Value: req.State}, {Name: "code_verifier", Value: req.PKCE.Verifier, Secret: true},
+				{Name: "code_challenge", Value: req.PKCE.Challenge}, {Name: "code_challenge_method", Value: req.PKCE.Method}}
 			cb, err := lb.WaitCallback(ctx, req.State)
 			if err != nil {
 				return failed(r, err)
@@ -109,7 +113,8 @@ func userinfoStep() Step {
 		ID:    "userinfo",
 		Title: "Ask who signed in (userinfo)",
 		Why: "With an access token that carries openid, the app may call the userinfo endpoint for the user's " +
-			"claims (OIDC Core §5.3). Without openid the step is skipped: plain OAuth has no notion of identity.",
+			"claims (OIDC Core §5.3); their sub must equal the ID token's, or they are about someone else (§5.3.2). " +
+			"Without openid the step is skipped: plain OAuth has no notion of identity.",
 		RFC:  "OIDC Core §5.3",
 		From: Client,
 		To:   AuthServer,
@@ -142,6 +147,9 @@ func userinfoStep() Step {
 					r.Outputs = append(r.Outputs, Output{Name: k, Value: fmt.Sprint(v)})
 				}
 			}
+			// OIDC Core §5.3.2: the answer is about the user who signed in
+			// only if its sub is the ID token's.
+			r.Checks = append(r.Checks, oauth.CheckUserinfoSub(vars[VarIDToken], claims))
 			return r
 		},
 	}

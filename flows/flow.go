@@ -8,6 +8,8 @@ package flows
 import (
 	"context"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/oauthlab/oauthlab/oauth"
@@ -110,6 +112,49 @@ type Token struct {
 	Secret bool          `json:"secret,omitempty"`
 }
 
+// Failed reports whether a check of the token failed.
+func (t Token) Failed() bool { return oauth.Failed(t.Checks) }
+
+// Verdict is the token's outcome in one line: "✓ valid, issued by …" when
+// every check passed (a skipped or warned check is shown, not hidden, in
+// the list above it), or "✗ not valid: signature, exp" naming each failed
+// check. A token whose only failure is that nobody pinned its issuer says
+// so: every other check was made against the issuer it names itself.
+func (t Token) Verdict() string {
+	var failed []string
+	for _, c := range t.Checks {
+		if c.Status == oauth.Fail && !slices.Contains(failed, c.Name) {
+			failed = append(failed, c.Name)
+		}
+	}
+	iss := ""
+	if t.JWT != nil {
+		iss, _ = t.JWT.Claims["iss"].(string)
+	}
+	switch {
+	case len(failed) == 0 && t.JWT == nil:
+		return "– opaque: not checked here; only its issuer can say whether it is valid (introspection, RFC 7662)"
+	case len(failed) == 0 && iss != "":
+		return "✓ valid, issued by " + iss
+	case len(failed) == 0:
+		return "✓ valid"
+	case len(failed) == 1 && failed[0] == CheckTrust:
+		return "✗ not trusted: the issuer " + quoteIssuer(iss) + " is self-asserted — every other check passed against the issuer the token names itself, as it would for anyone's own server"
+	}
+	return "✗ not valid: " + strings.Join(failed, ", ")
+}
+
+// CheckTrust is the check a token inspected without a pinned issuer fails:
+// its iss chose the keys that verified it.
+const CheckTrust = "trust"
+
+func quoteIssuer(iss string) string {
+	if iss == "" {
+		return "no issuer"
+	}
+	return iss
+}
+
 // Result is what running a step produced.
 type Result struct {
 	Exchanges []oauth.Exchange `json:"exchanges,omitempty"`
@@ -122,8 +167,20 @@ type Result struct {
 	Err error `json:"-"`
 }
 
-// Failed reports whether the step failed: an error or a failed check.
-func (r Result) Failed() bool { return r.Err != nil || oauth.Failed(r.Checks) }
+// Failed reports whether the step failed: an error, a failed check, or a
+// token of the step that failed one of its checks. A step that obtained a
+// forged, expired or foreign token has not succeeded.
+func (r Result) Failed() bool {
+	if r.Err != nil || oauth.Failed(r.Checks) {
+		return true
+	}
+	for _, t := range r.Tokens {
+		if t.Failed() {
+			return true
+		}
+	}
+	return false
+}
 
 // Step is one step of a flow.
 type Step struct {
@@ -153,6 +210,17 @@ func (v Vars) Merge(src Vars) {
 	for k, val := range src {
 		v[k] = val
 	}
+}
+
+// without returns a copy of v without the given keys.
+func (v Vars) without(keys ...string) Vars {
+	out := make(Vars, len(v))
+	for k, val := range v {
+		if !slices.Contains(keys, k) {
+			out[k] = val
+		}
+	}
+	return out
 }
 
 // RunAll runs every step of f in order, merging vars, until one fails or ctx

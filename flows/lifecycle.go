@@ -34,7 +34,9 @@ func Refresh() Flow {
 				rotated := !tok.RefreshToken.IsZero() && tok.RefreshToken.Reveal() != vars[VarRefreshToken]
 				r.Checks = append(r.Checks, oauth.Check{Name: "rotation", Status: map[bool]oauth.CheckStatus{true: oauth.Pass, false: oauth.Warn}[rotated],
 					Reason: map[bool]string{true: "a new refresh token came back: the old one should now be refused", false: "the same refresh token is still in use (no rotation)"}[rotated]})
-				return tokenResult(ctx, env, vars, r, tok)
+				// A refreshed ID token answers no login, so there is no
+				// nonce to compare it with (OIDC Core §12.2).
+				return tokenResult(ctx, env, vars.without(varNonce), r, tok)
 			},
 		}}}
 }

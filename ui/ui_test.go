@@ -50,7 +50,7 @@ func fakeFlow() flows.Flow {
 			Run: func(context.Context, *flows.Env, flows.Vars) flows.Result {
 				return flows.Result{Vars: flows.Vars{flows.VarAccessToken: jwt.Raw},
 					Outputs: []flows.Output{{Name: "scope", Value: "fakebookapi.read"}, {Name: "refresh_token", Value: "RT-very-secret", Secret: true}},
-					Tokens:  []flows.Token{{Name: "access_token", Raw: jwt.Raw, JWT: jwt, Checks: []oauth.Check{{Name: "exp", Status: oauth.Pass, Reason: "expires in 3m"}, {Name: "aud", Status: oauth.Fail, Reason: "aud is account, expected api://default"}}}},
+					Tokens:  []flows.Token{{Name: "access_token", Raw: jwt.Raw, JWT: jwt, Checks: []oauth.Check{{Name: "exp", Status: oauth.Pass, Reason: "expires in 3m"}, {Name: "aud", Status: oauth.Warn, Reason: "aud is account; not checked, since no audience is configured"}}}},
 					Exchanges: []oauth.Exchange{{Method: "POST", URL: "http://issuer.test/token", Status: 200, Duration: 12 * time.Millisecond,
 						RequestHeader: http.Header{"Authorization": {"Basic dGVzdF9hcGlfY2xpZW50OnMzY3IzdA=="}, "Content-Type": {"application/x-www-form-urlencoded"}},
 						RequestBody:   []byte("grant_type=client_credentials"), ResponseBody: []byte(`{"access_token":"x","refresh_token":"RT-very-secret"}`)}}}
