@@ -45,7 +45,7 @@ func authorizeStep() Step {
 			}
 			lb, err := oauth.ListenLoopback(env.Settings.RedirectPort, env.Settings.CallbackPath)
 			if err != nil {
-				return failed(r, err)
+				return failed(env, r, err)
 			}
 			defer lb.Close()
 			req := oauth.NewAuthRequest(vars[VarAuthorizationEndpoint], clientConfig(env, vars), lb.RedirectURI())
@@ -64,7 +64,7 @@ func authorizeStep() Step {
 				{Name: "code_challenge", Value: req.PKCE.Challenge}, {Name: "code_challenge_method", Value: req.PKCE.Method}}
 			cb, err := lb.WaitCallback(ctx, req.State)
 			if err != nil {
-				return failed(r, err)
+				return failed(env, r, err)
 			}
 			r.Checks = append(r.Checks, oauth.Check{Name: "state", Status: oauth.Pass, Reason: "the callback's state matches the one sent: this response answers our request (RFC 6749 §10.12)"})
 			if cb.Iss != "" {
@@ -93,7 +93,7 @@ func exchangeStep() Step {
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
 			var r Result
 			if vars[varCode] == "" {
-				return failed(r, &oauth.Error{Op: "token", What: "no authorization code yet", Try: "run the previous step (sign in) first"})
+				return failed(env, r, &oauth.Error{Op: "token", What: "no authorization code yet", Try: "run the previous step (sign in) first"})
 			}
 			req := oauth.AuthRequest{AuthURL: vars[VarAuthorizationEndpoint], Client: clientConfig(env, vars), RedirectURI: vars[varRedirectURI],
 				State: vars[varState], Nonce: vars[varNonce], PKCE: oauth.PKCE{Verifier: vars[varVerifier], Challenge: vars[varChallenge], Method: "S256"}}
@@ -101,7 +101,7 @@ func exchangeStep() Step {
 			r.Exchanges = ex
 			r.Vars = Vars{varCode: ""} // a code is single use
 			if err != nil {
-				return failed(r, err)
+				return failed(env, r, err)
 			}
 			return tokenResult(ctx, env, vars, r, tok)
 		},
@@ -140,7 +140,7 @@ func userinfoStep() Step {
 						" (its aud), not for the authorization server (RFC 9068 §4: a token is only for its audience); the ID token already says who signed in"}}
 					return r
 				}
-				return failed(r, err)
+				return failed(env, r, err)
 			}
 			for _, k := range []string{"sub", "preferred_username", "name", "email"} {
 				if v, ok := claims[k]; ok {

@@ -2,8 +2,10 @@ package flows
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/oauthlab/oauthlab/embedded"
@@ -21,12 +23,13 @@ func All() []Flow {
 // a 403 and what scope to ask for.
 func EmbeddedSettings(w *embedded.World) Settings {
 	return Settings{
-		Issuer:       w.Issuer,
-		ClientID:     authserver.DemoClientID,
-		ClientSecret: oauth.Secret(authserver.DemoClientSecret),
-		Scopes:       []string{authserver.ScopeRead, authserver.ScopeTestAPI},
-		CallbackPath: "/callback",
-		APIBase:      w.APIBase,
+		Issuer:         w.Issuer,
+		ClientID:       authserver.DemoClientID,
+		ClientSecret:   oauth.Secret(authserver.DemoClientSecret),
+		Scopes:         []string{authserver.ScopeRead, authserver.ScopeTestAPI},
+		CallbackPath:   "/callback",
+		APIBase:        w.APIBase,
+		EmbeddedIssuer: w.Issuer,
 	}
 }
 
@@ -63,7 +66,7 @@ func CallAPI(req APIRequest) Step {
 			resp, ex, err := oauth.CallAPI(ctx, env.HTTP, req.Method, u, vars[VarAccessToken], req.Body)
 			r.Exchanges = ex
 			if err != nil {
-				return failed(r, err)
+				return failed(env, r, err)
 			}
 			r.Outputs = []Output{{Name: "status", Value: fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))}}
 			if h := resp.Header.Get("WWW-Authenticate"); h != "" {
@@ -73,6 +76,12 @@ func CallAPI(req APIRequest) Step {
 				if c := resp.Challenge; c != nil && c.Scope != "" {
 					e.Try = "get a token with the scope " + c.Scope + " (add it to the requested scopes and run the token step again); a client not allowed that scope gets invalid_scope"
 				}
+				if resp.Status == http.StatusConflict {
+					if id := bodyID(req.Body); id != "" {
+						e.Cause = "the API already has a resource with the id " + id + " (RFC 9110 §15.5.10): the same request will always get this answer"
+						e.Try = "send another id than " + id + ", or PUT " + strings.TrimRight(req.Path, "/") + "/" + id + " to replace it"
+					}
+				}
 				r.Err = e
 				return r
 			}
@@ -80,6 +89,21 @@ func CallAPI(req APIRequest) Step {
 			return r
 		},
 	}
+}
+
+// bodyID is the "id" member of a JSON request body, "" without one.
+func bodyID(body []byte) string {
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return ""
+	}
+	switch id := m["id"].(type) {
+	case string:
+		return id
+	case float64:
+		return strconv.FormatFloat(id, 'f', -1, 64)
+	}
+	return ""
 }
 
 // InspectToken decodes and validates a token given by the user. Only an

@@ -33,7 +33,7 @@ func clientCredentialsStep() Step {
 			tok, ex, err := oauth.ClientCredentials(ctx, env.HTTP, clientConfig(env, vars))
 			r.Exchanges = append(r.Exchanges, ex...)
 			if err != nil {
-				return failed(r, err)
+				return failed(env, r, err)
 			}
 			return tokenResult(ctx, env, vars, r, tok)
 		},

@@ -43,7 +43,17 @@ type Settings struct {
 	CallbackPath string `json:"callback_path,omitempty"`
 	// APIBase is the resource server to call (FakeBook by default).
 	APIBase string `json:"api_base,omitempty"`
+	// EmbeddedIssuer is the issuer of this session's embedded world, ""
+	// when there is none. Explanations read it to speak of the server the
+	// step ran against: the embedded world's built-in clients rather than
+	// an admin console, its own port rather than a default one. The issuer
+	// may be edited away from it (the TUI's e): see Embedded.
+	EmbeddedIssuer string `json:"embedded_issuer,omitempty"`
 }
+
+// Embedded reports whether the settings point at this session's embedded
+// world.
+func (s Settings) Embedded() bool { return s.EmbeddedIssuer != "" && s.Issuer == s.EmbeddedIssuer }
 
 // Vars carries what earlier steps produced for later ones (endpoints,
 // tokens). Keys are the Var* constants.

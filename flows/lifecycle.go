@@ -20,7 +20,7 @@ func Refresh() Flow {
 			Run: func(ctx context.Context, env *Env, vars Vars) Result {
 				var r Result
 				if vars[VarRefreshToken] == "" {
-					return failed(r, &oauth.Error{Op: "refresh", What: "no refresh token yet",
+					return failed(env, r, &oauth.Error{Op: "refresh", What: "no refresh token yet",
 						Cause: "client credentials tokens come without one (Keycloak and Okta default)", Try: "run the authorization code flow first (Okta: ask for offline_access)"})
 				}
 				if !ensureDiscovered(ctx, env, vars, &r) {
@@ -29,7 +29,7 @@ func Refresh() Flow {
 				tok, ex, err := oauth.Refresh(ctx, env.HTTP, clientConfig(env, vars), oauth.Secret(vars[VarRefreshToken]))
 				r.Exchanges = append(r.Exchanges, ex...)
 				if err != nil {
-					return failed(r, err)
+					return failed(env, r, err)
 				}
 				rotated := !tok.RefreshToken.IsZero() && tok.RefreshToken.Reveal() != vars[VarRefreshToken]
 				r.Checks = append(r.Checks, oauth.Check{Name: "rotation", Status: map[bool]oauth.CheckStatus{true: oauth.Pass, false: oauth.Warn}[rotated],
@@ -64,7 +64,7 @@ func introspectStep() Step {
 			in, ex, err := oauth.Introspect(ctx, env.HTTP, vars[VarIntrospectionEndpoint], clientConfig(env, vars), tok, "access_token")
 			r.Exchanges = append(r.Exchanges, ex...)
 			if err != nil {
-				return failed(r, err)
+				return failed(env, r, err)
 			}
 			st, why := oauth.Pass, "the server says the token is active"
 			if !in.Active {
@@ -99,7 +99,7 @@ func Revoke() Flow {
 				ex, err := oauth.Revoke(ctx, env.HTTP, vars[VarRevocationEndpoint], clientConfig(env, vars), vars[VarAccessToken], "access_token")
 				r.Exchanges = append(r.Exchanges, ex...)
 				if err != nil {
-					return failed(r, err)
+					return failed(env, r, err)
 				}
 				r.Checks = []oauth.Check{{Name: "revoked", Status: oauth.Pass, Reason: "the server accepted the revocation (200)"}}
 				for _, e := range ex {

@@ -9,9 +9,10 @@ import (
 	"github.com/oauthlab/oauthlab/oauth/validate"
 )
 
-// failed turns any error into a failed Result explained in plain words.
-func failed(r Result, err error) Result {
-	r.Err = oauth.Explain(err)
+// failed turns any error into a failed Result explained in plain words,
+// true of the server the step ran against (explain).
+func failed(env *Env, r Result, err error) Result {
+	r.Err = explain(env, err)
 	return r
 }
 

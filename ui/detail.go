@@ -83,7 +83,11 @@ func (m Model) detail(it item, w int) string {
 		if e.Try != "" {
 			b.WriteString(wrap.Render(s.Text.Bold(true).Render("Try: ")+e.Try) + "\n")
 		}
-		b.WriteString(s.Muted.Render("enter retries") + "\n")
+		if e.Retry {
+			// Only where sending it again can help; otherwise Try says
+			// what must change first.
+			b.WriteString(s.Muted.Render("enter retries") + "\n")
+		}
 	}
 	if len(r.Outputs) > 0 {
 		b.WriteString("\n" + section(s, "Result", w))
