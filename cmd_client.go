@@ -36,6 +36,9 @@ type clientOptions struct {
 	timeout                                 time.Duration
 	style                                   string
 	reveal, curl, json, verbose             bool
+	// noIssuerOK lets a command run with no issuer at all (inspect: the
+	// token is then checked against the issuer it names, and says so).
+	noIssuerOK bool
 }
 
 func addClientFlags(cmd *cobra.Command, o *clientOptions) {
@@ -133,7 +136,7 @@ func (o *clientOptions) settings(cmd *cobra.Command, g *globalOptions) (flows.Se
 	if secret != "" {
 		s.ClientSecret = oauth.Secret(secret)
 	}
-	if s.Issuer == "" {
+	if s.Issuer == "" && !o.noIssuerOK {
 		return s, cleanup, usageErrorf("no issuer: pass --issuer URL, --profile NAME or --embedded")
 	}
 	return s, cleanup, nil
@@ -358,26 +361,28 @@ func newInspectCmd(g *globalOptions) *cobra.Command {
 		Short: "Decode a token and validate it, check by check",
 		Long: `Decode a JWT (header, payload, signature) and validate it against the issuer's
 published keys: signature, alg, kid, exp, nbf, iat, iss, aud, scope and typ,
-each with the reason it passed or failed. The issuer is --issuer, or the
-token's own iss claim when not given.`,
-		Example: `  oauthlab inspect eyJhbGciOi...
-  pbpaste | oauthlab inspect - --audience api://default`,
+each with the reason it passed or failed, then a one-line verdict.
+
+Only an issuer you pin (--issuer, --profile or --embedded) can vouch for a
+token. Without one the token is still decoded and checked against the issuer
+it names itself, but that issuer is self-asserted — anyone can mint a token
+naming their own server, and every check then passes — so the token is not
+trusted and the exit code is 1.
+
+Exit codes: 0 the signature verified with a key of the pinned issuer and
+every check passed; 1 any check failed, the input is not a JWT, or no issuer
+was pinned; 2 bad usage. A token pasted as "Bearer eyJ…" is refused (the
+scheme is not part of the token); what follows it is still checked.`,
+		Example: `  oauthlab inspect --issuer https://sso.example.com/realms/myorg eyJhbGciOi...
+  pbpaste | oauthlab inspect - --issuer https://dev-1.okta.com/oauth2/default --audience api://default
+  oauthlab inspect eyJhbGciOi...      # decode only: the issuer is the token's own say-so, exit 1`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			raw, err := tokenArg(cmd, args)
 			if err != nil {
 				return err
 			}
-			if o.issuer == "" && !o.embedded && g.profile == "" {
-				if jwt, err := oauth.DecodeJWT(raw); err == nil {
-					if iss, ok := jwt.Claims["iss"].(string); ok {
-						o.issuer = iss
-					}
-				}
-				if o.issuer == "" {
-					o.issuer = "(unknown)"
-				}
-			}
+			o.noIssuerOK = true
 			s, done, err := o.settings(cmd, g)
 			defer done()
 			if err != nil {

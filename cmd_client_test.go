@@ -168,7 +168,7 @@ func TestJSONDocumentHasTheDocumentedFields(t *testing.T) {
 	has(t, "an exchange", step["exchanges"].([]any)[0].(map[string]any), "method", "url", "status", "duration_ms",
 		"request_headers", "request_body", "response_headers", "response_body", "curl")
 	tok := step["tokens"].([]any)[0].(map[string]any)
-	has(t, "a token", tok, "name", "raw", "header", "payload", "valid", "checks")
+	has(t, "a token", tok, "name", "raw", "header", "payload", "valid", "verdict", "checks")
 	has(t, "a check", tok["checks"].([]any)[0].(map[string]any), "name", "status", "reason")
 	if got := doc["steps"].([]any)[0].(map[string]any); got["checks"] == nil {
 		t.Error("the discovery step has no checks")

@@ -45,7 +45,7 @@ func authorizeStep() Step {
 			}
 			lb, err := oauth.ListenLoopback(env.Settings.RedirectPort, env.Settings.CallbackPath)
 			if err != nil {
-				return failed(r, err)
+				return failed(env, r, err)
 			}
 			defer lb.Close()
 			req := oauth.NewAuthRequest(vars[VarAuthorizationEndpoint], clientConfig(env, vars), lb.RedirectURI())
@@ -56,11 +56,15 @@ func authorizeStep() Step {
 					env.Say("Could not open a browser (" + err.Error() + "); open the URL above yourself.")
 				}
 			}
+			// The verifier is a secret until the code is redeemed (RFC 7636
+			// §7.1), shown on request so a learner can check that
+			// code_challenge = BASE64URL(SHA-256(code_verifier)) (§4.2).
 			r.Outputs = []Output{{Name: "authorization_url", Value: u}, {Name: "redirect_uri", Value: lb.RedirectURI()},
-				{Name: "state", Value: req.State}, {Name: "code_challenge", Value: req.PKCE.Challenge + " (" + req.PKCE.Method + ")"}}
+				{Name: "state", Value: req.State}, {Name: "code_verifier", Value: req.PKCE.Verifier, Secret: true},
+				{Name: "code_challenge", Value: req.PKCE.Challenge}, {Name: "code_challenge_method", Value: req.PKCE.Method}}
 			cb, err := lb.WaitCallback(ctx, req.State)
 			if err != nil {
-				return failed(r, err)
+				return failed(env, r, err)
 			}
 			r.Checks = append(r.Checks, oauth.Check{Name: "state", Status: oauth.Pass, Reason: "the callback's state matches the one sent: this response answers our request (RFC 6749 §10.12)"})
 			if cb.Iss != "" {
@@ -94,7 +98,7 @@ func exchangeStep() Step {
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
 			var r Result
 			if vars[varCode] == "" {
-				return failed(r, &oauth.Error{Op: "token", What: "no authorization code yet", Try: "run the previous step (sign in) first"})
+				return failed(env, r, &oauth.Error{Op: "token", What: "no authorization code yet", Try: "run the previous step (sign in) first"})
 			}
 			if !ensureDiscovered(ctx, env, vars, &r) {
 				return r
@@ -112,7 +116,7 @@ func exchangeStep() Step {
 				r.Vars[varCode] = ""
 			}
 			if err != nil {
-				return failed(r, err)
+				return failed(env, r, err)
 			}
 			return tokenResult(ctx, env, vars, r, tok)
 		},
@@ -124,7 +128,8 @@ func userinfoStep() Step {
 		ID:    "userinfo",
 		Title: "Ask who signed in (userinfo)",
 		Why: "With an access token that carries openid, the app may call the userinfo endpoint for the user's " +
-			"claims (OIDC Core §5.3). Without openid the step is skipped: plain OAuth has no notion of identity.",
+			"claims (OIDC Core §5.3); their sub must equal the ID token's, or they are about someone else (§5.3.2). " +
+			"Without openid the step is skipped: plain OAuth has no notion of identity.",
 		RFC:  "OIDC Core §5.3",
 		From: Client,
 		To:   AuthServer,
@@ -150,13 +155,16 @@ func userinfoStep() Step {
 						" (its aud), not for the authorization server (RFC 9068 §4: a token is only for its audience); the ID token already says who signed in"}}
 					return r
 				}
-				return failed(r, err)
+				return failed(env, r, err)
 			}
 			for _, k := range []string{"sub", "preferred_username", "name", "email"} {
 				if v, ok := claims[k]; ok {
 					r.Outputs = append(r.Outputs, Output{Name: k, Value: fmt.Sprint(v)})
 				}
 			}
+			// OIDC Core §5.3.2: the answer is about the user who signed in
+			// only if its sub is the ID token's.
+			r.Checks = append(r.Checks, oauth.CheckUserinfoSub(vars[VarIDToken], claims))
 			return r
 		},
 	}

@@ -2,8 +2,10 @@ package flows
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/oauthlab/oauthlab/embedded"
@@ -21,12 +23,13 @@ func All() []Flow {
 // a 403 and what scope to ask for.
 func EmbeddedSettings(w *embedded.World) Settings {
 	return Settings{
-		Issuer:       w.Issuer,
-		ClientID:     authserver.DemoClientID,
-		ClientSecret: oauth.Secret(authserver.DemoClientSecret),
-		Scopes:       []string{authserver.ScopeRead, authserver.ScopeTestAPI},
-		CallbackPath: "/callback",
-		APIBase:      w.APIBase,
+		Issuer:         w.Issuer,
+		ClientID:       authserver.DemoClientID,
+		ClientSecret:   oauth.Secret(authserver.DemoClientSecret),
+		Scopes:         []string{authserver.ScopeRead, authserver.ScopeTestAPI},
+		CallbackPath:   "/callback",
+		APIBase:        w.APIBase,
+		EmbeddedIssuer: w.Issuer,
 	}
 }
 
@@ -63,7 +66,7 @@ func CallAPI(req APIRequest) Step {
 			resp, ex, err := oauth.CallAPI(ctx, env.HTTP, req.Method, u, vars[VarAccessToken], req.Body)
 			r.Exchanges = ex
 			if err != nil {
-				return failed(r, err)
+				return failed(env, r, err)
 			}
 			r.Outputs = []Output{{Name: "status", Value: fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))}}
 			if h := resp.Header.Get("WWW-Authenticate"); h != "" {
@@ -72,6 +75,12 @@ func CallAPI(req APIRequest) Step {
 			if e := resp.Explain(); e != nil {
 				if c := resp.Challenge; c != nil && c.Scope != "" {
 					e.Try = "get a token with the scope " + c.Scope + " (add it to the requested scopes and run the token step again); a client not allowed that scope gets invalid_scope"
+				}
+				if resp.Status == http.StatusConflict {
+					if id := bodyID(req.Body); id != "" {
+						e.Cause = "the API already has a resource with the id " + id + " (RFC 9110 §15.5.10): the same request will always get this answer"
+						e.Try = "send another id than " + id + ", or PUT " + strings.TrimRight(req.Path, "/") + "/" + id + " to replace it"
+					}
 				}
 				r.Err = e
 				return r
@@ -82,26 +91,103 @@ func CallAPI(req APIRequest) Step {
 	}
 }
 
-// InspectToken decodes and validates a token given by the user.
+// bodyID is the "id" member of a JSON request body, "" without one.
+func bodyID(body []byte) string {
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return ""
+	}
+	switch id := m["id"].(type) {
+	case string:
+		return id
+	case float64:
+		return strconv.FormatFloat(id, 'f', -1, 64)
+	}
+	return ""
+}
+
+// InspectToken decodes and validates a token given by the user. Only an
+// issuer the user pinned (Settings.Issuer: --issuer, a profile, the
+// embedded world) can vouch for a token: with none, the token is checked
+// against the issuer it names itself and fails the "trust" check, because
+// anyone can mint a token naming their own server, whose keys then verify
+// it and every other check passes.
 func InspectToken(name, raw string) Step {
 	return Step{
 		ID:    "inspect",
 		Title: "Decode and validate the token",
 		Why: "A JWT is three base64url parts: header, payload and signature (RFC 7515 §7.1). Decoding needs no key; " +
-			"trusting it does: the signature must verify with a key from the issuer's jwks_uri, and exp, nbf, iss " +
-			"and aud must hold (RFC 7519 §7.2, RFC 9068 §4).",
+			"trusting it does: the signature must verify with a key from the jwks_uri of the issuer you trust — not " +
+			"whichever issuer the token names — and exp, nbf, iss and aud must hold (RFC 7519 §7.2, RFC 9068 §4).",
 		RFC:    "RFC 7519 §7.2, RFC 9068 §4",
 		From:   Client,
 		To:     Client,
 		Inputs: []string{"token", "issuer"},
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
-			t := inspect(ctx, env, vars, name, raw, false)
-			r := Result{Tokens: []Token{t}}
-			if t.JWT == nil && strings.Count(raw, ".") >= 1 {
-				_, err := oauth.DecodeJWT(raw)
-				r.Checks = []oauth.Check{{Name: "format", Status: oauth.Fail, Reason: err.Error()}}
+			tok, scheme := cutAuthScheme(raw)
+			e := *env
+			pinned := e.Settings.Issuer
+			if pinned == "" {
+				e.Settings.Issuer = claimedIssuer(tok)
 			}
-			return r
+			t := inspect(ctx, &e, vars, name, tok, false)
+			if t.JWT == nil {
+				_, err := oauth.DecodeJWT(tok)
+				t.Checks = []oauth.Check{{Name: "format", Status: oauth.Fail, Reason: err.Error() +
+					": only a JWT can be checked here; an opaque token can only be checked by the server that issued it (oauthlab introspect, RFC 7662)"}}
+			}
+			if scheme != "" {
+				reason := fmt.Sprintf("the input starts with %q, the Authorization header's scheme (RFC 6750 §2.1), not part of the token: pass the token alone", scheme)
+				if t.JWT != nil {
+					reason += "; what follows it is decoded and checked below"
+				}
+				t.Checks = append([]oauth.Check{{Name: "format", Status: oauth.Fail, Reason: reason}}, dropCheck(t.Checks, "format")...)
+			}
+			switch {
+			case t.JWT == nil:
+			case pinned == "":
+				t.Checks = append(t.Checks, oauth.Check{Name: CheckTrust, Status: oauth.Fail, Reason: "no issuer was pinned (--issuer, --profile or --embedded), so the token was checked against " +
+					quoteIssuer(e.Settings.Issuer) + ", the issuer it names itself: anyone can mint a token naming their own server, whose keys then verify it"})
+			default:
+				t.Checks = append(t.Checks, oauth.Check{Name: CheckTrust, Status: oauth.Pass, Reason: "checked against " + pinned + ", the issuer you pinned, with the keys it publishes"})
+			}
+			return Result{Tokens: []Token{t}}
 		},
 	}
+}
+
+// cutAuthScheme removes an "Authorization:" header name and a "Bearer"
+// scheme pasted with a token, and returns what it removed ("" if nothing).
+func cutAuthScheme(raw string) (token, scheme string) {
+	s := strings.TrimSpace(raw)
+	rest := s
+	if len(rest) >= 14 && strings.EqualFold(rest[:14], "authorization:") {
+		rest = strings.TrimSpace(rest[14:])
+	}
+	if len(rest) > 7 && strings.EqualFold(rest[:6], "bearer") && (rest[6] == ' ' || rest[6] == '\t') {
+		rest = strings.TrimSpace(rest[7:])
+	}
+	if rest == s {
+		return s, ""
+	}
+	return rest, strings.TrimSpace(s[:len(s)-len(rest)]) + " "
+}
+
+// claimedIssuer is the token's own iss, "" when it has none.
+func claimedIssuer(raw string) string {
+	if jwt, err := oauth.DecodeJWT(raw); err == nil {
+		iss, _ := jwt.Claims["iss"].(string)
+		return iss
+	}
+	return ""
+}
+
+func dropCheck(checks []oauth.Check, name string) []oauth.Check {
+	out := checks[:0:0]
+	for _, c := range checks {
+		if c.Name != name {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -33,7 +33,7 @@ func clientCredentialsStep() Step {
 			tok, ex, err := oauth.ClientCredentials(ctx, env.HTTP, clientConfig(env, vars))
 			r.Exchanges = append(r.Exchanges, ex...)
 			if err != nil {
-				return failed(r, err)
+				return failed(env, r, err)
 			}
 			return tokenResult(ctx, env, vars, r, tok)
 		},
@@ -41,7 +41,8 @@ func clientCredentialsStep() Step {
 }
 
 // tokenResult records a token response's tokens as vars, outputs and
-// inspected tokens.
+// inspected tokens. A token that fails a check fails the step
+// (Result.Failed): a forged, expired or foreign token was not obtained.
 func tokenResult(ctx context.Context, env *Env, vars Vars, r Result, tok *oauth.TokenResponse) Result {
 	if r.Vars == nil {
 		r.Vars = Vars{}
@@ -59,9 +60,7 @@ func tokenResult(ctx context.Context, env *Env, vars Vars, r Result, tok *oauth.
 	}
 	if tok.IDToken != "" {
 		r.Vars[VarIDToken] = tok.IDToken
-		id := inspect(ctx, env, vars, VarIDToken, tok.IDToken, false)
-		id.Checks = append(id.Checks, oauth.CheckIDToken(tok.IDToken, env.Settings.Issuer, env.Settings.ClientID, vars[varNonce], env.Clock())...)
-		r.Tokens = append(r.Tokens, id)
+		r.Tokens = append(r.Tokens, inspectIDToken(ctx, env, vars, tok.IDToken, tok.AccessToken))
 	}
 	return r
 }

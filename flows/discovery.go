@@ -34,7 +34,7 @@ func runDiscovery(ctx context.Context, env *Env) Result {
 	d, ex, err := oauth.Discover(ctx, env.HTTP, env.Settings.Issuer)
 	r := Result{Exchanges: ex}
 	if err != nil {
-		return failed(r, err)
+		return failed(env, r, err)
 	}
 	m := d.Metadata
 	r.Vars = Vars{VarTokenEndpoint: m.TokenEndpoint, VarAuthorizationEndpoint: m.AuthorizationEndpoint, VarJWKSURI: m.JWKSURI,

@@ -9,6 +9,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/oauthlab/oauthlab/oauth"
@@ -43,7 +44,17 @@ type Settings struct {
 	CallbackPath string `json:"callback_path,omitempty"`
 	// APIBase is the resource server to call (FakeBook by default).
 	APIBase string `json:"api_base,omitempty"`
+	// EmbeddedIssuer is the issuer of this session's embedded world, ""
+	// when there is none. Explanations read it to speak of the server the
+	// step ran against: the embedded world's built-in clients rather than
+	// an admin console, its own port rather than a default one. The issuer
+	// may be edited away from it (the TUI's e): see Embedded.
+	EmbeddedIssuer string `json:"embedded_issuer,omitempty"`
 }
+
+// Embedded reports whether the settings point at this session's embedded
+// world.
+func (s Settings) Embedded() bool { return s.EmbeddedIssuer != "" && s.Issuer == s.EmbeddedIssuer }
 
 // Vars carries what earlier steps produced for later ones (endpoints,
 // tokens). Keys are the Var* constants.
@@ -115,6 +126,49 @@ type Token struct {
 	Secret bool          `json:"secret,omitempty"`
 }
 
+// Failed reports whether a check of the token failed.
+func (t Token) Failed() bool { return oauth.Failed(t.Checks) }
+
+// Verdict is the token's outcome in one line: "✓ valid, issued by …" when
+// every check passed (a skipped or warned check is shown, not hidden, in
+// the list above it), or "✗ not valid: signature, exp" naming each failed
+// check. A token whose only failure is that nobody pinned its issuer says
+// so: every other check was made against the issuer it names itself.
+func (t Token) Verdict() string {
+	var failed []string
+	for _, c := range t.Checks {
+		if c.Status == oauth.Fail && !slices.Contains(failed, c.Name) {
+			failed = append(failed, c.Name)
+		}
+	}
+	iss := ""
+	if t.JWT != nil {
+		iss, _ = t.JWT.Claims["iss"].(string)
+	}
+	switch {
+	case len(failed) == 0 && t.JWT == nil:
+		return "– opaque: not checked here; only its issuer can say whether it is valid (introspection, RFC 7662)"
+	case len(failed) == 0 && iss != "":
+		return "✓ valid, issued by " + iss
+	case len(failed) == 0:
+		return "✓ valid"
+	case len(failed) == 1 && failed[0] == CheckTrust:
+		return "✗ not trusted: the issuer " + quoteIssuer(iss) + " is self-asserted — every other check passed against the issuer the token names itself, as it would for anyone's own server"
+	}
+	return "✗ not valid: " + strings.Join(failed, ", ")
+}
+
+// CheckTrust is the check a token inspected without a pinned issuer fails:
+// its iss chose the keys that verified it.
+const CheckTrust = "trust"
+
+func quoteIssuer(iss string) string {
+	if iss == "" {
+		return "no issuer"
+	}
+	return iss
+}
+
 // Result is what running a step produced.
 type Result struct {
 	Exchanges []oauth.Exchange `json:"exchanges,omitempty"`
@@ -128,13 +182,14 @@ type Result struct {
 }
 
 // Failed reports whether the step failed: an error, a failed check, or a
-// failed check of a token it obtained.
+// failed check of a token it obtained: a step that obtained a
+// forged, expired or foreign token has not succeeded.
 func (r Result) Failed() bool {
 	if r.Err != nil || oauth.Failed(r.Checks) {
 		return true
 	}
 	for _, t := range r.Tokens {
-		if oauth.Failed(t.Checks) {
+		if t.Failed() {
 			return true
 		}
 	}
@@ -208,6 +263,17 @@ func (v Vars) Merge(src Vars) {
 	for k, val := range src {
 		v[k] = val
 	}
+}
+
+// without returns a copy of v without the given keys.
+func (v Vars) without(keys ...string) Vars {
+	out := make(Vars, len(v))
+	for k, val := range v {
+		if !slices.Contains(keys, k) {
+			out[k] = val
+		}
+	}
+	return out
 }
 
 // RunAll runs every step of f in order, merging vars, until one fails or ctx

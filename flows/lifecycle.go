@@ -20,7 +20,7 @@ func Refresh() Flow {
 			Run: func(ctx context.Context, env *Env, vars Vars) Result {
 				var r Result
 				if vars[VarRefreshToken] == "" {
-					return failed(r, &oauth.Error{Op: "refresh", What: "no refresh token yet",
+					return failed(env, r, &oauth.Error{Op: "refresh", What: "no refresh token yet",
 						Cause: "client credentials tokens come without one (Keycloak and Okta default)", Try: "run the authorization code flow first (Okta: ask for offline_access)"})
 				}
 				if !ensureDiscovered(ctx, env, vars, &r) {
@@ -29,32 +29,16 @@ func Refresh() Flow {
 				tok, ex, err := oauth.Refresh(ctx, env.HTTP, clientConfig(env, vars), oauth.Secret(vars[VarRefreshToken]))
 				r.Exchanges = append(r.Exchanges, ex...)
 				if err != nil {
-					return failed(r, err)
+					return failed(env, r, err)
 				}
 				rotated := !tok.RefreshToken.IsZero() && tok.RefreshToken.Reveal() != vars[VarRefreshToken]
 				r.Checks = append(r.Checks, oauth.Check{Name: "rotation", Status: map[bool]oauth.CheckStatus{true: oauth.Pass, false: oauth.Warn}[rotated],
 					Reason: map[bool]string{true: "a new refresh token came back: the old one should now be refused", false: "the same refresh token is still in use (no rotation)"}[rotated]})
-				return refreshedIDNonce(tokenResult(ctx, env, vars, r, tok))
+				// A refreshed ID token answers no login, so there is no
+				// nonce to compare it with (OIDC Core §12.2).
+				return tokenResult(ctx, env, vars.without(varNonce), r, tok)
 			},
 		}}}
-}
-
-// refreshedIDNonce: a refreshed ID token may leave out the nonce even though
-// the login sent one (OIDC Core §12.2, as the OpenID errata clarify), so its
-// absence is not held against it; a nonce that is there is still checked.
-func refreshedIDNonce(r Result) Result {
-	for i, t := range r.Tokens {
-		if t.Name != VarIDToken || t.JWT == nil || t.JWT.Claims["nonce"] != nil {
-			continue
-		}
-		for j, c := range t.Checks {
-			if c.Name == "nonce" && c.Status == oauth.Fail {
-				r.Tokens[i].Checks[j] = oauth.Check{Name: "nonce", Status: oauth.Skip,
-					Reason: "none in this refreshed ID token, which may leave it out (OIDC Core §12.2): the nonce binds the login's ID token"}
-			}
-		}
-	}
-	return r
 }
 
 // Introspect asks the server whether a token is active (RFC 7662).
@@ -104,9 +88,9 @@ func introspect(ctx context.Context, env *Env, vars Vars) (r Result, in *oauth.I
 				"introspection must only answer callers it can authenticate (RFC 7662 §2.1), and servers such as Keycloak answer only confidential clients"
 			e.Try = "introspect as a confidential client, the resource server's own (the embedded FakeBook does so once it validates by introspection); " +
 				"or call the API with the token and read its answer"
-			return failed(r, e), nil
+			return failed(env, r, e), nil
 		}
-		return failed(r, err), nil
+		return failed(env, r, err), nil
 	}
 	r.Outputs = []Output{{Name: "active", Value: fmt.Sprint(in.Active)}, {Name: "scope", Value: in.Scope},
 		{Name: "client_id", Value: in.ClientID}, {Name: "sub", Value: in.Sub}}
@@ -135,7 +119,7 @@ func revokeStep() Step {
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
 			var r Result
 			if owner := vars[VarTokenClientID]; owner != "" && owner != env.Settings.ClientID {
-				return failed(r, &oauth.Error{Op: "revoke", What: "this token was obtained by " + owner + ", not by " + env.Settings.ClientID,
+				return failed(env, r, &oauth.Error{Op: "revoke", What: "this token was obtained by " + owner + ", not by " + env.Settings.ClientID,
 					Cause: "a server revokes a token only for the client it was issued to (RFC 7009 §2.1); another client's request is refused, or answered 200 as for an unknown token while the token stays active",
 					Try:   "revoke with " + owner + "'s settings"})
 			}
@@ -145,7 +129,7 @@ func revokeStep() Step {
 			ex, err := oauth.Revoke(ctx, env.HTTP, vars[VarRevocationEndpoint], clientConfig(env, vars), vars[VarAccessToken], "access_token")
 			r.Exchanges = append(r.Exchanges, ex...)
 			if err != nil {
-				return failed(r, err)
+				return failed(env, r, err)
 			}
 			r.Checks = []oauth.Check{{Name: "accepted", Status: oauth.Pass, Reason: "the server accepted the revocation request of " + env.Settings.ClientID +
 				" (200); RFC 7009 §2.2 answers 200 for an unknown token too, so the next step asks whether the token is still active"}}

@@ -3,14 +3,16 @@ package flows
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/validate"
 )
 
-// failed turns any error into a failed Result explained in plain words.
-func failed(r Result, err error) Result {
-	r.Err = oauth.Explain(err)
+// failed turns any error into a failed Result explained in plain words,
+// true of the server the step ran against (explain).
+func failed(env *Env, r Result, err error) Result {
+	r.Err = explain(env, err)
 	return r
 }
 
@@ -53,6 +55,9 @@ func ensureDiscovered(ctx context.Context, env *Env, vars Vars, r *Result) bool 
 	return true
 }
 
+// keysTimeout bounds fetching an issuer's metadata and keys to check a token.
+const keysTimeout = 15 * time.Second
+
 // inspect decodes a token and, when it is a JWT, validates it against the
 // issuer's keys: the report every step that obtains a token shows.
 func inspect(ctx context.Context, env *Env, vars Vars, name, raw string, secret bool) Token {
@@ -67,9 +72,16 @@ func inspect(ctx context.Context, env *Env, vars Vars, name, raw string, secret 
 		return t
 	}
 	opts := validate.Options{Issuer: env.Settings.Issuer, JWKSURI: vars[VarJWKSURI], HTTPClient: env.HTTP, Now: env.Now, SignatureCache: -1}
-	if env.Settings.Audience != "" {
+	if env.Settings.Audience != "" && name != VarIDToken {
 		opts.Audiences = []string{env.Settings.Audience}
 	}
+	if opts.Issuer == "" {
+		t.Checks = validate.Unverified(raw, opts, "no issuer to fetch keys from: none was given and the token names none (no iss)").Checks
+		return t
+	}
+	// The issuer's answers are bounded in time: a token may name any server.
+	ctx, cancel := context.WithTimeout(ctx, keysTimeout)
+	defer cancel()
 	v, err := validate.New(ctx, opts)
 	if err != nil {
 		e := oauth.Explain(err)
@@ -81,17 +93,72 @@ func inspect(ctx context.Context, env *Env, vars Vars, name, raw string, secret 
 		return t
 	}
 	defer v.Close()
-	rep := v.Validate(ctx, raw)
-	t.Checks = rep.Checks
-	if name == VarIDToken {
-		// An ID token is not an access token: its typ ("ID" at Keycloak) and
-		// its lack of scope are right; CheckIDToken adds the OIDC Core
-		// §3.1.3.7 checks (iss, aud = client id, exp, nonce).
-		for i, c := range t.Checks {
-			if c.Name == "typ" || c.Name == "scope" || c.Name == "aud" {
-				t.Checks[i] = oauth.Check{Name: c.Name, Status: oauth.Skip, Reason: "access-token rule, not applied to an ID token"}
+	t.Checks = v.Validate(ctx, raw).Checks
+	return t
+}
+
+// inspectIDToken checks an ID token in one list, each check once: the
+// signature, alg and time claims as for any JWT (oauth/validate), then
+// the OpenID Connect rules that differ from an access token's (OIDC Core
+// §3.1.3.7: aud is the client id, azp, nonce, typ) and at_hash, which
+// binds it to the access token that came with it (§3.1.3.8).
+func inspectIDToken(ctx context.Context, env *Env, vars Vars, raw, accessToken string) Token {
+	t := inspect(ctx, env, vars, VarIDToken, raw, false)
+	if t.JWT == nil {
+		t.Checks = []oauth.Check{{Name: "format", Status: oauth.Fail, Reason: "an ID token must be a signed JWT (OIDC Core §2), and this one is not"}}
+		return t
+	}
+	oidc := oauth.CheckIDToken(raw, env.Settings.Issuer, env.Settings.ClientID, vars[varNonce], env.Clock())
+	t.Checks = mergeIDTokenChecks(t.Checks, oidc)
+	if accessToken != "" {
+		t.Checks = append(t.Checks, oauth.CheckAtHash(raw, accessToken))
+	}
+	return t
+}
+
+// mergeIDTokenChecks joins the JWT checks and the ID-token checks into one
+// list in the JWT checks' order. Where both checked the same thing (format,
+// alg, iss, exp, iat) the worse outcome stays; where the ID-token rule is
+// the one that applies (aud, typ) it replaces the access-token rule; the
+// access-token scope rule is dropped, and the ID-token "signature: not
+// checked here" too, since the signature was checked.
+func mergeIDTokenChecks(jwt, oidc []oauth.Check) []oauth.Check {
+	byName := map[string]oauth.Check{}
+	for _, c := range oidc {
+		byName[c.Name] = c
+	}
+	used := map[string]bool{"signature": true}
+	out := make([]oauth.Check, 0, len(jwt)+len(oidc))
+	for _, c := range jwt {
+		o, both := byName[c.Name]
+		switch {
+		case c.Name == validate.CheckScope:
+			continue
+		case both && (c.Name == validate.CheckAud || c.Name == validate.CheckTyp):
+			out = append(out, o)
+		case both && c.Name != "signature" && worse(o.Status, c.Status):
+			out = append(out, o)
+		default:
+			out = append(out, c)
+		}
+		used[c.Name] = true
+		if c.Name == validate.CheckAud {
+			if azp, ok := byName["azp"]; ok {
+				out = append(out, azp)
+				used["azp"] = true
 			}
 		}
 	}
-	return t
+	for _, c := range oidc {
+		if !used[c.Name] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// worse reports whether a is a worse outcome than b: fail, warn, pass, skip.
+func worse(a, b oauth.CheckStatus) bool {
+	rank := map[oauth.CheckStatus]int{oauth.Skip: 0, oauth.Pass: 1, oauth.Warn: 2, oauth.Fail: 3}
+	return rank[a] > rank[b]
 }

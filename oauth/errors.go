@@ -23,6 +23,11 @@ type Error struct {
 	What  string `json:"what"`
 	Cause string `json:"cause,omitempty"`
 	Try   string `json:"try,omitempty"`
+	// Retry is true when the same request may well succeed if sent again
+	// (a timeout, a refused connection, a 5xx, a 429); false when it will
+	// get the same answer until something changes (a 409, a wrong secret),
+	// so a face offers "retry" only when it can help.
+	Retry bool `json:"retry,omitempty"`
 	// Err is the underlying error, kept for errors.Is and errors.As.
 	Err error `json:"-"`
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -71,14 +72,17 @@ func explainTransport(op string, err error) *Error {
 		e.What = "cancelled before the server answered"
 		e.Cause = "the request was stopped (Ctrl-C, a closed window or a newer request)"
 		e.Try = "run the step again"
+		e.Retry = true
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || isTimeout(err):
 		e.What = "no answer from the server" + at + " in time (timeout)"
 		e.Cause = "the server is down or overloaded, a firewall drops the packets, or the URL points at the wrong host or port"
 		e.Try = "check that the server is up (curl the URL), the host and port, and any VPN or proxy"
+		e.Retry = true
 	case errors.Is(err, syscall.ECONNREFUSED):
 		e.What = "the connection was refused" + at
 		e.Cause = "nothing is listening on that host and port: the server is not running, or the port is wrong"
-		e.Try = "start the server, or fix the port in the issuer URL (Keycloak's default is 8080, the embedded server's too)"
+		e.Try = "start the server, or fix the port in the URL (Keycloak listens on 8080 by default, and so does oauthlab serve)"
+		e.Retry = true
 	case errors.As(err, &dnsErr):
 		e.What = "the host name " + dnsErr.Name + " could not be resolved"
 		e.Cause = "a typo in the host name, no network, or a name only known inside a VPN"
@@ -141,6 +145,10 @@ func explainResponse(op string, status int, h http.Header, body []byte) *Error {
 				e.Code = s
 				e.Description, _ = m["errorSummary"].(string)
 				e.URI, _ = m["errorLink"].(string)
+			} else {
+				// An API's own error shape: {"message": …}, RFC 9457's
+				// {"title", "detail"}, or {"error": {"message": …}}.
+				e.Description = apiMessage(m)
 			}
 		}
 	}
@@ -159,11 +167,18 @@ func looksHTML(h http.Header, body []byte) bool {
 	return len(body) > 0 && body[0] == '<'
 }
 
-// explainStatus fills What/Cause/Try from the HTTP status alone.
+// explainStatus fills What/Cause/Try from the HTTP status alone; what the
+// server said in words (its error_description or message) is part of What.
 func explainStatus(e *Error, body []byte) {
+	if e.Code == "" && e.Description == "" && len(body) > 0 && len(body) < 200 && !bytes.ContainsAny(body, "{<") {
+		e.Description = string(body)
+	}
 	what := fmt.Sprintf("the server refused the request (HTTP %d)", e.Status)
 	if e.Code != "" {
 		what = fmt.Sprintf("the server answered %s (HTTP %d)", e.Code, e.Status)
+	}
+	if e.Description != "" {
+		what += ": " + quoteMessage(e.Description)
 	}
 	e.What = what
 	switch {
@@ -179,13 +194,43 @@ func explainStatus(e *Error, body []byte) {
 	case e.Status == http.StatusMethodNotAllowed:
 		e.Cause = "the endpoint exists but not for this HTTP method"
 		e.Try = "token, introspection and revocation endpoints take POST (RFC 6749 §3.2, RFC 7662 §2.1, RFC 7009 §2.1)"
+	case e.Status == http.StatusConflict:
+		e.Cause = "the request conflicts with what the server already has — most often something with the same id exists (RFC 9110 §15.5.10); sending it again gets the same answer"
+		e.Try = "change the request (another id), or replace the existing resource (PUT to its URL)"
+	case e.Status == http.StatusTooManyRequests:
+		e.Cause = "too many requests in a short time; the server limits the rate (RFC 6585 §4)"
+		e.Try = "wait (the Retry-After header says how long, when sent) and retry"
+		e.Retry = true
 	case e.Status >= 500:
 		e.Cause = "the server failed or is overloaded; this is not your request's fault"
 		e.Try = "wait a moment and retry; look at the server's log"
+		e.Retry = true
 	case e.Status == 0:
 		e.What = "no answer from the server"
 	}
-	if e.Code == "" && len(body) > 0 && len(body) < 200 && !bytes.ContainsAny(body, "{<") {
-		e.Description = string(body)
+}
+
+// maxMessage bounds what of a server's own message is shown.
+const maxMessage = 300
+
+// quoteMessage shows a server's message as a quoted string: bounded, and
+// with control characters escaped, never written raw to a terminal.
+func quoteMessage(msg string) string {
+	if len(msg) > maxMessage {
+		msg = strings.ToValidUTF8(msg[:maxMessage], "") + "…"
 	}
+	return strconv.Quote(msg)
+}
+
+// apiMessage finds the human message in an API's JSON error body, or "".
+func apiMessage(m map[string]any) string {
+	for _, k := range []string{"message", "detail", "title", "error_description", "msg", "description"} {
+		if s, ok := m[k].(string); ok && strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	if inner, ok := m["error"].(map[string]any); ok {
+		return apiMessage(inner)
+	}
+	return ""
 }

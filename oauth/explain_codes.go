@@ -9,8 +9,12 @@ import (
 // contains a given text (lower case). Rules are tried in order, so the
 // vendor-specific ones come before the generic one for the same code.
 type rule struct {
+	// op, when set, limits the rule to one step ("api": a resource server).
+	op               string
 	code, contains   string
 	what, cause, try string
+	// retry: sending the same request again may succeed.
+	retry bool
 }
 
 // rules maps RFC 6749 §5.2 (token endpoint), §4.1.2.1 (authorization
@@ -18,6 +22,10 @@ type rule struct {
 // causes and fixes, including what Keycloak and Okta actually send.
 var rules = []rule{
 	// --- invalid_request ---
+	{op: "api", code: "invalid_request",
+		what:  "the API says the request is malformed",
+		cause: "a field of the request is missing, repeated or has a bad value — the API's message says which (RFC 6750 §3.1 for the token's part)",
+		try:   "fix the request as the API's message says; sending it again unchanged gets the same answer"},
 	{code: "invalid_request", contains: "client not allowed",
 		what:  "the server does not let this client introspect tokens",
 		cause: "Keycloak refuses introspection by a public client (403 \"Client not allowed.\"); only confidential clients may introspect",
@@ -179,11 +187,11 @@ var rules = []rule{
 	{code: "insufficient_scope",
 		what:  "the token lacks a scope this request needs",
 		cause: "the token is valid but was issued without the scope (RFC 6750 §3.1)",
-		try:   "ask for the scope named in the answer when getting the token"},
+		try:   "get a token with the scope this request needs (the API's documentation says which, when its answer does not name it)"},
 
 	// --- server side ---
-	{code: "server_error", what: "the server failed", cause: "an internal error on the server (RFC 6749 §4.1.2.1)", try: "retry later; look at the server's log"},
-	{code: "temporarily_unavailable", what: "the server is temporarily unavailable", cause: "overload or maintenance", try: "retry in a moment"},
+	{code: "server_error", what: "the server failed", cause: "an internal error on the server (RFC 6749 §4.1.2.1)", try: "retry later; look at the server's log", retry: true},
+	{code: "temporarily_unavailable", what: "the server is temporarily unavailable", cause: "overload or maintenance", try: "retry in a moment", retry: true},
 
 	// --- vendor shapes that are not RFC 6749 codes ---
 	{code: "realm does not exist",
@@ -202,13 +210,13 @@ func explainCode(e *Error) bool {
 	code := strings.ToLower(e.Code)
 	desc := strings.ToLower(e.Description)
 	for _, r := range rules {
-		if strings.ToLower(r.code) != code {
+		if strings.ToLower(r.code) != code || (r.op != "" && r.op != e.Op) {
 			continue
 		}
 		if r.contains != "" && !strings.Contains(desc, r.contains) {
 			continue
 		}
-		e.What, e.Cause, e.Try = r.what, r.cause, r.try
+		e.What, e.Cause, e.Try, e.Retry = r.what, r.cause, r.try, r.retry
 		if e.Status != 0 && e.Status != 200 {
 			e.What += fmt.Sprintf(" (HTTP %d)", e.Status)
 		}

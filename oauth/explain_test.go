@@ -93,3 +93,46 @@ func TestEveryCodeExplained(t *testing.T) {
 		}
 	}
 }
+
+// Whether retrying can help is part of the explanation, and an API's own
+// words are shown, bounded and with control characters escaped.
+func TestExplainRetryAndAPIMessages(t *testing.T) {
+	json := http.Header{"Content-Type": {"application/json"}}
+	tests := []struct {
+		name      string
+		resp      oauth.APIResponse
+		wantWhat  string
+		wantRetry bool
+	}{
+		{"message", oauth.APIResponse{Status: 400, Header: json, Body: []byte(`{"message":"field id has the wrong type"}`)}, `"field id has the wrong type"`, false},
+		{"problem details", oauth.APIResponse{Status: 422, Header: json, Body: []byte(`{"title":"Unprocessable","detail":"cost must be positive"}`)}, "cost must be positive", false},
+		{"nested", oauth.APIResponse{Status: 400, Header: json, Body: []byte(`{"error":{"code":7,"message":"bad isbn"}}`)}, "bad isbn", false},
+		{"conflict with a description", oauth.APIResponse{Status: 409, Header: json, Body: []byte(`{"error":"conflict","error_description":"a book with id 1 already exists"}`)}, "a book with id 1 already exists", false},
+		{"control characters", oauth.APIResponse{Status: 400, Header: json, Body: []byte(`{"message":"x\u001b[2Jy"}`)}, `x\x1b[2Jy`, false},
+		{"5xx", oauth.APIResponse{Status: 503}, "HTTP 503", true},
+		{"429", oauth.APIResponse{Status: 429}, "HTTP 429", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := tc.resp.Explain()
+			if !strings.Contains(e.What, tc.wantWhat) || e.Retry != tc.wantRetry {
+				t.Fatalf("got What %q retry %v, want What containing %q and retry %v", e.What, e.Retry, tc.wantWhat, tc.wantRetry)
+			}
+			if strings.ContainsRune(e.Explained(), 0x1b) {
+				t.Fatalf("a raw control character: %q", e.Explained())
+			}
+		})
+	}
+	long := oauth.APIResponse{Status: 400, Header: json, Body: []byte(`{"message":"` + strings.Repeat("a", 5000) + `"}`)}
+	if got := long.Explain().What; len(got) > 400 {
+		t.Errorf("a 5000-byte message is shown whole (%d bytes)", len(got))
+	}
+	bad := oauth.APIResponse{Status: 400, Header: json, Body: []byte(`{"error":"invalid_request","error_description":"id must be a JSON string"}`)}
+	if got := bad.Explain().Explained(); strings.Contains(got, "grant") || !strings.Contains(got, "id must be a JSON string") {
+		t.Errorf("an API's invalid_request is explained as a token endpoint's, or without its message:\n%s", got)
+	}
+	refused := oauth.Explain(&net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)})
+	if !refused.Retry || strings.Contains(refused.Try, "embedded") {
+		t.Errorf("refused: got retry %v, Try %q; want retry, and no claim about the embedded world's port", refused.Retry, refused.Try)
+	}
+}

@@ -14,10 +14,11 @@ import (
 
 // CheckIDToken checks an ID token's claims (OIDC Core §3.1.3.7): iss equals
 // the issuer, aud contains the client id (and azp names it when there are
-// several audiences), exp is in the future, iat is present, and nonce
-// matches the one sent. It does not verify the signature: that needs the
-// issuer's keys and is oauth/validate's job, so a "signature" check is
-// reported as skipped.
+// several audiences), exp is in the future, iat is present, nonce matches
+// the one sent, and typ does not say it is another kind of token. It does
+// not verify the signature: that needs the issuer's keys and is
+// oauth/validate's job, so a "signature" check is reported as skipped (a
+// caller that verified it keeps its own signature check instead).
 func CheckIDToken(raw string, issuer, clientID, nonce string, now time.Time) []Check {
 	t, err := DecodeJWT(raw)
 	if err != nil {
@@ -76,6 +77,8 @@ func CheckIDToken(raw string, issuer, clientID, nonce string, now time.Time) []C
 		add("iat", Pass, "issued at %s", iat.UTC().Format(time.RFC3339))
 	}
 
+	cs = append(cs, idTokenTyp(t))
+
 	got, _ := t.Claims["nonce"].(string)
 	switch {
 	case nonce == "":
@@ -90,8 +93,50 @@ func CheckIDToken(raw string, issuer, clientID, nonce string, now time.Time) []C
 	return cs
 }
 
+// idTokenTyp refuses a token that says it is another kind of token: an
+// access token (typ at+jwt, RFC 9068 §2.1) or a Keycloak refresh or logout
+// token must not be accepted as an ID token (RFC 8725 §3.11).
+func idTokenTyp(t *JWT) Check {
+	typ, _ := t.Header["typ"].(string)
+	kc, _ := t.Claims["typ"].(string)
+	switch {
+	case strings.EqualFold(strings.TrimPrefix(strings.ToLower(typ), "application/"), "at+jwt"):
+		return Check{Name: "typ", Status: Fail, Reason: "typ is " + typ + ": an access token (RFC 9068 §2.1), not an ID token"}
+	case kc != "" && kc != "ID":
+		return Check{Name: "typ", Status: Fail, Reason: fmt.Sprintf("the payload says typ %q: a Keycloak %s token, not an ID token", kc, strings.ToLower(kc))}
+	case kc == "ID":
+		return Check{Name: "typ", Status: Pass, Reason: "the payload says typ \"ID\" (Keycloak's mark of an ID token)"}
+	case typ == "":
+		return Check{Name: "typ", Status: Pass, Reason: "no typ in the header, as OIDC Core allows; nothing says it is another kind of token"}
+	}
+	return Check{Name: "typ", Status: Pass, Reason: "typ is " + typ + ": nothing says it is another kind of token"}
+}
+
+// CheckUserinfoSub compares the userinfo answer's sub with the ID token's
+// (OIDC Core §5.3.2): they must be equal, or the answer is about someone
+// else and its claims must not be used. Without an ID token there is
+// nothing to compare with, and the check is skipped.
+func CheckUserinfoSub(idToken string, userinfo map[string]any) Check {
+	got, _ := userinfo["sub"].(string)
+	if got == "" {
+		return Check{Name: "sub", Status: Fail, Reason: "the userinfo answer has no sub, which OIDC Core §5.3.2 requires: its claims cannot be tied to the user who signed in"}
+	}
+	if idToken == "" {
+		return Check{Name: "sub", Status: Skip, Reason: "no ID token to compare the sub with"}
+	}
+	t, err := DecodeJWT(idToken)
+	if err != nil {
+		return Check{Name: "sub", Status: Skip, Reason: "the ID token cannot be decoded to compare the sub with"}
+	}
+	want, _ := t.Claims["sub"].(string)
+	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return Check{Name: "sub", Status: Fail, Reason: fmt.Sprintf("userinfo's sub is %q but the ID token's is %q: the answer is about another user, and its claims must not be used (OIDC Core §5.3.2)", got, want)}
+	}
+	return Check{Name: "sub", Status: Pass, Reason: "equals the ID token's sub: the answer is about the user who signed in (OIDC Core §5.3.2)"}
+}
+
 // CheckAtHash checks the ID token's at_hash against the access token (OIDC
-// Core §3.1.3.6): the left half of the hash that matches the token's alg,
+// Core §3.1.3.6, §3.1.3.8): the left half of the hash that matches the token's alg,
 // base64url. A missing at_hash is skipped: it is optional in the code flow.
 func CheckAtHash(idToken, accessToken string) Check {
 	t, err := DecodeJWT(idToken)

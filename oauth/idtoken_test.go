@@ -68,6 +68,9 @@ func TestCheckIDTokenFailures(t *testing.T) {
 		{"nonce missing", func(h, c map[string]any) { delete(c, "nonce") }, "N", "nonce", oauth.Fail, "not bound"},
 		{"no nonce sent", func(h, c map[string]any) {}, "", "nonce", oauth.Skip, "no nonce was sent"},
 		{"alg none", func(h, c map[string]any) { h["alg"] = "none" }, "N", "alg", oauth.Fail, "unsigned"},
+		{"an access token", func(h, c map[string]any) { h["typ"] = "at+jwt" }, "N", "typ", oauth.Fail, "an access token"},
+		{"a Keycloak refresh token", func(h, c map[string]any) { c["typ"] = "Refresh" }, "N", "typ", oauth.Fail, "refresh token"},
+		{"a Keycloak ID token", func(h, c map[string]any) { c["typ"] = "ID"; h["typ"] = "JWT" }, "N", "typ", oauth.Pass, "ID"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

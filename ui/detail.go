@@ -139,7 +139,12 @@ func (m Model) enterHint(it item, st *stepState) string {
 		}
 	}
 	if st.status == failedStatus {
-		return "enter retries"
+		if e := oauth.Explain(st.result.Err); st.result.Err != nil && e.Retry {
+			return "enter retries"
+		}
+		// Sending the same request again gets the same answer: Try says
+		// what must change first.
+		return "fix the cause above, then enter runs it again"
 	}
 	return "enter runs it again"
 }

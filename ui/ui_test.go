@@ -465,3 +465,34 @@ func TestReadableURLBreaksAnAuthorizationRequestIntoParameters(t *testing.T) {
 		}
 	}
 }
+
+// "enter retries" is offered only where sending the request again can
+// help (a timeout, a 5xx), not on a 409 that will always be 409; a step
+// whose token fails a check is shown failed.
+func TestRetryHintAndFailedTokens(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		result    flows.Result
+		wantRetry bool
+	}{
+		{"409", flows.Result{Err: &oauth.Error{Op: "api", Status: 409, What: "the server answered conflict (HTTP 409)", Try: "send another id"}}, false},
+		{"timeout", flows.Result{Err: &oauth.Error{Op: "token", What: "no answer in time", Retry: true}}, true},
+		{"bad token", flows.Result{Tokens: []flows.Token{{Name: "access_token", Checks: []oauth.Check{{Name: "signature", Status: oauth.Fail, Reason: "does not match"}}}}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := tc.result
+			f := flows.Flow{ID: "f", Title: "F", Steps: []flows.Step{{ID: "s", Title: "S", Why: "why",
+				Run: func(context.Context, *flows.Env, flows.Vars) flows.Result { return res }}}}
+			m := New(Options{World: "w", Flows: []flows.Flow{f}, Now: func() time.Time { return fixedNow }})
+			mm, _ := m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+			m = press(t, mm.(Model), enter)
+			got := m.detail(m.selected(), 80)
+			if !strings.Contains(got, "✗ failed") {
+				t.Errorf("the step is not shown failed:\n%s", got)
+			}
+			if strings.Contains(got, "enter retries") != tc.wantRetry {
+				t.Errorf("enter retries shown: got %v, want %v\n%s", !tc.wantRetry, tc.wantRetry, got)
+			}
+		})
+	}
+}

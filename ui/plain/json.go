@@ -49,7 +49,10 @@ type Token struct {
 	Header  json.RawMessage `json:"header,omitempty"`
 	Payload json.RawMessage `json:"payload,omitempty"`
 	Valid   bool            `json:"valid"`
-	Checks  []oauth.Check   `json:"checks,omitempty"`
+	// Verdict is Valid in one line: "✓ valid, issued by …" or "✗ not
+	// valid: signature, exp".
+	Verdict string        `json:"verdict"`
+	Checks  []oauth.Check `json:"checks,omitempty"`
 }
 
 // NewDocument builds the document of a flow's results.
@@ -80,7 +83,7 @@ func NewDocument(f flows.Flow, steps []flows.Step, results []flows.Result, o Opt
 			}
 		}
 		for _, t := range r.Tokens {
-			jt := Token{Name: t.Name, Valid: !oauth.Failed(t.Checks), Checks: t.Checks}
+			jt := Token{Name: t.Name, Valid: !t.Failed(), Verdict: t.Verdict(), Checks: t.Checks}
 			if !t.Secret || o.Reveal {
 				jt.Raw = t.Raw
 			}

@@ -137,6 +137,7 @@ func writeToken(w io.Writer, t flows.Token, o Options) {
 		fmt.Fprintf(w, "    signature %d bytes\n", len(t.JWT.Signature))
 	}
 	writeChecks(w, "    ", t.Checks)
+	fmt.Fprintf(w, "  %s\n", t.Verdict())
 }
 
 func describeTime(at, now time.Time) string {

@@ -1,0 +1,101 @@
+package flows
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// The embedded world's explanations speak of the embedded world: its
+// built-in clients, not an admin console; its own port, not 8080.
+func TestEmbeddedExplanationsAreAboutTheEmbeddedWorld(t *testing.T) {
+	for _, style := range []authserver.Style{authserver.StyleKeycloak, authserver.StyleOkta} {
+		t.Run(string(style), func(t *testing.T) {
+			w, env := world(t, style)
+			env.Settings.ClientSecret = "wrong"
+			r := RunAll(context.Background(), env, ClientCredentials(), Vars{}, nil)
+			e := oauth.Explain(r[len(r)-1].Err)
+			text := e.Explained()
+			for _, bad := range []string{"Clients > the client", "Credentials tab", "General tab", "admin console in Okta", "Okta admin console"} {
+				if strings.Contains(text, bad) {
+					t.Errorf("a wrong secret at the embedded world is explained with admin-console advice %q:\n%s", bad, text)
+				}
+			}
+			if strings.Contains(e.What, "Keycloak") || strings.Contains(e.What, "Okta") {
+				t.Errorf("the embedded server is called by a vendor's name: %q", e.What)
+			}
+			if !strings.Contains(text, "no admin console") || !strings.Contains(text, authserver.DemoClientID) {
+				t.Errorf("want the embedded world's built-in clients named:\n%s", text)
+			}
+			if e.Retry {
+				t.Error("a wrong secret is not worth retrying as is")
+			}
+
+			// The issuer edited to a closed port: the Try names the world's
+			// own port, not 8080.
+			env.Settings.ClientSecret = oauth.Secret(authserver.DemoClientSecret)
+			env.Settings.Issuer = "http://127.0.0.1:1/realms/myorg"
+			d := Discovery().Steps[0].Run(context.Background(), env, Vars{})
+			e = oauth.Explain(d.Err)
+			if !strings.Contains(e.Try, w.Issuer) || strings.Contains(e.Explained(), "8080") {
+				t.Errorf("refused: want the world's issuer %s and no 8080:\n%s", w.Issuer, e.Explained())
+			}
+		})
+	}
+	// A real server is explained as before: the console advice is right there.
+	_, env := world(t, authserver.StyleKeycloak)
+	env.Settings.ClientSecret = "wrong"
+	env.Settings.EmbeddedIssuer = ""
+	r := RunAll(context.Background(), env, ClientCredentials(), Vars{}, nil)
+	if e := oauth.Explain(r[len(r)-1].Err); !strings.Contains(e.Try, "Credentials") {
+		t.Errorf("a Keycloak: want its console advice, got %q", e.Try)
+	}
+}
+
+// A 409 names the id that exists and offers no retry; an API's own error
+// message is shown.
+func TestAPIExplanations(t *testing.T) {
+	_, env := world(t, authserver.StyleKeycloak)
+	env.Settings.Scopes = []string{authserver.ScopeRead, authserver.ScopeAdmin}
+	vars := Vars{}
+	RunAll(context.Background(), env, ClientCredentials(), vars, nil)
+	r := CallAPI(APIRequest{Method: "POST", Path: "/books", Body: []byte(`{"id":"1","title":"T","author":"A","cost":1,"num_pages":2}`)}).Run(context.Background(), env, vars)
+	e := oauth.Explain(r.Err)
+	if e == nil || e.Status != http.StatusConflict {
+		t.Fatalf("POST an existing id: got %v, want a 409", r.Err)
+	}
+	if e.Retry || !strings.Contains(e.Error(), "id 1 already exists") || !strings.Contains(e.Try, "another id than 1") {
+		t.Errorf("409: want the existing id named and no retry, got retry=%v\n%s", e.Retry, e.Explained())
+	}
+
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"message":"field id has the wrong type\u001b[2J"}`))
+	}))
+	defer srv.Close()
+	r = CallAPI(APIRequest{Method: "POST", Path: srv.URL + "/books", Body: []byte(`{"id":9}`)}).Run(context.Background(), env, vars)
+	got := oauth.Explain(r.Err).Explained()
+	if !strings.Contains(got, "field id has the wrong type") {
+		t.Errorf("the API's message is not shown:\n%s", got)
+	}
+	if strings.Contains(got, "\x1b") {
+		t.Errorf("a control character from the API reached the explanation raw: %q", got)
+	}
+
+	// 403 without a scope in the challenge: no "the scope named in the answer".
+	srv403 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope"`)
+		w.WriteHeader(http.StatusForbidden)
+	}))
+	defer srv403.Close()
+	r = CallAPI(APIRequest{Path: srv403.URL}).Run(context.Background(), env, vars)
+	if got := oauth.Explain(r.Err).Explained(); strings.Contains(got, "named in the answer") {
+		t.Errorf("a 403 naming no scope is told to ask for the scope named in the answer:\n%s", got)
+	}
+}
