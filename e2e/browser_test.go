@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"encoding/json"
@@ -43,8 +43,7 @@ func TestLoginInARealBrowser(t *testing.T) {
 			if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			t.Setenv("OAUTHLAB_BROWSER", script)
-			code, out, errOut := runCLI(t, "login", "--embedded", "--style", style, "--json", "--timeout", "40s")
+			code, out, errOut := oauthlab(t, []string{"OAUTHLAB_BROWSER=" + script}, "login", "--embedded", "--style", style, "--json", "--timeout", "40s")
 
 			// The browser writes its report after it closes; wait for it.
 			var got browserResult
@@ -76,7 +75,7 @@ func TestLoginInARealBrowser(t *testing.T) {
 			if !strings.Contains(got.CallbackText, "oauthlab received the authorization code") {
 				t.Errorf("the callback page should tell the user it worked, it says %q", got.CallbackText)
 			}
-			if code != exitOK {
+			if code != 0 {
 				t.Fatalf("oauthlab login: exit %d\nstdout %s\nstderr %s", code, out, errOut)
 			}
 			if !strings.Contains(out, `"id": "exchange"`) || strings.Contains(out, `"ok": false`) {

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"fmt"
@@ -22,10 +22,6 @@ func TestTUIInTmux(t *testing.T) {
 			t.Fatal("tmux not found (.ci/run installs it)")
 		}
 		t.Skip("tmux not found")
-	}
-	bin := filepath.Join(t.TempDir(), "oauthlab")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
 	}
 	session := fmt.Sprintf("oauthlab-e2e-%d", os.Getpid())
 	tmuxCmd := func(args ...string) string {
