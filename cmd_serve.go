@@ -118,6 +118,10 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 	if secret == "" {
 		secret = authserver.DemoClientSecret
 	}
+	// Subscribe before the banner: a request made as soon as the issuer is
+	// printed must reach the log.
+	evs, stopLog := w.Events.Subscribe(64)
+	defer stopLog()
 	fmt.Fprintf(stdout, `oauthlab embedded world (%s-shaped)
   issuer      %s
   discovery   %s/.well-known/openid-configuration
@@ -137,7 +141,7 @@ Try:
 		authserver.DemoClientID, secret, authserver.ReaderClientID, authserver.ReaderClientSecret,
 		authserver.NativeClientID, "(no secret)",
 		authserver.DemoClientID, secret, tokenEndpoint(w), describeClients(clients), os.Getpid())
-	go logEvents(ctx, w.Events, stdout)
+	go printEvents(ctx, evs, stdout)
 	// SIGHUP rotates the signing key, to show a rotation to a room: the
 	// JWKS then lists both keys, old tokens still verify, new ones carry
 	// the new kid.
@@ -171,17 +175,11 @@ func tokenEndpoint(w *embedded.World) string {
 	return w.Issuer + "/protocol/openid-connect/token"
 }
 
-// logEvents prints one line per request the servers handle. A request's
-// path, client_id and scope are anyone's to write — a web page can send a
-// cross-site GET to these fixed ports — so every field goes through
-// safe.Line: an escape in them shows as \x1b and never reaches the terminal.
-func logEvents(ctx context.Context, bus *events.Bus, out io.Writer) {
-	ch, cancel := bus.Subscribe(64)
-	defer cancel()
-	printEvents(ctx, ch, out)
-}
-
-// printEvents prints the events of ch, one a line, until ctx ends or ch closes.
+// printEvents prints the events of ch, one a line, until ctx ends or ch
+// closes. A request's path, client_id and scope are anyone's to write — a
+// web page can send a cross-site GET to these fixed ports — so every field
+// goes through safe.Line: an escape shows as \x1b and never reaches the
+// terminal.
 func printEvents(ctx context.Context, ch <-chan events.Event, out io.Writer) {
 	for {
 		select {
