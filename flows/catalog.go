@@ -130,7 +130,8 @@ func InspectToken(name, raw string) Step {
 			if pinned == "" {
 				e.Settings.Issuer = claimedIssuer(tok)
 			}
-			t := inspect(ctx, &e, vars, name, tok, false)
+			var r Result
+			t := inspect(ctx, &e, vars, &r, name, tok, false)
 			if t.JWT == nil {
 				_, err := oauth.DecodeJWT(tok)
 				t.Checks = []oauth.Check{{Name: "format", Status: oauth.Fail, Reason: err.Error() +
@@ -151,7 +152,8 @@ func InspectToken(name, raw string) Step {
 			default:
 				t.Checks = append(t.Checks, oauth.Check{Name: CheckTrust, Status: oauth.Pass, Reason: "checked against " + pinned + ", the issuer you pinned, with the keys it publishes"})
 			}
-			return Result{Tokens: []Token{t}}
+			r.Tokens = []Token{t}
+			return r
 		},
 	}
 }

@@ -53,14 +53,14 @@ func tokenResult(ctx context.Context, env *Env, vars Vars, r Result, tok *oauth.
 	if !tok.Expiry.IsZero() {
 		r.Outputs = append(r.Outputs, Output{Name: "expires", Value: tok.Expiry.Local().Format("15:04:05")})
 	}
-	r.Tokens = append(r.Tokens, inspect(ctx, env, vars, VarAccessToken, tok.AccessToken, false))
+	r.Tokens = append(r.Tokens, inspect(ctx, env, vars, &r, VarAccessToken, tok.AccessToken, false))
 	if !tok.RefreshToken.IsZero() {
 		r.Vars[VarRefreshToken] = tok.RefreshToken.Reveal()
 		r.Outputs = append(r.Outputs, Output{Name: "refresh_token", Value: tok.RefreshToken.Reveal(), Secret: true})
 	}
 	if tok.IDToken != "" {
 		r.Vars[VarIDToken] = tok.IDToken
-		r.Tokens = append(r.Tokens, inspectIDToken(ctx, env, vars, tok.IDToken, tok.AccessToken))
+		r.Tokens = append(r.Tokens, inspectIDToken(ctx, env, vars, &r, tok.IDToken, tok.AccessToken))
 	}
 	return r
 }

@@ -87,6 +87,9 @@ type Env struct {
 	// Progress reports something the user must see while a step runs
 	// ("open this URL", "waiting for the callback on ..."). May be nil.
 	Progress func(msg string)
+	// Keys caches the issuers' keys between the steps of a flow (RunAll
+	// makes one per flow when nil; a step alone makes its own).
+	Keys *Keys
 	// Now is the clock for token checks; time.Now when nil.
 	Now func() time.Time
 }
@@ -282,6 +285,10 @@ func (v Vars) without(keys ...string) Vars {
 func RunAll(ctx context.Context, env *Env, f Flow, vars Vars, onStep func(i int, s Step, r Result)) []Result {
 	if vars == nil {
 		vars = Vars{}
+	}
+	if env.Keys == nil {
+		env.Keys = NewKeys()
+		defer func() { env.Keys.Close(); env.Keys = nil }()
 	}
 	var out []Result
 	for i, s := range f.Steps {

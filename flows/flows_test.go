@@ -64,8 +64,11 @@ func TestClientCredentialsThenFakeBook(t *testing.T) {
 			}
 			mustPass(t, "discovery", results[0])
 			mustPass(t, "token", results[1])
-			if len(results[1].Exchanges) != 1 || results[1].Exchanges[0].Status != 200 {
-				t.Fatalf("token step: want exactly one 200 exchange, got %+v", results[1].Exchanges)
+			// The token request, then the fetch of the keys that check the
+			// token (discovery already gave the jwks_uri).
+			ex := results[1].Exchanges
+			if len(ex) != 2 || ex[0].Method != "POST" || ex[0].Status != 200 || ex[1].Method != "GET" || ex[1].Status != 200 || keyFetches(results[1]) != 1 {
+				t.Fatalf("token step: want the 200 token POST then the 200 key-set GET, got %d exchanges", len(ex))
 			}
 			tok := results[1].Tokens[0]
 			if tok.JWT == nil || oauth.Failed(tok.Checks) {

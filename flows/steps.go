@@ -59,8 +59,10 @@ func ensureDiscovered(ctx context.Context, env *Env, vars Vars, r *Result) bool 
 const keysTimeout = 15 * time.Second
 
 // inspect decodes a token and, when it is a JWT, validates it against the
-// issuer's keys: the report every step that obtains a token shows.
-func inspect(ctx context.Context, env *Env, vars Vars, name, raw string, secret bool) Token {
+// issuer's keys: the report every step that obtains a token shows. The keys
+// come from env.Keys (fetched once per issuer and flow); a fetch this token
+// caused is appended to r's exchanges.
+func inspect(ctx context.Context, env *Env, vars Vars, r *Result, name, raw string, secret bool) Token {
 	t := Token{Name: name, Raw: raw, Secret: secret}
 	jwt, err := oauth.DecodeJWT(raw)
 	if err != nil {
@@ -71,7 +73,7 @@ func inspect(ctx context.Context, env *Env, vars Vars, name, raw string, secret 
 	if name == VarRefreshToken {
 		return t
 	}
-	opts := validate.Options{Issuer: env.Settings.Issuer, JWKSURI: vars[VarJWKSURI], HTTPClient: env.HTTP, Now: env.Now, SignatureCache: -1}
+	opts := validate.Options{Issuer: env.Settings.Issuer, JWKSURI: vars[VarJWKSURI], Now: env.Now, SignatureCache: -1}
 	if env.Settings.Audience != "" && name != VarIDToken {
 		opts.Audiences = []string{env.Settings.Audience}
 	}
@@ -79,10 +81,16 @@ func inspect(ctx context.Context, env *Env, vars Vars, name, raw string, secret 
 		t.Checks = validate.Unverified(raw, opts, "no issuer to fetch keys from: none was given and the token names none (no iss)").Checks
 		return t
 	}
+	keys := env.Keys
+	if keys == nil {
+		keys = NewKeys()
+		defer keys.Close()
+	}
 	// The issuer's answers are bounded in time: a token may name any server.
 	ctx, cancel := context.WithTimeout(ctx, keysTimeout)
 	defer cancel()
-	v, err := validate.New(ctx, opts)
+	v, ex, err := keys.validator(ctx, env.HTTP, opts)
+	r.Exchanges = append(r.Exchanges, ex...)
 	if err != nil {
 		e := oauth.Explain(err)
 		reason := "cannot fetch the issuer's keys, so the signature is not checked: " + e.Error()
@@ -92,18 +100,13 @@ func inspect(ctx context.Context, env *Env, vars Vars, name, raw string, secret 
 		t.Checks = validate.Unverified(raw, opts, reason).Checks
 		return t
 	}
-	defer v.Close()
 	t.Checks = v.Validate(ctx, raw).Checks
+	r.Exchanges = append(r.Exchanges, keys.take()...)
 	return t
 }
 
-// inspectIDToken checks an ID token in one list, each check once: the
-// signature, alg and time claims as for any JWT (oauth/validate), then
-// the OpenID Connect rules that differ from an access token's (OIDC Core
-// §3.1.3.7: aud is the client id, azp, nonce, typ) and at_hash, which
-// binds it to the access token that came with it (§3.1.3.8).
-func inspectIDToken(ctx context.Context, env *Env, vars Vars, raw, accessToken string) Token {
-	t := inspect(ctx, env, vars, VarIDToken, raw, false)
+func inspectIDToken(ctx context.Context, env *Env, vars Vars, r *Result, raw, accessToken string) Token {
+	t := inspect(ctx, env, vars, r, VarIDToken, raw, false)
 	if t.JWT == nil {
 		t.Checks = []oauth.Check{{Name: "format", Status: oauth.Fail, Reason: "an ID token must be a signed JWT (OIDC Core §2), and this one is not"}}
 		return t

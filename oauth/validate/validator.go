@@ -101,6 +101,16 @@ func New(ctx context.Context, opts Options) (*Validator, error) {
 	return &Validator{opts: opts, now: now, keys: keys, cache: newSigCache(size)}, nil
 }
 
+// WithAudiences returns a Validator that expects these audiences (nil: aud
+// is reported, not enforced) and shares v's keys and signature cache, so
+// tokens meant for different audiences cost one key fetch. Close v, not
+// the copy: closing either stops the shared keys' fetches.
+func (v *Validator) WithAudiences(auds []string) *Validator {
+	c := *v
+	c.opts.Audiences = auds
+	return &c
+}
+
 // JWKSURI returns the key set URL in use (given or discovered).
 func (v *Validator) JWKSURI() string { return v.opts.JWKSURI }
 
