@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/oauthlab/oauthlab/internal/safe/safetest"
 	"github.com/oauthlab/oauthlab/oauth/oauthtest"
 )
 
@@ -217,5 +218,21 @@ func TestBrowserOpenerOpensOnlyHTTP(t *testing.T) {
 	}
 	if b, err := os.ReadFile(opened); err == nil {
 		t.Errorf("the browser was started with %q", b)
+	}
+}
+
+// A hostile endpoint is refused, and shown as visible escapes, never
+// written raw.
+func TestRefusedEndpointIsShownNotWritten(t *testing.T) {
+	issuer := metadataIssuer(t, func(_ string, md map[string]any) {
+		md["authorization_endpoint"] = "javascript:" + safetest.Payload
+	}, http.NotFound)
+	for _, args := range [][]string{{"discover"}, {"discover", "-v"}, {"login", "--client-id", "cli", "--no-browser"}} {
+		code, out, errOut := runCLI(t, append(args, "--issuer", issuer)...)
+		if code != exitFailed {
+			t.Errorf("%q: exit %d, want 1", args, code)
+		}
+		safetest.Check(t, strings.Join(args, " ")+" stdout", out, `authorization_endpoint "javascript:`+safetest.Shown+`" is not an http or https URL`)
+		safetest.Check(t, strings.Join(args, " ")+" stderr", errOut)
 	}
 }

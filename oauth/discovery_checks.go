@@ -3,7 +3,6 @@ package oauth
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net"
 	"net/url"
 	"strings"
@@ -96,8 +95,8 @@ func (md Metadata) endpoints() [][2]string {
 // forgot its headers, keys on a CDN), and some attacks look the same.
 func endpointCheck(issuer *url.URL, name, value string) Check {
 	if !IsHTTPURL(value) {
-		return Check{Name: name, Status: Fail, Reason: fmt.Sprintf("%q is not an http or https URL: the workbench will neither send a request to it nor open it "+
-			"(endpoints are web URLs, RFC 8414 §2); a file:, smb: or javascript: URL in metadata would read local files, reach a file share or run a script", value)}
+		return Check{Name: name, Status: Fail, Reason: quote(value) + " is not an http or https URL: the workbench will neither send a request to it nor open it " +
+			"(endpoints are web URLs, RFC 8414 §2); a file:, smb: or javascript: URL in metadata would read local files, reach a file share or run a script"}
 	}
 	u, _ := url.Parse(value)
 	var warns []string
@@ -121,7 +120,7 @@ func badEndpoints(md Metadata) *Error {
 	var bad []string
 	for _, ep := range md.endpoints() {
 		if ep[1] != "" && !IsHTTPURL(ep[1]) {
-			bad = append(bad, fmt.Sprintf("%s %q", ep[0], ep[1]))
+			bad = append(bad, ep[0]+" "+quote(ep[1]))
 		}
 	}
 	if len(bad) == 0 {

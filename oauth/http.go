@@ -1,7 +1,6 @@
 package oauth
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -66,7 +65,7 @@ func CheckBrowserURL(raw string) error {
 	if IsHTTPURL(raw) {
 		return nil
 	}
-	return &Error{Op: "browser", What: fmt.Sprintf("%q was not opened: only http and https URLs are opened in a browser", raw),
+	return &Error{Op: "browser", What: quote(raw) + " was not opened: only http and https URLs are opened in a browser",
 		Cause: "the URL comes from the server's metadata (authorization_endpoint) or the configuration, and is not a web address",
 		Try:   "check the authorization_endpoint in the server's discovery document; open the URL yourself only if you trust it"}
 }
