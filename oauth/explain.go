@@ -79,7 +79,7 @@ func explainTransport(op string, err error) *Error {
 	case errors.As(err, &rde):
 		e.What = fmt.Sprintf("%s answered HTTP %d to send the request on to %s, which was not followed", rde.From, rde.Status, rde.To)
 		e.Cause = fmt.Sprintf("%s is another origin than %s (scheme, host or port differ): following would send the request again, "+
-			"with the client secret or token it carries, to a server you did not name (a 307 or 308 re-sends the body too, RFC 9110 §15.4.8)",
+			"with any client secret or token it carries, to a server you did not name (a 307 or 308 re-sends the body too, RFC 9110 §15.4.8)",
 			originOf(rde.To), originOf(rde.From))
 		e.Try = "if that server is the right one, use its URL directly (as the issuer or the endpoint); otherwise fix the redirect in the server's or proxy's settings (Keycloak: --hostname)"
 	case errors.As(err, &te):
