@@ -33,7 +33,7 @@ type clientOptions struct {
 	port                                    int
 	callbackPath                            string
 	noBrowser, embedded                     bool
-	timeout                                 time.Duration
+	timeout, httpTimeout                    time.Duration
 	style                                   string
 	reveal, curl, json, verbose             bool
 	// noIssuerOK lets a command run with no issuer at all (inspect: the
@@ -57,6 +57,22 @@ func addClientFlags(cmd *cobra.Command, o *clientOptions) {
 	f.BoolVar(&o.curl, "curl", false, "print each HTTP exchange as a curl command (secrets as $OAUTHLAB_* variables)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "print the headers and bodies of every exchange")
 	f.BoolVar(&o.json, "json", false, "print a JSON document (docs/json.md) instead of the summary")
+	addHTTPTimeoutFlag(cmd, &o.httpTimeout)
+}
+
+// addHTTPTimeoutFlag adds --http-timeout, the bound on each HTTP request.
+// It is not login's --timeout, the wait for a person to sign in.
+func addHTTPTimeoutFlag(cmd *cobra.Command, d *time.Duration) {
+	cmd.Flags().DurationVar(d, "http-timeout", oauth.DefaultHTTPTimeout, "how long each HTTP request to a server may take, answer included, before it fails (e.g. 5s, 1m)")
+}
+
+// checkHTTPTimeout refuses a --http-timeout that would never let a request
+// through.
+func checkHTTPTimeout(cmd *cobra.Command, d time.Duration) error {
+	if cmd.Flags().Changed("http-timeout") && d <= 0 {
+		return usageErrorf("--http-timeout must be positive, e.g. 20s, got %v", d)
+	}
+	return nil
 }
 
 // settings resolves where the command runs: --embedded, a --profile, or
@@ -64,6 +80,9 @@ func addClientFlags(cmd *cobra.Command, o *clientOptions) {
 func (o *clientOptions) settings(cmd *cobra.Command, g *globalOptions) (flows.Settings, func(), error) {
 	s := flows.Settings{}
 	cleanup := func() {}
+	if err := checkHTTPTimeout(cmd, o.httpTimeout); err != nil {
+		return s, cleanup, err
+	}
 	if o.embedded {
 		if o.style != "keycloak" && o.style != "okta" {
 			return s, cleanup, usageErrorf("--style must be keycloak or okta, got %q", o.style)
@@ -182,9 +201,13 @@ func promptSecret(w io.Writer) func(string) (string, error) {
 }
 
 // browserOpener opens URLs: $OAUTHLAB_BROWSER if set (tests and headless
-// setups give a script), else the platform's opener.
+// setups give a script), else the platform's opener. Only http and https
+// URLs are opened: the URL is built from the server's metadata.
 func browserOpener() func(string) error {
 	return func(u string) error {
+		if err := oauth.CheckBrowserURL(u); err != nil {
+			return err
+		}
 		if b := os.Getenv("OAUTHLAB_BROWSER"); b != "" {
 			return exec.Command(b, u).Start()
 		}
@@ -207,7 +230,7 @@ func runSteps(cmd *cobra.Command, o *clientOptions, s flows.Settings, f flows.Fl
 	if env == nil {
 		env = &flows.Env{}
 	}
-	env.HTTP = &http.Client{}
+	env.HTTP = oauth.NewHTTPClient(o.httpTimeout)
 	env.Settings = s
 	out := cmd.OutOrStdout()
 	if env.Progress == nil {
@@ -335,7 +358,7 @@ port included: pass --port.`,
 	cmd.Flags().IntVar(&o.port, "port", 0, "loopback callback port (0: any free port)")
 	cmd.Flags().StringVar(&o.callbackPath, "callback-path", "/callback", "loopback callback path")
 	cmd.Flags().BoolVar(&o.noBrowser, "no-browser", false, "do not open a browser; print the URL only")
-	cmd.Flags().DurationVar(&o.timeout, "timeout", 5*time.Minute, "how long to wait for the login to come back")
+	cmd.Flags().DurationVar(&o.timeout, "timeout", 5*time.Minute, "how long to wait for the sign-in in the browser to come back (each HTTP request is bounded by --http-timeout)")
 	return cmd
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/muesli/termenv"
@@ -12,6 +13,7 @@ import (
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/themes"
 	"github.com/oauthlab/oauthlab/ui"
 )
@@ -19,6 +21,7 @@ import (
 type tuiOptions struct {
 	style, issuer, clientID, theme string
 	scopes                         []string
+	httpTimeout                    time.Duration
 }
 
 // addTUI makes the root command open the workbench.
@@ -30,6 +33,7 @@ func addTUI(root *cobra.Command, g *globalOptions) {
 	f.StringVar(&o.clientID, "client-id", "", "client id for --issuer")
 	f.StringSliceVar(&o.scopes, "scope", nil, "scopes to request")
 	f.StringVar(&o.theme, "theme", "auto", "colours: auto, dark, light or high-contrast (for projectors)")
+	addHTTPTimeoutFlag(root, &o.httpTimeout)
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		opts, cleanup, err := tuiSettings(cmd, g, o)
 		defer cleanup()
@@ -53,6 +57,10 @@ func tuiSettings(cmd *cobra.Command, g *globalOptions, o *tuiOptions) (ui.Option
 		return opts, cleanup, usageErrorf("--theme must be auto, dark, light or high-contrast, got %q", o.theme)
 	}
 	opts.Theme = th
+	if err := checkHTTPTimeout(cmd, o.httpTimeout); err != nil {
+		return opts, cleanup, err
+	}
+	opts.HTTP = oauth.NewHTTPClient(o.httpTimeout)
 	if o.issuer == "" && g.profile == "" {
 		if o.style != "keycloak" && o.style != "okta" {
 			return opts, cleanup, usageErrorf("--style must be keycloak or okta, got %q", o.style)

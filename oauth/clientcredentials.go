@@ -55,6 +55,17 @@ func ClientCredentials(ctx context.Context, hc *http.Client, cfg ClientConfig) (
 	client, rec := recordingClient(hc)
 	_, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, client))
 	exs := rec.Take()
+	// A failure of the client itself (a timeout, a refused redirect, which
+	// looks like a 307 answer in the exchanges) is explained from its
+	// error; a failure while x/oauth2 read the body (an answer over the
+	// size cap) from the recorded cause, as x/oauth2 wraps that with %v.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return nil, exs, explainTransport("token", err)
+	}
+	if len(exs) > 0 && exs[len(exs)-1].cause != nil {
+		return nil, exs, explainTransport("token", exs[len(exs)-1].cause)
+	}
 	if len(exs) == 0 || exs[len(exs)-1].Err != "" {
 		if err == nil {
 			err = errors.New("no exchange was recorded")

@@ -79,7 +79,8 @@ func DiscoveryURLs(issuer string) []struct{ URL, Kind string } {
 // §3.3, OIDC Discovery §4.3); when it does not, the Discovery comes back
 // with its failed check and hints together with an *Error, because the
 // metadata must not be used. When no document answers, the Discovery still
-// carries the hints.
+// carries the hints. Metadata naming an endpoint that is not an http or
+// https URL comes back the same way, its failed check with an *Error.
 func Discover(ctx context.Context, hc *http.Client, issuer string) (*Discovery, []Exchange, error) {
 	ctx = ctxOrBackground(ctx)
 	issuer = strings.TrimSpace(issuer)
@@ -129,6 +130,9 @@ func Discover(ctx context.Context, hc *http.Client, issuer string) (*Discovery, 
 		if len(d.Hints) > 0 {
 			e.Try = strings.Join(d.Hints, " ") + " Otherwise: " + e.Try
 		}
+		return d, exs, e
+	}
+	if e := badEndpoints(d.Metadata); e != nil {
 		return d, exs, e
 	}
 	return d, exs, nil

@@ -23,11 +23,12 @@ func checkMetadata(issuer, kind string, md Metadata) []Check {
 	if u, err := url.Parse(md.Issuer); err == nil && u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		add("https", Warn, "the issuer uses plain http on a non-loopback host; tokens and secrets cross the network in clear (RFC 6749 §3.1)")
 	}
+	iss, _ := url.Parse(issuer)
 	need := func(name, value string, st CheckStatus, why string) {
 		if value == "" {
 			add(name, st, "missing: "+why)
 		} else {
-			add(name, Pass, value)
+			cs = append(cs, endpointCheck(iss, name, value))
 		}
 	}
 	need("token_endpoint", md.TokenEndpoint, Fail, "no grant except implicit works without it (RFC 8414 §2)")
@@ -61,13 +62,78 @@ func checkMetadata(issuer, kind string, md Metadata) []Check {
 		if value == "" {
 			add(name, Skip, "not offered: "+without)
 		} else {
-			add(name, Pass, value)
+			cs = append(cs, endpointCheck(iss, name, value))
 		}
 	}
 	opt("introspection_endpoint", md.IntrospectionEndpoint, "no RFC 7662 introspection")
 	opt("revocation_endpoint", md.RevocationEndpoint, "no RFC 7009 revocation")
 	opt("userinfo_endpoint", md.UserinfoEndpoint, "no OIDC userinfo")
+	if md.EndSessionEndpoint != "" {
+		cs = append(cs, endpointCheck(iss, "end_session_endpoint", md.EndSessionEndpoint))
+	}
 	return cs
+}
+
+// endpoints are the metadata's members that are URLs the workbench sends
+// requests to or opens in a browser.
+func (md Metadata) endpoints() [][2]string {
+	return [][2]string{
+		{"authorization_endpoint", md.AuthorizationEndpoint},
+		{"token_endpoint", md.TokenEndpoint},
+		{"jwks_uri", md.JWKSURI},
+		{"userinfo_endpoint", md.UserinfoEndpoint},
+		{"introspection_endpoint", md.IntrospectionEndpoint},
+		{"revocation_endpoint", md.RevocationEndpoint},
+		{"end_session_endpoint", md.EndSessionEndpoint},
+	}
+}
+
+// endpointCheck checks one endpoint URL from the metadata. Anything but an
+// http or https URL fails: it is never used. An http endpoint under an
+// https issuer, or one on another host than the issuer, passes with a
+// warning that says why: some real deployments do it (a TLS proxy that
+// forgot its headers, keys on a CDN), and some attacks look the same.
+func endpointCheck(issuer *url.URL, name, value string) Check {
+	if !IsHTTPURL(value) {
+		return Check{Name: name, Status: Fail, Reason: quote(value) + " is not an http or https URL: the workbench will neither send a request to it nor open it " +
+			"(endpoints are web URLs, RFC 8414 §2); a file:, smb: or javascript: URL in metadata would read local files, reach a file share or run a script"}
+	}
+	u, _ := url.Parse(value)
+	var warns []string
+	if issuer != nil && issuer.Scheme == "https" && u.Scheme == "http" {
+		warns = append(warns, "plain http while the issuer uses https: what goes there (codes, secrets, tokens) crosses the network in clear "+
+			"(RFC 6749 §3.1 and §3.2 require TLS); often a TLS proxy that does not tell the server it is behind https (Keycloak: --proxy-headers)")
+	}
+	if issuer != nil && !strings.EqualFold(u.Hostname(), issuer.Hostname()) {
+		warns = append(warns, "on host "+u.Hostname()+", not the issuer's host "+issuer.Hostname()+
+			": some deployments split hosts on purpose (keys on a CDN, an API gateway), but make sure you trust that host with what this endpoint receives")
+	}
+	if len(warns) == 0 {
+		return Check{Name: name, Status: Pass, Reason: value}
+	}
+	return Check{Name: name, Status: Warn, Reason: value + ": " + strings.Join(warns, "; ")}
+}
+
+// badEndpoints explains the metadata's endpoints that are not http or https
+// URLs, nil when there are none. Such metadata is not used at all.
+func badEndpoints(md Metadata) *Error {
+	var bad []string
+	for _, ep := range md.endpoints() {
+		if ep[1] != "" && !IsHTTPURL(ep[1]) {
+			bad = append(bad, ep[0]+" "+quote(ep[1]))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	what := "the metadata's " + bad[0] + " is not an http or https URL"
+	if len(bad) > 1 {
+		what = "the metadata's " + strings.Join(bad, ", ") + " are not http or https URLs"
+	}
+	return &Error{Op: "discovery", Status: 200, What: what + ", so the metadata is not used",
+		Cause: "endpoints are web URLs the client sends requests to or opens in a browser (RFC 8414 §2); another scheme (file:, smb:, javascript:) " +
+			"would read a local file, reach a file share or run a script: a misconfigured server, or something other than the authorization server answered",
+		Try: "fix the endpoint URLs the server publishes (its hostname or frontend URL settings), and check that the issuer URL reaches the real authorization server"}
 }
 
 func contains(list []string, s string) bool {

@@ -27,6 +27,9 @@ type Exchange struct {
 	Err string `json:"error,omitempty"`
 	// Truncated reports that a body was longer than MaxRecordedBody.
 	Truncated bool `json:"truncated,omitempty"`
+
+	// cause is the error behind Err, for explaining it.
+	cause error
 }
 
 // MaxRecordedBody bounds each recorded body, so a hostile server cannot make
@@ -35,11 +38,13 @@ const MaxRecordedBody = 256 << 10
 
 // Recorder is an http.RoundTripper that records every exchange made through
 // it. Hand it to golang.org/x/oauth2 with
-// context.WithValue(ctx, oauth2.HTTPClient, rec.Client()).
+// context.WithValue(ctx, oauth2.HTTPClient, rec.Client()). It reads each
+// answer's body whole, up to MaxResponseBody, before handing it on.
 type Recorder struct {
 	// Base does the actual round trip; http.DefaultTransport when nil.
 	Base http.RoundTripper
-	// Timeout bounds each whole exchange when the client comes from Client.
+	// Timeout bounds each whole exchange when the client comes from Client;
+	// 0 means DefaultHTTPTimeout.
 	Timeout time.Duration
 
 	mu        sync.Mutex
@@ -49,19 +54,32 @@ type Recorder struct {
 // NewRecorder returns a recorder over base (nil: http.DefaultTransport).
 func NewRecorder(base http.RoundTripper) *Recorder { return &Recorder{Base: base} }
 
-// Client returns an *http.Client that records through r. Its timeout is
-// r.Timeout, or 15 seconds when unset: a server that never answers must not
-// hang a workshop.
+// Client returns an *http.Client that records through r, with the rules of
+// NewHTTPClient: each request bounded by r.Timeout (DefaultHTTPTimeout when
+// unset), bodies capped at MaxResponseBody, no redirect to another origin.
 func (r *Recorder) Client() *http.Client {
-	t := r.Timeout
-	if t == 0 {
-		t = 15 * time.Second
-	}
-	return &http.Client{Transport: r, Timeout: t}
+	return &http.Client{Transport: recordVia{r, newBoundedTransport(r.Base, r.Timeout)}, CheckRedirect: CheckRedirect}
 }
 
-// RoundTrip implements http.RoundTripper.
+// recordVia records through r with base as the transport below it.
+type recordVia struct {
+	r    *Recorder
+	base http.RoundTripper
+}
+
+func (v recordVia) RoundTrip(req *http.Request) (*http.Response, error) {
+	return v.r.roundTrip(req, v.base)
+}
+
+// RoundTrip implements http.RoundTripper. The response body is read here,
+// at most MaxResponseBody bytes of it, so that the recorded duration
+// includes it; the caller gets the body back, and the error that ended the
+// reading (a timeout, a body over the cap) when it reaches that point.
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	return r.roundTrip(req, r.Base)
+}
+
+func (r *Recorder) roundTrip(req *http.Request, base http.RoundTripper) (*http.Response, error) {
 	ex := Exchange{
 		Start:         time.Now(),
 		Method:        req.Method,
@@ -79,35 +97,38 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
-	base := r.Base
 	if base == nil {
 		base = http.DefaultTransport
 	}
 	resp, err := base.RoundTrip(req)
 	if err != nil {
 		ex.Duration = time.Since(ex.Start)
-		ex.Err = err.Error()
+		ex.Err, ex.cause = err.Error(), err
 		r.add(ex)
 		return nil, err
 	}
 	ex.Status = resp.StatusCode
 	ex.ResponseHeader = resp.Header.Clone()
-	// Read the body now so the recorded duration includes it; keep at most
-	// MaxRecordedBody+1 bytes in memory for the record, and give the caller
-	// the whole body back.
-	body, rerr := io.ReadAll(resp.Body)
+	body, rerr := readBody(resp.Body, req.URL)
 	resp.Body.Close()
 	ex.Duration = time.Since(ex.Start)
 	var cut bool
 	ex.ResponseBody, cut = clip(body)
 	ex.Truncated = ex.Truncated || cut
+	var rest io.Reader = bytes.NewReader(body)
 	if rerr != nil {
-		ex.Err = rerr.Error()
+		ex.Err, ex.cause = rerr.Error(), rerr
+		rest = io.MultiReader(rest, errReader{rerr})
 	}
 	r.add(ex)
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	return resp, rerr
+	resp.Body = io.NopCloser(rest)
+	return resp, nil
 }
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 func clip(b []byte) ([]byte, bool) {
 	if len(b) > MaxRecordedBody {
@@ -132,15 +153,25 @@ func (r *Recorder) Take() []Exchange {
 }
 
 // recordingClient returns a client that records through a fresh Recorder
-// over hc's transport, keeping hc's timeout. Protocol calls use it so each
-// returns exactly the exchanges it made.
+// over hc's transport, keeping hc's timeout and redirect policy. Protocol
+// calls use it so each returns exactly the exchanges it made. nil means
+// NewHTTPClient(0). The rules of NewHTTPClient hold whatever hc is: a client
+// with no time bound at all gets DefaultHTTPTimeout per request, one with
+// no redirect policy gets CheckRedirect, and the Recorder caps bodies.
 func recordingClient(hc *http.Client) (*http.Client, *Recorder) {
 	if hc == nil {
-		hc = &http.Client{Timeout: 15 * time.Second}
+		hc = NewHTTPClient(0)
 	}
-	rec := &Recorder{Base: hc.Transport}
+	base := hc.Transport
+	if _, bounded := base.(*boundedTransport); !bounded && hc.Timeout == 0 {
+		base = newBoundedTransport(base, 0)
+	}
+	rec := &Recorder{Base: base}
 	c := *hc
 	c.Transport = rec
+	if c.CheckRedirect == nil {
+		c.CheckRedirect = CheckRedirect
+	}
 	return &c, rec
 }
 

@@ -57,6 +57,14 @@ func explainTransport(op string, err error) *Error {
 			host = u.Host
 		}
 	}
+	var te *TimeoutError
+	var big *BodyTooLargeError
+	if host == "" && errors.As(err, &te) {
+		host = hostOf(te.URL)
+	}
+	if host == "" && errors.As(err, &big) {
+		host = hostOf(big.URL)
+	}
 	at := ""
 	if host != "" {
 		at = " at " + host
@@ -67,7 +75,22 @@ func explainTransport(op string, err error) *Error {
 	var certErr *tls.CertificateVerificationError
 	var recErr tls.RecordHeaderError
 	var tfe *TokenFormatError
+	var rde *RedirectError
 	switch {
+	case errors.As(err, &rde):
+		e.What = fmt.Sprintf("%s answered HTTP %d to send the request on to %s, which was not followed", rde.From, rde.Status, rde.To)
+		e.Cause = fmt.Sprintf("%s is another origin than %s (scheme, host or port differ): following would send the request again, "+
+			"with any client secret or token it carries, to a server you did not name (a 307 or 308 re-sends the body too, RFC 9110 §15.4.8)",
+			originOf(rde.To), originOf(rde.From))
+		e.Try = "if that server is the right one, use its URL directly (as the issuer or the endpoint); otherwise fix the redirect in the server's or proxy's settings (Keycloak: --hostname)"
+	case errors.As(err, &te):
+		e.What = fmt.Sprintf("no complete answer from the server%s within %s (the HTTP timeout)", at, te.After)
+		e.Cause = "the server is down, overloaded or stuck, a firewall drops the packets, or the URL points at something that accepts connections but does not speak HTTP"
+		e.Try = "check that the server is up (curl the URL), the host and port, and any VPN or proxy; give a slow server more time with --http-timeout (e.g. --http-timeout 1m)"
+	case errors.As(err, &big):
+		e.What = fmt.Sprintf("the answer from the server%s is larger than %s, so the reading stopped there", at, byteSize(big.Limit))
+		e.Cause = "OAuth answers are a few kilobytes: the URL points at something else (a download, a stream), or the server is broken or hostile"
+		e.Try = "check the URL (curl -sI shows the answer's headers and size); take endpoint URLs from discovery"
 	case errors.Is(err, context.Canceled):
 		e.What = "cancelled before the server answered"
 		e.Cause = "the request was stopped (Ctrl-C, a closed window or a newer request)"
@@ -233,4 +256,22 @@ func apiMessage(m map[string]any) string {
 		return apiMessage(inner)
 	}
 	return ""
+}
+
+// hostOf is raw's host[:port], "" when it does not parse.
+func hostOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Host
+	}
+	return ""
+}
+
+// originOf is raw's scheme://host[:port], or raw itself when it does not
+// parse.
+func originOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return u.Scheme + "://" + u.Host
 }

@@ -7,10 +7,6 @@ import (
 	"strings"
 )
 
-// maxBody bounds what a response body may be read to; a hostile or broken
-// server must not make the workbench hold megabytes.
-const maxBody = 4 << 20
-
 // setBody gives req a replayable string body.
 func setBody(req *http.Request, s string) {
 	req.Body = io.NopCloser(strings.NewReader(s))
@@ -26,21 +22,52 @@ func do(hc *http.Client, op string, req *http.Request) (int, http.Header, []byte
 		return 0, nil, nil, explainTransport(op, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := readBody(resp.Body, req.URL)
 	if err != nil {
 		return resp.StatusCode, resp.Header, body, explainTransport(op, err)
 	}
 	return resp.StatusCode, resp.Header, body, nil
 }
 
+// readBody reads at most MaxResponseBody bytes of r, and fails with a
+// *BodyTooLargeError when there is more: whatever client the caller gave,
+// a body is never buffered past the cap.
+func readBody(r io.Reader, from *url.URL) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r, MaxResponseBody+1))
+	if len(body) > MaxResponseBody {
+		return body[:MaxResponseBody], &BodyTooLargeError{URL: from.Redacted(), Limit: MaxResponseBody}
+	}
+	return body, err
+}
+
+// IsHTTPURL reports whether raw is an absolute http or https URL with a
+// host: the only URLs the workbench sends requests to or opens.
+func IsHTTPURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
 // checkURL refuses a URL that cannot be an HTTP endpoint before anything is
 // sent, so the user reads "not a valid URL" instead of a Go transport error.
 func checkURL(op, raw string) *Error {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !IsHTTPURL(raw) {
+		_, err := url.Parse(raw)
 		return badURL(op, raw, err)
 	}
 	return nil
+}
+
+// CheckBrowserURL refuses to hand a browser opener anything but an http or
+// https URL. The authorization URL is built from the server's metadata: a
+// file:, smb: or javascript: URL there would make the system open a local
+// file, reach a file share or run a script instead of showing a login page.
+func CheckBrowserURL(raw string) error {
+	if IsHTTPURL(raw) {
+		return nil
+	}
+	return &Error{Op: "browser", What: quote(raw) + " was not opened: only http and https URLs are opened in a browser",
+		Cause: "the URL comes from the server's metadata (authorization_endpoint) or the configuration, and is not a web address",
+		Try:   "check the authorization_endpoint in the server's discovery document; open the URL yourself only if you trust it"}
 }
 
 // badURL explains a URL that cannot even be turned into a request.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/themes"
 )
 
@@ -146,7 +147,7 @@ func New(o Options) Model {
 		o.Theme = themes.Auto
 	}
 	if o.HTTP == nil {
-		o.HTTP = &http.Client{Timeout: 20 * time.Second}
+		o.HTTP = oauth.NewHTTPClient(0)
 	}
 	if o.Now == nil {
 		o.Now = time.Now

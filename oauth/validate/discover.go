@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/oauthlab/oauthlab/oauth"
 )
 
 // discoverJWKS finds the issuer's jwks_uri: OpenID Connect Discovery 1.0 §4
@@ -33,6 +35,11 @@ func discoverJWKS(ctx context.Context, hc *http.Client, issuer string) (string, 
 			// The other document lives on the same host: no point asking.
 			return "", fmt.Errorf("could not fetch the issuer's metadata: %w", na.err)
 		}
+		var big *oauth.BodyTooLargeError
+		if errors.As(err, &big) {
+			// A server that sends megabytes here is not one to ask again.
+			return "", fmt.Errorf("could not fetch the issuer's metadata: %w", big)
+		}
 		errs = append(errs, err.Error())
 	}
 	return "", fmt.Errorf("could not find the issuer's keys: %s; check the issuer URL (Keycloak: .../realms/<realm>, Okta: .../oauth2/default)", strings.Join(errs, "; "))
@@ -51,9 +58,9 @@ func fetchJWKSURI(ctx context.Context, hc *http.Client, doc, issuer string) (str
 		return "", &noAnswerError{err}
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	body, err := readCapped(resp.Body, doc)
 	if err != nil {
-		return "", fmt.Errorf("%s: %v", doc, err)
+		return "", fmt.Errorf("%s: %w", doc, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return "", fmt.Errorf("%s answered %d", doc, resp.StatusCode)
@@ -71,7 +78,25 @@ func fetchJWKSURI(ctx context.Context, hc *http.Client, doc, issuer string) (str
 	if m.JWKSURI == "" {
 		return "", fmt.Errorf("%s has no jwks_uri", doc)
 	}
+	if !oauth.IsHTTPURL(m.JWKSURI) {
+		// A file: or smb: URL in metadata must not be fetched.
+		return "", fmt.Errorf("%s names jwks_uri %q, which is not an http or https URL", doc, m.JWKSURI)
+	}
 	return m.JWKSURI, nil
+}
+
+// maxDocument bounds a metadata document or key set: both are a few
+// kilobytes, and a hostile server must not make the validator hold more.
+const maxDocument = 1 << 20
+
+// readCapped reads at most maxDocument bytes of r and fails, saying so,
+// when there is more.
+func readCapped(r io.Reader, u string) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r, maxDocument+1))
+	if len(body) > maxDocument {
+		return nil, &oauth.BodyTooLargeError{URL: u, Limit: maxDocument}
+	}
+	return body, err
 }
 
 // noAnswerError is a metadata request that got no HTTP answer.

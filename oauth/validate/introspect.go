@@ -25,7 +25,7 @@ type IntrospectOptions struct {
 	// against the iss and aud the answer carries.
 	Issuer    string
 	Audiences []string
-	// HTTPClient nil means a 15 s timeout client.
+	// HTTPClient nil means oauth.NewHTTPClient(0).
 	HTTPClient *http.Client
 	// Now nil means time.Now.
 	Now func() time.Time
@@ -44,7 +44,7 @@ type Introspector struct {
 func NewIntrospector(opts IntrospectOptions) *Introspector {
 	hc := opts.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 15 * time.Second}
+		hc = oauth.NewHTTPClient(0)
 	}
 	now := opts.Now
 	if now == nil {

@@ -6,7 +6,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"sort"
@@ -164,12 +163,12 @@ func fetchSet(ctx context.Context, hc *http.Client, u string) (jwk.Set, error) {
 	req.Header.Set("Accept", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetching the issuer's keys from %s: %v", u, err)
+		return nil, fmt.Errorf("fetching the issuer's keys from %s: %w", u, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	body, err := readCapped(resp.Body, u)
 	if err != nil {
-		return nil, fmt.Errorf("fetching the issuer's keys from %s: %v", u, err)
+		return nil, fmt.Errorf("fetching the issuer's keys from %s: %w", u, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("fetching the issuer's keys from %s: HTTP %d", u, resp.StatusCode)

@@ -30,7 +30,7 @@ type Options struct {
 	Audiences []string
 	// Leeway tolerates clock skew on exp, nbf and iat.
 	Leeway time.Duration
-	// HTTPClient fetches discovery and keys; nil means a 15 s timeout client.
+	// HTTPClient fetches discovery and keys; nil means oauth.NewHTTPClient(0).
 	HTTPClient *http.Client
 	// Now is the clock; nil means time.Now. Tests inject one to read
 	// expired fixture tokens.
@@ -72,7 +72,7 @@ func New(ctx context.Context, opts Options) (*Validator, error) {
 	}
 	hc := opts.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 15 * time.Second}
+		hc = oauth.NewHTTPClient(0)
 	}
 	now := opts.Now
 	if now == nil {

@@ -23,6 +23,10 @@ import (
 // the line around (U+202E).
 const Payload = "\x1b[2J\x1b]52;c;cHduZWQ=\x07\u009b31m\u202eevil"
 
+// urlPayload is the part of Payload a URL can hold: a C1 CSI and a bidi
+// override.
+const urlPayload = "\u009b31m\u202eevil"
+
 // Shown is Payload as safe.Line shows it.
 var Shown = safe.Line(Payload)
 
@@ -51,12 +55,15 @@ func NewIssuer(t testing.TB) *Issuer {
 	t.Cleanup(is.Server.Close)
 	is.URL = is.Server.URL
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		// Endpoints must be http(s) URLs, or discovery refuses the whole
+		// document; ESC and BEL cannot be in a URL, so the endpoints carry
+		// the C1 and bidi part of the payload.
 		writeJSON(w, http.StatusOK, map[string]any{
 			"issuer": is.URL, "token_endpoint": is.URL + "/token", "jwks_uri": is.URL + "/jwks",
 			"authorization_endpoint":                is.URL + "/auth",
-			"introspection_endpoint":                is.URL + "/introspect" + Payload,
-			"revocation_endpoint":                   Payload,
-			"userinfo_endpoint":                     "http://" + Payload,
+			"introspection_endpoint":                is.URL + "/introspect" + urlPayload,
+			"revocation_endpoint":                   is.URL + "/revoke" + urlPayload,
+			"userinfo_endpoint":                     is.URL + "/userinfo" + urlPayload,
 			"grant_types_supported":                 []string{"client_credentials", Payload},
 			"token_endpoint_auth_methods_supported": []string{"client_secret_post", Payload},
 			"code_challenge_methods_supported":      []string{Payload},
