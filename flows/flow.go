@@ -87,6 +87,10 @@ type Env struct {
 	// Progress reports something the user must see while a step runs
 	// ("open this URL", "waiting for the callback on ..."). May be nil.
 	Progress func(msg string)
+	// ResourceServer, when set, is the confidential client a resource
+	// server introspects with (RFC 7662 §2.1): introspection asks as it
+	// when the token's own client (Settings) is public.
+	ResourceServer *Settings
 	// Keys caches the issuers' keys between the steps of a flow (RunAll
 	// makes one per flow when nil; a step alone makes its own).
 	Keys *Keys

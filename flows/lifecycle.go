@@ -76,13 +76,25 @@ func introspect(ctx context.Context, env *Env, vars Vars) (r Result, in *oauth.I
 	if !ensureDiscovered(ctx, env, vars, &r) {
 		return r, nil
 	}
-	in, ex, err := oauth.Introspect(ctx, env.HTTP, vars[VarIntrospectionEndpoint], clientConfig(env, vars), vars[VarAccessToken], "access_token")
+	// Introspection is the resource server's question (RFC 7662 §2.1): a
+	// public client cannot authenticate, so servers such as Keycloak do not
+	// answer it. When the token's client is public and the resource
+	// server's credentials are known, ask as the resource server, and say so.
+	asker := env
+	if env.Settings.ClientSecret.IsZero() && env.ResourceServer != nil && !env.ResourceServer.ClientSecret.IsZero() {
+		rs := *env
+		rs.Settings = *env.ResourceServer
+		asker = &rs
+		r.Outputs = append(r.Outputs, Output{Name: "asked as", Value: rs.Settings.ClientID + " (the resource server's client: " +
+			env.Settings.ClientID + " is public and may not introspect, RFC 7662 §2.1)"})
+	}
+	in, ex, err := oauth.Introspect(ctx, asker.HTTP, vars[VarIntrospectionEndpoint], clientConfig(asker, vars), vars[VarAccessToken], "access_token")
 	r.Exchanges = append(r.Exchanges, ex...)
 	if err != nil {
-		if e := oauth.Explain(err); e.Status >= 400 && env.Settings.ClientSecret.IsZero() {
+		if e := oauth.Explain(err); e.Status >= 400 && asker.Settings.ClientSecret.IsZero() {
 			// The usual cause, said with the client's name: Keycloak
 			// answers a public client 403 "Client not allowed.".
-			id := env.Settings.ClientID
+			id := asker.Settings.ClientID
 			e.What = "the server will not answer " + id + " whether the token is active"
 			e.Cause = id + " is a public client (it has no secret, like every app on a user's machine), so it cannot prove who it is; " +
 				"introspection must only answer callers it can authenticate (RFC 7662 §2.1), and servers such as Keycloak answer only confidential clients"
@@ -92,8 +104,8 @@ func introspect(ctx context.Context, env *Env, vars Vars) (r Result, in *oauth.I
 		}
 		return failed(env, r, err), nil
 	}
-	r.Outputs = []Output{{Name: "active", Value: fmt.Sprint(in.Active)}, {Name: "scope", Value: in.Scope},
-		{Name: "client_id", Value: in.ClientID}, {Name: "sub", Value: in.Sub}}
+	r.Outputs = append(r.Outputs, Output{Name: "active", Value: fmt.Sprint(in.Active)}, Output{Name: "scope", Value: in.Scope},
+		Output{Name: "client_id", Value: in.ClientID}, Output{Name: "sub", Value: in.Sub})
 	if !in.Exp.IsZero() {
 		r.Outputs = append(r.Outputs, Output{Name: "exp", Value: in.Exp.Local().Format("15:04:05")})
 	}

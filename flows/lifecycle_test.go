@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/oauth"
 )
 
@@ -189,3 +190,63 @@ func b64url(s string) string {
 func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
 
 var base64URLEncoding = base64.RawURLEncoding
+
+// A user's sign-in client is public: it revokes its own token (RFC 7009
+// §2.1 lets it, with its client_id), but may not introspect, so the
+// introspection after it asks as the resource server and the verdict is
+// the truth: inactive, ✓. Without the resource server's credentials the
+// step says why the server would not answer.
+func TestSignedInTokenIsRevokedByItsClientAndCheckedByTheResourceServer(t *testing.T) {
+	for _, style := range []authserver.Style{authserver.StyleKeycloak, authserver.StyleOkta} {
+		t.Run(string(style), func(t *testing.T) {
+			_, env := world(t, style)
+			machine := env.Settings
+			env.Settings.ClientID, env.Settings.ClientSecret = authserver.NativeClientID, ""
+			env.Settings.Scopes = []string{"openid", authserver.ScopeRead}
+			env.OpenBrowser = formBrowser(t, "alice")
+			vars := Vars{}
+			f := AuthorizationCode()
+			f.Steps = f.Steps[:3]
+			for i, r := range RunAll(context.Background(), env, f, vars, nil) {
+				mustPass(t, f.Steps[i].Title, r)
+				vars.Merge(r.Vars)
+			}
+
+			env.ResourceServer = &machine
+			in := introspectStep().Run(context.Background(), env, vars)
+			mustPass(t, "introspect before revoking", in)
+			check(t, in.Checks, "active", oauth.Pass)
+			if out := outputOf(in, "asked as"); !strings.Contains(out, machine.ClientID) {
+				t.Errorf("the introspection must say it asked as %s, got %q", machine.ClientID, out)
+			}
+
+			rs := RunAll(context.Background(), env, Revoke(), vars, nil)
+			if len(rs) != 2 {
+				t.Fatalf("got %d results, want revoke and the check", len(rs))
+			}
+			mustPass(t, "revoke", rs[0])
+			mustPass(t, "check the token is inactive", rs[1])
+			check(t, rs[1].Checks, "inactive", oauth.Pass)
+			for _, ex := range rs[0].Exchanges {
+				if strings.Contains(string(ex.RequestBody), "token=") && !strings.Contains(string(ex.RequestBody), "client_id="+authserver.NativeClientID) {
+					t.Errorf("the revocation must be asked by %s, the token's client: %s", authserver.NativeClientID, ex.RequestBody)
+				}
+			}
+
+			env.ResourceServer = nil
+			alone := introspectStep().Run(context.Background(), env, vars)
+			if alone.Err == nil || !strings.Contains(oauth.Explain(alone.Err).Cause, "public client") {
+				t.Errorf("without the resource server's credentials, want the public-client explanation, got %v", alone.Err)
+			}
+		})
+	}
+}
+
+func outputOf(r Result, name string) string {
+	for _, o := range r.Outputs {
+		if o.Name == name {
+			return o.Value
+		}
+	}
+	return ""
+}

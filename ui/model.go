@@ -128,6 +128,10 @@ type Model struct {
 	// enter there runs the next step. Anywhere else enter re-runs.
 	walk string
 
+	// keys caches the issuers' keys for the session: each issuer's are
+	// fetched once, and a fetch shows in the step that made it.
+	issuerKeys *flows.Keys
+
 	reveal        bool
 	width, height int
 	form          *settingsForm
@@ -152,7 +156,7 @@ func New(o Options) Model {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	m := Model{opts: o, keys: DefaultKeyMap(), help: help.New(), flows: o.Flows, state: map[string]*stepState{},
+	m := Model{opts: o, keys: DefaultKeyMap(), issuerKeys: flows.NewKeys(), help: help.New(), flows: o.Flows, state: map[string]*stepState{},
 		vars: flows.Vars{}, spin: spinner.New(spinner.WithSpinner(spinner.Dot)), progressCh: make(chan string, 16),
 		width: 100, height: 30}
 	for i, t := range themes.All {

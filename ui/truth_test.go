@@ -139,13 +139,15 @@ func requestClient(ex oauth.Exchange) string {
 func TestRevokeAfterSignInActsAsTheTokensClient(t *testing.T) {
 	tests := []struct {
 		client     string
+		asker      string // who introspects
 		wantStatus status // of the "is it inactive" step
 		wantText   []string
 	}{
 		// A confidential client may introspect: inactive is the ✓.
-		{webAppID, done, []string{"✓ inactive", "the revocation took effect"}},
-		// A public client may not: the screen says so, naming it.
-		{authserver.NativeClientID, failedStatus, []string{"✗ failed", "oauthlab-cli is a public client"}},
+		{webAppID, webAppID, done, []string{"✓ inactive", "the revocation took effect"}},
+		// A public client may not (RFC 7662 §2.1): the resource server's
+		// client asks, and the screen says so.
+		{authserver.NativeClientID, authserver.DemoClientID, done, []string{"✓ inactive", "the revocation took effect", "oauthlab-cli is public"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.client, func(t *testing.T) {
@@ -162,8 +164,8 @@ func TestRevokeAfterSignInActsAsTheTokensClient(t *testing.T) {
 			if after.status != tt.wantStatus {
 				t.Fatalf("after revocation: status %v (err %v, checks %+v), want %v", after.status, after.result.Err, after.result.Checks, tt.wantStatus)
 			}
-			if got := requestClient(after.result.Exchanges[len(after.result.Exchanges)-1]); got != tt.client {
-				t.Fatalf("the introspection authenticated as %q, want %q", got, tt.client)
+			if got := requestClient(after.result.Exchanges[len(after.result.Exchanges)-1]); got != tt.asker {
+				t.Fatalf("the introspection authenticated as %q, want %q", got, tt.asker)
 			}
 			screen := m.detail(m.selected(), 200)
 			for _, want := range tt.wantText {

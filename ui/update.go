@@ -207,7 +207,9 @@ func (m Model) runSelected() (tea.Model, tea.Cmd) {
 	m.flash = ""
 	m.vp.GotoTop()
 	m.refresh()
+	rs := m.opts.Settings // the machine client speaks for the resource server
 	env := &flows.Env{HTTP: m.opts.HTTP, Settings: m.settingsFor(m.flowIDOf(it)), OpenBrowser: m.opts.OpenBrowser, Now: m.opts.Now,
+		ResourceServer: &rs, Keys: m.issuerKeys,
 		Progress: func(s string) {
 			select {
 			case m.progressCh <- s:
