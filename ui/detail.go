@@ -38,7 +38,7 @@ func (m Model) detail(it item, w int) string {
 		b.WriteString("\n" + wrap.Render(s.Muted.Render("enter runs the next step · e edits the settings · ↓ shows each step")))
 		b.WriteString("\n\n" + m.settingsSummary(m.settingsFor(f.ID), w))
 		if owner := m.vars[flows.VarTokenClientID]; flows.ActsOnToken(f.ID) && owner != "" {
-			b.WriteString(wrap.Render(s.Muted.Render("The token was obtained by "+owner+": it is revoked and introspected as that client (RFC 7009 §2.1).")) + "\n")
+			b.WriteString(wrap.Render(s.Muted.Render("The token was obtained by "+owner+": it is revoked as that client (RFC 7009 §2.1), and introspected as it unless it is public (then as the resource server's client, RFC 7662 §2.1).")) + "\n")
 		}
 		return b.String()
 	}
