@@ -98,7 +98,7 @@ func ExchangeCode(ctx context.Context, hc *http.Client, req AuthRequest, code st
 			Cause: "the callback carried no code", Try: "start the login again"}
 	}
 	form := url.Values{}
-	form.Set("grant_type", "authorization_code")
+	form.Set("grant_type", GrantAuthorizationCode)
 	form.Set("code", code)
 	if req.RedirectURI != "" {
 		form.Set("redirect_uri", req.RedirectURI)
@@ -109,5 +109,5 @@ func ExchangeCode(ctx context.Context, hc *http.Client, req AuthRequest, code st
 	for _, res := range req.Client.Resource {
 		form.Add("resource", res)
 	}
-	return tokenRequest(ctx, hc, "token", req.Client, form)
+	return RequestToken(ctx, hc, req.Client, form)
 }

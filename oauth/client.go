@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"golang.org/x/oauth2"
 )
 
 // The client authentication methods this package speaks (RFC 8414 §2,
@@ -27,9 +25,9 @@ type ClientConfig struct {
 	ClientSecret Secret
 	// AuthMethod is client_secret_basic, client_secret_post or none
 	// ("basic" and "post" are accepted too). Empty means basic; without a
-	// secret it is always none (a public client sends its client_id alone). It is always set explicitly on the
-	// request, so one attempt is one exchange (golang.org/x/oauth2 would
-	// otherwise try basic, then post).
+	// secret it is always none (a public client sends its client_id
+	// alone). One attempt is one exchange: a refusal is not retried with
+	// the other method, as golang.org/x/oauth2's AuthStyleAutoDetect would.
 	AuthMethod string
 	// Scopes are sent space-separated as scope (RFC 6749 §3.3).
 	Scopes []string
@@ -80,16 +78,6 @@ func (c ClientConfig) checkMethod(op string) *Error {
 			Cause: "oauthlab speaks client_secret_basic, client_secret_post and none (public clients)",
 			Try:   "use --auth basic or --auth post, and give the client a secret on the server"}
 	}
-}
-
-// authStyle is method() as golang.org/x/oauth2 spells it. "none" is
-// AuthStyleInParams with an empty secret: x/oauth2 then sends client_id
-// alone, which is what a public client does (RFC 6749 §3.2.1).
-func (c ClientConfig) authStyle() oauth2.AuthStyle {
-	if c.method() == AuthBasic {
-		return oauth2.AuthStyleInHeader
-	}
-	return oauth2.AuthStyleInParams
 }
 
 // ChooseAuthMethod picks the client authentication method. A method the user

@@ -27,9 +27,6 @@ type Exchange struct {
 	Err string `json:"error,omitempty"`
 	// Truncated reports that a body was longer than MaxRecordedBody.
 	Truncated bool `json:"truncated,omitempty"`
-
-	// cause is the error behind Err, for explaining it.
-	cause error
 }
 
 // MaxRecordedBody bounds each recorded body, so a hostile server cannot make
@@ -37,38 +34,15 @@ type Exchange struct {
 const MaxRecordedBody = 256 << 10
 
 // Recorder is an http.RoundTripper that records every exchange made through
-// it. Hand it to golang.org/x/oauth2 with
-// context.WithValue(ctx, oauth2.HTTPClient, rec.Client()). It reads each
-// answer's body whole, up to MaxResponseBody, before handing it on.
+// it. Get one with WithRecording, which puts it under a client that holds
+// the rules of NewHTTPClient. It reads each answer's body whole, up to
+// MaxResponseBody, before handing it on.
 type Recorder struct {
-	// Base does the actual round trip; http.DefaultTransport when nil.
-	Base http.RoundTripper
-	// Timeout bounds each whole exchange when the client comes from Client;
-	// 0 means DefaultHTTPTimeout.
-	Timeout time.Duration
+	// base does the actual round trip; http.DefaultTransport when nil.
+	base http.RoundTripper
 
 	mu        sync.Mutex
 	exchanges []Exchange
-}
-
-// NewRecorder returns a recorder over base (nil: http.DefaultTransport).
-func NewRecorder(base http.RoundTripper) *Recorder { return &Recorder{Base: base} }
-
-// Client returns an *http.Client that records through r, with the rules of
-// NewHTTPClient: each request bounded by r.Timeout (DefaultHTTPTimeout when
-// unset), bodies capped at MaxResponseBody, no redirect to another origin.
-func (r *Recorder) Client() *http.Client {
-	return &http.Client{Transport: recordVia{r, newBoundedTransport(r.Base, r.Timeout)}, CheckRedirect: CheckRedirect}
-}
-
-// recordVia records through r with base as the transport below it.
-type recordVia struct {
-	r    *Recorder
-	base http.RoundTripper
-}
-
-func (v recordVia) RoundTrip(req *http.Request) (*http.Response, error) {
-	return v.r.roundTrip(req, v.base)
 }
 
 // RoundTrip implements http.RoundTripper. The response body is read here,
@@ -76,10 +50,6 @@ func (v recordVia) RoundTrip(req *http.Request) (*http.Response, error) {
 // includes it; the caller gets the body back, and the error that ended the
 // reading (a timeout, a body over the cap) when it reaches that point.
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	return r.roundTrip(req, r.Base)
-}
-
-func (r *Recorder) roundTrip(req *http.Request, base http.RoundTripper) (*http.Response, error) {
 	ex := Exchange{
 		Start:         time.Now(),
 		Method:        req.Method,
@@ -97,13 +67,14 @@ func (r *Recorder) roundTrip(req *http.Request, base http.RoundTripper) (*http.R
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
+	base := r.base
 	if base == nil {
 		base = http.DefaultTransport
 	}
 	resp, err := base.RoundTrip(req)
 	if err != nil {
 		ex.Duration = time.Since(ex.Start)
-		ex.Err, ex.cause = err.Error(), err
+		ex.Err = err.Error()
 		r.add(ex)
 		return nil, err
 	}
@@ -117,7 +88,7 @@ func (r *Recorder) roundTrip(req *http.Request, base http.RoundTripper) (*http.R
 	ex.Truncated = ex.Truncated || cut
 	var rest io.Reader = bytes.NewReader(body)
 	if rerr != nil {
-		ex.Err, ex.cause = rerr.Error(), rerr
+		ex.Err = rerr.Error()
 		rest = io.MultiReader(rest, errReader{rerr})
 	}
 	r.add(ex)
@@ -166,7 +137,7 @@ func recordingClient(hc *http.Client) (*http.Client, *Recorder) {
 	if _, bounded := base.(*boundedTransport); !bounded && hc.Timeout == 0 {
 		base = newBoundedTransport(base, 0)
 	}
-	rec := &Recorder{Base: base}
+	rec := &Recorder{base: base}
 	c := *hc
 	c.Transport = rec
 	if c.CheckRedirect == nil {
@@ -175,8 +146,10 @@ func recordingClient(hc *http.Client) (*http.Client, *Recorder) {
 	return &c, rec
 }
 
-// WithRecording is recordingClient for callers outside the package: it
-// returns a copy of hc whose exchanges land in the returned Recorder.
+// WithRecording returns a copy of hc whose exchanges land in the returned
+// Recorder, for callers outside the package that make requests of their own
+// (a validator fetching keys). nil means NewHTTPClient(0); whatever hc is,
+// the copy holds the rules of NewHTTPClient (see recordingClient).
 func WithRecording(hc *http.Client) (*http.Client, *Recorder) { return recordingClient(hc) }
 
 // ctxOrBackground keeps nil contexts from panicking deep in net/http.

@@ -59,8 +59,8 @@ func TestRecorderTruncates(t *testing.T) {
 	big := bytes.Repeat([]byte("a"), oauth.MaxRecordedBody+10)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(big) }))
 	defer srv.Close()
-	rec := oauth.NewRecorder(nil)
-	resp, err := rec.Client().Get(srv.URL)
+	hc, rec := oauth.WithRecording(nil)
+	resp, err := hc.Get(srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,8 +75,8 @@ func TestRecorderTruncates(t *testing.T) {
 }
 
 func TestRecorderTransportError(t *testing.T) {
-	rec := oauth.NewRecorder(nil)
-	_, err := rec.Client().Get("http://127.0.0.1:1/")
+	hc, rec := oauth.WithRecording(nil)
+	_, err := hc.Get("http://127.0.0.1:1/")
 	if err == nil {
 		t.Fatal("got no error")
 	}

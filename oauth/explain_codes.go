@@ -161,6 +161,22 @@ var rules = []rule{
 		cause: "some servers handle only refresh or opaque tokens here, not structured JWT access tokens (RFC 7009 §2.2.1)",
 		try:   "try the refresh token, or a token issued as opaque"},
 
+	// --- device authorization grant polling (RFC 8628 §3.5) ---
+	{code: "authorization_pending",
+		what:  "the user has not finished signing in on the other device yet",
+		cause: "the device code waits until the user enters the user code and approves (RFC 8628 §3.5)",
+		try:   "keep polling at the interval the server gave, until the device code expires",
+		retry: true},
+	{code: "slow_down",
+		what:  "the server asks to poll less often",
+		cause: "the token endpoint was polled faster than the interval it gave (RFC 8628 §3.5)",
+		try:   "add 5 seconds to the polling interval, as RFC 8628 §3.5 says, and keep polling",
+		retry: true},
+	{code: "expired_token",
+		what:  "the device code expired before the user finished signing in",
+		cause: "a device code lives expires_in seconds (RFC 8628 §3.5); the user did not approve in time",
+		try:   "start the device flow again and enter the new user code sooner"},
+
 	// --- authorization endpoint (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6) ---
 	{code: "access_denied",
 		what:  "the login was cancelled or refused",

@@ -83,7 +83,8 @@ func TestErrorText(t *testing.T) {
 func TestEveryCodeExplained(t *testing.T) {
 	codes := []string{"invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope",
 		"access_denied", "unsupported_response_type", "server_error", "temporarily_unavailable", "invalid_token", "insufficient_scope",
-		"unsupported_token_type", "invalid_target", "login_required", "consent_required", "interaction_required"}
+		"unsupported_token_type", "invalid_target", "login_required", "consent_required", "interaction_required",
+		"authorization_pending", "slow_down", "expired_token"}
 	for _, code := range codes {
 		srv := newFakeServer(t, map[string]canned{"/token": {400, map[string]string{"Content-Type": "application/json"}, []byte(`{"error":"` + code + `"}`)}})
 		_, _, err := oauth.ClientCredentials(context.Background(), nil, oauth.ClientConfig{TokenURL: srv.URL + "/token", ClientID: "c", ClientSecret: "s"})

@@ -36,7 +36,7 @@ func protocolCalls() []protocolCall {
 			_, exs, err := oauth.Discover(ctx, hc, base)
 			return exs, err
 		}},
-		{"client credentials (x/oauth2)", "token", func(hc *http.Client, base, auth string) ([]oauth.Exchange, error) {
+		{"client credentials", "token", func(hc *http.Client, base, auth string) ([]oauth.Exchange, error) {
 			_, exs, err := oauth.ClientCredentials(ctx, hc, clientAt(base, auth))
 			return exs, err
 		}},

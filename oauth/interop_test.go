@@ -2,6 +2,7 @@ package oauth_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -112,6 +113,9 @@ func TestInteropClientCredentials(t *testing.T) {
 		if e == nil || e.Code != "invalid_client" || e.Status != 401 {
 			t.Fatalf("got %v, want invalid_client 401", err)
 		}
+		if !errors.Is(err, oauth.ErrInvalidClient) {
+			t.Errorf("errors.Is(err, ErrInvalidClient): got false for %v", err)
+		}
 		if len(exs) != 1 {
 			t.Errorf("got %d exchanges, want 1 (no retry with another auth style)", len(exs))
 		}
@@ -126,6 +130,9 @@ func TestInteropClientCredentials(t *testing.T) {
 		e := oauth.Explain(err)
 		if e == nil || e.Code != "invalid_scope" || e.Status != 400 || e.Try == "" {
 			t.Fatalf("got %v, want invalid_scope 400 explained", err)
+		}
+		if !errors.Is(err, oauth.ErrInvalidScope) {
+			t.Errorf("errors.Is(err, ErrInvalidScope): got false for %v", err)
 		}
 	})
 	t.Run("resource", func(t *testing.T) {

@@ -123,6 +123,9 @@ func TestLoopbackRefusals(t *testing.T) {
 			if e.Op != tc.wantOp || e.Code != tc.wantCode || !strings.Contains(e.What, tc.wantWhat) || e.Try == "" {
 				t.Errorf("got %+v; want op %s code %s What containing %q", e, tc.wantOp, tc.wantCode, tc.wantWhat)
 			}
+			if got := errors.Is(err, oauth.ErrAccessDenied); got != (tc.wantCode == "access_denied") {
+				t.Errorf("errors.Is(err, ErrAccessDenied): got %v, want %v", got, !got)
+			}
 			p := <-page
 			if p.status != 400 || !strings.Contains(p.body, tc.wantPage) {
 				t.Errorf("page: got %d %q, want 400 with %q", p.status, p.body, tc.wantPage)

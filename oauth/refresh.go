@@ -21,10 +21,10 @@ func Refresh(ctx context.Context, hc *http.Client, cfg ClientConfig, refreshToke
 			Try:   "log in with the authorization code flow and ask for offline_access"}
 	}
 	form := url.Values{}
-	form.Set("grant_type", "refresh_token")
+	form.Set("grant_type", GrantRefreshToken)
 	form.Set("refresh_token", refreshToken.Reveal())
 	cfg.addTargets(form, false)
-	t, exs, err := tokenRequest(ctx, hc, "refresh", cfg, form)
+	t, exs, err := RequestToken(ctx, hc, cfg, form)
 	if t != nil && t.RefreshToken.IsZero() {
 		t.RefreshToken = refreshToken
 	}

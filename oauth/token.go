@@ -82,9 +82,37 @@ func parseTokenResponse(op string, status int, h http.Header, body []byte, recei
 	return t, nil
 }
 
-// tokenRequest POSTs form to the token endpoint with client authentication
-// and parses the answer. It is the grant-agnostic half of every grant.
-func tokenRequest(ctx context.Context, hc *http.Client, op string, cfg ClientConfig, form url.Values) (*TokenResponse, []Exchange, error) {
+// The grant types this package sends (RFC 6749 §4.1.3, §4.4.2, §6).
+const (
+	GrantAuthorizationCode = "authorization_code"
+	GrantClientCredentials = "client_credentials"
+	GrantRefreshToken      = "refresh_token"
+)
+
+// RequestToken is the one token request of every grant: it POSTs form (the
+// grant_type and the grant's own parameters) to cfg.TokenURL with cfg's
+// client authentication (RFC 6749 §2.3.1, §3.2), and parses the RFC 6749
+// §5.1 answer or the §5.2 error. It returns every exchange it made: one,
+// or one per same-origin redirect followed. The client is never switched
+// to another auth method on failure (golang.org/x/oauth2 would retry basic
+// as post), so what the user chose is what went over the wire.
+//
+// A refusal is an *Error that names the server's code, so errors.Is(err,
+// ErrInvalidGrant) and its siblings tell them apart; its Op is "refresh"
+// for the refresh_token grant and "token" for every other.
+func RequestToken(ctx context.Context, hc *http.Client, cfg ClientConfig, form url.Values) (*TokenResponse, []Exchange, error) {
+	op := "token"
+	if form.Get("grant_type") == GrantRefreshToken {
+		op = "refresh"
+	}
+	if form.Get("grant_type") == "" {
+		return nil, nil, &Error{Op: op, What: "the token request has no grant_type",
+			Cause: "every token request names its grant (RFC 6749 §4); this is a bug in the caller",
+			Try:   "report it"}
+	}
+	if e := checkTokenEndpoint(op, cfg.TokenURL); e != nil {
+		return nil, nil, e
+	}
 	client, rec := recordingClient(hc)
 	status, h, body, err := postForm(ctx, client, op, cfg.TokenURL, cfg, form)
 	exs := rec.Take()
@@ -94,6 +122,24 @@ func tokenRequest(ctx context.Context, hc *http.Client, op string, cfg ClientCon
 	if status < 200 || status > 299 {
 		return nil, exs, explainResponse(op, status, h, body)
 	}
-	t, err := parseTokenResponse(op, status, h, body, time.Now())
+	at := time.Now()
+	if len(exs) > 0 {
+		at = received(exs[len(exs)-1])
+	}
+	t, err := parseTokenResponse(op, status, h, body, at)
 	return t, exs, err
 }
+
+// checkTokenEndpoint refuses a missing or malformed token endpoint before
+// anything is sent.
+func checkTokenEndpoint(op, tokenURL string) *Error {
+	if tokenURL == "" {
+		return &Error{Op: op, What: "no token endpoint is set",
+			Cause: "discovery was not run or the server does not list token_endpoint",
+			Try:   "run discovery first, or give the token endpoint URL"}
+	}
+	return checkURL(op, tokenURL)
+}
+
+// received is when an exchange's answer arrived.
+func received(ex Exchange) time.Time { return ex.Start.Add(ex.Duration) }
