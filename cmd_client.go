@@ -234,7 +234,7 @@ func runSteps(cmd *cobra.Command, o *clientOptions, s flows.Settings, f flows.Fl
 	env.Settings = s
 	out := cmd.OutOrStdout()
 	if env.Progress == nil {
-		env.Progress = func(m string) { fmt.Fprintln(cmd.ErrOrStderr(), safe.Visible(m)) }
+		env.Progress = func(p flows.Progress) { fmt.Fprintln(cmd.ErrOrStderr(), safe.Visible(p.Text)) }
 	}
 	popts := plain.Options{Reveal: o.reveal, Curl: o.curl, Verbose: o.verbose}
 	results := flows.RunAll(cmd.Context(), env, f, vars, func(_ int, st flows.Step, r flows.Result) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/themes"
@@ -78,7 +79,7 @@ func tuiSettings(cmd *cobra.Command, g *globalOptions, o *tuiOptions) (ui.Option
 		code.ClientID, code.ClientSecret = authserver.NativeClientID, ""
 		code.Scopes = []string{"openid", "profile", "email", "offline_access", authserver.ScopeRead}
 		opts.CodeSettings = &code
-		opts.Events = w.Events
+		opts.Events = worldEvents{w.Events}
 		opts.FakeBookIntrospects = func() bool { return w.Validation() == embedded.ValidateIntrospect }
 		opts.SetFakeBookIntrospects = func(on bool) {
 			if on {
@@ -106,4 +107,17 @@ func tuiSettings(cmd *cobra.Command, g *globalOptions, o *tuiOptions) (ui.Option
 		return opts, done, usageErrorf("--issuer must be an http(s) URL, got %q", s.Issuer)
 	}
 	return opts, done, nil
+}
+
+// worldEvents brings the embedded world's events to the TUI's Server-side
+// pane, each path shortened the way its server lays paths out.
+type worldEvents struct{ bus *events.Bus }
+
+func (w worldEvents) Subscribe() (next func() (ui.Event, bool), stop func()) {
+	ch, stop := w.bus.Subscribe(64)
+	return func() (ui.Event, bool) {
+		e, ok := <-ch
+		return ui.Event{Time: e.Time, Server: e.Server, Method: e.Method, Path: authserver.ShortPath(e.Path),
+			Status: e.Status, Decision: e.Decision}, ok
+	}, stop
 }

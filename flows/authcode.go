@@ -21,7 +21,7 @@ const (
 // AuthorizationCode is the browser flow with PKCE and a loopback callback
 // (RFC 6749 §4.1, RFC 7636, RFC 8252).
 func AuthorizationCode() Flow {
-	return Flow{ID: "authorization-code", Title: "Authorization code + PKCE",
+	return Flow{ID: "authorization-code", Title: "Authorization code + PKCE", Client: UserClient,
 		Summary: "A user signs in in the browser; the app gets a code on a loopback port and swaps it for tokens.",
 		Steps:   []Step{discoveryStep(), authorizeStep(), exchangeStep(), userinfoStep()}}
 }
@@ -50,7 +50,7 @@ func authorizeStep() Step {
 			defer lb.Close()
 			req := oauth.NewAuthRequest(vars[VarAuthorizationEndpoint], clientConfig(env, vars), lb.RedirectURI())
 			u := req.URL()
-			env.Say("Open this URL to sign in (waiting for the callback on " + lb.RedirectURI() + "):\n" + u)
+			env.SayURL("Open this URL to sign in (waiting for the callback on "+lb.RedirectURI()+"):\n"+u, u)
 			if env.OpenBrowser != nil {
 				if err := env.OpenBrowser(u); err != nil {
 					env.Say("Could not open a browser (" + err.Error() + "); open the URL above yourself.")

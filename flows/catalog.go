@@ -38,6 +38,9 @@ type APIRequest struct {
 	Method string
 	Path   string
 	Body   []byte
+	// Fields, when set, are the members of the JSON body, so a face can
+	// edit it field by field (WithFields) instead of as JSON.
+	Fields []Field
 }
 
 // CallAPI calls Settings.APIBase+Path (or Path itself when it is a full URL)

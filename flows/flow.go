@@ -86,7 +86,7 @@ type Env struct {
 	OpenBrowser func(url string) error
 	// Progress reports something the user must see while a step runs
 	// ("open this URL", "waiting for the callback on ..."). May be nil.
-	Progress func(msg string)
+	Progress func(Progress)
 	// ResourceServer, when set, is the confidential client a resource
 	// server introspects with (RFC 7662 §2.1): introspection asks as it
 	// when the token's own client (Settings) is public.
@@ -106,10 +106,25 @@ func (e *Env) Clock() time.Time {
 	return time.Now()
 }
 
-// Say calls Progress when set.
-func (e *Env) Say(msg string) {
+// Progress is something a step tells the user while it runs.
+type Progress struct {
+	// Text is what to say, one or more lines.
+	Text string
+	// URL, when set, is the URL the user is asked to open (the
+	// authorization request); Text names it too. A face may offer to copy
+	// it, for a browser on another machine or a private window.
+	URL string
+}
+
+// Say reports msg through Progress when set.
+func (e *Env) Say(msg string) { e.report(Progress{Text: msg}) }
+
+// SayURL reports msg, which names url, the URL the user must open.
+func (e *Env) SayURL(msg, url string) { e.report(Progress{Text: msg, URL: url}) }
+
+func (e *Env) report(p Progress) {
 	if e != nil && e.Progress != nil {
-		e.Progress(msg)
+		e.Progress(p)
 	}
 }
 
@@ -254,15 +269,35 @@ type Step struct {
 	From, To Actor
 	// Inputs names the settings and vars the step reads, for display.
 	Inputs []string
+	// Effect is what the step does to the current access token, for a
+	// face that tells what a resource server makes of it afterwards.
+	Effect Effect
 	Run    func(ctx context.Context, env *Env, vars Vars) Result
 }
+
+// Effect is what a step does to the current access token beyond sending it.
+type Effect int
+
+const (
+	// NoEffect: the step leaves the current token alone (the zero value).
+	NoEffect Effect = iota
+	// RevokesToken: the step revokes it (RFC 7009). A resource server that
+	// checks JWTs locally cannot see a revocation: it accepts the token
+	// until it expires.
+	RevokesToken
+	// IntrospectsToken: the step asks the authorization server whether the
+	// token is active (RFC 7662), which only a client allowed to may ask.
+	IntrospectsToken
+)
 
 // Flow is an ordered list of steps.
 type Flow struct {
 	ID      string
 	Title   string
 	Summary string
-	Steps   []Step
+	// Client is which of the user's clients the flow runs as.
+	Client ClientKind
+	Steps  []Step
 }
 
 // Merge copies src into v (v must be non-nil).

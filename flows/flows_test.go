@@ -129,8 +129,8 @@ func TestAuthorizationCodeRefreshIntrospectRevoke(t *testing.T) {
 			env.Settings.ClientSecret = ""
 			env.Settings.Scopes = []string{"openid", "profile", "email", "offline_access", authserver.ScopeRead}
 			env.OpenBrowser = formBrowser(t, "alice")
-			var said []string
-			env.Progress = func(m string) { said = append(said, m) }
+			var said, urls []string
+			env.Progress = func(p Progress) { said, urls = append(said, p.Text), append(urls, p.URL) }
 			vars := Vars{}
 			results := RunAll(context.Background(), env, AuthorizationCode(), vars, nil)
 			if len(results) != 4 {
@@ -141,6 +141,9 @@ func TestAuthorizationCodeRefreshIntrospectRevoke(t *testing.T) {
 			}
 			if len(said) == 0 || !regexp.MustCompile(`code_challenge=`).MatchString(said[0]) {
 				t.Fatalf("the authorization URL must be shown to the user, got %q", said)
+			}
+			if !strings.Contains(said[0], urls[0]) || !strings.Contains(urls[0], "code_challenge=") {
+				t.Fatalf("the authorization URL must come as a URL too, got %q in %q", urls[0], said[0])
 			}
 			check(t, results[1].Checks, "state", oauth.Pass)
 			ex := results[2]

@@ -9,7 +9,7 @@ import (
 
 // Refresh swaps a refresh token for new tokens (RFC 6749 §6).
 func Refresh() Flow {
-	return Flow{ID: "refresh", Title: "Refresh",
+	return Flow{ID: "refresh", Title: "Refresh", Client: UserClient,
 		Summary: "Trade the refresh token for a fresh access token; the old refresh token may stop working (rotation).",
 		Steps: []Step{{
 			ID: "refresh", Title: "Use the refresh token",
@@ -43,7 +43,7 @@ func Refresh() Flow {
 
 // Introspect asks the server whether a token is active (RFC 7662).
 func Introspect() Flow {
-	return Flow{ID: "introspect", Title: "Introspect",
+	return Flow{ID: "introspect", Title: "Introspect", Client: TokenClient,
 		Summary: "Ask the authorization server whether the token is still active, and what it grants.",
 		Steps:   []Step{introspectStep()}}
 }
@@ -54,7 +54,7 @@ func introspectStep() Step {
 		Why: "A resource server that cannot (or will not) check a token itself asks the authorization server, " +
 			"authenticating as a client (RFC 7662 §2.1). The answer is {\"active\":false} for any token that is " +
 			"expired, revoked or unknown — the server says nothing more (§2.2) — or the token's scope, client and expiry.",
-		RFC: "RFC 7662 §2", From: ResourceServer, To: AuthServer, Inputs: []string{"access_token", "client_id", "client_secret"},
+		RFC: "RFC 7662 §2", From: ResourceServer, To: AuthServer, Inputs: []string{"access_token", "client_id", "client_secret"}, Effect: IntrospectsToken,
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
 			r, in := introspect(ctx, env, vars)
 			if in == nil {
@@ -115,7 +115,7 @@ func introspect(ctx context.Context, env *Env, vars Vars) (r Result, in *oauth.I
 // Revoke revokes the access token, then introspects it: the revocation
 // took effect only if the server now says the token is inactive.
 func Revoke() Flow {
-	return Flow{ID: "revoke", Title: "Revoke",
+	return Flow{ID: "revoke", Title: "Revoke", Client: TokenClient,
 		Summary: "Revoke the token (RFC 7009), then introspect it to see whether it is still active.",
 		Steps:   []Step{revokeStep(), revokedStep()}}
 }
@@ -127,7 +127,7 @@ func revokeStep() Step {
 			"revokes a token only for the client it was issued to. The answer is 200 even for a token the server does " +
 			"not know (§2.2), so a 200 says the request was accepted, not that the token is dead: the next step asks. " +
 			"A JWT still verifies locally until it expires: only introspection sees the revocation at once.",
-		RFC: "RFC 7009 §2", From: Client, To: AuthServer, Inputs: []string{"access_token", "token_client_id"},
+		RFC: "RFC 7009 §2", From: Client, To: AuthServer, Inputs: []string{"access_token", "token_client_id"}, Effect: RevokesToken,
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
 			var r Result
 			if owner := vars[VarTokenClientID]; owner != "" && owner != env.Settings.ClientID {
@@ -185,23 +185,3 @@ func revokedStep() Step {
 	}
 	return s
 }
-
-// TokenClient returns, among the clients the user has settings for, the one
-// that obtained the current access token (vars[VarTokenClientID]): a token
-// is revoked (RFC 7009 §2.1) and introspected by its own client. ok is
-// false when no candidate is that client; the first is returned then.
-func TokenClient(vars Vars, candidates ...Settings) (s Settings, ok bool) {
-	for _, c := range candidates {
-		if c.ClientID == vars[VarTokenClientID] {
-			return c, true
-		}
-	}
-	if len(candidates) > 0 {
-		s = candidates[0]
-	}
-	return s, false
-}
-
-// ActsOnToken reports whether the flow with this id uses the current token
-// as its client: introspection and revocation.
-func ActsOnToken(flowID string) bool { return flowID == "introspect" || flowID == "revoke" }

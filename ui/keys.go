@@ -2,9 +2,18 @@ package ui
 
 import "github.com/charmbracelet/bubbles/key"
 
-// KeyMap is every key binding, shown by bubbles/help.
+// KeyMap is every key binding, built once by DefaultKeyMap, matched with
+// key.Matches and shown by bubbles/help. The Model handles the keys that act
+// on the session (run, cancel, reveal, ...); Up, Down and the page keys are
+// the panes'; Form holds the forms' keys.
 type KeyMap struct {
 	Up, Down, Run, Tab, Cancel, Curl, CopyToken, Reveal, Theme, Edit, Validation, Help, Quit, PageUp, PageDown key.Binding
+	Form                                                                                                       FormKeyMap
+}
+
+// FormKeyMap are the keys of a form: every other key types into the field.
+type FormKeyMap struct {
+	Next, Prev, Save, Cancel, Quit key.Binding
 }
 
 // DefaultKeyMap returns the workbench's keys.
@@ -25,19 +34,26 @@ func DefaultKeyMap() KeyMap {
 		Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		PageUp:     key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "scroll up")),
 		PageDown:   key.NewBinding(key.WithKeys("pgdown", "f", " "), key.WithHelp("pgdn", "scroll down")),
+		Form:       DefaultFormKeyMap(),
 	}
 }
 
-// ShortHelp is the footer.
-func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Run, k.Up, k.Down, k.Tab, k.Edit, k.Reveal, k.Help, k.Quit}
-}
-
-// FullHelp is shown with ?.
-func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{k.Up, k.Down, k.Run, k.Cancel, k.Tab},
-		{k.PageUp, k.PageDown, k.Edit, k.Curl, k.CopyToken},
-		{k.Reveal, k.Theme, k.Validation, k.Help, k.Quit},
+// DefaultFormKeyMap returns a form's keys. Quit is ctrl+c alone: q is a
+// letter to type.
+func DefaultFormKeyMap() FormKeyMap {
+	return FormKeyMap{
+		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
+		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous")),
+		Save:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Quit:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
 }
+
+// ShortHelp is a form's footer.
+func (k FormKeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Next, k.Prev, k.Save, k.Cancel, k.Quit}
+}
+
+// FullHelp is the same keys in one column.
+func (k FormKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }

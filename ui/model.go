@@ -1,20 +1,23 @@
 // Package ui is oauthlab's terminal workbench: it renders flows from the
 // flows package step by step — each step's explanation, HTTP exchanges,
-// decoded tokens and checks — and routes keys. It holds no protocol logic.
+// decoded tokens and checks — and routes keys. It holds no protocol logic:
+// which client a flow runs as, what a step does to the token, the request
+// bodies and the events all come from flows or through Options.
+//
+// The screen is made of panes (Component): the flow list, the step detail
+// and the server-side events, and the settings and request forms over them.
+// Each embeds one Common (its size, the styles, the key map, the session).
+// The bookkeeping of runs is runs, which draws nothing.
 package ui
 
 import (
-	"context"
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
-	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/themes"
@@ -26,15 +29,16 @@ type Options struct {
 	// ("embedded · Keycloak-shaped", "profile kc", an issuer).
 	World    string
 	Settings flows.Settings
-	// CodeSettings, when set, are used by the user sign-in flows
-	// (authorization code, refresh): a public client with a loopback
-	// redirect, where Settings is a confidential machine client.
+	// CodeSettings, when set, are used by the flows that run as the user
+	// client (flows.UserClient: authorization code, refresh): a public
+	// client with a loopback redirect, where Settings is a confidential
+	// machine client.
 	CodeSettings *flows.Settings
-	// Flows default to flows.All(); APICalls to the FakeBook calls.
+	// Flows default to flows.All(); APICalls to flows.FakeBookCalls().
 	Flows    []flows.Flow
 	APICalls []flows.APIRequest
 	// Events is the embedded servers' stream (nil for a real issuer).
-	Events *events.Bus
+	Events EventSource
 	// FakeBookIntrospects, when set (the embedded world), says whether
 	// FakeBook validates tokens by introspection (RFC 7662) rather than
 	// locally; SetFakeBookIntrospects switches it (key v).
@@ -50,93 +54,39 @@ type Options struct {
 }
 
 // DefaultAPICalls are the FakeBook calls of the API panel.
-func DefaultAPICalls() []flows.APIRequest {
-	return []flows.APIRequest{
-		{Method: "GET", Path: "/books"},
-		{Method: "GET", Path: "/books/1"},
-		{Method: "POST", Path: "/books", Body: []byte(`{"id":"101","title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`)},
-		{Method: "GET", Path: "/api/private-scoped"},
-	}
-}
+func DefaultAPICalls() []flows.APIRequest { return flows.FakeBookCalls() }
 
-type pane int
-
+// The panes focus moves over with tab, in order.
 const (
-	listPane pane = iota
+	listPane = iota
 	detailPane
 )
 
-type status int
-
-const (
-	pending status = iota
-	running
-	done
-	failedStatus
-)
-
-type stepState struct {
-	status  status
-	result  flows.Result
-	started time.Time
-	elapsed time.Duration
-	said    []string
-}
-
-// item is one row of the left pane: a flow, one of its steps, or an API call.
-type item struct {
-	flow, step int // step -1: the flow row
-	api        int // -1 unless an API call
-}
-
-// run is the step in progress; its id drops stale results.
-type run struct {
-	id     int
-	key    string
-	cancel context.CancelFunc
-}
-
-// Model is the workbench.
+// Model is the workbench: the panes, what they share, and the keys that
+// act on the session rather than on one pane.
 type Model struct {
 	opts     Options
-	keys     KeyMap
-	help     help.Model
-	styles   Styles
+	keys     *KeyMap
+	styles   *Styles
 	themeIdx int
-
-	flows []flows.Flow
-	apis  []flows.Step
-	open  int // the expanded flow
-	state map[string]*stepState
-	vars  flows.Vars
-
-	cursor     int
-	focus      pane
-	vp         viewport.Model
-	spin       spinner.Model
-	running    *run
-	runSeq     int
-	progressCh chan string
-	evCh       <-chan events.Event
-	evCancel   func()
-	events     []events.Event
-
-	// now is the clock reading of the last refresh: every time shown
-	// and every time check on screen uses it.
-	now time.Time
-	// walk is the step that just finished well with the cursor on it:
-	// enter there runs the next step. Anywhere else enter re-runs.
-	walk string
-
-	// keys caches the issuers' keys for the session: each issuer's are
-	// fetched once, and a fetch shows in the step that made it.
+	help     help.Model
+	spin     spinner.Model
+	s        *session
+	runs     *runs
+	// issuerKeys caches the issuers' keys for the session: each issuer's
+	// are fetched once, and a fetch shows in the step that made it.
 	issuerKeys *flows.Keys
 
-	reveal        bool
-	width, height int
-	form          *settingsForm
-	apiForm       *apiForm
+	list   *flowList
+	detail *stepDetail
+	events *eventsPane
+	panes  []pane // the focus ring: list, detail
+	focus  int
+	form   modal // the open form, nil when none
+
+	progressCh    chan flows.Progress
 	flash         string
+	width, height int
 }
 
 // New returns the workbench model.
@@ -156,113 +106,71 @@ func New(o Options) Model {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	m := Model{opts: o, keys: DefaultKeyMap(), issuerKeys: flows.NewKeys(), help: help.New(), flows: o.Flows, state: map[string]*stepState{},
-		vars: flows.Vars{}, spin: spinner.New(spinner.WithSpinner(spinner.Dot)), progressCh: make(chan string, 16),
-		width: 100, height: 30}
+	keys, styles := DefaultKeyMap(), NewStyles(o.Theme)
+	m := Model{opts: o, keys: &keys, styles: &styles, issuerKeys: flows.NewKeys(), help: help.New(), spin: spinner.New(spinner.WithSpinner(spinner.Dot)),
+		progressCh: make(chan flows.Progress, 16), width: 100, height: 30}
 	for i, t := range themes.All {
 		if t.Name == o.Theme.Name {
 			m.themeIdx = i
 		}
 	}
-	m.styles = NewStyles(o.Theme)
-	m.help.Styles = m.styles.HelpStyles()
-	for _, r := range o.APICalls {
-		m.apis = append(m.apis, flows.CallAPI(r))
+	m.help.Styles = styles.HelpStyles()
+	apis := make([]flows.Step, len(o.APICalls))
+	for i, r := range o.APICalls {
+		apis[i] = flows.CallAPI(r)
 	}
-	if o.Events != nil {
-		m.evCh, m.evCancel = o.Events.Subscribe(64)
-	}
-	m.vp = viewport.New(60, 20)
+	m.runs = newRuns(o.Flows, apis)
+	m.s = &session{runs: m.runs, clients: flows.Clients{Machine: o.Settings, User: o.CodeSettings},
+		fakeBookIntrospects: o.FakeBookIntrospects}
+	c := m.common()
+	m.list, m.detail, m.events = newFlowList(c), newStepDetail(c), newEventsPane(c, o.Events)
+	m.panes = []pane{m.list, m.detail}
 	m.layout()
 	return m
+}
+
+// common is the Common every pane embeds.
+func (m Model) common() Common { return Common{Styles: m.styles, Keys: m.keys, S: m.s} }
+
+// Init starts the clock, the spinner and the event and progress streams.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(tick(), m.spin.Tick, waitProgress(m.progressCh), m.events.Init())
 }
 
 // messages
 type (
 	stepDoneMsg struct {
 		id     int
-		key    string
 		result flows.Result
 	}
-	progressMsg string
-	eventMsg    events.Event
+	progressMsg flows.Progress
 	tickMsg     time.Time
 )
-
-// Init starts the clock, the spinner and the event and progress streams.
-func (m Model) Init() tea.Cmd {
-	return tea.Batch(tick(), m.spin.Tick, waitProgress(m.progressCh), waitEvent(m.evCh))
-}
 
 func tick() tea.Cmd {
 	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
-// waitProgress and waitEvent wait on a channel, one message at a time
+// waitProgress waits for what a running step says, one message at a time
 // (bubbletea's realtime example).
-func waitProgress(ch chan string) tea.Cmd {
+func waitProgress(ch chan flows.Progress) tea.Cmd {
 	return func() tea.Msg { return progressMsg(<-ch) }
 }
 
-func waitEvent(ch <-chan events.Event) tea.Cmd {
-	if ch == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		e, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return eventMsg(e)
-	}
+func (m Model) selected() item             { return m.list.selected() }
+func (m Model) stateOf(it item) *stepState { return m.runs.stateOf(it) }
+
+// settingsFor is the settings a row's step runs with: its flow's client's
+// (an API call runs as the machine client).
+func (m Model) settingsFor(it item) (flows.Settings, bool) {
+	return m.s.clients.For(m.runs.flowOf(it), m.runs.vars)
 }
 
-func stepKey(it item) string {
-	if it.api >= 0 {
-		return fmt.Sprintf("api/%d", it.api)
-	}
-	return fmt.Sprintf("%d/%d", it.flow, it.step)
-}
-
-// items lists the left pane's rows: every flow, the open flow's steps, then
-// the API calls.
-func (m Model) items() []item {
-	var out []item
-	for i, f := range m.flows {
-		out = append(out, item{flow: i, step: -1, api: -1})
-		if i == m.open {
-			for j := range f.Steps {
-				out = append(out, item{flow: i, step: j, api: -1})
-			}
-		}
-	}
-	for i := range m.apis {
-		out = append(out, item{flow: -1, step: -1, api: i})
-	}
-	return out
-}
-
-func (m Model) selected() item {
-	its := m.items()
-	if m.cursor >= len(its) {
-		return its[len(its)-1]
-	}
-	return its[m.cursor]
-}
-
-func (m Model) stepOf(it item) (flows.Step, bool) {
-	switch {
-	case it.api >= 0:
-		return m.apis[it.api], true
-	case it.step >= 0:
-		return m.flows[it.flow].Steps[it.step], true
-	}
-	return flows.Step{}, false
-}
-
-func (m Model) stateOf(it item) *stepState {
-	if s, ok := m.state[stepKey(it)]; ok {
-		return s
-	}
-	return &stepState{}
+// refresh re-reads the clock, re-evaluates what depends on it, and
+// re-renders the detail of the selected row: the countdowns and the
+// checks are computed at the same instant, so they agree.
+func (m *Model) refresh() {
+	m.s.now = m.opts.Now()
+	m.runs.retime(m.s.now)
+	m.detail.show(m.selected())
 }

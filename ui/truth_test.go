@@ -89,7 +89,7 @@ func (m Model) at(flow, step int) *stepState { return m.stateOf(item{flow: flow,
 // signIn walks the code flow from its row: discovery, sign in, exchange, userinfo.
 func signIn(t *testing.T, m Model) Model {
 	t.Helper()
-	m.cursor = m.indexOf(item{flow: codeFlow, step: -1, api: -1})
+	m.list.cursor = m.list.indexOf(item{flow: codeFlow, step: -1, api: -1})
 	m = press(t, m, enter) // open it
 	for range 4 {
 		m = press(t, m, enter)
@@ -105,7 +105,7 @@ func signIn(t *testing.T, m Model) Model {
 // revoke opens the Revoke flow and walks its two steps.
 func revoke(t *testing.T, m Model) Model {
 	t.Helper()
-	m.cursor = m.indexOf(item{flow: revokeFlow, step: -1, api: -1})
+	m.list.cursor = m.list.indexOf(item{flow: revokeFlow, step: -1, api: -1})
 	m = press(t, m, enter) // open it
 	m = press(t, m, enter) // revoke
 	m = press(t, m, enter) // is it inactive?
@@ -167,7 +167,7 @@ func TestRevokeAfterSignInActsAsTheTokensClient(t *testing.T) {
 			if got := requestClient(after.result.Exchanges[len(after.result.Exchanges)-1]); got != tt.asker {
 				t.Fatalf("the introspection authenticated as %q, want %q", got, tt.asker)
 			}
-			screen := m.detail(m.selected(), 200)
+			screen := m.detail.render(m.selected(), 200)
 			for _, want := range tt.wantText {
 				if !strings.Contains(screen, want) {
 					t.Errorf("the screen does not say %q:\n%s", want, screen)
@@ -208,7 +208,7 @@ func TestRevocationThatDoesNotTakeEffectFails(t *testing.T) {
 			}))
 			defer srv.Close()
 			m := New(Options{World: "hostile", HTTP: srv.Client(), Settings: flows.Settings{Issuer: srv.URL, ClientID: "app", ClientSecret: "s3cret"}})
-			m.vars = flows.Vars{flows.VarTokenEndpoint: srv.URL + "/token", flows.VarRevocationEndpoint: srv.URL + "/revoke",
+			m.runs.vars = flows.Vars{flows.VarTokenEndpoint: srv.URL + "/token", flows.VarRevocationEndpoint: srv.URL + "/revoke",
 				flows.VarIntrospectionEndpoint: srv.URL + "/introspect", flows.VarAccessToken: "opaque", flows.VarTokenClientID: "app"}
 			m = revoke(t, m)
 			if st := m.at(revokeFlow, 0); st.status != done {
@@ -217,7 +217,7 @@ func TestRevocationThatDoesNotTakeEffectFails(t *testing.T) {
 			if st := m.at(revokeFlow, 1); st.status != tt.want {
 				t.Fatalf("after revocation: got %v, want %v", st.status, tt.want)
 			}
-			if screen := m.detail(m.selected(), 200); !strings.Contains(screen, tt.text) {
+			if screen := m.detail.render(m.selected(), 200); !strings.Contains(screen, tt.text) {
 				t.Fatalf("the screen does not say %q:\n%s", tt.text, screen)
 			}
 		})
@@ -230,7 +230,7 @@ func TestRevocationThatDoesNotTakeEffectFails(t *testing.T) {
 // exchange works.
 func TestEnterOnADoneSignInSignsInAgain(t *testing.T) {
 	m, b := signInModel(t, authserver.NativeClientID)
-	m.cursor = m.indexOf(item{flow: codeFlow, step: -1, api: -1})
+	m.list.cursor = m.list.indexOf(item{flow: codeFlow, step: -1, api: -1})
 	m = press(t, m, enter) // open the flow
 	m = press(t, m, down)  // discovery
 	m = press(t, m, down)  // sign in, skipping discovery
@@ -238,8 +238,8 @@ func TestEnterOnADoneSignInSignsInAgain(t *testing.T) {
 	if st := m.at(codeFlow, 1); st.status != done {
 		t.Fatalf("sign in: %v %v", st.status, st.result.Err)
 	}
-	if m.vars[flows.VarTokenEndpoint] == "" {
-		t.Fatalf("the sign-in step lost the endpoints it discovered: vars %v", m.vars)
+	if m.runs.vars[flows.VarTokenEndpoint] == "" {
+		t.Fatalf("the sign-in step lost the endpoints it discovered: vars %v", m.runs.vars)
 	}
 	m = press(t, m, enter) // walks on: the exchange
 	if st := m.at(codeFlow, 2); st.status != done {
@@ -259,8 +259,8 @@ func TestEnterOnADoneSignInSignsInAgain(t *testing.T) {
 	if st := m.at(codeFlow, 2); st.status != pending {
 		t.Fatalf("the exchange after a new sign-in: %v, want pending (its result belonged to the old code)", st.status)
 	}
-	if m.vars[flows.VarTokenEndpoint] == "" || m.vars[flows.VarAuthorizationEndpoint] == "" {
-		t.Fatalf("signing in again lost discovery's endpoints: %v", m.vars)
+	if m.runs.vars[flows.VarTokenEndpoint] == "" || m.runs.vars[flows.VarAuthorizationEndpoint] == "" {
+		t.Fatalf("signing in again lost discovery's endpoints: %v", m.runs.vars)
 	}
 	m = press(t, m, enter) // the new code is exchanged
 	if st := m.at(codeFlow, 2); st.status != done {
@@ -275,14 +275,14 @@ func TestExpiredTokenTurnsTheStepFailed(t *testing.T) {
 	m := fakeModel()
 	m.opts.Now = func() time.Time { return now }
 	m = press(t, m, enter)
-	screen := m.detail(m.selected(), 200)
+	screen := m.detail.render(m.selected(), 200)
 	if m.at(0, 0).status != done || !strings.Contains(screen, "✓ exp") || !strings.Contains(screen, "expires in 3m0s") {
 		t.Fatalf("before exp: status %v, want done and ✓ exp:\n%s", m.at(0, 0).status, screen)
 	}
 	now = fixedNow.Add(3*time.Minute + 13*time.Second)
 	mm, _ := m.Update(tickMsg(now))
 	m = mm.(Model)
-	screen = m.detail(m.selected(), 200)
+	screen = m.detail.render(m.selected(), 200)
 	for _, want := range []string{"EXPIRED 13s ago", "✗ exp        expired 13s ago", "✗ failed"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("after exp: the screen does not say %q:\n%s", want, screen)

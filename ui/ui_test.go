@@ -24,6 +24,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/oauth"
 )
@@ -74,7 +75,7 @@ func press(t *testing.T, m Model, k tea.KeyMsg) Model {
 	t.Helper()
 	mm, cmd := m.Update(k)
 	m = mm.(Model)
-	if cmd != nil && m.running != nil {
+	if cmd != nil && m.runs.running != nil {
 		mm, _ = m.Update(cmd())
 		m = mm.(Model)
 	}
@@ -115,7 +116,7 @@ func TestGoldenScreens(t *testing.T) {
 func TestSecretsStayHiddenUntilRevealed(t *testing.T) {
 	m := press(t, fakeModel(), enter)
 	m.focus = detailPane
-	all := m.detail(m.selected(), 200)
+	all := m.detail.render(m.selected(), 200)
 	if strings.Contains(all, "RT-very-secret") || strings.Contains(all, "dGVzdF9hcGlfY2xpZW50OnMzY3IzdA") {
 		t.Fatal("a secret is on screen before r")
 	}
@@ -123,7 +124,7 @@ func TestSecretsStayHiddenUntilRevealed(t *testing.T) {
 		t.Fatal("the reveal state is not visible")
 	}
 	m = press(t, m, rKey)
-	if !strings.Contains(m.detail(m.selected(), 200), "RT-very-secret") || !strings.Contains(m.View(), "SECRETS SHOWN") {
+	if !strings.Contains(m.detail.render(m.selected(), 200), "RT-very-secret") || !strings.Contains(m.View(), "SECRETS SHOWN") {
 		t.Fatal("r did not reveal")
 	}
 }
@@ -132,12 +133,12 @@ func TestStaleResultIsDropped(t *testing.T) {
 	m := fakeModel()
 	mm, _ := m.Update(enter)
 	m = mm.(Model)
-	old := m.running.id
+	old := m.runs.running.id
 	mm, _ = m.Update(tea.KeyMsg{Type: tea.KeyEsc})
 	m = mm.(Model)
-	m.running = &run{id: old + 1, key: "0/0", cancel: func() {}} // a newer run started
-	mm, _ = m.Update(stepDoneMsg{id: old, key: "0/0", result: flows.Result{Err: errors.New("late")}})
-	if mm.(Model).state["0/0"].status != running {
+	m.runs.running = &run{id: old + 1, it: stepRow(0, 0), cancel: func() {}} // a newer run started
+	mm, _ = m.Update(stepDoneMsg{id: old, result: flows.Result{Err: errors.New("late")}})
+	if mm.(Model).runs.state[stepRow(0, 0)].status != running {
 		t.Fatal("a stale result replaced the newer run's state")
 	}
 }
@@ -179,7 +180,7 @@ func TestNewcomerPathAgainstEmbeddedWorld(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), Events: w.Events})
+	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), Events: busEvents{w.Events}})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
 	step := stepper(t, tm)
 	step(enter, "token_endpoint")      // discovery's result
@@ -201,7 +202,7 @@ func TestNewcomerPathAgainstEmbeddedWorld(t *testing.T) {
 	if get.status != done {
 		t.Fatalf("GET /books: got %v, want done", get.status)
 	}
-	if len(fm.events) == 0 {
+	if len(fm.events.events) == 0 {
 		t.Fatal("no server-side events arrived")
 	}
 }
@@ -233,8 +234,8 @@ func TestCodeFlowWithAFakeBrowser(t *testing.T) {
 		return nil
 	}
 	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), CodeSettings: &code, OpenBrowser: browser})
-	m.cursor = m.indexOf(item{flow: 1, step: -1, api: -1}) // "Authorization code + PKCE"
-	m = press(t, m, enter)                                 // open it
+	m.list.cursor = m.list.indexOf(item{flow: 1, step: -1, api: -1}) // "Authorization code + PKCE"
+	m = press(t, m, enter)                                           // open it
 	for i := 0; i < 4; i++ {
 		m = press(t, m, enter) // discovery, sign in, exchange, userinfo
 	}
@@ -246,7 +247,7 @@ func TestCodeFlowWithAFakeBrowser(t *testing.T) {
 	if u := <-opened; !strings.Contains(u, "code_challenge_method=S256") {
 		t.Fatalf("the browser got %s", u)
 	}
-	if m.vars[flows.VarRefreshToken] == "" || m.vars[flows.VarIDToken] == "" {
+	if m.runs.vars[flows.VarRefreshToken] == "" || m.runs.vars[flows.VarIDToken] == "" {
 		t.Fatal("no refresh or ID token after the code flow")
 	}
 }
@@ -285,13 +286,25 @@ func BenchmarkFirstFrame(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), Events: w.Events})
+		m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), Events: busEvents{w.Events}})
 		mm, _ := m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 		_ = mm.View()
 		b.StopTimer()
 		w.Close()
 		b.StartTimer()
 	}
+}
+
+// busEvents adapts an embedded world's event bus to the Server-side pane,
+// as cmd_tui.go does.
+type busEvents struct{ bus *events.Bus }
+
+func (b busEvents) Subscribe() (func() (Event, bool), func()) {
+	ch, stop := b.bus.Subscribe(64)
+	return func() (Event, bool) {
+		e, ok := <-ch
+		return Event{Time: e.Time, Server: e.Server, Method: e.Method, Path: e.Path, Status: e.Status, Decision: e.Decision}, ok
+	}, stop
 }
 
 func b64(s string) string {
@@ -304,8 +317,12 @@ func TestCopyWhileWaitingCopiesTheAuthorizationURL(t *testing.T) {
 	var copied string
 	m := fakeModel()
 	m.opts.Copy = func(s string) error { copied = s; return nil }
-	m.state["0/0"] = &stepState{status: running, said: []string{"Open this URL to sign in (waiting for the callback on http://127.0.0.1:5000/callback):\nhttp://issuer.test/auth?client_id=x&state=y"}}
-	m.cursor = m.indexOf(item{flow: 0, step: 0, api: -1})
+	m.runs.running = &run{id: 1, it: stepRow(0, 0), cancel: func() {}}
+	m.runs.state[stepRow(0, 0)] = &stepState{status: running}
+	mm, _ := m.Update(progressMsg(flows.Progress{Text: "Open this URL to sign in (waiting for the callback on http://127.0.0.1:5000/callback):\nhttp://issuer.test/auth?client_id=x&state=y",
+		URL: "http://issuer.test/auth?client_id=x&state=y"}))
+	m = mm.(Model)
+	m.list.cursor = m.list.indexOf(item{flow: 0, step: 0, api: -1})
 	m.copyCurl()
 	if copied != "http://issuer.test/auth?client_id=x&state=y" {
 		t.Fatalf("copied %q", copied)
@@ -314,21 +331,22 @@ func TestCopyWhileWaitingCopiesTheAuthorizationURL(t *testing.T) {
 
 func TestBookFormBuildsThePostBody(t *testing.T) {
 	m := fakeModel()
-	post := m.indexOf(item{flow: -1, step: -1, api: 2})
-	m.cursor = post
+	post := m.list.indexOf(item{flow: -1, step: -1, api: 2})
+	m.list.cursor = post
 	m = press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'e'}})
-	if m.apiForm == nil || len(m.apiForm.inputs) != 6 {
+	apiForm, _ := m.form.(*requestForm)
+	if apiForm == nil || len(apiForm.inputs) != 6 {
 		t.Fatal("e on POST /books must open the book form with path + 5 fields")
 	}
-	m.apiForm.inputs[4].SetValue("ten") // cost
+	apiForm.inputs[4].SetValue("ten") // cost
 	m = press(t, m, enter)
-	if m.apiForm == nil || !strings.Contains(m.apiForm.err, "cost must be a number") {
-		t.Fatalf("a bad cost must be refused in the form, got %+v", m.apiForm)
+	if m.form == nil || !strings.Contains(apiForm.err, "cost must be a number") {
+		t.Fatalf("a bad cost must be refused in the form, got %+v", m.form)
 	}
-	m.apiForm.inputs[4].SetValue("12.5")
-	m.apiForm.inputs[2].SetValue("Neuromancer")
+	apiForm.inputs[4].SetValue("12.5")
+	apiForm.inputs[2].SetValue("Neuromancer")
 	m = press(t, m, enter)
-	if m.apiForm != nil {
+	if m.form != nil {
 		t.Fatal("the form did not close on enter")
 	}
 	body := string(m.opts.APICalls[2].Body)
@@ -369,7 +387,7 @@ func TestRevokedTokenLocalVersusIntrospection(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), Events: w.Events,
+	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), Events: busEvents{w.Events},
 		FakeBookIntrospects: func() bool { return w.Validation() == embedded.ValidateIntrospect },
 		SetFakeBookIntrospects: func(on bool) {
 			w.SetValidation(map[bool]embedded.Validation{true: embedded.ValidateIntrospect, false: embedded.ValidateLocal}[on])
@@ -422,7 +440,7 @@ func TestCancellingTheCodeFlowFreesThePort(t *testing.T) {
 	code.RedirectPort = port
 	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), CodeSettings: &code,
 		OpenBrowser: func(string) error { return nil }}) // a browser nobody uses
-	m.cursor = m.indexOf(item{flow: 1, step: -1, api: -1})
+	m.list.cursor = m.list.indexOf(item{flow: 1, step: -1, api: -1})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
 	step := stepper(t, tm)
 	step(enter, "")                         // open the flow
@@ -486,7 +504,7 @@ func TestRetryHintAndFailedTokens(t *testing.T) {
 			m := New(Options{World: "w", Flows: []flows.Flow{f}, Now: func() time.Time { return fixedNow }})
 			mm, _ := m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 			m = press(t, mm.(Model), enter)
-			got := m.detail(m.selected(), 80)
+			got := m.detail.render(m.selected(), 80)
 			if !strings.Contains(got, "✗ failed") {
 				t.Errorf("the step is not shown failed:\n%s", got)
 			}

@@ -1,23 +1,18 @@
 package ui
 
 import (
-	"context"
-	"time"
-
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/themes"
 )
 
-// stepTimeout bounds a step; the code flow waits for a person to sign in.
-const stepTimeout = 5 * time.Minute
-
-// Update routes each message type to its own small handler.
+// Update routes each message type to its own small handler: keys to the
+// open form, else to the Model's keys, else to the focused pane; data to
+// the pane that owns it whatever has focus; the size to all.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -28,36 +23,28 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.form != nil {
 			return m.updateForm(msg)
 		}
-		if m.apiForm != nil {
-			return m.updateAPIForm(msg)
-		}
 		return m.onKey(msg)
 	case tea.MouseMsg:
-		var cmd tea.Cmd
-		m.vp, cmd = m.vp.Update(msg)
+		_, cmd := m.detail.Update(msg)
 		return m, cmd
 	case stepDoneMsg:
-		return m.onStepDone(msg), nil
+		m.onStepDone(msg)
+		return m, nil
 	case progressMsg:
-		if m.running != nil {
-			st := m.state[m.running.key]
-			st.said = append(st.said, string(msg))
-			m.refresh()
-		}
+		m.runs.progress(flows.Progress(msg))
+		m.refresh()
 		return m, waitProgress(m.progressCh)
 	case eventMsg:
-		m.events = append(m.events, events.Event(msg))
-		if len(m.events) > 50 {
-			m.events = m.events[len(m.events)-50:]
-		}
-		return m, waitEvent(m.evCh)
+		_, cmd := m.events.Update(msg)
+		return m, cmd
 	case tickMsg:
 		m.refresh() // countdowns and elapsed time
 		return m, tick()
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		m.spin, cmd = m.spin.Update(msg)
-		if m.running != nil {
+		m.s.spin = m.spin.View()
+		if m.runs.running != nil {
 			m.refresh()
 		}
 		return m, cmd
@@ -65,237 +52,215 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// onKey handles the keys that act on the session; the others go to the
+// focused pane.
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		if m.running != nil {
-			m.running.cancel()
-		}
-		if m.evCancel != nil {
-			m.evCancel()
-		}
-		return m, tea.Quit
+		return m.quit()
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
 	case key.Matches(msg, k.Tab):
-		m.focus = 1 - m.focus
-	case key.Matches(msg, k.Up):
-		m.move(-1)
-	case key.Matches(msg, k.Down):
-		m.move(1)
-	case key.Matches(msg, k.PageUp):
-		m.vp.HalfPageUp()
-	case key.Matches(msg, k.PageDown):
-		m.vp.HalfPageDown()
+		m.focus = (m.focus + 1) % len(m.panes)
+	case key.Matches(msg, k.PageUp, k.PageDown):
+		m.detail.Update(msg) // the page keys scroll the step whatever has focus
 	case key.Matches(msg, k.Run):
 		return m.runSelected()
 	case key.Matches(msg, k.Cancel):
-		if m.running != nil {
-			m.running.cancel()
+		if m.runs.cancel() {
 			m.flash = "cancelling…"
 		}
 	case key.Matches(msg, k.Reveal):
-		m.reveal = !m.reveal
+		m.s.reveal = !m.s.reveal
 		m.refresh()
 	case key.Matches(msg, k.Theme):
-		m.themeIdx = (m.themeIdx + 1) % len(themes.All)
-		m.styles = NewStyles(themes.All[m.themeIdx])
-		m.help.Styles = m.styles.HelpStyles()
-		m.flash = "theme: " + themes.All[m.themeIdx].Name
-		m.refresh()
+		m.nextTheme()
 	case key.Matches(msg, k.Curl):
 		m.copyCurl()
 	case key.Matches(msg, k.CopyToken):
-		m.copyText(m.vars[flows.VarAccessToken], "access token")
+		m.copyText(m.runs.vars[flows.VarAccessToken], "access token")
 	case key.Matches(msg, k.Validation):
-		if m.opts.SetFakeBookIntrospects == nil {
-			m.flash = "v switches how the embedded FakeBook checks tokens; this world has no embedded FakeBook"
-			break
-		}
-		on := !m.opts.FakeBookIntrospects()
-		m.opts.SetFakeBookIntrospects(on)
-		if on {
-			m.flash = "FakeBook now introspects every token (RFC 7662): a revoked one fails at once"
-		} else {
-			m.flash = "FakeBook checks JWTs locally again: a revoked one passes until it expires"
-		}
-		m.refresh()
+		m.switchValidation()
 	case key.Matches(msg, k.Edit):
-		if it := m.selected(); it.api >= 0 {
-			m.apiForm = newAPIForm(it.api, m.opts.APICalls[it.api])
-			return m, nil
-		}
-		m.form = newSettingsForm(m.settingsFor(m.currentFlowID()), m.currentFlowID())
-		m.form.code = m.usesCodeSettings(m.currentFlowID())
+		m.openForm()
+	default:
+		return m, m.toFocused(msg)
 	}
 	return m, nil
 }
 
-// move moves the cursor in the list, or scrolls the detail pane.
-func (m *Model) move(d int) {
-	if m.focus == detailPane {
-		if d < 0 {
-			m.vp.ScrollUp(1)
-		} else {
-			m.vp.ScrollDown(1)
-		}
-		return
+// toFocused gives a key to the focused pane; when it moves the selection,
+// the detail shows the new row from its top.
+func (m *Model) toFocused(msg tea.KeyMsg) tea.Cmd {
+	cursor, walk := m.list.cursor, m.runs.walk
+	_, cmd := m.panes[m.focus].Update(msg)
+	if m.list.cursor != cursor || m.runs.walk != walk {
+		m.detail.top()
+		m.refresh()
 	}
-	n := len(m.items())
-	m.cursor = (m.cursor + d + n) % n
-	m.walk = ""
-	m.vp.GotoTop()
+	return cmd
+}
+
+func (m Model) quit() (tea.Model, tea.Cmd) {
+	m.runs.cancel()
+	m.events.close()
+	return m, tea.Quit
+}
+
+func (m *Model) nextTheme() {
+	m.themeIdx = (m.themeIdx + 1) % len(themes.All)
+	*m.styles = NewStyles(themes.All[m.themeIdx])
+	m.help.Styles = m.styles.HelpStyles()
+	m.flash = "theme: " + themes.All[m.themeIdx].Name
 	m.refresh()
 }
 
-func (m Model) currentFlowID() string {
-	if it := m.selected(); it.api < 0 {
-		return m.flows[it.flow].ID
+// switchValidation switches how the embedded FakeBook checks tokens (v).
+func (m *Model) switchValidation() {
+	if m.opts.SetFakeBookIntrospects == nil {
+		m.flash = "v switches how the embedded FakeBook checks tokens; this world has no embedded FakeBook"
+		return
 	}
-	return ""
+	on := !m.opts.FakeBookIntrospects()
+	m.opts.SetFakeBookIntrospects(on)
+	if on {
+		m.flash = "FakeBook now introspects every token (RFC 7662): a revoked one fails at once"
+	} else {
+		m.flash = "FakeBook checks JWTs locally again: a revoked one passes until it expires"
+	}
+	m.refresh()
 }
 
-// runSelected runs the selected step. On a flow row it runs the flow's next
-// step; on a step that has just finished well it walks on to the next one,
-// so pressing enter repeatedly walks the flow. On any other step, done or
-// not, it runs that step again, and the steps after it become pending: they
-// ran with what this step is about to replace.
+// runSelected does what enter does on the selected row (runs.enter):
+// open a flow, go to the API, or run a step.
 func (m Model) runSelected() (tea.Model, tea.Cmd) {
-	if m.running != nil {
+	if m.runs.running != nil {
 		m.flash = "a step is running — esc cancels it"
 		return m, nil
 	}
-	it := m.selected()
-	if it.api < 0 && it.flow != m.open {
-		// enter on a closed flow opens it; enter again runs its first step.
-		m.open = it.flow
-		m.cursor = m.indexOf(item{flow: it.flow, step: -1, api: -1})
+	to, act := m.runs.enter(m.selected(), m.list.open)
+	m.list.selectRow(to)
+	switch act {
+	case openFlow:
+		m.refresh()
+		return m, nil
+	case guideAPI:
+		m.runs.walk = none
+		m.flash = "next: call FakeBook with this token — enter sends it"
+		m.detail.top()
 		m.refresh()
 		return m, nil
 	}
-	if it.api < 0 {
-		f := m.flows[it.flow]
-		walking := m.walk == stepKey(it) && m.stateOf(it).status == done
-		last := it.step == len(f.Steps)-1
-		if walking && last && m.vars[flows.VarAccessToken] != "" && len(m.apis) > 0 {
-			// The flow is done and there is a token: guide to the API.
-			m.walk = ""
-			m.cursor = m.indexOf(item{flow: -1, step: -1, api: 0})
-			m.flash = "next: call FakeBook with this token — enter sends it"
-			m.vp.GotoTop()
-			m.refresh()
-			return m, nil
-		}
-		if it.step < 0 || (walking && !last) {
-			it.step = m.nextStep(it.flow, it.step)
-			m.cursor = m.indexOf(it)
-		}
-		for j := it.step + 1; j < len(f.Steps); j++ {
-			delete(m.state, stepKey(item{flow: it.flow, step: j, api: -1}))
-		}
-	}
-	m.walk = ""
-	step, _ := m.stepOf(it)
-	m.runSeq++
-	timeout := stepTimeout
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	key := stepKey(it)
-	m.running = &run{id: m.runSeq, key: key, cancel: cancel}
-	m.state[key] = &stepState{status: running, started: m.opts.Now()}
-	m.flash = ""
-	m.vp.GotoTop()
-	m.refresh()
-	rs := m.opts.Settings // the machine client speaks for the resource server
-	env := &flows.Env{HTTP: m.opts.HTTP, Settings: m.settingsFor(m.flowIDOf(it)), OpenBrowser: m.opts.OpenBrowser, Now: m.opts.Now,
+	return m, m.start(to)
+}
+
+// start runs the step of it in its own goroutine; its result comes back
+// as a stepDoneMsg carrying the run's id.
+func (m *Model) start(it item) tea.Cmd {
+	step, _ := m.runs.stepOf(it)
+	settings, _ := m.settingsFor(it)
+	rn, ctx, vars := m.runs.start(it, m.opts.Now())
+	ch := m.progressCh
+	rs := m.s.clients.Machine // the machine client speaks for the resource server
+	env := &flows.Env{HTTP: m.opts.HTTP, Settings: settings, OpenBrowser: m.opts.OpenBrowser, Now: m.opts.Now,
 		ResourceServer: &rs, Keys: m.issuerKeys,
-		Progress: func(s string) {
+		Progress: func(p flows.Progress) {
 			select {
-			case m.progressCh <- s:
+			case ch <- p:
 			default:
 			}
 		}}
-	vars := flows.Vars{}
-	vars.Merge(m.vars) // the step gets a copy: the model is not shared with its goroutine
-	id := m.runSeq
-	return m, func() tea.Msg {
-		defer cancel()
-		return stepDoneMsg{id: id, key: key, result: step.Run(ctx, env, vars)}
-	}
-}
-
-func (m Model) indexOf(it item) int {
-	for i, x := range m.items() {
-		if x == it {
-			return i
-		}
-	}
-	return m.cursor
-}
-
-// nextStep is the first step after `after` that is not done, or the last.
-func (m Model) nextStep(flow, after int) int {
-	f := m.flows[flow]
-	for j := after + 1; j < len(f.Steps); j++ {
-		if m.stateOf(item{flow: flow, step: j, api: -1}).status != done {
-			return j
-		}
-	}
-	if after+1 < len(f.Steps) {
-		return after + 1
-	}
-	return len(f.Steps) - 1
-}
-
-func (m Model) flowIDOf(it item) string {
-	if it.api >= 0 {
-		return ""
-	}
-	return m.flows[it.flow].ID
-}
-
-// isStep reports whether a state key is the step stepID of the flow flowID.
-func (m Model) isStep(key, flowID, stepID string) bool {
-	for i, f := range m.flows {
-		if f.ID != flowID {
-			continue
-		}
-		for j, st := range f.Steps {
-			if st.ID == stepID && stepKey(item{flow: i, step: j, api: -1}) == key {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func (m Model) onStepDone(msg stepDoneMsg) Model {
-	if m.running == nil || msg.id != m.running.id {
-		return m // a stale result (cancelled or superseded): drop it
-	}
-	st := m.state[msg.key]
-	st.result = msg.result
-	st.elapsed = m.opts.Now().Sub(st.started)
-	st.status = done
-	if msg.result.Failed() {
-		st.status = failedStatus
-	}
-	m.vars.Merge(msg.result.Vars)
-	m.running = nil
-	if st.status == done && stepKey(m.selected()) == msg.key {
-		m.walk = msg.key
-	}
-	if fb := m.opts.FakeBookIntrospects; fb != nil && !fb() {
-		asked := m.isStep(msg.key, "revoke", "revoked") || m.isStep(msg.key, "introspect", "introspect")
-		refused := msg.result.Err != nil && oauth.Explain(msg.result.Err).Status >= 400
-		switch {
-		case m.isStep(msg.key, "revoke", "revoke") && st.status == done:
-			m.flash = "revocation accepted — FakeBook's local check cannot see it: try GET /books, v, again"
-		case asked && refused:
-			m.flash = "the server would not say: v makes FakeBook introspect with its own client, then GET /books tells"
-		}
-	}
+	m.flash = ""
+	m.detail.top()
 	m.refresh()
-	return m
+	id, cancel := rn.id, rn.cancel
+	return func() tea.Msg {
+		defer cancel()
+		return stepDoneMsg{id: id, result: step.Run(ctx, env, vars)}
+	}
+}
+
+// onStepDone records a result; a stale one (cancelled or superseded) is
+// dropped.
+func (m *Model) onStepDone(msg stepDoneMsg) {
+	it, st, ok := m.runs.finish(msg.id, msg.result, m.opts.Now(), m.selected())
+	if !ok {
+		return
+	}
+	m.teachLocalCheck(it, st)
+	m.refresh()
+}
+
+// teachLocalCheck says, when FakeBook checks tokens locally, what a
+// revocation or an introspection just taught about it: a revoked JWT still
+// passes, and v shows the difference.
+func (m *Model) teachLocalCheck(it item, st *stepState) {
+	if fb := m.opts.FakeBookIntrospects; fb == nil || fb() {
+		return
+	}
+	step, _ := m.runs.stepOf(it)
+	refused := st.result.Err != nil && oauth.Explain(st.result.Err).Status >= 400
+	switch {
+	case step.Effect == flows.RevokesToken && st.status == done:
+		m.flash = "revocation accepted — FakeBook's local check cannot see it: try GET /books, v, again"
+	case refused && step.Effect == flows.IntrospectsToken:
+		m.flash = "the server would not say: v makes FakeBook introspect with its own client, then GET /books tells"
+	}
+}
+
+// openForm opens the form of the selected row (e): the request form on an
+// API call, else the settings of the client its flow runs as.
+func (m *Model) openForm() {
+	c := m.common()
+	c.SetSize(m.width, m.height)
+	if it := m.selected(); it.api >= 0 {
+		m.form = newRequestForm(c, it.api, m.opts.APICalls[it.api])
+		return
+	}
+	s, user := m.settingsFor(m.selected())
+	m.form = newSettingsForm(c, s, user)
+}
+
+// updateForm gives a key to the open form, then applies what it decided.
+func (m Model) updateForm(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	_, cmd := m.form.Update(msg)
+	switch m.form.outcome() {
+	case editing:
+		return m, cmd
+	case quitting:
+		m.form = nil
+		return m.quit()
+	case saved:
+		m.saveForm()
+	case cancelled:
+		if _, ok := m.form.(*settingsForm); ok {
+			m.flash = "settings unchanged"
+		}
+	}
+	m.form = nil
+	m.refresh()
+	return m, nil
+}
+
+// saveForm applies the open form, which has been saved.
+func (m *Model) saveForm() {
+	switch f := m.form.(type) {
+	case *settingsForm:
+		s, _ := f.settings()
+		if f.user {
+			m.s.clients.User = &s
+		} else {
+			m.s.clients.Machine = s
+		}
+		// New settings may mean a new server: forget endpoints and tokens.
+		m.runs.reset()
+		m.flash = "settings saved; steps reset"
+	case *requestForm:
+		req, _ := f.request()
+		m.opts.APICalls[f.api] = req
+		m.runs.setAPI(f.api, flows.CallAPI(req))
+		m.flash = "saved: enter sends " + req.Method + " " + req.Path
+	}
 }

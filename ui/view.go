@@ -1,247 +1,141 @@
 package ui
 
 import (
-	"fmt"
+	"slices"
 	"strings"
-	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/safe"
 )
 
-// listWidth is the left pane's width, border included: wider on wide
+// listWidth is the list pane's width, frame included: wider on wide
 // terminals so step titles fit.
 func (m Model) listWidth() int { return min(44, max(36, m.width/3)) }
 
-// layout sizes the detail viewport from the window.
+// layout sizes every pane from the window: the header, the strip, the
+// events and the footer take the lines they render to, the panes' frames
+// what their style says (GetFrameSize), and the panes the rest.
 func (m *Model) layout() {
-	w := m.width - m.listWidth() - 4
-	if w < 20 {
-		w = 20
-	}
-	h := m.height - m.chromeHeight()
-	if h < 3 {
-		h = 3
-	}
-	m.vp.Width, m.vp.Height = w, h
 	m.help.Width = m.width
+	fw, fh := m.styles.Pane.GetFrameSize()
+	eventsH := m.events.heightFor(m.height)
+	chrome := lipgloss.Height(m.viewHeader()) + lipgloss.Height(m.viewStrip()) + eventsH + lipgloss.Height(m.viewFooter())
+	bodyH := m.height - chrome - fh
+	m.list.SetSize(m.listWidth()-fw, max(1, bodyH))
+	m.detail.SetSize(max(20, m.width-m.listWidth()-fw), max(3, bodyH))
+	m.events.SetSize(m.width, eventsH)
+	if m.form != nil {
+		m.form.SetSize(m.width, m.height)
+	}
 	m.refresh()
 }
 
-// chromeHeight is everything but the panes' insides: header, sequence
-// strip, pane borders, events and footer.
-func (m Model) chromeHeight() int {
-	footer := 1
-	if m.help.ShowAll {
-		footer = 5
-	}
-	return 1 + 2 + 2 + m.eventLines() + 1 + footer
-}
-
-func (m Model) eventLines() int {
-	if m.opts.Events == nil || m.height < 28 {
-		return 2
-	}
-	return 4
-}
-
-// refresh re-reads the clock, re-evaluates what depends on it, and
-// re-renders the detail of the selected row into the viewport: the
-// countdowns and the checks are computed at the same instant, so they agree.
-func (m *Model) refresh() {
-	m.now = m.opts.Now()
-	m.retime()
-	m.vp.SetContent(m.detail(m.selected(), m.vp.Width))
-}
-
-// retime re-evaluates every finished step's result at m.now (its tokens'
-// exp, nbf and iat checks); the step's verdict follows, so a step whose token
-// has expired turns ✗.
-func (m *Model) retime() {
-	for _, st := range m.state {
-		if st.status != done && st.status != failedStatus {
-			continue
-		}
-		st.result = st.result.At(m.now)
-		st.status = done
-		if st.result.Failed() {
-			st.status = failedStatus
-		}
-	}
-}
-
-// View draws the whole screen.
+// View draws the open form, or the whole screen.
 func (m Model) View() string {
 	if m.form != nil {
-		return m.viewForm()
+		return m.form.View()
 	}
-	if m.apiForm != nil {
-		return m.viewAPIForm()
+	var boxes []string
+	for i, p := range m.panes {
+		st := m.styles.Pane
+		if i == m.focus {
+			st = m.styles.FocusedPane
+		}
+		w, h := p.size()
+		boxes = append(boxes, box(st, w, h, p.View()))
 	}
-	bodyH := m.height - m.chromeHeight()
-	list := m.styles.Pane.Width(m.listWidth() - 2).Height(bodyH)
-	detail := m.styles.Pane.Width(m.vp.Width + 2).Height(bodyH)
-	if m.focus == listPane {
-		list = m.styles.FocusedPane.Width(m.listWidth() - 2).Height(bodyH)
-	} else {
-		detail = m.styles.FocusedPane.Width(m.vp.Width + 2).Height(bodyH)
+	body := lipgloss.JoinHorizontal(lipgloss.Top, boxes...)
+	return strings.Join([]string{m.viewHeader(), m.viewStrip(), body, m.events.View(), m.viewFooter()}, "\n")
+}
+
+// box frames content in st so that its inside is w×h cells.
+func box(st lipgloss.Style, w, h int, content string) string {
+	return st.Width(w + st.GetHorizontalPadding()).Height(h + st.GetVerticalPadding()).Render(content)
+}
+
+// ShortHelp is the footer: the Model's keys around the focused pane's.
+func (m Model) ShortHelp() []key.Binding {
+	k := m.keys
+	return slices.Concat([]key.Binding{k.Run}, m.panes[m.focus].ShortHelp(), []key.Binding{k.Tab, k.Edit, k.Reveal, k.Help, k.Quit})
+}
+
+// FullHelp is shown with ?.
+func (m Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{
+		slices.Concat(m.panes[m.focus].ShortHelp(), []key.Binding{k.Run, k.Cancel, k.Tab}),
+		{k.PageUp, k.PageDown, k.Edit, k.Curl, k.CopyToken},
+		{k.Reveal, k.Theme, k.Validation, k.Help, k.Quit},
 	}
-	body := lipgloss.JoinHorizontal(lipgloss.Top,
-		list.Render(m.viewList(bodyH)),
-		detail.Render(m.vp.View()))
-	return strings.Join([]string{m.viewHeader(), m.viewStrip(), body, m.viewEvents(), m.viewFooter()}, "\n")
 }
 
 func (m Model) viewHeader() string {
 	s := m.styles
-	reveal := s.Muted.Render("secrets hidden (r)")
-	if m.reveal {
-		reveal = s.Secret.Render("SECRETS SHOWN (r)")
+	right := s.Muted.Render("secrets hidden (r)")
+	if m.s.reveal {
+		right = s.Secret.Render("SECRETS SHOWN (r)")
 	}
-	right := reveal
 	room := m.width - lipgloss.Width(right) - 1 - lipgloss.Width("oauthlab · ")
 	left := s.Header.Render("oauthlab") + s.Muted.Render(" · ") + s.Text.Render(fitWorld(safe.Line(m.opts.World), room))
-	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 {
-		gap = 1
-	}
+	gap := max(1, m.width-lipgloss.Width(left)-lipgloss.Width(right))
 	return left + strings.Repeat(" ", gap) + right
 }
 
-// viewStrip draws the four actors and the current step's arrow.
+// actors are the four actors of the strip, with their names.
+var actors = []struct {
+	actor      flows.Actor
+	name, tiny string
+}{
+	{flows.Browser, "Browser", "Browser"}, {flows.Client, "Client", "Client"},
+	{flows.AuthServer, "Authorization Server", "Auth Server"}, {flows.ResourceServer, "Resource Server", "Resource Server"},
+}
+
+// viewStrip draws the four actors and the selected step's arrow.
 func (m Model) viewStrip() string {
 	s := m.styles
-	actors := []flows.Actor{flows.Browser, flows.Client, flows.AuthServer, flows.ResourceServer}
-	names := []string{"Browser", "Client", "Authorization Server", "Resource Server"}
 	col := m.width / 4
 	var from, to flows.Actor
-	if step, ok := m.stepOf(m.selected()); ok {
+	if step, ok := m.runs.stepOf(m.selected()); ok {
 		from, to = step.From, step.To
 	}
 	var line strings.Builder
 	centers := map[flows.Actor]int{}
 	for i, a := range actors {
-		name := names[i]
-		if m.width < 90 && a == flows.AuthServer {
-			name = "Auth Server"
+		name := a.name
+		if m.width < 90 {
+			name = a.tiny
 		}
-		pad := (col - len(name)) / 2
-		if pad < 0 {
-			pad = 0
-		}
-		centers[a] = i*col + pad + len(name)/2
+		pad := max(0, (col-len(name))/2)
+		centers[a.actor] = i*col + pad + len(name)/2
 		cell := strings.Repeat(" ", pad) + name
 		st := s.Muted
-		if a == from || a == to {
+		if a.actor == from || a.actor == to {
 			st = s.Selected
 		}
 		line.WriteString(st.Render(cell) + strings.Repeat(" ", max(0, col-lipgloss.Width(cell))))
 	}
-	arrow := ""
-	if from != "" && to != "" && from != to {
-		a, b := centers[from], centers[to]
-		lo, hi := min(a, b), max(a, b)
-		body := strings.Repeat("─", max(1, hi-lo-1))
-		if a < b {
-			arrow = strings.Repeat(" ", lo) + "╰" + body + "▶"
-		} else {
-			arrow = strings.Repeat(" ", lo) + "◀" + body + "╯"
-		}
-		arrow = s.Accent.Render(arrow)
-	}
-	return line.String() + "\n" + arrow
+	return line.String() + "\n" + m.arrow(centers, from, to)
 }
 
-func (m Model) viewList(h int) string {
-	s := m.styles
-	var rows []string
-	its := m.items()
-	apiHeader := false
-	for i, it := range its {
-		if it.api >= 0 && !apiHeader {
-			rows = append(rows, "", s.Title.Render("FakeBook API")+m.fakeBookMode())
-			apiHeader = true
-		}
-		cursor := "  "
-		if i == m.cursor {
-			cursor = s.Selected.Render("▸ ")
-		}
-		var label string
-		switch {
-		case it.api >= 0:
-			st, _ := m.stepOf(it)
-			label = m.statusIcon(m.stateOf(it)) + " " + safe.Line(st.Title)
-		case it.step < 0:
-			mark := "▹"
-			if it.flow == m.open {
-				mark = "▿"
-			}
-			label = mark + " " + safe.Line(m.flows[it.flow].Title)
-			if i == m.cursor {
-				label = s.Selected.Render(label)
-			} else {
-				label = s.Title.Render(label)
-			}
-		default:
-			label = "  " + m.statusIcon(m.stateOf(it)) + " " + ellipsize(safe.Line(m.flows[it.flow].Steps[it.step].Title), m.listWidth()-10)
-		}
-		if it.api >= 0 {
-			label = truncate(label, m.listWidth()-4)
-		}
-		rows = append(rows, cursor+label)
+// arrow is the line under the strip from one actor's centre to another's.
+func (m Model) arrow(centers map[flows.Actor]int, from, to flows.Actor) string {
+	if from == "" || to == "" || from == to {
+		return ""
 	}
-	if len(rows) > h {
-		start := min(max(0, m.cursor-h/2), len(rows)-h)
-		rows = rows[start : start+h]
+	a, b := centers[from], centers[to]
+	lo, hi := min(a, b), max(a, b)
+	body := strings.Repeat("─", max(1, hi-lo-1))
+	if a < b {
+		return m.styles.Accent.Render(strings.Repeat(" ", lo) + "╰" + body + "▶")
 	}
-	return strings.Join(rows, "\n")
-}
-
-func (m Model) statusIcon(st *stepState) string {
-	s := m.styles
-	switch st.status {
-	case running:
-		return s.Running.Render(m.spin.View())
-	case done:
-		return s.Pass.Render("✓")
-	case failedStatus:
-		return s.Fail.Render("✗")
-	}
-	return s.Muted.Render("○")
-}
-
-func (m Model) viewEvents() string {
-	s := m.styles
-	n := m.eventLines() - 1
-	title := s.Title.Render("Server side") + s.Muted.Render(" — what the embedded servers received and decided")
-	if m.opts.Events == nil {
-		return title + "\n" + s.Muted.Render("  (a real issuer: its side is not visible here)")
-	}
-	var rows []string
-	for i := max(0, len(m.events)-n); i < len(m.events); i++ {
-		e := m.events[i]
-		if e.Method == "" {
-			rows = append(rows, truncate(s.Muted.Render(fmt.Sprintf("  %s %-10s ", e.Time.Format("15:04:05"), safe.Line(e.Server)))+s.Accent.Render(safe.Line(e.Decision)), m.width))
-			continue
-		}
-		st := s.Pass
-		if e.Status >= 400 {
-			st = s.Fail
-		}
-		// The path and the decision are a request's, anyone's: shown, never acted on.
-		line := fmt.Sprintf("  %s %-10s %s %s ", e.Time.Format("15:04:05"), safe.Line(e.Server), safe.Line(e.Method), safe.Line(shortPath(e.Path)))
-		rows = append(rows, truncate(s.Muted.Render(line)+st.Render(fmt.Sprint(e.Status))+" "+safe.Line(e.Decision), m.width))
-	}
-	for len(rows) < n {
-		rows = append(rows, s.Muted.Render("  ·"))
-	}
-	return title + "\n" + strings.Join(rows, "\n")
+	return m.styles.Accent.Render(strings.Repeat(" ", lo) + "◀" + body + "╯")
 }
 
 func (m Model) viewFooter() string {
-	out := m.help.View(m.keys)
+	out := m.help.View(m)
 	if m.flash != "" {
 		out = m.styles.Warn.Render(safe.Line(m.flash)) + "  " + out
 	}
@@ -251,26 +145,6 @@ func (m Model) viewFooter() string {
 		lines[i] = truncate(l, m.width)
 	}
 	return strings.Join(lines, "\n")
-}
-
-func shortPath(p string) string {
-	if i := strings.Index(p, "/protocol/openid-connect"); i >= 0 {
-		return "…" + p[i+len("/protocol/openid-connect"):]
-	}
-	return p
-}
-
-// fakeBookMode names how the embedded FakeBook checks tokens, beside its
-// title in the list.
-func (m Model) fakeBookMode() string {
-	if m.opts.FakeBookIntrospects == nil {
-		return ""
-	}
-	mode := "local check"
-	if m.opts.FakeBookIntrospects() {
-		mode = "introspects"
-	}
-	return m.styles.Muted.Render(" · " + mode + " (v)")
 }
 
 // fitWorld fits the header's " · "-separated description of the world
@@ -295,25 +169,4 @@ func fitWorld(world string, w int) string {
 		parts[0] = short(parts[0])
 	}
 	return ellipsize(strings.Join(parts, " · "), w)
-}
-
-// ellipsize cuts plain text to w cells and marks the cut with "…", so a
-// reader knows there is more (the detail pane shows it whole).
-func ellipsize(s string, w int) string {
-	if lipgloss.Width(s) <= w || w < 2 {
-		return s
-	}
-	return strings.TrimRight(truncate(s, w-1), " ") + "…"
-}
-
-// truncate cuts s to w cells, ANSI-aware.
-func truncate(s string, w int) string {
-	if lipgloss.Width(s) <= w {
-		return s
-	}
-	return lipgloss.NewStyle().MaxWidth(w).Render(s)
-}
-
-func since(t time.Time, now time.Time) string {
-	return now.Sub(t).Round(100 * time.Millisecond).String()
 }

@@ -27,21 +27,21 @@ func TestHostileIssuerEscapesAreShownNotWritten(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.client, func(t *testing.T) {
-			m := New(Options{World: "hostile " + safetest.Payload, Flows: []flows.Flow{flows.ClientCredentials()}, Events: events.NewBus(),
+			m := New(Options{World: "hostile " + safetest.Payload, Flows: []flows.Flow{flows.ClientCredentials()}, Events: busEvents{events.NewBus()},
 				Settings: flows.Settings{Issuer: is.URL, ClientID: tc.client, ClientSecret: "s3cret"}})
 			mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 			m = mm.(Model)
 			m = press(t, m, enter) // discovery
-			safetest.Check(t, "discovery detail", m.detail(m.selected(), 100), "grant_types_supported", safetest.Shown)
+			safetest.Check(t, "discovery detail", m.detail.render(m.selected(), 100), "grant_types_supported", safetest.Shown)
 			safetest.Check(t, "discovery screen", m.View())
 			m = press(t, m, enter) // the token request
 			if st := m.stateOf(m.selected()).status; st != done && st != failedStatus {
 				t.Fatalf("the token step did not run: status %d", st)
 			}
-			m.reveal = true
-			safetest.Check(t, "token detail", m.detail(m.selected(), 100), tc.want...)
+			m.s.reveal = true
+			safetest.Check(t, "token detail", m.detail.render(m.selected(), 100), tc.want...)
 			// Events and the flash line: a request's path and decision.
-			mm, _ = m.Update(eventMsg(events.Event{Time: time.Now(), Server: "authserver", Method: "GET", Path: "/" + safetest.Payload,
+			mm, _ = m.Update(eventMsg(Event{Time: time.Now(), Server: "authserver", Method: "GET", Path: "/" + safetest.Payload,
 				Status: 404, Decision: "no such endpoint " + safetest.Payload}))
 			m = mm.(Model)
 			m.flash = "copy failed: " + safetest.Payload

@@ -146,8 +146,21 @@ func (s *Server) paths() paths {
 	if s.cfg.Style == StyleOkta {
 		return paths{"/v1/authorize", "/v1/token", "/v1/keys", "/v1/introspect", "/v1/revoke", "/v1/userinfo", "/v1/logout"}
 	}
-	p := "/protocol/openid-connect"
+	p := keycloakPrefix
 	return paths{p + "/auth", p + "/token", p + "/certs", p + "/token/introspect", p + "/revoke", p + "/userinfo", p + "/logout"}
+}
+
+// keycloakPrefix is where Keycloak mounts its endpoints, under the issuer.
+const keycloakPrefix = "/protocol/openid-connect"
+
+// ShortPath shortens a request path for a one-line log: Keycloak's long
+// endpoint prefix (/realms/<realm>/protocol/openid-connect) becomes "…";
+// any other path is returned as it is.
+func ShortPath(p string) string {
+	if i := strings.Index(p, keycloakPrefix); i >= 0 {
+		return "…" + p[i+len(keycloakPrefix):]
+	}
+	return p
 }
 
 func (s *Server) issuerPath() string {

@@ -1,0 +1,66 @@
+package flows
+
+import (
+	"fmt"
+
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// ClientKind is which of the user's clients a flow runs as.
+type ClientKind int
+
+const (
+	// MachineClient is the confidential client of client credentials,
+	// Clients.Machine: the zero value.
+	MachineClient ClientKind = iota
+	// UserClient is the client a person signs in with (RFC 8252: a public
+	// client with a loopback redirect), Clients.User: the code flow, and
+	// the refresh of the token it obtained.
+	UserClient
+	// TokenClient is whichever client obtained the current access token
+	// (Vars[VarTokenClientID]): a token is revoked (RFC 7009 §2.1) and
+	// introspected as its own client.
+	TokenClient
+)
+
+// Clients are the settings of the clients the user has: Machine always,
+// User when there is a separate sign-in client (nil: Machine does it all).
+type Clients struct {
+	Machine Settings
+	User    *Settings
+}
+
+// For returns the settings flow f runs with, given the current vars, and
+// whether they are User's.
+func (c Clients) For(f Flow, vars Vars) (s Settings, user bool) {
+	if c.User == nil {
+		return c.Machine, false
+	}
+	switch f.Client {
+	case UserClient:
+		return *c.User, true
+	case TokenClient:
+		owner := vars[VarTokenClientID]
+		if owner != "" && owner != c.Machine.ClientID && owner == c.User.ClientID {
+			return *c.User, true
+		}
+	}
+	return c.Machine, false
+}
+
+// AuthMethods are the client authentication methods a user may choose (RFC
+// 8414 §2, token_endpoint_auth_methods_supported); "" means the server's
+// metadata chooses.
+var AuthMethods = []string{oauth.AuthBasic, oauth.AuthPost, oauth.AuthNone}
+
+// ParseAuthMethod reads an auth method as a person types it: a name of
+// AuthMethods, "basic" or "post" for short, or "" to let the metadata choose.
+func ParseAuthMethod(s string) (string, error) {
+	switch s {
+	case "", oauth.AuthBasic, oauth.AuthPost, oauth.AuthNone:
+		return s, nil
+	case "basic", "post":
+		return "client_secret_" + s, nil
+	}
+	return "", fmt.Errorf("auth method must be client_secret_basic, client_secret_post or empty, not %q", s)
+}

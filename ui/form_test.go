@@ -1,0 +1,86 @@
+package ui
+
+import (
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+var (
+	eKey  = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'e'}}
+	qKey  = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}}
+	ctrlC = tea.KeyMsg{Type: tea.KeyCtrlC}
+)
+
+// Inside either form q is a letter to type and ctrl+c quits, as it does
+// everywhere else.
+func TestCtrlCQuitsInsideAForm(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		row  item
+	}{{"settings", flowRow(0)}, {"request", apiRow(2)}} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := fakeModel()
+			m.list.cursor = m.list.indexOf(tc.row)
+			m = press(t, m, eKey)
+			if m.form == nil {
+				t.Fatal("e did not open the form")
+			}
+			m = press(t, m, qKey)
+			if m.form == nil {
+				t.Fatal("q left the form: it must type a q")
+			}
+			mm, cmd := m.Update(ctrlC)
+			if cmd == nil {
+				t.Fatal("ctrl+c in the form did not quit")
+			}
+			if _, ok := cmd().(tea.QuitMsg); !ok {
+				t.Fatalf("ctrl+c in the form: got %T, want tea.QuitMsg", cmd())
+			}
+			if mm.(Model).form != nil {
+				t.Error("the form is still open after ctrl+c")
+			}
+		})
+	}
+}
+
+// The settings form reads its keys from the key map: tab and ↓ move on,
+// esc leaves the settings as they were.
+func TestSettingsFormKeys(t *testing.T) {
+	m := press(t, fakeModel(), eKey)
+	f := m.form.(*settingsForm)
+	m = press(t, m, tea.KeyMsg{Type: tea.KeyTab})
+	m = press(t, m, tea.KeyMsg{Type: tea.KeyDown})
+	if f.focus != fSecret {
+		t.Fatalf("focus on field %d after tab, ↓; want %d", f.focus, fSecret)
+	}
+	f.inputs[fAuth].SetValue("private_key_jwt")
+	m = press(t, m, enter)
+	if m.form == nil || f.err == "" {
+		t.Fatal("an auth method oauthlab does not speak was saved")
+	}
+	m = press(t, m, tea.KeyMsg{Type: tea.KeyEsc})
+	if m.form != nil || m.flash != "settings unchanged" {
+		t.Fatalf("esc: form %v, flash %q", m.form, m.flash)
+	}
+	if got := m.s.clients.Machine.AuthMethod; got != "" {
+		t.Fatalf("esc kept %q", got)
+	}
+}
+
+// Saving settings while a step runs cancels it; its late result is
+// dropped rather than written over the reset.
+func TestSavingSettingsWhileAStepRuns(t *testing.T) {
+	m := fakeModel()
+	mm, run := m.Update(enter) // starts "Get a token", not finished
+	m = mm.(Model)
+	m = press(t, m, eKey)
+	m = press(t, m, enter) // save: steps reset
+	if m.form != nil || m.runs.running != nil {
+		t.Fatalf("after saving: form %v, running %v", m.form, m.runs.running)
+	}
+	mm, _ = m.Update(run()) // the step's result arrives late
+	if st := mm.(Model).stateOf(stepRow(0, 0)); st.status != pending {
+		t.Fatalf("a result from before the new settings was kept: %v", st.status)
+	}
+}

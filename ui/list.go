@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/oauthlab/oauthlab/internal/safe"
+)
+
+// flowList is the left pane: every flow, the open flow's steps, then the
+// API calls, with a cursor.
+type flowList struct {
+	Common
+	open   int // the expanded flow
+	cursor int
+}
+
+func newFlowList(c Common) *flowList { return &flowList{Common: c} }
+
+// Init does nothing: the list has nothing to wait for.
+func (l *flowList) Init() tea.Cmd { return nil }
+
+// Update moves the cursor.
+func (l *flowList) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case key.Matches(k, l.Keys.Up):
+			l.move(-1)
+		case key.Matches(k, l.Keys.Down):
+			l.move(1)
+		}
+	}
+	return l, nil
+}
+
+// ShortHelp names the list's keys.
+func (l *flowList) ShortHelp() []key.Binding { return []key.Binding{l.Keys.Up, l.Keys.Down} }
+
+// FullHelp names the list's keys.
+func (l *flowList) FullHelp() [][]key.Binding { return [][]key.Binding{l.ShortHelp()} }
+
+// move moves the cursor, round; the walk of enter ends.
+func (l *flowList) move(d int) {
+	n := len(l.items())
+	l.cursor = (l.cursor + d + n) % n
+	l.S.runs.walk = none
+}
+
+// items lists the rows: every flow, the open flow's steps, then the API
+// calls.
+func (l *flowList) items() []item {
+	var out []item
+	for i, f := range l.S.runs.flows {
+		out = append(out, flowRow(i))
+		if i == l.open {
+			for j := range f.Steps {
+				out = append(out, stepRow(i, j))
+			}
+		}
+	}
+	for i := range l.S.runs.apis {
+		out = append(out, apiRow(i))
+	}
+	return out
+}
+
+func (l *flowList) selected() item {
+	its := l.items()
+	return its[min(l.cursor, len(its)-1)]
+}
+
+func (l *flowList) indexOf(it item) int {
+	for i, x := range l.items() {
+		if x == it {
+			return i
+		}
+	}
+	return l.cursor
+}
+
+// selectRow puts the cursor on it, opening its flow.
+func (l *flowList) selectRow(it item) {
+	if it.api < 0 {
+		l.open = it.flow
+	}
+	l.cursor = l.indexOf(it)
+}
+
+// View draws the rows that fit, the cursor's among them.
+func (l *flowList) View() string {
+	s := l.Styles
+	var rows []string
+	apiHeader := false
+	for i, it := range l.items() {
+		if it.api >= 0 && !apiHeader {
+			rows = append(rows, "", s.Title.Render("FakeBook API")+l.fakeBookMode())
+			apiHeader = true
+		}
+		cursor := "  "
+		if i == l.cursor {
+			cursor = s.Selected.Render("▸ ")
+		}
+		rows = append(rows, cursor+l.label(it, i == l.cursor))
+	}
+	if h := l.Height; len(rows) > h {
+		start := min(max(0, l.cursor-h/2), len(rows)-h)
+		rows = rows[start : start+h]
+	}
+	return strings.Join(rows, "\n")
+}
+
+// label is a row's text: a flow's title, or a step's or call's status and
+// title, fitted to the pane.
+func (l *flowList) label(it item, selected bool) string {
+	s, r := l.Styles, l.S.runs
+	switch {
+	case it.api >= 0:
+		st, _ := r.stepOf(it)
+		return truncate(l.statusIcon(r.stateOf(it))+" "+safe.Line(st.Title), l.Width)
+	case it.step < 0:
+		mark := "▹"
+		if it.flow == l.open {
+			mark = "▿"
+		}
+		label := mark + " " + safe.Line(r.flows[it.flow].Title)
+		if selected {
+			return s.Selected.Render(label)
+		}
+		return s.Title.Render(label)
+	}
+	title := safe.Line(r.flows[it.flow].Steps[it.step].Title)
+	return "  " + l.statusIcon(r.stateOf(it)) + " " + ellipsize(title, l.Width-6)
+}
+
+// fakeBookMode names how the embedded FakeBook checks tokens, beside its
+// title.
+func (l *flowList) fakeBookMode() string {
+	fb := l.S.fakeBookIntrospects
+	if fb == nil {
+		return ""
+	}
+	mode := "local check"
+	if fb() {
+		mode = "introspects"
+	}
+	return l.Styles.Muted.Render(" · " + mode + " (v)")
+}

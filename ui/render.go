@@ -1,0 +1,253 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/safe"
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// The rendering of what steps produce — errors, outputs, tokens, checks,
+// HTTP exchanges — w cells wide, in the theme's styles, secrets redacted
+// until r. Outside text goes through safe.Line or safe.Visible first.
+
+// maxBodyLines keeps a huge response from drowning the pane.
+const maxBodyLines = 40
+
+// viewError is a step's error in the user's terms: what happened, the
+// likely cause, what to try.
+func (c Common) viewError(err error, w int) string {
+	s := c.Styles
+	wrap := lipgloss.NewStyle().Width(w)
+	e := oauth.Explain(err)
+	out := "\n" + s.Fail.Render(wrap.Render(safe.Line(e.Error()))) + "\n"
+	if e.Cause != "" {
+		out += wrap.Render(s.Text.Bold(true).Render("Likely cause: ")+safe.Line(e.Cause)) + "\n"
+	}
+	if e.Try != "" {
+		out += wrap.Render(s.Text.Bold(true).Render("Try: ")+safe.Line(e.Try)) + "\n"
+	}
+	return out
+}
+
+// viewOutputs lists a step's named values; a long URL is shown parameter
+// by parameter.
+func (c Common) viewOutputs(outs []flows.Output, w int) string {
+	s := c.Styles
+	var b strings.Builder
+	for _, o := range outs {
+		if o.Value == "" {
+			continue
+		}
+		v := s.Secret.Render(oauth.Redacted + " (r reveals)")
+		if !o.Secret || c.S.reveal {
+			v = readableURL(o.Value, w-23)
+		}
+		b.WriteString(hanging(s.Muted.Render(fmt.Sprintf("%-22s ", o.Name)), v, w) + "\n")
+	}
+	return b.String()
+}
+
+// viewToken shows a token's three parts apart, its times as local times
+// with a live countdown, its scopes as a list, and its checks.
+func (c Common) viewToken(t flows.Token, w int) string {
+	s := c.Styles
+	var b strings.Builder
+	b.WriteString(section(s, "Token: "+safe.Line(t.Name), w))
+	if t.JWT == nil {
+		v := t.Raw
+		if t.Secret && !c.S.reveal {
+			v = oauth.Redacted
+		}
+		b.WriteString(lipgloss.NewStyle().Width(w).Render(s.Muted.Render("opaque: ")+safe.Line(v)) + "\n")
+		return b.String() + c.viewChecks(t.Checks, w)
+	}
+	parts := strings.SplitN(t.Raw, ".", 3)
+	if len(parts) == 3 {
+		raw := s.JWTHeader.Render(safe.Line(parts[0])) + "." + s.JWTPayload.Render(safe.Line(parts[1])) + "." + s.JWTSignature.Render(safe.Line(parts[2]))
+		b.WriteString(strings.Replace(clipLines(lipgloss.NewStyle().Width(w).Render(raw), 3), " more lines", " more lines (y copies the token)", 1) + "\n")
+	}
+	for _, tc := range t.Times() {
+		b.WriteString(s.JWTPayload.Render(fmt.Sprintf("  %-9s ", tc.Name)) + describeTime(tc.Name, tc.At, c.S.now) + "\n")
+	}
+	if scopes := t.Scopes(); len(scopes) > 0 {
+		list := lipgloss.NewStyle().Width(max(10, w-12)).Render(safe.Line(strings.Join(scopes, " · ")))
+		b.WriteString(s.JWTPayload.Render("  scopes    ") + strings.ReplaceAll(list, "\n", "\n            ") + "\n")
+	}
+	if len(t.Checks) > 0 {
+		b.WriteString("\n" + s.Title.Render("Validation") + "\n" + c.viewChecks(t.Checks, w))
+	}
+	b.WriteString(s.JWTHeader.Render("HEADER") + "\n" + safe.Visible(prettyJSON(t.JWT.HeaderJSON)) + "\n")
+	b.WriteString(s.JWTPayload.Render("PAYLOAD") + "\n" + lipgloss.NewStyle().Width(w).Render(safe.Visible(prettyJSON(t.JWT.ClaimsJSON))) + "\n")
+	b.WriteString(s.JWTSignature.Render("SIGNATURE") + fmt.Sprintf("  %d bytes, %s over header.payload\n", len(t.JWT.Signature), safe.Line(fmt.Sprint(t.JWT.Header["alg"]))))
+	return b.String()
+}
+
+// describeTime is a time claim as a local time and how far it is from now.
+func describeTime(claim string, at, now time.Time) string {
+	d := at.Sub(now).Round(time.Second)
+	local := at.Local().Format("15:04:05")
+	if d > 20*time.Hour || d < -20*time.Hour {
+		local = at.Local().Format("2006-01-02 15:04") // a bare clock time would mislead
+	}
+	switch {
+	case claim == "exp" && d > 0:
+		return fmt.Sprintf("%s  (expires in %s)", local, flows.Span(d))
+	case claim == "exp":
+		return fmt.Sprintf("%s  (EXPIRED %s ago)", local, flows.Span(-d))
+	case d > 0:
+		return fmt.Sprintf("%s  (in %s)", local, flows.Span(d))
+	}
+	return fmt.Sprintf("%s  (%s ago)", local, flows.Span(-d))
+}
+
+// viewChecks lists checks, a mark, a name and the reason, reasons in one
+// column.
+func (c Common) viewChecks(checks []oauth.Check, w int) string {
+	var b strings.Builder
+	wrap := lipgloss.NewStyle().Width(w - 13).PaddingLeft(0)
+	for _, ch := range checks {
+		reason := wrap.Render(safe.Line(ch.Reason))
+		reason = strings.ReplaceAll(reason, "\n", "\n             ")
+		name := safe.Line(ch.Name)
+		if lipgloss.Width(name) > 10 {
+			// A long name (a metadata member) gets its own line, so the
+			// reasons stay in one column.
+			name += "\n            "
+		}
+		b.WriteString(fmt.Sprintf("%s %-10s %s\n", c.Styles.Mark(ch.Status), name, reason))
+	}
+	return b.String()
+}
+
+// viewExchange is one HTTP request and its answer, as sent and received,
+// secrets redacted until r.
+func (c Common) viewExchange(ex oauth.Exchange, w int) string {
+	s := c.Styles
+	shown := ex
+	if !c.S.reveal {
+		shown = ex.Redacted()
+	}
+	var b strings.Builder
+	hard := lipgloss.NewStyle().Width(w)
+	b.WriteString(hard.Render(s.Accent.Render(safe.Line(ex.Method+" "+ex.URL))) + "\n")
+	writeHeader(&b, s, shown.RequestHeader, w)
+	if len(shown.RequestBody) > 0 {
+		b.WriteString(hard.Render(s.Text.Render(safe.Visible(string(shown.RequestBody)))) + "\n")
+	}
+	if ex.Err != "" {
+		return b.String() + s.Fail.Render("no answer: "+safe.Line(ex.Err)) + "\n"
+	}
+	code := s.Pass
+	if ex.Status >= 400 {
+		code = s.Fail
+	}
+	b.WriteString("\n" + code.Render(fmt.Sprintf("%d %s", ex.Status, http.StatusText(ex.Status))) + s.Muted.Render(fmt.Sprintf("  %s", ex.Duration.Round(time.Millisecond))) + "\n")
+	writeHeader(&b, s, shown.ResponseHeader, w)
+	if len(shown.ResponseBody) > 0 {
+		b.WriteString(hard.Render(clipLines(safe.Visible(prettyJSON(shown.ResponseBody)), maxBodyLines)) + "\n")
+	}
+	b.WriteString(s.Muted.Render("c copies this request as curl (secrets as $OAUTHLAB_… variables)") + "\n")
+	return b.String()
+}
+
+func writeHeader(b *strings.Builder, s *Styles, h http.Header, w int) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		line := s.Muted.Render(safe.Line(k)+": ") + safe.Line(strings.Join(h[k], ", "))
+		if strings.Contains(line, oauth.Redacted) {
+			line = strings.ReplaceAll(line, oauth.Redacted, s.Secret.Render(oauth.Redacted))
+		}
+		b.WriteString(lipgloss.NewStyle().Width(w).Render(line) + "\n")
+	}
+}
+
+func prettyJSON(b []byte) string {
+	var out bytes.Buffer
+	if json.Indent(&out, bytes.TrimSpace(b), "", "  ") == nil {
+		return out.String()
+	}
+	return string(b)
+}
+
+func clipLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) <= n {
+		return s
+	}
+	return strings.Join(lines[:n], "\n") + fmt.Sprintf("\n… %d more lines", len(lines)-n)
+}
+
+// readableURL shows a URL too long for w cells as its base and then one
+// query parameter a line, decoded (an authorization request is read
+// parameter by parameter). Anything else comes back on one line; c copies
+// the exact URL. Each line is made visible (safe.Line): a decoded %1b is a
+// real ESC.
+func readableURL(v string, w int) string {
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme == "" || u.RawQuery == "" || lipgloss.Width(v) <= w {
+		return safe.Line(v)
+	}
+	lines := []string{safe.Line(u.Scheme + "://" + u.Host + u.Path)}
+	sep := "?"
+	for _, kv := range strings.Split(u.RawQuery, "&") {
+		k, val, _ := strings.Cut(kv, "=")
+		if dk, err := url.QueryUnescape(k); err == nil {
+			k = dk
+		}
+		if dv, err := url.QueryUnescape(val); err == nil {
+			val = dv
+		}
+		lines = append(lines, safe.Line(sep+k+"="+val))
+		sep = "&"
+	}
+	return strings.Join(lines, "\n")
+}
+
+// hanging renders prefix then value wrapped to w cells, its wrapped lines
+// indented under the value's start, not under the prefix.
+func hanging(prefix, value string, w int) string {
+	in := lipgloss.Width(prefix)
+	v := lipgloss.NewStyle().Width(max(10, w-in)).Render(value)
+	return prefix + strings.ReplaceAll(v, "\n", "\n"+strings.Repeat(" ", in))
+}
+
+func section(s *Styles, title string, w int) string {
+	line := "── " + title + " "
+	return s.Title.Render(line+strings.Repeat("─", max(0, w-lipgloss.Width(line)))) + "\n"
+}
+
+// ellipsize cuts plain text to w cells and marks the cut with "…", so a
+// reader knows there is more (the detail pane shows it whole).
+func ellipsize(s string, w int) string {
+	if lipgloss.Width(s) <= w || w < 2 {
+		return s
+	}
+	return strings.TrimRight(truncate(s, w-1), " ") + "…"
+}
+
+// truncate cuts s to w cells, ANSI-aware.
+func truncate(s string, w int) string {
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	return lipgloss.NewStyle().MaxWidth(w).Render(s)
+}
+
+func since(t time.Time, now time.Time) string {
+	return now.Sub(t).Round(100 * time.Millisecond).String()
+}
