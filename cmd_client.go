@@ -16,10 +16,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/oauthlab/oauthlab/embedded"
-	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/safe"
+	"github.com/oauthlab/oauthlab/internal/setup"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/ui/plain"
 )
@@ -76,115 +75,47 @@ func checkHTTPTimeout(cmd *cobra.Command, d time.Duration) error {
 }
 
 // settings resolves where the command runs: --embedded, a --profile, or
-// the flags; flags override the profile.
-func (o *clientOptions) settings(cmd *cobra.Command, g *globalOptions) (flows.Settings, func(), error) {
-	s := flows.Settings{}
-	cleanup := func() {}
+// the flags; flags override the profile (internal/setup). Close the
+// answer when done: it stops the embedded world it started.
+func (o *clientOptions) settings(cmd *cobra.Command, g *globalOptions) (*setup.Resolved, error) {
 	if err := checkHTTPTimeout(cmd, o.httpTimeout); err != nil {
-		return s, cleanup, err
+		return nil, err
 	}
-	if o.embedded {
-		if o.style != "keycloak" && o.style != "okta" {
-			return s, cleanup, usageErrorf("--style must be keycloak or okta, got %q", o.style)
-		}
-		w, err := embedded.Start(cmd.Context(), embedded.Options{Style: authserver.Style(o.style)})
-		if err != nil {
-			return s, cleanup, flowFailed(err)
-		}
-		cleanup = func() { w.Close() }
-		s = flows.EmbeddedSettings(w)
-	} else if g.profile != "" {
-		path := g.configPath
-		if path == "" {
-			path = flows.DefaultConfigPath()
-		}
-		cfg, err := flows.LoadConfig(path)
-		if err != nil {
-			return s, cleanup, usageErrorf("%v", err)
-		}
-		p, ok := cfg.Profiles[g.profile]
-		if !ok {
-			return s, cleanup, usageErrorf("no profile %q in %s", g.profile, path)
-		}
-		ps, warnings, err := p.Settings(flows.SecretSources{Getenv: os.Getenv, ReadFile: os.ReadFile, Prompt: promptSecret(cmd.ErrOrStderr())})
-		if err != nil {
-			return s, cleanup, usageErrorf("profile %s: %v", g.profile, err)
-		}
-		for _, w := range warnings {
-			fmt.Fprintln(cmd.ErrOrStderr(), "warning:", safe.Visible(w))
-		}
-		s = ps
-	}
-	if o.issuer != "" {
-		s.Issuer = o.issuer
-	}
-	if o.clientID != "" {
-		s.ClientID = o.clientID
-	}
-	if len(o.scopes) > 0 {
-		s.Scopes = splitScopes(o.scopes)
-	}
-	switch o.auth {
-	case "":
-	case "basic", "client_secret_basic":
-		s.AuthMethod = oauth.AuthBasic
-	case "post", "client_secret_post":
-		s.AuthMethod = "client_secret_post"
-	default:
-		return s, cleanup, usageErrorf("--auth must be basic or post, got %q", o.auth)
-	}
-	if o.resource != "" {
-		s.Resource = o.resource
-	}
-	if o.audience != "" {
-		s.Audience = o.audience
-	}
-	if cmd.Flags().Changed("port") {
-		s.RedirectPort = o.port
-	}
-	if o.callbackPath != "" {
-		s.CallbackPath = o.callbackPath
-	}
-	if o.apiBase != "" {
-		s.APIBase = o.apiBase
-	}
-	secret, err := o.secret()
-	if err != nil {
-		return s, cleanup, err
-	}
-	if secret != "" {
-		s.ClientSecret = oauth.Secret(secret)
-	}
-	if s.Issuer == "" && !o.noIssuerOK {
-		return s, cleanup, usageErrorf("no issuer: pass --issuer URL, --profile NAME or --embedded")
-	}
-	return s, cleanup, nil
+	r, err := setup.Resolve(cmd.Context(), setup.Request{
+		Embedded: o.embedded, Style: o.style,
+		Profile: g.profile, ConfigPath: g.configPath,
+		Flags: setup.Flags{Issuer: o.issuer, ClientID: o.clientID, Scopes: o.scopes, Auth: o.auth,
+			Resource: o.resource, Audience: o.audience, Port: o.port, PortSet: cmd.Flags().Changed("port"),
+			CallbackPath: o.callbackPath, APIBase: o.apiBase,
+			SecretFile: o.secretFile, SecretEnv: o.secretEnv, DefaultSecretEnv: setup.SecretEnvVar},
+		Sources:    secretSources(cmd),
+		Warn:       warnOn(cmd),
+		NoIssuerOK: o.noIssuerOK,
+	})
+	return r, setupError(err)
 }
 
-func (o *clientOptions) secret() (string, error) {
+// secretSources are the process's environment, files and a hidden prompt
+// on the terminal.
+func secretSources(cmd *cobra.Command) flows.SecretSources {
+	return flows.SecretSources{Getenv: os.Getenv, ReadFile: os.ReadFile, Prompt: promptSecret(cmd.ErrOrStderr())}
+}
+
+// warnOn prints a warning on the command's stderr.
+func warnOn(cmd *cobra.Command) func(string) {
+	return func(w string) { fmt.Fprintln(cmd.ErrOrStderr(), "warning:", safe.Visible(w)) }
+}
+
+// setupError maps internal/setup's errors to exit codes: bad usage 2, a
+// world that would not start 1.
+func setupError(err error) error {
 	switch {
-	case o.secretFile != "":
-		b, err := os.ReadFile(o.secretFile)
-		if err != nil {
-			return "", usageErrorf("reading the client secret: %v", err)
-		}
-		return strings.TrimSpace(string(b)), nil
-	case o.secretEnv != "":
-		v := os.Getenv(o.secretEnv)
-		if v == "" {
-			return "", usageErrorf("--client-secret-env %s: the variable is not set", o.secretEnv)
-		}
-		return v, nil
+	case err == nil:
+		return nil
+	case setup.IsUsage(err):
+		return &exitError{code: exitUsage, err: err}
 	}
-	return os.Getenv("OAUTHLAB_CLIENT_SECRET"), nil
-}
-
-func splitScopes(in []string) []string {
-	var out []string
-	for _, s := range in {
-		out = append(out, strings.Fields(s)...)
-	}
-	return out
+	return flowFailed(err)
 }
 
 func promptSecret(w io.Writer) func(string) (string, error) {
@@ -268,11 +199,12 @@ func newDiscoverCmd(g *globalOptions) *cobra.Command {
   oauthlab discover --embedded --style okta`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, done, err := o.settings(cmd, g)
-			defer done()
+			r, err := o.settings(cmd, g)
+			defer r.Close()
 			if err != nil {
 				return err
 			}
+			s := r.Machine
 			return runSteps(cmd, o, s, flows.Discovery(), flows.Vars{}, nil)
 		},
 	}
@@ -293,11 +225,12 @@ decode it and validate it against the issuer's keys. The secret comes from
   oauthlab token --profile okta --auth post --curl`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, done, err := o.settings(cmd, g)
-			defer done()
+			r, err := o.settings(cmd, g)
+			defer r.Close()
 			if err != nil {
 				return err
 			}
+			s := r.Machine
 			if s.ClientID == "" {
 				return usageErrorf("no client id: pass --client-id or use a profile")
 			}
@@ -323,17 +256,12 @@ port included: pass --port.`,
   oauthlab login --profile kc --no-browser`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, done, err := o.settings(cmd, g)
-			defer done()
+			r, err := o.settings(cmd, g)
+			defer r.Close()
 			if err != nil {
 				return err
 			}
-			if o.embedded && o.clientID == "" {
-				s.ClientID, s.ClientSecret = authserver.NativeClientID, ""
-				if len(o.scopes) == 0 {
-					s.Scopes = []string{"openid", "profile", "email", "offline_access", authserver.ScopeRead}
-				}
-			}
+			s := r.SignIn()
 			if s.ClientID == "" {
 				return usageErrorf("no client id: pass --client-id or use a profile")
 			}
@@ -406,11 +334,12 @@ scheme is not part of the token); what follows it is still checked.`,
 				return err
 			}
 			o.noIssuerOK = true
-			s, done, err := o.settings(cmd, g)
-			defer done()
+			r, err := o.settings(cmd, g)
+			defer r.Close()
 			if err != nil {
 				return err
 			}
+			s := r.Machine
 			f := flows.Flow{ID: "inspect", Title: "Inspect", Steps: []flows.Step{flows.InspectToken("token", raw)}}
 			return runSteps(cmd, o, s, f, flows.Vars{}, nil)
 		},
@@ -431,11 +360,12 @@ func newIntrospectCmd(g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s, done, err := o.settings(cmd, g)
-			defer done()
+			r, err := o.settings(cmd, g)
+			defer r.Close()
 			if err != nil {
 				return err
 			}
+			s := r.Machine
 			return runSteps(cmd, o, s, flows.Introspect(), flows.Vars{flows.VarAccessToken: raw}, nil)
 		},
 	}
@@ -455,11 +385,12 @@ func newRevokeCmd(g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s, done, err := o.settings(cmd, g)
-			defer done()
+			r, err := o.settings(cmd, g)
+			defer r.Close()
 			if err != nil {
 				return err
 			}
+			s := r.Machine
 			f := flows.Revoke()
 			f.Steps = f.Steps[:1]
 			return runSteps(cmd, o, s, f, flows.Vars{flows.VarAccessToken: raw}, nil)
@@ -505,11 +436,12 @@ fetched first. With --embedded, a PATH like /books goes to FakeBook.`,
 			if o.issuer == "" && !o.embedded && g.profile == "" {
 				o.issuer = "(none)"
 			}
-			s, done, err := o.settings(cmd, g)
-			defer done()
+			r, err := o.settings(cmd, g)
+			defer r.Close()
 			if err != nil {
 				return err
 			}
+			s := r.Machine
 			f := flows.Flow{ID: "call", Title: "Call an API"}
 			if token == "" {
 				f.Steps = append(f.Steps, flows.ClientCredentials().Steps...)

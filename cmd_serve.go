@@ -22,6 +22,7 @@ import (
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/fakebook"
 	"github.com/oauthlab/oauthlab/internal/safe"
+	"github.com/oauthlab/oauthlab/internal/setup"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/validate"
 )
@@ -87,8 +88,9 @@ matches any port (RFC 8252 §7.3).`,
 }
 
 func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) error {
-	if o.style != "keycloak" && o.style != "okta" {
-		return usageErrorf("--style must be keycloak or okta, got %q", o.style)
+	style, err := setup.ParseStyle(o.style)
+	if err != nil {
+		return setupError(err)
 	}
 	mode, err := embedded.ParseValidation(o.validation)
 	if err != nil {
@@ -105,7 +107,7 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 	if cache != "" {
 		cache = filepath.Join(cache, "oauthlab")
 	}
-	w, err := embedded.Start(ctx, embedded.Options{Style: authserver.Style(o.style), Realm: o.realm, Addr: o.addr,
+	w, err := embedded.Start(ctx, embedded.Options{Style: style, Realm: o.realm, Addr: o.addr,
 		APIAddr: o.apiAddr, ClientSecret: o.clientSecret, AllowNonLoopback: o.allowLAN, KeyCacheDir: cache, Validation: mode, Clients: clients})
 	if err != nil {
 		return flowFailed(err)

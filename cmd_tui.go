@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"strings"
 	"time"
@@ -13,7 +12,7 @@ import (
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/embedded/events"
-	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/setup"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/themes"
 	"github.com/oauthlab/oauthlab/ui"
@@ -62,23 +61,22 @@ func tuiSettings(cmd *cobra.Command, g *globalOptions, o *tuiOptions) (ui.Option
 		return opts, cleanup, err
 	}
 	opts.HTTP = oauth.NewHTTPClient(o.httpTimeout)
-	if o.issuer == "" && g.profile == "" {
-		if o.style != "keycloak" && o.style != "okta" {
-			return opts, cleanup, usageErrorf("--style must be keycloak or okta, got %q", o.style)
-		}
-		// The world starts at once; its RSA key is made in the background,
-		// so the first frame does not wait for it.
-		w, err := embedded.Start(cmd.Context(), embedded.Options{Style: authserver.Style(o.style)})
-		if err != nil {
-			return opts, cleanup, flowFailed(err)
-		}
-		cleanup = func() { w.Close() }
-		opts.World = fmt.Sprintf("embedded %s-shaped world · %s · FakeBook %s", o.style, w.Issuer, w.APIBase)
-		opts.Settings = flows.EmbeddedSettings(w)
-		code := opts.Settings
-		code.ClientID, code.ClientSecret = authserver.NativeClientID, ""
-		code.Scopes = []string{"openid", "profile", "email", "offline_access", authserver.ScopeRead}
-		opts.CodeSettings = &code
+	// With no issuer and no profile, a fresh embedded world; its --client-id
+	// and --scope are for --issuer, and it reads no secret.
+	req := setup.Request{Embedded: o.issuer == "" && g.profile == "", Style: o.style, Profile: g.profile, ConfigPath: g.configPath,
+		Sources: secretSources(cmd), Warn: warnOn(cmd)}
+	if !req.Embedded {
+		req.Flags = setup.Flags{Issuer: o.issuer, ClientID: o.clientID, Scopes: o.scopes, DefaultSecretEnv: setup.SecretEnvVar}
+	}
+	// The world starts at once; its RSA key is made in the background,
+	// so the first frame does not wait for it.
+	r, err := setup.Resolve(cmd.Context(), req)
+	if err != nil {
+		return opts, cleanup, setupError(err)
+	}
+	cleanup = r.Close
+	opts.Settings, opts.CodeSettings, opts.World = r.Machine, r.User, r.Label
+	if w := r.World; w != nil {
 		opts.Events = worldEvents{w.Events}
 		opts.FakeBookIntrospects = func() bool { return w.Validation() == embedded.ValidateIntrospect }
 		opts.SetFakeBookIntrospects = func(on bool) {
@@ -90,23 +88,10 @@ func tuiSettings(cmd *cobra.Command, g *globalOptions, o *tuiOptions) (ui.Option
 		}
 		return opts, cleanup, nil
 	}
-	co := &clientOptions{issuer: o.issuer, clientID: o.clientID, scopes: o.scopes}
-	s, done, err := co.settings(cmd, g)
-	if err != nil {
-		return opts, done, err
+	if !strings.HasPrefix(r.Machine.Issuer, "http") {
+		return opts, cleanup, usageErrorf("--issuer must be an http(s) URL, got %q", r.Machine.Issuer)
 	}
-	opts.Settings = s
-	opts.World = s.Issuer
-	if g.profile != "" {
-		opts.World = "profile " + g.profile + " · " + s.Issuer
-	}
-	if s.ClientSecret.IsZero() {
-		opts.World += " · public client"
-	}
-	if !strings.HasPrefix(s.Issuer, "http") {
-		return opts, done, usageErrorf("--issuer must be an http(s) URL, got %q", s.Issuer)
-	}
-	return opts, done, nil
+	return opts, cleanup, nil
 }
 
 // worldEvents brings the embedded world's events to the TUI's Server-side

@@ -13,6 +13,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/setup"
 	"github.com/oauthlab/oauthlab/oauth/validate/validatetest"
 )
 
@@ -112,7 +113,7 @@ func TestInspectTrustsOnlyAPinnedIssuer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	env := &flows.Env{HTTP: &http.Client{}, Settings: flows.EmbeddedSettings(w)}
+	env := &flows.Env{HTTP: &http.Client{}, Settings: setup.EmbeddedSettings(w)}
 	vars := flows.Vars{}
 	flows.RunAll(context.Background(), env, flows.ClientCredentials(), vars, nil)
 	tok := vars[flows.VarAccessToken]

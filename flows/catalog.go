@@ -8,29 +8,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/oauthlab/oauthlab/embedded"
-	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/oauth"
 )
 
 // All returns the flows the workbench lists, in teaching order.
 func All() []Flow {
 	return []Flow{ClientCredentials(), AuthorizationCode(), Refresh(), Introspect(), Revoke(), Discovery()}
-}
-
-// EmbeddedSettings are the demo client's settings for the embedded world:
-// a token that can read FakeBook but not write it, so the first POST shows
-// a 403 and what scope to ask for.
-func EmbeddedSettings(w *embedded.World) Settings {
-	return Settings{
-		Issuer:         w.Issuer,
-		ClientID:       authserver.DemoClientID,
-		ClientSecret:   oauth.Secret(authserver.DemoClientSecret),
-		Scopes:         []string{authserver.ScopeRead, authserver.ScopeTestAPI},
-		CallbackPath:   "/callback",
-		APIBase:        w.APIBase,
-		EmbeddedIssuer: w.Issuer,
-	}
 }
 
 // APIRequest is one call to the resource server.

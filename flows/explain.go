@@ -7,7 +7,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/oauth"
 )
 
@@ -40,10 +39,10 @@ func explain(env *Env, err error) *oauth.Error {
 		// authorization server id.
 		out.Try = "this session's embedded world's issuer is " + s.EmbeddedIssuer + "; use that exactly"
 	case s.Embedded():
-		if a, ok := embeddedAdvice(e); ok {
-			out.Cause, out.Try = a.cause, a.try
-			if a.what != "" {
-				out.What = a.what
+		if a, ok := embeddedAdvice(s, e); ok {
+			out.Cause, out.Try = a.Cause, a.Try
+			if a.What != "" {
+				out.What = a.What
 				if e.Status != 0 {
 					out.What += fmt.Sprintf(" (HTTP %d)", e.Status)
 				}
@@ -55,59 +54,38 @@ func explain(env *Env, err error) *oauth.Error {
 	return &out
 }
 
-// advice is what is true of the embedded world for one error code.
-type advice struct {
-	what     string // "" keeps the explanation's
-	code     string
-	contains []string // any of these in the description (lower case); none: any
-	cause    string
-	try      string
+// Advice is what is true of this session's embedded world for one error
+// code, in place of the Keycloak and Okta admin-console advice oauth gives:
+// the world answers in their shapes, but its clients are built in. The code
+// that starts the world supplies it (Settings.EmbeddedAdvice): flows knows
+// no embedded world of its own.
+type Advice struct {
+	// Code is the RFC 6749 §5.2 error code it applies to.
+	Code string
+	// Contains: any of these in the error description (lower case); none:
+	// any description.
+	Contains []string
+	// What replaces the explanation's; "" keeps it.
+	What       string
+	Cause, Try string
 }
 
-var (
-	confidential = authserver.DemoClientID + ", " + authserver.ReaderClientID + " and " + authserver.IntrospectClientID
-	builtIn      = "the embedded world has no admin console: its clients are built in (" + confidential +
-		", each with its own fixed secret, and the public " + authserver.NativeClientID + ")"
-	seeREADME = " — the README lists them under \"The embedded world\""
-)
-
-// embeddedAdvices replace the Keycloak and Okta admin-console advice for
-// the errors the embedded world answers in their shapes.
-var embeddedAdvices = []advice{
-	{code: "invalid_client", contains: []string{"credentials", "secret", "client_id"},
-		what:  "the embedded server refused the client id or secret",
-		cause: builtIn + ", and the client id or secret sent is not one of them",
-		try:   "send a built-in client's own secret" + seeREADME + "; with no secret set, the demo client " + authserver.DemoClientID + " uses its own (TUI: e edits the settings; headless: leave out OAUTHLAB_CLIENT_SECRET and --client-secret-env)"},
-	{code: "unauthorized_client", contains: []string{"client credentials"},
-		what:  "the embedded server refused the client id or secret",
-		cause: builtIn + ", and the client id or secret sent is not one of them",
-		try:   "send a built-in client's own secret" + seeREADME + "; with no secret set, the demo client " + authserver.DemoClientID + " uses its own (TUI: e edits the settings; headless: leave out OAUTHLAB_CLIENT_SECRET and --client-secret-env)"},
-	{code: "unauthorized_client", contains: []string{"service account", "grant"},
-		cause: "in the embedded world only " + confidential + " may use client credentials; " + authserver.NativeClientID + " is the public client for the browser sign-in (code + PKCE, refresh)",
-		try:   "use " + authserver.DemoClientID + " for client credentials and " + authserver.NativeClientID + " to sign a user in"},
-	{code: "invalid_scope",
-		cause: "the embedded clients' scopes are built in: " + authserver.DemoClientID + " may ask for " + authserver.ScopeRead + ", " +
-			authserver.ScopeAdmin + " and " + authserver.ScopeTestAPI + "; " + authserver.ReaderClientID + " for " + authserver.ScopeRead +
-			" only; " + authserver.NativeClientID + " for openid, profile, email, offline_access and the FakeBook scopes",
-		try: "ask only for scopes the client has, or switch to a client that has the scope"},
-}
-
-func embeddedAdvice(e *oauth.Error) (advice, bool) {
+func embeddedAdvice(s Settings, e *oauth.Error) (Advice, bool) {
 	desc := strings.ToLower(e.Description)
-	for _, a := range embeddedAdvices {
-		if !strings.EqualFold(a.code, e.Code) {
+	for _, a := range s.EmbeddedAdvice {
+		if !strings.EqualFold(a.Code, e.Code) {
 			continue
 		}
-		if len(a.contains) == 0 {
+		if len(a.Contains) == 0 {
 			return a, true
 		}
-		for _, c := range a.contains {
+		for _, c := range a.Contains {
 			if strings.Contains(desc, c) {
 				return a, true
 			}
 		}
 	}
-	return advice{}, false
+	return Advice{}, false
 }
 
 // refusedHost is the host:port a request went to, from the *url.Error in

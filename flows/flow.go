@@ -29,10 +29,15 @@ const (
 
 // Settings are the inputs a flow runs with, from a profile, flags or the
 // TUI's editable fields. The secret is an oauth.Secret: it prints redacted.
+//
+// The JSON names are a profile's fields in the config file (Profile embeds
+// Settings). What a file must not set has none: the client secret (a
+// profile names where it comes from instead) and the embedded world, which
+// only the code that starts it knows.
 type Settings struct {
-	Issuer       string       `json:"issuer"`
-	ClientID     string       `json:"client_id"`
-	ClientSecret oauth.Secret `json:"client_secret,omitempty"`
+	Issuer       string       `json:"issuer,omitempty"`
+	ClientID     string       `json:"client_id,omitempty"`
+	ClientSecret oauth.Secret `json:"-"`
 	// AuthMethod is "client_secret_basic", "client_secret_post", "none", or
 	// "" to choose from the server's metadata.
 	AuthMethod string   `json:"auth_method,omitempty"`
@@ -49,7 +54,10 @@ type Settings struct {
 	// step ran against: the embedded world's built-in clients rather than
 	// an admin console, its own port rather than a default one. The issuer
 	// may be edited away from it (the TUI's e): see Embedded.
-	EmbeddedIssuer string `json:"embedded_issuer,omitempty"`
+	EmbeddedIssuer string `json:"-"`
+	// EmbeddedAdvice replaces oauth's vendor advice while the settings
+	// point at the embedded world (see Advice).
+	EmbeddedAdvice []Advice `json:"-"`
 }
 
 // Embedded reports whether the settings point at this session's embedded

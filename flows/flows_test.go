@@ -28,7 +28,22 @@ func world(t *testing.T, style authserver.Style) (*embedded.World, *Env) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	return w, &Env{HTTP: &http.Client{}, Settings: EmbeddedSettings(w)}
+	return w, &Env{HTTP: &http.Client{}, Settings: demoSettings(w)}
+}
+
+// demoSettings are the embedded world's demo client as
+// setup.EmbeddedSettings makes them, less the advice: flows' own tests
+// cannot import internal/setup, which imports flows.
+func demoSettings(w *embedded.World) Settings {
+	return Settings{
+		Issuer:         w.Issuer,
+		ClientID:       authserver.DemoClientID,
+		ClientSecret:   oauth.Secret(authserver.DemoClientSecret),
+		Scopes:         []string{authserver.ScopeRead, authserver.ScopeTestAPI},
+		CallbackPath:   "/callback",
+		APIBase:        w.APIBase,
+		EmbeddedIssuer: w.Issuer,
+	}
 }
 
 func mustPass(t *testing.T, what string, r Result) {

@@ -19,28 +19,21 @@ type Config struct {
 }
 
 // Profile is a named target: a Keycloak realm, an Okta authorization
-// server, any issuer. It never needs the secret itself: SecretEnv names an
-// environment variable, SecretFile a file, SecretPrompt asks at run time.
+// server, any issuer. Its settings are Settings' own JSON fields (issuer,
+// client_id, scopes, ...); a preset may compute the issuer. It never needs
+// the secret itself: SecretEnv names an environment variable, SecretFile a
+// file, SecretPrompt asks at run time.
 type Profile struct {
-	Issuer string `json:"issuer,omitempty"`
+	Settings
 	// Keycloak and Okta are presets that compute the issuer.
 	Keycloak *KeycloakPreset `json:"keycloak,omitempty"`
 	Okta     *OktaPreset     `json:"okta,omitempty"`
 
-	ClientID     string `json:"client_id,omitempty"`
 	SecretEnv    string `json:"secret_env,omitempty"`
 	SecretFile   string `json:"secret_file,omitempty"`
 	SecretPrompt bool   `json:"secret_prompt,omitempty"`
 	// Secret in the file itself is allowed but warned about.
 	Secret string `json:"secret,omitempty"`
-
-	AuthMethod   string   `json:"auth_method,omitempty"`
-	Scopes       []string `json:"scopes,omitempty"`
-	Audience     string   `json:"audience,omitempty"`
-	Resource     string   `json:"resource,omitempty"`
-	RedirectPort int      `json:"redirect_port,omitempty"`
-	CallbackPath string   `json:"callback_path,omitempty"`
-	APIBase      string   `json:"api_base,omitempty"`
 }
 
 // KeycloakPreset: issuer = base_url + "/realms/" + realm (Keycloak ≥ 17;
@@ -114,12 +107,12 @@ type SecretSources struct {
 	Prompt   func(label string) (string, error)
 }
 
-// Settings turns the profile into flow settings, fetching the secret from
-// its source. Warnings are things the user should know (a secret in clear
-// in the config file).
-func (p Profile) Settings(src SecretSources) (Settings, []string, error) {
-	s := Settings{Issuer: p.IssuerURL(), ClientID: p.ClientID, AuthMethod: p.AuthMethod, Scopes: p.Scopes,
-		Audience: p.Audience, Resource: p.Resource, RedirectPort: p.RedirectPort, CallbackPath: p.CallbackPath, APIBase: p.APIBase}
+// Resolve turns the profile into flow settings: the issuer computed from a
+// preset, the secret fetched from its source. Warnings are things the user
+// should know (a secret in clear in the config file).
+func (p Profile) Resolve(src SecretSources) (Settings, []string, error) {
+	s := p.Settings
+	s.Issuer = p.IssuerURL()
 	var warnings []string
 	switch {
 	case p.SecretEnv != "":

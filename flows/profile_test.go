@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -30,7 +31,7 @@ func TestProfilesPresetsAndSecretSources(t *testing.T) {
 		{"ask", "http://127.0.0.1:8080/realms/myorg", "typed", ""},
 	}
 	for _, tt := range tests {
-		s, warn, err := cfg.Profiles[tt.name].Settings(src)
+		s, warn, err := cfg.Profiles[tt.name].Resolve(src)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -41,11 +42,11 @@ func TestProfilesPresetsAndSecretSources(t *testing.T) {
 			t.Errorf("%s: warnings %v", tt.name, warn)
 		}
 	}
-	_, _, err = cfg.Profiles["kc"].Settings(SecretSources{Getenv: func(string) string { return "" }})
+	_, _, err = cfg.Profiles["kc"].Resolve(SecretSources{Getenv: func(string) string { return "" }})
 	if err == nil || !strings.Contains(err.Error(), "$KC_SECRET") {
 		t.Errorf("unset env var: got %v", err)
 	}
-	_, _, err = cfg.Profiles["ask"].Settings(SecretSources{Prompt: func(string) (string, error) { return "", errors.New("no tty") }})
+	_, _, err = cfg.Profiles["ask"].Resolve(SecretSources{Prompt: func(string) (string, error) { return "", errors.New("no tty") }})
 	if err == nil {
 		t.Error("a failed prompt must fail")
 	}
@@ -62,8 +63,37 @@ func TestSecretFileExpandsHome(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	os.WriteFile(filepath.Join(home, "okta.secret"), []byte("tilde\n"), 0o600)
-	s, _, err := Profile{Issuer: "https://x", SecretFile: "~/okta.secret"}.Settings(SecretSources{ReadFile: os.ReadFile})
+	s, _, err := Profile{Settings: Settings{Issuer: "https://x"}, SecretFile: "~/okta.secret"}.Resolve(SecretSources{ReadFile: os.ReadFile})
 	if err != nil || s.ClientSecret.Reveal() != "tilde" {
 		t.Fatalf("got %q, %v", s.ClientSecret.Reveal(), err)
+	}
+}
+
+// The profile file's format is a contract with users' config files: every
+// field lands in the settings, and a file cannot set what only the program
+// knows — a client secret in clear under Settings' name (it has "secret",
+// warned about) or an embedded world (whose advice would then be given
+// about a real server).
+func TestProfileFileFormat(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.json")
+	os.WriteFile(path, []byte(`{"profiles":{"all":{"issuer":"https://sso.example.com/realms/r","client_id":"c",
+ "auth_method":"client_secret_post","scopes":["a","b"],"audience":"aud","resource":"https://api.example.com",
+ "redirect_port":8765,"callback_path":"/cb","api_base":"https://api.example.com/v1",
+ "client_secret":"not-here","embedded_issuer":"https://sso.example.com/realms/r"}}}`), 0o600)
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, warn, err := cfg.Profiles["all"].Resolve(SecretSources{})
+	if err != nil || len(warn) != 0 {
+		t.Fatalf("got %v, warnings %v", err, warn)
+	}
+	want := Settings{Issuer: "https://sso.example.com/realms/r", ClientID: "c", AuthMethod: "client_secret_post", Scopes: []string{"a", "b"},
+		Audience: "aud", Resource: "https://api.example.com", RedirectPort: 8765, CallbackPath: "/cb", APIBase: "https://api.example.com/v1"}
+	if !reflect.DeepEqual(s, want) {
+		t.Errorf("got  %#v\nwant %#v", s, want)
+	}
+	if !s.ClientSecret.IsZero() || s.Embedded() {
+		t.Errorf("a profile file set what it must not: secret %v, embedded issuer %q", s.ClientSecret, s.EmbeddedIssuer)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/setup"
 	"github.com/oauthlab/oauthlab/oauth"
 )
 
@@ -73,14 +74,14 @@ func signInModel(t *testing.T, clientID string) (Model, *signInBrowser) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	code := flows.EmbeddedSettings(w)
+	code := setup.EmbeddedSettings(w)
 	code.ClientID, code.ClientSecret = clientID, ""
 	if clientID == webAppID {
 		code.ClientSecret = webAppSecret
 	}
 	code.Scopes = []string{"openid", "profile", "offline_access", authserver.ScopeRead}
 	b := &signInBrowser{}
-	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), CodeSettings: &code, OpenBrowser: b.open})
+	m := New(Options{World: "embedded", Settings: setup.EmbeddedSettings(w), CodeSettings: &code, OpenBrowser: b.open})
 	return m, b
 }
 

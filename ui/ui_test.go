@@ -26,6 +26,7 @@ import (
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/setup"
 	"github.com/oauthlab/oauthlab/oauth"
 )
 
@@ -180,7 +181,7 @@ func TestNewcomerPathAgainstEmbeddedWorld(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), Events: busEvents{w.Events}})
+	m := New(Options{World: "embedded", Settings: setup.EmbeddedSettings(w), Events: busEvents{w.Events}})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
 	step := stepper(t, tm)
 	step(enter, "token_endpoint")      // discovery's result
@@ -214,7 +215,7 @@ func TestCodeFlowWithAFakeBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	code := flows.EmbeddedSettings(w)
+	code := setup.EmbeddedSettings(w)
 	code.ClientID, code.ClientSecret = authserver.NativeClientID, ""
 	code.Scopes = []string{"openid", "profile", "offline_access", authserver.ScopeRead}
 	opened := make(chan string, 1)
@@ -233,7 +234,7 @@ func TestCodeFlowWithAFakeBrowser(t *testing.T) {
 		}()
 		return nil
 	}
-	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), CodeSettings: &code, OpenBrowser: browser})
+	m := New(Options{World: "embedded", Settings: setup.EmbeddedSettings(w), CodeSettings: &code, OpenBrowser: browser})
 	m.list.cursor = m.list.indexOf(item{flow: 1, step: -1, api: -1}) // "Authorization code + PKCE"
 	m = press(t, m, enter)                                           // open it
 	for i := 0; i < 4; i++ {
@@ -286,7 +287,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), Events: busEvents{w.Events}})
+		m := New(Options{World: "embedded", Settings: setup.EmbeddedSettings(w), Events: busEvents{w.Events}})
 		mm, _ := m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 		_ = mm.View()
 		b.StopTimer()
@@ -387,7 +388,7 @@ func TestRevokedTokenLocalVersusIntrospection(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), Events: busEvents{w.Events},
+	m := New(Options{World: "embedded", Settings: setup.EmbeddedSettings(w), Events: busEvents{w.Events},
 		FakeBookIntrospects: func() bool { return w.Validation() == embedded.ValidateIntrospect },
 		SetFakeBookIntrospects: func(on bool) {
 			w.SetValidation(map[bool]embedded.Validation{true: embedded.ValidateIntrospect, false: embedded.ValidateLocal}[on])
@@ -434,11 +435,11 @@ func TestCancellingTheCodeFlowFreesThePort(t *testing.T) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	code := flows.EmbeddedSettings(w)
+	code := setup.EmbeddedSettings(w)
 	code.ClientID, code.ClientSecret = authserver.NativeClientID, ""
 	code.Scopes = []string{"openid", authserver.ScopeRead}
 	code.RedirectPort = port
-	m := New(Options{World: "embedded", Settings: flows.EmbeddedSettings(w), CodeSettings: &code,
+	m := New(Options{World: "embedded", Settings: setup.EmbeddedSettings(w), CodeSettings: &code,
 		OpenBrowser: func(string) error { return nil }}) // a browser nobody uses
 	m.list.cursor = m.list.indexOf(item{flow: 1, step: -1, api: -1})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
