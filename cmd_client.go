@@ -200,10 +200,10 @@ func newDiscoverCmd(g *globalOptions) *cobra.Command {
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, err := o.settings(cmd, g)
-			defer r.Close()
 			if err != nil {
 				return err
 			}
+			defer r.Close()
 			s := r.Machine
 			return runSteps(cmd, o, s, flows.Discovery(), flows.Vars{}, nil)
 		},
@@ -226,10 +226,10 @@ decode it and validate it against the issuer's keys. The secret comes from
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, err := o.settings(cmd, g)
-			defer r.Close()
 			if err != nil {
 				return err
 			}
+			defer r.Close()
 			s := r.Machine
 			if s.ClientID == "" {
 				return usageErrorf("no client id: pass --client-id or use a profile")
@@ -257,10 +257,10 @@ port included: pass --port.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, err := o.settings(cmd, g)
-			defer r.Close()
 			if err != nil {
 				return err
 			}
+			defer r.Close()
 			s := r.SignIn()
 			if s.ClientID == "" {
 				return usageErrorf("no client id: pass --client-id or use a profile")
@@ -335,10 +335,10 @@ scheme is not part of the token); what follows it is still checked.`,
 			}
 			o.noIssuerOK = true
 			r, err := o.settings(cmd, g)
-			defer r.Close()
 			if err != nil {
 				return err
 			}
+			defer r.Close()
 			s := r.Machine
 			f := flows.Flow{ID: "inspect", Title: "Inspect", Steps: []flows.Step{flows.InspectToken("token", raw)}}
 			return runSteps(cmd, o, s, f, flows.Vars{}, nil)
@@ -361,10 +361,10 @@ func newIntrospectCmd(g *globalOptions) *cobra.Command {
 				return err
 			}
 			r, err := o.settings(cmd, g)
-			defer r.Close()
 			if err != nil {
 				return err
 			}
+			defer r.Close()
 			s := r.Machine
 			return runSteps(cmd, o, s, flows.Introspect(), flows.Vars{flows.VarAccessToken: raw}, nil)
 		},
@@ -386,10 +386,10 @@ func newRevokeCmd(g *globalOptions) *cobra.Command {
 				return err
 			}
 			r, err := o.settings(cmd, g)
-			defer r.Close()
 			if err != nil {
 				return err
 			}
+			defer r.Close()
 			s := r.Machine
 			f := flows.Revoke()
 			f.Steps = f.Steps[:1]
@@ -437,10 +437,10 @@ fetched first. With --embedded, a PATH like /books goes to FakeBook.`,
 				o.issuer = "(none)"
 			}
 			r, err := o.settings(cmd, g)
-			defer r.Close()
 			if err != nil {
 				return err
 			}
+			defer r.Close()
 			s := r.Machine
 			f := flows.Flow{ID: "call", Title: "Call an API"}
 			if token == "" {
