@@ -1,10 +1,10 @@
 package main
 
 import (
-	"net/http"
-	"net/url"
 	"os"
 	"testing"
+
+	"github.com/oauthlab/oauthlab/embedded/authserver/authservertest"
 )
 
 // TestBrowserHelper is not a test: the login test runs the test binary
@@ -13,17 +13,7 @@ func TestBrowserHelper(t *testing.T) {
 	if os.Getenv("OAUTHLAB_TEST_BROWSER") == "" {
 		t.Skip("only a helper process for TestLoginEmbeddedWithAFormPostingBrowser")
 	}
-	raw := os.Args[len(os.Args)-1]
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	form := u.Query()
-	form.Set("username", "alice")
-	form.Set("password", "alice")
-	form.Set("consent", "allow")
-	u.RawQuery = ""
-	resp, err := http.PostForm(u.String(), form)
+	resp, err := authservertest.SignIn(nil, os.Args[len(os.Args)-1], "alice", "alice", "allow")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,8 +58,9 @@ replaces a demo client), for example:
     {"client_id": "spa", "grant_types": ["authorization_code", "refresh_token"],
      "scopes": ["openid", "fakebookapi.read"], "redirect_uris": ["http://127.0.0.1/callback"]}]}
 
-A client without a secret is public and must use PKCE; a loopback redirect URI
-matches any port (RFC 8252 §7.3).`,
+A client without a secret is public and must use PKCE; its loopback redirect
+URIs match any port (RFC 8252 §7.3). A confidential client's redirect URIs match
+exactly, port included.`,
 		Example: `  oauthlab serve
   oauthlab serve --style okta --addr 127.0.0.1:9000
   oauthlab serve --clients workshop-clients.json --validate introspect

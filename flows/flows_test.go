@@ -3,7 +3,6 @@ package flows
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/authserver/authservertest"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/oauthtest"
 )
@@ -119,13 +119,7 @@ func TestClientCredentialsThenFakeBook(t *testing.T) {
 func formBrowser(t *testing.T, user string) func(string) error {
 	return func(authURL string) error {
 		go func() {
-			u, _ := url.Parse(authURL)
-			form := u.Query()
-			form.Set("username", user)
-			form.Set("password", user)
-			form.Set("consent", "allow")
-			u.RawQuery = ""
-			resp, err := http.PostForm(u.String(), form) // follows the 302 to the callback
+			resp, err := authservertest.SignIn(nil, authURL, user, user, "allow") // follows the 302 to the callback
 			if err != nil {
 				t.Errorf("browser: %v", err)
 				return

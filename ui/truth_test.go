@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/authserver/authservertest"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/setup"
 	"github.com/oauthlab/oauthlab/oauth"
@@ -41,13 +44,7 @@ func (b *signInBrowser) open(u string) error {
 	b.opened = append(b.opened, u)
 	b.mu.Unlock()
 	go func() {
-		pu, _ := url.Parse(u)
-		form := pu.Query()
-		form.Set("username", "bob")
-		form.Set("password", "bob")
-		form.Set("consent", "allow")
-		pu.RawQuery = ""
-		if resp, err := http.PostForm(pu.String(), form); err == nil {
+		if resp, err := authservertest.SignIn(nil, u, "bob", "bob", "allow"); err == nil {
 			resp.Body.Close()
 		}
 	}()
@@ -67,9 +64,17 @@ const webAppID, webAppSecret = "web-app", "web-app-secret"
 // flows use the client id (the public oauthlab-cli, or web-app).
 func signInModel(t *testing.T, clientID string) (Model, *signInBrowser) {
 	t.Helper()
+	// A confidential client's loopback redirect URI matches exactly, port
+	// included (the any-port rule is for public native apps): register one.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
 	w, err := embedded.Start(context.Background(), embedded.Options{Clients: []authserver.Client{{ID: webAppID, Secret: webAppSecret,
 		Grants: []string{"authorization_code", "refresh_token"}, Scopes: []string{"openid", "profile", "offline_access", authserver.ScopeRead},
-		RedirectURIs: []string{"http://127.0.0.1/callback"}}}})
+		RedirectURIs: []string{fmt.Sprintf("http://127.0.0.1:%d/callback", port)}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +82,7 @@ func signInModel(t *testing.T, clientID string) (Model, *signInBrowser) {
 	code := setup.EmbeddedSettings(w)
 	code.ClientID, code.ClientSecret = clientID, ""
 	if clientID == webAppID {
-		code.ClientSecret = webAppSecret
+		code.ClientSecret, code.RedirectPort = webAppSecret, port
 	}
 	code.Scopes = []string{"openid", "profile", "offline_access", authserver.ScopeRead}
 	b := &signInBrowser{}

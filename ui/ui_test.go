@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/authserver/authservertest"
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/setup"
@@ -222,13 +222,7 @@ func TestCodeFlowWithAFakeBrowser(t *testing.T) {
 	browser := func(u string) error {
 		opened <- u
 		go func() {
-			pu, _ := url.Parse(u)
-			form := pu.Query()
-			form.Set("username", "bob")
-			form.Set("password", "bob")
-			form.Set("consent", "allow")
-			pu.RawQuery = ""
-			if resp, err := http.PostForm(pu.String(), form); err == nil {
+			if resp, err := authservertest.SignIn(nil, u, "bob", "bob", "allow"); err == nil {
 				resp.Body.Close()
 			}
 		}()

@@ -1,6 +1,7 @@
 package authserver
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -19,6 +20,9 @@ type authCode struct {
 	user                  *user
 	authTime, expires     time.Time
 	used                  bool
+	// grantID names the tokens issued from the code (grantRecord.grant),
+	// set when it is redeemed.
+	grantID string
 }
 
 // authzRequest is a validated authorization request (RFC 6749 §4.1.1).
@@ -26,23 +30,32 @@ type authzRequest struct {
 	client                           *Client
 	redirectURI, state, nonce, scope string
 	challenge, method, responseType  string
+	// duplicated is a parameter sent more than once, refused by checkAuthz.
+	duplicated string
 }
 
 // handleAuthorize serves the login and consent page (GET) and takes its
 // form (POST). Errors found before the redirect URI is known to be the
 // client's render on the page and never redirect (RFC 6749 §4.1.2.1: no
-// open redirector); later errors go back to the client with error=.
+// open redirector); later errors go back to the client with error=. A
+// posted form must come from the page this server showed to this browser
+// (forms.go), or nothing is done with it.
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 		if err := r.ParseForm(); err != nil {
+			s.publish(r, "", 400, "refused on the page: the form could not be read: "+err.Error())
 			s.renderPage(w, 400, pageData{Title: "Bad request", Error: "The form could not be read."})
 			return
 		}
-	}
-	q := r.URL.Query()
-	if r.Method == http.MethodPost {
 		q = r.PostForm
+		if why := s.checkForm(r, q.Get(formField)); why != "" {
+			s.publish(r, q.Get("client_id"), http.StatusForbidden, "refused the login form: "+why)
+			s.renderPage(w, http.StatusForbidden, pageData{Title: "We are sorry…", Error: "This sign-in form could not be verified: " + why + ".",
+				Hint: "Nobody was signed in. If you were signing in, start again from the application. A sign-in form posted from another site is refused, so that no site can sign you in behind your back."})
+			return
+		}
 	}
 	ar, perr := s.parseAuthz(q)
 	if perr != "" {
@@ -57,8 +70,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodPost {
 		s.publish(r, ar.client.ID, 200, "showed the login page", "scope: "+ar.scope)
-		s.renderPage(w, 200, pageData{Title: "Sign in to " + s.realmName(), ClientID: ar.client.ID, Action: r.URL.Path,
-			Scopes: strings.Fields(ar.scope), Hidden: hiddenFields(q), Form: true})
+		s.loginPage(w, r, ar, q, "")
 		return
 	}
 	if q.Get("consent") == "deny" {
@@ -68,11 +80,17 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	u := s.login(q.Get("username"), q.Get("password"))
 	if u == nil {
 		s.publish(r, ar.client.ID, 200, "login failed: wrong user name or password")
-		s.renderPage(w, 200, pageData{Title: "Sign in to " + s.realmName(), Error: "Invalid username or password.",
-			ClientID: ar.client.ID, Action: r.URL.Path, Scopes: strings.Fields(ar.scope), Hidden: hiddenFields(q), Form: true})
+		s.loginPage(w, r, ar, q, "Invalid username or password.")
 		return
 	}
 	s.redirectCode(w, r, ar, u)
+}
+
+// loginPage shows the login form, with a fresh anti-forgery value.
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, ar *authzRequest, q url.Values, errText string) {
+	token := s.formToken(s.loginCookie(w, r))
+	s.renderPage(w, 200, pageData{Title: "Sign in to " + s.realmName(), Error: errText, ClientID: ar.client.ID, Action: r.URL.Path,
+		Scopes: strings.Fields(ar.scope), Hidden: hiddenFields(q), CSRF: token, Form: true})
 }
 
 // redirectCode issues a code bound to the client, its redirect URI and
@@ -120,8 +138,14 @@ func hiddenFields(q url.Values) map[string]string {
 }
 
 // parseAuthz validates what must hold before anything may be redirected:
-// a known client and one of its registered redirect URIs.
+// a known client and one of its registered redirect URIs, each sent once.
 func (s *Server) parseAuthz(q url.Values) (*authzRequest, string) {
+	for _, k := range []string{"client_id", "redirect_uri"} {
+		if len(q[k]) > 1 {
+			// RFC 6749 §3.1: parameters MUST NOT be included more than once.
+			return nil, "Invalid parameter: duplicated parameter " + k
+		}
+	}
 	c := s.clients[q.Get("client_id")]
 	if q.Get("client_id") == "" {
 		return nil, "Missing parameter: client_id"
@@ -136,15 +160,36 @@ func (s *Server) parseAuthz(q url.Values) (*authzRequest, string) {
 		}
 		ru = c.RedirectURIs[0]
 	}
+	if strings.Contains(ru, "#") {
+		// RFC 6749 §3.1.2: the redirection endpoint URI MUST NOT include
+		// a fragment; the code would land after it, out of the query.
+		return nil, "Invalid parameter: redirect_uri (" + ru + " has a fragment, which a redirect URI must not have)"
+	}
 	if !redirectAllowed(c, ru) {
 		return nil, "Invalid parameter: redirect_uri (" + ru + " is not registered for " + c.ID + ")"
 	}
-	return &authzRequest{client: c, redirectURI: ru, state: q.Get("state"), nonce: q.Get("nonce"), scope: q.Get("scope"),
-		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"), responseType: q.Get("response_type")}, ""
+	ar := &authzRequest{client: c, redirectURI: ru, state: q.Get("state"), nonce: q.Get("nonce"), scope: q.Get("scope"),
+		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"), responseType: q.Get("response_type")}
+	keys := slices.Sorted(maps.Keys(q))
+	for _, k := range keys {
+		if len(q[k]) > 1 {
+			ar.duplicated = k
+			if k == "state" {
+				ar.state = "" // which one to echo? neither.
+			}
+			break
+		}
+	}
+	return ar, ""
 }
 
 // checkAuthz validates the rest; its errors go back to the client.
 func (s *Server) checkAuthz(ar *authzRequest) *oauthErr {
+	if ar.duplicated != "" {
+		// RFC 6749 §4.1.2.1: invalid_request "includes a parameter more
+		// than once"; the token endpoint's text.
+		return errInvalidRequest().WithDescription("duplicated parameter " + ar.duplicated)
+	}
 	if ar.responseType != "code" {
 		return errUnsupportedResponseType().WithDescription("Only response_type=code is supported here")
 	}
@@ -187,11 +232,17 @@ func (s *Server) redirectError(w http.ResponseWriter, r *http.Request, ar *authz
 }
 
 // redirectAllowed: exact match, except that a loopback redirect URI of a
-// native client may use any port (RFC 8252 §7.3; Keycloak RedirectUtils
-// drops the port for http://127.0.0.1 and http://localhost).
+// public native client may use any port (RFC 8252 §7.3; Keycloak
+// RedirectUtils drops the port for http://127.0.0.1 and http://localhost).
+// A confidential client is a web server, not an app on the user's machine:
+// its redirect URIs match exactly, port included (RFC 9700 §2.1 allows the
+// port exception for native apps only; Keycloak makes it for every client).
 func redirectAllowed(c *Client, ru string) bool {
 	if slices.Contains(c.RedirectURIs, ru) {
 		return true
+	}
+	if !c.public() {
+		return false
 	}
 	u, err := url.Parse(ru)
 	if err != nil || u.Scheme != "http" || u.Fragment != "" {

@@ -26,6 +26,8 @@ const (
 	codeTTL = 60 * time.Second
 	// maxFormBody bounds a request body (token, introspection, login forms).
 	maxFormBody = 64 << 10
+	// defaultBodyTimeout bounds how long a request body may take to arrive.
+	defaultBodyTimeout = 10 * time.Second
 )
 
 // Config configures a Server. Zero values mean the demo defaults.
@@ -51,6 +53,10 @@ type Config struct {
 	// Clients are registered after the demo clients; one with a demo
 	// client's id replaces it. New checks each (see CheckClient).
 	Clients []Client
+	// BodyTimeout is how long a request body may take to arrive once the
+	// headers are in (default 10 s): a client that drips its body a byte
+	// at a time is cut off instead of holding a connection open.
+	BodyTimeout time.Duration
 }
 
 // Server is the authorization server. Create it with New.
@@ -58,14 +64,23 @@ type Server struct {
 	cfg     Config
 	issuer  string
 	mux     *http.ServeMux
+	handler http.Handler
 	keys    *keyring
 	clients map[string]*Client
+	// formKey signs the login form's anti-forgery values (see forms.go).
+	formKey []byte
 
-	mu       sync.Mutex
-	codes    map[string]*authCode
-	access   map[string]*grantRecord // by access token jti
-	refresh  map[string]*grantRecord // by refresh token value
-	sessions map[string]string       // login session id → username
+	mu      sync.Mutex
+	codes   map[string]*authCode
+	access  map[string]*grantRecord // by access token jti
+	refresh map[string]*grantRecord // by refresh token value
+	// rotated remembers the refresh tokens rotated out, so that one
+	// presented again is seen as reuse (RFC 9700 §4.14.2).
+	rotated map[string]rotatedRefresh
+	// revokedGrants are the grants (a code and every refresh after it)
+	// revoked whole: a token of one still being issued is born revoked.
+	revokedGrants map[string]bool
+	sessions      map[string]string // login session id → username
 }
 
 // New returns a server ready to serve. It returns at once: the RSA key is
@@ -83,6 +98,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = defaultBodyTimeout
 	}
 	if cfg.BaseURL == "" {
 		return nil, fmt.Errorf("authserver: BaseURL is required")
@@ -104,6 +122,10 @@ func New(cfg Config) (*Server, error) {
 		access:   map[string]*grantRecord{},
 		refresh:  map[string]*grantRecord{},
 		sessions: map[string]string{},
+		rotated:  map[string]rotatedRefresh{},
+		formKey:  newFormKey(),
+
+		revokedGrants: map[string]bool{},
 	}
 	if cfg.Style == StyleOkta {
 		s.issuer = base + "/oauth2/default"
@@ -112,11 +134,26 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.keys = newKeyring(cfg.Style, cfg.KeyCacheDir)
 	s.routes()
+	s.handler = s.bodyDeadline(s.mux)
 	return s, nil
 }
 
-// Handler returns the server's own ServeMux.
-func (s *Server) Handler() http.Handler { return s.mux }
+// Handler returns the server's handler: its own ServeMux, behind the
+// request body's read deadline.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// bodyDeadline gives a request with a body BodyTimeout to send it. The
+// deadline is the connection's: once the body has been read to its end,
+// net/http clears it, so a slow handler is never cut off; a body that
+// never ends makes the read fail, and the request is refused.
+func (s *Server) bodyDeadline(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody {
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout))
+		}
+		h.ServeHTTP(w, r)
+	})
+}
 
 // Issuer returns the issuer identifier, e.g. http://127.0.0.1:8080/realms/myorg.
 func (s *Server) Issuer() string { return s.issuer }

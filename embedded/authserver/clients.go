@@ -38,7 +38,8 @@ type Client struct {
 	Grants []string
 	// Scopes are the scopes it may ask for (RFC 6749 §3.3).
 	Scopes []string
-	// RedirectURIs are exact; a loopback one matches any port (RFC 8252 §7.3).
+	// RedirectURIs are exact; a loopback one of a public client matches
+	// any port (RFC 8252 §7.3: native apps), a confidential client's does not.
 	RedirectURIs []string
 	// ServiceAccountID is the sub of client-credentials tokens (Keycloak: a UUID).
 	ServiceAccountID string

@@ -7,12 +7,14 @@
 // A file per endpoint or grant, in the shape of zitadel/oidc's pkg/op:
 //
 //	authorize.go                 the authorization endpoint (RFC 6749 §4.1.1): login, consent, code
+//	forms.go                     the login form's defence against cross-site posts (login CSRF)
+//	page.go                      the login and error pages
 //	token.go                     the token endpoint's dispatch (RFC 6749 §3.2)
 //	client_auth.go               client authentication (RFC 6749 §2.3.1)
 //	scopes.go                    which scopes a token gets (RFC 6749 §3.3)
 //	token_client_credentials.go  the client credentials grant (RFC 6749 §4.4)
 //	token_code.go                the authorization code grant and PKCE (RFC 6749 §4.1.3, RFC 7636)
-//	token_refresh.go             the refresh grant with rotation (RFC 6749 §6)
+//	token_refresh.go             the refresh grant with rotation and reuse detection (RFC 6749 §6, RFC 9700 §4.14.2)
 //	issue.go                     minting and recording tokens
 //	claims_keycloak.go           Keycloak's claims and answers, member for member
 //	claims_okta.go               Okta's claims and answers, member for member
@@ -23,4 +25,7 @@
 //	discovery.go                 OpenID Connect Discovery and RFC 8414
 //	errors.go                    one constructor per error code, .WithDescription
 //	response.go                  writing answers and errors
+//
+// Package authservertest signs in on the login page as a browser does, for
+// tests in other packages.
 package authserver

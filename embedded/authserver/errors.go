@@ -22,7 +22,10 @@ type oauthErr struct {
 	// management-API envelope, not RFC 6749 JSON (fixture
 	// okta/error-invalid-client-unknown-client-id.json).
 	oktaEnvelope bool
-	parent       error
+	// note is what the server did beyond refusing (it revoked the tokens
+	// of a replayed code), said in the event of the refusal, never sent.
+	note   string
+	parent error
 }
 
 // RFC 6749 §5.2: errors of the token endpoint. The status is the RFC's
@@ -86,6 +89,13 @@ func (e *oauthErr) WithBasicChallenge(basic bool) *oauthErr {
 // (errorCode, errorSummary, errorLink, errorId, errorCauses).
 func (e *oauthErr) InOktaEnvelope() *oauthErr {
 	e.oktaEnvelope = true
+	return e
+}
+
+// WithEventNote says in the refusal's event what the server did beyond
+// refusing; the client is never told.
+func (e *oauthErr) WithEventNote(note string) *oauthErr {
+	e.note = note
 	return e
 }
 

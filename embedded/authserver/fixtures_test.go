@@ -90,7 +90,7 @@ func TestErrorBodiesMatchFixtures(t *testing.T) {
 // webClient is a confidential code-flow client without client_credentials,
 // which the service-account and grant-type fixtures need.
 var webClient = Client{ID: "webapp", Secret: "webapp_secret", Grants: []string{"authorization_code"},
-	RedirectURIs: []string{"http://127.0.0.1/callback"}}
+	RedirectURIs: []string{"http://127.0.0.1:40000/callback"}}
 
 // codeFor runs the code flow for client (PKCE S256 when challenge is set)
 // and returns the code, for the invalid_grant fixtures.

@@ -22,8 +22,11 @@ type grantRecord struct {
 	refreshEx time.Time
 	sid       string
 	authTime  time.Time
-	fromCode  string
-	revoked   bool
+	// grant names the grant the tokens belong to: the code they came
+	// from and every refresh after it share one, and are revoked together
+	// (a replayed code, a reused refresh token). "" for client credentials.
+	grant   string
+	revoked bool
 }
 
 // issueOpts is what a grant asks of issue beyond client, user and scopes.
@@ -34,7 +37,8 @@ type issueOpts struct {
 	idToken  bool
 	sid      string
 	authTime time.Time
-	fromCode string
+	// grantID is the grant the tokens belong to (see grantRecord.grant).
+	grantID string
 }
 
 // issued is an RFC 6749 §5.1 answer before each server orders its members
@@ -65,7 +69,7 @@ func (s *Server) issue(c *Client, u *user, scopes []string, o issueOpts) (ordere
 		return nil, errSigning(err)
 	}
 	rec := &grantRecord{clientID: c.ID, user: u, scopes: scopes, accessJTI: jti, access: at, accessExp: exp,
-		claims: claims, sid: o.sid, authTime: o.authTime, fromCode: o.fromCode}
+		claims: claims, sid: o.sid, authTime: o.authTime, grant: o.grantID}
 	var idt string
 	if o.idToken && slices.Contains(scopes, "openid") && u != nil {
 		if idt, err = s.sign(s.idTokenClaims(c, u, at, now, exp, o)); err != nil {
@@ -90,14 +94,40 @@ func errSigning(err error) *oauthErr {
 	return errServerError().WithDescription("signing failed: " + err.Error()).WithParent(err)
 }
 
-// record keeps rec under its access token's jti and its refresh token.
+// record keeps rec under its access token's jti and its refresh token. A
+// token of a grant revoked while it was being minted is born revoked: a
+// code replayed while its first redemption is still signing must not leave
+// that redemption's tokens active.
 func (s *Server) record(jti string, rec *grantRecord) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if rec.grant != "" && s.revokedGrants[rec.grant] {
+		rec.revoked = true
+	}
 	s.access[jti] = rec
 	if rec.refresh != "" {
 		s.refresh[rec.refresh] = rec
 	}
+}
+
+// revokeGrantLocked revokes every token of the grant, those still being
+// minted included, and returns how many were active. s.mu must be held.
+func (s *Server) revokeGrantLocked(grant string) int {
+	if grant == "" {
+		return 0
+	}
+	s.revokedGrants[grant] = true
+	n := 0
+	now := s.cfg.Now()
+	for _, rec := range s.access {
+		if rec.grant == grant && !rec.revoked {
+			if now.Before(rec.accessExp) || (rec.refresh != "" && now.Before(rec.refreshEx)) {
+				n++
+			}
+			rec.revoked = true
+		}
+	}
+	return n
 }
 
 // accessClaims returns the access token's claims in the imitated server's

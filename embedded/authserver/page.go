@@ -21,6 +21,7 @@ button{margin-top:1rem;padding:.5rem 1rem;font-size:1rem} .err{color:#a00;font-w
 <p><b>{{.ClientID}}</b> asks for: {{range .Scopes}}<code>{{.}}</code> {{end}}</p>
 <form method="post" action="{{.Action}}">
 {{range $k, $v := .Hidden}}<input type="hidden" name="{{$k}}" value="{{$v}}">{{end}}
+<input type="hidden" name="csrf_token" value="{{.CSRF}}">
 <label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" autofocus>
 <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password">
 <button type="submit" name="consent" value="allow">Sign in and allow</button>
@@ -33,9 +34,11 @@ button{margin-top:1rem;padding:.5rem 1rem;font-size:1rem} .err{color:#a00;font-w
 // pageData fills pageTmpl.
 type pageData struct {
 	Title, Error, Hint, ClientID, Action, Style string
-	Scopes                                      []string
-	Hidden                                      map[string]string
-	Form                                        bool
+	// CSRF is the form's anti-forgery value (forms.go).
+	CSRF   string
+	Scopes []string
+	Hidden map[string]string
+	Form   bool
 }
 
 // renderPage writes an HTML page that may not be framed or cached.

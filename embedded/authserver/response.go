@@ -91,7 +91,11 @@ func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, client string,
 		}
 		w.Header().Set("WWW-Authenticate", `Basic realm="`+realm+`"`)
 	}
-	s.publish(r, client, e.status, "refused: "+e.code+" — "+e.desc)
+	var details []string
+	if e.note != "" {
+		details = append(details, e.note)
+	}
+	s.publish(r, client, e.status, "refused: "+e.code+" — "+e.desc, details...)
 	if e.oktaEnvelope {
 		var id [18]byte
 		_, _ = randRead(id[:])

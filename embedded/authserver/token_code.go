@@ -4,51 +4,61 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"fmt"
 	"net/url"
 	"regexp"
 	"slices"
 )
 
 // authorizationCode is the authorization code grant (RFC 6749 §4.1.3):
-// take the code (once), check it is this client's, sent back with the same
-// redirect URI and the PKCE verifier of its challenge, then issue.
+// redeem the code (once), then issue.
 func (s *Server) authorizationCode(c *Client, form url.Values) (orderedJSON, *oauthErr) {
-	codeVal := form.Get("code")
-	ac := s.takeCode(codeVal)
-	if ac == nil || ac.clientID != c.ID || !s.cfg.Now().Before(ac.expires) {
-		return nil, s.invalidGrant("Code not valid", "The authorization code is invalid or has expired.")
-	}
-	if form.Get("redirect_uri") != ac.redirectURI {
-		return nil, s.invalidGrant("Incorrect redirect_uri", "The 'redirect_uri' does not match the redirection URI used in the authorization request.")
-	}
-	if e := s.checkVerifier(ac, form.Get("code_verifier")); e != nil {
+	ac, e := s.redeemCode(c, form.Get("code"), form.Get("redirect_uri"), form.Get("code_verifier"))
+	if e != nil {
 		return nil, e
 	}
 	refresh := !s.isOkta() || slices.Contains(ac.scopes, "offline_access")
 	return s.issue(c, ac.user, ac.scopes, issueOpts{grant: "authorization_code", nonce: ac.nonce, refresh: refresh,
-		idToken: true, sid: ac.sid, authTime: ac.authTime, fromCode: codeVal})
+		idToken: true, sid: ac.sid, authTime: ac.authTime, grantID: ac.grantID})
 }
 
-// takeCode marks the code used and returns it; nil when unknown or already
-// used, and then what it gave is revoked (RFC 6749 §4.1.2: a code used
-// twice SHOULD revoke its tokens).
-func (s *Server) takeCode(codeVal string) *authCode {
+// redeemCode spends the code, in one step under the lock, if and only if
+// this request may: it is c's code, unexpired, unused, sent back with the
+// redirect URI it was issued for and the verifier of its PKCE challenge.
+// A refused request leaves the code as it was, so a client it was not
+// issued to (or anyone without the verifier) cannot burn it for its owner.
+//
+// A redeemed code presented again by its client, with its verifier, is a
+// replay: every token issued from it is revoked (RFC 6749 §4.1.2 "SHOULD
+// revoke"; RFC 9700 §4.5), those still being signed included. A replay that
+// proves nothing (another client, no or a wrong verifier) revokes nothing:
+// otherwise whoever saw the code could log its owner out.
+func (s *Server) redeemCode(c *Client, code, redirectURI, verifier string) (*authCode, *oauthErr) {
+	invalid := s.invalidGrant("Code not valid", "The authorization code is invalid or has expired.")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ac := s.codes[codeVal]
-	if ac == nil {
-		return nil
+	ac := s.codes[code]
+	if ac == nil || ac.clientID != c.ID {
+		return nil, invalid
 	}
 	if ac.used {
-		for _, rec := range s.access {
-			if rec.fromCode == codeVal {
-				rec.revoked = true
-			}
+		if redirectURI != ac.redirectURI || s.checkVerifier(ac, verifier) != nil {
+			return nil, invalid.WithEventNote("the code was redeemed already; nothing revoked: this request did not prove it came from the code's client (redirect_uri and PKCE verifier)")
 		}
-		return nil
+		n := s.revokeGrantLocked(ac.grantID)
+		return nil, invalid.WithEventNote(fmt.Sprintf("the code was redeemed already: revoked every token issued from it (%d active until now), as RFC 6749 §4.1.2 advises", n))
 	}
-	ac.used = true
-	return ac
+	if !s.cfg.Now().Before(ac.expires) {
+		return nil, invalid
+	}
+	if redirectURI != ac.redirectURI {
+		return nil, s.invalidGrant("Incorrect redirect_uri", "The 'redirect_uri' does not match the redirection URI used in the authorization request.")
+	}
+	if e := s.checkVerifier(ac, verifier); e != nil {
+		return nil, e
+	}
+	ac.used, ac.grantID = true, newUUID()
+	return ac, nil
 }
 
 // checkVerifier is RFC 7636 §4.6, with Keycloak's text for each way it

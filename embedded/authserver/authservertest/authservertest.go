@@ -1,0 +1,106 @@
+// Package authservertest is a browser for tests of the embedded
+// authorization server: it signs in on the login page as a person's
+// browser does. It opens the page, keeps the cookie the page sets, and
+// posts the form back with the page's hidden fields — the authorization
+// request and the form's anti-forgery value — so a test exercises the same
+// path a browser takes, not a shortcut the server would have to allow.
+package authservertest
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Form is a login form as the page showed it.
+type Form struct {
+	// Action is where the form posts, resolved against the page's URL.
+	Action *url.URL
+	// Fields are the form's hidden fields.
+	Fields url.Values
+}
+
+var (
+	formRE   = regexp.MustCompile(`<form method="post" action="([^"]*)">`)
+	hiddenRE = regexp.MustCompile(`<input type="hidden" name="([^"]*)" value="([^"]*)">`)
+)
+
+// WithJar returns client, or a copy of it (http.DefaultClient for nil)
+// with a cookie jar when it has none: the login form needs its cookie.
+func WithJar(client *http.Client) *http.Client {
+	if client == nil {
+		client = http.DefaultClient
+	}
+	if client.Jar != nil {
+		return client
+	}
+	c := *client
+	c.Jar, _ = cookiejar.New(nil)
+	return &c
+}
+
+// Open GETs the login page at authURL and reads its form. client needs a
+// cookie jar (see WithJar) for the post to be accepted.
+func Open(client *http.Client, authURL string) (*Form, error) {
+	resp, err := client.Get(authURL)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	page, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	m := formRE.FindSubmatch(page)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		return nil, fmt.Errorf("login page: %s, no login form in %.300q", resp.Status, page)
+	}
+	action, err := resp.Request.URL.Parse(html.UnescapeString(string(m[1])))
+	if err != nil {
+		return nil, fmt.Errorf("login form action: %w", err)
+	}
+	f := &Form{Action: action, Fields: url.Values{}}
+	for _, h := range hiddenRE.FindAllSubmatch(page, -1) {
+		f.Fields.Add(html.UnescapeString(string(h[1])), html.UnescapeString(string(h[2])))
+	}
+	return f, nil
+}
+
+// Post submits the form as user with password, pressing the consent
+// button ("allow" or "deny"). Whether the redirect that answers is
+// followed is client's CheckRedirect's choice. The caller closes the body.
+func (f *Form) Post(client *http.Client, user, password, consent string) (*http.Response, error) {
+	v := url.Values{}
+	for k, vs := range f.Fields {
+		v[k] = append([]string(nil), vs...)
+	}
+	v.Set("username", user)
+	v.Set("password", password)
+	v.Set("consent", consent)
+	req, err := http.NewRequest(http.MethodPost, f.Action.String(), strings.NewReader(v.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	// What a browser sends with a form posted from the page itself.
+	req.Header.Set("Origin", f.Action.Scheme+"://"+f.Action.Host)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return client.Do(req)
+}
+
+// SignIn opens the login page at authURL and submits it as user with
+// password and consent, with client (given a cookie jar when it has none).
+// The caller closes the body.
+func SignIn(client *http.Client, authURL, user, password, consent string) (*http.Response, error) {
+	client = WithJar(client)
+	f, err := Open(client, authURL)
+	if err != nil {
+		return nil, err
+	}
+	return f.Post(client, user, password, consent)
+}

@@ -1,0 +1,454 @@
+package authserver
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oauthlab/oauthlab/embedded/authserver/authservertest"
+	"github.com/oauthlab/oauthlab/embedded/events"
+)
+
+// otherApp is a second public native client, to present codes and refresh
+// tokens that were not issued to it.
+var otherApp = Client{ID: "other-app", Grants: []string{"authorization_code", "refresh_token"},
+	Scopes: []string{"openid", "offline_access", ScopeRead}, RedirectURIs: []string{"http://127.0.0.1/callback"}}
+
+const edgeRedirect = "http://127.0.0.1:40000/callback"
+
+// nativeCode signs alice in for oauthlab-cli (PKCE S256, offline_access so
+// that both shapes issue a refresh token) and returns the code and verifier.
+func nativeCode(t *testing.T, f *fixture) (code, verifier string) {
+	t.Helper()
+	verifier, challenge := pkce()
+	q := url.Values{"client_id": {NativeClientID}, "redirect_uri": {edgeRedirect}, "response_type": {"code"},
+		"scope": {"openid offline_access " + ScopeRead}, "state": {"s"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+	return codeFlow(t, f, q, "alice", "alice").Query().Get("code"), verifier
+}
+
+func redeem(client, code, verifier string) url.Values {
+	return url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {edgeRedirect},
+		"client_id": {client}, "code_verifier": {verifier}}
+}
+
+func refreshForm(client, rt string, kv ...string) url.Values {
+	return with(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {client}}, kv...)
+}
+
+// active asks the introspection endpoint whether tok is active.
+func (f *fixture) active(t *testing.T, tok string) bool {
+	t.Helper()
+	in := f.post(t, f.s.paths().introspect, url.Values{"token": {tok}}, IntrospectClientID, IntrospectClientSecret)
+	if in.status != 200 {
+		t.Fatalf("introspection: got %d %s, want 200", in.status, in.raw)
+	}
+	return in.body["active"] == true
+}
+
+// tokensOf returns the access and refresh tokens of a 200 answer.
+func tokensOf(t *testing.T, a answer) (access, refresh string) {
+	t.Helper()
+	if a.status != 200 {
+		t.Fatalf("got %d %s, want 200 with tokens", a.status, a.raw)
+	}
+	access, _ = a.body["access_token"].(string)
+	refresh, _ = a.body["refresh_token"].(string)
+	if access == "" || refresh == "" {
+		t.Fatalf("want an access and a refresh token, got %s", a.raw)
+	}
+	return access, refresh
+}
+
+// eventWith waits for the first event whose decision and details contain
+// every one of want.
+func eventWith(t *testing.T, ch <-chan events.Event, want ...string) events.Event {
+	t.Helper()
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case e := <-ch:
+			text := e.Decision + "\n" + strings.Join(e.Details, "\n")
+			ok := true
+			for _, w := range want {
+				ok = ok && strings.Contains(text, w)
+			}
+			if ok {
+				return e
+			}
+		case <-timeout:
+			t.Fatalf("no event saying %q", want)
+			return events.Event{}
+		}
+	}
+}
+
+var bothStyles = []Style{StyleKeycloak, StyleOkta}
+
+// A code presented by a client it was not issued to is refused and left
+// as it was: its owner still redeems it. Once redeemed, presenting it
+// again revokes nothing unless the request proves it comes from the code's
+// client (the PKCE verifier, for a public client): otherwise whoever saw
+// the code could revoke its owner's tokens. The owner's own replay does
+// revoke them (RFC 6749 §4.1.2), and the event says so.
+func TestCodeOfAnotherClientIsNotBurned(t *testing.T) {
+	for _, style := range bothStyles {
+		t.Run(string(style), func(t *testing.T) {
+			f := start(t, style, func(c *Config) { c.Clients = []Client{otherApp} })
+			ch, cancel := f.bus.Subscribe(256)
+			defer cancel()
+			code, verifier := nativeCode(t, f)
+			if a := f.post(t, f.s.paths().token, redeem(otherApp.ID, code, verifier), "", ""); a.status != 400 || a.body["error"] != "invalid_grant" {
+				t.Fatalf("another client's redemption: got %d %s, want 400 invalid_grant", a.status, a.raw)
+			}
+			if a := f.post(t, f.s.paths().token, redeem(NativeClientID, code, strings.Repeat("w", 43)), "", ""); a.status != 400 {
+				t.Fatalf("a wrong verifier: got %d %s, want 400", a.status, a.raw)
+			}
+			access, refresh := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+
+			for _, tt := range []struct {
+				name string
+				form url.Values
+			}{
+				{"another client, with the verifier", redeem(otherApp.ID, code, verifier)},
+				{"the owner's client_id without a verifier", with(redeem(NativeClientID, code, ""), "code_verifier", "")},
+				{"the owner's client_id with a wrong verifier", redeem(NativeClientID, code, strings.Repeat("w", 43))},
+			} {
+				a := f.post(t, f.s.paths().token, tt.form, "", "")
+				if a.status != 400 || a.body["error"] != "invalid_grant" || a.body["error_description"] != f.s.pick("Code not valid", "The authorization code is invalid or has expired.") {
+					t.Fatalf("%s: got %d %s, want 400 invalid_grant with the shape's text", tt.name, a.status, a.raw)
+				}
+				if !f.active(t, access) || !f.active(t, refresh) {
+					t.Fatalf("%s: the owner's tokens were revoked by a request that proved nothing", tt.name)
+				}
+			}
+			eventWith(t, ch, "redeemed already", "nothing revoked")
+
+			if a := f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""); a.status != 400 || a.body["error"] != "invalid_grant" {
+				t.Fatalf("the owner's replay: got %d %s, want 400 invalid_grant", a.status, a.raw)
+			}
+			if f.active(t, access) || f.active(t, refresh) {
+				t.Fatal("after the owner's replay the tokens issued from the code must be inactive")
+			}
+			eventWith(t, ch, "redeemed already", "revoked every token issued from it", "RFC 6749 §4.1.2")
+		})
+	}
+}
+
+// 50 parallel redemptions of one code: exactly one gets tokens, and
+// afterwards every token it got is inactive, however the requests
+// interleaved (a replay while the first redemption is still signing its
+// tokens used to miss them).
+func TestCodeReplayedInParallelRevokesEverythingItIssued(t *testing.T) {
+	const parallel, trials = 50, 4
+	for _, style := range bothStyles {
+		t.Run(string(style), func(t *testing.T) {
+			f := start(t, style)
+			for trial := range trials {
+				code, verifier := nativeCode(t, f)
+				answers, errs := make([]answer, parallel), make([]error, parallel)
+				var wg sync.WaitGroup
+				start := make(chan struct{})
+				for i := range parallel {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						<-start
+						answers[i], errs[i] = f.postErr(f.s.paths().token, redeem(NativeClientID, code, verifier), "", "")
+					}()
+				}
+				close(start)
+				wg.Wait()
+				var issued []answer
+				for i, a := range answers {
+					if errs[i] != nil {
+						t.Fatal(errs[i])
+					}
+					switch {
+					case a.status == 200:
+						issued = append(issued, a)
+					case a.status != 400 || a.body["error"] != "invalid_grant":
+						t.Fatalf("trial %d: a redemption got %d %s, want 200 or 400 invalid_grant", trial, a.status, a.raw)
+					}
+				}
+				if len(issued) != 1 {
+					t.Fatalf("trial %d: %d redemptions of one code succeeded, want exactly 1", trial, len(issued))
+				}
+				access, refresh := tokensOf(t, issued[0])
+				if f.active(t, access) || f.active(t, refresh) {
+					t.Fatalf("trial %d: a token issued from the replayed code is still active", trial)
+				}
+				if a := f.post(t, f.s.paths().token, refreshForm(NativeClientID, refresh), "", ""); a.status != 400 {
+					t.Fatalf("trial %d: the revoked refresh token still refreshes: %d %s", trial, a.status, a.raw)
+				}
+			}
+		})
+	}
+}
+
+// A refresh that fails does not spend the refresh token.
+func TestFailedRefreshKeepsTheRefreshToken(t *testing.T) {
+	for _, style := range bothStyles {
+		t.Run(string(style), func(t *testing.T) {
+			f := start(t, style, func(c *Config) { c.Clients = []Client{otherApp} })
+			code, verifier := nativeCode(t, f)
+			_, rt := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+			wantScope := f.s.pick("Invalid scopes: "+ScopeAdmin, "The requested scope is invalid, unknown, or malformed.")
+			if a := f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt, "scope", ScopeAdmin), "", ""); a.status != 400 ||
+				a.body["error"] != "invalid_scope" || a.body["error_description"] != wantScope {
+				t.Fatalf("a scope never granted: got %d %s, want 400 invalid_scope %q", a.status, a.raw, wantScope)
+			}
+			if a := f.post(t, f.s.paths().token, refreshForm(otherApp.ID, rt), "", ""); a.status != 400 || a.body["error"] != "invalid_grant" {
+				t.Fatalf("another client's refresh: got %d %s, want 400 invalid_grant", a.status, a.raw)
+			}
+			if a := f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt, "scope", ScopeRead), "", ""); a.status != 200 {
+				t.Fatalf("after the failed refreshes the token must still work: got %d %s", a.status, a.raw)
+			}
+		})
+	}
+}
+
+// A rotated-out refresh token presented again by its client is reuse: the
+// whole grant is revoked (RFC 9700 §4.14.2) and the event says so. Another
+// client presenting it revokes nothing.
+func TestRefreshReuseRevokesTheGrant(t *testing.T) {
+	for _, style := range bothStyles {
+		t.Run(string(style), func(t *testing.T) {
+			f := start(t, style, func(c *Config) { c.Clients = []Client{otherApp} })
+			ch, cancel := f.bus.Subscribe(256)
+			defer cancel()
+			code, verifier := nativeCode(t, f)
+			at0, rt0 := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+			at1, rt1 := tokensOf(t, f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt0), "", ""))
+			if a := f.post(t, f.s.paths().token, refreshForm(otherApp.ID, rt0), "", ""); a.status != 400 || a.body["error"] != "invalid_grant" {
+				t.Fatalf("another client presenting the rotated-out token: got %d %s, want 400 invalid_grant", a.status, a.raw)
+			}
+			if !f.active(t, at1) || !f.active(t, rt1) {
+				t.Fatal("another client's request revoked the grant")
+			}
+			want := f.s.pick("Invalid refresh token", "The refresh token is invalid or expired.")
+			if a := f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt0), "", ""); a.status != 400 ||
+				a.body["error"] != "invalid_grant" || a.body["error_description"] != want {
+				t.Fatalf("reuse: got %d %s, want 400 invalid_grant %q", a.status, a.raw, want)
+			}
+			for name, tok := range map[string]string{"first access": at0, "current access": at1, "current refresh": rt1} {
+				if f.active(t, tok) {
+					t.Errorf("after reuse the %s token is still active", name)
+				}
+			}
+			if a := f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt1), "", ""); a.status != 400 {
+				t.Fatalf("the current refresh token after reuse: got %d %s, want 400", a.status, a.raw)
+			}
+			eventWith(t, ch, "reuse of a rotated-out refresh token", "revoked every token of its grant", "RFC 9700 §4.14.2")
+		})
+	}
+}
+
+// The authorization endpoint's edges, before anything is redirected: a
+// redirect URI with a fragment, a confidential client's loopback redirect
+// URI on another port, a duplicated client_id or redirect_uri are refused on
+// the page; other duplicated parameters go back as invalid_request.
+func TestAuthorizationRequestEdges(t *testing.T) {
+	webApp := Client{ID: "web-app", Secret: "web-app-secret", Grants: []string{"authorization_code"}, Scopes: []string{"openid"},
+		RedirectURIs: []string{"http://127.0.0.1/callback", "http://127.0.0.1:41000/callback"}}
+	_, challenge := pkce()
+	native := url.Values{"client_id": {NativeClientID}, "redirect_uri": {edgeRedirect}, "response_type": {"code"},
+		"scope": {"openid"}, "state": {"st"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+	web := with(native, "client_id", webApp.ID, "redirect_uri", "http://127.0.0.1:41000/callback")
+	dup := func(v url.Values, k, extra string) url.Values {
+		out := with(v)
+		out[k] = append(out[k], extra)
+		return out
+	}
+	tests := []struct {
+		name string
+		q    url.Values
+		// page: refused on the page; else the redirect's error ("" = the login page).
+		page      string
+		wantError string
+		wantState string
+	}{
+		{"public client, any loopback port", native, "", "", ""},
+		{"confidential client, its exact redirect URI", web, "", "", ""},
+		{"fragment", with(native, "redirect_uri", edgeRedirect+"#x"), "has a fragment", "", ""},
+		{"empty fragment", with(native, "redirect_uri", edgeRedirect+"#"), "has a fragment", "", ""},
+		{"confidential client, loopback on another port", with(web, "redirect_uri", edgeRedirect), "is not registered for web-app", "", ""},
+		{"duplicated client_id", dup(native, "client_id", "other"), "duplicated parameter client_id", "", ""},
+		{"duplicated redirect_uri", dup(native, "redirect_uri", "http://127.0.0.1:1/callback"), "duplicated parameter redirect_uri", "", ""},
+		{"duplicated scope", dup(native, "scope", "profile"), "", "invalid_request", "st"},
+		{"duplicated code_challenge", dup(native, "code_challenge", challenge), "", "invalid_request", "st"},
+		{"duplicated state", dup(native, "state", "other"), "", "invalid_request", ""},
+	}
+	for _, style := range bothStyles {
+		f := start(t, style, func(c *Config) { c.Clients = []Client{webApp} })
+		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		for _, tt := range tests {
+			t.Run(string(style)+" "+tt.name, func(t *testing.T) {
+				resp, err := noRedirect.Get(f.s.Issuer() + f.s.paths().auth + "?" + tt.q.Encode())
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				loc := resp.Header.Get("Location")
+				switch {
+				case tt.page != "":
+					if resp.StatusCode != 400 || loc != "" || !strings.Contains(string(body), tt.page) {
+						t.Fatalf("got %d Location=%q, want 400 on the page saying %q", resp.StatusCode, loc, tt.page)
+					}
+				case tt.wantError != "":
+					u, _ := url.Parse(loc)
+					if resp.StatusCode != http.StatusFound || u.Query().Get("error") != tt.wantError ||
+						!strings.HasPrefix(u.Query().Get("error_description"), "duplicated parameter") || u.Query().Get("state") != tt.wantState {
+						t.Fatalf("got %d Location=%q, want a redirect with error=%s and state %q", resp.StatusCode, loc, tt.wantError, tt.wantState)
+					}
+				default:
+					if resp.StatusCode != 200 || !strings.Contains(string(body), "Sign in") {
+						t.Fatalf("got %d Location=%q, want the login page", resp.StatusCode, loc)
+					}
+				}
+			})
+		}
+	}
+}
+
+// A login form posted from another site is refused: nobody is signed in
+// and no code leaves. The form posted from the page the server showed to
+// this browser works.
+func TestLoginFormRefusesCrossSitePosts(t *testing.T) {
+	for _, style := range bothStyles {
+		t.Run(string(style), func(t *testing.T) {
+			f := start(t, style)
+			ch, cancel := f.bus.Subscribe(256)
+			defer cancel()
+			_, challenge := pkce()
+			q := url.Values{"client_id": {NativeClientID}, "redirect_uri": {edgeRedirect}, "response_type": {"code"},
+				"scope": {"openid"}, "state": {"st"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+			authURL := f.s.Issuer() + f.s.paths().auth
+			noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			open := func() (*http.Client, *authservertest.Form) {
+				b := authservertest.WithJar(noRedirect)
+				form, err := authservertest.Open(b, authURL+"?"+q.Encode())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if form.Fields.Get(formField) == "" {
+					t.Fatalf("the login form carries no %s", formField)
+				}
+				return b, form
+			}
+			victim, victimForm := open()
+			_, attackerForm := open()
+			old := strings.Split(victimForm.Fields.Get(formField), ".")
+			staleTS := fmt.Sprint(time.Now().Add(-formTTL - time.Minute).Unix())
+			cookie := ""
+			for _, c := range victim.Jar.Cookies(victimForm.Action) {
+				if c.Name == formCookie {
+					cookie = c.Value
+				}
+			}
+			stale := staleTS + "." + old[1] + "." + f.s.formMAC(cookie, staleTS, old[1])
+
+			post := func(c *http.Client, fields url.Values, header map[string]string) *http.Response {
+				// The attacker's own account, here a demo user.
+				v := with(fields, "username", "bob", "password", "bob", "consent", "allow")
+				req, _ := http.NewRequest("POST", authURL, strings.NewReader(v.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				for k, val := range header {
+					req.Header.Set(k, val)
+				}
+				resp, err := c.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp
+			}
+			for _, tt := range []struct {
+				name   string
+				client *http.Client
+				fields url.Values
+				header map[string]string
+			}{
+				{"a plain post: no cookie, no anti-forgery value", noRedirect, q, nil},
+				{"the attacker's own form value, without the cookie", noRedirect, attackerForm.Fields, nil},
+				{"the attacker's form value with the victim's cookie", victim, attackerForm.Fields, nil},
+				{"a tampered value", victim, with(victimForm.Fields, formField, old[0]+"."+old[1]+".AAAA"), nil},
+				{"an expired form", victim, with(victimForm.Fields, formField, stale), nil},
+				{"Sec-Fetch-Site: cross-site", victim, victimForm.Fields, map[string]string{"Sec-Fetch-Site": "cross-site"}},
+				{"Origin of another site", victim, victimForm.Fields, map[string]string{"Origin": "http://evil.example"}},
+				{"Origin of another port", victim, victimForm.Fields, map[string]string{"Origin": "http://127.0.0.1:1"}},
+			} {
+				resp := post(tt.client, tt.fields, tt.header)
+				if resp.StatusCode != http.StatusForbidden || resp.Header.Get("Location") != "" {
+					t.Fatalf("%s: got %d Location=%q, want 403 and no redirect", tt.name, resp.StatusCode, resp.Header.Get("Location"))
+				}
+			}
+			eventWith(t, ch, "refused the login form")
+
+			resp, err := victimForm.Post(victim, "alice", "alice", "allow")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if loc, _ := url.Parse(resp.Header.Get("Location")); resp.StatusCode != http.StatusFound || loc.Query().Get("code") == "" {
+				t.Fatalf("the form from the page itself: got %d Location=%q, want a redirect with a code", resp.StatusCode, resp.Header.Get("Location"))
+			}
+		})
+	}
+}
+
+// A request body that arrives a byte at a time is cut off at the body
+// deadline, against a real listener: the server answers (or hangs up)
+// before the client has finished sending it.
+func TestDrippedBodyIsCutOff(t *testing.T) {
+	const bodyLen = 200
+	for _, style := range bothStyles {
+		for _, path := range []string{"token", "login form"} {
+			t.Run(string(style)+" "+path, func(t *testing.T) {
+				f := start(t, style, func(c *Config) { c.BodyTimeout = 150 * time.Millisecond })
+				p := f.s.paths().token
+				if path == "login form" {
+					p = f.s.paths().auth
+				}
+				conn, err := net.Dial("tcp", f.ts.Listener.Addr().String())
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Close()
+				u, _ := url.Parse(f.s.Issuer() + p)
+				fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n",
+					u.Path, u.Host, bodyLen)
+				answered := make(chan string, 1)
+				go func() {
+					status, _ := bufio.NewReader(conn).ReadString('\n')
+					answered <- status
+				}()
+				sent := 0
+			drip:
+				for ; sent < bodyLen; sent++ {
+					select {
+					case status := <-answered:
+						if status != "" && !strings.Contains(status, " 400 ") {
+							t.Fatalf("the server answered %q, want 400 or a hang-up", status)
+						}
+						break drip
+					case <-time.After(20 * time.Millisecond):
+					}
+					if _, err := conn.Write([]byte("a")); err != nil {
+						break
+					}
+				}
+				if sent == bodyLen {
+					t.Fatalf("the server waited for all %d bytes of a body dripped a byte every 20 ms; want it cut off at its 150 ms body deadline", bodyLen)
+				}
+			})
+		}
+	}
+}
