@@ -57,7 +57,7 @@ func TestTokenEmbeddedJSON(t *testing.T) {
 }
 
 func TestCallEmbeddedExplains403AndExitsOne(t *testing.T) {
-	code, out, _ := runCLI(t, "call", "--embedded", "POST", "/books", "--data", `{"id":"9","title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`)
+	code, out, _ := runCLI(t, "call", "--embedded", "POST", "/books", "--data", `{"id":9,"title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`)
 	if code != exitFailed {
 		t.Fatalf("a 403 must exit 1, got %d", code)
 	}
@@ -66,7 +66,7 @@ func TestCallEmbeddedExplains403AndExitsOne(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	code, out, _ = runCLI(t, "call", "--embedded", "--scope", "fakebookapi.read,fakebookapi.admin", "POST", "/books", "--data", `{"id":"9","title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`)
+	code, out, _ = runCLI(t, "call", "--embedded", "--scope", "fakebookapi.read,fakebookapi.admin", "POST", "/books", "--data", `{"id":9,"title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`)
 	if code != exitOK || !strings.Contains(out, "201 Created") {
 		t.Fatalf("with the admin scope: exit %d\n%s", code, out)
 	}

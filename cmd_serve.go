@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -34,6 +35,7 @@ type serveOptions struct {
 	validation                                string
 	introspectID, introspectSecretEnv         string
 	clientsFile                               string
+	publicURL, apiPublicURL                   string
 }
 
 // newServeCmd runs the embedded authorization server and FakeBook until Ctrl-C.
@@ -60,10 +62,29 @@ replaces a demo client), for example:
 
 A client without a secret is public and must use PKCE; its loopback redirect
 URIs match any port (RFC 8252 §7.3). A confidential client's redirect URIs match
-exactly, port included.`,
+exactly, port included.
+
+For a room, listen on the LAN and say which address attendees use:
+
+  oauthlab serve --allow-lan --addr 0.0.0.0:8080 --api-addr 0.0.0.0:5000 \
+    --public-url http://192.168.1.20:8080
+
+The issuer and every endpoint are built from --public-url (an issuer must be
+the URL clients use: 0.0.0.0 is no address anyone can reach). FakeBook, when
+it listens beyond loopback, is announced on the same host with its own port
+(or at --api-public-url). Listening on every interface, serve prints the URL
+of each of this machine's addresses.
+
+What survives a restart: the signing key, kept in the user cache directory
+(oauthlab/authserver-rs256.pem), so a JWT issued before still verifies at an
+API until it expires, as long as the issuer URL is the same. Nothing else does:
+FakeBook's books go back to the five it starts with, and the tokens, codes and
+sign-ins the server knew are forgotten (introspection says inactive, a refresh
+token is refused).`,
 		Example: `  oauthlab serve
   oauthlab serve --style okta --addr 127.0.0.1:9000
   oauthlab serve --clients workshop-clients.json --validate introspect
+  oauthlab serve --allow-lan --addr 0.0.0.0:8080 --api-addr 0.0.0.0:5000 --public-url http://192.168.1.20:8080
   oauthlab serve --issuer https://keycloak.example.com/realms/myorg --audience account`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -79,6 +100,8 @@ exactly, port included.`,
 	f.StringVar(&o.realm, "realm", "myorg", "Keycloak realm name (keycloak style)")
 	f.StringVar(&o.clientSecret, "client-secret", "", "secret of the demo client "+authserver.DemoClientID+" (default "+authserver.DemoClientSecret+")")
 	f.BoolVar(&o.allowLAN, "allow-lan", false, "allow listening on a non-loopback address (a workshop LAN)")
+	f.StringVar(&o.publicURL, "public-url", "", "the authorization server's URL as attendees reach it, e.g. http://192.168.1.20:8080: the issuer and every endpoint are built from it")
+	f.StringVar(&o.apiPublicURL, "api-public-url", "", "FakeBook's URL as attendees reach it (default: --public-url's host with FakeBook's port)")
 	f.StringVar(&o.issuer, "issuer", "", "run FakeBook alone, trusting this real issuer (Keycloak realm or Okta authorization server)")
 	f.StringVar(&o.audience, "audience", "", "with --issuer: the aud FakeBook requires (Keycloak: account, Okta: api://default)")
 	f.StringVar(&o.clientsFile, "clients", "", "JSON file of extra clients to register (see oauthlab serve --help)")
@@ -104,12 +127,21 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	for _, u := range []struct{ flag, v string }{{"--public-url", o.publicURL}, {"--api-public-url", o.apiPublicURL}} {
+		if u.v == "" {
+			continue
+		}
+		if _, err := embedded.ParsePublicURL(u.v); err != nil {
+			return usageErrorf("%s: %v", u.flag, err)
+		}
+	}
 	cache, _ := os.UserCacheDir()
 	if cache != "" {
 		cache = filepath.Join(cache, "oauthlab")
 	}
 	w, err := embedded.Start(ctx, embedded.Options{Style: style, Realm: o.realm, Addr: o.addr,
-		APIAddr: o.apiAddr, ClientSecret: o.clientSecret, AllowNonLoopback: o.allowLAN, KeyCacheDir: cache, Validation: mode, Clients: clients})
+		APIAddr: o.apiAddr, ClientSecret: o.clientSecret, AllowNonLoopback: o.allowLAN, KeyCacheDir: cache, Validation: mode, Clients: clients,
+		PublicURL: o.publicURL, APIPublicURL: o.apiPublicURL})
 	if err != nil {
 		return flowFailed(err)
 	}
@@ -128,9 +160,10 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 	fmt.Fprintf(stdout, `oauthlab embedded world (%s-shaped)
   issuer      %s
   discovery   %s/.well-known/openid-configuration
+  RFC 8414    %s
   FakeBook    %s  (GET /books needs fakebookapi.read, POST /books fakebookapi.admin)
   validation  %s
-
+%s
 Demo credentials (a local demo server; not secrets):
   %-16s %-24s client credentials; scopes test_api_access fakebookapi.read fakebookapi.admin
   %-16s %-24s client credentials; fakebookapi.read only
@@ -140,7 +173,7 @@ Demo credentials (a local demo server; not secrets):
 Try:
   curl -s -u %s:%s -d grant_type=client_credentials -d scope=fakebookapi.read %s
 %sPress Ctrl-C to stop; send SIGHUP (kill -HUP %d) to rotate the signing key.
-`, o.style, w.Issuer, w.Issuer, w.APIBase, describeValidation(mode),
+`, o.style, w.Issuer, w.Issuer, rfc8414Location(w.Issuer), w.APIBase, describeValidation(mode), describeListeners(w, o.publicURL != "", interfaceAddrs()),
 		authserver.DemoClientID, secret, authserver.ReaderClientID, authserver.ReaderClientSecret,
 		authserver.NativeClientID, "(no secret)",
 		authserver.DemoClientID, secret, tokenEndpoint(w), describeClients(clients), os.Getpid())
@@ -169,6 +202,85 @@ func describeValidation(m embedded.Validation) string {
 		return "introspect: FakeBook asks the authorization server about every token (RFC 7662); revoked tokens fail at once"
 	}
 	return "local: FakeBook checks each JWT's signature and claims itself; a revoked token works until it expires (--validate introspect)"
+}
+
+// rfc8414Location is where RFC 8414 §3.1 puts the issuer's metadata: the
+// well-known segment inserted between the host and the issuer's path.
+func rfc8414Location(issuer string) string {
+	u, err := url.Parse(issuer)
+	if err != nil {
+		return issuer + "/.well-known/oauth-authorization-server"
+	}
+	return u.Scheme + "://" + u.Host + "/.well-known/oauth-authorization-server" + u.Path
+}
+
+// interfaceAddrs are this machine's addresses; none when they cannot be read.
+func interfaceAddrs() []net.Addr {
+	addrs, _ := net.InterfaceAddrs()
+	return addrs
+}
+
+// lanURLs are the http URLs of a listener bound to every interface
+// (wildcard), one per address of this machine beyond loopback and
+// link-local, IPv4 first.
+func lanURLs(listen string, addrs []net.Addr) (urls []string, wildcard bool) {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return nil, false
+	}
+	if ip := net.ParseIP(host); host != "" && (ip == nil || !ip.IsUnspecified()) {
+		return nil, false
+	}
+	var v4, v6 []string
+	for _, a := range addrs {
+		n, ok := a.(*net.IPNet)
+		if !ok || n.IP.IsLoopback() || n.IP.IsLinkLocalUnicast() || n.IP.IsUnspecified() || n.IP.IsMulticast() {
+			continue
+		}
+		u := "http://" + net.JoinHostPort(n.IP.String(), port)
+		if n.IP.To4() != nil {
+			v4 = append(v4, u)
+		} else {
+			v6 = append(v6, u)
+		}
+	}
+	return append(v4, v6...), true
+}
+
+// describeListeners tells, for servers bound to every interface, the URLs
+// this machine answers on, and warns when the issuer names no address
+// anyone can use.
+func describeListeners(w *embedded.World, havePublic bool, addrs []net.Addr) string {
+	var b strings.Builder
+	var issuerEg string
+	for _, l := range []struct{ name, addr string }{{"authorization server", w.Addr}, {"FakeBook", w.APIAddr}} {
+		urls, wildcard := lanURLs(l.addr, addrs)
+		switch {
+		case !wildcard:
+			continue
+		case len(urls) == 0:
+			fmt.Fprintf(&b, "  listening   %s on %s, every interface; this machine has no address beyond loopback\n", l.name, l.addr)
+		default:
+			fmt.Fprintf(&b, "  listening   %s on %s, every interface: %s\n", l.name, l.addr, strings.Join(urls, ", "))
+		}
+		if l.addr == w.Addr {
+			issuerEg = "http://<this machine's address>:<port>"
+			if len(urls) > 0 {
+				issuerEg = urls[0]
+			}
+		}
+	}
+	if issuerEg != "" && !havePublic {
+		fmt.Fprintf(&b, "  ! the issuer names %s, which no attendee can use; restart with --public-url %s\n", hostOf(w.Issuer), issuerEg)
+	}
+	return b.String()
+}
+
+func hostOf(u string) string {
+	if p, err := url.Parse(u); err == nil {
+		return p.Host
+	}
+	return u
 }
 
 func tokenEndpoint(w *embedded.World) string {

@@ -74,13 +74,14 @@ func TestHostileIssuerJSONStaysExact(t *testing.T) {
 	}
 }
 
-// A book title is anyone's text: FakeBook stores it as sent and every face
-// that shows it (here -v's body) shows its escapes.
+// A book title is anyone's text: FakeBook refuses one with control
+// characters (400 naming the field), and every face that shows the request
+// (here -v's body) shows its escapes.
 func TestFakeBookTitleWithEscapesIsShownNotActedOn(t *testing.T) {
-	book := `{"id":"66","title":"\u001b[2J\u009b31m\u202eevil","author":"\u001b]52;c;cHduZWQ=\u0007","cost":1,"num_pages":1}`
+	book := `{"id":66,"title":"\u001b[2J\u009b31m\u202eevil","author":"\u001b]52;c;cHduZWQ=\u0007","cost":1,"num_pages":1}`
 	code, out, errOut := runCLI(t, "call", "--embedded", "--scope", "fakebookapi.admin", "POST", "/books", "--data", book, "-v")
-	if code != exitOK {
-		t.Fatalf("POST /books: exit %d, want 0\n%s\n%s", code, out, errOut)
+	if code != exitFailed || !strings.Contains(out+errOut, "title must not contain control characters") {
+		t.Fatalf("POST /books: exit %d, want 1 with FakeBook's 400 naming the title\n%s\n%s", code, out, errOut)
 	}
 	safetest.Check(t, "call -v", out, `\u009b31m\u202eevil`)
 	safetest.Check(t, "call -v stderr", errOut)

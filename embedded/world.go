@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,6 +36,15 @@ type Options struct {
 	KeyCacheDir string
 	// Validation is how FakeBook checks tokens at first; "" is local.
 	Validation Validation
+	// PublicURL is the authorization server's base URL as others reach it,
+	// e.g. http://192.168.1.20:8080 for a room on a LAN: the issuer and
+	// every endpoint are built from it. "" means the listen address, which
+	// for 0.0.0.0 is no address anyone can use. See ParsePublicURL.
+	PublicURL string
+	// APIPublicURL is FakeBook's base URL as others reach it. "" means the
+	// listen address, or, with PublicURL set and FakeBook listening beyond
+	// loopback, PublicURL's host with FakeBook's port.
+	APIPublicURL string
 }
 
 // World is a running authorization server and FakeBook API.
@@ -66,11 +77,14 @@ type World struct {
 	// Issuer is the authorization server's issuer identifier.
 	Issuer string
 	// APIBase is FakeBook's base URL, without a trailing slash.
-	APIBase    string
-	Style      authserver.Style
-	AuthServer *authserver.Server
-	FakeBook   *fakebook.Server
-	Events     *events.Bus
+	APIBase string
+	// Addr and APIAddr are where the two servers listen (host:port): the
+	// same as Issuer and APIBase unless a public URL was given.
+	Addr, APIAddr string
+	Style         authserver.Style
+	AuthServer    *authserver.Server
+	FakeBook      *fakebook.Server
+	Events        *events.Bus
 
 	servers []*http.Server
 	lv      *lazyValidator
@@ -99,6 +113,16 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 			return nil, err
 		}
 	}
+	for _, u := range []*string{&opts.PublicURL, &opts.APIPublicURL} {
+		if *u == "" {
+			continue
+		}
+		pu, err := ParsePublicURL(*u)
+		if err != nil {
+			return nil, err
+		}
+		*u = pu
+	}
 	asL, err := listen(opts.Addr, "authorization server")
 	if err != nil {
 		return nil, err
@@ -109,7 +133,19 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 		return nil, err
 	}
 	bus := events.NewBus()
-	as, err := authserver.New(authserver.Config{BaseURL: "http://" + asL.Addr().String(), Style: opts.Style, Realm: opts.Realm,
+	asLocal, apiLocal := "http://"+asL.Addr().String(), "http://"+apiL.Addr().String()
+	asBase, apiBase := asLocal, apiLocal
+	if opts.PublicURL != "" {
+		asBase = opts.PublicURL
+		if !isLoopback(apiL.Addr()) {
+			u, _ := url.Parse(opts.PublicURL)
+			apiBase = "http://" + net.JoinHostPort(u.Hostname(), strconv.Itoa(apiL.Addr().(*net.TCPAddr).Port))
+		}
+	}
+	if opts.APIPublicURL != "" {
+		apiBase = opts.APIPublicURL
+	}
+	as, err := authserver.New(authserver.Config{BaseURL: asBase, Style: opts.Style, Realm: opts.Realm,
 		ClientSecret: opts.ClientSecret, Audience: opts.Audience, Events: bus, KeyCacheDir: opts.KeyCacheDir,
 		Clients: opts.Clients})
 	if err != nil {
@@ -124,10 +160,15 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 			aud = "account"
 		}
 	}
-	lv := &lazyValidator{opts: validate.Options{Issuer: as.Issuer(), Audiences: []string{aud}, OnFetch: PublishFetch(bus)}}
+	// FakeBook reaches the authorization server on its listener, whatever
+	// the public URL: the machine serving a room may not reach its own
+	// public name (a proxy, a tunnel, NAT), and must not depend on it.
+	hc := oauth.NewHTTPClient(0)
+	hc.Transport = viaListener(hc.Transport, asBase, dialable(asL.Addr()))
+	lv := &lazyValidator{opts: validate.Options{Issuer: as.Issuer(), Audiences: []string{aud}, OnFetch: PublishFetch(bus), HTTPClient: hc}}
 	sv := &switchValidator{local: lv, introspect: validate.NewIntrospector(validate.IntrospectOptions{
 		Endpoint: as.IntrospectionEndpoint(), ClientID: authserver.IntrospectClientID,
-		ClientSecret: authserver.IntrospectClientSecret, Issuer: as.Issuer(), Audiences: []string{aud}})}
+		ClientSecret: authserver.IntrospectClientSecret, Issuer: as.Issuer(), Audiences: []string{aud}, HTTPClient: hc})}
 	mode, err := ParseValidation(string(opts.Validation))
 	if err != nil {
 		asL.Close()
@@ -136,7 +177,7 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 	}
 	sv.set(mode)
 	fb := fakebook.New(fakebook.Config{Validator: sv, Events: bus})
-	w := &World{Issuer: as.Issuer(), APIBase: "http://" + apiL.Addr().String(), Style: as.Style(),
+	w := &World{Issuer: as.Issuer(), APIBase: apiBase, Addr: asL.Addr().String(), APIAddr: apiL.Addr().String(), Style: as.Style(),
 		AuthServer: as, FakeBook: fb, Events: bus, lv: lv, sv: sv}
 	for _, p := range []struct {
 		l net.Listener

@@ -95,7 +95,7 @@ func TestWorldScopesBite(t *testing.T) {
 			if resp, body := call(t, "GET", w.APIBase+"/books", reader, ""); resp.StatusCode != 200 || !strings.Contains(body, "And Then There Were None") {
 				t.Fatalf("GET /books with a read token: got %d %s, want 200 with the seeded books", resp.StatusCode, body)
 			}
-			book := `{"id":"42","title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`
+			book := `{"id":42,"title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`
 			resp, body := call(t, "POST", w.APIBase+"/books", reader, book)
 			if resp.StatusCode != 403 {
 				t.Fatalf("POST /books with a read-only token: got %d %s, want 403", resp.StatusCode, body)
@@ -184,7 +184,7 @@ func TestValidationModesAndARevokedToken(t *testing.T) {
 			if resp, body := call(t, "GET", w.APIBase+"/books", fresh, ""); resp.StatusCode != 200 {
 				t.Fatalf("introspection of a live token: got %d %s, want 200", resp.StatusCode, body)
 			}
-			book := `{"id":"43","title":"Emma","author":"Jane Austen","cost":5.5,"num_pages":474}`
+			book := `{"id":43,"title":"Emma","author":"Jane Austen","cost":5.5,"num_pages":474}`
 			if resp, _ := call(t, "POST", w.APIBase+"/books", fresh, book); resp.StatusCode != 403 ||
 				!strings.Contains(resp.Header.Get("WWW-Authenticate"), `scope="fakebookapi.admin"`) {
 				t.Fatalf("introspection mode, read-only token on POST: got %d %q, want 403 naming fakebookapi.admin",

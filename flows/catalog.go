@@ -62,7 +62,12 @@ func CallAPI(req APIRequest) Step {
 				if c := resp.Challenge; c != nil && c.Scope != "" {
 					e.Try = "get a token with the scope " + c.Scope + " (add it to the requested scopes and run the token step again); a client not allowed that scope gets invalid_scope"
 				}
-				if resp.Status == http.StatusConflict {
+				switch {
+				case resp.Status == http.StatusConflict && e.Code == codeCatalogueFull:
+					// FakeBook's store is bounded: no id is at fault.
+					e.Cause = "the API keeps a bounded number of resources and holds that many now; the same request will get this answer until some are deleted"
+					e.Try = "DELETE a book (DELETE /books/{id}) to make room, or restart the API"
+				case resp.Status == http.StatusConflict:
 					if id := bodyID(req.Body); id != "" {
 						e.Cause = "the API already has a resource with the id " + id + " (RFC 9110 §15.5.10): the same request will always get this answer"
 						e.Try = "send another id than " + id + ", or PUT " + strings.TrimRight(req.Path, "/") + "/" + id + " to replace it"
@@ -76,6 +81,10 @@ func CallAPI(req APIRequest) Step {
 		},
 	}
 }
+
+// codeCatalogueFull is FakeBook's error code for a POST refused because its
+// bounded catalogue is full (fakebook.CodeCatalogueFull): a 409 no id caused.
+const codeCatalogueFull = "catalogue_full"
 
 // bodyID is the "id" member of a JSON request body, "" without one.
 func bodyID(body []byte) string {

@@ -67,13 +67,21 @@ func TestBookFields(t *testing.T) {
 	if _, err := post.WithFields([]string{"1", "T", "A", "1", "2.5"}); err == nil || !strings.Contains(err.Error(), "num_pages must be a whole number") {
 		t.Fatalf("a fractional num_pages: got %v, want it refused", err)
 	}
+	// The id is a JSON integer, as FakeBook (and the tutorial's) takes it.
+	if _, err := post.WithFields([]string{"b7", "T", "A", "1", "2"}); err == nil || !strings.Contains(err.Error(), "id must be a whole number") {
+		t.Fatalf("an id that is no integer: got %v, want it refused", err)
+	}
 	r, err := post.WithFields([]string{"7", "", "A", "12.5", "3"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var book map[string]any
-	if err := json.Unmarshal(r.Body, &book); err != nil || book["cost"] != 12.5 || book["num_pages"] != 3.0 || book["title"] != "" || book["id"] != "7" {
+	if err := json.Unmarshal(r.Body, &book); err != nil || book["cost"] != 12.5 || book["num_pages"] != 3.0 || book["title"] != "" || book["id"] != 7.0 {
 		t.Fatalf("body %s (%v)", r.Body, err)
+	}
+	// An empty id is left out: FakeBook gives the next free one.
+	if r, err := post.WithFields([]string{"", "T", "A", "1", "2"}); err != nil || strings.Contains(string(r.Body), `"id"`) {
+		t.Fatalf("an empty id: body %s (%v), want no id", r.Body, err)
 	}
 }
 

@@ -62,13 +62,25 @@ func TestAPIExplanations(t *testing.T) {
 	env.Settings.Scopes = []string{authserver.ScopeRead, authserver.ScopeAdmin}
 	vars := Vars{}
 	RunAll(context.Background(), env, ClientCredentials(), vars, nil)
-	r := CallAPI(APIRequest{Method: "POST", Path: "/books", Body: []byte(`{"id":"1","title":"T","author":"A","cost":1,"num_pages":2}`)}).Run(context.Background(), env, vars)
+	r := CallAPI(APIRequest{Method: "POST", Path: "/books", Body: []byte(`{"id":1,"title":"T","author":"A","cost":1,"num_pages":2}`)}).Run(context.Background(), env, vars)
 	e := oauth.Explain(r.Err)
 	if e == nil || e.Status != http.StatusConflict {
 		t.Fatalf("POST an existing id: got %v, want a 409", r.Err)
 	}
 	if e.Retry || !strings.Contains(e.Error(), "id 1 already exists") || !strings.Contains(e.Try, "another id than 1") {
 		t.Errorf("409: want the existing id named and no retry, got retry=%v\n%s", e.Retry, e.Explained())
+	}
+
+	// A full catalogue is a 409 too, but no id is at fault.
+	full := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusConflict)
+		w.Write([]byte(`{"error":"catalogue_full","error_description":"the catalogue is full (1000 books)"}`))
+	}))
+	defer full.Close()
+	r = CallAPI(APIRequest{Method: "POST", Path: full.URL + "/books", Body: []byte(`{"id":7,"title":"T","author":"A","cost":1,"num_pages":2}`)}).Run(context.Background(), env, vars)
+	if e := oauth.Explain(r.Err); e == nil || strings.Contains(e.Cause, "id 7") || strings.Contains(e.Try, "another id") || !strings.Contains(e.Try, "DELETE") {
+		t.Errorf("409 catalogue_full: want no claim about the id and advice to DELETE, got\n%s", e.Explained())
 	}
 
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -25,10 +25,14 @@ type Field struct {
 	Kind FieldKind
 	// Example is shown when a value is refused.
 	Example string
+	// Optional leaves the member out of the body when its value is empty.
+	Optional bool
 }
 
-// BookFields are FakeBook's book, the body of POST /books.
-var BookFields = []Field{{Name: "id", Example: "101"}, {Name: "title"}, {Name: "author"},
+// BookFields are FakeBook's book, the body of POST /books. The id is a
+// JSON integer, as in the tutorial's FakeBook; left out, FakeBook gives the
+// next free one.
+var BookFields = []Field{{Name: "id", Kind: WholeNumberField, Example: "101", Optional: true}, {Name: "title"}, {Name: "author"},
 	{Name: "cost", Kind: NumberField, Example: "9.99"}, {Name: "num_pages", Kind: WholeNumberField, Example: "412"}}
 
 // FakeBookCalls are the FakeBook calls a learner makes with a token: two
@@ -38,7 +42,7 @@ func FakeBookCalls() []APIRequest {
 	return []APIRequest{
 		{Method: "GET", Path: "/books"},
 		{Method: "GET", Path: "/books/1"},
-		{Method: "POST", Path: "/books", Body: []byte(`{"id":"101","title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`), Fields: BookFields},
+		{Method: "POST", Path: "/books", Body: []byte(`{"id":101,"title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`), Fields: BookFields},
 		{Method: "GET", Path: "/api/private-scoped"},
 	}
 }
@@ -67,6 +71,9 @@ func (r APIRequest) WithFields(values []string) (APIRequest, error) {
 	body := map[string]any{}
 	for i, f := range r.Fields {
 		v := strings.TrimSpace(values[i])
+		if v == "" && f.Optional {
+			continue
+		}
 		switch f.Kind {
 		case NumberField:
 			n, err := strconv.ParseFloat(v, 64)
@@ -77,6 +84,9 @@ func (r APIRequest) WithFields(values []string) (APIRequest, error) {
 		case WholeNumberField:
 			n, err := strconv.Atoi(v)
 			if err != nil {
+				if f.Optional {
+					return r, fmt.Errorf("%s must be a whole number, e.g. %s, or empty", f.Name, f.Example)
+				}
 				return r, fmt.Errorf("%s must be a whole number, e.g. %s", f.Name, f.Example)
 			}
 			body[f.Name] = n

@@ -97,7 +97,7 @@ func TestClientCredentialsThenFakeBook(t *testing.T) {
 			if get.Outputs[0].Value != "200 OK" {
 				t.Fatalf("GET /books: got %s", get.Outputs[0].Value)
 			}
-			post := CallAPI(APIRequest{Method: "POST", Path: "/books", Body: []byte(`{"id":"9","title":"T","author":"A","cost":1,"num_pages":10}`)}).Run(context.Background(), env, vars)
+			post := CallAPI(APIRequest{Method: "POST", Path: "/books", Body: []byte(`{"id":9,"title":"T","author":"A","cost":1,"num_pages":10}`)}).Run(context.Background(), env, vars)
 			if !post.Failed() || post.Outputs[0].Value != "403 Forbidden" {
 				t.Fatalf("POST /books with a read token: got %+v, want 403", post.Outputs)
 			}
@@ -108,7 +108,7 @@ func TestClientCredentialsThenFakeBook(t *testing.T) {
 			env.Settings.Scopes = append(env.Settings.Scopes, authserver.ScopeAdmin)
 			mustPass(t, "token with admin", clientCredentialsStep().Run(context.Background(), env, vars))
 			vars.Merge(clientCredentialsStep().Run(context.Background(), env, vars).Vars)
-			post = CallAPI(APIRequest{Method: "POST", Path: "/books", Body: []byte(`{"id":"9","title":"T","author":"A","cost":1,"num_pages":10}`)}).Run(context.Background(), env, vars)
+			post = CallAPI(APIRequest{Method: "POST", Path: "/books", Body: []byte(`{"id":9,"title":"T","author":"A","cost":1,"num_pages":10}`)}).Run(context.Background(), env, vars)
 			mustPass(t, "POST /books with admin", post)
 		})
 	}

@@ -339,13 +339,19 @@ func TestBookFormBuildsThePostBody(t *testing.T) {
 		t.Fatalf("a bad cost must be refused in the form, got %+v", m.form)
 	}
 	apiForm.inputs[4].SetValue("12.5")
+	apiForm.inputs[1].SetValue("b101") // id
+	m = press(t, m, enter)
+	if m.form == nil || !strings.Contains(apiForm.err, "id must be a whole number") {
+		t.Fatalf("an id that is no integer must be refused in the form, got %+v", m.form)
+	}
+	apiForm.inputs[1].SetValue("101")
 	apiForm.inputs[2].SetValue("Neuromancer")
 	m = press(t, m, enter)
 	if m.form != nil {
 		t.Fatal("the form did not close on enter")
 	}
 	body := string(m.opts.APICalls[2].Body)
-	if !strings.Contains(body, `"title":"Neuromancer"`) || !strings.Contains(body, `"cost":12.5`) {
+	if !strings.Contains(body, `"id":101,`) || !strings.Contains(body, `"title":"Neuromancer"`) || !strings.Contains(body, `"cost":12.5`) {
 		t.Fatalf("body: %s", body)
 	}
 }

@@ -210,12 +210,13 @@ func (s *Server) issuerPath() string {
 // routes mounts each endpoint at the imitated server's path.
 func (s *Server) routes() {
 	ip, p := s.issuerPath(), s.paths()
+	// Both shapes serve RFC 8414 metadata at the issuer's path and at the
+	// RFC 8414 §3.1 location (well-known segment inserted before the
+	// issuer's path): current Okta answers both, Keycloak the second since
+	// 26.4. Neither serves openid-configuration at the root location.
 	s.mux.HandleFunc(ip+"/.well-known/openid-configuration", s.handleDiscovery)
-	if s.cfg.Style == StyleOkta {
-		s.mux.HandleFunc(ip+"/.well-known/oauth-authorization-server", s.handleDiscovery)
-		// RFC 8414 §3.1 inserted form, which current Okta also answers.
-		s.mux.HandleFunc("/.well-known/oauth-authorization-server"+ip, s.handleDiscovery)
-	}
+	s.mux.HandleFunc(ip+"/.well-known/oauth-authorization-server", s.handleDiscovery)
+	s.mux.HandleFunc("/.well-known/oauth-authorization-server"+ip, s.handleDiscovery)
 	s.mux.HandleFunc(ip+p.certs, s.handleJWKS)
 	s.mux.HandleFunc(ip+p.token, s.handleToken)
 	s.mux.HandleFunc(ip+p.auth, s.handleAuthorize)

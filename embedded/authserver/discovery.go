@@ -2,10 +2,12 @@ package authserver
 
 import "net/http"
 
-// handleDiscovery serves the OpenID Connect discovery document (and, in the
-// Okta shape, the RFC 8414 one) with the members and order of the real
-// server's (fixtures */openid-configuration.json), limited to what this
-// server really supports.
+// handleDiscovery serves the OpenID Connect discovery document and the
+// RFC 8414 metadata with the members and order of the real server's
+// (fixtures */openid-configuration.json), limited to what this server
+// really supports. Keycloak's oauth-authorization-server provider is its
+// OpenID one under another id, so both documents are the same there; the
+// Okta shape serves the same document at both too.
 func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 	doc := s.keycloakDiscovery()
 	if s.isOkta() {

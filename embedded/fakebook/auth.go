@@ -32,11 +32,21 @@ func (s *Server) handle(pattern, scope string, h func(*exchange)) {
 	})
 }
 
-// authorize applies RFC 6750: no token → 401 with only the realm (§3.1:
+// authorize applies RFC 6750: two Authorization headers → 400
+// invalid_request; no token → 401 with only the realm (§3.1:
 // no error code when the request had no credentials); a bad token → 401
 // invalid_token; a good token without the scope → 403 insufficient_scope.
 func (x *exchange) authorize(scope string) bool {
 	s := x.s
+	if n := len(x.r.Header.Values("Authorization")); n > 1 {
+		// RFC 6750 §2: one token, one way; §3.1: repeating it is an
+		// invalid_request (400). Serving the first would let whatever
+		// added the second (a proxy, a script) decide unseen.
+		desc := fmt.Sprintf("the request has %d Authorization headers; send one: Authorization: Bearer <access token> (RFC 6750 section 2)", n)
+		x.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm=%q, error="invalid_request", error_description=%q`, s.cfg.Realm, desc))
+		x.write(http.StatusBadRequest, errorBody{Error: "invalid_request", Description: desc}, "refused: invalid_request — "+desc)
+		return false
+	}
 	raw, ok := bearer(x.r)
 	if !ok {
 		x.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm=%q`, s.cfg.Realm))

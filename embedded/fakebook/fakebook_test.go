@@ -117,24 +117,41 @@ func TestRoutesAndScopes(t *testing.T) {
 		{"bad token", "GET", "/books", bad, "", "", 401, `Bearer realm="fakebook", error="invalid_token", error_description="signature: the RS256 signature does not match`, "invalid_token", "", ""},
 		{"HS256 with the public key (reason with non-ASCII made header-safe)", "GET", "/books", hmac, "", "", 401, `error_description="alg: alg is HS256, a shared-secret HMAC: an issuer signs access tokens with its private key, and a public key used as an HMAC secret is a known forgery (RFC 8725 section 2.1)"`, "invalid_token", "", ""},
 		{"garbage token", "GET", "/books", "not-a-jwt", "", "", 401, `error="invalid_token", error_description="format: not a JWT: it has 1 parts`, "invalid_token", "", ""},
-		{"read token cannot create", "POST", "/books", w.read, jsonCT, `{"id":"9","title":"T","author":"A","cost":1,"num_pages":2}`, 403, `Bearer realm="fakebook", error="insufficient_scope", error_description="scope: missing fakebookapi.admin; the token grants: fakebookapi.read", scope="fakebookapi.admin"`, "insufficient_scope", "", ""},
+		{"read token cannot create", "POST", "/books", w.read, jsonCT, `{"id":9,"title":"T","author":"A","cost":1,"num_pages":2}`, 403, `Bearer realm="fakebook", error="insufficient_scope", error_description="scope: missing fakebookapi.admin; the token grants: fakebookapi.read", scope="fakebookapi.admin"`, "insufficient_scope", "", ""},
 		{"scoped token cannot list", "GET", "/books", w.scoped, "", "", 403, `scope="fakebookapi.read"`, "insufficient_scope", "", ""},
-		{"admin creates", "POST", "/books", w.admin, jsonCT, `{"id":"9","title":"Emma","author":"Jane Austen","cost":4.5,"num_pages":474}`, 201, "", "", "", "/books/9"},
-		{"duplicate id", "POST", "/books", w.admin, jsonCT, `{"id":"1","title":"T","author":"A","cost":1,"num_pages":2}`, 409, "", "conflict", "id", ""},
+		{"admin creates", "POST", "/books", w.admin, jsonCT, `{"id":9,"title":"Emma","author":"Jane Austen","cost":4.5,"num_pages":474}`, 201, "", "", "", "/books/9"},
+		{"the tutorial's Postman body", "POST", "/books", w.admin, jsonCT, tutorialBody, 201, "", "", "", "/books/6"},
+		{"no id: the next one", "POST", "/books", w.admin, jsonCT, `{"title":"Emma","author":"Jane Austen","cost":4.5,"num_pages":474}`, 201, "", "", "", "/books/10"},
+		{"id as a string", "POST", "/books", w.admin, jsonCT, `{"id":"101","title":"T","author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "id", ""},
+		{"id with a fraction", "POST", "/books", w.admin, jsonCT, `{"id":6.5,"title":"T","author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "id", ""},
+		{"id zero", "POST", "/books", w.admin, jsonCT, `{"id":0,"title":"T","author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "id", ""},
+		{"id too large", "POST", "/books", w.admin, jsonCT, `{"id":2147483648,"title":"T","author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "id", ""},
+		{"Title is not title", "POST", "/books", w.admin, jsonCT, `{"id":11,"Title":"T","author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "Title", ""},
+		{"TITLE is not title", "POST", "/books", w.admin, jsonCT, `{"id":11,"title":"T","TITLE":"U","author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "TITLE", ""},
+		{"a key twice", "POST", "/books", w.admin, jsonCT, `{"id":11,"title":"T","author":"A","author":"B","cost":1,"num_pages":2}`, 400, "", "invalid_request", "author", ""},
+		{"escape in the title", "POST", "/books", w.admin, jsonCT, `{"id":11,"title":"\u001b[2JT","author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "title", ""},
+		{"C1 control in the title", "POST", "/books", w.admin, jsonCT, `{"id":11,"title":"T\u009b31m","author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "title", ""},
+		{"newline in the author", "POST", "/books", w.admin, jsonCT, `{"id":11,"title":"T","author":"A\nB","cost":1,"num_pages":2}`, 400, "", "invalid_request", "author", ""},
+		{"bidi override in the author", "POST", "/books", w.admin, jsonCT, `{"id":11,"title":"T","author":"\u202eA","cost":1,"num_pages":2}`, 400, "", "invalid_request", "author", ""},
+		{"not an object", "POST", "/books", w.admin, jsonCT, `[1]`, 400, "", "invalid_request", "", ""},
+		{"two objects", "POST", "/books", w.admin, jsonCT, `{"id":11,"title":"T","author":"A","cost":1,"num_pages":2}{}`, 400, "", "invalid_request", "", ""},
+		{"duplicate id", "POST", "/books", w.admin, jsonCT, `{"id":1,"title":"T","author":"A","cost":1,"num_pages":2}`, 409, "", "conflict", "id", ""},
 		{"not JSON", "POST", "/books", w.admin, "text/plain", `id=9`, 415, "", "unsupported_media_type", "", ""},
 		{"no content type", "POST", "/books", w.admin, "", `{}`, 415, "", "unsupported_media_type", "", ""},
-		{"oversized", "POST", "/books", w.admin, jsonCT, `{"id":"x","title":"` + strings.Repeat("a", 20<<10) + `"}`, 413, "", "payload_too_large", "", ""},
-		{"negative cost", "POST", "/books", w.admin, jsonCT, `{"id":"10","title":"T","author":"A","cost":-1,"num_pages":2}`, 400, "", "invalid_request", "cost", ""},
-		{"cost as text", "POST", "/books", w.admin, jsonCT, `{"id":"10","title":"T","author":"A","cost":"cheap","num_pages":2}`, 400, "", "invalid_request", "cost", ""},
-		{"no title", "POST", "/books", w.admin, jsonCT, `{"id":"10","author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "title", ""},
-		{"zero pages", "POST", "/books", w.admin, jsonCT, `{"id":"10","title":"T","author":"A","cost":1}`, 400, "", "invalid_request", "num_pages", ""},
+		{"oversized", "POST", "/books", w.admin, jsonCT, `{"id":1,"title":"` + strings.Repeat("a", 20<<10) + `"}`, 413, "", "payload_too_large", "", ""},
+		{"negative cost", "POST", "/books", w.admin, jsonCT, `{"id":10,"title":"T","author":"A","cost":-1,"num_pages":2}`, 400, "", "invalid_request", "cost", ""},
+		{"cost as text", "POST", "/books", w.admin, jsonCT, `{"id":10,"title":"T","author":"A","cost":"cheap","num_pages":2}`, 400, "", "invalid_request", "cost", ""},
+		{"no title", "POST", "/books", w.admin, jsonCT, `{"id":10,"author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "title", ""},
+		{"zero pages", "POST", "/books", w.admin, jsonCT, `{"id":10,"title":"T","author":"A","cost":1}`, 400, "", "invalid_request", "num_pages", ""},
 		{"bad id", "POST", "/books", w.admin, jsonCT, `{"id":"../x","title":"T","author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "id", ""},
-		{"unknown field", "POST", "/books", w.admin, jsonCT, `{"id":"10","title":"T","author":"A","cost":1,"num_pages":2,"isbn":"x"}`, 400, "", "invalid_request", "isbn", ""},
+		{"unknown field", "POST", "/books", w.admin, jsonCT, `{"id":10,"title":"T","author":"A","cost":1,"num_pages":2,"isbn":"x"}`, 400, "", "invalid_request", "isbn", ""},
 		{"broken JSON", "POST", "/books", w.admin, jsonCT, `{"id":`, 400, "", "invalid_request", "", ""},
-		{"put replaces", "PUT", "/books/2", w.admin, jsonCT, `{"title":"The Hobbit","author":"Tolkien","cost":12,"num_pages":310}`, 200, "", "", "", ""},
-		{"put creates", "PUT", "/books/20", w.admin, jsonCT, `{"id":"20","title":"New","author":"A","cost":1,"num_pages":2}`, 201, "", "", "", "/books/20"},
-		{"put id mismatch", "PUT", "/books/2", w.admin, jsonCT, `{"id":"3","title":"T","author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "id", ""},
+		{"put replaces", "PUT", "/books/2", w.admin, jsonCT, `{"title":"A Study in Scarlet","author":"Conan Doyle","cost":12,"num_pages":108}`, 200, "", "", "", ""},
+		{"put creates", "PUT", "/books/20", w.admin, jsonCT, `{"id":20,"title":"New","author":"A","cost":1,"num_pages":2}`, 201, "", "", "", "/books/20"},
+		{"put id mismatch", "PUT", "/books/2", w.admin, jsonCT, `{"id":3,"title":"T","author":"A","cost":1,"num_pages":2}`, 400, "", "invalid_request", "id", ""},
 		{"put with read", "PUT", "/books/2", w.read, jsonCT, `{}`, 403, `error="insufficient_scope"`, "insufficient_scope", "", ""},
+		{"put at a URL that is no id", "PUT", "/books/abc", w.admin, jsonCT, `{"title":"T","author":"A","cost":1,"num_pages":2}`, 404, "", "not_found", "", ""},
+		{"get a URL that is no id", "GET", "/books/01", w.read, "", "", 404, "", "not_found", "", ""},
 		{"delete", "DELETE", "/books/3", w.admin, "", "", 204, "", "", "", ""},
 		{"delete again", "DELETE", "/books/3", w.admin, "", "", 404, "", "not_found", "", ""},
 		{"public", "GET", "/api/public", "", "", "", 200, "", "", "", ""},
@@ -173,16 +190,16 @@ func TestRoutesAndScopes(t *testing.T) {
 	}
 	// What the table did is visible afterwards.
 	var b fakebook.Book
-	if err := json.Unmarshal(w.do(t, "GET", "/books/2", w.read, "", nil).body, &b); err != nil || b.Author != "Tolkien" || b.Cost != 12 {
+	if err := json.Unmarshal(w.do(t, "GET", "/books/2", w.read, "", nil).body, &b); err != nil || b.Author != "Conan Doyle" || b.Cost != 12 {
 		t.Fatalf("after PUT, book 2 = %+v (%v), want the replacement", b, err)
 	}
 	var list []fakebook.Book
 	_ = json.Unmarshal(w.do(t, "GET", "/books", w.read, "", nil).body, &list)
 	var ids []string
 	for _, b := range list {
-		ids = append(ids, b.ID)
+		ids = append(ids, fmt.Sprint(b.ID))
 	}
-	if got, want := strings.Join(ids, ","), "1,2,4,5,9,20"; got != want {
+	if got, want := strings.Join(ids, ","), "1,2,4,5,6,9,10,20"; got != want {
 		t.Fatalf("ids %s, want %s", got, want)
 	}
 	if list[0].Title != "And Then There Were None" || list[0].Cost != 7.99 || list[0].NumPages != 300 {
@@ -233,7 +250,7 @@ func TestConcurrentCreatesLoseNothing(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			req, _ := http.NewRequest("POST", w.api.URL+"/books", strings.NewReader(fmt.Sprintf(`{"id":"c%d","title":"T%d","author":"A","cost":1,"num_pages":%d}`, i, i, i+1)))
+			req, _ := http.NewRequest("POST", w.api.URL+"/books", strings.NewReader(fmt.Sprintf(`{"id":%d,"title":"T%d","author":"A","cost":1,"num_pages":%d}`, 100+i, i, i+1)))
 			req.Header.Set("Authorization", "Bearer "+w.admin)
 			req.Header.Set("Content-Type", jsonCT)
 			res, err := w.api.Client().Do(req)
@@ -293,5 +310,96 @@ func TestIntrospectionModeRefusesARevokedToken(t *testing.T) {
 	res := get()
 	if res.StatusCode != 401 || !strings.Contains(res.Header.Get("WWW-Authenticate"), "active: false") {
 		t.Fatalf("revoked token: %d %q, want 401 invalid_token saying active: false", res.StatusCode, res.Header.Get("WWW-Authenticate"))
+	}
+}
+
+// tutorialBody is the Postman body of the tutorial's POST /books, byte for
+// byte: its id is a JSON integer.
+const tutorialBody = `{"author": "Woziek Schezcny", "cost": 7.99, "id": 6, "num_pages": 300, "title": "And Then There Were None"}`
+
+// Ids are JSON integers in and out, as on the tutorial's Flask server: a
+// client that reads "id" as a number works on both, and the habit of
+// sending "id":"101" is refused here as it is there.
+func TestIDsAreJSONIntegers(t *testing.T) {
+	w := newWorld(t)
+	var one map[string]any
+	if err := json.Unmarshal(w.do(t, "GET", "/books/1", w.read, "", nil).body, &one); err != nil {
+		t.Fatal(err)
+	}
+	if id, ok := one["id"].(float64); !ok || id != 1 || one["title"] != "And Then There Were None" || one["cost"] != 7.99 || one["num_pages"] != 300.0 {
+		t.Fatalf("GET /books/1 = %v, want the tutorial's FakeBook(1, ...) with a JSON integer id", one)
+	}
+	r := w.do(t, "POST", "/books", w.admin, jsonCT, []byte(tutorialBody))
+	if r.status != 201 || !strings.Contains(string(r.body), `"id":6,`) {
+		t.Fatalf("POST the tutorial's body: %d %s, want 201 with \"id\":6", r.status, r.body)
+	}
+	r = w.do(t, "POST", "/books", w.admin, jsonCT, []byte(`{"id":"101","title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`))
+	if e := r.errorBody(t); r.status != 400 || e["field"] != "id" || !strings.Contains(e["error_description"], "JSON integer") || !strings.Contains(e["error_description"], "not a string") {
+		t.Fatalf(`POST "id":"101": %d %v, want 400 saying id must be a JSON integer, not a string`, r.status, e)
+	}
+	r = w.do(t, "POST", "/books", w.admin, jsonCT, []byte(`{"id":11,"title":"T","Author":"A","cost":1,"num_pages":2}`))
+	if e := r.errorBody(t); r.status != 400 || e["field"] != "Author" || !strings.Contains(e["error_description"], `unknown field "Author"`) {
+		t.Fatalf(`POST "Author": %d %v, want 400 naming the unknown field Author`, r.status, e)
+	}
+	if r := w.do(t, "GET", "/books/11", w.read, "", nil); r.status != 404 {
+		t.Fatalf("a refused book was stored: GET /books/11 %d %s", r.status, r.body)
+	}
+}
+
+// RFC 6750 §2: a request carries its token one way, once. Two
+// Authorization headers are refused, not served with the first.
+func TestTwoAuthorizationHeadersAreRefused(t *testing.T) {
+	w := newWorld(t)
+	for _, second := range []string{"Bearer " + w.read, "Bearer forged", "Basic dXNlcjpwdw=="} {
+		req, _ := http.NewRequest("GET", w.api.URL+"/books", nil)
+		req.Header.Add("Authorization", "Bearer "+w.read)
+		req.Header.Add("Authorization", second)
+		res, err := w.api.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		ch := oauth.ParseBearerChallenge(res.Header.Get("WWW-Authenticate"))
+		if res.StatusCode != 400 || ch == nil || ch.Error != "invalid_request" || !strings.Contains(string(b), "2 Authorization headers") {
+			t.Fatalf("two Authorization headers (second %q): %d %q %s, want 400 invalid_request", second, res.StatusCode, res.Header.Get("WWW-Authenticate"), b)
+		}
+	}
+}
+
+// A room may POST in a loop: the catalogue holds MaxBooks and then says so;
+// a DELETE makes room again, and replacing a book still works when full.
+func TestCatalogueIsBounded(t *testing.T) {
+	w := newWorld(t)
+	fb := fakebook.New(fakebook.Config{Validator: w.v, MaxBooks: 7})
+	api := httptest.NewServer(fb.Handler())
+	defer api.Close()
+	w.api = api
+	post := func(body string) resp {
+		return w.do(t, "POST", "/books", w.admin, jsonCT, []byte(body))
+	}
+	for i := range 2 {
+		if r := post(`{"title":"T","author":"A","cost":1,"num_pages":2}`); r.status != 201 {
+			t.Fatalf("book %d of 7: %d %s, want 201", 6+i, r.status, r.body)
+		}
+	}
+	for _, r := range []resp{post(`{"title":"T","author":"A","cost":1,"num_pages":2}`),
+		w.do(t, "PUT", "/books/99", w.admin, jsonCT, []byte(`{"title":"T","author":"A","cost":1,"num_pages":2}`))} {
+		e := r.errorBody(t)
+		if r.status != 409 || e["error"] != fakebook.CodeCatalogueFull || !strings.Contains(e["error_description"], "7 books") || !strings.Contains(e["error_description"], "DELETE") {
+			t.Fatalf("an 8th book: %d %v, want 409 catalogue_full saying how many and what to do", r.status, e)
+		}
+	}
+	if fb.Len() != 7 {
+		t.Fatalf("%d books, want 7", fb.Len())
+	}
+	if r := w.do(t, "PUT", "/books/2", w.admin, jsonCT, []byte(`{"title":"T","author":"A","cost":1,"num_pages":2}`)); r.status != 200 {
+		t.Fatalf("replace when full: %d %s, want 200", r.status, r.body)
+	}
+	if r := w.do(t, "DELETE", "/books/7", w.admin, "", nil); r.status != 204 {
+		t.Fatalf("delete: %d", r.status)
+	}
+	if r := post(`{"title":"T","author":"A","cost":1,"num_pages":2}`); r.status != 201 || r.header.Get("Location") != "/books/7" {
+		t.Fatalf("after a DELETE: %d %q, want 201 at /books/7", r.status, r.header.Get("Location"))
 	}
 }

@@ -78,8 +78,8 @@ func TestInteropOIDCProvider(t *testing.T) {
 		challenge                       string
 	}{
 		{"read lists", "GET", "/books", read, "", 200, ""},
-		{"read cannot create", "POST", "/books", read, `{"id":"op1","title":"T","author":"A","cost":1,"num_pages":1}`, 403, `error="insufficient_scope"`},
-		{"admin creates", "POST", "/books", admin, `{"id":"op1","title":"T","author":"A","cost":1,"num_pages":1}`, 201, ""},
+		{"read cannot create", "POST", "/books", read, `{"id":61,"title":"T","author":"A","cost":1,"num_pages":1}`, 403, `error="insufficient_scope"`},
+		{"admin creates", "POST", "/books", admin, `{"id":61,"title":"T","author":"A","cost":1,"num_pages":1}`, 201, ""},
 		{"expired", "GET", "/books", p.Mint(t, `{"scope":"fakebookapi.read","exp":"-120","iat":"-420"}`), "", 401, `error_description="exp: expired 2m`},
 		{"wrong iss", "GET", "/books", p.Mint(t, `{"scope":"fakebookapi.read","iss":"https://evil.example"}`), "", 401, `error_description="iss: iss is https://evil.example, expected ` + p.Issuer},
 		{"wrong aud", "GET", "/books", p.Mint(t, `{"scope":"fakebookapi.read","aud":"http://127.0.0.1:9403/"}`), "", 401, `error_description="aud: aud is http://127.0.0.1:9403/, expected ` + oauthtest.DefaultAudience},

@@ -6,6 +6,7 @@ package fakebook
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/oauthlab/oauthlab/embedded/events"
@@ -29,6 +30,9 @@ type Config struct {
 	Realm string
 	// Books seeds the catalogue; nil means Seed().
 	Books []Book
+	// MaxBooks bounds the catalogue; 0 means DefaultMaxBooks. A POST or a
+	// PUT of a new book beyond it is refused with 409 catalogue_full.
+	MaxBooks int
 }
 
 // Server is a FakeBook instance with its own in-memory catalogue.
@@ -43,11 +47,14 @@ func New(cfg Config) *Server {
 	if cfg.Realm == "" {
 		cfg.Realm = "fakebook"
 	}
+	if cfg.MaxBooks <= 0 {
+		cfg.MaxBooks = DefaultMaxBooks
+	}
 	seed := cfg.Books
 	if seed == nil {
 		seed = Seed()
 	}
-	s := &Server{cfg: cfg, store: newStore(seed), mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, store: newStore(seed, cfg.MaxBooks), mux: http.NewServeMux()}
 	s.routes()
 	return s
 }
@@ -94,66 +101,103 @@ func (s *Server) listBooks(x *exchange) {
 }
 
 func (s *Server) getBook(x *exchange) {
-	id := x.r.PathValue("id")
-	b, ok := s.store.get(id)
+	id, ok := x.bookID()
 	if !ok {
-		x.fail(http.StatusNotFound, "not_found", "no book with id "+id, "")
 		return
 	}
-	x.json(http.StatusOK, b, "returned book %s", id)
+	b, ok := s.store.get(id)
+	if !ok {
+		x.fail(http.StatusNotFound, "not_found", fmt.Sprintf("no book with id %d", id), "")
+		return
+	}
+	x.json(http.StatusOK, b, "returned book %d", id)
+}
+
+// bookID reads the {id} of the URL; one that is not a whole number names
+// no book (404, as the tutorial's Flask route /books/<int:book_id>).
+func (x *exchange) bookID() (int, bool) {
+	raw := x.r.PathValue("id")
+	id, ok := parseID(raw)
+	if !ok {
+		x.fail(http.StatusNotFound, "not_found", fmt.Sprintf("no book with id %q: ids are whole numbers from 1, e.g. /books/1", raw), "")
+	}
+	return id, ok
 }
 
 func (s *Server) createBook(x *exchange) {
-	b, be := readBook(x.w, x.r, "")
+	b, be := readBook(x.w, x.r)
 	if be != nil {
 		x.badBody(be)
 		return
 	}
-	if !s.store.create(b) {
-		x.fail(http.StatusConflict, "conflict", "a book with id "+b.ID+" already exists; PUT /books/"+b.ID+" replaces it", "id")
+	b, out := s.store.create(b)
+	switch out {
+	case idTaken:
+		x.fail(http.StatusConflict, "conflict", fmt.Sprintf("a book with id %d already exists; PUT /books/%d replaces it", b.ID, b.ID), "id")
+		return
+	case full:
+		x.full()
+		return
+	case noNextID:
+		x.fail(http.StatusConflict, "conflict", fmt.Sprintf("no id follows the largest, %d; send a free id", MaxID), "id")
 		return
 	}
-	x.w.Header().Set("Location", "/books/"+b.ID)
-	x.json(http.StatusCreated, b, "created book %s", b.ID)
+	x.w.Header().Set("Location", fmt.Sprintf("/books/%d", b.ID))
+	x.json(http.StatusCreated, b, "created book %d", b.ID)
 }
+
+// full refuses a new book when the catalogue holds MaxBooks: 409, a
+// conflict with the catalogue's state that a DELETE resolves (RFC 9110
+// §15.5.10).
+func (x *exchange) full() {
+	x.fail(http.StatusConflict, CodeCatalogueFull, fmt.Sprintf("the catalogue is full (%d books, the most FakeBook keeps); DELETE /books/{id} to make room, or restart it to get the five books back", x.s.cfg.MaxBooks), "")
+}
+
+// CodeCatalogueFull is the error code of a POST or PUT refused because the
+// catalogue holds Config.MaxBooks books.
+const CodeCatalogueFull = "catalogue_full"
 
 // putBook replaces or creates the book at the URL (RFC 9110 §9.3.4): 200
 // when replaced, 201 when created.
 func (s *Server) putBook(x *exchange) {
-	id := x.r.PathValue("id")
-	b, be := readBookFor(x, id)
+	id, ok := x.bookID()
+	if !ok {
+		return
+	}
+	b, be := readBook(x.w, x.r)
 	if be != nil {
 		x.badBody(be)
 		return
 	}
-	if s.store.put(b) {
-		x.w.Header().Set("Location", "/books/"+b.ID)
-		x.json(http.StatusCreated, b, "created book %s", b.ID)
-		return
-	}
-	x.json(http.StatusOK, b, "replaced book %s", b.ID)
-}
-
-// readBookFor reads a PUT body; its id may be left out but must not
-// disagree with the URL.
-func readBookFor(x *exchange, id string) (Book, *bodyError) {
-	b, be := readBook(x.w, x.r, id)
-	if be != nil {
-		return b, be
+	// The body's id may be left out but must not disagree with the URL.
+	if b.ID == 0 {
+		b.ID = id
 	}
 	if b.ID != id {
-		return b, &bodyError{http.StatusBadRequest, "id", "id is " + b.ID + " in the body but " + id + " in the URL"}
+		x.badBody(badRequest("id", fmt.Sprintf("id is %d in the body but %d in the URL", b.ID, id)))
+		return
 	}
-	return b, nil
+	switch s.store.put(b) {
+	case full:
+		x.full()
+	case created:
+		x.w.Header().Set("Location", fmt.Sprintf("/books/%d", b.ID))
+		x.json(http.StatusCreated, b, "created book %d", b.ID)
+	default:
+		x.json(http.StatusOK, b, "replaced book %d", b.ID)
+	}
 }
 
 func (s *Server) deleteBook(x *exchange) {
-	id := x.r.PathValue("id")
-	if !s.store.delete(id) {
-		x.fail(http.StatusNotFound, "not_found", "no book with id "+id, "")
+	id, ok := x.bookID()
+	if !ok {
 		return
 	}
-	x.status(http.StatusNoContent, "deleted book "+id)
+	if !s.store.delete(id) {
+		x.fail(http.StatusNotFound, "not_found", fmt.Sprintf("no book with id %d", id), "")
+		return
+	}
+	x.status(http.StatusNoContent, fmt.Sprintf("deleted book %d", id))
 }
 
 func (s *Server) public(x *exchange) {

@@ -5,24 +5,41 @@ import (
 	"sync"
 )
 
-// Book is one book in FakeBook's catalogue.
+// Book is one book in FakeBook's catalogue. Its id is a JSON integer, in
+// and out, as in the tutorial's Flask FakeBook.
 type Book struct {
-	ID       string  `json:"id"`
+	ID       int     `json:"id"`
 	Title    string  `json:"title"`
 	Author   string  `json:"author"`
 	Cost     float64 `json:"cost"`
 	NumPages int     `json:"num_pages"`
 }
 
+// DefaultMaxBooks bounds the catalogue: a room may POST in a loop, and
+// every GET /books lists them all.
+const DefaultMaxBooks = 1000
+
 // store is the in-memory catalogue. One mutex guards the map, so N
 // concurrent creates leave exactly N books: no lost updates.
 type store struct {
 	mu    sync.RWMutex
-	books map[string]Book
+	books map[int]Book
+	max   int
 }
 
-func newStore(seed []Book) *store {
-	s := &store{books: make(map[string]Book, len(seed))}
+// outcome is what a create or put did.
+type outcome int
+
+const (
+	created outcome = iota
+	replaced
+	idTaken
+	full
+	noNextID // the largest id is MaxID: a POST must name a free one
+)
+
+func newStore(seed []Book, max int) *store {
+	s := &store{books: make(map[int]Book, len(seed)), max: max}
 	for _, b := range seed {
 		s.books[b.ID] = b
 	}
@@ -36,55 +53,58 @@ func (s *store) list() []Book {
 		out = append(out, b)
 	}
 	s.mu.RUnlock()
-	sort.Slice(out, func(i, j int) bool { return lessID(out[i].ID, out[j].ID) })
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
 
-// lessID orders numeric ids numerically ("2" before "10"), then the rest.
-func lessID(a, b string) bool {
-	if len(a) != len(b) && isDigits(a) && isDigits(b) {
-		return len(a) < len(b)
-	}
-	return a < b
-}
-
-func isDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func (s *store) get(id string) (Book, bool) {
+func (s *store) get(id int) (Book, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	b, ok := s.books[id]
 	return b, ok
 }
 
-// create adds b unless its id is taken.
-func (s *store) create(b Book) bool {
+// create adds b unless its id is taken or the catalogue is full. An id of
+// 0 is given the next one: one more than the largest (the tutorial's
+// len(books)+1 would reuse an id after a DELETE).
+func (s *store) create(b Book) (Book, outcome) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.books) >= s.max {
+		return b, full
+	}
+	if b.ID == 0 {
+		for id := range s.books {
+			b.ID = max(b.ID, id)
+		}
+		if b.ID++; b.ID > MaxID {
+			return b, noNextID
+		}
+	}
 	if _, taken := s.books[b.ID]; taken {
-		return false
+		return b, idTaken
 	}
 	s.books[b.ID] = b
-	return true
+	return b, created
 }
 
-// put stores b, reporting whether it was new.
-func (s *store) put(b Book) (created bool) {
+// put stores b, replacing the book with its id or adding it if the
+// catalogue has room.
+func (s *store) put(b Book) outcome {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, existed := s.books[b.ID]
+	if _, existed := s.books[b.ID]; existed {
+		s.books[b.ID] = b
+		return replaced
+	}
+	if len(s.books) >= s.max {
+		return full
+	}
 	s.books[b.ID] = b
-	return !existed
+	return created
 }
 
-func (s *store) delete(id string) bool {
+func (s *store) delete(id int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, ok := s.books[id]
@@ -98,13 +118,14 @@ func (s *store) len() int {
 	return len(s.books)
 }
 
-// Seed is the catalogue a fresh FakeBook starts with.
+// Seed is the catalogue a fresh FakeBook starts with: the five books of
+// the tutorial's Flask FakeBook, with the same ids.
 func Seed() []Book {
 	return []Book{
-		{ID: "1", Title: "And Then There Were None", Author: "Agatha Christie", Cost: 7.99, NumPages: 300},
-		{ID: "2", Title: "The Hobbit", Author: "J. R. R. Tolkien", Cost: 9.99, NumPages: 310},
-		{ID: "3", Title: "Pride and Prejudice", Author: "Jane Austen", Cost: 5.49, NumPages: 432},
-		{ID: "4", Title: "Nineteen Eighty-Four", Author: "George Orwell", Cost: 8.99, NumPages: 328},
-		{ID: "5", Title: "The Little Prince", Author: "Antoine de Saint-Exupéry", Cost: 6.5, NumPages: 96},
+		{ID: 1, Title: "And Then There Were None", Author: "Agatha Christie", Cost: 7.99, NumPages: 300},
+		{ID: 2, Title: "A Study in Scarlet", Author: "Arthur Conan Doyle", Cost: 7.99, NumPages: 108},
+		{ID: 3, Title: "The Day of the Jackal", Author: "Frederick Forsyth", Cost: 9.99, NumPages: 464},
+		{ID: 4, Title: "The Wisdom of Father Brown", Author: "G.K. Chesterton", Cost: 7.99, NumPages: 136},
+		{ID: 5, Title: "The Poet", Author: "Michael Connelly", Cost: 15.90, NumPages: 528},
 	}
 }

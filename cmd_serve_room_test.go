@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oauthlab/oauthlab/embedded"
+)
+
+// serve for a room: --public-url makes the issuer and every endpoint, in
+// both shapes, and the RFC 8414 location the banner prints answers with it.
+func TestServePublicURL(t *testing.T) {
+	isolateCache(t)
+	for _, style := range []string{"keycloak", "okta"} {
+		t.Run(style, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			var out, errb syncBuffer
+			addr := freeAddr(t)
+			_, port, _ := net.SplitHostPort(addr)
+			public := "http://localhost:" + port
+			done := make(chan error, 1)
+			go func() {
+				done <- runServe(ctx, &serveOptions{addr: addr, apiAddr: freeAddr(t), style: style, realm: "myorg", publicURL: public}, &out, &errb)
+			}()
+			defer func() {
+				cancel()
+				select {
+				case <-done:
+				case <-time.After(5 * time.Second):
+					t.Error("serve did not stop")
+				}
+			}()
+			issuer := waitFor(t, &out, regexp.MustCompile(`issuer\s+(\S+)`))[1]
+			if !strings.HasPrefix(issuer, public+"/") {
+				t.Fatalf("issuer %q, want it on --public-url %s", issuer, public)
+			}
+			meta := waitFor(t, &out, regexp.MustCompile(`RFC 8414\s+(\S+)`))[1]
+			if !strings.HasPrefix(meta, public+"/.well-known/oauth-authorization-server/") {
+				t.Fatalf("RFC 8414 location %q, want it at the root of %s", meta, public)
+			}
+			resp, err := http.Get(meta)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc map[string]any
+			err = json.NewDecoder(resp.Body).Decode(&doc)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != 200 || doc["issuer"] != issuer {
+				t.Fatalf("GET %s: %d %v, issuer %v; want 200 and issuer %s", meta, resp.StatusCode, err, doc["issuer"], issuer)
+			}
+			for _, k := range []string{"token_endpoint", "authorization_endpoint", "jwks_uri", "introspection_endpoint", "revocation_endpoint"} {
+				if s, _ := doc[k].(string); !strings.HasPrefix(s, issuer+"/") {
+					t.Errorf("%s = %q, want it under %s", k, s, issuer)
+				}
+			}
+			if strings.Contains(out.String(), "listening ") {
+				t.Errorf("a loopback listener is described as listening on every interface:\n%s", out.String())
+			}
+		})
+	}
+	code, _, errOut := runCLI(t, "serve", "--public-url", "http://0.0.0.0:8080")
+	if code != exitUsage || !strings.Contains(errOut, "--public-url") || !strings.Contains(errOut, "no one can connect") {
+		t.Errorf("serve --public-url http://0.0.0.0:8080: exit %d %q, want 2 saying why", code, errOut)
+	}
+}
+
+func TestLanURLs(t *testing.T) {
+	ipnet := func(s string) net.Addr {
+		ip, n, err := net.ParseCIDR(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.IP = ip
+		return n
+	}
+	addrs := []net.Addr{ipnet("127.0.0.1/8"), ipnet("::1/128"), ipnet("2001:db8::5/64"), ipnet("192.168.1.20/24"),
+		ipnet("fe80::1/64"), ipnet("169.254.3.4/16"), ipnet("10.0.0.5/8")}
+	for _, tc := range []struct {
+		listen   string
+		want     string
+		wildcard bool
+	}{
+		{"[::]:8080", "http://192.168.1.20:8080 http://10.0.0.5:8080 http://[2001:db8::5]:8080", true},
+		{"0.0.0.0:5000", "http://192.168.1.20:5000 http://10.0.0.5:5000 http://[2001:db8::5]:5000", true},
+		{":8080", "http://192.168.1.20:8080 http://10.0.0.5:8080 http://[2001:db8::5]:8080", true},
+		{"127.0.0.1:8080", "", false},
+		{"192.168.1.20:8080", "", false},
+	} {
+		got, wildcard := lanURLs(tc.listen, addrs)
+		if strings.Join(got, " ") != tc.want || wildcard != tc.wildcard {
+			t.Errorf("lanURLs(%s) = %v, %v; want %s, %v", tc.listen, got, wildcard, tc.want, tc.wildcard)
+		}
+	}
+	// Bound to every interface without --public-url: the banner lists the
+	// URLs and says the issuer is no address to use.
+	w := &embedded.World{Issuer: "http://[::]:8080/realms/myorg", Addr: "[::]:8080", APIAddr: "[::]:5000"}
+	got := describeListeners(w, false, addrs)
+	for _, want := range []string{
+		"authorization server on [::]:8080, every interface: http://192.168.1.20:8080, http://10.0.0.5:8080",
+		"FakeBook on [::]:5000, every interface: http://192.168.1.20:5000",
+		"the issuer names [::]:8080, which no attendee can use; restart with --public-url http://192.168.1.20:8080",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("banner lacks %q:\n%s", want, got)
+		}
+	}
+	if got := describeListeners(w, true, addrs); strings.Contains(got, "restart with") || !strings.Contains(got, "http://10.0.0.5:8080") {
+		t.Errorf("with --public-url: want the URLs and no advice to restart, got:\n%s", got)
+	}
+	if got := describeListeners(w, false, nil); !strings.Contains(got, "no address beyond loopback") {
+		t.Errorf("no LAN address: got:\n%s", got)
+	}
+	if got := describeListeners(&embedded.World{Addr: "127.0.0.1:8080", APIAddr: "127.0.0.1:5000"}, false, addrs); got != "" {
+		t.Errorf("loopback listeners: got %q, want nothing", got)
+	}
+}
+
+func TestServeHelpSaysWhatSurvivesARestart(t *testing.T) {
+	code, out, _ := runCLI(t, "serve", "--help")
+	for _, want := range []string{"--public-url", "--api-public-url", "What survives a restart: the signing key", "books go back to the five"} {
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("serve --help (exit %d) lacks %q", code, want)
+		}
+	}
+}
