@@ -58,6 +58,17 @@ func (b *Bus) Publish(e Event) {
 	}
 }
 
+// Listening reports whether anyone subscribes, so a publisher can spare
+// formatting details nobody reads. Safe on a nil bus.
+func (b *Bus) Listening() bool {
+	if b == nil {
+		return false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.subs) > 0
+}
+
 // Subscribe returns a channel of future events, buffered to buf, and a
 // cancel func that closes it.
 func (b *Bus) Subscribe(buf int) (<-chan Event, func()) {

@@ -64,8 +64,9 @@ func (x *exchange) authorize(scope string) bool {
 	}
 	rep := s.cfg.Validator.Validate(x.r.Context(), raw, required...)
 	x.report = rep
+	listening := s.cfg.Events.Listening()
 	for _, c := range rep.Checks {
-		if s.cfg.Events == nil {
+		if !listening {
 			break // nobody listens: spare the formatting
 		}
 		x.details = append(x.details, fmt.Sprintf("%s: %s — %s", c.Name, c.Status, c.Reason))

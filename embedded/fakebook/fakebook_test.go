@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -401,5 +402,43 @@ func TestCatalogueIsBounded(t *testing.T) {
 	}
 	if r := post(`{"title":"T","author":"A","cost":1,"num_pages":2}`); r.status != 201 || r.header.Get("Location") != "/books/7" {
 		t.Fatalf("after a DELETE: %d %q, want 201 at /books/7", r.status, r.header.Get("Location"))
+	}
+}
+
+// GET /books answers from a listing made once per change: every write
+// (POST, PUT, DELETE) shows in the next listing, in id order.
+func TestTheListingFollowsEveryWrite(t *testing.T) {
+	w := newWorld(t)
+	ids := func() []int {
+		t.Helper()
+		r := w.do(t, "GET", "/books", w.read, "", nil)
+		var list []fakebook.Book
+		if err := json.Unmarshal(r.body, &list); err != nil || r.status != 200 {
+			t.Fatalf("GET /books: %d %s", r.status, r.body)
+		}
+		var out []int
+		for _, b := range list {
+			out = append(out, b.ID)
+		}
+		return out
+	}
+	before := ids()
+	if r := w.do(t, "POST", "/books", w.admin, jsonCT, []byte(`{"id":77,"title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`)); r.status != 201 {
+		t.Fatalf("POST: %d %s", r.status, r.body)
+	}
+	if got := ids(); !slices.Contains(got, 77) || len(got) != len(before)+1 || !slices.IsSorted(got) {
+		t.Fatalf("after POST: ids %v, want %v plus 77, sorted", got, before)
+	}
+	if r := w.do(t, "PUT", "/books/77", w.admin, jsonCT, []byte(`{"id":77,"title":"Dune Messiah","author":"Frank Herbert","cost":9.99,"num_pages":256}`)); r.status >= 300 {
+		t.Fatalf("PUT: %d %s", r.status, r.body)
+	}
+	if r := w.do(t, "GET", "/books", w.read, "", nil); !strings.Contains(string(r.body), "Dune Messiah") {
+		t.Fatalf("after PUT the listing still shows the old title: %s", r.body)
+	}
+	if r := w.do(t, "DELETE", "/books/77", w.admin, "", nil); r.status >= 300 {
+		t.Fatalf("DELETE: %d %s", r.status, r.body)
+	}
+	if got := ids(); slices.Contains(got, 77) {
+		t.Fatalf("after DELETE: ids %v still hold 77", got)
 	}
 }

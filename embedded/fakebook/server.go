@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/oauth/validate"
@@ -96,8 +97,12 @@ func methodNotAllowed(allow string) func(*exchange) {
 const anyToken = "\x00any"
 
 func (s *Server) listBooks(x *exchange) {
-	books := s.store.list()
-	x.json(http.StatusOK, books, "listed %d books", len(books))
+	body, n := s.store.listJSON()
+	x.code, x.decision = http.StatusOK, "listed "+strconv.Itoa(n)+" books"
+	x.w.Header().Set("Content-Type", "application/json")
+	x.w.Header().Set("Cache-Control", "no-store")
+	x.w.WriteHeader(http.StatusOK)
+	_, _ = x.w.Write(body)
 }
 
 func (s *Server) getBook(x *exchange) {

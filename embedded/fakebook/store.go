@@ -1,6 +1,7 @@
 package fakebook
 
 import (
+	"encoding/json"
 	"sort"
 	"sync"
 )
@@ -25,6 +26,9 @@ type store struct {
 	mu    sync.RWMutex
 	books map[int]Book
 	max   int
+	// listing is GET /books' body for the books as they are, made on the
+	// first listing after a change: a room lists far more than it writes.
+	listing []byte
 }
 
 // outcome is what a create or put did.
@@ -46,15 +50,31 @@ func newStore(seed []Book, max int) *store {
 	return s
 }
 
-func (s *store) list() []Book {
+// listJSON returns the catalogue as GET /books answers it (a JSON array
+// sorted by id, newline-terminated as json.Encoder writes it) and how many
+// books it holds. The bytes are shared: callers must not change them.
+func (s *store) listJSON() ([]byte, int) {
 	s.mu.RLock()
-	out := make([]Book, 0, len(s.books))
-	for _, b := range s.books {
-		out = append(out, b)
-	}
+	b, n := s.listing, len(s.books)
 	s.mu.RUnlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
+	if b != nil {
+		return b, n
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.listing == nil {
+		out := make([]Book, 0, len(s.books))
+		for _, b := range s.books {
+			out = append(out, b)
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+		enc, err := json.Marshal(out)
+		if err != nil {
+			return nil, 0 // Book always encodes; unreachable
+		}
+		s.listing = append(enc, '\n')
+	}
+	return s.listing, len(s.books)
 }
 
 func (s *store) get(id int) (Book, bool) {
@@ -69,6 +89,7 @@ func (s *store) get(id int) (Book, bool) {
 // len(books)+1 would reuse an id after a DELETE).
 func (s *store) create(b Book) (Book, outcome) {
 	s.mu.Lock()
+	s.listing = nil // a write changes the listing
 	defer s.mu.Unlock()
 	if len(s.books) >= s.max {
 		return b, full
@@ -92,6 +113,7 @@ func (s *store) create(b Book) (Book, outcome) {
 // catalogue has room.
 func (s *store) put(b Book) outcome {
 	s.mu.Lock()
+	s.listing = nil // a write changes the listing
 	defer s.mu.Unlock()
 	if _, existed := s.books[b.ID]; existed {
 		s.books[b.ID] = b
@@ -106,6 +128,7 @@ func (s *store) put(b Book) outcome {
 
 func (s *store) delete(id int) bool {
 	s.mu.Lock()
+	s.listing = nil // a write changes the listing
 	defer s.mu.Unlock()
 	_, ok := s.books[id]
 	delete(s.books, id)

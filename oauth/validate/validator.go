@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,6 +60,9 @@ type Validator struct {
 	now   func() time.Time
 	keys  *keySource
 	cache *sigCache
+	// verdicts remembers whole passing reports (nil when the signature
+	// cache is off, as for a workbench that shows every check made).
+	verdicts *verdictCache
 }
 
 // New discovers the issuer's jwks_uri (unless given), fetches the keys once
@@ -98,7 +102,7 @@ func New(ctx context.Context, opts Options) (*Validator, error) {
 		size = DefaultSignatureCacheSize
 	}
 	opts.JWKSURI = jwksURI
-	return &Validator{opts: opts, now: now, keys: keys, cache: newSigCache(size)}, nil
+	return &Validator{opts: opts, now: now, keys: keys, cache: newSigCache(size), verdicts: newVerdictCache(size)}, nil
 }
 
 // WithAudiences returns a Validator that expects these audiences (nil: aud
@@ -120,7 +124,23 @@ func (v *Validator) Close() error { return v.keys.close() }
 // Validate checks raw and returns the report of every check. It never
 // panics and never returns nil. requiredScopes must all be granted.
 func (v *Validator) Validate(ctx context.Context, raw string, requiredScopes ...string) *Report {
-	return v.validate(raw, requiredScopes, func(r *report, tok *oauth.JWT, alg string) { v.verify(ctx, r, tok, alg) })
+	if v.verdicts == nil {
+		return v.validate(raw, requiredScopes, func(r *report, tok *oauth.JWT, alg string) { v.verify(ctx, r, tok, alg) })
+	}
+	h := tokenHash(raw)
+	if r := v.remembered(ctx, h, requiredScopes); r != nil {
+		return r
+	}
+	var gen uint64
+	r := v.validate(raw, requiredScopes, func(r *report, tok *oauth.JWT, alg string) {
+		gen = v.verify(ctx, r, tok, alg)
+	})
+	if r.Valid && gen != 0 {
+		kept := *r
+		kept.Checks = slices.Clone(r.Checks)
+		v.verdicts.put(h, verdict{rep: &kept, gen: gen})
+	}
+	return r
 }
 
 // Unverified checks everything but the signature, for when the issuer's
@@ -229,7 +249,9 @@ func checkAlg(r *report, h map[string]any) (string, bool) {
 }
 
 // verify fills kid and signature.
-func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg string) {
+// verify checks kid and signature; it returns the key set generation that
+// verified the token, or 0 when it did not verify or the keys are stale.
+func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg string) (gen uint64) {
 	var h [32]byte // the cache's key; not worth hashing when the cache is off
 	if v.cache != nil {
 		h = tokenHash(tok.Raw)
@@ -238,7 +260,7 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 	if _, present := tok.Header["kid"]; present && !hasKid {
 		r.add(CheckKid, oauth.Fail, "kid is "+describe(tok.Header["kid"])+", not a string")
 		r.skip("not tried: no key", CheckSignature)
-		return
+		return 0
 	}
 	idx, stale := v.keys.current(ctx)
 	kidOK := func(msg string) {
@@ -248,10 +270,16 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 		}
 		r.add(CheckKid, oauth.Pass, msg)
 	}
+	fresh := func() uint64 {
+		if stale != "" {
+			return 0
+		}
+		return idx.gen
+	}
 	if cachedKid, gen, ok := v.cache.get(h); ok && cachedKid == kid && gen == idx.gen {
 		kidOK("kid " + kid + " is one of the issuer's signing keys")
 		r.add(CheckSignature, oauth.Pass, alg+" signature verified with key "+kid+" (remembered from an earlier request)")
-		return
+		return fresh()
 	}
 	var candidates []verifyKey
 	if hasKid {
@@ -263,7 +291,7 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 				r.add(CheckKid, oauth.Fail, fmt.Sprintf("kid %s was withdrawn from the issuer's signing keys %s ago (they are now %s): the issuer no longer vouches for tokens it signed",
 					kid, Span(v.now().Sub(at)), idx.kids()))
 				r.skip("not tried: the key is withdrawn", CheckSignature)
-				return
+				return 0
 			}
 			// RFC 7517 allows rotation at any time: an unknown kid may be
 			// a new key, so fetch once more — at most once per interval.
@@ -273,13 +301,13 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 			if len(candidates) == 0 && !idx.encKids[kid] {
 				r.add(CheckKid, oauth.Fail, fmt.Sprintf("kid %s is not among the issuer's signing keys (%s); %s", kid, idx.kids(), how))
 				r.skip("not tried: no key", CheckSignature)
-				return
+				return 0
 			}
 		}
 		if len(candidates) == 0 && idx.encKids[kid] {
 			r.add(CheckKid, oauth.Fail, "kid "+kid+" is an encryption key (use: enc), not one for signatures (RFC 7517 §4.2)")
 			r.skip("not tried: no key", CheckSignature)
-			return
+			return 0
 		}
 		var why []string
 		var fit []verifyKey
@@ -293,7 +321,7 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 		if len(fit) == 0 {
 			r.add(CheckKid, oauth.Fail, strings.Join(why, "; "))
 			r.skip("not tried: no key fits the alg", CheckSignature)
-			return
+			return 0
 		}
 		candidates = fit
 		kidOK("kid " + kid + " is one of the issuer's signing keys")
@@ -306,7 +334,7 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 		if len(candidates) == 0 {
 			r.add(CheckKid, oauth.Fail, "the header has no kid and the issuer has no "+alg+" key ("+idx.kids()+")")
 			r.skip("not tried: no key", CheckSignature)
-			return
+			return 0
 		}
 		msg := fmt.Sprintf("the header has no kid; tried the issuer's %d %s key(s)", len(candidates), alg)
 		if stale != "" {
@@ -322,8 +350,9 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 		if err := jwsbb.Verify(k.raw, alg, input, tok.Signature); err == nil {
 			v.cache.put(h, k.kid, idx.gen)
 			r.add(CheckSignature, oauth.Pass, alg+" signature verified with key "+k.kid)
-			return
+			return fresh()
 		}
 	}
 	r.add(CheckSignature, oauth.Fail, "the "+alg+" signature does not match: the token was altered, or signed by someone else's key")
+	return 0
 }
