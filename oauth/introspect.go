@@ -74,11 +74,11 @@ func inactiveHint(token, clientID string, now time.Time) string {
 	if err != nil {
 		return InactiveHint
 	}
-	if exp, ok := numericDate(t.Claims["exp"]); ok && !now.Before(exp) {
+	if exp, ok := t.Claims.Time("exp"); ok && !now.Before(exp) {
 		return fmt.Sprintf("The token expired %s ago (exp %s); an expired token is inactive (RFC 7662 §2.2). Get a new one.",
 			now.Sub(exp).Round(time.Second), exp.UTC().Format(time.RFC3339))
 	}
-	aud := audiences(t.Claims["aud"])
+	aud := t.Claims.Audiences()
 	if clientID != "" && !contains(aud, clientID) {
 		return fmt.Sprintf("The token's aud is %q and does not name the introspecting client %q. Keycloak 26.6.2 and later (also 26.4.12) "+
 			"answer {\"active\":false} in that case, even for a valid token. Introspect as a client the token names (the API's own client), "+
@@ -117,7 +117,7 @@ func parseIntrospection(status int, h http.Header, body []byte) (*Introspection,
 	in.Username, _ = raw["username"].(string)
 	in.TokenType, _ = raw["token_type"].(string)
 	in.Sub, _ = raw["sub"].(string)
-	if exp, ok := numericDate(raw["exp"]); ok {
+	if exp, ok := Claims(raw).Time("exp"); ok {
 		in.Exp = exp
 	}
 	if !active {

@@ -236,7 +236,7 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 	}
 	kid, hasKid := tok.Header["kid"].(string)
 	if _, present := tok.Header["kid"]; present && !hasKid {
-		r.add(CheckKid, oauth.Fail, "kid is "+describe(tok.Header["kid"])+", not a string")
+		r.add(CheckKid, oauth.Fail, "kid is "+oauth.DescribeJSON(tok.Header["kid"])+", not a string")
 		r.skip("not tried: no key", CheckSignature)
 		return
 	}
