@@ -16,6 +16,11 @@ import (
 // alike.
 type Claims map[string]any
 
+// ParseClaims reads a JSON object — a JWT's payload, an introspection or
+// userinfo answer — with numbers kept as json.Number. Anything else (an
+// array, null, an object followed by more data) is an error.
+func ParseClaims(b []byte) (Claims, error) { return decodeObject(b) }
+
 // String is the claim name when it is a string, else "".
 func (c Claims) String(name string) string {
 	s, _ := c[name].(string)
