@@ -177,17 +177,7 @@ func apiAudience(accessToken, issuer string) string {
 	if err != nil {
 		return ""
 	}
-	var auds []string
-	switch a := jwt.Claims["aud"].(type) {
-	case string:
-		auds = []string{a}
-	case []any:
-		for _, x := range a {
-			if s, ok := x.(string); ok {
-				auds = append(auds, s)
-			}
-		}
-	}
+	auds := jwt.Claims.Audiences()
 	for _, a := range auds {
 		if a == issuer || a == "account" {
 			return "" // Keycloak's account audience works at userinfo

@@ -173,8 +173,7 @@ func cutAuthScheme(raw string) (token, scheme string) {
 // claimedIssuer is the token's own iss, "" when it has none.
 func claimedIssuer(raw string) string {
 	if jwt, err := oauth.DecodeJWT(raw); err == nil {
-		iss, _ := jwt.Claims["iss"].(string)
-		return iss
+		return jwt.Claims.String("iss")
 	}
 	return ""
 }

@@ -173,7 +173,7 @@ func (t Token) Verdict() string {
 	}
 	iss := ""
 	if t.JWT != nil {
-		iss, _ = t.JWT.Claims["iss"].(string)
+		iss = t.JWT.Claims.String("iss")
 	}
 	switch {
 	case len(failed) == 0 && t.JWT == nil:

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/oauthlab/oauthlab/oauth/validate"
@@ -13,7 +12,7 @@ func (t Token) Scopes() []string {
 	if t.JWT == nil {
 		return nil
 	}
-	return validate.Scopes(t.JWT.Claims)
+	return t.JWT.Claims.Scopes()
 }
 
 // TimeClaim is one of a token's time claims.
@@ -23,7 +22,7 @@ type TimeClaim struct {
 	At   time.Time
 }
 
-// Times are the token's time claims that it carries as numbers, in the
+// Times are the token's time claims that it carries as NumericDates, in the
 // order exp, iat, nbf, auth_time.
 func (t Token) Times() []TimeClaim {
 	if t.JWT == nil {
@@ -31,10 +30,8 @@ func (t Token) Times() []TimeClaim {
 	}
 	var out []TimeClaim
 	for _, c := range []string{"exp", "iat", "nbf", "auth_time"} {
-		if n, ok := t.JWT.Claims[c].(json.Number); ok {
-			if sec, err := n.Int64(); err == nil {
-				out = append(out, TimeClaim{Name: c, At: time.Unix(sec, 0)})
-			}
+		if at, ok := t.JWT.Claims.Time(c); ok {
+			out = append(out, TimeClaim{Name: c, At: at})
 		}
 	}
 	return out

@@ -47,9 +47,7 @@ func CallAPI(ctx context.Context, hc *http.Client, method, url, accessToken stri
 		req.Header.Set("Authorization", "Bearer "+accessToken)
 	}
 	req.Header.Set("Accept", "application/json")
-	client, rec := recordingClient(hc)
-	status, h, respBody, err := do(client, "api", req)
-	exs := rec.Take()
+	status, h, respBody, exs, err := send(hc, "api", req)
 	if err != nil {
 		return nil, exs, err
 	}

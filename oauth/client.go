@@ -128,18 +128,19 @@ func (c ClientConfig) addTargets(form url.Values, withScope bool) {
 }
 
 // postForm POSTs an authenticated form to endpoint and returns the status,
-// headers and body. Transport failures come back as *Error.
-func postForm(ctx context.Context, hc *http.Client, op, endpoint string, cfg ClientConfig, form url.Values) (int, http.Header, []byte, error) {
+// headers and body, and the exchanges it made. Transport failures come back
+// as *Error.
+func postForm(ctx context.Context, hc *http.Client, op, endpoint string, cfg ClientConfig, form url.Values) (int, http.Header, []byte, []Exchange, error) {
 	if endpoint == "" {
-		return 0, nil, nil, &Error{Op: op, What: "no endpoint URL is set for " + op,
+		return 0, nil, nil, nil, &Error{Op: op, What: "no endpoint URL is set for " + op,
 			Cause: "the server's discovery document does not list it, or it was not configured",
 			Try:   "run discovery first, or give the endpoint URL"}
 	}
 	if e := checkURL(op, endpoint); e != nil {
-		return 0, nil, nil, e
+		return 0, nil, nil, nil, e
 	}
 	if e := cfg.checkMethod(op); e != nil {
-		return 0, nil, nil, e
+		return 0, nil, nil, nil, e
 	}
 	body := url.Values{}
 	for k, v := range form {
@@ -147,11 +148,27 @@ func postForm(ctx context.Context, hc *http.Client, op, endpoint string, cfg Cli
 	}
 	req, err := http.NewRequestWithContext(ctxOrBackground(ctx), http.MethodPost, endpoint, nil)
 	if err != nil {
-		return 0, nil, nil, badURL(op, endpoint, err)
+		return 0, nil, nil, nil, badURL(op, endpoint, err)
 	}
 	cfg.authenticate(req, body)
 	setBody(req, body.Encode())
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	return do(hc, op, req)
+	return send(hc, op, req)
+}
+
+// postToken POSTs a token (and its type hint) to an endpoint that takes
+// one, as cfg's client: introspection (RFC 7662 §2.1) and revocation
+// (RFC 7009 §2.1), op "introspect" and "revoke".
+func postToken(ctx context.Context, hc *http.Client, op, endpoint string, cfg ClientConfig, token, hint string) (int, http.Header, []byte, []Exchange, error) {
+	if token == "" {
+		return 0, nil, nil, nil, &Error{Op: op, What: "there is no token to " + op,
+			Cause: "no token was obtained or pasted yet", Try: "get a token first"}
+	}
+	form := url.Values{}
+	form.Set("token", token)
+	if hint != "" {
+		form.Set("token_type_hint", hint)
+	}
+	return postForm(ctx, hc, op, endpoint, cfg, form)
 }

@@ -48,3 +48,15 @@ func ExampleExchange_Curl() {
 	//   --data-urlencode "client_secret=$OAUTHLAB_CLIENT_SECRET" \
 	//   --data-urlencode 'scope=test_api_access'
 }
+
+// Keycloak puts scopes in a space-separated "scope", Okta in an "scp"
+// array, Entra ID in a space-separated "scp": Scopes reads all three.
+func ExampleClaims_Scopes() {
+	fmt.Println(oauth.Claims{"scope": "openid fakebookapi.read"}.Scopes())
+	fmt.Println(oauth.Claims{"scp": []any{"fakebookapi.read", "fakebookapi.admin"}}.Scopes())
+	fmt.Println(oauth.Claims{"scp": "User.Read"}.Scopes())
+	// Output:
+	// [openid fakebookapi.read]
+	// [fakebookapi.read fakebookapi.admin]
+	// [User.Read]
+}

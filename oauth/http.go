@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"net/url"
@@ -12,6 +13,31 @@ func setBody(req *http.Request, s string) {
 	req.Body = io.NopCloser(strings.NewReader(s))
 	req.ContentLength = int64(len(s))
 	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(s)), nil }
+}
+
+// send does req through a client that records it: the exchanges come back
+// whatever happened.
+func send(hc *http.Client, op string, req *http.Request) (int, http.Header, []byte, []Exchange, error) {
+	client, rec := recordingClient(hc)
+	status, h, body, err := do(client, op, req)
+	return status, h, body, rec.Take(), err
+}
+
+// readObject reads an endpoint's answer as a JSON object, numbers as
+// json.Number. When it is not one, the error explains the answer; unless
+// the server said why (an error code) or sent an HTML page, what, cause
+// and try say what a non-JSON answer from this endpoint likely means.
+func readObject(op string, status int, h http.Header, body []byte, what, cause, try string) (map[string]any, error) {
+	m, err := decodeObject(body)
+	if err == nil {
+		return m, nil
+	}
+	e := explainResponse(op, status, h, body)
+	if e.Code == "" && !looksHTML(h, bytes.TrimSpace(body)) {
+		e.What, e.Cause, e.Try = what, cause, try
+	}
+	e.Err = err
+	return nil, e
 }
 
 // do sends req and reads the whole body. A transport failure is explained

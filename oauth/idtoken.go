@@ -5,7 +5,6 @@ import (
 	"crypto/sha512"
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"hash"
 	"strings"
@@ -45,7 +44,7 @@ func CheckIDToken(raw string, issuer, clientID, nonce string, now time.Time) []C
 		add("iss", Fail, "is %s, expected %s exactly (OIDC Core §3.1.3.7 step 2)", iss, issuer)
 	}
 
-	auds := audiences(t.Claims["aud"])
+	auds := t.Claims.Audiences()
 	switch {
 	case len(auds) == 0:
 		add("aud", Fail, "missing; it must contain the client id %s", clientID)
@@ -62,14 +61,14 @@ func CheckIDToken(raw string, issuer, clientID, nonce string, now time.Time) []C
 		}
 	}
 
-	if exp, ok := numericDate(t.Claims["exp"]); !ok {
+	if exp, ok := t.Claims.Time("exp"); !ok {
 		add("exp", Fail, "missing or not a number (OIDC Core §2 requires it)")
 	} else if !now.Before(exp) {
 		add("exp", Fail, "expired %s ago at %s", now.Sub(exp).Round(time.Second), exp.UTC().Format(time.RFC3339))
 	} else {
 		add("exp", Pass, "valid for %s more, until %s", exp.Sub(now).Round(time.Second), exp.UTC().Format(time.RFC3339))
 	}
-	if iat, ok := numericDate(t.Claims["iat"]); !ok {
+	if iat, ok := t.Claims.Time("iat"); !ok {
 		add("iat", Fail, "missing or not a number (OIDC Core §2 requires it)")
 	} else if iat.After(now.Add(time.Minute)) {
 		add("iat", Warn, "issued %s in the future: the clocks of this machine and the server differ", iat.Sub(now).Round(time.Second))
@@ -171,39 +170,6 @@ func hashFor(alg string) hash.Hash {
 		return sha512.New()
 	}
 	return nil
-}
-
-// audiences reads aud as a string or an array of strings (RFC 7519 §4.1.3).
-func audiences(v any) []string {
-	switch a := v.(type) {
-	case string:
-		return []string{a}
-	case []any:
-		var out []string
-		for _, x := range a {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// numericDate reads a NumericDate (RFC 7519 §2) decoded with UseNumber.
-func numericDate(v any) (time.Time, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		if i, err := n.Int64(); err == nil {
-			return time.Unix(i, 0), true
-		}
-		if f, err := n.Float64(); err == nil {
-			return time.Unix(int64(f), 0), true
-		}
-	case float64:
-		return time.Unix(int64(n), 0), true
-	}
-	return time.Time{}, false
 }
 
 // AudienceHint explains an access token audience that does not name the

@@ -1,12 +1,9 @@
 package oauth
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -41,18 +38,7 @@ const InactiveHint = "The server says only that the token is not active (RFC 766
 // ("access_token", "refresh_token"). An inactive token is not an error: the
 // answer comes back with Active false and a Hint.
 func Introspect(ctx context.Context, hc *http.Client, endpoint string, cfg ClientConfig, token, hint string) (*Introspection, []Exchange, error) {
-	if token == "" {
-		return nil, nil, &Error{Op: "introspect", What: "there is no token to introspect",
-			Cause: "no token was obtained or pasted yet", Try: "get a token first"}
-	}
-	form := url.Values{}
-	form.Set("token", token)
-	if hint != "" {
-		form.Set("token_type_hint", hint)
-	}
-	client, rec := recordingClient(hc)
-	status, h, body, err := postForm(ctx, client, "introspect", endpoint, cfg, form)
-	exs := rec.Take()
+	status, h, body, exs, err := postToken(ctx, hc, "introspect", endpoint, cfg, token, hint)
 	if err != nil {
 		return nil, exs, err
 	}
@@ -74,11 +60,11 @@ func inactiveHint(token, clientID string, now time.Time) string {
 	if err != nil {
 		return InactiveHint
 	}
-	if exp, ok := numericDate(t.Claims["exp"]); ok && !now.Before(exp) {
+	if exp, ok := t.Claims.Time("exp"); ok && !now.Before(exp) {
 		return fmt.Sprintf("The token expired %s ago (exp %s); an expired token is inactive (RFC 7662 §2.2). Get a new one.",
 			now.Sub(exp).Round(time.Second), exp.UTC().Format(time.RFC3339))
 	}
-	aud := audiences(t.Claims["aud"])
+	aud := t.Claims.Audiences()
 	if clientID != "" && !contains(aud, clientID) {
 		return fmt.Sprintf("The token's aud is %q and does not name the introspecting client %q. Keycloak 26.6.2 and later (also 26.4.12) "+
 			"answer {\"active\":false} in that case, even for a valid token. Introspect as a client the token names (the API's own client), "+
@@ -88,18 +74,10 @@ func inactiveHint(token, clientID string, now time.Time) string {
 }
 
 func parseIntrospection(status int, h http.Header, body []byte) (*Introspection, error) {
-	raw := map[string]any{}
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.UseNumber()
-	if err := d.Decode(&raw); err != nil || raw == nil {
-		e := explainResponse("introspect", status, h, body)
-		if !looksHTML(h, bytes.TrimSpace(body)) {
-			e.What = "the introspection answer is not a JSON object"
-			e.Cause = "the URL is not an RFC 7662 introspection endpoint"
-			e.Try = "take introspection_endpoint from discovery"
-		}
-		e.Err = err
-		return nil, e
+	raw, err := readObject("introspect", status, h, body, "the introspection answer is not a JSON object",
+		"the URL is not an RFC 7662 introspection endpoint", "take introspection_endpoint from discovery")
+	if err != nil {
+		return nil, err
 	}
 	if code, _ := raw["error"].(string); code != "" {
 		return nil, explainResponse("introspect", status, h, body)
@@ -117,7 +95,7 @@ func parseIntrospection(status int, h http.Header, body []byte) (*Introspection,
 	in.Username, _ = raw["username"].(string)
 	in.TokenType, _ = raw["token_type"].(string)
 	in.Sub, _ = raw["sub"].(string)
-	if exp, ok := numericDate(raw["exp"]); ok {
+	if exp, ok := Claims(raw).Time("exp"); ok {
 		in.Exp = exp
 	}
 	if !active {

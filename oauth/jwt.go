@@ -20,7 +20,7 @@ type JWT struct {
 	// ClaimsJSON keep the exact bytes the issuer sent (Keycloak's header
 	// spacing, member order), which is what a learner compares.
 	Header     map[string]any  `json:"header"`
-	Claims     map[string]any  `json:"payload"`
+	Claims     Claims          `json:"payload"`
 	HeaderJSON json.RawMessage `json:"-"`
 	ClaimsJSON json.RawMessage `json:"-"`
 	// Signature is the decoded third part; SigningInput is the first two
@@ -79,10 +79,10 @@ func DecodeJWT(raw string) (*JWT, error) {
 	if t.Signature, err = base64.RawURLEncoding.DecodeString(parts[2]); err != nil {
 		return nil, &TokenFormatError{"the signature is not base64url: " + err.Error()}
 	}
-	if err := decodeObject(t.HeaderJSON, &t.Header); err != nil {
+	if t.Header, err = decodeObject(t.HeaderJSON); err != nil {
 		return nil, &TokenFormatError{"the header is not a JSON object: " + err.Error()}
 	}
-	if err := decodeObject(t.ClaimsJSON, &t.Claims); err != nil {
+	if t.Claims, err = decodeObject(t.ClaimsJSON); err != nil {
 		return nil, &TokenFormatError{"the payload is not a JSON object: " + err.Error()}
 	}
 	return t, nil
@@ -100,24 +100,23 @@ func decodeSegment(s string) ([]byte, error) {
 //
 // It decodes into an interface value rather than a map: encoding/json then
 // builds the map without reflection, which halves the cost of a token.
-func decodeObject(b []byte, v *map[string]any) error {
+func decodeObject(b []byte) (map[string]any, error) {
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
 	var x any
 	if err := d.Decode(&x); err != nil {
-		return err
+		return nil, err
 	}
 	if d.More() {
-		return fmt.Errorf("trailing data after the object")
+		return nil, fmt.Errorf("trailing data after the object")
 	}
 	switch o := x.(type) {
 	case map[string]any:
-		*v = o
-		return nil
+		return o, nil
 	case nil:
-		return fmt.Errorf("it is null")
+		return nil, fmt.Errorf("it is null")
 	default:
-		return fmt.Errorf("it is a JSON %s, not an object", jsonKind(o))
+		return nil, fmt.Errorf("it is a JSON %s, not an object", jsonKind(o))
 	}
 }
 

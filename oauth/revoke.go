@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
 )
 
 // Revoke asks the revocation endpoint to invalidate a token (RFC 7009 §2.1),
@@ -13,18 +12,7 @@ import (
 // 200 answer is success even for a token the server did not know (RFC 7009
 // §2.2); see RevocationNote for what Keycloak says in that case.
 func Revoke(ctx context.Context, hc *http.Client, endpoint string, cfg ClientConfig, token, hint string) ([]Exchange, error) {
-	if token == "" {
-		return nil, &Error{Op: "revoke", What: "there is no token to revoke",
-			Cause: "no token was obtained or pasted yet", Try: "get a token first"}
-	}
-	form := url.Values{}
-	form.Set("token", token)
-	if hint != "" {
-		form.Set("token_type_hint", hint)
-	}
-	client, rec := recordingClient(hc)
-	status, h, body, err := postForm(ctx, client, "revoke", endpoint, cfg, form)
-	exs := rec.Take()
+	status, h, body, exs, err := postToken(ctx, hc, "revoke", endpoint, cfg, token, hint)
 	if err != nil {
 		return exs, err
 	}

@@ -1,7 +1,6 @@
 package oauth
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -34,18 +33,11 @@ type TokenResponse struct {
 // parseTokenResponse reads an RFC 6749 §5.1 body. received is when the
 // answer arrived, the base of Expiry.
 func parseTokenResponse(op string, status int, h http.Header, body []byte, received time.Time) (*TokenResponse, error) {
-	raw := map[string]any{}
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.UseNumber()
-	if err := d.Decode(&raw); err != nil || raw == nil {
-		e := explainResponse(op, status, h, body)
-		if e.Code == "" && !looksHTML(h, bytes.TrimSpace(body)) {
-			e.What = fmt.Sprintf("the token endpoint's answer (HTTP %d) is not a JSON object", status)
-			e.Cause = "a proxy or a misconfigured server answered instead of the token endpoint (RFC 6749 §5.1 requires application/json)"
-			e.Try = "check the token endpoint URL against discovery"
-		}
-		e.Err = err
-		return nil, e
+	raw, err := readObject(op, status, h, body, fmt.Sprintf("the token endpoint's answer (HTTP %d) is not a JSON object", status),
+		"a proxy or a misconfigured server answered instead of the token endpoint (RFC 6749 §5.1 requires application/json)",
+		"check the token endpoint URL against discovery")
+	if err != nil {
+		return nil, err
 	}
 	if code, _ := raw["error"].(string); code != "" {
 		return nil, explainResponse(op, status, h, body)
@@ -113,9 +105,7 @@ func RequestToken(ctx context.Context, hc *http.Client, cfg ClientConfig, form u
 	if e := checkTokenEndpoint(op, cfg.TokenURL); e != nil {
 		return nil, nil, e
 	}
-	client, rec := recordingClient(hc)
-	status, h, body, err := postForm(ctx, client, op, cfg.TokenURL, cfg, form)
-	exs := rec.Take()
+	status, h, body, exs, err := postForm(ctx, hc, op, cfg.TokenURL, cfg, form)
 	if err != nil {
 		return nil, exs, err
 	}

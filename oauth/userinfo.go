@@ -1,9 +1,7 @@
 package oauth
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"mime"
 	"net/http"
 )
@@ -28,9 +26,7 @@ func UserInfo(ctx context.Context, hc *http.Client, endpoint, accessToken string
 	}
 	req.Header.Set("Authorization", "Bearer "+accessToken)
 	req.Header.Set("Accept", "application/json")
-	client, rec := recordingClient(hc)
-	status, h, body, err := do(client, "userinfo", req)
-	exs := rec.Take()
+	status, h, body, exs, err := send(hc, "userinfo", req)
 	if err != nil {
 		return nil, exs, err
 	}
@@ -44,18 +40,7 @@ func UserInfo(ctx context.Context, hc *http.Client, endpoint, accessToken string
 		}
 		return t.Claims, exs, nil
 	}
-	claims := map[string]any{}
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.UseNumber()
-	if err := d.Decode(&claims); err != nil || claims == nil {
-		e := explainResponse("userinfo", status, h, body)
-		if !looksHTML(h, bytes.TrimSpace(body)) {
-			e.What = "the userinfo answer is not a JSON object"
-			e.Cause = "the URL is not a userinfo endpoint"
-			e.Try = "take userinfo_endpoint from discovery"
-		}
-		e.Err = err
-		return nil, exs, e
-	}
-	return claims, exs, nil
+	claims, err := readObject("userinfo", status, h, body, "the userinfo answer is not a JSON object",
+		"the URL is not a userinfo endpoint", "take userinfo_endpoint from discovery")
+	return claims, exs, err
 }

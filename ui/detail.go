@@ -13,6 +13,7 @@ import (
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/safe"
 	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/ui/view"
 )
 
 // stepDetail is the right pane: the selected row's overview or step —
@@ -96,9 +97,10 @@ func (d *stepDetail) render(it item, w int) string {
 	case running:
 		b.WriteString(why + "\n" + d.viewRunning(st, w))
 	default:
-		b.WriteString(d.viewFinished(it, st, w) + "\n" + section(s, "About this step", w) + why)
-		for i, ex := range st.result.Exchanges {
-			b.WriteString("\n" + section(s, fmt.Sprintf("HTTP exchange %d/%d", i+1, len(st.result.Exchanges)), w) + d.viewExchange(ex, w))
+		v := view.New(step, st.result, view.Options{Reveal: d.S.reveal, Now: d.S.now})
+		b.WriteString(d.viewFinished(it, st, v, w) + "\n" + section(s, "About this step", w) + why)
+		for i, ex := range v.Exchanges {
+			b.WriteString("\n" + section(s, fmt.Sprintf("HTTP exchange %d/%d", i+1, len(v.Exchanges)), w) + d.viewExchange(ex, w))
 		}
 	}
 	return b.String()
@@ -156,8 +158,8 @@ func (d *stepDetail) viewRunning(st *stepState, w int) string {
 // has run its outcome comes first (on a 24-line terminal the 403 and what
 // to do about it, or the token, must be on screen); the explanation read
 // before running it follows, then the wire.
-func (d *stepDetail) viewFinished(it item, st *stepState, w int) string {
-	s, r := d.Styles, st.result
+func (d *stepDetail) viewFinished(it item, st *stepState, v view.Step, w int) string {
+	s := d.Styles
 	wrap := lipgloss.NewStyle().Width(w)
 	verdict := s.Pass.Render("✓ done")
 	if st.status == failedStatus {
@@ -165,25 +167,26 @@ func (d *stepDetail) viewFinished(it item, st *stepState, w int) string {
 	}
 	var b strings.Builder
 	b.WriteString(verdict + s.Muted.Render(" in "+st.elapsed.Round(time.Millisecond).String()) + "\n")
-	b.WriteString(wrap.Render(s.Muted.Render(d.enterHint(it, st))) + "\n")
-	if r.Err != nil {
-		b.WriteString(d.viewError(r.Err, w))
+	b.WriteString(wrap.Render(s.Muted.Render(d.enterHint(it, st, v.Err))) + "\n")
+	if v.Err != nil {
+		b.WriteString(d.viewError(v.Err, w))
 	}
-	if len(r.Outputs) > 0 {
-		b.WriteString("\n" + section(s, "Result", w) + d.viewOutputs(r.Outputs, w))
+	if len(v.Outputs) > 0 {
+		b.WriteString("\n" + section(s, "Result", w) + d.viewOutputs(v.Outputs, w))
 	}
-	for _, t := range r.Tokens {
+	for _, t := range v.Tokens {
 		b.WriteString("\n" + d.viewToken(t, w))
 	}
-	if len(r.Checks) > 0 {
-		b.WriteString("\n" + section(s, "Checks", w) + d.viewChecks(r.Checks, w))
+	if len(v.Checks) > 0 {
+		b.WriteString("\n" + section(s, "Checks", w) + d.viewChecks(v.Checks, w))
 	}
 	return b.String()
 }
 
 // enterHint says what enter does on a finished step: walk on right after
-// it ran well, otherwise run it again.
-func (d *stepDetail) enterHint(it item, st *stepState) string {
+// it ran well, otherwise run it again; retry when err (the step's error,
+// explained) says the same request may work again.
+func (d *stepDetail) enterHint(it item, st *stepState, err *oauth.Error) string {
 	if it.api >= 0 {
 		return "enter sends it again"
 	}
@@ -194,7 +197,7 @@ func (d *stepDetail) enterHint(it item, st *stepState) string {
 		return "enter: next step, " + d.S.runs.flows[to.flow].Steps[to.step].Title
 	}
 	if st.status == failedStatus {
-		if e := oauth.Explain(st.result.Err); st.result.Err != nil && e.Retry {
+		if err != nil && err.Retry {
 			return "enter retries"
 		}
 		// Sending the same request again gets the same answer: Try says

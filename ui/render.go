@@ -1,20 +1,17 @@
 package ui
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/safe"
 	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/ui/view"
 )
 
 // The rendering of what steps produce — errors, outputs, tokens, checks,
@@ -26,10 +23,9 @@ const maxBodyLines = 40
 
 // viewError is a step's error in the user's terms: what happened, the
 // likely cause, what to try.
-func (c Common) viewError(err error, w int) string {
+func (c Common) viewError(e *oauth.Error, w int) string {
 	s := c.Styles
 	wrap := lipgloss.NewStyle().Width(w)
-	e := oauth.Explain(err)
 	out := "\n" + s.Fail.Render(wrap.Render(safe.Line(e.Error()))) + "\n"
 	if e.Cause != "" {
 		out += wrap.Render(s.Text.Bold(true).Render("Likely cause: ")+safe.Line(e.Cause)) + "\n"
@@ -42,15 +38,15 @@ func (c Common) viewError(err error, w int) string {
 
 // viewOutputs lists a step's named values; a long URL is shown parameter
 // by parameter.
-func (c Common) viewOutputs(outs []flows.Output, w int) string {
+func (c Common) viewOutputs(outs []view.Output, w int) string {
 	s := c.Styles
 	var b strings.Builder
 	for _, o := range outs {
 		if o.Value == "" {
 			continue
 		}
-		v := s.Secret.Render(oauth.Redacted + " (r reveals)")
-		if !o.Secret || c.S.reveal {
+		v := s.Secret.Render(o.Value + " (r reveals)")
+		if !o.Hidden {
 			v = readableURL(o.Value, w-23)
 		}
 		b.WriteString(hanging(s.Muted.Render(fmt.Sprintf("%-22s ", o.Name)), v, w) + "\n")
@@ -60,55 +56,33 @@ func (c Common) viewOutputs(outs []flows.Output, w int) string {
 
 // viewToken shows a token's three parts apart, its times as local times
 // with a live countdown, its scopes as a list, and its checks.
-func (c Common) viewToken(t flows.Token, w int) string {
+func (c Common) viewToken(t view.Token, w int) string {
 	s := c.Styles
 	var b strings.Builder
 	b.WriteString(section(s, "Token: "+safe.Line(t.Name), w))
 	if t.JWT == nil {
-		v := t.Raw
-		if t.Secret && !c.S.reveal {
-			v = oauth.Redacted
-		}
-		b.WriteString(lipgloss.NewStyle().Width(w).Render(s.Muted.Render("opaque: ")+safe.Line(v)) + "\n")
+		b.WriteString(lipgloss.NewStyle().Width(w).Render(s.Muted.Render("opaque: ")+safe.Line(t.Raw)) + "\n")
 		return b.String() + c.viewChecks(t.Checks, w)
 	}
-	parts := strings.SplitN(t.Raw, ".", 3)
-	if len(parts) == 3 {
-		raw := s.JWTHeader.Render(safe.Line(parts[0])) + "." + s.JWTPayload.Render(safe.Line(parts[1])) + "." + s.JWTSignature.Render(safe.Line(parts[2]))
+	j := t.JWT
+	if p := j.Parts; p != nil {
+		raw := s.JWTHeader.Render(safe.Line(p[0])) + "." + s.JWTPayload.Render(safe.Line(p[1])) + "." + s.JWTSignature.Render(safe.Line(p[2]))
 		b.WriteString(strings.Replace(clipLines(lipgloss.NewStyle().Width(w).Render(raw), 3), " more lines", " more lines (y copies the token)", 1) + "\n")
 	}
-	for _, tc := range t.Times() {
-		b.WriteString(s.JWTPayload.Render(fmt.Sprintf("  %-9s ", tc.Name)) + describeTime(tc.Name, tc.At, c.S.now) + "\n")
+	for _, tc := range j.Times {
+		b.WriteString(s.JWTPayload.Render(fmt.Sprintf("  %-9s ", tc.Name)) + tc.Text + "\n")
 	}
-	if scopes := t.Scopes(); len(scopes) > 0 {
-		list := lipgloss.NewStyle().Width(max(10, w-12)).Render(safe.Line(strings.Join(scopes, " · ")))
+	if len(j.Scopes) > 0 {
+		list := lipgloss.NewStyle().Width(max(10, w-12)).Render(safe.Line(strings.Join(j.Scopes, " · ")))
 		b.WriteString(s.JWTPayload.Render("  scopes    ") + strings.ReplaceAll(list, "\n", "\n            ") + "\n")
 	}
 	if len(t.Checks) > 0 {
 		b.WriteString("\n" + s.Title.Render("Validation") + "\n" + c.viewChecks(t.Checks, w))
 	}
-	b.WriteString(s.JWTHeader.Render("HEADER") + "\n" + safe.Visible(prettyJSON(t.JWT.HeaderJSON)) + "\n")
-	b.WriteString(s.JWTPayload.Render("PAYLOAD") + "\n" + lipgloss.NewStyle().Width(w).Render(safe.Visible(prettyJSON(t.JWT.ClaimsJSON))) + "\n")
-	b.WriteString(s.JWTSignature.Render("SIGNATURE") + fmt.Sprintf("  %d bytes, %s over header.payload\n", len(t.JWT.Signature), safe.Line(fmt.Sprint(t.JWT.Header["alg"]))))
+	b.WriteString(s.JWTHeader.Render("HEADER") + "\n" + safe.Visible(j.Header) + "\n")
+	b.WriteString(s.JWTPayload.Render("PAYLOAD") + "\n" + lipgloss.NewStyle().Width(w).Render(safe.Visible(j.Payload)) + "\n")
+	b.WriteString(s.JWTSignature.Render("SIGNATURE") + fmt.Sprintf("  %d bytes, %s over header.payload\n", j.Signature, safe.Line(j.Alg)))
 	return b.String()
-}
-
-// describeTime is a time claim as a local time and how far it is from now.
-func describeTime(claim string, at, now time.Time) string {
-	d := at.Sub(now).Round(time.Second)
-	local := at.Local().Format("15:04:05")
-	if d > 20*time.Hour || d < -20*time.Hour {
-		local = at.Local().Format("2006-01-02 15:04") // a bare clock time would mislead
-	}
-	switch {
-	case claim == "exp" && d > 0:
-		return fmt.Sprintf("%s  (expires in %s)", local, flows.Span(d))
-	case claim == "exp":
-		return fmt.Sprintf("%s  (EXPIRED %s ago)", local, flows.Span(-d))
-	case d > 0:
-		return fmt.Sprintf("%s  (in %s)", local, flows.Span(d))
-	}
-	return fmt.Sprintf("%s  (%s ago)", local, flows.Span(-d))
 }
 
 // viewChecks lists checks, a mark, a name and the reason, reasons in one
@@ -132,56 +106,39 @@ func (c Common) viewChecks(checks []oauth.Check, w int) string {
 
 // viewExchange is one HTTP request and its answer, as sent and received,
 // secrets redacted until r.
-func (c Common) viewExchange(ex oauth.Exchange, w int) string {
-	s := c.Styles
-	shown := ex
-	if !c.S.reveal {
-		shown = ex.Redacted()
-	}
+func (c Common) viewExchange(ex view.Exchange, w int) string {
+	s, shown := c.Styles, ex.Shown
 	var b strings.Builder
 	hard := lipgloss.NewStyle().Width(w)
-	b.WriteString(hard.Render(s.Accent.Render(safe.Line(ex.Method+" "+ex.URL))) + "\n")
-	writeHeader(&b, s, shown.RequestHeader, w)
+	b.WriteString(hard.Render(s.Accent.Render(safe.Line(shown.Method+" "+shown.URL))) + "\n")
+	writeHeader(&b, s, ex.RequestHeaders, w)
 	if len(shown.RequestBody) > 0 {
 		b.WriteString(hard.Render(s.Text.Render(safe.Visible(string(shown.RequestBody)))) + "\n")
 	}
-	if ex.Err != "" {
-		return b.String() + s.Fail.Render("no answer: "+safe.Line(ex.Err)) + "\n"
+	if shown.Err != "" {
+		return b.String() + s.Fail.Render("no answer: "+safe.Line(shown.Err)) + "\n"
 	}
 	code := s.Pass
-	if ex.Status >= 400 {
+	if shown.Status >= 400 {
 		code = s.Fail
 	}
-	b.WriteString("\n" + code.Render(fmt.Sprintf("%d %s", ex.Status, http.StatusText(ex.Status))) + s.Muted.Render(fmt.Sprintf("  %s", ex.Duration.Round(time.Millisecond))) + "\n")
-	writeHeader(&b, s, shown.ResponseHeader, w)
-	if len(shown.ResponseBody) > 0 {
-		b.WriteString(hard.Render(clipLines(safe.Visible(prettyJSON(shown.ResponseBody)), maxBodyLines)) + "\n")
+	b.WriteString("\n" + code.Render(fmt.Sprintf("%d %s", shown.Status, http.StatusText(shown.Status))) + s.Muted.Render(fmt.Sprintf("  %s", shown.Duration.Round(time.Millisecond))) + "\n")
+	writeHeader(&b, s, ex.ResponseHeaders, w)
+	if ex.Response != "" {
+		b.WriteString(hard.Render(clipLines(safe.Visible(ex.Response), maxBodyLines)) + "\n")
 	}
 	b.WriteString(s.Muted.Render("c copies this request as curl (secrets as $OAUTHLAB_… variables)") + "\n")
 	return b.String()
 }
 
-func writeHeader(b *strings.Builder, s *Styles, h http.Header, w int) {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		line := s.Muted.Render(safe.Line(k)+": ") + safe.Line(strings.Join(h[k], ", "))
+func writeHeader(b *strings.Builder, s *Styles, h []view.Header, w int) {
+	for _, kv := range h {
+		line := s.Muted.Render(safe.Line(kv.Name)+": ") + safe.Line(kv.Value)
 		if strings.Contains(line, oauth.Redacted) {
 			line = strings.ReplaceAll(line, oauth.Redacted, s.Secret.Render(oauth.Redacted))
 		}
 		b.WriteString(lipgloss.NewStyle().Width(w).Render(line) + "\n")
 	}
-}
-
-func prettyJSON(b []byte) string {
-	var out bytes.Buffer
-	if json.Indent(&out, bytes.TrimSpace(b), "", "  ") == nil {
-		return out.String()
-	}
-	return string(b)
 }
 
 func clipLines(s string, n int) string {

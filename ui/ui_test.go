@@ -130,6 +130,27 @@ func TestSecretsStayHiddenUntilRevealed(t *testing.T) {
 	}
 }
 
+// A secret token that is a JWT (Keycloak's refresh tokens are) is a
+// secret too: its compact form stays hidden until r; what it says, decoded,
+// is shown.
+func TestSecretJWTStaysHiddenUntilRevealed(t *testing.T) {
+	jwt, _ := oauth.DecodeJWT("eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJSZWZyZXNoIn0.UkVGUkVTSC1TSUc")
+	res := flows.Result{Tokens: []flows.Token{{Name: "refresh_token", Raw: jwt.Raw, JWT: jwt, Secret: true}}}
+	f := flows.Flow{ID: "f", Title: "F", Steps: []flows.Step{{ID: "s", Title: "S", Why: "why",
+		Run: func(context.Context, *flows.Env, flows.Vars) flows.Result { return res }}}}
+	m := New(Options{World: "w", Flows: []flows.Flow{f}, Now: func() time.Time { return fixedNow }})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m = press(t, mm.(Model), enter)
+	got := m.detail.render(m.selected(), 200)
+	if strings.Contains(got, "UkVGUkVTSC1TSUc") || !strings.Contains(got, `"Refresh"`) {
+		t.Fatalf("before r: want the token's signature hidden and its payload shown:\n%s", got)
+	}
+	m = press(t, m, rKey)
+	if got := m.detail.render(m.selected(), 200); !strings.Contains(got, "UkVGUkVTSC1TSUc") {
+		t.Fatalf("r did not reveal the token:\n%s", got)
+	}
+}
+
 func TestStaleResultIsDropped(t *testing.T) {
 	m := fakeModel()
 	mm, _ := m.Update(enter)

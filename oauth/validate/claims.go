@@ -1,9 +1,7 @@
 package validate
 
 import (
-	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -11,103 +9,7 @@ import (
 	"github.com/oauthlab/oauthlab/oauth"
 )
 
-// Scopes returns the scopes a token's claims grant: "scope" as a
-// space-separated string (RFC 9068 §2.2.3, Keycloak), or "scp" as an array
-// (Okta) or a space-separated string (Entra ID).
-func Scopes(claims map[string]any) []string {
-	for _, name := range []string{"scope", "scp"} {
-		switch v := claims[name].(type) {
-		case string:
-			if f := strings.Fields(v); len(f) > 0 {
-				return f
-			}
-		case []any:
-			var out []string
-			for _, s := range v {
-				if str, ok := s.(string); ok && str != "" {
-					out = append(out, str)
-				}
-			}
-			if len(out) > 0 {
-				return out
-			}
-		case []string:
-			if len(v) > 0 {
-				return slices.Clone(v)
-			}
-		}
-	}
-	return nil
-}
-
-// numericDate reads a NumericDate claim (RFC 7519 §2): a JSON number of
-// seconds, possibly with a fraction. ok is false when absent; err when it
-// is there but not a number.
-func numericDate(claims map[string]any, name string) (t time.Time, ok bool, err error) {
-	v, present := claims[name]
-	if !present {
-		return time.Time{}, false, nil
-	}
-	var f float64
-	switch n := v.(type) {
-	case json.Number:
-		f, err = n.Float64()
-	case float64:
-		f = n
-	case int64:
-		f = float64(n)
-	case int:
-		f = float64(n)
-	default:
-		err = fmt.Errorf("it is %s, not a number of seconds", describe(v))
-	}
-	if err == nil && (math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1e11) {
-		err = fmt.Errorf("%v is not a plausible number of seconds since 1970", v)
-	}
-	if err != nil {
-		return time.Time{}, true, err
-	}
-	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(frac*1e9)), true, nil
-}
-
-func describe(v any) string {
-	switch v.(type) {
-	case string:
-		return fmt.Sprintf("the string %q", v)
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%v", v)
-}
-
-// audiences reads "aud": a string or an array of strings (RFC 7519 §4.1.3).
-func audiences(claims map[string]any) []string {
-	switch v := claims["aud"].(type) {
-	case string:
-		return []string{v}
-	case []any:
-		var out []string
-		for _, a := range v {
-			if s, ok := a.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-func str(claims map[string]any, name string) string {
-	s, _ := claims[name].(string)
-	return s
-}
+func str(claims map[string]any, name string) string { return oauth.Claims(claims).String(name) }
 
 // clientID finds who the token was issued to: client_id (RFC 9068 §2.2),
 // azp (Keycloak, OIDC), cid (Okta), appid/azp (Entra).
@@ -133,11 +35,11 @@ type claimRules struct {
 // RFC 9068 §4), and fills the report's summary fields.
 func checkClaims(r *report, c map[string]any, rules claimRules) {
 	now, leeway := rules.now, rules.leeway
-	r.Scopes = Scopes(c)
+	r.Scopes = oauth.Claims(c).Scopes()
 	r.Subject = str(c, "sub")
 	r.ClientID = clientID(c)
 
-	if exp, ok, err := numericDate(c, "exp"); ok && err == nil {
+	if exp, ok := oauth.Claims(c).Time("exp"); ok {
 		r.Expiry = exp
 	}
 	r.Checks = append(r.Checks, TimeChecks(c, now, leeway)...)
@@ -152,43 +54,42 @@ func checkClaims(r *report, c map[string]any, rules claimRules) {
 // was checked expires while it is on screen: whoever shows checks calls
 // this again as the clock moves, so the verdict and the countdown agree.
 func TimeChecks(c map[string]any, now time.Time, leeway time.Duration) []oauth.Check {
-	r := &report{}
-	exp, ok, err := numericDate(c, "exp")
-	switch {
-	case err != nil:
-		r.add(CheckExp, oauth.Fail, "exp is unreadable: "+err.Error())
-	case !ok:
-		r.add(CheckExp, oauth.Fail, "the token has no exp, so it would never expire; RFC 9068 §2.2 requires one")
-	case now.After(exp.Add(leeway)):
-		r.add(CheckExp, oauth.Fail, "expired "+when(exp, now))
-	case now.After(exp):
-		r.add(CheckExp, oauth.Pass, fmt.Sprintf("expired %s, but within the %s leeway for clock skew", when(exp, now), Span(leeway)))
-	default:
-		r.add(CheckExp, oauth.Pass, "expires "+when(exp, now))
+	r, claims := &report{}, oauth.Claims(c)
+	// read adds the check of a claim that is missing or unreadable, and
+	// otherwise returns its time for the rule below to judge.
+	read := func(name string, missing oauth.CheckStatus, why string) (time.Time, bool) {
+		at, ok, err := claims.NumericDate(name)
+		switch {
+		case err != nil:
+			r.add(name, oauth.Fail, name+" is unreadable: "+err.Error())
+		case !ok:
+			r.add(name, missing, why)
+		}
+		return at, ok && err == nil
 	}
-
-	nbf, ok, err := numericDate(c, "nbf")
-	switch {
-	case err != nil:
-		r.add(CheckNbf, oauth.Fail, "nbf is unreadable: "+err.Error())
-	case !ok:
-		r.add(CheckNbf, oauth.Skip, "no nbf claim: the token is valid from when it was issued")
-	case nbf.After(now.Add(leeway)):
-		r.add(CheckNbf, oauth.Fail, "not valid yet: valid from "+when(nbf, now)+" (is a clock wrong?)")
-	default:
-		r.add(CheckNbf, oauth.Pass, "valid since "+when(nbf, now))
+	if exp, ok := read(CheckExp, oauth.Fail, "the token has no exp, so it would never expire; RFC 9068 §2.2 requires one"); ok {
+		switch {
+		case now.After(exp.Add(leeway)):
+			r.add(CheckExp, oauth.Fail, "expired "+when(exp, now))
+		case now.After(exp):
+			r.add(CheckExp, oauth.Pass, fmt.Sprintf("expired %s, but within the %s leeway for clock skew", when(exp, now), Span(leeway)))
+		default:
+			r.add(CheckExp, oauth.Pass, "expires "+when(exp, now))
+		}
 	}
-
-	iat, ok, err := numericDate(c, "iat")
-	switch {
-	case err != nil:
-		r.add(CheckIat, oauth.Fail, "iat is unreadable: "+err.Error())
-	case !ok:
-		r.add(CheckIat, oauth.Warn, "no iat claim; RFC 9068 §2.2 requires one, but it proves nothing on its own")
-	case iat.After(now.Add(leeway)):
-		r.add(CheckIat, oauth.Fail, "issued in the future, "+when(iat, now)+": the issuer's clock or this one is wrong")
-	default:
-		r.add(CheckIat, oauth.Pass, "issued "+when(iat, now))
+	if nbf, ok := read(CheckNbf, oauth.Skip, "no nbf claim: the token is valid from when it was issued"); ok {
+		if nbf.After(now.Add(leeway)) {
+			r.add(CheckNbf, oauth.Fail, "not valid yet: valid from "+when(nbf, now)+" (is a clock wrong?)")
+		} else {
+			r.add(CheckNbf, oauth.Pass, "valid since "+when(nbf, now))
+		}
+	}
+	if iat, ok := read(CheckIat, oauth.Warn, "no iat claim; RFC 9068 §2.2 requires one, but it proves nothing on its own"); ok {
+		if iat.After(now.Add(leeway)) {
+			r.add(CheckIat, oauth.Fail, "issued in the future, "+when(iat, now)+": the issuer's clock or this one is wrong")
+		} else {
+			r.add(CheckIat, oauth.Pass, "issued "+when(iat, now))
+		}
 	}
 	return r.Checks
 }
@@ -200,7 +101,7 @@ func checkIss(r *report, c map[string]any, want string) {
 	case !present:
 		r.add(CheckIss, oauth.Fail, "the token has no iss, so nothing says who issued it; expected "+want)
 	case !isStr:
-		r.add(CheckIss, oauth.Fail, "iss is "+describe(got)+", not a string")
+		r.add(CheckIss, oauth.Fail, "iss is "+oauth.DescribeJSON(got)+", not a string")
 	case want == "":
 		r.add(CheckIss, oauth.Warn, "iss is "+s+"; no issuer configured to compare with")
 	case s == want:
@@ -213,7 +114,7 @@ func checkIss(r *report, c map[string]any, want string) {
 }
 
 func checkAud(r *report, c map[string]any, want []string) {
-	got := audiences(c)
+	got := oauth.Claims(c).Audiences()
 	shown := strings.Join(got, ", ")
 	if len(want) == 0 {
 		if len(got) == 0 {

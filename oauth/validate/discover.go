@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -83,20 +82,6 @@ func fetchJWKSURI(ctx context.Context, hc *http.Client, doc, issuer string) (str
 		return "", fmt.Errorf("%s names jwks_uri %q, which is not an http or https URL", doc, m.JWKSURI)
 	}
 	return m.JWKSURI, nil
-}
-
-// maxDocument bounds a metadata document or key set: both are a few
-// kilobytes, and a hostile server must not make the validator hold more.
-const maxDocument = 1 << 20
-
-// readCapped reads at most maxDocument bytes of r and fails, saying so,
-// when there is more.
-func readCapped(r io.Reader, u string) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r, maxDocument+1))
-	if len(body) > maxDocument {
-		return nil, &oauth.BodyTooLargeError{URL: u, Limit: maxDocument}
-	}
-	return body, err
 }
 
 // noAnswerError is a metadata request that got no HTTP answer.

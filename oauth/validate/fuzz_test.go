@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oauthlab/oauthlab/oauth/validate"
 	"github.com/oauthlab/oauthlab/oauth/validate/validatetest"
 )
 
@@ -45,7 +44,7 @@ func FuzzValidate(f *testing.F) {
 			t.Fatalf("Valid %v with Failure %q", r.Valid, r.Failure)
 		}
 		if r.JWT != nil {
-			_ = validate.Scopes(r.JWT.Claims)
+			_ = r.JWT.Claims.Scopes()
 		}
 	})
 }

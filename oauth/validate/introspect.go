@@ -2,9 +2,7 @@ package validate
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -42,15 +40,7 @@ type Introspector struct {
 
 // NewIntrospector returns an Introspector; it makes no request until used.
 func NewIntrospector(opts IntrospectOptions) *Introspector {
-	hc := opts.HTTPClient
-	if hc == nil {
-		hc = oauth.NewHTTPClient(0)
-	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
-	return &Introspector{opts: opts, hc: hc, now: now}
+	return &Introspector{opts: opts, hc: httpClient(opts.HTTPClient), now: clock(opts.Now)}
 }
 
 // Validate asks the introspection endpoint about raw and reports. The
@@ -117,7 +107,7 @@ func (i *Introspector) introspect(ctx context.Context, raw string) (map[string]a
 		return nil, fmt.Errorf("could not reach the introspection endpoint: %v", err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	body, err := readCapped(resp.Body, i.opts.Endpoint)
 	if err != nil {
 		return nil, fmt.Errorf("reading the introspection answer: %v", err)
 	}
@@ -127,10 +117,8 @@ func (i *Introspector) introspect(ctx context.Context, raw string) (map[string]a
 	case resp.StatusCode != http.StatusOK:
 		return nil, fmt.Errorf("the introspection endpoint answered HTTP %d: %s", resp.StatusCode, snippet(body))
 	}
-	var m map[string]any
-	d := json.NewDecoder(strings.NewReader(string(body)))
-	d.UseNumber()
-	if err := d.Decode(&m); err != nil || m == nil {
+	m, err := oauth.ParseClaims(body)
+	if err != nil {
 		return nil, fmt.Errorf("the introspection answer is not a JSON object: %s", snippet(body))
 	}
 	if _, ok := m["active"].(bool); !ok {

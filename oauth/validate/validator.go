@@ -74,14 +74,7 @@ func New(ctx context.Context, opts Options) (*Validator, error) {
 	if opts.Issuer == "" {
 		return nil, errors.New("validate: an issuer is required, e.g. http://127.0.0.1:8080/realms/myorg")
 	}
-	hc := opts.HTTPClient
-	if hc == nil {
-		hc = oauth.NewHTTPClient(0)
-	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
+	hc, now := httpClient(opts.HTTPClient), clock(opts.Now)
 	jwksURI := opts.JWKSURI
 	if jwksURI == "" {
 		var err error
@@ -143,16 +136,29 @@ func (v *Validator) Validate(ctx context.Context, raw string, requiredScopes ...
 	return r
 }
 
+// httpClient is hc, or oauth.NewHTTPClient(0) when nil.
+func httpClient(hc *http.Client) *http.Client {
+	if hc == nil {
+		return oauth.NewHTTPClient(0)
+	}
+	return hc
+}
+
+// clock is now, or time.Now when nil.
+func clock(now func() time.Time) func() time.Time {
+	if now == nil {
+		return time.Now
+	}
+	return now
+}
+
 // Unverified checks everything but the signature, for when the issuer's
 // keys cannot be had (an unreachable issuer, a token pasted offline): kid
 // is skipped and the signature fails with why, while the time, issuer,
 // audience, scope and typ checks still say what they see. The token is
 // never valid this way.
 func Unverified(raw string, opts Options, why string, requiredScopes ...string) *Report {
-	v := &Validator{opts: opts, now: opts.Now}
-	if v.now == nil {
-		v.now = time.Now
-	}
+	v := &Validator{opts: opts, now: clock(opts.Now)}
 	return v.validate(raw, requiredScopes, func(r *report, _ *oauth.JWT, _ string) {
 		r.add(CheckKid, oauth.Skip, "not checked: the issuer's keys are not available")
 		r.add(CheckSignature, oauth.Fail, why)
@@ -258,7 +264,7 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 	}
 	kid, hasKid := tok.Header["kid"].(string)
 	if _, present := tok.Header["kid"]; present && !hasKid {
-		r.add(CheckKid, oauth.Fail, "kid is "+describe(tok.Header["kid"])+", not a string")
+		r.add(CheckKid, oauth.Fail, "kid is "+oauth.DescribeJSON(tok.Header["kid"])+", not a string")
 		r.skip("not tried: no key", CheckSignature)
 		return 0
 	}

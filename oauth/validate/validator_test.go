@@ -279,24 +279,6 @@ func TestUnverifiedChecksAllButTheSignature(t *testing.T) {
 	}
 }
 
-func TestScopes(t *testing.T) {
-	for _, tc := range []struct {
-		claims map[string]any
-		want   string
-	}{
-		{map[string]any{"scope": "openid test_api_access"}, "openid,test_api_access"},
-		{map[string]any{"scp": []any{"fakebookapi.read", "fakebookapi.admin"}}, "fakebookapi.read,fakebookapi.admin"},
-		{map[string]any{"scp": "User.Read Mail.Send"}, "User.Read,Mail.Send"},
-		{map[string]any{"scope": "", "scp": []any{"a"}}, "a"},
-		{map[string]any{"scope": 42}, ""},
-		{map[string]any{}, ""},
-	} {
-		if got := strings.Join(validate.Scopes(tc.claims), ","); got != tc.want {
-			t.Errorf("Scopes(%v) = %q, want %q", tc.claims, got, tc.want)
-		}
-	}
-}
-
 // The keys outlive the context New was given (a request's, or a startup
 // timeout): once it is cancelled, later tokens still verify, and an
 // unknown kid or a stale set still fetches the JWKS again.

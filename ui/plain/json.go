@@ -6,6 +6,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/ui/view"
 )
 
 // Document is the --json output: stable, documented in docs/json.md.
@@ -59,45 +60,38 @@ type Token struct {
 func NewDocument(f flows.Flow, steps []flows.Step, results []flows.Result, o Options) Document {
 	d := Document{Flow: f.ID, OK: len(results) > 0, Steps: []Step{}}
 	for i, r := range results {
-		s := Step{ID: steps[i].ID, Title: steps[i].Title, RFC: steps[i].RFC, OK: !r.Failed(), Exchanges: []Exchange{}, Checks: r.Checks}
-		if r.Failed() {
-			d.OK = false
-		}
-		for _, ex := range r.Exchanges {
-			shown := ex
-			if !o.Reveal {
-				shown = ex.Redacted()
-			}
-			s.Exchanges = append(s.Exchanges, Exchange{Method: ex.Method, URL: ex.URL, Status: ex.Status,
-				DurationMS: ex.Duration.Milliseconds(), RequestHeader: shown.RequestHeader, RequestBody: string(shown.RequestBody),
-				ResponseHeader: shown.ResponseHeader, ResponseBody: string(shown.ResponseBody), Error: ex.Err, Curl: ex.Curl()})
-		}
-		if len(r.Outputs) > 0 {
-			s.Outputs = map[string]any{}
-			for _, out := range r.Outputs {
-				if out.Secret && !o.Reveal {
-					s.Outputs[out.Name] = oauth.Redacted
-				} else {
-					s.Outputs[out.Name] = out.Value
-				}
-			}
-		}
-		for _, t := range r.Tokens {
-			jt := Token{Name: t.Name, Valid: !t.Failed(), Verdict: t.Verdict(), Checks: t.Checks}
-			if !t.Secret || o.Reveal {
-				jt.Raw = t.Raw
-			}
-			if t.JWT != nil {
-				jt.Header, jt.Payload = t.JWT.HeaderJSON, t.JWT.ClaimsJSON
-			}
-			s.Tokens = append(s.Tokens, jt)
-		}
-		if r.Err != nil {
-			s.Error = oauth.Explain(r.Err)
-		}
-		d.Steps = append(d.Steps, s)
+		v := o.view(steps[i], r)
+		d.OK = d.OK && !v.Failed
+		d.Steps = append(d.Steps, newStep(v))
 	}
 	return d
+}
+
+func newStep(v view.Step) Step {
+	s := Step{ID: v.ID, Title: v.Title, RFC: v.RFC, OK: !v.Failed, Exchanges: []Exchange{}, Checks: v.Checks, Error: v.Err}
+	for _, ex := range v.Exchanges {
+		x := ex.Shown
+		s.Exchanges = append(s.Exchanges, Exchange{Method: x.Method, URL: x.URL, Status: x.Status,
+			DurationMS: x.Duration.Milliseconds(), RequestHeader: x.RequestHeader, RequestBody: string(x.RequestBody),
+			ResponseHeader: x.ResponseHeader, ResponseBody: string(x.ResponseBody), Error: x.Err, Curl: ex.Curl})
+	}
+	if len(v.Outputs) > 0 {
+		s.Outputs = map[string]any{}
+		for _, out := range v.Outputs {
+			s.Outputs[out.Name] = out.Value
+		}
+	}
+	for _, t := range v.Tokens {
+		jt := Token{Name: t.Name, Valid: !t.Failed, Verdict: t.Verdict, Checks: t.Checks}
+		if !t.Hidden {
+			jt.Raw = t.Raw
+		}
+		if t.JWT != nil {
+			jt.Header, jt.Payload = t.JWT.HeaderJSON, t.JWT.PayloadJSON
+		}
+		s.Tokens = append(s.Tokens, jt)
+	}
+	return s
 }
 
 // JSON writes the document, indented.

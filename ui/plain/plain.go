@@ -1,21 +1,19 @@
 // Package plain renders flow results for the headless commands: a readable
 // summary for people, and a stable JSON document for scripts (docs/json.md).
-// Secrets are redacted unless the caller asks to reveal them.
+// Both render ui/view's model of a result: secrets are redacted unless the
+// caller asks to reveal them.
 package plain
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/safe"
 	"github.com/oauthlab/oauthlab/oauth"
-	"github.com/oauthlab/oauthlab/oauth/validate"
+	"github.com/oauthlab/oauthlab/ui/view"
 )
 
 // Options say how much to show.
@@ -26,6 +24,17 @@ type Options struct {
 	Curl bool
 	// Verbose prints headers and bodies of every exchange.
 	Verbose bool
+	// Now is the clock times are described against; time.Now when nil.
+	Now func() time.Time
+}
+
+// view is the model of r that o asks for.
+func (o Options) view(s flows.Step, r flows.Result) view.Step {
+	now := time.Now
+	if o.Now != nil {
+		now = o.Now
+	}
+	return view.New(s, r, view.Options{Reveal: o.Reveal, Now: now()})
 }
 
 var marks = map[oauth.CheckStatus]string{oauth.Pass: "✓", oauth.Fail: "✗", oauth.Skip: "–", oauth.Warn: "!"}
@@ -34,52 +43,31 @@ var marks = map[oauth.CheckStatus]string{oauth.Pass: "✓", oauth.Fail: "✗", o
 // (a server, a token, a request) is written through safe.Visible or
 // safe.Line: its control characters show, they never act on the terminal.
 func Text(w io.Writer, s flows.Step, r flows.Result, o Options) {
-	fmt.Fprintf(w, "▸ %s", safe.Line(s.Title))
-	if s.RFC != "" {
-		fmt.Fprintf(w, "  (%s)", safe.Line(s.RFC))
+	v := o.view(s, r)
+	fmt.Fprintf(w, "▸ %s", safe.Line(v.Title))
+	if v.RFC != "" {
+		fmt.Fprintf(w, "  (%s)", safe.Line(v.RFC))
 	}
 	fmt.Fprintln(w)
-	for _, ex := range r.Exchanges {
-		shown := ex
-		if !o.Reveal {
-			shown = ex.Redacted()
-		}
-		status := fmt.Sprint(ex.Status)
-		if ex.Err != "" {
-			status = "no answer"
-		}
-		fmt.Fprintf(w, "  %s %s → %s (%s)\n", safe.Line(ex.Method), safe.Line(ex.URL), status, ex.Duration.Round(time.Millisecond))
-		if o.Verbose {
-			writeHeaders(w, "    > ", shown.RequestHeader)
-			if len(shown.RequestBody) > 0 {
-				fmt.Fprintf(w, "    > %s\n", safe.Visible(string(shown.RequestBody)))
-			}
-			writeHeaders(w, "    < ", shown.ResponseHeader)
-			if len(shown.ResponseBody) > 0 {
-				fmt.Fprintf(w, "    < %s\n", safe.Visible(indentJSON(shown.ResponseBody, "    < ")))
-			}
-		}
-		if o.Curl {
-			fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(safe.Visible(ex.Curl()), "\n", "\n    "))
-		}
+	for _, ex := range v.Exchanges {
+		writeExchange(w, ex, o)
 	}
-	for _, out := range r.Outputs {
+	for _, out := range v.Outputs {
 		if out.Value == "" {
 			continue
 		}
-		v := safe.Line(out.Value)
-		if out.Secret && !o.Reveal {
-			v = oauth.Redacted + " (hidden; --reveal shows it)"
+		val := safe.Line(out.Value)
+		if out.Hidden {
+			val += " (hidden; --reveal shows it)"
 		}
-		fmt.Fprintf(w, "  %-28s %s\n", out.Name, v)
+		fmt.Fprintf(w, "  %-28s %s\n", out.Name, val)
 	}
-	for _, t := range r.Tokens {
-		writeToken(w, t, o)
+	for _, t := range v.Tokens {
+		writeToken(w, t)
 	}
-	writeChecks(w, "  ", r.Checks)
-	if r.Err != nil {
-		e := oauth.Explain(r.Err)
-		fmt.Fprintf(w, "  ✗ %s\n", strings.ReplaceAll(explained(e), "\n", "\n    "))
+	writeChecks(w, "  ", v.Checks)
+	if v.Err != nil {
+		fmt.Fprintf(w, "  ✗ %s\n", indent(explained(v.Err), "    "))
 	}
 }
 
@@ -97,58 +85,53 @@ func explained(e *oauth.Error) string {
 	return strings.Join(lines, "\n")
 }
 
-func writeHeaders(w io.Writer, prefix string, h map[string][]string) {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
+// writeExchange is one line a request, its headers and bodies with -v and
+// the curl command with --curl.
+func writeExchange(w io.Writer, ex view.Exchange, o Options) {
+	shown := ex.Shown
+	status := fmt.Sprint(shown.Status)
+	if shown.Err != "" {
+		status = "no answer"
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		fmt.Fprintf(w, "%s%s: %s\n", prefix, safe.Line(k), safe.Line(strings.Join(h[k], ", ")))
+	fmt.Fprintf(w, "  %s %s → %s (%s)\n", safe.Line(shown.Method), safe.Line(shown.URL), status, shown.Duration.Round(time.Millisecond))
+	if o.Verbose {
+		writeHeaders(w, "    > ", ex.RequestHeaders)
+		if len(shown.RequestBody) > 0 {
+			fmt.Fprintf(w, "    > %s\n", indent(safe.Visible(string(shown.RequestBody)), "    > "))
+		}
+		writeHeaders(w, "    < ", ex.ResponseHeaders)
+		if ex.Response != "" {
+			fmt.Fprintf(w, "    < %s\n", indent(safe.Visible(ex.Response), "    < "))
+		}
+	}
+	if o.Curl {
+		fmt.Fprintf(w, "    %s\n", indent(safe.Visible(ex.Curl), "    "))
 	}
 }
 
-func indentJSON(b []byte, prefix string) string {
-	var out bytes.Buffer
-	if json.Indent(&out, b, prefix, "  ") == nil {
-		return out.String()
+func writeHeaders(w io.Writer, prefix string, h []view.Header) {
+	for _, kv := range h {
+		fmt.Fprintf(w, "%s%s: %s\n", prefix, safe.Line(kv.Name), safe.Line(kv.Value))
 	}
-	return string(b)
 }
 
-func writeToken(w io.Writer, t flows.Token, o Options) {
+// indent starts each line of s after its first with prefix.
+func indent(s, prefix string) string { return strings.ReplaceAll(s, "\n", "\n"+prefix) }
+
+func writeToken(w io.Writer, t view.Token) {
 	fmt.Fprintf(w, "  %s:\n", safe.Line(t.Name))
-	if t.JWT == nil {
-		v := t.Raw
-		if t.Secret && !o.Reveal {
-			v = oauth.Redacted
-		}
-		fmt.Fprintf(w, "    (opaque) %s\n", safe.Line(v))
+	if j := t.JWT; j == nil {
+		fmt.Fprintf(w, "    (opaque) %s\n", safe.Line(t.Raw))
 	} else {
-		fmt.Fprintf(w, "    header    %s\n", safe.Visible(indentJSON(t.JWT.HeaderJSON, "              ")))
-		fmt.Fprintf(w, "    payload   %s\n", safe.Visible(indentJSON(t.JWT.ClaimsJSON, "              ")))
-		for _, c := range []string{"exp", "iat", "nbf"} {
-			if n, ok := t.JWT.Claims[c].(json.Number); ok {
-				if sec, err := n.Int64(); err == nil {
-					fmt.Fprintf(w, "    %-9s %s\n", c, describeTime(time.Unix(sec, 0), time.Now()))
-				}
-			}
+		fmt.Fprintf(w, "    header    %s\n", indent(safe.Visible(j.Header), "              "))
+		fmt.Fprintf(w, "    payload   %s\n", indent(safe.Visible(j.Payload), "              "))
+		for _, tc := range j.Times {
+			fmt.Fprintf(w, "    %-9s %s\n", tc.Name, tc.Text)
 		}
-		fmt.Fprintf(w, "    signature %d bytes\n", len(t.JWT.Signature))
+		fmt.Fprintf(w, "    signature %d bytes\n", j.Signature)
 	}
 	writeChecks(w, "    ", t.Checks)
-	fmt.Fprintf(w, "  %s\n", t.Verdict())
-}
-
-func describeTime(at, now time.Time) string {
-	d := at.Sub(now).Round(time.Second)
-	switch {
-	case d > 0:
-		return fmt.Sprintf("%s (in %s)", at.Local().Format("2006-01-02 15:04:05"), validate.Span(d))
-	case d < 0:
-		return fmt.Sprintf("%s (%s ago)", at.Local().Format("2006-01-02 15:04:05"), validate.Span(-d))
-	}
-	return at.Local().Format("2006-01-02 15:04:05") + " (now)"
+	fmt.Fprintf(w, "  %s\n", t.Verdict)
 }
 
 // writeChecks prints one check a line, the reasons in one column.

@@ -3,10 +3,13 @@ package plain
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/oauth"
 )
+
+func init() { time.Local = time.UTC } // times are shown local
 
 // A server's text stays on its own line: a newline in error_description
 // or in a claim that a check quotes cannot print a verdict of its own.
@@ -26,5 +29,30 @@ func TestServerTextCannotForgeALine(t *testing.T) {
 	}
 	if got := strings.Count(b.String(), `nope\n  ✓ signature  verified`); got != 3 {
 		t.Errorf("got the forged text shown %d times, want 3 (output, check, error):\n%s", got, b.String())
+	}
+}
+
+// A token's times are described against the clock the caller gives, the
+// same way the TUI describes them: exp says whether the token expired.
+func TestTimesAgainstTheGivenClock(t *testing.T) {
+	jwt, err := oauth.DecodeJWT("eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjE3NjcyMjU5MDAsImlhdCI6MTc2NzIyNTYwMH0.c2ln")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := flows.Result{Tokens: []flows.Token{{Name: "access_token", Raw: jwt.Raw, JWT: jwt}}}
+	for _, tc := range []struct {
+		now  time.Time
+		want []string
+	}{
+		{time.Unix(1767225720, 0), []string{"exp       00:05:00  (expires in 3m0s)", "iat       00:00:00  (2m0s ago)"}},
+		{time.Unix(1767225913, 0), []string{"exp       00:05:00  (EXPIRED 13s ago)"}},
+	} {
+		var b strings.Builder
+		Text(&b, flows.Step{Title: "Inspect"}, r, Options{Now: func() time.Time { return tc.now }})
+		for _, want := range tc.want {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("at %v: the text lacks %q:\n%s", tc.now.UTC(), want, b.String())
+			}
+		}
 	}
 }
