@@ -136,6 +136,7 @@ type keySource struct {
 	fetchedAt    time.Time // the last successful fetch
 	due          time.Time // when the next periodic fetch is due
 	lastKidFetch time.Time // the last fetch an unknown kid caused; zero: none yet
+	kidFetch     chan struct{} // closed when the unknown-kid fetch under way ends; nil: none
 	lastErr      error     // why the last fetch failed, nil if it worked
 	lastErrAt    time.Time
 	removed      map[string]time.Time // withdrawn kid → when the fetch saw it gone
@@ -261,14 +262,21 @@ func (k *keySource) refetchForKid(ctx context.Context, kid string) (how string) 
 	last := k.lastKidFetch
 	throttled := !last.IsZero() && now.Sub(last) < kidRefetchEvery && !now.Before(last)
 	closed := k.closed
+	inflight := k.kidFetch
+	var done chan struct{}
 	if !throttled && !closed {
 		k.lastKidFetch = now
+		done = make(chan struct{})
+		k.kidFetch = done
 	}
 	k.mu.Unlock()
 	if throttled || closed {
-		k.fetching.Lock() // wait for a fetch under way, if any
-		//lint:ignore SA2001 taking and releasing the lock is the wait
-		k.fetching.Unlock()
+		// Wait for the fetch an unknown kid started, if one is under way:
+		// it is registered before the throttle is visible, so a token
+		// arriving with the same new kid sees its result.
+		if inflight != nil {
+			<-inflight
+		}
 		k.mu.Lock()
 		defer k.mu.Unlock()
 		if closed {
@@ -284,6 +292,10 @@ func (k *keySource) refetchForKid(ctx context.Context, kid string) (how string) 
 	k.fetching.Lock()
 	err := k.fetch(ctx, FetchUnknownKid, kid)
 	k.fetching.Unlock()
+	k.mu.Lock()
+	k.kidFetch = nil
+	k.mu.Unlock()
+	close(done)
 	if err != nil {
 		k.mu.Lock()
 		defer k.mu.Unlock()
