@@ -69,7 +69,7 @@ func (x *exchange) authorize(scope string) bool {
 		if !listening {
 			break // nobody listens: spare the formatting
 		}
-		x.details = append(x.details, fmt.Sprintf("%s: %s — %s", c.Name, c.Status, c.Reason))
+		x.details = append(x.details, c.Name+": "+c.Status.String()+" — "+c.Reason)
 	}
 	if rep.Valid {
 		return true
