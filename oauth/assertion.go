@@ -292,3 +292,23 @@ func ClientAssertion(ex Exchange) *JWT {
 	}
 	return j
 }
+
+// explainRefusal says a refusal in terms of the method used: with a JWT
+// client assertion, the generic "wrong client id or secret" and
+// Keycloak's "Invalid client or Invalid client credentials" mean
+// something else — Keycloak answers so when the client is not set up for
+// the method, or when the assertion's iss is not its sub.
+func (c ClientConfig) explainRefusal(e *Error) *Error {
+	m := c.method()
+	if e == nil || (m != AuthPrivateKeyJWT && m != AuthSecretJWT) || e.Code != "invalid_client" {
+		return e
+	}
+	d := strings.ToLower(e.Description)
+	if e.Description == "" || strings.Contains(d, "invalid client or invalid client credentials") {
+		e.What = "the server did not authenticate " + quote(c.ClientID) + " by its client assertion"
+		e.Cause = "the client id is unknown in this realm, or the client is not set up for " + m +
+			" (Keycloak: Clients > the client > Credentials > Client Authenticator \"Signed JWT\" or \"Signed JWT with Client Secret\"; it also answers so when an assertion's iss is not its sub)"
+		e.Try = "check the client id and its Client Authenticator; oauthlab sends iss = sub = the client id"
+	}
+	return e
+}
