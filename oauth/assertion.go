@@ -304,11 +304,17 @@ func (c ClientConfig) explainRefusal(e *Error) *Error {
 		return e
 	}
 	d := strings.ToLower(e.Description)
-	if e.Description == "" || strings.Contains(d, "invalid client or invalid client credentials") {
+	switch {
+	case strings.Contains(d, "invalid client or invalid client credentials"):
 		e.What = "the server did not authenticate " + quote(c.ClientID) + " by its client assertion"
 		e.Cause = "the client id is unknown in this realm, or the client is not set up for " + m +
 			" (Keycloak: Clients > the client > Credentials > Client Authenticator \"Signed JWT\" or \"Signed JWT with Client Secret\"; it also answers so when an assertion's iss is not its sub)"
 		e.Try = "check the client id and its Client Authenticator; oauthlab sends iss = sub = the client id"
+	case strings.HasPrefix(e.What, genericInvalidClient):
+		// The server gave no reason (oidc-provider only logs it).
+		e.What = "the server did not accept the client assertion of " + quote(c.ClientID)
+		e.Cause = "the key or secret that signed it is not the one registered for the client, its aud is not one the server takes, or the client is not set up for " + m + " (RFC 7523 §3)"
+		e.Try = "register the public key oauthlab jwk --client-key FILE prints (or check the secret); try --assertion-aud endpoint or the issuer URL; check the client's token_endpoint_auth_method"
 	}
 	return e
 }

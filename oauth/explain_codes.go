@@ -17,6 +17,10 @@ type rule struct {
 	retry bool
 }
 
+// genericInvalidClient is what the catch-all invalid_client rule says;
+// ClientConfig.explainRefusal says it again for a JWT client.
+const genericInvalidClient = "the server could not authenticate the client"
+
 // rules maps RFC 6749 §5.2 (token endpoint), §4.1.2.1 (authorization
 // endpoint), RFC 6750 §3.1, RFC 7009 §2.2.1 and RFC 8707 codes to likely
 // causes and fixes, including what Keycloak and Okta actually send.
@@ -123,7 +127,7 @@ var rules = []rule{
 		cause: "a wrong client id, or the right client id in another realm (realm names are case-sensitive); Keycloak versions that answer invalid_client for a wrong secret (keycloak PR #49626) say the same for that",
 		try:   "check the client id under Clients in the realm the issuer URL names, then the secret under Credentials"},
 	{code: "invalid_client",
-		what:  "the server could not authenticate the client",
+		what:  genericInvalidClient,
 		cause: "a wrong client id or secret, or the wrong auth method (basic vs post) for this client (RFC 6749 §5.2)",
 		try:   "check the secret, then try the other auth method (--auth basic or --auth post)"},
 
