@@ -53,6 +53,15 @@ func (c Clients) For(f Flow, vars Vars) (s Settings, user bool) {
 // metadata chooses.
 var AuthMethods = []string{oauth.AuthBasic, oauth.AuthPost, oauth.AuthPrivateKeyJWT, oauth.AuthSecretJWT, oauth.AuthNone}
 
+// CheckAuth refuses settings whose auth method lacks its credential: a
+// private_key_jwt client without its key.
+func (s Settings) CheckAuth() error {
+	if s.AuthMethod == oauth.AuthPrivateKeyJWT && s.ClientKey == nil {
+		return fmt.Errorf("private_key_jwt signs with the client's private key: give the client key file (PEM or JWK)")
+	}
+	return nil
+}
+
 // ParseAuthMethod reads an auth method as a person types it: a name of
 // AuthMethods, "basic" or "post" for short, or "" to let the metadata choose.
 func ParseAuthMethod(s string) (string, error) {

@@ -122,8 +122,5 @@ func (f *settingsForm) settings() (flows.Settings, error) {
 		}
 		s.ClientKey = k
 	}
-	if s.AuthMethod == oauth.AuthPrivateKeyJWT && s.ClientKey == nil {
-		return s, fmt.Errorf("private_key_jwt signs with the client's private key: give the client key file")
-	}
-	return s, nil
+	return s, s.CheckAuth()
 }
