@@ -27,6 +27,7 @@ import (
 // --client-secret: it would land in shell history and ps output.
 type clientOptions struct {
 	issuer, clientID, secretEnv, secretFile string
+	clientKey, assertionAud                 string
 	scopes                                  []string
 	auth, resource, audience, apiBase       string
 	port                                    int
@@ -47,7 +48,9 @@ func addClientFlags(cmd *cobra.Command, o *clientOptions) {
 	f.StringVar(&o.secretEnv, "client-secret-env", "", "read the client secret from this environment variable (default OAUTHLAB_CLIENT_SECRET)")
 	f.StringVar(&o.secretFile, "client-secret-file", "", "read the client secret from this file")
 	f.StringSliceVar(&o.scopes, "scope", nil, "scopes to request (repeat or comma-separate)")
-	f.StringVar(&o.auth, "auth", "", "client authentication: basic or post (default: from the server's metadata)")
+	f.StringVar(&o.auth, "auth", "", "client authentication: basic, post, private_key_jwt or client_secret_jwt (default: private_key_jwt with --client-key, else from the server's metadata)")
+	f.StringVar(&o.clientKey, "client-key", "", "private_key_jwt: the client's private key file, PEM or JWK (never printed; oauthlab jwk prints its public half)")
+	f.StringVar(&o.assertionAud, "assertion-aud", "", "aud of JWT client assertions: empty for the token endpoint, endpoint for the URL called (Okta requires it), or a URL")
 	f.StringVar(&o.resource, "resource", "", "RFC 8707 resource indicator")
 	f.StringVar(&o.audience, "audience", "", "audience parameter, and the aud the token checks expect")
 	f.BoolVar(&o.embedded, "embedded", false, "run against a fresh in-process embedded world instead of --issuer")
@@ -85,6 +88,7 @@ func (o *clientOptions) settings(cmd *cobra.Command, g *globalOptions) (*setup.R
 		Embedded: o.embedded, Style: o.style,
 		Profile: g.profile, ConfigPath: g.configPath,
 		Flags: setup.Flags{Issuer: o.issuer, ClientID: o.clientID, Scopes: o.scopes, Auth: o.auth,
+			ClientKey: o.clientKey, AssertionAudience: o.assertionAud,
 			Resource: o.resource, Audience: o.audience, Port: o.port, PortSet: cmd.Flags().Changed("port"),
 			CallbackPath: o.callbackPath, APIBase: o.apiBase,
 			SecretFile: o.secretFile, SecretEnv: o.secretEnv, DefaultSecretEnv: setup.SecretEnvVar},

@@ -58,9 +58,15 @@ replaces a demo client), for example:
     {"client_id": "workshop_app", "client_secret": "workshop", "grant_types": ["client_credentials"],
      "scopes": ["fakebookapi.read"]},
     {"client_id": "spa", "grant_types": ["authorization_code", "refresh_token"],
-     "scopes": ["openid", "fakebookapi.read"], "redirect_uris": ["http://127.0.0.1/callback"]}]}
+     "scopes": ["openid", "fakebookapi.read"], "redirect_uris": ["http://127.0.0.1/callback"]},
+    {"client_id": "jwt_app", "token_endpoint_auth_method": "private_key_jwt",
+     "jwks": {"keys": [ ...the output of oauthlab jwk --client-key KEY... ]},
+     "grant_types": ["client_credentials"], "scopes": ["fakebookapi.read"]}]}
 
-A client without a secret is public and must use PKCE; its loopback redirect
+"token_endpoint_auth_method" is client_secret_basic or client_secret_post (the
+default), private_key_jwt (with "jwks", the client's public keys) or
+client_secret_jwt (with a "client_secret"); a client authenticates only the
+way it is registered to. A client without a secret or key is public and must use PKCE; its loopback redirect
 URIs match any port (RFC 8252 §7.3). A confidential client's redirect URIs match
 exactly, port included.
 
@@ -395,11 +401,13 @@ func introspectorFor(ctx context.Context, o *serveOptions, auds []string) (*vali
 //	              "scopes": ["openid", "fakebookapi.read"], "redirect_uris": ["http://127.0.0.1/callback"]}]}
 type clientsFile struct {
 	Clients []struct {
-		ID           string   `json:"client_id"`
-		Secret       string   `json:"client_secret"`
-		Grants       []string `json:"grant_types"`
-		Scopes       []string `json:"scopes"`
-		RedirectURIs []string `json:"redirect_uris"`
+		ID           string          `json:"client_id"`
+		Secret       string          `json:"client_secret"`
+		AuthMethod   string          `json:"token_endpoint_auth_method"`
+		JWKS         json.RawMessage `json:"jwks"`
+		Grants       []string        `json:"grant_types"`
+		Scopes       []string        `json:"scopes"`
+		RedirectURIs []string        `json:"redirect_uris"`
 	} `json:"clients"`
 }
 
@@ -422,7 +430,7 @@ func readClients(path string) ([]authserver.Client, error) {
 	}
 	out := make([]authserver.Client, 0, len(f.Clients))
 	for _, c := range f.Clients {
-		ac := authserver.Client{ID: c.ID, Secret: c.Secret, Grants: c.Grants, Scopes: c.Scopes, RedirectURIs: c.RedirectURIs}
+		ac := authserver.Client{ID: c.ID, Secret: c.Secret, AuthMethod: c.AuthMethod, JWKS: c.JWKS, Grants: c.Grants, Scopes: c.Scopes, RedirectURIs: c.RedirectURIs}
 		if err := authserver.CheckClient(&ac); err != nil {
 			return nil, usageErrorf("--clients %s: %v", path, err)
 		}
@@ -440,7 +448,12 @@ func describeClients(cs []authserver.Client) string {
 	b.WriteString("Clients from --clients:\n")
 	for _, c := range cs {
 		secret := c.Secret
-		if secret == "" {
+		switch {
+		case c.AuthMethod == "private_key_jwt":
+			secret = "(private_key_jwt)"
+		case c.AuthMethod == "client_secret_jwt":
+			secret += " (client_secret_jwt)"
+		case secret == "":
 			secret = "(public)"
 		}
 		fmt.Fprintf(&b, "  %-16s %-24s %s; scopes %s\n", safe.Line(c.ID), safe.Line(secret), safe.Line(strings.Join(c.Grants, ", ")), safe.Line(strings.Join(c.Scopes, " ")))

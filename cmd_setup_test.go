@@ -26,7 +26,7 @@ func TestSettingsRefusalsAreTheSameForEveryFace(t *testing.T) {
 		{[]string{"serve", "--style", "auth0"}, `--style must be keycloak or okta, got "auth0"`},
 		{[]string{"--config", config, "--profile", "nope"}, `no profile "nope" in ` + config},
 		{[]string{"discover", "--config", config, "--profile", "nope"}, `no profile "nope" in ` + config},
-		{[]string{"token", "--embedded", "--auth", "digest"}, `--auth must be basic or post, got "digest"`},
+		{[]string{"token", "--embedded", "--auth", "digest"}, `--auth must be basic, post, private_key_jwt or client_secret_jwt, got "digest"`},
 		{[]string{"--config", config, "--profile", "ftp"}, `--issuer must be an http(s) URL, got "ftp://sso.example.com"`},
 		// --http-timeout given with --issuer once made the TUI check a
 		// timeout it had not parsed (0s) and refuse a good one.

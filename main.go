@@ -91,6 +91,7 @@ Point it at a real Keycloak realm or Okta authorization server with
 		newIntrospectCmd(g),
 		newRevokeCmd(g),
 		newCallCmd(g),
+		newJWKCmd(),
 		newVersionCmd(),
 	)
 	return root

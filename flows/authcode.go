@@ -106,7 +106,7 @@ func exchangeStep() Step {
 			req := oauth.AuthRequest{AuthURL: vars[VarAuthorizationEndpoint], Client: clientConfig(env, vars), RedirectURI: vars[varRedirectURI],
 				State: vars[varState], Nonce: vars[varNonce], PKCE: oauth.PKCE{Verifier: vars[varVerifier], Challenge: vars[varChallenge], Method: "S256"}}
 			tok, ex, err := oauth.ExchangeCode(ctx, env.HTTP, req, vars[varCode])
-			r.Exchanges = append(r.Exchanges, ex...)
+			authenticated(&r, ex)
 			if len(ex) > 0 {
 				// The code left the app: it is single use, so it is spent
 				// whatever the answer. A code never sent is kept for a retry.

@@ -51,16 +51,25 @@ func (c Clients) For(f Flow, vars Vars) (s Settings, user bool) {
 // AuthMethods are the client authentication methods a user may choose (RFC
 // 8414 §2, token_endpoint_auth_methods_supported); "" means the server's
 // metadata chooses.
-var AuthMethods = []string{oauth.AuthBasic, oauth.AuthPost, oauth.AuthNone}
+var AuthMethods = []string{oauth.AuthBasic, oauth.AuthPost, oauth.AuthPrivateKeyJWT, oauth.AuthSecretJWT, oauth.AuthNone}
+
+// CheckAuth refuses settings whose auth method lacks its credential: a
+// private_key_jwt client without its key.
+func (s Settings) CheckAuth() error {
+	if s.AuthMethod == oauth.AuthPrivateKeyJWT && s.ClientKey == nil {
+		return fmt.Errorf("private_key_jwt signs with the client's private key: give the client key file (PEM or JWK)")
+	}
+	return nil
+}
 
 // ParseAuthMethod reads an auth method as a person types it: a name of
 // AuthMethods, "basic" or "post" for short, or "" to let the metadata choose.
 func ParseAuthMethod(s string) (string, error) {
 	switch s {
-	case "", oauth.AuthBasic, oauth.AuthPost, oauth.AuthNone:
+	case "", oauth.AuthBasic, oauth.AuthPost, oauth.AuthNone, oauth.AuthPrivateKeyJWT, oauth.AuthSecretJWT:
 		return s, nil
 	case "basic", "post":
 		return "client_secret_" + s, nil
 	}
-	return "", fmt.Errorf("auth method must be client_secret_basic, client_secret_post or empty, not %q", s)
+	return "", fmt.Errorf("auth method must be client_secret_basic, client_secret_post, private_key_jwt, client_secret_jwt or empty, not %q", s)
 }

@@ -42,12 +42,13 @@ func TestClientsFor(t *testing.T) {
 
 func TestParseAuthMethod(t *testing.T) {
 	for in, want := range map[string]string{"": "", "basic": oauth.AuthBasic, "post": oauth.AuthPost,
-		oauth.AuthBasic: oauth.AuthBasic, oauth.AuthNone: oauth.AuthNone} {
+		oauth.AuthBasic: oauth.AuthBasic, oauth.AuthNone: oauth.AuthNone,
+		oauth.AuthPrivateKeyJWT: oauth.AuthPrivateKeyJWT, oauth.AuthSecretJWT: oauth.AuthSecretJWT} {
 		if got, err := ParseAuthMethod(in); err != nil || got != want {
 			t.Errorf("ParseAuthMethod(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"private_key_jwt", "Basic", "secret"} {
+	for _, bad := range []string{"private_key", "Basic", "secret", "tls_client_auth"} {
 		if got, err := ParseAuthMethod(bad); err == nil {
 			t.Errorf("ParseAuthMethod(%q) = %q, want an error", bad, got)
 		}

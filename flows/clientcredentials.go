@@ -31,7 +31,7 @@ func clientCredentialsStep() Step {
 				return r
 			}
 			tok, ex, err := oauth.ClientCredentials(ctx, env.HTTP, clientConfig(env, vars))
-			r.Exchanges = append(r.Exchanges, ex...)
+			authenticated(&r, ex)
 			if err != nil {
 				return failed(env, r, err)
 			}

@@ -38,12 +38,21 @@ type Settings struct {
 	Issuer       string       `json:"issuer,omitempty"`
 	ClientID     string       `json:"client_id,omitempty"`
 	ClientSecret oauth.Secret `json:"-"`
-	// AuthMethod is "client_secret_basic", "client_secret_post", "none", or
-	// "" to choose from the server's metadata.
-	AuthMethod string   `json:"auth_method,omitempty"`
-	Scopes     []string `json:"scopes,omitempty"`
-	Audience   string   `json:"audience,omitempty"`
-	Resource   string   `json:"resource,omitempty"`
+	// ClientKey signs private_key_jwt assertions; it prints as its
+	// algorithm and kid only. ClientKeyFile is the file it is read from
+	// (PEM or JWK): a profile names the file, never holds the key.
+	ClientKey     *oauth.ClientKey `json:"-"`
+	ClientKeyFile string           `json:"client_key_file,omitempty"`
+	// AuthMethod is one of AuthMethods, or "" to choose from the server's
+	// metadata (private_key_jwt when there is a ClientKey).
+	AuthMethod string `json:"auth_method,omitempty"`
+	// AssertionAudience is the aud of JWT client assertions: "" for the
+	// token endpoint, oauth.AudienceEndpoint ("endpoint") for the URL
+	// called, which Okta requires, or a URL.
+	AssertionAudience string   `json:"assertion_aud,omitempty"`
+	Scopes            []string `json:"scopes,omitempty"`
+	Audience          string   `json:"audience,omitempty"`
+	Resource          string   `json:"resource,omitempty"`
 	// RedirectPort 0 means an ephemeral port; CallbackPath defaults to /callback.
 	RedirectPort int    `json:"redirect_port,omitempty"`
 	CallbackPath string `json:"callback_path,omitempty"`
@@ -59,6 +68,10 @@ type Settings struct {
 	// point at the embedded world (see Advice).
 	EmbeddedAdvice []Advice `json:"-"`
 }
+
+// Confidential reports whether the client can authenticate: it has a
+// secret or a private key (RFC 6749 §2.1).
+func (s Settings) Confidential() bool { return !s.ClientSecret.IsZero() || s.ClientKey != nil }
 
 // Embedded reports whether the settings point at this session's embedded
 // world.

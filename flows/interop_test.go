@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +30,31 @@ func TestFlowsAgainstOIDCProvider(t *testing.T) {
 			tok := rs[1].Tokens[0]
 			check(t, tok.Checks, "signature", oauth.Pass)
 			check(t, tok.Checks, "typ", oauth.Pass) // oidc-provider sends at+jwt (RFC 9068)
+		}
+	})
+
+	t.Run("client credentials, private_key_jwt and client_secret_jwt", func(t *testing.T) {
+		key, err := oauth.LoadClientKey(p.JWTClientKeyFile())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []Settings{
+			{Issuer: p.Issuer, ClientID: oauthtest.JWTClient, ClientKey: key, Scopes: []string{"fakebookapi.read"}},
+			{Issuer: p.Issuer, ClientID: oauthtest.JWTSecretClient, ClientSecret: oauthtest.JWTClientSecret, AuthMethod: oauth.AuthSecretJWT, Scopes: []string{"fakebookapi.read"}},
+		} {
+			env := &Env{HTTP: &http.Client{}, Settings: s}
+			rs := RunAll(ctx, env, ClientCredentials(), Vars{}, nil)
+			if len(rs) != 2 {
+				t.Fatalf("%s: stopped at step %d: %v", s.ClientID, len(rs), rs[len(rs)-1].Err)
+			}
+			mustPass(t, s.ClientID, rs[1])
+			outs := map[string]string{}
+			for _, o := range rs[1].Outputs {
+				outs[o.Name] = o.Value
+			}
+			if !strings.HasPrefix(outs["assertion iss"], s.ClientID+" — ") || !strings.HasPrefix(outs["assertion aud"], rs[0].Vars[VarTokenEndpoint]+" — ") {
+				t.Errorf("%s: the step shows iss %q, aud %q; want the client id and the token endpoint", s.ClientID, outs["assertion iss"], outs["assertion aud"])
+			}
 		}
 	})
 

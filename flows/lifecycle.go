@@ -27,7 +27,7 @@ func Refresh() Flow {
 					return r
 				}
 				tok, ex, err := oauth.Refresh(ctx, env.HTTP, clientConfig(env, vars), oauth.Secret(vars[VarRefreshToken]))
-				r.Exchanges = append(r.Exchanges, ex...)
+				authenticated(&r, ex)
 				if err != nil {
 					return failed(env, r, err)
 				}
@@ -81,7 +81,7 @@ func introspect(ctx context.Context, env *Env, vars Vars) (r Result, in *oauth.I
 	// answer it. When the token's client is public and the resource
 	// server's credentials are known, ask as the resource server, and say so.
 	asker := env
-	if env.Settings.ClientSecret.IsZero() && env.ResourceServer != nil && !env.ResourceServer.ClientSecret.IsZero() {
+	if !env.Settings.Confidential() && env.ResourceServer != nil && env.ResourceServer.Confidential() {
 		rs := *env
 		rs.Settings = *env.ResourceServer
 		asker = &rs
@@ -89,9 +89,9 @@ func introspect(ctx context.Context, env *Env, vars Vars) (r Result, in *oauth.I
 			env.Settings.ClientID + " is public and may not introspect, RFC 7662 §2.1)"})
 	}
 	in, ex, err := oauth.Introspect(ctx, asker.HTTP, vars[VarIntrospectionEndpoint], clientConfig(asker, vars), vars[VarAccessToken], "access_token")
-	r.Exchanges = append(r.Exchanges, ex...)
+	authenticated(&r, ex)
 	if err != nil {
-		if e := oauth.Explain(err); e.Status >= 400 && asker.Settings.ClientSecret.IsZero() {
+		if e := oauth.Explain(err); e.Status >= 400 && !asker.Settings.Confidential() {
 			// The usual cause, said with the client's name: Keycloak
 			// answers a public client 403 "Client not allowed.".
 			id := asker.Settings.ClientID
@@ -139,7 +139,7 @@ func revokeStep() Step {
 				return r
 			}
 			ex, err := oauth.Revoke(ctx, env.HTTP, vars[VarRevocationEndpoint], clientConfig(env, vars), vars[VarAccessToken], "access_token")
-			r.Exchanges = append(r.Exchanges, ex...)
+			authenticated(&r, ex)
 			if err != nil {
 				return failed(env, r, err)
 			}

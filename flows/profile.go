@@ -114,6 +114,21 @@ func (p Profile) Resolve(src SecretSources) (Settings, []string, error) {
 	s := p.Settings
 	s.Issuer = p.IssuerURL()
 	var warnings []string
+	if s.AssertionAudience == "" && p.Okta != nil {
+		// Okta requires the URL of the endpoint called as aud.
+		s.AssertionAudience = oauth.AudienceEndpoint
+	}
+	if s.ClientKeyFile != "" {
+		b, err := src.ReadFile(expandHome(s.ClientKeyFile))
+		if err != nil {
+			return s, nil, fmt.Errorf("reading the client key from %s: %w", s.ClientKeyFile, err)
+		}
+		k, err := oauth.ParseClientKey(b)
+		if err != nil {
+			return s, nil, fmt.Errorf("the client key %s: %w", s.ClientKeyFile, err)
+		}
+		s.ClientKey = k
+	}
 	switch {
 	case p.SecretEnv != "":
 		v := src.Getenv(p.SecretEnv)

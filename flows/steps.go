@@ -20,11 +20,12 @@ func failed(env *Env, r Result, err error) Result {
 func clientConfig(env *Env, vars Vars) oauth.ClientConfig {
 	s := env.Settings
 	method := s.AuthMethod
-	if method == "" && vars[varAuthMethods] != "" {
+	if method == "" && s.ClientKey == nil && vars[varAuthMethods] != "" {
+		// With a key and no method asked for, oauth picks private_key_jwt.
 		method = oauth.ChooseAuthMethod("", strings.Fields(vars[varAuthMethods]))
 	}
-	cfg := oauth.ClientConfig{TokenURL: vars[VarTokenEndpoint], ClientID: s.ClientID, ClientSecret: s.ClientSecret,
-		AuthMethod: method, Scopes: s.Scopes, Audience: s.Audience}
+	cfg := oauth.ClientConfig{TokenURL: vars[VarTokenEndpoint], ClientID: s.ClientID, ClientSecret: s.ClientSecret, Key: s.ClientKey,
+		AuthMethod: method, AssertionAudience: s.AssertionAudience, Scopes: s.Scopes, Audience: s.Audience}
 	if s.Resource != "" {
 		cfg.Resource = []string{s.Resource}
 	}

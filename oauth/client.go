@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // The client authentication methods this package speaks (RFC 8414 §2,
@@ -13,6 +14,12 @@ const (
 	AuthBasic = "client_secret_basic"
 	AuthPost  = "client_secret_post"
 	AuthNone  = "none"
+	// AuthPrivateKeyJWT signs a JWT client assertion with the client's
+	// private key (RFC 7523 §2.2, OpenID Connect Core §9).
+	AuthPrivateKeyJWT = "private_key_jwt"
+	// AuthSecretJWT signs it with the client secret (HS256, OpenID Connect
+	// Core §9): the secret itself never goes over the wire.
+	AuthSecretJWT = "client_secret_jwt"
 )
 
 // ClientConfig is a client as the token, introspection and revocation
@@ -21,14 +28,23 @@ type ClientConfig struct {
 	// TokenURL is the token endpoint (RFC 6749 §3.2).
 	TokenURL string
 	ClientID string
-	// ClientSecret is empty for a public client.
+	// ClientSecret is empty for a public client and for a private_key_jwt one.
 	ClientSecret Secret
-	// AuthMethod is client_secret_basic, client_secret_post or none
-	// ("basic" and "post" are accepted too). Empty means basic; without a
-	// secret it is always none (a public client sends its client_id
-	// alone). One attempt is one exchange: a refusal is not retried with
-	// the other method, as golang.org/x/oauth2's AuthStyleAutoDetect would.
+	// Key signs the client's assertions for private_key_jwt.
+	Key *ClientKey
+	// AuthMethod is client_secret_basic, client_secret_post,
+	// private_key_jwt, client_secret_jwt or none ("basic", "post" and
+	// "jwt" are accepted too). Empty means private_key_jwt with a Key,
+	// else basic; without a secret or key it is always none (a public
+	// client sends its client_id alone). One attempt is one exchange: a
+	// refusal is not retried with another method, as golang.org/x/oauth2's
+	// AuthStyleAutoDetect would.
 	AuthMethod string
+	// AssertionAudience is the aud of the JWT methods' assertions: empty
+	// for the token endpoint (RFC 7523 §3; Keycloak also accepts the
+	// issuer), AudienceEndpoint for the URL each request goes to (Okta
+	// requires it), or a URL.
+	AssertionAudience string
 	// Scopes are sent space-separated as scope (RFC 6749 §3.3).
 	Scopes []string
 	// Audience is sent as audience, which Auth0-style and some Keycloak
@@ -48,16 +64,24 @@ func normalizeAuthMethod(m string) string {
 		return AuthPost
 	case "none", "public":
 		return AuthNone
+	case "jwt", "private_key", AuthPrivateKeyJWT:
+		return AuthPrivateKeyJWT
+	case "secret_jwt", AuthSecretJWT:
+		return AuthSecretJWT
 	}
 	return strings.TrimSpace(m)
 }
 
-// method returns the auth method this config uses on the wire. Without a
-// secret it is always none: basic or post with an empty secret would only
+// method returns the auth method this config uses on the wire: with a key
+// and no method asked for, private_key_jwt. Without a secret basic and post
+// are always none: basic or post with an empty secret would only
 // turn a public client (the CLI's login, RFC 8252 §8.4) into a failed
 // confidential one, e.g. when the method came from ChooseAuthMethod.
 func (c ClientConfig) method() string {
 	m := normalizeAuthMethod(c.AuthMethod)
+	if m == "" && c.Key != nil {
+		return AuthPrivateKeyJWT
+	}
 	if c.ClientSecret.IsZero() && (m == "" || m == AuthBasic || m == AuthPost) {
 		return AuthNone
 	}
@@ -73,10 +97,24 @@ func (c ClientConfig) checkMethod(op string) *Error {
 	switch m := c.method(); m {
 	case AuthBasic, AuthPost, AuthNone:
 		return nil
+	case AuthPrivateKeyJWT:
+		if c.Key == nil {
+			return &Error{Op: op, What: "private_key_jwt needs the client's private key, and none was given",
+				Cause: "the client proves who it is by signing an assertion with its private key (RFC 7523 §2.2)",
+				Try:   "give --client-key FILE (PEM or JWK), or client_key_file in the profile"}
+		}
+		return nil
+	case AuthSecretJWT:
+		if c.ClientSecret.IsZero() {
+			return &Error{Op: op, What: "client_secret_jwt needs the client secret, and none was given",
+				Cause: "the client signs its assertion with the secret (HS256, OpenID Connect Core §9)",
+				Try:   "set OAUTHLAB_CLIENT_SECRET, or use --client-secret-env VAR or --client-secret-file FILE"}
+		}
+		return nil
 	default:
 		return &Error{Op: op, What: "the client authentication method " + quote(m) + " is not supported here",
-			Cause: "oauthlab speaks client_secret_basic, client_secret_post and none (public clients)",
-			Try:   "use --auth basic or --auth post, and give the client a secret on the server"}
+			Cause: "oauthlab speaks client_secret_basic, client_secret_post, private_key_jwt, client_secret_jwt and none (public clients)",
+			Try:   "use --auth basic, post, private_key_jwt or client_secret_jwt"}
 	}
 }
 
@@ -101,17 +139,30 @@ func ChooseAuthMethod(requested string, supported []string) string {
 
 // authenticate adds client authentication to a form request (RFC 6749
 // §2.3.1): HTTP Basic with the id and secret form-urlencoded first, or both
-// in the body, or the client id alone for a public client.
-func (c ClientConfig) authenticate(req *http.Request, form url.Values) {
+// in the body, or a fresh signed assertion (RFC 7523 §2.2) for each request,
+// or the client id alone for a public client.
+func (c ClientConfig) authenticate(req *http.Request, form url.Values) error {
 	switch c.method() {
 	case AuthBasic:
 		req.SetBasicAuth(url.QueryEscape(c.ClientID), url.QueryEscape(c.ClientSecret.Reveal()))
 	case AuthPost:
 		form.Set("client_id", c.ClientID)
 		form.Set("client_secret", c.ClientSecret.Reveal())
+	case AuthPrivateKeyJWT, AuthSecretJWT:
+		a, err := c.assertion(req.URL.String(), time.Now())
+		if err != nil {
+			return err
+		}
+		// client_id is optional beside an assertion (RFC 7523 §3) and
+		// must then equal its sub; sending it helps servers that look
+		// the client up by it.
+		form.Set("client_id", c.ClientID)
+		form.Set("client_assertion_type", AssertionType)
+		form.Set("client_assertion", a)
 	default:
 		form.Set("client_id", c.ClientID)
 	}
+	return nil
 }
 
 // addTargets adds scope, audience and RFC 8707 resource parameters.
@@ -150,7 +201,10 @@ func postForm(ctx context.Context, hc *http.Client, op, endpoint string, cfg Cli
 	if err != nil {
 		return 0, nil, nil, nil, badURL(op, endpoint, err)
 	}
-	cfg.authenticate(req, body)
+	if err := cfg.authenticate(req, body); err != nil {
+		return 0, nil, nil, nil, &Error{Op: op, What: "the client assertion could not be signed",
+			Cause: err.Error(), Try: "check the client key (--client-key) or the client secret", Err: err}
+	}
 	setBody(req, body.Encode())
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")

@@ -20,10 +20,10 @@ func ClientCredentials(ctx context.Context, hc *http.Client, cfg ClientConfig) (
 	}
 	// The grant is for confidential clients: a missing secret is a mistake
 	// to say, not a reason to fall back to a public client's "none".
-	if cfg.ClientSecret.IsZero() && normalizeAuthMethod(cfg.AuthMethod) != AuthNone {
+	if cfg.ClientSecret.IsZero() && cfg.Key == nil && normalizeAuthMethod(cfg.AuthMethod) != AuthNone {
 		return nil, nil, &Error{Op: "token", What: "no client secret is set",
 			Cause: "the client credentials grant authenticates the client with its secret (RFC 6749 §4.4), and none was given or the variable holding it is empty",
-			Try:   "set OAUTHLAB_CLIENT_SECRET, or use --client-secret-env VAR or --client-secret-file FILE"}
+			Try:   "set OAUTHLAB_CLIENT_SECRET, or use --client-secret-env VAR or --client-secret-file FILE; a private_key_jwt client gives --client-key FILE"}
 	}
 	form := url.Values{}
 	form.Set("grant_type", GrantClientCredentials)

@@ -17,6 +17,10 @@ type rule struct {
 	retry bool
 }
 
+// genericInvalidClient is what the catch-all invalid_client rule says;
+// ClientConfig.explainRefusal says it again for a JWT client.
+const genericInvalidClient = "the server could not authenticate the client"
+
 // rules maps RFC 6749 §5.2 (token endpoint), §4.1.2.1 (authorization
 // endpoint), RFC 6750 §3.1, RFC 7009 §2.2.1 and RFC 8707 codes to likely
 // causes and fixes, including what Keycloak and Okta actually send.
@@ -64,12 +68,66 @@ var rules = []rule{
 		what:  "Okta does not know this client id",
 		cause: "the client id is wrong, or the app lives in another Okta org (Okta answers with its errorCode envelope here, not RFC 6749 JSON)",
 		try:   "copy the client id from the app's General tab, and check the Okta domain"},
+	// JWT client authentication (RFC 7523 §3): Keycloak's
+	// AbstractJWTClientValidator and Okta's "The client_assertion ..." texts.
+	{code: "invalid_client", contains: "audience claim for client_assertion",
+		what:  "Okta refused the client assertion's aud",
+		cause: "Okta wants aud to be exactly the URL of the endpoint called (…/v1/token, …/v1/introspect), not the issuer",
+		try:   "--assertion-aud endpoint (assertion_aud: \"endpoint\" in a profile; the okta preset sets it)"},
+	{code: "invalid_client", contains: "audience",
+		what:  "the server refused the client assertion's aud",
+		cause: "Keycloak takes one aud: its realm issuer, token or introspection endpoint URL — not another server's, not several",
+		try:   "leave --assertion-aud empty (the token endpoint) or give the issuer URL"},
+	{code: "invalid_client", contains: "kid is invalid",
+		what:  "Okta has no key with the kid of the client assertion",
+		cause: "the public key registered for the app is another one, or has another kid",
+		try:   "register the output of oauthlab jwk --client-key FILE under the app's Public keys (it carries the kid oauthlab signs with)"},
+	{code: "invalid_client", contains: "unable to load public key",
+		what:  "Keycloak found no key for the client assertion",
+		cause: "no key is registered for the client, or none has the assertion's kid",
+		try:   "import the output of oauthlab jwk --client-key FILE under Clients > the client > Keys (or serve it as the JWKS URL)"},
+	{code: "invalid_client", contains: "algorithm",
+		what:  "the server refused the client assertion's algorithm",
+		cause: "the client is registered for another algorithm, or for the other JWT method (Keycloak: Credentials > Signature algorithm; HS256 is client_secret_jwt, RS256/ES256 private_key_jwt)",
+		try:   "match --auth and the key to the client's registration"},
+	{code: "invalid_client", contains: "signature",
+		what:  "the client assertion's signature does not verify",
+		cause: "it was signed with another key than the one registered for the client (private_key_jwt), or with another secret (client_secret_jwt)",
+		try:   "register the public key oauthlab jwk --client-key FILE prints, or check the client secret"},
+	{code: "unauthorized_client", contains: "signed jwt failed",
+		what:  "Keycloak could not verify the client assertion signed with the client secret",
+		cause: "the secret is not the client's, or the client is not set to \"Signed JWT with Client Secret\"",
+		try:   "copy the secret from Clients > the client > Credentials, and check its Client Authenticator"},
+	{code: "invalid_client", contains: "reuse",
+		what:  "the server saw this client assertion before",
+		cause: "its jti was already used: an assertion works once (RFC 7523 §3); oauthlab signs a new one per request, so a copy was sent again",
+		try:   "send the request again: a new assertion is signed"},
+	{code: "invalid_client", contains: "already been used",
+		what:  "the server saw this client assertion before",
+		cause: "its jti was already used: an assertion works once (RFC 7523 §3); oauthlab signs a new one per request, so a copy was sent again",
+		try:   "send the request again: a new assertion is signed"},
+	{code: "invalid_client", contains: "not active",
+		what:  "the server says the client assertion is expired or not yet valid",
+		cause: "this machine's clock and the server's disagree by more than Keycloak's 15 s of skew",
+		try:   "check the clock (timedatectl, NTP), then send again"},
+	{code: "invalid_client", contains: "expired",
+		what:  "the server says the client assertion is expired",
+		cause: "this machine's clock is behind the server's",
+		try:   "check the clock (timedatectl, NTP), then send again"},
+	{code: "invalid_client", contains: "issued",
+		what:  "the server refused when the client assertion was issued",
+		cause: "this machine's clock and the server's disagree (Keycloak takes an assertion issued at most 60 s ago, not in the future)",
+		try:   "check the clock (timedatectl, NTP), then send again"},
+	{code: "invalid_client", contains: "either the client or the client credentials are invalid",
+		what:  "Okta did not authenticate the client",
+		cause: "the app is set up for another client authentication method than the one used (Client secret vs Public key / Private key)",
+		try:   "match --auth to the app's Client authentication setting in Okta"},
 	{code: "invalid_client", contains: "invalid client or invalid client credentials",
 		what:  "Keycloak does not know this client in this realm",
 		cause: "a wrong client id, or the right client id in another realm (realm names are case-sensitive); Keycloak versions that answer invalid_client for a wrong secret (keycloak PR #49626) say the same for that",
 		try:   "check the client id under Clients in the realm the issuer URL names, then the secret under Credentials"},
 	{code: "invalid_client",
-		what:  "the server could not authenticate the client",
+		what:  genericInvalidClient,
 		cause: "a wrong client id or secret, or the wrong auth method (basic vs post) for this client (RFC 6749 §5.2)",
 		try:   "check the secret, then try the other auth method (--auth basic or --auth post)"},
 

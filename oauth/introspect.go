@@ -43,7 +43,7 @@ func Introspect(ctx context.Context, hc *http.Client, endpoint string, cfg Clien
 		return nil, exs, err
 	}
 	if status != http.StatusOK {
-		return nil, exs, explainResponse("introspect", status, h, body)
+		return nil, exs, cfg.explainRefusal(explainResponse("introspect", status, h, body))
 	}
 	in, err := parseIntrospection(status, h, body)
 	if in != nil && !in.Active {

@@ -17,7 +17,7 @@ func Revoke(ctx context.Context, hc *http.Client, endpoint string, cfg ClientCon
 		return exs, err
 	}
 	if status != http.StatusOK {
-		return exs, explainResponse("revoke", status, h, body)
+		return exs, cfg.explainRefusal(explainResponse("revoke", status, h, body))
 	}
 	return exs, nil
 }

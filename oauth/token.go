@@ -110,7 +110,7 @@ func RequestToken(ctx context.Context, hc *http.Client, cfg ClientConfig, form u
 		return nil, exs, err
 	}
 	if status < 200 || status > 299 {
-		return nil, exs, explainResponse(op, status, h, body)
+		return nil, exs, cfg.explainRefusal(explainResponse(op, status, h, body))
 	}
 	at := time.Now()
 	if len(exs) > 0 {

@@ -1,6 +1,15 @@
 package ui
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -57,7 +66,7 @@ func TestSettingsFormKeys(t *testing.T) {
 	f.inputs[fAuth].SetValue("private_key_jwt")
 	m = press(t, m, enter)
 	if m.form == nil || f.err == "" {
-		t.Fatal("an auth method oauthlab does not speak was saved")
+		t.Fatal("private_key_jwt without a client key file was saved")
 	}
 	m = press(t, m, tea.KeyMsg{Type: tea.KeyEsc})
 	if m.form != nil || m.flash != "settings unchanged" {
@@ -82,5 +91,42 @@ func TestSavingSettingsWhileAStepRuns(t *testing.T) {
 	mm, _ = m.Update(run()) // the step's result arrives late
 	if st := mm.(Model).stateOf(stepRow(0, 0)); st.status != pending {
 		t.Fatalf("a result from before the new settings was kept: %v", st.status)
+	}
+}
+
+// The client key file field loads the key on save (a file that is not a
+// private key is refused, saying why); the summary names the key by its
+// algorithm and kid, never its material.
+func TestSettingsFormClientKey(t *testing.T) {
+	dir := t.TempDir()
+	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der, _ := x509.MarshalPKCS8PrivateKey(k)
+	good := filepath.Join(dir, "client.pem")
+	os.WriteFile(good, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
+	pub := filepath.Join(dir, "pub.pem")
+	pubDER, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	os.WriteFile(pub, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}), 0o600)
+
+	m := press(t, fakeModel(), eKey)
+	f := m.form.(*settingsForm)
+	f.inputs[fKeyFile].SetValue(pub)
+	m = press(t, m, enter)
+	if m.form == nil || !strings.Contains(f.err, "needs the private key") {
+		t.Fatalf("a public key file: form %v, err %q; want refused, saying the private key is needed", m.form, f.err)
+	}
+	f.inputs[fKeyFile].SetValue(good)
+	f.inputs[fAuth].SetValue("private_key_jwt")
+	m = press(t, m, enter)
+	s := m.s.clients.Machine
+	if m.form != nil || s.ClientKey == nil || s.ClientKey.Alg() != "ES256" || s.ClientKeyFile != good || s.AuthMethod != "private_key_jwt" {
+		t.Fatalf("saved: form %v, key %v from %q, auth %q; want the ES256 key and private_key_jwt", m.form, s.ClientKey, s.ClientKeyFile, s.AuthMethod)
+	}
+	sum := m.common().settingsSummary(s, 100)
+	if !strings.Contains(sum, "ES256 private key (kid "+s.ClientKey.KeyID()+")") {
+		t.Errorf("summary lacks the key's name:\n%s", sum)
+	}
+	d := base64.RawURLEncoding.EncodeToString(k.D.Bytes())
+	if strings.Contains(sum, d) || strings.Contains(m.View(), d) {
+		t.Error("the private key shows on screen")
 	}
 }

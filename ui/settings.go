@@ -28,9 +28,14 @@ func (c Common) settingsSummary(s flows.Settings, w int) string {
 	if auth == "" {
 		auth = "from metadata"
 	}
+
 	// A profile file is from outside too: its values are shown, never acted on.
 	rows := [][2]string{{"issuer", safe.Line(s.Issuer)}, {"client_id", safe.Line(s.ClientID)}, {"client_secret", secret},
 		{"scopes", safe.Line(strings.Join(s.Scopes, " "))}, {"auth method", safe.Line(auth)}}
+	if s.ClientKey != nil {
+		// The key's algorithm and kid only: ClientKey never prints more.
+		rows = append(rows[:3:3], append([][2]string{{"client key", safe.Line(s.ClientKey.String() + " from " + s.ClientKeyFile)}}, rows[3:]...)...)
+	}
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Settings") + "\n")
 	for _, r := range rows {
@@ -58,11 +63,12 @@ const (
 	fAuth
 	fAudience
 	fPort
+	fKeyFile
 )
 
 func newSettingsForm(c Common, s flows.Settings, user bool) *settingsForm {
-	labels := []string{"issuer", "client_id", "client_secret", "scopes", "auth method", "audience", "redirect port"}
-	vals := []string{s.Issuer, s.ClientID, s.ClientSecret.Reveal(), strings.Join(s.Scopes, " "), s.AuthMethod, s.Audience, ""}
+	labels := []string{"issuer", "client_id", "client_secret", "scopes", "auth method", "audience", "redirect port", "client key file"}
+	vals := []string{s.Issuer, s.ClientID, s.ClientSecret.Reveal(), strings.Join(s.Scopes, " "), s.AuthMethod, s.Audience, "", s.ClientKeyFile}
 	if s.RedirectPort != 0 {
 		vals[fPort] = strconv.Itoa(s.RedirectPort)
 	}
@@ -75,7 +81,8 @@ func newSettingsForm(c Common, s flows.Settings, user bool) *settingsForm {
 	f.inputs[fSecret].EchoMode = textinput.EchoPassword
 	f.inputs[fSecret].EchoCharacter = '•'
 	f.inputs[fScopes].Placeholder = "space-separated, e.g. fakebookapi.read fakebookapi.admin"
-	f.inputs[fAuth].Placeholder = strings.Join(flows.AuthMethods[:2], ", ") + ", or empty for metadata"
+	f.inputs[fAuth].Placeholder = strings.Join(flows.AuthMethods[:4], ", ") + ", or empty for metadata"
+	f.inputs[fKeyFile].Placeholder = "private_key_jwt: a PEM or JWK private key file (never shown)"
 	f.inputs[fPort].Placeholder = "0 or empty: any free port (Okta needs the registered one)"
 	return f
 }
@@ -104,5 +111,16 @@ func (f *settingsForm) settings() (flows.Settings, error) {
 		}
 		s.RedirectPort = n
 	}
-	return s, nil
+	s.ClientKeyFile = f.value(fKeyFile)
+	switch {
+	case s.ClientKeyFile == "":
+		s.ClientKey = nil
+	case s.ClientKeyFile != f.orig.ClientKeyFile || s.ClientKey == nil:
+		k, err := oauth.LoadClientKey(s.ClientKeyFile)
+		if err != nil {
+			return s, err
+		}
+		s.ClientKey = k
+	}
+	return s, s.CheckAuth()
 }

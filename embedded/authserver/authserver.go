@@ -81,6 +81,8 @@ type Server struct {
 	// revoked whole: a token of one still being issued is born revoked.
 	revokedGrants map[string]bool
 	sessions      map[string]string // login session id → username
+	// jtis are the client assertions' jti values already used.
+	jtis usedJTIs
 }
 
 // New returns a server ready to serve. It returns at once: the RSA key is

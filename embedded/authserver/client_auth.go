@@ -8,9 +8,13 @@ import (
 
 // authenticate applies RFC 6749 §2.3.1: HTTP Basic (client_secret_basic,
 // form-urlencoded id and secret) or client_id/client_secret in the body
-// (client_secret_post), never both; a public client sends client_id only.
-// Secrets are compared in constant time.
+// (client_secret_post), never both; a public client sends client_id only;
+// a JWT client a client_assertion (client_assertion.go). Secrets are
+// compared in constant time.
 func (s *Server) authenticate(r *http.Request, form url.Values) (*Client, *oauthErr) {
+	if form.Has("client_assertion") || form.Has("client_assertion_type") {
+		return s.authenticateAssertion(r, form)
+	}
 	id, secret, basic := r.BasicAuth()
 	if basic {
 		if uid, err := url.QueryUnescape(id); err == nil {
@@ -40,6 +44,10 @@ func (s *Server) authenticate(r *http.Request, form url.Values) (*Client, *oauth
 			return nil, errInvalidClient().WithDescription("Invalid value for 'client_id' parameter.").InOktaEnvelope()
 		}
 		return nil, errInvalidClient().WithDescription("Invalid client or Invalid client credentials").WithBasicChallenge(basic)
+	}
+	if c.AuthMethod != "" {
+		// A JWT client may not fall back to its secret or to nothing.
+		return nil, s.wrongMethod(c, map[bool]string{true: "HTTP Basic credentials", false: "its client_id without an assertion"}[basic]).WithBasicChallenge(basic)
 	}
 	if c.public() {
 		return c, nil

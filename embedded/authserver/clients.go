@@ -1,11 +1,16 @@
 package authserver
 
 import (
+	"crypto/ecdsa"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/url"
+
+	"github.com/lestrrat-go/jwx/v3/jwk"
 )
 
 // The demo world, shown to users on the login page, by `oauthlab serve` and
@@ -43,10 +48,21 @@ type Client struct {
 	RedirectURIs []string
 	// ServiceAccountID is the sub of client-credentials tokens (Keycloak: a UUID).
 	ServiceAccountID string
+	// AuthMethod is its token_endpoint_auth_method: "" for
+	// client_secret_basic or client_secret_post (none without a secret),
+	// private_key_jwt or client_secret_jwt (RFC 7523 §2.2, OpenID Connect
+	// Core §9). A client authenticates only the way it is registered to.
+	AuthMethod string
+	// JWKS is a private_key_jwt client's public keys, a JWK set
+	// ({"keys": [...]}): RSA keys for RS256, P-256 keys for ES256.
+	JWKS json.RawMessage
+	// keys is JWKS parsed (CheckClient).
+	keys jwk.Set
 }
 
-// public reports a client without a secret, which cannot authenticate.
-func (c *Client) public() bool { return c.Secret == "" }
+// public reports a client that cannot authenticate: no secret and no key
+// (RFC 6749 §2.1).
+func (c *Client) public() bool { return c.Secret == "" && c.AuthMethod != authPrivateKeyJWT }
 
 // allows reports whether the client is registered for grant.
 func (c *Client) allows(grant string) bool {
@@ -67,6 +83,12 @@ func CheckClient(c *Client) error {
 	}
 	if len(c.Grants) == 0 {
 		return fmt.Errorf("client %s: no grant_types (client_credentials, authorization_code, refresh_token)", c.ID)
+	}
+	if c.AuthMethod == authPrivateKeyJWT && c.Secret != "" {
+		return fmt.Errorf("client %s: a private_key_jwt client authenticates with its key; drop the client_secret", c.ID)
+	}
+	if err := checkAuthMethod(c); err != nil {
+		return err
 	}
 	for _, g := range c.Grants {
 		switch g {
@@ -92,6 +114,53 @@ func CheckClient(c *Client) error {
 		sum := sha256.Sum256([]byte("oauthlab service account " + c.ID))
 		h := hex.EncodeToString(sum[:16])
 		c.ServiceAccountID = h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	}
+	return nil
+}
+
+// checkAuthMethod checks a client's token_endpoint_auth_method and, for
+// private_key_jwt, parses its public keys.
+func checkAuthMethod(c *Client) error {
+	switch c.AuthMethod {
+	case "", "client_secret_basic", "client_secret_post":
+		c.AuthMethod = ""
+	case "none":
+		if c.Secret != "" {
+			return fmt.Errorf("client %s: token_endpoint_auth_method none is a public client: drop the client_secret", c.ID)
+		}
+		c.AuthMethod = ""
+	case authSecretJWT:
+		if c.Secret == "" {
+			return fmt.Errorf("client %s: client_secret_jwt signs with the client secret: give one (at least 32 bytes for HS256, RFC 7518 §3.2)", c.ID)
+		}
+	case authPrivateKeyJWT:
+		if len(c.JWKS) == 0 {
+			return fmt.Errorf("client %s: private_key_jwt needs jwks, the client's public keys ({\"keys\": [...]}; oauthlab jwk --set prints them)", c.ID)
+		}
+		set, err := jwk.Parse(c.JWKS)
+		if err != nil {
+			return fmt.Errorf("client %s: jwks is not a JWK set: %v", c.ID, err)
+		}
+		if set.Len() == 0 {
+			return fmt.Errorf("client %s: jwks holds no key", c.ID)
+		}
+		for i := 0; i < set.Len(); i++ {
+			k, _ := set.Key(i)
+			var raw any
+			if err := jwk.Export(k, &raw); err != nil {
+				return fmt.Errorf("client %s: jwks key %d: %v", c.ID, i, err)
+			}
+			switch raw.(type) {
+			case *rsa.PublicKey, *ecdsa.PublicKey:
+			case *rsa.PrivateKey, *ecdsa.PrivateKey:
+				return fmt.Errorf("client %s: jwks key %d is a private key: register only the public half (oauthlab jwk prints it)", c.ID, i)
+			default:
+				return fmt.Errorf("client %s: jwks key %d is %T: private_key_jwt here takes RSA (RS256) and P-256 (ES256) keys", c.ID, i, raw)
+			}
+		}
+		c.keys = set
+	default:
+		return fmt.Errorf("client %s: token_endpoint_auth_method %q is not supported here (client_secret_basic, client_secret_post, private_key_jwt, client_secret_jwt, none)", c.ID, c.AuthMethod)
 	}
 	return nil
 }

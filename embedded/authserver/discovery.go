@@ -36,13 +36,16 @@ func (s *Server) oktaDiscovery() orderedJSON {
 		{"subject_types_supported", []string{"public"}},
 		{"id_token_signing_alg_values_supported", []string{"RS256"}},
 		{"scopes_supported", []string{"openid", "profile", "email", "offline_access", ScopeTestAPI, ScopeRead, ScopeAdmin}},
-		{"token_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "none"}},
+		// Real Okta lists the JWT methods without
+		// token_endpoint_auth_signing_alg_values_supported (RFC 8414 §2
+		// wants it beside them): so does this shape.
+		{"token_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"}},
 		{"claims_supported", []string{"iss", "ver", "sub", "aud", "iat", "exp", "jti", "auth_time", "amr", "idp", "nonce", "name", "email", "preferred_username", "at_hash"}},
 		{"code_challenge_methods_supported", []string{"S256"}},
 		{"introspection_endpoint", s.url(p.introspect)},
-		{"introspection_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
+		{"introspection_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"}},
 		{"revocation_endpoint", s.url(p.revoke)},
-		{"revocation_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "none"}},
+		{"revocation_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"}},
 		{"end_session_endpoint", s.url(p.logout)},
 		{"request_parameter_supported", false},
 	}
@@ -65,15 +68,18 @@ func (s *Server) keycloakDiscovery() orderedJSON {
 		{"id_token_signing_alg_values_supported", []string{"RS256"}},
 		{"userinfo_signing_alg_values_supported", []string{"none"}},
 		{"response_modes_supported", []string{"query"}},
-		{"token_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
-		{"introspection_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
+		{"token_endpoint_auth_methods_supported", []string{"private_key_jwt", "client_secret_basic", "client_secret_post", "client_secret_jwt"}},
+		{"token_endpoint_auth_signing_alg_values_supported", signingAlgs},
+		{"introspection_endpoint_auth_methods_supported", []string{"private_key_jwt", "client_secret_basic", "client_secret_post", "client_secret_jwt"}},
+		{"introspection_endpoint_auth_signing_alg_values_supported", signingAlgs},
 		{"claims_supported", []string{"aud", "sub", "iss", "auth_time", "name", "given_name", "family_name", "preferred_username", "email", "acr"}},
 		{"scopes_supported", []string{"openid", "profile", "email", "offline_access", ScopeTestAPI, ScopeRead, ScopeAdmin}},
 		// Keycloak advertises plain too (SOURCES.md "PKCE"); RFC 9700
 		// §2.1.1 says clients should use S256.
 		{"code_challenge_methods_supported", []string{"plain", "S256"}},
 		{"revocation_endpoint", s.url(p.revoke)},
-		{"revocation_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post"}},
+		{"revocation_endpoint_auth_methods_supported", []string{"private_key_jwt", "client_secret_basic", "client_secret_post", "client_secret_jwt"}},
+		{"revocation_endpoint_auth_signing_alg_values_supported", signingAlgs},
 		{"authorization_response_iss_parameter_supported", true},
 	}
 }

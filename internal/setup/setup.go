@@ -52,9 +52,13 @@ type Flags struct {
 	Issuer, ClientID string
 	// Scopes as given: each may hold several, space-separated.
 	Scopes []string
-	// Auth is basic or post (client_secret_basic, client_secret_post).
-	Auth               string
-	Resource, Audience string
+	// Auth is basic, post, private_key_jwt (jwt) or client_secret_jwt.
+	Auth string
+	// ClientKey is the file of a private_key_jwt client's private key
+	// (PEM or JWK); AssertionAudience the aud of its assertions ("": the
+	// token endpoint, "endpoint": the URL called, or a URL).
+	ClientKey, AssertionAudience string
+	Resource, Audience           string
 	// Port is the loopback callback port, taken when PortSet (0 is a
 	// port: any free one).
 	Port    int
@@ -147,6 +151,13 @@ func Resolve(ctx context.Context, req Request) (*Resolved, error) {
 	if err != nil {
 		return nil, err
 	}
+	key, err := flagKey(f, req.Sources)
+	if err != nil {
+		return nil, err
+	}
+	if (auth == oauth.AuthPrivateKeyJWT || auth == "" && base.AuthMethod == oauth.AuthPrivateKeyJWT) && key == nil && base.ClientKey == nil {
+		return nil, usageErrorf("private_key_jwt signs with the client's private key: pass --client-key FILE (PEM or JWK), or client_key_file in the profile")
+	}
 	if !req.Embedded && base.Issuer == "" && f.Issuer == "" && !req.NoIssuerOK {
 		return nil, usageErrorf("no issuer: pass --issuer URL, --profile NAME or --embedded")
 	}
@@ -162,11 +173,15 @@ func Resolve(ctx context.Context, req Request) (*Resolved, error) {
 		r.Label = fmt.Sprintf("embedded %s-shaped world · %s · FakeBook %s", style, w.Issuer, w.APIBase)
 	}
 	r.Machine = override(base, f, auth, secret)
+	if key != nil {
+		r.Machine.ClientKey, r.Machine.ClientKeyFile = key, f.ClientKey
+	}
 	if r.World != nil {
 		// The world's sign-in client, unless the flags name a client.
 		u := r.Machine
 		if f.ClientID == "" {
 			u.ClientID, u.ClientSecret = authserver.NativeClientID, ""
+			u.ClientKey, u.ClientKeyFile, u.AuthMethod = nil, "", ""
 			if len(f.Scopes) == 0 {
 				u.Scopes = SignInScopes()
 			}
@@ -178,7 +193,7 @@ func Resolve(ctx context.Context, req Request) (*Resolved, error) {
 	if req.Profile != "" {
 		r.Label = "profile " + req.Profile + " · " + r.Machine.Issuer
 	}
-	if r.Machine.ClientSecret.IsZero() {
+	if !r.Machine.Confidential() {
 		r.Label += " · public client"
 	}
 	return r, nil
@@ -217,8 +232,31 @@ func parseAuth(a string) (string, error) {
 		return oauth.AuthBasic, nil
 	case "post", "client_secret_post":
 		return "client_secret_post", nil
+	case "jwt", oauth.AuthPrivateKeyJWT:
+		return oauth.AuthPrivateKeyJWT, nil
+	case oauth.AuthSecretJWT:
+		return oauth.AuthSecretJWT, nil
 	}
-	return "", usageErrorf("--auth must be basic or post, got %q", a)
+	return "", usageErrorf("--auth must be basic, post, private_key_jwt or client_secret_jwt, got %q", a)
+}
+
+// flagKey reads --client-key, nil when not given.
+func flagKey(f Flags, src flows.SecretSources) (*oauth.ClientKey, error) {
+	if f.ClientKey == "" {
+		return nil, nil
+	}
+	if src.ReadFile == nil {
+		return nil, usageErrorf("reading the client key: no files to read it from")
+	}
+	b, err := src.ReadFile(f.ClientKey)
+	if err != nil {
+		return nil, usageErrorf("reading the client key: %v", err)
+	}
+	k, err := oauth.ParseClientKey(b)
+	if err != nil {
+		return nil, usageErrorf("--client-key %s: %v", f.ClientKey, err)
+	}
+	return k, nil
 }
 
 func flagSecret(f Flags, src flows.SecretSources) (oauth.Secret, error) {
@@ -270,6 +308,9 @@ func override(s flows.Settings, f Flags, auth string, secret oauth.Secret) flows
 	}
 	if f.Audience != "" {
 		s.Audience = f.Audience
+	}
+	if f.AssertionAudience != "" {
+		s.AssertionAudience = f.AssertionAudience
 	}
 	if f.PortSet {
 		s.RedirectPort = f.Port

@@ -2,6 +2,11 @@ package setup
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"net/http"
 	"os"
@@ -187,6 +192,8 @@ func TestResolveUsageErrors(t *testing.T) {
 	os.WriteFile(config, []byte(`{"profiles":{"kc":{"issuer":"https://sso.example.com","client_id":"c","secret_env":"KC_SECRET"}}}`), 0o600)
 	broken := filepath.Join(dir, "broken.json")
 	os.WriteFile(broken, []byte(`{not json`), 0o600)
+	pubKey := filepath.Join(dir, "pub.json")
+	os.WriteFile(pubKey, []byte(`{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}`), 0o600)
 	started := 0
 	startWorld = func(ctx context.Context, o embedded.Options) (*embedded.World, error) {
 		started++
@@ -203,10 +210,14 @@ func TestResolveUsageErrors(t *testing.T) {
 		{"no such profile", Request{Profile: "nope", ConfigPath: config}, `no profile "nope" in ` + config},
 		{"broken config", Request{Profile: "kc", ConfigPath: broken}, "is not valid JSON"},
 		{"profile secret unset", Request{Profile: "kc", ConfigPath: config, Sources: src}, "profile kc: the profile takes the client secret from $KC_SECRET"},
-		{"auth", Request{Embedded: true, Style: "okta", Flags: Flags{Auth: "digest"}}, `--auth must be basic or post, got "digest"`},
+		{"auth", Request{Embedded: true, Style: "okta", Flags: Flags{Auth: "digest"}}, `--auth must be basic, post, private_key_jwt or client_secret_jwt, got "digest"`},
 		{"secret file", Request{Embedded: true, Style: "okta", Sources: src, Flags: Flags{SecretFile: filepath.Join(dir, "none")}}, "reading the client secret: "},
 		{"secret env", Request{Embedded: true, Style: "okta", Sources: src, Flags: Flags{SecretEnv: "UNSET"}}, "--client-secret-env UNSET: the variable is not set"},
 		{"no issuer", Request{Sources: src}, "no issuer: pass --issuer URL, --profile NAME or --embedded"},
+		{"private_key_jwt without a key", Request{Embedded: true, Style: "okta", Sources: src, Flags: Flags{Auth: "private_key_jwt"}},
+			"private_key_jwt signs with the client's private key: pass --client-key FILE"},
+		{"client key missing", Request{Embedded: true, Style: "okta", Sources: src, Flags: Flags{ClientKey: filepath.Join(dir, "none")}}, "reading the client key: "},
+		{"client key is the public half", Request{Embedded: true, Style: "okta", Sources: src, Flags: Flags{ClientKey: pubKey}}, "signing an assertion needs the private key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -230,5 +241,30 @@ func TestResolveWorldFailureIsNotUsage(t *testing.T) {
 	r, err := Resolve(context.Background(), Request{Embedded: true, Style: "keycloak"})
 	if r != nil || !errors.Is(err, cause) || IsUsage(err) {
 		t.Errorf("got %v, %v; want the start failure itself, not a usage error", r, err)
+	}
+}
+
+// --client-key loads the key, which then chooses private_key_jwt; it is
+// the machine client's, never the embedded world's public sign-in client's.
+func TestResolveClientKey(t *testing.T) {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(k)
+	path := filepath.Join(t.TempDir(), "client.pem")
+	os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
+	src := env(nil)
+	src.ReadFile = os.ReadFile
+	r := resolve(t, Request{Sources: src, Flags: Flags{Issuer: "https://x.example.com", ClientID: "svc", ClientKey: path, AssertionAudience: "endpoint"}})
+	if r.Machine.ClientKey == nil || r.Machine.ClientKey.Alg() != "ES256" || r.Machine.ClientKeyFile != path || r.Machine.AssertionAudience != "endpoint" {
+		t.Fatalf("got key %v from %q, aud %q; want an ES256 key from %s, aud endpoint", r.Machine.ClientKey, r.Machine.ClientKeyFile, r.Machine.AssertionAudience, path)
+	}
+	if strings.Contains(r.Label, "public client") {
+		t.Errorf("label %q: a client with a key is confidential", r.Label)
+	}
+	w := resolve(t, Request{Embedded: true, Style: "keycloak", Sources: src, Flags: Flags{ClientKey: path}})
+	if w.Machine.ClientKey == nil || w.User == nil || w.User.ClientKey != nil {
+		t.Errorf("embedded: machine key %v, sign-in client key %v; want the key on the machine client only", w.Machine.ClientKey, w.User.ClientKey)
 	}
 }

@@ -5,7 +5,20 @@
 // line the Go test asserts on. Usage: node rp.mjs ISSUER CLIENT_ID SCOPE
 // with the client secret in the RP_CLIENT_SECRET environment variable (never
 // on the command line).
+//
+// node rp.mjs jwt ISSUER PK_CLIENT HS_CLIENT SCOPE does the grant with JWT
+// client authentication instead (RFC 7523 §2.2): private_key_jwt as
+// PK_CLIENT with the private JWK in RP_JWT_KEY, client_secret_jwt as
+// HS_CLIENT with RP_HS_SECRET, then the assertions a server must refuse
+// (another key, iss != sub, a foreign aud, expired, a replayed jti), each
+// bent with openid-client's own modifyAssertion hook. It prints one JSON
+// line: each case's outcome, a token's claims or the server's error.
 import * as client from 'openid-client'
+
+if (process.argv[2] === 'jwt') {
+  await jwtCases(...process.argv.slice(3))
+  process.exit(0)
+}
 
 const [issuer, clientId, scope] = process.argv.slice(2)
 const secret = process.env.RP_CLIENT_SECRET
@@ -44,4 +57,50 @@ try {
   console.error(`openid-client: ${err.name}: ${err.message}${err.code ? ' (' + err.code + ')' : ''}`)
   if (err.error) console.error(`server error: ${err.error} ${err.error_description ?? ''}`)
   process.exit(1)
+}
+
+async function importJWK(json) {
+  const jwk = JSON.parse(json)
+  const alg = jwk.kty === 'EC' ? { name: 'ECDSA', namedCurve: 'P-256' } : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+  const key = await crypto.subtle.importKey('jwk', jwk, alg, false, ['sign'])
+  return { key, kid: jwk.kid }
+}
+
+async function jwtCases(issuer, pkClient, hsClient, scope) {
+  const key = await importJWK(process.env.RP_JWT_KEY)
+  const other = await importJWK(process.env.RP_OTHER_KEY)
+  // another key that claims the registered key's kid
+  other.kid = key.kid
+  const opts = { execute: [client.allowInsecureRequests] }
+  const meta = (await client.discovery(new URL(issuer), pkClient, undefined, client.None(), opts)).serverMetadata()
+  const tokenEndpoint = meta.token_endpoint
+  const bend = (f) => ({ [client.modifyAssertion]: (header, payload) => f(payload) })
+  const toTokenEndpoint = (p) => { p.aud = tokenEndpoint }
+  const now = Math.floor(Date.now() / 1000)
+
+  async function grant(id, auth) {
+    try {
+      const config = await client.discovery(new URL(issuer), id, undefined, auth, opts)
+      const tokens = await client.clientCredentialsGrant(config, scope ? { scope } : {})
+      return { ok: true, token_type: tokens.token_type, claims: JSON.parse(Buffer.from(tokens.access_token.split('.')[1], 'base64url').toString()) }
+    } catch (err) {
+      return { ok: false, status: err.status, error: err.error ?? err.code, error_description: err.error_description ?? err.message }
+    }
+  }
+
+  const out = { token_endpoint: tokenEndpoint, cases: {} }
+  // openid-client's own assertion: aud = the issuer (oauth4webapi)
+  out.cases.default = await grant(pkClient, client.PrivateKeyJwt(key))
+  out.cases.aud_token_endpoint = await grant(pkClient, client.PrivateKeyJwt(key, bend(toTokenEndpoint)))
+  out.cases.client_secret_jwt = await grant(hsClient, client.ClientSecretJwt(process.env.RP_HS_SECRET, bend(toTokenEndpoint)))
+  out.cases.wrong_key = await grant(pkClient, client.PrivateKeyJwt(other, bend(toTokenEndpoint)))
+  out.cases.iss_not_sub = await grant(pkClient, client.PrivateKeyJwt(key, bend((p) => { toTokenEndpoint(p); p.iss = 'someone-else' })))
+  out.cases.wrong_aud = await grant(pkClient, client.PrivateKeyJwt(key, bend((p) => { p.aud = 'https://elsewhere.example/token' })))
+  out.cases.expired = await grant(pkClient, client.PrivateKeyJwt(key, bend((p) => {
+    toTokenEndpoint(p); p.iat = now - 120; p.nbf = now - 120; p.exp = now - 60
+  })))
+  const fixedJti = bend((p) => { toTokenEndpoint(p); p.jti = 'replayed-' + now })
+  out.cases.first_use = await grant(pkClient, client.PrivateKeyJwt(key, fixedJti))
+  out.cases.replayed = await grant(pkClient, client.PrivateKeyJwt(key, fixedJti))
+  console.log(JSON.stringify(out))
 }

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// oauthlab jwk prints the public half to register, never the private one.
+func TestJWKCommand(t *testing.T) {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(k)
+	path := filepath.Join(t.TempDir(), "client.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d := base64.RawURLEncoding.EncodeToString(k.D.Bytes())
+	for _, set := range []bool{false, true} {
+		args := []string{"jwk", "--client-key", path}
+		if set {
+			args = append(args, "--set")
+		}
+		var out, errb bytes.Buffer
+		if code := run(args, &out, &errb); code != 0 {
+			t.Fatalf("%v: exit %d, stderr %q", args, code, errb.String())
+		}
+		if strings.Contains(out.String(), d) || strings.Contains(out.String(), `"d"`) {
+			t.Fatalf("%v printed the private key: %s", args, out.String())
+		}
+		var jwk map[string]any
+		if set {
+			var s struct{ Keys []map[string]any }
+			if err := json.Unmarshal(out.Bytes(), &s); err != nil || len(s.Keys) != 1 {
+				t.Fatalf("--set: got %q, want {\"keys\":[one JWK]}", out.String())
+			}
+			jwk = s.Keys[0]
+		} else if err := json.Unmarshal(out.Bytes(), &jwk); err != nil {
+			t.Fatalf("got %q: %v", out.String(), err)
+		}
+		if jwk["kty"] != "RSA" || jwk["alg"] != "RS256" || jwk["use"] != "sig" || jwk["kid"] == nil || jwk["n"] == nil {
+			t.Errorf("got %v, want an RSA public JWK with kid, use sig, alg RS256", jwk)
+		}
+	}
+	for _, args := range [][]string{{"jwk"}, {"jwk", "--client-key", filepath.Join(t.TempDir(), "none")}} {
+		var out, errb bytes.Buffer
+		if code := run(args, &out, &errb); code != 2 || out.Len() != 0 {
+			t.Errorf("%v: got exit %d, stdout %q; want exit 2 and nothing printed", args, code, out.String())
+		}
+	}
+}
