@@ -125,7 +125,11 @@ func TestSettingsFormClientKey(t *testing.T) {
 	if !strings.Contains(sum, "ES256 private key (kid "+s.ClientKey.KeyID()+")") {
 		t.Errorf("summary lacks the key's name:\n%s", sum)
 	}
-	d := base64.RawURLEncoding.EncodeToString(k.D.Bytes())
+	raw, err := k.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := base64.RawURLEncoding.EncodeToString(raw)
 	if strings.Contains(sum, d) || strings.Contains(m.View(), d) {
 		t.Error("the private key shows on screen")
 	}

@@ -133,11 +133,11 @@ type keySource struct {
 
 	mu           sync.Mutex // guards what follows; never held across I/O
 	idx          *keyIndex
-	fetchedAt    time.Time // the last successful fetch
-	due          time.Time // when the next periodic fetch is due
-	lastKidFetch time.Time // the last fetch an unknown kid caused; zero: none yet
+	fetchedAt    time.Time     // the last successful fetch
+	due          time.Time     // when the next periodic fetch is due
+	lastKidFetch time.Time     // the last fetch an unknown kid caused; zero: none yet
 	kidFetch     chan struct{} // closed when the unknown-kid fetch under way ends; nil: none
-	lastErr      error     // why the last fetch failed, nil if it worked
+	lastErr      error         // why the last fetch failed, nil if it worked
 	lastErrAt    time.Time
 	removed      map[string]time.Time // withdrawn kid → when the fetch saw it gone
 	closed       bool
