@@ -78,9 +78,7 @@ func DeviceAuthorize(ctx context.Context, hc *http.Client, endpoint string, cfg 
 	}
 	form := url.Values{}
 	cfg.addTargets(form, true)
-	client, rec := recordingClient(hc)
-	status, h, body, err := postForm(ctx, client, op, endpoint, cfg, form)
-	exs := rec.Take()
+	status, h, body, exs, err := postForm(ctx, hc, op, endpoint, cfg, form)
 	if err != nil {
 		return nil, exs, err
 	}

@@ -191,3 +191,9 @@ func (s *Server) ApproveDevice(userCode, username string) bool {
 	}
 	return false
 }
+
+// DenyDevice denies the user code, as a person pressing Deny would.
+func (s *Server) DenyDevice(userCode string) bool {
+	_, _, ok := s.decideDevice(userCode, nil, false)
+	return ok
+}
