@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/qr"
 	"github.com/oauthlab/oauthlab/internal/safe"
@@ -35,17 +34,12 @@ terminal or a browser at the URL shown, as alice/alice or bob/bob.`,
   oauthlab device --issuer https://dev-1.okta.com/oauth2/default --client-id 0oa... --scope openid,profile,offline_access`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, done, err := o.settings(cmd, g)
-			defer done()
+			r, err := o.settings(cmd, g)
 			if err != nil {
 				return err
 			}
-			if o.embedded && o.clientID == "" {
-				s.ClientID, s.ClientSecret = authserver.DeviceClientID, ""
-				if len(o.scopes) == 0 {
-					s.Scopes = []string{"openid", "profile", "email", "offline_access", authserver.ScopeRead}
-				}
-			}
+			defer r.Close()
+			s := r.DeviceSignIn()
 			if s.ClientID == "" {
 				return usageErrorf("no client id: pass --client-id or use a profile")
 			}

@@ -48,7 +48,7 @@ func Device() Flow {
 func deviceAuthorizeStep() Step {
 	return Step{
 		ID:    "device-authorize",
-		Title: "Ask for a device code and a user code",
+		Title: "Ask for a device code",
 		Why: "The device posts its client_id and scope to the device authorization endpoint (RFC 8628 §3.1). The " +
 			"answer (§3.2) holds a device_code the device keeps to itself, a short user_code a person can type, the " +
 			"verification_uri to type it at — and often verification_uri_complete with the code in it, for a QR code " +
@@ -88,7 +88,7 @@ func deviceAuthorizeStep() Step {
 func devicePollStep() Step {
 	return Step{
 		ID:    "device-poll",
-		Title: "Wait for the user to approve (poll)",
+		Title: "Poll until the user approves",
 		Why: "While the user types the code at the verification URI, signs in and approves (RFC 8628 §3.3), the " +
 			"device polls the token endpoint with grant_type=urn:ietf:params:oauth:grant-type:device_code (§3.4), " +
 			"waiting interval seconds before each try. authorization_pending means keep waiting; slow_down means " +
