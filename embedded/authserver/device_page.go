@@ -85,6 +85,14 @@ func (s *Server) handleDevicePage(w http.ResponseWriter, r *http.Request) {
 		s.renderDevicePage(w, http.StatusOK, page)
 		return
 	}
+	// The browser's own word against a post from another site: one that
+	// approves a device as the attacker's account (or denies the user's).
+	// curl and other non-browser clients send neither header and pass.
+	if err := http.NewCrossOriginProtection().Check(r); err != nil {
+		s.publish(r, "", http.StatusForbidden, "device page: refused a form posted from another site")
+		s.renderDevicePage(w, http.StatusForbidden, devicePage{Title: title, Error: "This form was posted from another site; open the verification page yourself."})
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	if err := r.ParseForm(); err != nil {
 		s.renderDevicePage(w, http.StatusBadRequest, devicePage{Title: title, Error: "The form could not be read."})

@@ -290,6 +290,27 @@ func TestDeviceVerificationPage(t *testing.T) {
 	})
 }
 
+// A post from another site (the browser says so) approves nothing.
+func TestDevicePageRefusesCrossSitePosts(t *testing.T) {
+	f, _ := startDevice(t, StyleKeycloak)
+	d := authorizeDevice(t, f, DeviceClientID, "openid")
+	form := url.Values{"device_user_code": {d.body["user_code"].(string)}, "username": {"alice"}, "password": {"alice"}, "consent": {"allow"}}
+	req, _ := http.NewRequest("POST", d.body["verification_uri"].(string), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site post: got %d, want 403", resp.StatusCode)
+	}
+	if a := poll(t, f, DeviceClientID, d.body["device_code"].(string)); a.body["error"] != "authorization_pending" {
+		t.Errorf("after a cross-site post: got %v, want authorization_pending", a.body["error"])
+	}
+}
+
 // Discovery lists the device endpoint and the grant type, in both shapes.
 func TestDiscoveryListsTheDeviceEndpoint(t *testing.T) {
 	for _, style := range []Style{StyleKeycloak, StyleOkta} {
