@@ -174,6 +174,7 @@ Demo credentials (a local demo server; not secrets):
   %-16s %-24s client credentials; scopes test_api_access fakebookapi.read fakebookapi.admin
   %-16s %-24s client credentials; fakebookapi.read only
   %-16s %-24s public, authorization code + PKCE, any http://127.0.0.1:<port>/callback
+  %-16s %-24s public, device flow (RFC 8628): oauthlab device --issuer %s --client-id %s
   users            alice / alice, bob / bob
 
 Try:
@@ -182,6 +183,7 @@ Try:
 `, o.style, w.Issuer, w.Issuer, rfc8414Location(w.Issuer), w.APIBase, describeValidation(mode), describeListeners(w, o.publicURL != "", interfaceAddrs()),
 		authserver.DemoClientID, secret, authserver.ReaderClientID, authserver.ReaderClientSecret,
 		authserver.NativeClientID, "(no secret)",
+		authserver.DeviceClientID, "(no secret)", w.Issuer, authserver.DeviceClientID,
 		authserver.DemoClientID, secret, tokenEndpoint(w), describeClients(clients), os.Getpid())
 	go printEvents(ctx, evs, stdout)
 	// SIGHUP rotates the signing key, to show a rotation to a room: the

@@ -75,7 +75,7 @@ func tuiSettings(cmd *cobra.Command, g *globalOptions, o *tuiOptions) (ui.Option
 		return opts, cleanup, setupError(err)
 	}
 	cleanup = r.Close
-	opts.Settings, opts.CodeSettings, opts.World = r.Machine, r.User, r.Label
+	opts.Settings, opts.CodeSettings, opts.DeviceSettings, opts.World = r.Machine, r.User, r.Device, r.Label
 	if w := r.World; w != nil {
 		opts.Events = worldEvents{w.Events}
 		opts.FakeBookIntrospects = func() bool { return w.Validation() == embedded.ValidateIntrospect }

@@ -87,6 +87,7 @@ Point it at a real Keycloak realm or Okta authorization server with
 		newDiscoverCmd(g),
 		newTokenCmd(g),
 		newLoginCmd(g),
+		newDeviceCmd(g),
 		newInspectCmd(g),
 		newIntrospectCmd(g),
 		newRevokeCmd(g),

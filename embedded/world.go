@@ -45,6 +45,9 @@ type Options struct {
 	// listen address, or, with PublicURL set and FakeBook listening beyond
 	// loopback, PublicURL's host with FakeBook's port.
 	APIPublicURL string
+	// Now is the authorization server's clock (default time.Now), for
+	// tests of lifetimes and polling that must not wait real seconds.
+	Now func() time.Time
 }
 
 // World is a running authorization server and FakeBook API.
@@ -147,7 +150,7 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 	}
 	as, err := authserver.New(authserver.Config{BaseURL: asBase, Style: opts.Style, Realm: opts.Realm,
 		ClientSecret: opts.ClientSecret, Audience: opts.Audience, Events: bus, KeyCacheDir: opts.KeyCacheDir,
-		Clients: opts.Clients})
+		Clients: opts.Clients, Now: opts.Now})
 	if err != nil {
 		asL.Close()
 		apiL.Close()

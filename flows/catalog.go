@@ -13,7 +13,7 @@ import (
 
 // All returns the flows the workbench lists, in teaching order.
 func All() []Flow {
-	return []Flow{ClientCredentials(), AuthorizationCode(), Refresh(), Introspect(), Revoke(), Discovery()}
+	return []Flow{ClientCredentials(), AuthorizationCode(), Refresh(), Introspect(), Revoke(), Device(), Discovery()}
 }
 
 // APIRequest is one call to the resource server.

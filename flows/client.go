@@ -21,6 +21,9 @@ const (
 	// (Vars[VarTokenClientID]): a token is revoked (RFC 7009 §2.1) and
 	// introspected as its own client.
 	TokenClient
+	// DeviceClient is the client of the device flow (RFC 8628),
+	// Clients.Device; without one, UserClient's.
+	DeviceClient
 )
 
 // Clients are the settings of the clients the user has: Machine always,
@@ -28,16 +31,25 @@ const (
 type Clients struct {
 	Machine Settings
 	User    *Settings
+	// Device is the device flow's client (a public client registered for
+	// the device grant); nil: User's, or Machine's.
+	Device *Settings
 }
 
 // For returns the settings flow f runs with, given the current vars, and
 // whether they are User's.
 func (c Clients) For(f Flow, vars Vars) (s Settings, user bool) {
+	if c.Device != nil {
+		owner := vars[VarTokenClientID]
+		if f.Client == DeviceClient || (f.Client == TokenClient && owner != "" && owner == c.Device.ClientID && owner != c.Machine.ClientID) {
+			return *c.Device, true
+		}
+	}
 	if c.User == nil {
 		return c.Machine, false
 	}
 	switch f.Client {
-	case UserClient:
+	case UserClient, DeviceClient:
 		return *c.User, true
 	case TokenClient:
 		owner := vars[VarTokenClientID]

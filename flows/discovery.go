@@ -39,7 +39,8 @@ func runDiscovery(ctx context.Context, env *Env) Result {
 	m := d.Metadata
 	r.Vars = Vars{VarTokenEndpoint: m.TokenEndpoint, VarAuthorizationEndpoint: m.AuthorizationEndpoint, VarJWKSURI: m.JWKSURI,
 		VarUserinfoEndpoint: m.UserinfoEndpoint, VarIntrospectionEndpoint: m.IntrospectionEndpoint,
-		VarRevocationEndpoint: m.RevocationEndpoint, varAuthMethods: strings.Join(m.TokenEndpointAuthMethodsSupported, " ")}
+		VarRevocationEndpoint: m.RevocationEndpoint, varAuthMethods: strings.Join(m.TokenEndpointAuthMethodsSupported, " "),
+		VarDeviceAuthorizationEndpoint: m.DeviceAuthorizationEndpoint}
 	r.Outputs = []Output{
 		{Name: "document", Value: d.URL},
 		{Name: "issuer", Value: m.Issuer},

@@ -117,6 +117,9 @@ type Env struct {
 	Keys *Keys
 	// Now is the clock for token checks; time.Now when nil.
 	Now func() time.Time
+	// Wait waits d or until ctx ends, between device-flow polls; a timer
+	// when nil. Tests give one that moves their clock instead.
+	Wait func(ctx context.Context, d time.Duration) error
 }
 
 // Clock returns env.Now or time.Now.
@@ -135,6 +138,9 @@ type Progress struct {
 	// authorization request); Text names it too. A face may offer to copy
 	// it, for a browser on another machine or a private window.
 	URL string
+	// Device, when set, is the device flow's code, expiry and polls so
+	// far (device.go), for a face to show large.
+	Device *DeviceProgress
 }
 
 // Say reports msg through Progress when set.

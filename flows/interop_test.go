@@ -87,3 +87,26 @@ func TestFlowsAgainstOIDCProvider(t *testing.T) {
 		check(t, after.Checks, "active", oauth.Fail)
 	})
 }
+
+// The device flow as data against oidc-provider: the code and URL
+// reported, the user approving on the provider's pages after the first
+// poll, then tokens that pass every check.
+func TestDeviceFlowAgainstOIDCProvider(t *testing.T) {
+	p := oauthtest.OIDCProvider(t)
+	env := &Env{HTTP: &http.Client{}, Settings: Settings{Issuer: p.Issuer, ClientID: oauthtest.DeviceClient, Scopes: []string{"openid", "offline_access", "profile"}}}
+	env.Progress = func(pr Progress) {
+		if pr.Device != nil && len(pr.Device.Polls) == 1 {
+			if err := p.ApproveDevice(pr.Device.UserCode, false); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	rs := RunAll(context.Background(), env, Device(), nil, nil)
+	if len(rs) != 3 {
+		t.Fatalf("steps: got %d, want 3 (err %v)", len(rs), rs[len(rs)-1].Err)
+	}
+	mustPass(t, "device poll", rs[2])
+	if len(rs[2].Tokens) < 2 {
+		t.Errorf("tokens: got %d, want an access and an ID token", len(rs[2].Tokens))
+	}
+}

@@ -26,6 +26,8 @@ type Metadata struct {
 	ScopesSupported                   []string `json:"scopes_supported,omitempty"`
 	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported,omitempty"`
 	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported,omitempty"`
+	// DeviceAuthorizationEndpoint is RFC 8628 §4's.
+	DeviceAuthorizationEndpoint string `json:"device_authorization_endpoint,omitempty"`
 	// Raw is the whole document, numbers as json.Number.
 	Raw map[string]any `json:"-"`
 }

@@ -376,3 +376,57 @@ func TestInteropLoginWrongState(t *testing.T) {
 		t.Fatalf("got code %q err %v, want a state_mismatch refusal", code, err)
 	}
 }
+
+// The device flow against oidc-provider: the user code approved on its
+// pages after the first poll, then the tokens on the next; a denial ends
+// the polling with access_denied. oidc-provider sends no interval, so the
+// client waits the RFC's default 5 s (RFC 8628 §3.2).
+func TestInteropDeviceFlow(t *testing.T) {
+	p, md := interopDiscover(t)
+	if md.DeviceAuthorizationEndpoint == "" {
+		t.Fatal("discovery: no device_authorization_endpoint")
+	}
+	cfg := oauth.ClientConfig{TokenURL: md.TokenEndpoint, ClientID: oauthtest.DeviceClient, Scopes: []string{"openid", "offline_access"}}
+	t.Run("approve", func(t *testing.T) {
+		da, _, err := oauth.DeviceAuthorize(context.Background(), nil, md.DeviceAuthorizationEndpoint, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if da.Interval != 5 || !strings.HasPrefix(da.VerificationURIComplete, da.VerificationURI) {
+			t.Errorf("answer: interval %d, verification URIs %q %q", da.Interval, da.VerificationURI, da.VerificationURIComplete)
+		}
+		var codes []string
+		tok, exs, err := oauth.PollDeviceToken(context.Background(), nil, cfg, da, oauth.PollOptions{OnPoll: func(pl oauth.DevicePoll) {
+			codes = append(codes, pl.Code)
+			if pl.N == 1 {
+				if err := p.ApproveDevice(da.UserCode, false); err != nil {
+					t.Error(err)
+				}
+			}
+		}})
+		if err != nil {
+			t.Fatalf("poll: %v (answers %v)", err, codes)
+		}
+		if len(exs) != 2 || codes[0] != "authorization_pending" || tok.IDToken == "" || tok.RefreshToken.IsZero() {
+			t.Errorf("got answers %v over %d exchanges, ID token %t, refresh token %t; want pending then tokens with both",
+				codes, len(exs), tok.IDToken != "", !tok.RefreshToken.IsZero())
+		}
+		for _, c := range oauth.CheckIDToken(tok.IDToken, p.Issuer, oauthtest.DeviceClient, "", time.Now()) {
+			if c.Status == oauth.Fail {
+				t.Errorf("ID token check %s failed: %s", c.Name, c.Reason)
+			}
+		}
+	})
+	t.Run("deny", func(t *testing.T) {
+		da, _, err := oauth.DeviceAuthorize(context.Background(), nil, md.DeviceAuthorizationEndpoint, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.ApproveDevice(da.UserCode, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := oauth.PollDeviceToken(context.Background(), nil, cfg, da, oauth.PollOptions{}); !errors.Is(err, oauth.ErrAccessDenied) {
+			t.Errorf("got %v, want access_denied", err)
+		}
+	})
+}

@@ -144,6 +144,9 @@ func (d *stepDetail) viewRunning(st *stepState, w int) string {
 	s := d.Styles
 	var b strings.Builder
 	b.WriteString(s.Running.Render(d.S.spin+" running… "+since(st.started, d.S.now)) + s.Muted.Render("  (esc cancels)") + "\n")
+	if st.device != nil {
+		b.WriteString("\n" + d.viewDevice(st.device, d.S.now, w))
+	}
 	for _, said := range st.said {
 		b.WriteString(lipgloss.NewStyle().Width(w).Render(s.Accent.Render(safe.Visible(said))) + "\n")
 	}

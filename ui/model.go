@@ -34,6 +34,9 @@ type Options struct {
 	// client with a loopback redirect, where Settings is a confidential
 	// machine client.
 	CodeSettings *flows.Settings
+	// DeviceSettings, when set, are the device flow's client
+	// (flows.DeviceClient): a public client registered for RFC 8628.
+	DeviceSettings *flows.Settings
 	// Flows default to flows.All(); APICalls to flows.FakeBookCalls().
 	Flows    []flows.Flow
 	APICalls []flows.APIRequest
@@ -120,7 +123,7 @@ func New(o Options) Model {
 		apis[i] = flows.CallAPI(r)
 	}
 	m.runs = newRuns(o.Flows, apis)
-	m.s = &session{runs: m.runs, clients: flows.Clients{Machine: o.Settings, User: o.CodeSettings},
+	m.s = &session{runs: m.runs, clients: flows.Clients{Machine: o.Settings, User: o.CodeSettings, Device: o.DeviceSettings},
 		fakeBookIntrospects: o.FakeBookIntrospects}
 	c := m.common()
 	m.list, m.detail, m.events = newFlowList(c), newStepDetail(c), newEventsPane(c, o.Events)

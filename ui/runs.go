@@ -35,6 +35,8 @@ type stepState struct {
 	// url is the URL the step asked the user to open (the authorization
 	// request), from its progress; c copies it while the step waits.
 	url string
+	// device is the device flow's latest progress: its code and polls.
+	device *flows.DeviceProgress
 }
 
 // item is one row of the list: a flow, one of its steps, or an API call.
@@ -192,7 +194,12 @@ func (r *runs) progress(p flows.Progress) {
 	if !ok {
 		return
 	}
-	st.said = append(st.said, p.Text)
+	if p.Device != nil {
+		// Each poll replaces the last: the device view lists them all.
+		st.device = p.Device
+	} else {
+		st.said = append(st.said, p.Text)
+	}
 	if p.URL != "" {
 		st.url = p.URL
 	}

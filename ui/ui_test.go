@@ -422,11 +422,12 @@ func TestRevokedTokenLocalVersusIntrospection(t *testing.T) {
 	for range 4 { // Authorization code, Refresh, Introspect, Revoke
 		step(down, "")
 	}
-	step(enter, "Revoke the token") // opens the Revoke flow
-	step(enter, "cannot see it")    // revokes, and says what to try
-	step(down, "")                  // Introspect the token
-	step(down, "")                  // Discovery
-	step(down, "local check (v)")   // GET /books
+	step(enter, "Revoke the token")   // opens the Revoke flow
+	step(enter, "cannot see it")      // revokes, and says what to try
+	step(down, "")                    // Introspect the token
+	step(down, "")                    // Device authorization
+	step(down, "")                    // Discovery
+	step(down, "e edits the request") // GET /books
 	step(enter, "200 OK")
 	step(vKey, "introspects (v)")
 	step(enter, "invalid_token:")

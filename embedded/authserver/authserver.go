@@ -82,7 +82,8 @@ type Server struct {
 	revokedGrants map[string]bool
 	sessions      map[string]string // login session id → username
 	// jtis are the client assertions' jti values already used.
-	jtis usedJTIs
+	jtis    usedJTIs
+	devices deviceStore // RFC 8628 device codes (device.go)
 }
 
 // New returns a server ready to serve. It returns at once: the RSA key is
@@ -226,6 +227,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc(ip+p.revoke, s.handleRevoke)
 	s.mux.HandleFunc(ip+p.userinfo, s.handleUserinfo)
 	s.mux.HandleFunc(ip+p.logout, s.handleLogout)
+	s.deviceRoutes()
 	s.mux.HandleFunc("/", s.handleNotFound)
 }
 

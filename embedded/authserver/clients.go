@@ -100,7 +100,7 @@ func CheckClient(c *Client) error {
 			if len(c.RedirectURIs) == 0 {
 				return fmt.Errorf("client %s: authorization_code needs redirect_uris, e.g. http://127.0.0.1/callback", c.ID)
 			}
-		case "refresh_token":
+		case "refresh_token", GrantDeviceCode:
 		default:
 			return fmt.Errorf("client %s: grant type %q is not supported here (client_credentials, authorization_code, refresh_token)", c.ID, g)
 		}
@@ -182,6 +182,8 @@ func demoClients(cfg Config) map[string]*Client {
 		{ID: NativeClientID, Grants: []string{"authorization_code", "refresh_token"},
 			Scopes:       []string{"openid", "profile", "email", "offline_access", ScopeTestAPI, ScopeRead, ScopeAdmin},
 			RedirectURIs: loopback},
+		{ID: DeviceClientID, Grants: []string{GrantDeviceCode, "refresh_token"},
+			Scopes: []string{"openid", "profile", "email", "offline_access", ScopeTestAPI, ScopeRead, ScopeAdmin}},
 	}
 	m := map[string]*Client{}
 	for _, c := range cs {

@@ -19,7 +19,7 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 }
 
 // discoveryGrants are the grant types this server supports, in both shapes.
-var discoveryGrants = []string{"authorization_code", "client_credentials", "refresh_token"}
+var discoveryGrants = []string{"authorization_code", "client_credentials", "refresh_token", GrantDeviceCode}
 
 // oktaDiscovery follows okta/openid-configuration.json.
 func (s *Server) oktaDiscovery() orderedJSON {
@@ -48,6 +48,7 @@ func (s *Server) oktaDiscovery() orderedJSON {
 		{"revocation_endpoint_auth_methods_supported", []string{"client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"}},
 		{"end_session_endpoint", s.url(p.logout)},
 		{"request_parameter_supported", false},
+		{"device_authorization_endpoint", s.DeviceAuthorizationEndpoint()},
 	}
 }
 
@@ -80,6 +81,7 @@ func (s *Server) keycloakDiscovery() orderedJSON {
 		{"revocation_endpoint", s.url(p.revoke)},
 		{"revocation_endpoint_auth_methods_supported", []string{"private_key_jwt", "client_secret_basic", "client_secret_post", "client_secret_jwt"}},
 		{"revocation_endpoint_auth_signing_alg_values_supported", signingAlgs},
+		{"device_authorization_endpoint", s.DeviceAuthorizationEndpoint()},
 		{"authorization_response_iss_parameter_supported", true},
 	}
 }

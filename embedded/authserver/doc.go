@@ -15,6 +15,9 @@
 //	token_client_credentials.go  the client credentials grant (RFC 6749 §4.4)
 //	token_code.go                the authorization code grant and PKCE (RFC 6749 §4.1.3, RFC 7636)
 //	token_refresh.go             the refresh grant with rotation and reuse detection (RFC 6749 §6, RFC 9700 §4.14.2)
+//	device.go                    the device authorization endpoint and codes (RFC 8628 §3.1–3.2)
+//	token_device.go              the device_code grant's polling answers (RFC 8628 §3.4–3.5)
+//	device_page.go               the user's verification page (RFC 8628 §3.3)
 //	issue.go                     minting and recording tokens
 //	claims_keycloak.go           Keycloak's claims and answers, member for member
 //	claims_okta.go               Okta's claims and answers, member for member

@@ -26,6 +26,9 @@ type oauthErr struct {
 	// of a replayed code), said in the event of the refusal, never sent.
 	note   string
 	parent error
+	// event, when set, is what the server-side pane says instead of
+	// "refused: …" (a device poll is waiting, not refused).
+	event string
 }
 
 // RFC 6749 §5.2: errors of the token endpoint. The status is the RFC's
@@ -117,4 +120,28 @@ func (e *oauthErr) Unwrap() error { return e.parent }
 func (e *oauthErr) Is(target error) bool {
 	t, ok := target.(*oauthErr)
 	return ok && t.code == e.code && (t.desc == "" || t.desc == e.desc)
+}
+
+// RFC 8628 §3.5: the device access token request's answers while the
+// device polls.
+
+func errAuthorizationPending() *oauthErr {
+	return &oauthErr{status: 400, code: "authorization_pending"}
+}
+func errSlowDown() *oauthErr     { return &oauthErr{status: 400, code: "slow_down"} }
+func errExpiredToken() *oauthErr { return &oauthErr{status: 400, code: "expired_token"} }
+
+// WithEvent sets what the server-side pane says of this answer instead of
+// "refused: …": a device poll that is told to wait was not refused.
+func (e *oauthErr) WithEvent(decision string) *oauthErr {
+	e.event = decision
+	return e
+}
+
+// decision is the answer as the server-side pane says it.
+func (e *oauthErr) decision() string {
+	if e.event != "" {
+		return e.event
+	}
+	return "refused: " + e.code + " — " + e.desc
 }

@@ -29,6 +29,9 @@ var constructors = map[string]func() *oauthErr{
 	"server_error":              errServerError,
 	"invalid_token":             errInvalidToken,
 	"insufficient_scope":        errInsufficientScope,
+	"authorization_pending":     errAuthorizationPending,
+	"slow_down":                 errSlowDown,
+	"expired_token":             errExpiredToken,
 }
 
 // The RFC's status for each code (RFC 6749 §5.2, RFC 6750 §3.1); the

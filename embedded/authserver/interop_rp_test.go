@@ -179,3 +179,63 @@ func TestInteropOpenIDClientJWT(t *testing.T) {
 		})
 	}
 }
+
+type rpDevice struct {
+	Endpoint         string         `json:"device_authorization_endpoint"`
+	UserCode         string         `json:"user_code"`
+	VerificationURI  string         `json:"verification_uri"`
+	Complete         string         `json:"verification_uri_complete"`
+	Interval         int            `json:"interval"`
+	PageStatus       int            `json:"page_status"`
+	Scope            string         `json:"scope"`
+	Refresh          bool           `json:"refresh_token"`
+	AccessClaims     map[string]any `json:"access_claims"`
+	IDClaims         map[string]any `json:"id_claims"`
+	Error            string         `json:"error"`
+	ErrorDescription string         `json:"error_description"`
+}
+
+// TestInteropOpenIDClientDevice: openid-client, a client nobody here wrote,
+// does the device flow against the embedded server in both shapes — its
+// device authorization request, the user's answer posted to our
+// verification page, its polling — and gets tokens it validates itself
+// (claims() checks the ID token), or access_denied when the user denies.
+func TestInteropOpenIDClientDevice(t *testing.T) {
+	dir := oauthtest.NodePackage(t, "testdata/interop-rp")
+	for _, style := range []Style{StyleKeycloak, StyleOkta} {
+		for _, consent := range []string{"allow", "deny"} {
+			t.Run(string(style)+"/"+consent, func(t *testing.T) {
+				f := start(t, style)
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+				cmd := exec.CommandContext(ctx, "node", "rp.mjs", "device", f.s.Issuer(), DeviceClientID, "openid profile offline_access")
+				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), "RP_DEVICE_CONSENT="+consent)
+				var stdout, stderr bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &stdout, &stderr
+				if err := cmd.Run(); err != nil {
+					t.Fatalf("openid-client failed: %v\n%s", err, stderr.String())
+				}
+				var got rpDevice
+				if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+					t.Fatalf("rp output %q: %v", stdout.String(), err)
+				}
+				if got.Endpoint != f.s.DeviceAuthorizationEndpoint() || got.VerificationURI != f.s.VerificationURI() || got.Interval != 5 || got.PageStatus != 200 {
+					t.Errorf("device authorization as openid-client saw it: %+v", got)
+				}
+				if consent == "deny" {
+					if got.Error != "access_denied" {
+						t.Errorf("denied: got error %q (%s), want access_denied", got.Error, got.ErrorDescription)
+					}
+					return
+				}
+				if got.Error != "" || got.IDClaims["sub"] == nil || got.IDClaims["aud"] == nil || !got.Refresh {
+					t.Fatalf("approved: got error %q %s, ID claims %v, refresh %v", got.Error, got.ErrorDescription, got.IDClaims, got.Refresh)
+				}
+				if got.AccessClaims["iss"] != f.s.Issuer() {
+					t.Errorf("access token iss: got %v, want %s", got.AccessClaims["iss"], f.s.Issuer())
+				}
+			})
+		}
+	}
+}

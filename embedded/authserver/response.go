@@ -95,7 +95,7 @@ func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, client string,
 	if e.note != "" {
 		details = append(details, e.note)
 	}
-	s.publish(r, client, e.status, "refused: "+e.code+" — "+e.desc, details...)
+	s.publish(r, client, e.status, e.decision(), details...)
 	if e.oktaEnvelope {
 		var id [18]byte
 		_, _ = randRead(id[:])

@@ -20,6 +20,8 @@ func (s *Server) grant(grantType string) grantFunc {
 		return s.authorizationCode
 	case "refresh_token":
 		return s.refreshToken
+	case GrantDeviceCode:
+		return s.deviceToken
 	}
 	return nil
 }
@@ -97,6 +99,10 @@ func (s *Server) unauthorizedGrant(c *Client, grant string) *oauthErr {
 	if s.isOkta() {
 		return errUnauthorizedClient().WithDescription(
 			"The client is not authorized to use the provided grant type. Configured grant types: [" + strings.Join(c.Grants, ", ") + "].")
+	}
+	if grant == GrantDeviceCode {
+		// Measured: invalid_grant here, unauthorized_client at /auth/device.
+		return errInvalidGrant().WithDescription("Client not allowed OAuth 2.0 Device Authorization Grant")
 	}
 	if grant == "client_credentials" {
 		if c.public() {

@@ -50,6 +50,15 @@ func EmbeddedSignInSettings(w *embedded.World) flows.Settings {
 	return s
 }
 
+// EmbeddedDeviceSettings are the settings of the embedded world's device
+// client (RFC 8628): the public oauthlab-device, with SignInScopes.
+func EmbeddedDeviceSettings(w *embedded.World) flows.Settings {
+	s := EmbeddedSettings(w)
+	s.ClientID, s.ClientSecret = authserver.DeviceClientID, ""
+	s.Scopes = SignInScopes()
+	return s
+}
+
 var (
 	confidential = authserver.DemoClientID + ", " + authserver.ReaderClientID + " and " + authserver.IntrospectClientID
 	builtIn      = "the embedded world has no admin console: its clients are built in (" + confidential +

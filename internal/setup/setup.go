@@ -81,6 +81,9 @@ type Resolved struct {
 	// (authorization code + PKCE): the embedded world's public client.
 	// Nil: the Machine client signs users in too.
 	User *flows.Settings
+	// Device, when set, are the settings of the device flow's client
+	// (RFC 8628): the embedded world's oauthlab-device. Nil: SignIn's.
+	Device *flows.Settings
 	// World is the embedded world started for this request; nil for a real
 	// issuer.
 	World *embedded.World
@@ -94,6 +97,14 @@ func (r *Resolved) SignIn() flows.Settings {
 		return *r.User
 	}
 	return r.Machine
+}
+
+// DeviceSignIn are the settings the device flow runs with.
+func (r *Resolved) DeviceSignIn() flows.Settings {
+	if r.Device != nil {
+		return *r.Device
+	}
+	return r.SignIn()
 }
 
 // Close stops the embedded world, if one was started. A nil *Resolved may
@@ -187,6 +198,14 @@ func Resolve(ctx context.Context, req Request) (*Resolved, error) {
 			}
 		}
 		r.User = &u
+		d := r.Machine
+		if f.ClientID == "" {
+			d.ClientID, d.ClientSecret = authserver.DeviceClientID, ""
+			if len(f.Scopes) == 0 {
+				d.Scopes = SignInScopes()
+			}
+		}
+		r.Device = &d
 		return r, nil
 	}
 	r.Label = r.Machine.Issuer

@@ -203,3 +203,22 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
+
+// DeviceClient is the provider's public client for the device flow.
+const DeviceClient = "device_cli"
+
+// ApproveDevice runs device.sh as the user of a device flow: it types
+// userCode on the provider's verification page, logs in as alice and
+// consents — or, with deny, aborts, so the device's next poll gets
+// access_denied.
+func (p *Provider) ApproveDevice(userCode string, deny bool) error {
+	cmd := exec.Command(filepath.Join(p.Dir, "device.sh"), "approve", userCode)
+	cmd.Env = append(os.Environ(), p.BrowserEnv()...)
+	if deny {
+		cmd.Env = append(cmd.Env, "DENY=1")
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("device.sh: %v: %s", err, out)
+	}
+	return nil
+}

@@ -13,10 +13,22 @@
 // (another key, iss != sub, a foreign aud, expired, a replayed jti), each
 // bent with openid-client's own modifyAssertion hook. It prints one JSON
 // line: each case's outcome, a token's claims or the server's error.
+//
+// Device mode (RFC 8628): node rp.mjs device ISSUER CLIENT_ID SCOPE — a
+// public client asks for a device code with openid-client, the user's
+// answer is posted to the server's own verification page (as a person's
+// browser would: RP_DEVICE_USER, default alice/alice; RP_DEVICE_CONSENT
+// allow or deny), then openid-client polls for the tokens at the interval
+// the server gave. One JSON line: the codes and the tokens' claims, or the
+// error the poll ended with.
 import * as client from 'openid-client'
 
 if (process.argv[2] === 'jwt') {
   await jwtCases(...process.argv.slice(3))
+  process.exit(0)
+}
+if (process.argv[2] === 'device') {
+  await device(...process.argv.slice(3))
   process.exit(0)
 }
 
@@ -103,4 +115,44 @@ async function jwtCases(issuer, pkClient, hsClient, scope) {
   out.cases.first_use = await grant(pkClient, client.PrivateKeyJwt(key, fixedJti))
   out.cases.replayed = await grant(pkClient, client.PrivateKeyJwt(key, fixedJti))
   console.log(JSON.stringify(out))
+}
+
+async function device(issuer, clientId, scope) {
+  if (!issuer || !clientId) {
+    console.error('usage: node rp.mjs device ISSUER CLIENT_ID [SCOPE]')
+    process.exit(2)
+  }
+  const user = process.env.RP_DEVICE_USER || 'alice'
+  const consent = process.env.RP_DEVICE_CONSENT || 'allow'
+  try {
+    const config = await client.discovery(new URL(issuer), clientId, undefined, client.None(), {
+      execute: [client.allowInsecureRequests],
+    })
+    const da = await client.initiateDeviceAuthorization(config, scope ? { scope } : {})
+    // The person: the verification page, the code typed, signed in, the answer.
+    const form = new URLSearchParams({ device_user_code: da.user_code, username: user, password: user, consent })
+    const page = await fetch(da.verification_uri, { method: 'POST', body: form })
+    const out = {
+      device_authorization_endpoint: config.serverMetadata().device_authorization_endpoint,
+      user_code: da.user_code, verification_uri: da.verification_uri,
+      verification_uri_complete: da.verification_uri_complete, expires_in: da.expires_in, interval: da.interval,
+      page_status: page.status,
+    }
+    try {
+      const tokens = await client.pollDeviceAuthorizationGrant(config, da)
+      out.token_type = tokens.token_type
+      out.scope = tokens.scope
+      out.refresh_token = Boolean(tokens.refresh_token)
+      out.access_claims = claims(tokens.access_token)
+      out.id_claims = tokens.id_token ? tokens.claims() : null
+    } catch (err) {
+      out.error = err.error ?? err.code ?? err.name
+      out.error_description = err.error_description ?? err.message
+    }
+    console.log(JSON.stringify(out))
+  } catch (err) {
+    console.error(`openid-client: ${err.name}: ${err.message}${err.code ? ' (' + err.code + ')' : ''}`)
+    if (err.error) console.error(`server error: ${err.error} ${err.error_description ?? ''}`)
+    process.exit(1)
+  }
 }

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// oauthlab device --embedded, approved or denied from "another terminal":
+// the test reads the user code and URL on stderr as soon as they are
+// printed and answers on the verification page, as a person would. The
+// result is on stdout; the exit code says whether it succeeded.
+func TestDeviceCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("polls at the server's real 5 s interval")
+	}
+	for _, tt := range []struct {
+		name, consent string
+		wantExit      int
+	}{{"approve", "allow", exitOK}, {"deny", "deny", exitFailed}} {
+		t.Run(tt.name, func(t *testing.T) {
+			pr, pw := io.Pipe()
+			var stdout bytes.Buffer
+			answered := make(chan string, 1)
+			go func() {
+				sc := bufio.NewScanner(pr)
+				var verify, code string
+				for sc.Scan() {
+					line := sc.Text()
+					if f := strings.Fields(line); strings.HasPrefix(line, "On another device open") {
+						verify = f[len(f)-1]
+					} else if strings.HasPrefix(line, "and enter the code") {
+						code = f[len(f)-1]
+					}
+					if verify != "" && code != "" {
+						resp, err := http.PostForm(verify, url.Values{"device_user_code": {code}, "username": {"alice"}, "password": {"alice"}, "consent": {tt.consent}})
+						if err == nil {
+							resp.Body.Close()
+						}
+						answered <- code
+						verify, code = "", ""
+					}
+				}
+				close(answered)
+			}()
+			exit := run([]string{"device", "--embedded", "--json", "--no-qr"}, &stdout, pw)
+			pw.Close()
+			if code := <-answered; code == "" {
+				t.Fatal("no user code and URL on stderr")
+			}
+			if exit != tt.wantExit {
+				t.Fatalf("exit: got %d, want %d\n%s", exit, tt.wantExit, stdout.String())
+			}
+			var doc map[string]any
+			if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+				t.Fatalf("stdout is not JSON: %v\n%s", err, stdout.String())
+			}
+			out := stdout.String()
+			if tt.wantExit == exitOK && !strings.Contains(out, `"access_token"`) {
+				t.Errorf("approved: no access_token in the JSON:\n%s", out)
+			}
+			if tt.wantExit == exitFailed && !strings.Contains(out, "access_denied") {
+				t.Errorf("denied: access_denied not in the JSON:\n%s", out)
+			}
+		})
+	}
+}

@@ -1,0 +1,207 @@
+package authserver
+
+import (
+	"html/template"
+	"net/http"
+	"strings"
+)
+
+// The user's side of the device flow (RFC 8628 §3.3): a page, server
+// rendered like the login page, where the user types the user code (or
+// arrives with it from verification_uri_complete, §3.3.1), signs in and
+// approves or denies. Keycloak then redirects to {issuer}/device/status
+// with the outcome; Okta's /activate shows it in place.
+
+var devicePageTmpl = template.Must(template.New("device").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}
+h1{font-size:1.4rem} .box{border:1px solid #ccc;border-radius:8px;padding:1.2rem}
+label{display:block;margin:.6rem 0 .2rem} input[type=text],input[type=password]{box-sizing:border-box;width:100%;padding:.4rem;font-size:1rem}
+#device-user-code{font-size:1.6rem;letter-spacing:.2rem;text-transform:uppercase;font-family:monospace}
+button{margin-top:1rem;padding:.5rem 1rem;font-size:1rem} .err{color:#a00;font-weight:bold} .ok{color:#070;font-weight:bold}
+.demo{background:#f4f4f4;padding:.6rem;border-radius:6px;font-size:.9rem} code{font-size:.95rem}
+</style></head><body>
+<h1>{{.Title}}</h1>
+{{if .Error}}<p class="err" id="error">{{.Error}}</p>{{end}}
+{{if .Message}}<p class="{{if .Failed}}err{{else}}ok{{end}}" id="message">{{.Message}}</p>{{end}}
+{{if .Form}}<div class="box">
+{{if .ClientID}}<p><b>{{.ClientID}}</b> on another device asks for: {{range .Scopes}}<code>{{.}}</code> {{end}}</p>{{end}}
+<form method="post" action="{{.Action}}">
+<label for="device-user-code">Enter the code shown on your device</label>
+<input type="text" id="device-user-code" name="device_user_code" value="{{.UserCode}}" autocomplete="off" autocapitalize="characters" spellcheck="false" {{if not .UserCode}}autofocus{{end}}>
+<label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" {{if .UserCode}}autofocus{{end}}>
+<label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password">
+<button type="submit" name="consent" value="allow" id="approve">Sign in and allow the device</button>
+<button type="submit" name="consent" value="deny" id="deny">Deny</button>
+</form></div>
+<p class="demo">Demo users of this embedded {{.Style}}-shaped server: <code>alice</code> / <code>alice</code> and <code>bob</code> / <code>bob</code>.</p>
+{{end}}
+</body></html>`))
+
+// devicePage fills devicePageTmpl.
+type devicePage struct {
+	Title, Error, Message, UserCode, ClientID, Action, Style string
+	Scopes                                                   []string
+	Form, Failed                                             bool
+}
+
+// The page texts: Keycloak's English theme (messages_en.properties keys
+// oauth2DeviceVerificationTitle, oauth2DeviceInvalidUserCodeMessage,
+// oauth2DeviceExpiredUserCodeMessage, oauth2DeviceVerificationComplete*,
+// oauth2DeviceConsentDeniedMessage); Okta's from its /activate page.
+func (s *Server) deviceTexts() (title, invalid, expired, okTitle, okMsg, deniedTitle, deniedMsg string) {
+	if s.isOkta() {
+		return "Activate your device", "Invalid code. Try again.", "The code has expired. Go back to your device and start again.",
+			"Device activated", "Follow the instructions on your device for next steps.",
+			"Device not activated", "You denied the device access to your account."
+	}
+	return "Device Login", "Invalid code, please try again.", "The code has expired. Please go back to your device and try connecting again.",
+		"Device Login Successful", "You may close this browser window and go back to your device.",
+		"Device Login Failed", "Consent denied for connecting the device."
+}
+
+// handleDevicePage shows the code form (GET, with ?user_code= prefilled)
+// and takes it (POST).
+func (s *Server) handleDevicePage(w http.ResponseWriter, r *http.Request) {
+	title, invalid, expired, _, _, _, _ := s.deviceTexts()
+	page := devicePage{Title: title, Action: r.URL.Path, Form: true}
+	if r.Method != http.MethodPost {
+		code := r.URL.Query().Get("user_code")
+		page.UserCode = code
+		if code != "" {
+			dc, exp := s.lookupUserCode(code)
+			switch {
+			case dc == nil:
+				page.Error, page.UserCode = invalid, ""
+			case exp:
+				page.Error, page.UserCode = expired, ""
+			default:
+				page.ClientID, page.Scopes = dc.clientID, dc.scopes
+			}
+		}
+		s.publish(r, "", http.StatusOK, "showed the device verification page")
+		s.renderDevicePage(w, http.StatusOK, page)
+		return
+	}
+	// The browser's own word against a post from another site: one that
+	// approves a device as the attacker's account (or denies the user's).
+	// curl and other non-browser clients send neither header and pass.
+	if err := http.NewCrossOriginProtection().Check(r); err != nil {
+		s.publish(r, "", http.StatusForbidden, "device page: refused a form posted from another site")
+		s.renderDevicePage(w, http.StatusForbidden, devicePage{Title: title, Error: "This form was posted from another site; open the verification page yourself."})
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	if err := r.ParseForm(); err != nil {
+		s.renderDevicePage(w, http.StatusBadRequest, devicePage{Title: title, Error: "The form could not be read."})
+		return
+	}
+	f := r.PostForm
+	typed := f.Get("device_user_code")
+	if typed == "" {
+		typed = f.Get("user_code")
+	}
+	dc, exp := s.lookupUserCode(typed)
+	switch {
+	case dc == nil:
+		s.publish(r, "", http.StatusOK, "device page: no device waits for the user code typed")
+		page.Error = invalid
+		s.renderDevicePage(w, http.StatusOK, page)
+		return
+	case exp:
+		s.publish(r, dc.clientID, http.StatusOK, "device page: the user code has expired")
+		page.Error = expired
+		s.renderDevicePage(w, http.StatusOK, page)
+		return
+	}
+	page.UserCode, page.ClientID, page.Scopes = strings.TrimSpace(typed), dc.clientID, dc.scopes
+	if f.Get("consent") == "deny" {
+		s.decideDevice(typed, nil, false)
+		s.publish(r, dc.clientID, http.StatusFound, "the user denied the device "+s.displayUserCode(dc.user)+"; its next poll gets access_denied")
+		s.deviceOutcome(w, r, false)
+		return
+	}
+	u := s.login(f.Get("username"), f.Get("password"))
+	if u == nil {
+		s.publish(r, dc.clientID, http.StatusOK, "device page: login failed: wrong user name or password")
+		page.Error = "Invalid username or password."
+		s.renderDevicePage(w, http.StatusOK, page)
+		return
+	}
+	if _, exp, ok := s.decideDevice(typed, u, true); !ok {
+		page.Error = invalid
+		if exp {
+			page.Error = expired
+		}
+		s.renderDevicePage(w, http.StatusOK, page)
+		return
+	}
+	s.publish(r, dc.clientID, http.StatusFound, u.Username+" approved the device "+s.displayUserCode(dc.user)+"; its next poll gets the tokens")
+	s.deviceOutcome(w, r, true)
+}
+
+// deviceOutcome ends the user's part: Keycloak redirects to
+// {issuer}/device/status (?error=access_denied on a denial); Okta shows
+// the outcome on the page itself.
+func (s *Server) deviceOutcome(w http.ResponseWriter, r *http.Request, approved bool) {
+	if !s.isOkta() {
+		to := s.VerificationURI() + "/status"
+		if !approved {
+			to += "?error=access_denied"
+		}
+		http.Redirect(w, r, to, http.StatusFound)
+		return
+	}
+	_, _, _, okTitle, okMsg, deniedTitle, deniedMsg := s.deviceTexts()
+	if approved {
+		s.renderDevicePage(w, http.StatusOK, devicePage{Title: okTitle, Message: okMsg})
+		return
+	}
+	s.renderDevicePage(w, http.StatusOK, devicePage{Title: deniedTitle, Message: deniedMsg, Failed: true})
+}
+
+// handleDeviceStatus is Keycloak's {issuer}/device/status: an empty error
+// is success, access_denied the denial, anything else a failure (measured).
+func (s *Server) handleDeviceStatus(w http.ResponseWriter, r *http.Request) {
+	_, _, _, okTitle, okMsg, deniedTitle, deniedMsg := s.deviceTexts()
+	p := devicePage{Title: okTitle, Message: okMsg}
+	switch e := r.URL.Query().Get("error"); e {
+	case "":
+	case "access_denied":
+		p = devicePage{Title: deniedTitle, Message: deniedMsg, Failed: true}
+	default:
+		p = devicePage{Title: deniedTitle, Message: "You may close this browser window and go back to your device and try connecting again.", Failed: true}
+	}
+	s.renderDevicePage(w, http.StatusOK, p)
+}
+
+// renderDevicePage writes the page with the login page's headers.
+func (s *Server) renderDevicePage(w http.ResponseWriter, status int, p devicePage) {
+	p.Style = string(s.cfg.Style)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'")
+	w.WriteHeader(status)
+	_ = devicePageTmpl.Execute(w, p)
+}
+
+// ApproveDevice approves the user code as username, as a person on the
+// verification page would: for tests and demos that have no browser.
+func (s *Server) ApproveDevice(userCode, username string) bool {
+	for i := range demoUsers {
+		if demoUsers[i].Username == username {
+			_, _, ok := s.decideDevice(userCode, &demoUsers[i], true)
+			return ok
+		}
+	}
+	return false
+}
+
+// DenyDevice denies the user code, as a person pressing Deny would.
+func (s *Server) DenyDevice(userCode string) bool {
+	_, _, ok := s.decideDevice(userCode, nil, false)
+	return ok
+}

@@ -1,0 +1,353 @@
+package authserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oauthlab/oauthlab/oauth/oauthtest"
+)
+
+// clock is a server clock a test moves by hand: no test waits real seconds.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// startDevice starts a server of style on a hand-moved clock.
+func startDevice(t *testing.T, style Style, configure ...func(*Config)) (*fixture, *clock) {
+	clk := newClock()
+	f := start(t, style, append([]func(*Config){func(c *Config) { c.Now = clk.Now }}, configure...)...)
+	return f, clk
+}
+
+// authorizeDevice asks for a device code as client.
+func authorizeDevice(t *testing.T, f *fixture, client, scope string) answer {
+	t.Helper()
+	a, _ := f.s.devicePaths()
+	return f.post(t, a, url.Values{"client_id": {client}, "scope": {scope}}, "", "")
+}
+
+// poll makes one device access token request.
+func poll(t *testing.T, f *fixture, client, deviceCode string) answer {
+	t.Helper()
+	return f.post(t, f.s.paths().token, url.Values{"grant_type": {GrantDeviceCode}, "client_id": {client}, "device_code": {deviceCode}}, "", "")
+}
+
+// compact is a fixture as it goes over the wire.
+func compact(t *testing.T, name string) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, oauthtest.Fixture(t, name)); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// wantFixture checks a refusal byte for byte against its fixture and status.
+func wantFixture(t *testing.T, a answer, fixture string) {
+	t.Helper()
+	if got, want := strings.TrimSpace(a.raw), compact(t, fixture); got != want {
+		t.Errorf("body:\n got %s\nwant %s (%s)", got, want, fixture)
+	}
+	if ws := manifestStatus(t, fixture); a.status != ws {
+		t.Errorf("status: got %d, want %d (%s)", a.status, ws, fixture)
+	}
+}
+
+// The device authorization answer has the fixture's members in order,
+// the shape's user code and verification URI, and its cache headers.
+func TestDeviceAuthorizationMatchesFixtures(t *testing.T) {
+	for _, tt := range []struct {
+		style            Style
+		userCode, verify *regexp.Regexp
+		cache, pragma    string
+	}{
+		{StyleKeycloak, regexp.MustCompile(`^[A-Z]{4}-[A-Z]{4}$`), regexp.MustCompile(`^http://127\.0\.0\.1:\d+/realms/myorg/device$`), "no-store, must-revalidate, max-age=0", ""},
+		{StyleOkta, regexp.MustCompile(`^[A-Z]{8}$`), regexp.MustCompile(`^http://127\.0\.0\.1:\d+/activate$`), "no-store", "no-cache"},
+	} {
+		t.Run(string(tt.style), func(t *testing.T) {
+			f, _ := startDevice(t, tt.style)
+			a := authorizeDevice(t, f, DeviceClientID, "openid profile")
+			if a.status != 200 {
+				t.Fatalf("status: got %d, want 200: %s", a.status, a.raw)
+			}
+			want := keysInOrder(t, oauthtest.Fixture(t, string(tt.style)+"/device-authorization-response.json"))
+			if got := keysInOrder(t, []byte(a.raw)); strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("members:\n got %v\nwant %v", got, want)
+			}
+			uc, _ := a.body["user_code"].(string)
+			vu, _ := a.body["verification_uri"].(string)
+			if !tt.userCode.MatchString(uc) {
+				t.Errorf("user_code: got %q, want %v", uc, tt.userCode)
+			}
+			if !tt.verify.MatchString(vu) {
+				t.Errorf("verification_uri: got %q, want %v", vu, tt.verify)
+			}
+			if got := a.body["verification_uri_complete"]; got != vu+"?user_code="+uc {
+				t.Errorf("verification_uri_complete: got %v, want %s?user_code=%s", got, vu, uc)
+			}
+			if a.body["expires_in"] != 600.0 || a.body["interval"] != 5.0 {
+				t.Errorf("expires_in, interval: got %v, %v, want 600, 5", a.body["expires_in"], a.body["interval"])
+			}
+			if got := a.header.Get("Cache-Control"); got != tt.cache {
+				t.Errorf("Cache-Control: got %q, want %q", got, tt.cache)
+			}
+			if got := a.header.Get("Pragma"); got != tt.pragma {
+				t.Errorf("Pragma: got %q, want %q", got, tt.pragma)
+			}
+		})
+	}
+}
+
+// Pending, slow_down, access_denied and expired_token are each shape's
+// answers byte for byte, on a clock moved by hand; an approved code gives
+// tokens once, then is spent.
+func TestDevicePollingBothShapes(t *testing.T) {
+	for _, style := range []Style{StyleKeycloak, StyleOkta} {
+		t.Run(string(style)+"/approve", func(t *testing.T) {
+			f, clk := startDevice(t, style)
+			d := authorizeDevice(t, f, DeviceClientID, "openid profile offline_access")
+			dc, uc := d.body["device_code"].(string), d.body["user_code"].(string)
+			wantFixture(t, poll(t, f, DeviceClientID, dc), string(style)+"/error-device-authorization-pending.json")
+			wantFixture(t, poll(t, f, DeviceClientID, dc), string(style)+"/error-device-slow-down.json")
+			if !f.s.ApproveDevice(uc, "alice") {
+				t.Fatal("ApproveDevice: got false, want true")
+			}
+			clk.add(10 * time.Second) // the interval after one slow_down
+			a := poll(t, f, DeviceClientID, dc)
+			if a.status != 200 || a.body["access_token"] == nil || a.body["id_token"] == nil || a.body["refresh_token"] == nil {
+				t.Fatalf("approved poll: got %d %s, want 200 with access, ID and refresh tokens", a.status, a.raw)
+			}
+			clk.add(10 * time.Second)
+			again := poll(t, f, DeviceClientID, dc)
+			if again.status != 400 || again.body["error"] != "invalid_grant" {
+				t.Errorf("poll after success: got %d %s, want 400 invalid_grant (a device code is single use)", again.status, again.raw)
+			}
+			if style == StyleKeycloak {
+				wantFixture(t, again, "keycloak/error-device-code-not-valid.json")
+			}
+		})
+		t.Run(string(style)+"/deny", func(t *testing.T) {
+			f, clk := startDevice(t, style)
+			d := authorizeDevice(t, f, DeviceClientID, "openid")
+			dc, uc := d.body["device_code"].(string), d.body["user_code"].(string)
+			if _, _, ok := f.s.decideDevice(uc, nil, false); !ok {
+				t.Fatal("deny: got false, want true")
+			}
+			for i := 0; i < 2; i++ { // a denied code is not consumed
+				wantFixture(t, poll(t, f, DeviceClientID, dc), string(style)+"/error-device-access-denied.json")
+				clk.add(5 * time.Second)
+			}
+		})
+		t.Run(string(style)+"/expiry", func(t *testing.T) {
+			f, clk := startDevice(t, style)
+			d := authorizeDevice(t, f, DeviceClientID, "openid")
+			dc, uc := d.body["device_code"].(string), d.body["user_code"].(string)
+			clk.add(600 * time.Second)
+			wantFixture(t, poll(t, f, DeviceClientID, dc), string(style)+"/error-device-expired-token.json")
+			// expiry comes before the interval: a second poll at once is still expired_token
+			wantFixture(t, poll(t, f, DeviceClientID, dc), string(style)+"/error-device-expired-token.json")
+			if f.s.ApproveDevice(uc, "alice") {
+				t.Error("approving an expired user code: got true, want false")
+			}
+			if style == StyleKeycloak {
+				clk.add(deviceExpiredGrace + time.Second)
+				wantFixture(t, poll(t, f, DeviceClientID, dc), "keycloak/error-device-code-not-valid.json")
+			}
+		})
+	}
+}
+
+// RFC 8628 §3.5: after slow_down a client adds 5 s for this and every later
+// poll. One that does is answered; one that keeps its old pace is not.
+func TestSlowDownAddsFiveSeconds(t *testing.T) {
+	f, clk := startDevice(t, StyleKeycloak)
+	dc := authorizeDevice(t, f, DeviceClientID, "openid").body["device_code"].(string)
+	steps := []struct {
+		after time.Duration
+		want  string
+	}{
+		{0, "authorization_pending"},
+		{3 * time.Second, "slow_down"},             // inside 5 s: the interval becomes 10 s
+		{5 * time.Second, "slow_down"},             // 8 s after the last counted poll < 10 s: now 15 s
+		{7 * time.Second, "authorization_pending"}, // 15 s after it
+		{10 * time.Second, "slow_down"},            // 10 s < 15 s: now 20 s
+		{10 * time.Second, "authorization_pending"},
+	}
+	for i, s := range steps {
+		clk.add(s.after)
+		a := poll(t, f, DeviceClientID, dc)
+		if a.body["error"] != s.want {
+			t.Fatalf("poll %d (+%s): got %v, want %s", i+1, s.after, a.body["error"], s.want)
+		}
+	}
+}
+
+// The device grant is refused to a client not registered for it, at the
+// device endpoint (Keycloak: unauthorized_client, no Cache-Control) and at
+// the token endpoint (invalid_grant); a device code polled by another
+// client is invalid_grant, and does not stamp the owner's poll clock.
+func TestDeviceRefusals(t *testing.T) {
+	other := Client{ID: "tv-app", Grants: []string{GrantDeviceCode}, Scopes: []string{"openid"}}
+	f, _ := startDevice(t, StyleKeycloak, func(c *Config) { c.Clients = []Client{other} })
+	a := authorizeDevice(t, f, NativeClientID, "openid")
+	wantFixture(t, a, "keycloak/error-device-grant-disabled.json")
+	if cc := a.header.Get("Cache-Control"); cc != "" {
+		t.Errorf("refusal Cache-Control: got %q, want none (measured)", cc)
+	}
+	tok := poll(t, f, NativeClientID, "whatever")
+	if tok.status != 400 || tok.body["error"] != "invalid_grant" || tok.body["error_description"] != "Client not allowed OAuth 2.0 Device Authorization Grant" {
+		t.Errorf("token endpoint, client without the grant: got %d %s", tok.status, tok.raw)
+	}
+	dc := authorizeDevice(t, f, DeviceClientID, "openid").body["device_code"].(string)
+	for i := 0; i < 2; i++ {
+		if a := poll(t, f, "tv-app", dc); a.body["error"] != "invalid_grant" || a.body["error_description"] != "unauthorized client" {
+			t.Errorf("another client's code: got %d %s, want invalid_grant unauthorized client", a.status, a.raw)
+		}
+	}
+	if a := poll(t, f, DeviceClientID, dc); a.body["error"] != "authorization_pending" {
+		t.Errorf("owner after another client's polls: got %v, want authorization_pending (they do not stamp the clock)", a.body["error"])
+	}
+	if a := f.post(t, f.s.paths().token, url.Values{"grant_type": {GrantDeviceCode}, "client_id": {DeviceClientID}}, "", ""); a.body["error_description"] != "Missing parameter: device_code" {
+		t.Errorf("no device_code: got %s", a.raw)
+	}
+	if a := authorizeDevice(t, f, "", "openid"); a.status != 401 || a.body["error"] != "invalid_client" {
+		t.Errorf("no client_id at the device endpoint: got %d %s, want 401 invalid_client", a.status, a.raw)
+	}
+}
+
+// The verification page: a wrong code and a wrong password are said on the
+// page and approve nothing; the right ones approve, and Keycloak sends the
+// browser to its status page; a denial shows Keycloak's denial text.
+func TestDeviceVerificationPage(t *testing.T) {
+	for _, style := range []Style{StyleKeycloak, StyleOkta} {
+		t.Run(string(style), func(t *testing.T) {
+			f, clk := startDevice(t, style)
+			d := authorizeDevice(t, f, DeviceClientID, "openid profile")
+			dc, uc, complete := d.body["device_code"].(string), d.body["user_code"].(string), d.body["verification_uri_complete"].(string)
+			title, invalid, _, okTitle, _, _, _ := f.s.deviceTexts()
+			page := get(t, complete)
+			if !strings.Contains(page, title) || !strings.Contains(page, `value="`+uc+`"`) || !strings.Contains(page, DeviceClientID) {
+				t.Fatalf("verification_uri_complete page: want the title, the code prefilled and the client, got\n%s", page)
+			}
+			verify := d.body["verification_uri"].(string)
+			body, _ := submit(t, verify, url.Values{"device_user_code": {"ZZZZ-ZZZZ"}, "username": {"alice"}, "password": {"alice"}, "consent": {"allow"}})
+			if !strings.Contains(body, invalid) {
+				t.Errorf("wrong code: want %q on the page", invalid)
+			}
+			body, _ = submit(t, verify, url.Values{"device_user_code": {strings.ToLower(uc)}, "username": {"alice"}, "password": {"nope"}, "consent": {"allow"}})
+			if !strings.Contains(body, "Invalid username or password.") {
+				t.Errorf("wrong password: want the login error on the page")
+			}
+			if a := poll(t, f, DeviceClientID, dc); a.body["error"] != "authorization_pending" {
+				t.Fatalf("after a wrong password: got %v, want authorization_pending", a.body["error"])
+			}
+			// typed in lower case without the dash: still the code (RFC 8628 §6.1)
+			body, final := submit(t, verify, url.Values{"device_user_code": {strings.ToLower(strings.ReplaceAll(uc, "-", ""))}, "username": {"bob"}, "password": {"bob"}, "consent": {"allow"}})
+			if !strings.Contains(body, okTitle) {
+				t.Errorf("approval: want %q on the page, got\n%s", okTitle, body)
+			}
+			if style == StyleKeycloak && !strings.HasSuffix(final, "/realms/myorg/device/status") {
+				t.Errorf("approval landed on %s, want {issuer}/device/status", final)
+			}
+			clk.add(5 * time.Second)
+			a := poll(t, f, DeviceClientID, dc)
+			if a.status != 200 {
+				t.Fatalf("poll after approval: got %d %s", a.status, a.raw)
+			}
+		})
+	}
+	t.Run("deny", func(t *testing.T) {
+		f, _ := startDevice(t, StyleKeycloak)
+		d := authorizeDevice(t, f, DeviceClientID, "openid")
+		body, final := submit(t, d.body["verification_uri"].(string), url.Values{"device_user_code": {d.body["user_code"].(string)}, "consent": {"deny"}})
+		if !strings.Contains(body, "Consent denied for connecting the device.") || !strings.HasSuffix(final, "/device/status?error=access_denied") {
+			t.Errorf("deny: landed on %s with\n%s", final, body)
+		}
+		wantFixture(t, poll(t, f, DeviceClientID, d.body["device_code"].(string)), "keycloak/error-device-access-denied.json")
+	})
+}
+
+// A post from another site (the browser says so) approves nothing.
+func TestDevicePageRefusesCrossSitePosts(t *testing.T) {
+	f, _ := startDevice(t, StyleKeycloak)
+	d := authorizeDevice(t, f, DeviceClientID, "openid")
+	form := url.Values{"device_user_code": {d.body["user_code"].(string)}, "username": {"alice"}, "password": {"alice"}, "consent": {"allow"}}
+	req, _ := http.NewRequest("POST", d.body["verification_uri"].(string), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site post: got %d, want 403", resp.StatusCode)
+	}
+	if a := poll(t, f, DeviceClientID, d.body["device_code"].(string)); a.body["error"] != "authorization_pending" {
+		t.Errorf("after a cross-site post: got %v, want authorization_pending", a.body["error"])
+	}
+}
+
+// Discovery lists the device endpoint and the grant type, in both shapes.
+func TestDiscoveryListsTheDeviceEndpoint(t *testing.T) {
+	for _, style := range []Style{StyleKeycloak, StyleOkta} {
+		f, _ := startDevice(t, style)
+		var doc struct {
+			Device string   `json:"device_authorization_endpoint"`
+			Grants []string `json:"grant_types_supported"`
+		}
+		if err := json.Unmarshal([]byte(get(t, f.s.Issuer()+"/.well-known/openid-configuration")), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc.Device != f.s.DeviceAuthorizationEndpoint() || !contains(doc.Grants, GrantDeviceCode) {
+			t.Errorf("%s: device_authorization_endpoint %q, grants %v", style, doc.Device, doc.Grants)
+		}
+	}
+}
+
+func get(t *testing.T, u string) string {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// submit posts the verification form as a browser does, following the
+// redirect, and returns the final page and URL.
+func submit(t *testing.T, u string, form url.Values) (string, string) {
+	t.Helper()
+	resp, err := http.PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b), resp.Request.URL.String()
+}
