@@ -17,15 +17,21 @@ const (
 // exposed, and that is worth checking in the server's settings.
 func deprecatedChecks(md Metadata) []Check {
 	var cs []Check
+	// RFC 9700 §2.1.2 is about access tokens in the authorization
+	// response: a response type with "token" in it. An OpenID provider
+	// lists implicit among its grants for the id_token response type
+	// alone (oidc-provider does), which puts no access token in a URL; so
+	// implicit in grant_types_supported counts only when the response
+	// types do not say otherwise.
 	var implicit []string
-	if contains(md.GrantTypesSupported, "implicit") {
-		implicit = append(implicit, "grant_types_supported lists implicit")
-	}
 	var tokenTypes []string
 	for _, rt := range md.ResponseTypesSupported {
 		if contains(strings.Fields(rt), "token") {
 			tokenTypes = append(tokenTypes, quote(rt))
 		}
+	}
+	if contains(md.GrantTypesSupported, "implicit") && (len(tokenTypes) > 0 || len(md.ResponseTypesSupported) == 0) {
+		implicit = append(implicit, "grant_types_supported lists implicit")
 	}
 	if len(tokenTypes) > 0 {
 		implicit = append(implicit, "response_types_supported lists "+strings.Join(tokenTypes, ", "))

@@ -23,6 +23,10 @@ func TestDiscoveryLintsWhatRFC9700Deprecates(t *testing.T) {
 		}, map[string]string{}},
 		{"implicit grant", func(md map[string]any) { md["grant_types_supported"] = []string{"authorization_code", "implicit"} },
 			map[string]string{oauth.CheckImplicitGrant: "RFC 9700 §2.1.2"}},
+		{"implicit for ID tokens only", func(md map[string]any) {
+			md["grant_types_supported"] = []string{"authorization_code", "implicit"}
+			md["response_types_supported"] = []string{"code", "id_token", "code id_token"}
+		}, map[string]string{}},
 		{"token response type", func(md map[string]any) { md["response_types_supported"] = []string{"code", "id_token token"} },
 			map[string]string{oauth.CheckImplicitGrant: `"id_token token"`}},
 		{"password grant", func(md map[string]any) { md["grant_types_supported"] = []string{"password"} },
