@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -361,5 +362,35 @@ func TestShellIdiomsAgainstOIDCProvider(t *testing.T) {
 	}
 	if !strings.Contains(exp, "-") || !strings.Contains(exp, "(in 13d") && !strings.Contains(exp, "(in 14d") {
 		t.Errorf("a 14-day refresh token's exp: got %q, want the date and in 14 days", exp)
+	}
+}
+
+// The TUI's API calls go to --api-base, or a profile's api_base.
+func TestTUIAPIBaseFromFlagAndProfile(t *testing.T) {
+	config := filepath.Join(t.TempDir(), "config.json")
+	os.WriteFile(config, []byte(`{"profiles":{"kc":{"issuer":"https://sso.example.com/realms/x","client_id":"c","api_base":"https://orders.example.com"}}}`), 0o600)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--issuer", "https://sso.example.com/realms/x", "--api-base", "https://api.example.com"}, "https://api.example.com"},
+		{[]string{"--config", config, "--profile", "kc"}, "https://orders.example.com"},
+	} {
+		root := newRootCmd(io.Discard, io.Discard)
+		if err := root.ParseFlags(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		g := &globalOptions{}
+		g.configPath, _ = root.PersistentFlags().GetString("config")
+		g.profile, _ = root.PersistentFlags().GetString("profile")
+		o := &tuiOptions{style: "keycloak", theme: "auto"}
+		o.issuer, _ = root.Flags().GetString("issuer")
+		o.apiBase, _ = root.Flags().GetString("api-base")
+		root.SetContext(context.Background())
+		opts, cleanup, err := tuiSettings(root, g, o)
+		cleanup()
+		if err != nil || opts.Settings.APIBase != tc.want {
+			t.Errorf("%q: got api base %q (%v), want %q", tc.args, opts.Settings.APIBase, err, tc.want)
+		}
 	}
 }

@@ -33,12 +33,38 @@ var varRef = regexp.MustCompile(`\$OAUTHLAB_[A-Z_]+`)
 // every comment is one line made visible (safe.Line), so nothing a server
 // sent can end a comment and become a command.
 func CurlScript(w io.Writer, command string, f flows.Flow, steps []flows.Step, results []flows.Result, clientID string) error {
+	var b strings.Builder
+	body, vars, n := curlBody(steps, results)
+	b.WriteString("#!/usr/bin/env bash\n")
+	fmt.Fprintf(&b, "# %s: %d HTTP request(s) of the flow %s, one curl each, as oauthlab sent them.\n", safe.Line(command), n, safe.Line(f.ID))
+	b.WriteString("# Secrets are variables, never in this file: set them before running it.\n")
+	b.WriteString("set -u\n")
+	for _, v := range vars {
+		what := secretVars[v]
+		if what == "" {
+			what = "a secret"
+		}
+		if v == "OAUTHLAB_CLIENT_SECRET" && clientID != "" {
+			what += " of " + clientID
+		}
+		fmt.Fprintf(&b, ": \"${%s:?set it to %s}\"\n", v, shellComment(what))
+	}
+	if n == 0 {
+		b.WriteString("# (no request was sent)\n")
+	}
+	b.WriteString(body)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// curlBody is the script's requests, the variables they need from the
+// environment, and how many there are. The access token of a token
+// response is kept in $OAUTHLAB_ACCESS_TOKEN for the requests after it, as
+// oauthlab did, instead of being asked for.
+func curlBody(steps []flows.Step, results []flows.Result) (string, []string, int) {
 	var body strings.Builder
 	var vars []string
-	n := 0
-	// captured: the access token comes from an answer of the script
-	// itself (a token step before the call), not from the environment.
-	captured := false
+	n, captured := 0, false
 	for i, r := range results {
 		if len(r.Exchanges) == 0 {
 			continue
@@ -62,41 +88,19 @@ func CurlScript(w io.Writer, command string, f flows.Flow, steps []flows.Step, r
 				}
 			}
 			if hasOutput(r, "token_type") && ex.Method == "POST" && ex.Status/100 == 2 && !captured {
-				// The token response: keep its access token for the
-				// requests after it, as oauthlab did.
 				fmt.Fprintf(&body, "response=$(%s)\n", c)
 				body.WriteString("printf '%s\\n' \"$response\"\n")
 				body.WriteString("OAUTHLAB_ACCESS_TOKEN=$(printf '%s' \"$response\" | sed -n 's/.*\"access_token\" *: *\"\\([^\"]*\\)\".*/\\1/p')\n")
 				captured = true
-				continue
+			} else {
+				fmt.Fprintf(&body, "%s\necho\n", c)
 			}
-			fmt.Fprintf(&body, "%s\necho\n", c)
-		}
-		if steps[i].ID == "exchange" {
-			body.WriteString("# The authorization code is single use: sent again, the request above gets invalid_grant (RFC 6749 §4.1.2).\n")
+			if strings.Contains(string(ex.RequestBody), "grant_type=authorization_code") {
+				body.WriteString("# The authorization code is single use: sent again, the request above gets invalid_grant (RFC 6749 §4.1.2).\n")
+			}
 		}
 	}
-	var b strings.Builder
-	b.WriteString("#!/usr/bin/env bash\n")
-	fmt.Fprintf(&b, "# %s: %d HTTP request(s) of the flow %s, one curl each, as oauthlab sent them.\n", safe.Line(command), n, safe.Line(f.ID))
-	b.WriteString("# Secrets are variables, never in this file: set them before running it.\n")
-	b.WriteString("set -u\n")
-	for _, v := range vars {
-		what := secretVars[v]
-		if what == "" {
-			what = "a secret"
-		}
-		if v == "OAUTHLAB_CLIENT_SECRET" && clientID != "" {
-			what += " of " + clientID
-		}
-		fmt.Fprintf(&b, ": \"${%s:?set it to %s}\"\n", v, shellComment(what))
-	}
-	if n == 0 {
-		b.WriteString("# (no request was sent)\n")
-	}
-	b.WriteString(body.String())
-	_, err := io.WriteString(w, b.String())
-	return err
+	return body.String(), vars, n
 }
 
 // shellComment keeps text safe inside ${VAR:?…} in double quotes: no

@@ -53,14 +53,14 @@ func NewScript(f flows.Flow, steps []flows.Step, results []flows.Result, o Optio
 		switch {
 		case hasOutput(r, "token_type"):
 			sc.setTokens(r, o)
-		case steps[i].ID == "inspect" && len(r.Tokens) > 0:
+		case steps[i].To == flows.Client && len(r.Tokens) > 0: // inspect: the client checks a token itself
 			t := r.Tokens[0]
 			valid := !t.Failed()
 			sc.Verdict, sc.Valid = t.Verdict(), &valid
 			if t.JWT != nil {
 				sc.Header, sc.Claims = t.JWT.HeaderJSON, t.JWT.ClaimsJSON
 			}
-		case steps[i].ID == "introspect":
+		case steps[i].Effect == flows.IntrospectsToken:
 			if v, ok := output(r, "active"); ok {
 				active := v == "true"
 				sc.Active = &active
