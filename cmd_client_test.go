@@ -163,8 +163,11 @@ func TestJSONDocumentHasTheDocumentedFields(t *testing.T) {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
 	has(t, "the document", doc, "flow", "ok", "steps")
+	// What a script wants, at the top (jq -r .access_token).
+	has(t, "the document's top", doc, "access_token", "token_type", "expires_in", "expires_at", "scope")
 	step := doc["steps"].([]any)[1].(map[string]any)
 	has(t, "a step", step, "id", "title", "rfc", "ok", "exchanges", "outputs", "tokens")
+	has(t, "a token step's outputs", step["outputs"].(map[string]any), "token_type", "scope", "expires", "expires_in", "expires_at")
 	has(t, "an exchange", step["exchanges"].([]any)[0].(map[string]any), "method", "url", "status", "duration_ms",
 		"request_headers", "request_body", "response_headers", "response_body", "curl")
 	tok := step["tokens"].([]any)[0].(map[string]any)
@@ -191,6 +194,18 @@ func TestJSONDocumentHasTheDocumentedFields(t *testing.T) {
 		t.Fatalf("the failed step has no error object: %v", failed)
 	}
 	has(t, "an error", e, "op", "status", "error", "error_description", "what", "cause", "try")
+
+	// inspect and introspect: the verdict, header and claims; the answer.
+	w := keptWorld(t, "keycloak")
+	_, raw, _ := runCLI(t, "token", "--issuer", w.Issuer, "--client-id", "test_api_client", "--field", "access_token")
+	_, out, _ = runCLI(t, "inspect", "--issuer", w.Issuer, "--json", strings.TrimSpace(raw))
+	doc = nil
+	json.Unmarshal([]byte(out), &doc)
+	has(t, "inspect's top", doc, "verdict", "valid", "header", "claims")
+	_, out, _ = runCLI(t, "introspect", "--issuer", w.Issuer, "--client-id", "test_api_client", "--json", strings.TrimSpace(raw))
+	doc = nil
+	json.Unmarshal([]byte(out), &doc)
+	has(t, "introspect's top", doc, "active", "response")
 }
 
 func mapKeys(m map[string]any) []string {
