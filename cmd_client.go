@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -36,6 +37,8 @@ type clientOptions struct {
 	timeout, httpTimeout                    time.Duration
 	style                                   string
 	reveal, curl, json, verbose             bool
+	// field is --field NAME: that field of the result alone on stdout.
+	field string
 	// noIssuerOK lets a command run with no issuer at all (inspect: the
 	// token is then checked against the issuer it names, and says so).
 	noIssuerOK bool
@@ -56,9 +59,10 @@ func addClientFlags(cmd *cobra.Command, o *clientOptions) {
 	f.BoolVar(&o.embedded, "embedded", false, "run against a fresh in-process embedded world instead of --issuer")
 	f.StringVar(&o.style, "style", "keycloak", "with --embedded: keycloak or okta")
 	f.BoolVar(&o.reveal, "reveal", false, "show secrets (client secret, refresh tokens) in clear")
-	f.BoolVar(&o.curl, "curl", false, "print each HTTP exchange as a curl command (secrets as $OAUTHLAB_* variables)")
+	f.BoolVar(&o.curl, "curl", false, "print a bash script of one curl per HTTP exchange (secrets as $OAUTHLAB_* variables), e.g. --curl > repro.sh; the summary goes to stderr")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "print the headers and bodies of every exchange")
 	f.BoolVar(&o.json, "json", false, "print a JSON document (docs/json.md) instead of the summary")
+	f.StringVar(&o.field, "field", "", "print only this field of the result, bare, e.g. T=$(oauthlab token ... --field access_token)")
 	addHTTPTimeoutFlag(cmd, &o.httpTimeout)
 }
 
@@ -82,6 +86,9 @@ func checkHTTPTimeout(cmd *cobra.Command, d time.Duration) error {
 // answer when done: it stops the embedded world it started.
 func (o *clientOptions) settings(cmd *cobra.Command, g *globalOptions) (*setup.Resolved, error) {
 	if err := checkHTTPTimeout(cmd, o.httpTimeout); err != nil {
+		return nil, err
+	}
+	if err := o.checkOutput(); err != nil {
 		return nil, err
 	}
 	r, err := setup.Resolve(cmd.Context(), setup.Request{
@@ -159,38 +166,38 @@ func browserOpener() func(string) error {
 	}
 }
 
-// runSteps runs steps as one flow, prints text or JSON, and maps the
-// outcome to the exit code.
+// runSteps runs steps as one flow, prints its results in the form asked
+// (output.go), and maps the outcome to the exit code.
 func runSteps(cmd *cobra.Command, o *clientOptions, s flows.Settings, f flows.Flow, vars flows.Vars, env *flows.Env) error {
 	if env == nil {
 		env = &flows.Env{}
 	}
 	env.HTTP = oauth.NewHTTPClient(o.httpTimeout)
 	env.Settings = s
-	out := cmd.OutOrStdout()
 	if env.Progress == nil {
 		env.Progress = func(p flows.Progress) { fmt.Fprintln(cmd.ErrOrStderr(), safe.Visible(p.Text)) }
 	}
-	popts := plain.Options{Reveal: o.reveal, Curl: o.curl, Verbose: o.verbose}
+	var summary bytes.Buffer
+	popts := plain.Options{Reveal: o.reveal, Verbose: o.verbose}
 	results := flows.RunAll(cmd.Context(), env, f, vars, func(_ int, st flows.Step, r flows.Result) {
-		if !o.json {
-			plain.Text(out, st, r, popts)
-		}
+		plain.Text(&summary, st, r, popts)
 	})
-	if o.json {
-		if err := plain.JSON(out, plain.NewDocument(f, f.Steps, results, popts)); err != nil {
-			return err
-		}
-	}
+	ok := len(results) == len(f.Steps)
 	for _, r := range results {
 		if r.Failed() {
-			return &exitError{code: exitFailed, err: errors.New("")}
+			ok = false
 		}
 	}
-	if len(results) < len(f.Steps) {
+	if err := o.print(cmd, s, f, results, ok, &summary); err != nil {
+		return err
+	}
+	switch {
+	case ok:
+		return nil
+	case len(results) < len(f.Steps) && (len(results) == 0 || !results[len(results)-1].Failed()):
 		return flowFailed(context.Canceled)
 	}
-	return nil
+	return &exitError{code: exitFailed, err: errors.New("")}
 }
 
 func newDiscoverCmd(g *globalOptions) *cobra.Command {
@@ -354,15 +361,31 @@ scheme is not part of the token); what follows it is still checked.`,
 
 func newIntrospectCmd(g *globalOptions) *cobra.Command {
 	o := &clientOptions{}
+	var hint string
 	cmd := &cobra.Command{
-		Use:     "introspect TOKEN|-",
-		Short:   "Ask the authorization server about a token (RFC 7662)",
-		Example: `  oauthlab introspect --issuer https://sso.example.com/realms/myorg --client-id my-api --client-secret-env API_SECRET "$TOKEN"`,
-		Args:    maxArgs(1),
+		Use:   "introspect TOKEN|-",
+		Short: "Ask the authorization server about a token (RFC 7662)",
+		Long: `Ask the authorization server whether a token is active and what it grants
+(RFC 7662), as a client that may ask (the resource server's).
+
+The token_type_hint sent is --hint when given; otherwise it follows the
+token's shape: a JWT whose typ claim is Refresh or Offline (Keycloak's refresh
+tokens) is a refresh_token, any other JWT an access_token, and an opaque token
+(Okta's and most servers' refresh tokens) gets no hint, so the server looks
+among all its tokens (RFC 7662 §2.1). Name an opaque refresh token with
+--hint refresh_token.`,
+		Example: `  oauthlab introspect --issuer https://sso.example.com/realms/myorg --client-id my-api --client-secret-env API_SECRET "$TOKEN"
+  oauthlab introspect --profile kc --hint refresh_token "$REFRESH" --field active`,
+		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			raw, err := tokenArg(cmd, args)
 			if err != nil {
 				return err
+			}
+			switch hint {
+			case "", "access_token", "refresh_token":
+			default:
+				return usageErrorf("--hint must be access_token or refresh_token, got %q", hint)
 			}
 			r, err := o.settings(cmd, g)
 			if err != nil {
@@ -370,10 +393,11 @@ func newIntrospectCmd(g *globalOptions) *cobra.Command {
 			}
 			defer r.Close()
 			s := r.Machine
-			return runSteps(cmd, o, s, flows.Introspect(), flows.Vars{flows.VarAccessToken: raw}, nil)
+			return runSteps(cmd, o, s, flows.Introspect(), flows.Vars{flows.VarAccessToken: raw, flows.VarTokenTypeHint: hint}, nil)
 		},
 	}
 	addClientFlags(cmd, o)
+	cmd.Flags().StringVar(&hint, "hint", "", "token_type_hint: access_token or refresh_token (default: from the token's shape, see above)")
 	return cmd
 }
 

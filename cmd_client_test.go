@@ -57,13 +57,13 @@ func TestTokenEmbeddedJSON(t *testing.T) {
 }
 
 func TestCallEmbeddedExplains403AndExitsOne(t *testing.T) {
-	code, out, _ := runCLI(t, "call", "--embedded", "POST", "/books", "--data", `{"id":9,"title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`)
-	if code != exitFailed {
-		t.Fatalf("a 403 must exit 1, got %d", code)
+	code, out, errOut := runCLI(t, "call", "--embedded", "POST", "/books", "--data", `{"id":9,"title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`)
+	if code != exitFailed || out != "" {
+		t.Fatalf("a 403 must exit 1 and print nothing on stdout, got %d and %q", code, out)
 	}
 	for _, want := range []string{"403 Forbidden", `error="insufficient_scope"`, "Try: get a token with the scope fakebookapi.admin"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}
 	}
 	code, out, _ = runCLI(t, "call", "--embedded", "--scope", "fakebookapi.read,fakebookapi.admin", "POST", "/books", "--data", `{"id":9,"title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}`)
@@ -74,9 +74,9 @@ func TestCallEmbeddedExplains403AndExitsOne(t *testing.T) {
 
 func TestTokenFailureIsExplainedWithoutLeakingTheSecret(t *testing.T) {
 	t.Setenv("WRONG_SECRET", "Sup3r-S3cret-Value")
-	code, out, _ := runCLI(t, "token", "--embedded", "--client-secret-env", "WRONG_SECRET")
-	if code != exitFailed {
-		t.Fatalf("exit %d, want 1", code)
+	code, stdout, out := runCLI(t, "token", "--embedded", "--client-secret-env", "WRONG_SECRET")
+	if code != exitFailed || stdout != "" {
+		t.Fatalf("exit %d and stdout %q, want 1 and nothing on stdout (the explanation is on stderr)", code, stdout)
 	}
 	if !strings.Contains(out, "unauthorized_client") || !strings.Contains(out, "Likely cause:") {
 		t.Fatalf("want Keycloak's unauthorized_client explained:\n%s", out)
@@ -136,11 +136,11 @@ func TestLoginGivesUpAfterTimeoutAndFreesThePort(t *testing.T) {
 }
 
 func TestInspectRejectsGarbageClearly(t *testing.T) {
-	code, out, _ := runCLI(t, "inspect", "abc.def", "--issuer", "http://127.0.0.1:1/x")
-	if code != exitFailed || !strings.Contains(out, "it has 2 parts") {
-		t.Fatalf("exit %d:\n%s", code, out)
+	code, out, errOut := runCLI(t, "inspect", "abc.def", "--issuer", "http://127.0.0.1:1/x")
+	if code != exitFailed || out != "" || !strings.Contains(errOut, "it has 2 parts") {
+		t.Fatalf("exit %d:\nstdout %s\nstderr %s", code, out, errOut)
 	}
-	code, _, errOut := runCLI(t, "token", "--client-secret", "x")
+	code, _, errOut = runCLI(t, "token", "--client-secret", "x")
 	if code != exitUsage || !strings.Contains(errOut, "unknown flag: --client-secret") {
 		t.Fatalf("a plain --client-secret must not exist: exit %d %s", code, errOut)
 	}
@@ -163,8 +163,11 @@ func TestJSONDocumentHasTheDocumentedFields(t *testing.T) {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
 	has(t, "the document", doc, "flow", "ok", "steps")
+	// What a script wants, at the top (jq -r .access_token).
+	has(t, "the document's top", doc, "access_token", "token_type", "expires_in", "expires_at", "scope")
 	step := doc["steps"].([]any)[1].(map[string]any)
 	has(t, "a step", step, "id", "title", "rfc", "ok", "exchanges", "outputs", "tokens")
+	has(t, "a token step's outputs", step["outputs"].(map[string]any), "token_type", "scope", "expires", "expires_in", "expires_at")
 	has(t, "an exchange", step["exchanges"].([]any)[0].(map[string]any), "method", "url", "status", "duration_ms",
 		"request_headers", "request_body", "response_headers", "response_body", "curl")
 	tok := step["tokens"].([]any)[0].(map[string]any)
@@ -191,6 +194,18 @@ func TestJSONDocumentHasTheDocumentedFields(t *testing.T) {
 		t.Fatalf("the failed step has no error object: %v", failed)
 	}
 	has(t, "an error", e, "op", "status", "error", "error_description", "what", "cause", "try")
+
+	// inspect and introspect: the verdict, header and claims; the answer.
+	w := keptWorld(t, "keycloak")
+	_, raw, _ := runCLI(t, "token", "--issuer", w.Issuer, "--client-id", "test_api_client", "--field", "access_token")
+	_, out, _ = runCLI(t, "inspect", "--issuer", w.Issuer, "--json", strings.TrimSpace(raw))
+	doc = nil
+	json.Unmarshal([]byte(out), &doc)
+	has(t, "inspect's top", doc, "verdict", "valid", "header", "claims")
+	_, out, _ = runCLI(t, "introspect", "--issuer", w.Issuer, "--client-id", "test_api_client", "--json", strings.TrimSpace(raw))
+	doc = nil
+	json.Unmarshal([]byte(out), &doc)
+	has(t, "introspect's top", doc, "active", "response")
 }
 
 func mapKeys(m map[string]any) []string {

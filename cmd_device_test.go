@@ -64,6 +64,10 @@ func TestDeviceCommand(t *testing.T) {
 			if tt.wantExit == exitOK && !strings.Contains(out, `"access_token"`) {
 				t.Errorf("approved: no access_token in the JSON:\n%s", out)
 			}
+			// What a script reads first: jq -r .access_token, .expires_at.
+			if at, _ := doc["access_token"].(string); tt.wantExit == exitOK && (at == "" || doc["expires_at"] == nil) {
+				t.Errorf("approved: no access_token/expires_at at the top of the JSON: %v", mapKeys(doc))
+			}
 			if tt.wantExit == exitFailed && !strings.Contains(out, "access_denied") {
 				t.Errorf("denied: access_denied not in the JSON:\n%s", out)
 			}

@@ -81,7 +81,8 @@ func TestTokenWithJWTClientAuthAgainstServe(t *testing.T) {
 
 	t.Setenv("OAUTHLAB_CLIENT_SECRET", "hs_app_secret_of_at_least_32_bytes!!")
 	if code, stdout, errOut := runCLI(t, "token", "--issuer", issuer, "--client-id", "hs_app", "--auth", "client_secret_jwt", "--scope", "fakebookapi.read", "--curl"); code != 0 ||
-		!strings.Contains(stdout, `"alg":"HS256"`) || strings.Contains(stdout, "hs_app_secret_of") {
+		// --curl: the script on stdout, the summary on stderr.
+		!strings.Contains(errOut, `"alg":"HS256"`) || !strings.HasPrefix(stdout, "#!/usr/bin/env bash") || strings.Contains(stdout+errOut, "hs_app_secret_of") {
 		t.Errorf("token with client_secret_jwt: exit %d; want 0, the HS256 header, and the secret nowhere\n%s\n%s", code, stdout, errOut)
 	}
 

@@ -48,8 +48,8 @@ func TestHTTPTimeoutEndsEveryCommandOnASilentServer(t *testing.T) {
 				t.Fatalf("exit %d, want 1\nstdout %s\nstderr %s", code, out, errOut)
 			}
 			for _, want := range []string{"within 1s (the HTTP timeout)", "--http-timeout"} {
-				if !strings.Contains(out, want) {
-					t.Errorf("output lacks %q:\n%s", want, out)
+				if !strings.Contains(errOut, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, errOut)
 				}
 			}
 		})
@@ -150,8 +150,8 @@ func TestCommandsDoNotFollowARedirectToAnotherOrigin(t *testing.T) {
 					t.Fatalf("exit %d, want 1\nstdout %s\nstderr %s", code, out, errOut)
 				}
 				for _, want := range []string{"answered HTTP 307 to send the request on to " + other.URL, "which was not followed", "another origin"} {
-					if !strings.Contains(out, want) {
-						t.Errorf("output lacks %q:\n%s", want, out)
+					if !strings.Contains(errOut, want) {
+						t.Errorf("stderr lacks %q:\n%s", want, errOut)
 					}
 				}
 				if strings.Contains(out+errOut, "s3cret-value") {
@@ -175,8 +175,8 @@ func TestFileEndpointInMetadataIsRefused(t *testing.T) {
 	if code != exitFailed {
 		t.Fatalf("discover: exit %d, want 1\nstdout %s\nstderr %s", code, out, errOut)
 	}
-	if want := `authorization_endpoint "file:///etc/passwd" is not an http or https URL`; !strings.Contains(out, want) {
-		t.Errorf("discover output lacks %q:\n%s", want, out)
+	if want := `authorization_endpoint "file:///etc/passwd" is not an http or https URL`; !strings.Contains(errOut, want) {
+		t.Errorf("discover stderr lacks %q:\n%s", want, errOut)
 	}
 	_, out, _ = runCLI(t, "discover", "--issuer", issuer, "--json")
 	var doc struct {
@@ -195,7 +195,7 @@ func TestFileEndpointInMetadataIsRefused(t *testing.T) {
 	os.WriteFile(script, []byte("#!/bin/sh\necho \"$1\" > '"+opened+"'\n"), 0o755)
 	t.Setenv("OAUTHLAB_BROWSER", script)
 	code, out, errOut = runCLI(t, "login", "--issuer", issuer, "--client-id", "cli", "--timeout", "3s")
-	if code != exitFailed || !strings.Contains(out, "not an http or https URL") {
+	if code != exitFailed || !strings.Contains(errOut, "not an http or https URL") {
 		t.Errorf("login: exit %d, want 1 saying why\nstdout %s\nstderr %s", code, out, errOut)
 	}
 	if b, err := os.ReadFile(opened); err == nil {
@@ -231,7 +231,9 @@ func TestRefusedEndpointIsShownNotWritten(t *testing.T) {
 		if code != exitFailed {
 			t.Errorf("%q: exit %d, want 1", args, code)
 		}
-		safetest.Check(t, strings.Join(args, " ")+" stdout", out, `authorization_endpoint "javascript:`+safetest.Shown+`" is not an http or https URL`)
-		safetest.Check(t, strings.Join(args, " ")+" stderr", errOut)
+		if out != "" {
+			t.Errorf("%q: stdout of a failed command: got %q, want nothing", args, out)
+		}
+		safetest.Check(t, strings.Join(args, " ")+" stderr", errOut, `authorization_endpoint "javascript:`+safetest.Shown+`" is not an http or https URL`)
 	}
 }

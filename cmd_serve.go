@@ -100,7 +100,7 @@ token is refused).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "authorization server listen address")
+	f.StringVar(&o.addr, "addr", setup.ServeAddr, "authorization server listen address")
 	f.StringVar(&o.apiAddr, "api-addr", "127.0.0.1:5000", "FakeBook API listen address")
 	f.StringVar(&o.style, "style", "keycloak", "which server to imitate: keycloak or okta")
 	f.StringVar(&o.realm, "realm", "myorg", "Keycloak realm name (keycloak style)")

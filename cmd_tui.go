@@ -20,6 +20,7 @@ import (
 
 type tuiOptions struct {
 	style, issuer, clientID, theme string
+	apiBase                        string
 	scopes                         []string
 	httpTimeout                    time.Duration
 }
@@ -32,6 +33,7 @@ func addTUI(root *cobra.Command, g *globalOptions) {
 	f.StringVar(&o.issuer, "issuer", "", "a real issuer instead of the embedded world (secret from $OAUTHLAB_CLIENT_SECRET)")
 	f.StringVar(&o.clientID, "client-id", "", "client id for --issuer")
 	f.StringSliceVar(&o.scopes, "scope", nil, "scopes to request")
+	f.StringVar(&o.apiBase, "api-base", "", "with --issuer or a profile: the base URL of the API the calls go to (e edits it; a adds calls)")
 	f.StringVar(&o.theme, "theme", "auto", "colours: auto, dark, light or high-contrast (for projectors)")
 	addHTTPTimeoutFlag(root, &o.httpTimeout)
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
@@ -66,7 +68,7 @@ func tuiSettings(cmd *cobra.Command, g *globalOptions, o *tuiOptions) (ui.Option
 	req := setup.Request{Embedded: o.issuer == "" && g.profile == "", Style: o.style, Profile: g.profile, ConfigPath: g.configPath,
 		Sources: secretSources(cmd), Warn: warnOn(cmd)}
 	if !req.Embedded {
-		req.Flags = setup.Flags{Issuer: o.issuer, ClientID: o.clientID, Scopes: o.scopes, DefaultSecretEnv: setup.SecretEnvVar}
+		req.Flags = setup.Flags{Issuer: o.issuer, ClientID: o.clientID, Scopes: o.scopes, APIBase: o.apiBase, DefaultSecretEnv: setup.SecretEnvVar}
 	}
 	// The world starts at once; its RSA key is made in the background,
 	// so the first frame does not wait for it.

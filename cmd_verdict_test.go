@@ -76,7 +76,11 @@ func TestInspectRefusesBadTokens(t *testing.T) {
 			if code != exitFailed {
 				t.Fatalf("exit %d, want 1\n%s%s", code, out, errOut)
 			}
-			last := lastLine(out)
+			// A failed command prints nothing on stdout: its summary is on stderr.
+			if out != "" {
+				t.Errorf("stdout of a failed inspect: got %q, want nothing", out)
+			}
+			last := lastLine(errOut)
 			if !strings.HasPrefix(last, "✗ not valid: ") || !strings.Contains(last, tc.failed) {
 				t.Errorf("verdict line: got %q, want \"✗ not valid: …%s…\"", last, tc.failed)
 			}
@@ -97,9 +101,9 @@ func TestInspectRefusesBadTokens(t *testing.T) {
 		}
 	})
 	t.Run("Bearer prefix: what follows is still checked", func(t *testing.T) {
-		_, out, _ := runCLI(t, "inspect", "--issuer", is.URL, "Bearer "+good)
-		if !strings.Contains(out, `starts with "Bearer "`) || !strings.Contains(out, "✓ signature") {
-			t.Fatalf("want the prefix named and the token after it checked:\n%s", out)
+		_, _, errOut := runCLI(t, "inspect", "--issuer", is.URL, "Bearer "+good)
+		if !strings.Contains(errOut, `starts with "Bearer "`) || !strings.Contains(errOut, "✓ signature") {
+			t.Fatalf("want the prefix named and the token after it checked:\n%s", errOut)
 		}
 	})
 }
@@ -130,18 +134,18 @@ func TestInspectTrustsOnlyAPinnedIssuer(t *testing.T) {
 			t.Errorf("%v: exit %d, last line %q; want 0 and \"✓ valid, issued by %s\"\n%s%s", pin, code, lastLine(out), w.Issuer, out, errOut)
 		}
 	}
-	code, out, _ := runCLI(t, "inspect", tok)
-	if code != exitFailed || !strings.Contains(lastLine(out), "self-asserted") || !strings.Contains(out, "✗ trust") {
-		t.Errorf("no pinned issuer: exit %d, last line %q; want 1 and a self-asserted issuer\n%s", code, lastLine(out), out)
+	code, _, errOut := runCLI(t, "inspect", tok)
+	if code != exitFailed || !strings.Contains(lastLine(errOut), "self-asserted") || !strings.Contains(errOut, "✗ trust") {
+		t.Errorf("no pinned issuer: exit %d, last line %q; want 1 and a self-asserted issuer\n%s", code, lastLine(errOut), errOut)
 	}
-	code, out, _ = runCLI(t, "inspect", "--json", tok)
+	code, out, _ := runCLI(t, "inspect", "--json", tok)
 	if doc := readVerdict(t, out); code != exitFailed || doc.OK {
 		t.Errorf("no pinned issuer, --json: exit %d, ok %v; want 1 and false", code, doc.OK)
 	}
 	// --embedded pins a fresh world: another world's token is not its own.
-	code, out, _ = runCLI(t, "inspect", "--embedded", tok)
-	if code != exitFailed || !strings.Contains(lastLine(out), "iss") {
-		t.Errorf("--embedded with another world's token: exit %d, last line %q; want 1 naming iss", code, lastLine(out))
+	code, _, errOut = runCLI(t, "inspect", "--embedded", tok)
+	if code != exitFailed || !strings.HasPrefix(lastLine(errOut), "✗ not valid") || !strings.Contains(lastLine(errOut), "iss") {
+		t.Errorf("--embedded with another world's token: exit %d, last line %q; want 1 naming iss", code, lastLine(errOut))
 	}
 }
 
@@ -173,8 +177,8 @@ func TestTokenRefusesAnExpiredUnsignedToken(t *testing.T) {
 	if code != exitFailed {
 		t.Fatalf("exit %d, want 1\n%s%s", code, out, errOut)
 	}
-	if !strings.Contains(out, "✗ not valid: alg") || !strings.Contains(out, "exp") {
-		t.Errorf("want the verdict naming alg and exp:\n%s", out)
+	if !strings.Contains(errOut, "✗ not valid: alg") || !strings.Contains(errOut, "exp") {
+		t.Errorf("want the verdict naming alg and exp:\n%s", errOut)
 	}
 	code, out, _ = runCLI(t, "token", "--issuer", base, "--client-id", "c", "--json")
 	if doc := readVerdict(t, out); code != exitFailed || doc.OK {
@@ -182,7 +186,12 @@ func TestTokenRefusesAnExpiredUnsignedToken(t *testing.T) {
 	}
 }
 
+// lastLine is the last line of the summary: the note a one-shot
+// --embedded world prints after it is not part of it.
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for len(lines) > 1 && strings.HasPrefix(lines[len(lines)-1], "note: ") {
+		lines = lines[:len(lines)-1]
+	}
 	return strings.TrimSpace(lines[len(lines)-1])
 }

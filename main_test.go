@@ -92,9 +92,9 @@ func TestHeadlessAgainstOIDCProvider(t *testing.T) {
 	if json.Unmarshal([]byte(out), &doc) != nil || !doc.OK {
 		t.Fatalf("token: not ok:\n%s", out)
 	}
-	code, out, _ = runCLI(t, "discover", "--issuer", p.Issuer+"/")
-	if code != exitFailed || !strings.Contains(out, "trailing slash") {
-		t.Fatalf("discover with a trailing slash: exit %d, want 1 with a hint:\n%s", code, out)
+	code, out, errOut = runCLI(t, "discover", "--issuer", p.Issuer+"/")
+	if code != exitFailed || out != "" || !strings.Contains(errOut, "trailing slash") {
+		t.Fatalf("discover with a trailing slash: exit %d, want 1, nothing on stdout and a hint on stderr:\n%s%s", code, out, errOut)
 	}
 	// login: browser.sh plays the browser, as OAUTHLAB_BROWSER.
 	t.Setenv("OAUTHLAB_CLIENT_SECRET", "")

@@ -118,7 +118,9 @@ func exchangeStep() Step {
 			if err != nil {
 				return failed(env, r, err)
 			}
-			return tokenResult(ctx, env, vars, r, tok)
+			r = tokenResult(ctx, env, vars, r, tok)
+			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope)...)
+			return r
 		},
 	}
 }

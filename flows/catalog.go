@@ -46,7 +46,10 @@ func CallAPI(req APIRequest) Step {
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
 			var r Result
 			u := req.Path
-			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			if !IsURL(u) {
+				if env.Settings.APIBase == "" {
+					return failed(env, r, noAPIBase(req.Path))
+				}
 				u = strings.TrimRight(env.Settings.APIBase, "/") + req.Path
 			}
 			resp, ex, err := oauth.CallAPI(ctx, env.HTTP, req.Method, u, vars[VarAccessToken], req.Body)
@@ -61,6 +64,14 @@ func CallAPI(req APIRequest) Step {
 			if e := resp.Explain(); e != nil {
 				if c := resp.Challenge; c != nil && c.Scope != "" {
 					e.Try = "get a token with the scope " + c.Scope + " (add it to the requested scopes and run the token step again); a client not allowed that scope gets invalid_scope"
+				}
+				if resp.Status == http.StatusUnauthorized && env.Settings.Embedded() {
+					if iss := claimedIssuer(vars[VarAccessToken]); iss != "" && iss != env.Settings.EmbeddedIssuer {
+						e.Cause = "the token was issued by " + iss + ", not by this embedded world (" + env.Settings.EmbeddedIssuer +
+							"): each --embedded command starts a fresh world with fresh keys, and the world that signed the token ended with its command"
+						e.Try = "get the token in the same command (oauthlab call --embedded without --token-env fetches one), or keep one world: " +
+							"run oauthlab serve and pass the issuer it prints (--issuer) to every command"
+					}
 				}
 				switch {
 				case resp.Status == http.StatusConflict && e.Code == codeCatalogueFull:

@@ -2,6 +2,8 @@ package flows
 
 import (
 	"context"
+	"strconv"
+	"time"
 
 	"github.com/oauthlab/oauthlab/oauth"
 )
@@ -35,7 +37,9 @@ func clientCredentialsStep() Step {
 			if err != nil {
 				return failed(env, r, err)
 			}
-			return tokenResult(ctx, env, vars, r, tok)
+			r = tokenResult(ctx, env, vars, r, tok)
+			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope)...)
+			return r
 		},
 	}
 }
@@ -50,8 +54,14 @@ func tokenResult(ctx context.Context, env *Env, vars Vars, r Result, tok *oauth.
 	r.Vars[VarAccessToken] = tok.AccessToken
 	r.Vars[VarTokenClientID] = env.Settings.ClientID
 	r.Outputs = append(r.Outputs, Output{Name: "token_type", Value: tok.TokenType}, Output{Name: "scope", Value: tok.Scope})
+	if tok.ExpiresIn > 0 {
+		r.Outputs = append(r.Outputs, Output{Name: OutExpiresIn, Value: strconv.FormatInt(tok.ExpiresIn, 10)})
+	}
 	if !tok.Expiry.IsZero() {
-		r.Outputs = append(r.Outputs, Output{Name: "expires", Value: tok.Expiry.Local().Format("15:04:05")})
+		// expires is for people (the date only when it is not today);
+		// expires_at for scripts, RFC 3339 in UTC.
+		r.Outputs = append(r.Outputs, Output{Name: "expires", Value: When(tok.Expiry, env.Clock())},
+			Output{Name: OutExpiresAt, Value: tok.Expiry.UTC().Format(time.RFC3339)})
 	}
 	r.Tokens = append(r.Tokens, inspect(ctx, env, vars, &r, VarAccessToken, tok.AccessToken, false))
 	if !tok.RefreshToken.IsZero() {

@@ -130,7 +130,9 @@ func devicePollStep() Step {
 				return failed(env, r, err)
 			}
 			r.Vars[varDeviceCode] = "" // single use: spent by the tokens
-			return tokenResult(ctx, env, vars, r, tok)
+			r = tokenResult(ctx, env, vars, r, tok)
+			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope)...)
+			return r
 		},
 	}
 }

@@ -2,7 +2,9 @@ package flows
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/oauthlab/oauthlab/oauth"
 )
@@ -88,7 +90,13 @@ func introspect(ctx context.Context, env *Env, vars Vars) (r Result, in *oauth.I
 		r.Outputs = append(r.Outputs, Output{Name: "asked as", Value: rs.Settings.ClientID + " (the resource server's client: " +
 			env.Settings.ClientID + " is public and may not introspect, RFC 7662 §2.1)"})
 	}
-	in, ex, err := oauth.Introspect(ctx, asker.HTTP, vars[VarIntrospectionEndpoint], clientConfig(asker, vars), vars[VarAccessToken], "access_token")
+	hint, why := TokenTypeHint(vars)
+	shown := hint
+	if shown == "" {
+		shown = "none"
+	}
+	r.Outputs = append(r.Outputs, Output{Name: "token_type_hint", Value: shown + " (" + why + ")"})
+	in, ex, err := oauth.Introspect(ctx, asker.HTTP, vars[VarIntrospectionEndpoint], clientConfig(asker, vars), vars[VarAccessToken], hint)
 	authenticated(&r, ex)
 	if err != nil {
 		if e := oauth.Explain(err); e.Status >= 400 && !asker.Settings.Confidential() {
@@ -106,8 +114,15 @@ func introspect(ctx context.Context, env *Env, vars Vars) (r Result, in *oauth.I
 	}
 	r.Outputs = append(r.Outputs, Output{Name: "active", Value: fmt.Sprint(in.Active)}, Output{Name: "scope", Value: in.Scope},
 		Output{Name: "client_id", Value: in.ClientID}, Output{Name: "sub", Value: in.Sub})
+	// With the date when it is not today: a refresh token's exp two
+	// weeks out, shown as a time of day, reads as already past.
 	if !in.Exp.IsZero() {
-		r.Outputs = append(r.Outputs, Output{Name: "exp", Value: in.Exp.Local().Format("15:04:05")})
+		r.Outputs = append(r.Outputs, Output{Name: "exp", Value: When(in.Exp, env.Clock())})
+	}
+	if iat, ok := in.Raw["iat"].(json.Number); ok {
+		if sec, err := iat.Int64(); err == nil {
+			r.Outputs = append(r.Outputs, Output{Name: "iat", Value: When(time.Unix(sec, 0), env.Clock())})
+		}
 	}
 	return r, in
 }
@@ -138,7 +153,8 @@ func revokeStep() Step {
 			if !ensureDiscovered(ctx, env, vars, &r) {
 				return r
 			}
-			ex, err := oauth.Revoke(ctx, env.HTTP, vars[VarRevocationEndpoint], clientConfig(env, vars), vars[VarAccessToken], "access_token")
+			hint, _ := TokenTypeHint(vars)
+			ex, err := oauth.Revoke(ctx, env.HTTP, vars[VarRevocationEndpoint], clientConfig(env, vars), vars[VarAccessToken], hint)
 			authenticated(&r, ex)
 			if err != nil {
 				return failed(env, r, err)

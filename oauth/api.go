@@ -24,8 +24,9 @@ func CallAPI(ctx context.Context, hc *http.Client, method, url, accessToken stri
 	if method == "" {
 		method = http.MethodGet
 	}
+	// No body, no Content-Type: a GET with --data "" sends none.
 	var rd *bytes.Reader
-	if body != nil {
+	if len(body) > 0 {
 		rd = bytes.NewReader(body)
 	}
 	if e := checkURL("api", url); e != nil {

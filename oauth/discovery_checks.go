@@ -54,10 +54,12 @@ func checkMetadata(issuer, kind string, md Metadata) []Check {
 	case contains(md.CodeChallengeMethodsSupported, "S256"):
 		add("code_challenge_methods_supported", Pass, "S256 supported (RFC 7636): "+strings.Join(md.CodeChallengeMethodsSupported, ", "))
 	case len(md.CodeChallengeMethodsSupported) == 0:
-		add("code_challenge_methods_supported", Warn, "not listed: the server may still accept PKCE S256 (many do), but it does not say so (RFC 8414 §2)")
+		add("code_challenge_methods_supported", Warn, "not listed: the server may still accept PKCE S256 (many do), but it does not say so (RFC 8414 §2); "+
+			"RFC 9700 §2.1.1 asks servers to support PKCE and clients to use it, and a client cannot tell that this one does")
 	default:
 		add("code_challenge_methods_supported", Warn, "no S256, only "+strings.Join(md.CodeChallengeMethodsSupported, ", ")+"; plain PKCE protects nothing if the URL leaks (RFC 7636 §7.2)")
 	}
+	cs = append(cs, deprecatedChecks(md)...)
 	opt := func(name, value, without string) {
 		if value == "" {
 			add(name, Skip, "not offered: "+without)

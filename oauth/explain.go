@@ -104,7 +104,7 @@ func explainTransport(op string, err error) *Error {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		e.What = "the connection was refused" + at
 		e.Cause = "nothing is listening on that host and port: the server is not running, or the port is wrong"
-		e.Try = "start the server, or fix the port in the URL (Keycloak listens on 8080 by default, and so does oauthlab serve)"
+		e.Try = refusedTry(host)
 		e.Retry = true
 	case errors.As(err, &dnsErr):
 		e.What = "the host name " + dnsErr.Name + " could not be resolved"
@@ -130,6 +130,19 @@ func explainTransport(op string, err error) *Error {
 		e.What = err.Error()
 	}
 	return e
+}
+
+// refusedTry is what to try when nothing listens at host: the port the
+// URL names, not a default one — a one-shot --embedded world listened on a
+// port of its own, which a default would only hide.
+func refusedTry(host string) string {
+	_, port, _ := net.SplitHostPort(host)
+	if port == "" || port == "8080" {
+		return "start the server, or fix the port in the URL (Keycloak listens on 8080 by default, and so does oauthlab serve)"
+	}
+	return "start the server that listens on port " + port + ", or fix the port in the URL. A token or issuer from a one-shot " +
+		"oauthlab command with --embedded names a world that listened on a port of its own and ended with that command; " +
+		"oauthlab serve keeps one running (on 8080) for every command"
 }
 
 func isTimeout(err error) bool {

@@ -171,7 +171,7 @@ func (e Exchange) Curl() string {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if skipCurlHeader(k) {
+		if skipCurlHeader(k) || (len(e.RequestBody) == 0 && http.CanonicalHeaderKey(k) == "Content-Type") {
 			continue
 		}
 		for _, v := range e.RequestHeader[k] {

@@ -54,6 +54,9 @@ type session struct {
 	spin string
 	// fakeBookIntrospects is Options.FakeBookIntrospects.
 	fakeBookIntrospects func() bool
+	// fakeBook is the embedded FakeBook's URL, "" without an embedded
+	// world: the API list is FakeBook's while the API base is it.
+	fakeBook string
 }
 
 // statusIcon is a step's status as one symbol in its colour.

@@ -7,8 +7,8 @@ import "github.com/charmbracelet/bubbles/key"
 // on the session (run, cancel, reveal, ...); Up, Down and the page keys are
 // the panes'; Form holds the forms' keys.
 type KeyMap struct {
-	Up, Down, Run, Tab, Cancel, Curl, CopyToken, Reveal, Theme, Edit, Validation, Help, Quit, PageUp, PageDown key.Binding
-	Form                                                                                                       FormKeyMap
+	Up, Down, Run, Tab, Cancel, Curl, CopyToken, Reveal, Theme, Edit, AddCall, Validation, Help, Quit, PageUp, PageDown key.Binding
+	Form                                                                                                                FormKeyMap
 }
 
 // FormKeyMap are the keys of a form: every other key types into the field.
@@ -29,6 +29,7 @@ func DefaultKeyMap() KeyMap {
 		Reveal:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal secrets")),
 		Theme:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "theme")),
 		Edit:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		AddCall:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add an API call")),
 		Validation: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "FakeBook: local ⇄ introspect")),
 		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
 		Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),

@@ -95,7 +95,7 @@ func (l *flowList) View() string {
 	apiHeader := false
 	for i, it := range l.items() {
 		if it.api >= 0 && !apiHeader {
-			rows = append(rows, "", s.Title.Render("FakeBook API")+l.fakeBookMode())
+			rows = append(rows, "", l.apiTitle())
 			apiHeader = true
 		}
 		cursor := "  "
@@ -132,6 +132,20 @@ func (l *flowList) label(it item, selected bool) string {
 	}
 	title := safe.Line(r.flows[it.flow].Steps[it.step].Title)
 	return "  " + l.statusIcon(r.stateOf(it)) + " " + ellipsize(title, l.Width-6)
+}
+
+// apiTitle heads the API calls: FakeBook's, another API's base URL, or
+// what to set when there is none.
+func (l *flowList) apiTitle() string {
+	s := l.Styles
+	base := l.S.clients.Machine.APIBase
+	switch {
+	case base != "" && base == l.S.fakeBook:
+		return s.Title.Render("FakeBook API") + l.fakeBookMode()
+	case base == "":
+		return s.Title.Render("API") + s.Muted.Render(ellipsize(" · no base URL (e: api base)", l.Width-3))
+	}
+	return s.Title.Render("API") + s.Muted.Render(ellipsize(" · "+safe.Line(base), l.Width-3))
 }
 
 // fakeBookMode names how the embedded FakeBook checks tokens, beside its

@@ -125,6 +125,9 @@ func New(o Options) Model {
 	m.runs = newRuns(o.Flows, apis)
 	m.s = &session{runs: m.runs, clients: flows.Clients{Machine: o.Settings, User: o.CodeSettings, Device: o.DeviceSettings},
 		fakeBookIntrospects: o.FakeBookIntrospects}
+	if o.FakeBookIntrospects != nil {
+		m.s.fakeBook = o.Settings.APIBase
+	}
 	c := m.common()
 	m.list, m.detail, m.events = newFlowList(c), newStepDetail(c), newEventsPane(c, o.Events)
 	m.panes = []pane{m.list, m.detail}

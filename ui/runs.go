@@ -258,6 +258,12 @@ func (r *runs) reset() {
 	r.walk = none
 }
 
+// addAPI appends an API call and returns its row.
+func (r *runs) addAPI(s flows.Step) item {
+	r.apis = append(r.apis, s)
+	return apiRow(len(r.apis) - 1)
+}
+
 // setAPI replaces the API call i; its old result goes.
 func (r *runs) setAPI(i int, s flows.Step) {
 	r.apis[i] = s

@@ -30,8 +30,12 @@ func (c Common) settingsSummary(s flows.Settings, w int) string {
 	}
 
 	// A profile file is from outside too: its values are shown, never acted on.
+	api := safe.Line(s.APIBase)
+	if api == "" {
+		api = st.Muted.Render("(none: e sets it, or use full URLs)")
+	}
 	rows := [][2]string{{"issuer", safe.Line(s.Issuer)}, {"client_id", safe.Line(s.ClientID)}, {"client_secret", secret},
-		{"scopes", safe.Line(strings.Join(s.Scopes, " "))}, {"auth method", safe.Line(auth)}}
+		{"scopes", safe.Line(strings.Join(s.Scopes, " "))}, {"auth method", safe.Line(auth)}, {"api base", api}}
 	if s.ClientKey != nil {
 		// The key's algorithm and kid only: ClientKey never prints more.
 		rows = append(rows[:3:3], append([][2]string{{"client key", safe.Line(s.ClientKey.String() + " from " + s.ClientKeyFile)}}, rows[3:]...)...)
@@ -64,11 +68,12 @@ const (
 	fAudience
 	fPort
 	fKeyFile
+	fAPIBase
 )
 
 func newSettingsForm(c Common, s flows.Settings, user bool) *settingsForm {
-	labels := []string{"issuer", "client_id", "client_secret", "scopes", "auth method", "audience", "redirect port", "client key file"}
-	vals := []string{s.Issuer, s.ClientID, s.ClientSecret.Reveal(), strings.Join(s.Scopes, " "), s.AuthMethod, s.Audience, "", s.ClientKeyFile}
+	labels := []string{"issuer", "client_id", "client_secret", "scopes", "auth method", "audience", "redirect port", "client key file", "api base"}
+	vals := []string{s.Issuer, s.ClientID, s.ClientSecret.Reveal(), strings.Join(s.Scopes, " "), s.AuthMethod, s.Audience, "", s.ClientKeyFile, s.APIBase}
 	if s.RedirectPort != 0 {
 		vals[fPort] = strconv.Itoa(s.RedirectPort)
 	}
@@ -84,6 +89,7 @@ func newSettingsForm(c Common, s flows.Settings, user bool) *settingsForm {
 	f.inputs[fAuth].Placeholder = strings.Join(flows.AuthMethods[:4], ", ") + ", or empty for metadata"
 	f.inputs[fKeyFile].Placeholder = "private_key_jwt: a PEM or JWK private key file (never shown)"
 	f.inputs[fPort].Placeholder = "0 or empty: any free port (Okta needs the registered one)"
+	f.inputs[fAPIBase].Placeholder = "the API the calls go to, e.g. https://api.example.com"
 	return f
 }
 
@@ -110,6 +116,10 @@ func (f *settingsForm) settings() (flows.Settings, error) {
 			return s, fmt.Errorf("redirect port must be a number from 0 to 65535, not %q", p)
 		}
 		s.RedirectPort = n
+	}
+	s.APIBase = strings.TrimRight(f.value(fAPIBase), "/")
+	if s.APIBase != "" && !flows.IsURL(s.APIBase) {
+		return s, fmt.Errorf("api base must be an http(s) URL, e.g. https://api.example.com, not %q", s.APIBase)
 	}
 	s.ClientKeyFile = f.value(fKeyFile)
 	switch {

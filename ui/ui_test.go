@@ -351,22 +351,22 @@ func TestBookFormBuildsThePostBody(t *testing.T) {
 	m.list.cursor = post
 	m = press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'e'}})
 	apiForm, _ := m.form.(*requestForm)
-	if apiForm == nil || len(apiForm.inputs) != 6 {
-		t.Fatal("e on POST /books must open the book form with path + 5 fields")
+	if apiForm == nil || len(apiForm.inputs) != 7 {
+		t.Fatal("e on POST /books must open the book form with path, method + 5 fields")
 	}
-	apiForm.inputs[4].SetValue("ten") // cost
+	apiForm.inputs[rBody+3].SetValue("ten") // cost
 	m = press(t, m, enter)
 	if m.form == nil || !strings.Contains(apiForm.err, "cost must be a number") {
 		t.Fatalf("a bad cost must be refused in the form, got %+v", m.form)
 	}
-	apiForm.inputs[4].SetValue("12.5")
-	apiForm.inputs[1].SetValue("b101") // id
+	apiForm.inputs[rBody+3].SetValue("12.5")
+	apiForm.inputs[rBody].SetValue("b101") // id
 	m = press(t, m, enter)
 	if m.form == nil || !strings.Contains(apiForm.err, "id must be a whole number") {
 		t.Fatalf("an id that is no integer must be refused in the form, got %+v", m.form)
 	}
-	apiForm.inputs[1].SetValue("101")
-	apiForm.inputs[2].SetValue("Neuromancer")
+	apiForm.inputs[rBody].SetValue("101")
+	apiForm.inputs[rBody+1].SetValue("Neuromancer")
 	m = press(t, m, enter)
 	if m.form != nil {
 		t.Fatal("the form did not close on enter")

@@ -85,6 +85,8 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.switchValidation()
 	case key.Matches(msg, k.Edit):
 		m.openForm()
+	case key.Matches(msg, k.AddCall):
+		m.openAddCall()
 	default:
 		return m, m.toFocused(msg)
 	}
@@ -223,6 +225,13 @@ func (m *Model) openForm() {
 	m.form = newSettingsForm(c, s, user)
 }
 
+// openAddCall opens the request form for a new API call (a).
+func (m *Model) openAddCall() {
+	c := m.common()
+	c.SetSize(m.width, m.height)
+	m.form = newRequestForm(c, -1, flows.APIRequest{Method: "GET"})
+}
+
 // updateForm gives a key to the open form, then applies what it decided.
 func (m Model) updateForm(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	_, cmd := m.form.Update(msg)
@@ -254,11 +263,24 @@ func (m *Model) saveForm() {
 		} else {
 			m.s.clients.Machine = s
 		}
+		// One API for the session: the calls run as the machine client,
+		// with whichever client's token.
+		m.s.clients.Machine.APIBase = s.APIBase
+		if u := m.s.clients.User; u != nil {
+			u.APIBase = s.APIBase
+		}
 		// New settings may mean a new server: forget endpoints and tokens.
 		m.runs.reset()
 		m.flash = "settings saved; steps reset"
 	case *requestForm:
 		req, _ := f.request()
+		if f.api < 0 {
+			m.opts.APICalls = append(m.opts.APICalls, req)
+			it := m.runs.addAPI(flows.CallAPI(req))
+			m.list.selectRow(it)
+			m.flash = "added: enter sends " + req.Method + " " + req.Path
+			return
+		}
 		m.opts.APICalls[f.api] = req
 		m.runs.setAPI(f.api, flows.CallAPI(req))
 		m.flash = "saved: enter sends " + req.Method + " " + req.Path

@@ -67,7 +67,7 @@ func (m Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		slices.Concat(m.panes[m.focus].ShortHelp(), []key.Binding{k.Run, k.Cancel, k.Tab}),
-		{k.PageUp, k.PageDown, k.Edit, k.Curl, k.CopyToken},
+		{k.PageUp, k.PageDown, k.Edit, k.AddCall, k.Curl, k.CopyToken},
 		{k.Reveal, k.Theme, k.Validation, k.Help, k.Quit},
 	}
 }

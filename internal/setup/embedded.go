@@ -1,6 +1,8 @@
 package setup
 
 import (
+	"net/url"
+
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/flows"
@@ -88,4 +90,26 @@ func Advice() []flows.Advice {
 				" only; " + authserver.NativeClientID + " for openid, profile, email, offline_access and the FakeBook scopes",
 			Try: "ask only for scopes the client has, or switch to a client that has the scope"},
 	}
+}
+
+// ServeAddr is where oauthlab serve listens when not told otherwise.
+const ServeAddr = "127.0.0.1:8080"
+
+// ServeIssuer is the issuer oauthlab serve has at its default address for
+// a world shaped like the one whose issuer is embeddedIssuer: the same path
+// (/realms/myorg, /oauth2/default) on ServeAddr.
+func ServeIssuer(embeddedIssuer string) string {
+	path := "/realms/myorg"
+	if u, err := url.Parse(embeddedIssuer); err == nil && u.Path != "" {
+		path = u.Path
+	}
+	return "http://" + ServeAddr + path
+}
+
+// OneShotNote is what a command that started its own embedded world says
+// when it ends: the world, its keys and the tokens it signed end with it.
+func OneShotNote(embeddedIssuer string) string {
+	return "the embedded world at " + embeddedIssuer + " and its keys ended with this command: its tokens verify nowhere now, " +
+		"and the next --embedded command starts another world with other keys. To keep one: run oauthlab serve " +
+		"(it listens on " + ServeAddr + "), then pass --issuer " + ServeIssuer(embeddedIssuer) + " to every command"
 }

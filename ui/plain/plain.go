@@ -62,8 +62,9 @@ func Text(w io.Writer, s flows.Step, r flows.Result, o Options) {
 		}
 		fmt.Fprintf(w, "  %-28s %s\n", out.Name, val)
 	}
+	writeResponseBody(w, s, v, o)
 	for _, t := range v.Tokens {
-		writeToken(w, t)
+		writeToken(w, t, o)
 	}
 	writeChecks(w, "  ", v.Checks)
 	if v.Err != nil {
@@ -118,7 +119,7 @@ func writeHeaders(w io.Writer, prefix string, h []view.Header) {
 // indent starts each line of s after its first with prefix.
 func indent(s, prefix string) string { return strings.ReplaceAll(s, "\n", "\n"+prefix) }
 
-func writeToken(w io.Writer, t view.Token) {
+func writeToken(w io.Writer, t view.Token, o Options) {
 	fmt.Fprintf(w, "  %s:\n", safe.Line(t.Name))
 	if j := t.JWT; j == nil {
 		fmt.Fprintf(w, "    (opaque) %s\n", safe.Line(t.Raw))
@@ -129,6 +130,7 @@ func writeToken(w io.Writer, t view.Token) {
 			fmt.Fprintf(w, "    %-9s %s\n", tc.Name, tc.Text)
 		}
 		fmt.Fprintf(w, "    signature %d bytes\n", j.Signature)
+		writeRaw(w, t, o)
 	}
 	writeChecks(w, "    ", t.Checks)
 	fmt.Fprintf(w, "  %s\n", t.Verdict)
