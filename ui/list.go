@@ -124,7 +124,9 @@ func (l *flowList) label(it item, selected bool) string {
 		if it.flow == l.open {
 			mark = "▿"
 		}
-		label := mark + " " + safe.Line(r.flows[it.flow].Title)
+		// Fitted like a step's title: a wrapped flow title would push
+		// every row below it down a line.
+		label := mark + " " + ellipsize(safe.Line(r.flows[it.flow].Title), l.Width-4)
 		if selected {
 			return s.Selected.Render(label)
 		}

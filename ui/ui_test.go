@@ -537,3 +537,32 @@ func TestRetryHintAndFailedTokens(t *testing.T) {
 		})
 	}
 }
+
+// Every flow title fits its row: a long one ends in … instead of wrapping
+// and pushing the rows below it down (the real catalogue's "Device
+// authorization (TV / CLI)" wrapped at 110 columns).
+func TestLongFlowTitlesDoNotWrap(t *testing.T) {
+	fl := flows.All()
+	fl[0].Title = "A flow title far too long for the list pane of any terminal"
+	m := New(Options{World: "test", Flows: fl})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	list := mm.(Model).list.View()
+	rows := strings.Split(list, "\n")
+	if !strings.Contains(list, "A flow title far too long") || !strings.Contains(list, "…") {
+		t.Fatalf("the long title must be shown cut with …:\n%s", list)
+	}
+	for _, f := range fl[1:] {
+		found := false
+		for _, r := range rows {
+			if strings.Contains(r, f.Title[:min(len(f.Title), 12)]) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("flow %q has no row of its own:\n%s", f.Title, list)
+		}
+	}
+	if strings.Contains(list, "\nCLI)") {
+		t.Errorf("a flow title wrapped:\n%s", list)
+	}
+}
