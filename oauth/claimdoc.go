@@ -47,7 +47,7 @@ var headerDocs = docs(FamilyJWS,
 	"x5c", "the signer's X.509 certificate chain, embedded", "RFC 7515 §4.1.6",
 	"x5t", "SHA-1 thumbprint of the signer's X.509 certificate", "RFC 7515 §4.1.7",
 	"x5t#S256", "SHA-256 thumbprint of the signer's X.509 certificate", "RFC 7515 §4.1.8",
-	"typ", "the media type of the whole token: JWT, or at+jwt for an access token (RFC 9068 §2.1)", "RFC 7515 §4.1.9",
+	"typ", "the media type of the whole token: JWT, or at+jwt for an RFC 9068 access token", "RFC 7515 §4.1.9",
 	"cty", "the media type of the payload (JWT when a JWT is nested)", "RFC 7515 §4.1.10",
 	"crit", "extensions the verifier must understand, or reject the token", "RFC 7515 §4.1.11",
 )
