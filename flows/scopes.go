@@ -31,3 +31,32 @@ func MissingScopes(r Result, have []string) []string {
 	}
 	return nil
 }
+
+// adviseAudience adds to an access token's aud check, when it warns or
+// fails, how the server that issued the token sets aud: the embedded
+// world's own advice (Settings.EmbeddedAdvice, code "aud") while the
+// settings point at it, else Keycloak's or Okta's (oauth.AudienceAdvice).
+func adviseAudience(s Settings, checks []oauth.Check) {
+	advice := ""
+	if s.Embedded() {
+		for _, a := range s.EmbeddedAdvice {
+			if a.Code == AdviceAudience {
+				advice = a.Try
+			}
+		}
+	} else {
+		advice = oauth.AudienceAdvice(s.Issuer)
+	}
+	if advice == "" {
+		return
+	}
+	for i, c := range checks {
+		if c.Name == "aud" && (c.Status == oauth.Warn || c.Status == oauth.Fail) {
+			checks[i].Reason += ". " + advice
+		}
+	}
+}
+
+// AdviceAudience is the Advice.Code of what the embedded world says about
+// its tokens' aud, in place of Keycloak's and Okta's consoles.
+const AdviceAudience = "aud"

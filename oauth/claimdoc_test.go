@@ -57,3 +57,16 @@ func TestExplainClaimSources(t *testing.T) {
 		t.Errorf("the typ claim is Keycloak's, got %+v", d)
 	}
 }
+
+func TestAudienceAdvice(t *testing.T) {
+	for _, tc := range []struct{ issuer, want string }{
+		{"https://kc.example.com/realms/myorg", "Add mapper → By configuration → Audience"},
+		{"https://dev-1.okta.com/oauth2/default", "api://default"},
+		{"https://login.example.com", ""},
+	} {
+		got := AudienceAdvice(tc.issuer)
+		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			t.Errorf("%s: got %q, want it to name %q", tc.issuer, got, tc.want)
+		}
+	}
+}
