@@ -13,8 +13,8 @@ import (
 func TestInspectExplainsClaims(t *testing.T) {
 	tok := validatetest.Sign(t, map[string]any{"alg": "none", "typ": "JWT"},
 		map[string]any{"iss": "https://as.example", "azp": "web", "realm_access": map[string]any{"roles": []string{"r"}}, "cid": "c", "tenant_color": "blue"}, nil)
-	_, out, _ := runCLI(t, "inspect", tok)
-	out = strings.Join(strings.Fields(out), " ") // the columns' widths follow the longest name
+	_, stdout, stderr := runCLI(t, "inspect", tok)
+	out := strings.Join(strings.Fields(stdout+stderr), " ") // the columns' widths follow the longest name
 	for _, want := range []string{
 		"iss issuer: the authorization server that made the token (RFC 7519 §4.1.1)",
 		"azp authorized party: the client the token was issued to (OIDC Core §2)",
