@@ -24,6 +24,7 @@ func clientCredentialsStep() Step {
 			"so the token stands for the client itself (RFC 6749 §4.4.2). The server answers with a bearer token " +
 			"and how long it lives (§5.1).",
 		RFC:    "RFC 6749 §4.4",
+		Effect: RequestsScopes,
 		From:   Client,
 		To:     AuthServer,
 		Inputs: []string{"client_id", "client_secret", "auth_method", "scopes", "audience", "resource"},

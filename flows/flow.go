@@ -315,6 +315,10 @@ const (
 	// IntrospectsToken: the step asks the authorization server whether the
 	// token is active (RFC 7662), which only a client allowed to may ask.
 	IntrospectsToken
+	// RequestsScopes: the step gets a new access token for the settings'
+	// Scopes as its client (client credentials): a face re-runs it when
+	// the client asks for another scope.
+	RequestsScopes
 )
 
 // Flow is an ordered list of steps.

@@ -102,6 +102,9 @@ func inspect(ctx context.Context, env *Env, vars Vars, r *Result, name, raw stri
 		return t
 	}
 	t.Checks = v.Validate(ctx, raw).Checks
+	if name != VarIDToken {
+		adviseAudience(env.Settings, t.Checks)
+	}
 	r.Exchanges = append(r.Exchanges, keys.take()...)
 	return t
 }

@@ -8,7 +8,10 @@ import "github.com/charmbracelet/bubbles/key"
 // the panes'; Form holds the forms' keys.
 type KeyMap struct {
 	Up, Down, Run, Tab, Cancel, Curl, CopyToken, Reveal, Theme, Edit, AddCall, Validation, Help, Quit, PageUp, PageDown key.Binding
-	Form                                                                                                                FormKeyMap
+	// AddScope, on an API call refused for a missing scope, adds the
+	// scope to the machine client's and gets a new token.
+	AddScope key.Binding
+	Form     FormKeyMap
 }
 
 // FormKeyMap are the keys of a form: every other key types into the field.
@@ -31,6 +34,7 @@ func DefaultKeyMap() KeyMap {
 		Edit:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 		AddCall:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add an API call")),
 		Validation: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "FakeBook: local ⇄ introspect")),
+		AddScope:   key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "get a token with the missing scope")),
 		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
 		Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		PageUp:     key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "scroll up")),

@@ -80,8 +80,36 @@ func (c Common) viewToken(t view.Token, w int) string {
 		b.WriteString("\n" + s.Title.Render("Validation") + "\n" + c.viewChecks(t.Checks, w))
 	}
 	b.WriteString(s.JWTHeader.Render("HEADER") + "\n" + safe.Visible(j.Header) + "\n")
+	b.WriteString(c.viewClaimDocs(j.HeaderDocs, s.JWTHeader, w))
 	b.WriteString(s.JWTPayload.Render("PAYLOAD") + "\n" + lipgloss.NewStyle().Width(w).Render(safe.Visible(j.Payload)) + "\n")
+	b.WriteString(c.viewClaimDocs(j.ClaimDocs, s.JWTPayload, w))
 	b.WriteString(s.JWTSignature.Render("SIGNATURE") + fmt.Sprintf("  %d bytes, %s over header.payload\n", j.Signature, safe.Line(j.Alg)))
+	return b.String()
+}
+
+// viewClaimDocs says what each header parameter or claim means, one a
+// line, with its source muted: "  iss            issuer: … · RFC 7519
+// §4.1.1". A custom claim's meaning is a warning.
+func (c Common) viewClaimDocs(docs []oauth.ClaimDoc, name lipgloss.Style, w int) string {
+	if len(docs) == 0 {
+		return ""
+	}
+	s := c.Styles
+	width := 3
+	for _, d := range docs {
+		width = max(width, min(18, lipgloss.Width(safe.Line(d.Name))))
+	}
+	var b strings.Builder
+	for _, d := range docs {
+		meaning := safe.Line(d.Meaning)
+		if d.Custom() {
+			meaning = s.Warn.Render(meaning)
+		} else {
+			meaning += s.Muted.Render(" · " + safe.Line(d.Source))
+		}
+		n := ellipsize(safe.Line(d.Name), 18)
+		b.WriteString(hanging(name.Render(fmt.Sprintf("  %-*s ", width, n)), meaning, w) + "\n")
+	}
 	return b.String()
 }
 

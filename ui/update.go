@@ -87,6 +87,8 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.openForm()
 	case key.Matches(msg, k.AddCall):
 		m.openAddCall()
+	case key.Matches(msg, k.AddScope):
+		return m.addMissingScope()
 	default:
 		return m, m.toFocused(msg)
 	}

@@ -59,7 +59,11 @@ func box(st lipgloss.Style, w, h int, content string) string {
 // ShortHelp is the footer: the Model's keys around the focused pane's.
 func (m Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return slices.Concat([]key.Binding{k.Run}, m.panes[m.focus].ShortHelp(), []key.Binding{k.Tab, k.Edit, k.Reveal, k.Help, k.Quit})
+	short := slices.Concat([]key.Binding{k.Run}, m.panes[m.focus].ShortHelp(), []key.Binding{k.Tab, k.Edit, k.Reveal, k.Help, k.Quit})
+	if _, ok := m.missingScopes(); ok {
+		short = append([]key.Binding{k.AddScope}, short...)
+	}
+	return short
 }
 
 // FullHelp is shown with ?.
@@ -67,7 +71,7 @@ func (m Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		slices.Concat(m.panes[m.focus].ShortHelp(), []key.Binding{k.Run, k.Cancel, k.Tab}),
-		{k.PageUp, k.PageDown, k.Edit, k.AddCall, k.Curl, k.CopyToken},
+		{k.PageUp, k.PageDown, k.Edit, k.AddCall, k.Curl, k.CopyToken, k.AddScope},
 		{k.Reveal, k.Theme, k.Validation, k.Help, k.Quit},
 	}
 }

@@ -84,6 +84,9 @@ func Advice() []flows.Advice {
 		{Code: "unauthorized_client", Contains: []string{"service account", "grant"},
 			Cause: "in the embedded world only " + confidential + " may use client credentials; " + authserver.NativeClientID + " is the public client for the browser sign-in (code + PKCE, refresh)",
 			Try:   "use " + authserver.DemoClientID + " for client credentials and " + authserver.NativeClientID + " to sign a user in"},
+		{Code: flows.AdviceAudience,
+			Try: "the embedded world puts its FakeBook's audience in aud — account in Keycloak's shape, api://default in Okta's (--style) — and has no console to change it: " +
+				"expect that audience (TUI: e; headless: --audience), or run FakeBook alone against your own server with oauthlab serve --issuer URL --audience AUD"},
 		{Code: "invalid_scope",
 			Cause: "the embedded clients' scopes are built in: " + authserver.DemoClientID + " may ask for " + authserver.ScopeRead + ", " +
 				authserver.ScopeAdmin + " and " + authserver.ScopeTestAPI + "; " + authserver.ReaderClientID + " for " + authserver.ScopeRead +

@@ -54,6 +54,10 @@ type Token struct {
 	// valid: signature, exp".
 	Verdict string        `json:"verdict"`
 	Checks  []oauth.Check `json:"checks,omitempty"`
+	// HeaderExplained and ClaimsExplained say what each header parameter
+	// and claim means, in the order the issuer wrote them.
+	HeaderExplained []ClaimDoc `json:"header_explained,omitempty"`
+	ClaimsExplained []ClaimDoc `json:"claims_explained,omitempty"`
 }
 
 // NewDocument builds the document of a flow's results.
@@ -88,6 +92,7 @@ func newStep(v view.Step) Step {
 		}
 		if t.JWT != nil {
 			jt.Header, jt.Payload = t.JWT.HeaderJSON, t.JWT.PayloadJSON
+			jt.HeaderExplained, jt.ClaimsExplained = claimDocs(t.JWT.HeaderDocs), claimDocs(t.JWT.ClaimDocs)
 		}
 		s.Tokens = append(s.Tokens, jt)
 	}

@@ -126,6 +126,8 @@ func writeToken(w io.Writer, t view.Token, o Options) {
 	} else {
 		fmt.Fprintf(w, "    header    %s\n", indent(safe.Visible(j.Header), "              "))
 		fmt.Fprintf(w, "    payload   %s\n", indent(safe.Visible(j.Payload), "              "))
+		writeClaimDocs(w, "header", j.HeaderDocs)
+		writeClaimDocs(w, "claims", j.ClaimDocs)
 		for _, tc := range j.Times {
 			fmt.Fprintf(w, "    %-9s %s\n", tc.Name, tc.Text)
 		}

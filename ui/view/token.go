@@ -42,6 +42,10 @@ type JWT struct {
 	// Scopes what it grants.
 	Times  []Time
 	Scopes []string
+	// HeaderDocs and ClaimDocs say what each header parameter and claim
+	// means and where that is written, in the order the issuer wrote them;
+	// a claim nobody defines is oauth.FamilyCustom.
+	HeaderDocs, ClaimDocs []oauth.ClaimDoc
 }
 
 // Time is a time claim and how far it is from the reader's clock.
@@ -68,6 +72,7 @@ func newToken(t flows.Token, o Options) Token {
 	for _, tc := range t.Times() {
 		j.Times = append(j.Times, Time{Name: tc.Name, At: tc.At, Text: describeTime(tc.Name, tc.At, o.Now)})
 	}
+	j.HeaderDocs, j.ClaimDocs = t.JWT.Explain()
 	v.JWT = j
 	return v
 }

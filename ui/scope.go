@@ -1,0 +1,73 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/oauthlab/oauthlab/flows"
+)
+
+// missingScopes are the scopes the selected API call's refusal names and
+// the machine client does not ask for (flows.MissingScopes); ok is false
+// on any other row or result.
+func (m Model) missingScopes() (missing []string, ok bool) {
+	it := m.selected()
+	if it.api < 0 {
+		return nil, false
+	}
+	st := m.stateOf(it)
+	if st == nil || st.status != failedStatus {
+		return nil, false
+	}
+	missing = flows.MissingScopes(st.result, m.s.clients.Machine.Scopes)
+	return missing, len(missing) > 0
+}
+
+// tokenStep is the step that gets the machine client a new token for its
+// scopes (flows.RequestsScopes: client credentials).
+func (m Model) tokenStep() (item, bool) {
+	for i, f := range m.runs.flows {
+		if f.Client != flows.MachineClient {
+			continue
+		}
+		for j, st := range f.Steps {
+			if st.Effect == flows.RequestsScopes {
+				return stepRow(i, j), true
+			}
+		}
+	}
+	return none, false
+}
+
+// addMissingScope (g) adds the scopes the selected API call lacks to the
+// machine client's, shows the change, and re-runs the client-credentials
+// token step; the cursor stays on the API call, so enter sends it again
+// with the new token.
+func (m Model) addMissingScope() (tea.Model, tea.Cmd) {
+	if m.runs.running != nil {
+		m.flash = "a step is running — esc cancels it"
+		return m, nil
+	}
+	missing, ok := m.missingScopes()
+	if !ok {
+		m.flash = "g works on an API call refused with insufficient_scope that names a scope the client does not ask for yet"
+		return m, nil
+	}
+	machine := &m.s.clients.Machine
+	if owner := m.runs.vars[flows.VarTokenClientID]; owner != "" && owner != machine.ClientID {
+		m.flash = "this token is " + owner + "'s: add " + strings.Join(missing, " ") + " to its scopes (e) and get its token again"
+		return m, nil
+	}
+	tok, ok := m.tokenStep()
+	if !ok {
+		m.flash = "no client-credentials token step to get a new token with"
+		return m, nil
+	}
+	before := strings.Join(machine.Scopes, " ")
+	machine.Scopes = append(slices.Clone(machine.Scopes), missing...)
+	cmd := m.start(tok)
+	m.flash = "scopes: " + before + " → + " + strings.Join(missing, " ") + " — new token on its way; enter sends the call again"
+	return m, cmd
+}
