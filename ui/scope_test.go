@@ -56,6 +56,9 @@ func TestMissingScopeKeyLeadsTo201(t *testing.T) {
 			if st := m.stateOf(post); st.status != failedStatus || oauth.Explain(st.result.Err).Status != http.StatusForbidden {
 				t.Fatalf("POST /books: got %v %v, want a 403", st.status, st.result.Err)
 			}
+			if hint := "g gets a token with " + authserver.ScopeAdmin + ", then enter sends it again"; !strings.Contains(m.detail.render(post, 100), hint) {
+				t.Errorf("the 403 must say what g does: want %q in\n%s", hint, m.detail.render(post, 100))
+			}
 			m = press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'g'}})
 			want := "scopes: " + authserver.ScopeRead + " " + authserver.ScopeTestAPI + " → + " + authserver.ScopeAdmin
 			if !strings.HasPrefix(m.flash, want) {
