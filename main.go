@@ -92,6 +92,7 @@ Point it at a real Keycloak realm or Okta authorization server with
 		newIntrospectCmd(g),
 		newRevokeCmd(g),
 		newCallCmd(g),
+		newLabCmd(g),
 		newJWKCmd(),
 		newVersionCmd(),
 	)

@@ -85,9 +85,12 @@ type World struct {
 	// same as Issuer and APIBase unless a public URL was given.
 	Addr, APIAddr string
 	Style         authserver.Style
-	AuthServer    *authserver.Server
-	FakeBook      *fakebook.Server
-	Events        *events.Bus
+	// Audience is the aud FakeBook requires ("account" for Keycloak,
+	// "api://default" for Okta, unless Options.Audience set another).
+	Audience   string
+	AuthServer *authserver.Server
+	FakeBook   *fakebook.Server
+	Events     *events.Bus
 
 	servers []*http.Server
 	lv      *lazyValidator
@@ -181,7 +184,7 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 	sv.set(mode)
 	fb := fakebook.New(fakebook.Config{Validator: sv, Events: bus})
 	w := &World{Issuer: as.Issuer(), APIBase: apiBase, Addr: asL.Addr().String(), APIAddr: apiL.Addr().String(), Style: as.Style(),
-		AuthServer: as, FakeBook: fb, Events: bus, lv: lv, sv: sv}
+		Audience: aud, AuthServer: as, FakeBook: fb, Events: bus, lv: lv, sv: sv}
 	for _, p := range []struct {
 		l net.Listener
 		h http.Handler

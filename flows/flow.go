@@ -25,6 +25,8 @@ const (
 	Client         Actor = "Client"
 	AuthServer     Actor = "Authorization Server"
 	ResourceServer Actor = "Resource Server"
+	// Attacker is the party a lab's attack steps are drawn from (lab.go).
+	Attacker Actor = "Attacker"
 )
 
 // Settings are the inputs a flow runs with, from a profile, flags or the
@@ -67,6 +69,12 @@ type Settings struct {
 	// EmbeddedAdvice replaces oauth's vendor advice while the settings
 	// point at the embedded world (see Advice).
 	EmbeddedAdvice []Advice `json:"-"`
+	// LabWeakAPI and LabProtectedAPI are the two resource servers of a
+	// lab's own world (lab.go): the deliberately weakened one the attack
+	// works against, and the one with the protection on. Only a lab's
+	// world sets them; a profile or a flag never does.
+	LabWeakAPI      string `json:"-"`
+	LabProtectedAPI string `json:"-"`
 }
 
 // Confidential reports whether the client can authenticate: it has a

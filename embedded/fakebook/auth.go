@@ -156,6 +156,10 @@ func (x *exchange) publish() {
 	if code == 0 {
 		code = http.StatusOK
 	}
-	x.s.cfg.Events.Publish(events.Event{Server: "fakebook", Method: x.r.Method, Path: x.r.URL.Path,
+	name := x.s.cfg.Name
+	if name == "" {
+		name = "fakebook"
+	}
+	x.s.cfg.Events.Publish(events.Event{Server: name, Method: x.r.Method, Path: x.r.URL.Path,
 		Client: client, Status: code, Decision: x.decision, Details: x.details})
 }

