@@ -210,13 +210,7 @@ func newDiscoverCmd(g *globalOptions) *cobra.Command {
   oauthlab discover --embedded --style okta`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := o.settings(cmd, g)
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			s := r.Machine
-			return runSteps(cmd, o, s, flows.Discovery(), flows.Vars{}, nil)
+			return o.runFlow(cmd, g, machine, false, flows.Discovery(), flows.Vars{}, nil)
 		},
 	}
 	addClientFlags(cmd, o)
@@ -236,16 +230,7 @@ decode it and validate it against the issuer's keys. The secret comes from
   oauthlab token --profile okta --auth post --curl`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := o.settings(cmd, g)
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			s := r.Machine
-			if s.ClientID == "" {
-				return usageErrorf("no client id: pass --client-id or use a profile")
-			}
-			return runSteps(cmd, o, s, flows.ClientCredentials(), flows.Vars{}, nil)
+			return o.runFlow(cmd, g, machine, true, flows.ClientCredentials(), flows.Vars{}, nil)
 		},
 	}
 	addClientFlags(cmd, o)
@@ -267,15 +252,6 @@ port included: pass --port.`,
   oauthlab login --profile kc --no-browser`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := o.settings(cmd, g)
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			s := r.SignIn()
-			if s.ClientID == "" {
-				return usageErrorf("no client id: pass --client-id or use a profile")
-			}
 			if o.timeout <= 0 {
 				return usageErrorf("--timeout must be positive, e.g. 2m")
 			}
@@ -283,14 +259,8 @@ port included: pass --port.`,
 			if !o.noBrowser {
 				env.OpenBrowser = browserOpener()
 			}
-			// Waiting for a person has an end: --timeout, or Ctrl-C, which
-			// closes the listener and says why instead of dying mid-flow.
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
-			defer stop()
-			ctx, cancel := context.WithTimeout(ctx, o.timeout)
-			defer cancel()
-			cmd.SetContext(ctx)
-			return runSteps(cmd, o, s, flows.AuthorizationCode(), flows.Vars{}, env)
+			defer waitForAPerson(cmd, o.timeout)()
+			return o.runFlow(cmd, g, (*setup.Resolved).SignIn, true, flows.AuthorizationCode(), flows.Vars{}, env)
 		},
 	}
 	addClientFlags(cmd, o)
@@ -345,14 +315,8 @@ scheme is not part of the token); what follows it is still checked.`,
 				return err
 			}
 			o.noIssuerOK = true
-			r, err := o.settings(cmd, g)
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			s := r.Machine
 			f := flows.Flow{ID: "inspect", Title: "Inspect", Steps: []flows.Step{flows.InspectToken("token", raw)}}
-			return runSteps(cmd, o, s, f, flows.Vars{}, nil)
+			return o.runFlow(cmd, g, machine, false, f, flows.Vars{}, nil)
 		},
 	}
 	addClientFlags(cmd, o)
@@ -387,13 +351,7 @@ among all its tokens (RFC 7662 §2.1). Name an opaque refresh token with
 			default:
 				return usageErrorf("--hint must be access_token or refresh_token, got %q", hint)
 			}
-			r, err := o.settings(cmd, g)
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			s := r.Machine
-			return runSteps(cmd, o, s, flows.Introspect(), flows.Vars{flows.VarAccessToken: raw, flows.VarTokenTypeHint: hint}, nil)
+			return o.runFlow(cmd, g, machine, false, flows.Introspect(), flows.Vars{flows.VarAccessToken: raw, flows.VarTokenTypeHint: hint}, nil)
 		},
 	}
 	addClientFlags(cmd, o)
@@ -413,15 +371,9 @@ func newRevokeCmd(g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			r, err := o.settings(cmd, g)
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			s := r.Machine
 			f := flows.Revoke()
 			f.Steps = f.Steps[:1]
-			return runSteps(cmd, o, s, f, flows.Vars{flows.VarAccessToken: raw}, nil)
+			return o.runFlow(cmd, g, machine, false, f, flows.Vars{flows.VarAccessToken: raw}, nil)
 		},
 	}
 	addClientFlags(cmd, o)
@@ -484,4 +436,35 @@ fetched first. With --embedded, a PATH like /books goes to FakeBook.`,
 	cmd.Flags().StringVar(&data, "data", "", "request body (JSON)")
 	cmd.Flags().StringVar(&o.apiBase, "api-base", "", "base URL for a PATH argument (default with --embedded: FakeBook)")
 	return cmd
+}
+
+// machine is the client most commands act as: the one with credentials of
+// its own (client credentials, introspection, revocation).
+func machine(r *setup.Resolved) flows.Settings { return r.Machine }
+
+// runFlow resolves where the command runs, takes the client pick chooses
+// and runs f as it; a one-shot --embedded world ends when f has run.
+// needID refuses, before anything is sent, a client without an id.
+func (o *clientOptions) runFlow(cmd *cobra.Command, g *globalOptions, pick func(*setup.Resolved) flows.Settings, needID bool,
+	f flows.Flow, vars flows.Vars, env *flows.Env) error {
+	r, err := o.settings(cmd, g)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	s := pick(r)
+	if needID && s.ClientID == "" {
+		return usageErrorf("no client id: pass --client-id or use a profile")
+	}
+	return runSteps(cmd, o, s, f, vars, env)
+}
+
+// waitForAPerson bounds a command that waits for someone to sign in or
+// approve: by timeout, or by Ctrl-C, which ends the wait with an
+// explanation instead of dying mid-flow. Call the returned func when done.
+func waitForAPerson(cmd *cobra.Command, timeout time.Duration) func() {
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	cmd.SetContext(ctx)
+	return func() { cancel(); stop() }
 }

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,6 +10,7 @@ import (
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/qr"
 	"github.com/oauthlab/oauthlab/internal/safe"
+	"github.com/oauthlab/oauthlab/internal/setup"
 )
 
 func newDeviceCmd(g *globalOptions) *cobra.Command {
@@ -34,27 +32,14 @@ terminal or a browser at the URL shown, as alice/alice or bob/bob.`,
   oauthlab device --issuer https://dev-1.okta.com/oauth2/default --client-id 0oa... --scope openid,profile,offline_access`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := o.settings(cmd, g)
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			s := r.DeviceSignIn()
-			if s.ClientID == "" {
-				return usageErrorf("no client id: pass --client-id or use a profile")
-			}
 			if o.timeout <= 0 {
 				return usageErrorf("--timeout must be positive, e.g. 10m")
 			}
 			env := &flows.Env{Progress: deviceReporter(cmd.ErrOrStderr(), !noQR)}
 			// Waiting for a person has an end: --timeout, the code's own
 			// expiry, or Ctrl-C.
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
-			defer stop()
-			ctx, cancel := context.WithTimeout(ctx, o.timeout)
-			defer cancel()
-			cmd.SetContext(ctx)
-			return runSteps(cmd, o, s, flows.Device(), flows.Vars{}, env)
+			defer waitForAPerson(cmd, o.timeout)()
+			return o.runFlow(cmd, g, (*setup.Resolved).DeviceSignIn, true, flows.Device(), flows.Vars{}, env)
 		},
 	}
 	addClientFlags(cmd, o)

@@ -3,19 +3,14 @@ package flows
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/lestrrat-go/jwx/v3/jwk"
 
 	"github.com/oauthlab/oauthlab/oauth"
 )
@@ -297,7 +292,7 @@ func forgeConfusion(ctx context.Context, env *Env, vars Vars, r *Result) (string
 	if jwt, err := oauth.DecodeJWT(vars[VarAccessToken]); err == nil {
 		kid, _ = jwt.Header["kid"].(string)
 	}
-	pemKey, err := PublicKeyPEM(resp.Body, kid)
+	pemKey, err := oauth.RSAPublicKeyPEM(resp.Body, kid)
 	if err != nil {
 		return "", err
 	}
@@ -308,32 +303,6 @@ func forgeConfusion(ctx context.Context, env *Env, vars Vars, r *Result) (string
 	mac := hmac.New(sha256.New, pemKey)
 	mac.Write([]byte(in))
 	return in + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil
-}
-
-// PublicKeyPEM is the RSA key kid of a JWKS (the first RSA key when kid
-// is "") as PKIX PEM: the bytes a naive verifier holds as "the key", which
-// the alg-confusion lab uses as an HMAC secret.
-func PublicKeyPEM(jwks []byte, kid string) ([]byte, error) {
-	set, err := jwk.Parse(jwks)
-	if err != nil {
-		return nil, fmt.Errorf("the key set does not parse: %w", err)
-	}
-	for i := range set.Len() {
-		k, _ := set.Key(i)
-		if id, _ := k.KeyID(); kid != "" && id != kid {
-			continue
-		}
-		var pub rsa.PublicKey
-		if jwk.Export(k, &pub) != nil {
-			continue
-		}
-		der, err := x509.MarshalPKIXPublicKey(&pub)
-		if err != nil {
-			return nil, err
-		}
-		return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
-	}
-	return nil, fmt.Errorf("the key set has no RSA key with kid %q", kid)
 }
 
 func replayToken(_ context.Context, _ *Env, vars Vars, r *Result) (string, error) {

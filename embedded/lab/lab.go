@@ -8,11 +8,8 @@ package lab
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -21,8 +18,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/lestrrat-go/jwx/v3/jwk"
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/fakebook"
@@ -229,7 +224,7 @@ func (t *trustsHeader) publicPEM(ctx context.Context, kid string) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	return publicKeyPEM(body, kid)
+	return oauth.RSAPublicKeyPEM(body, kid)
 }
 
 // weakened turns the failed alg, kid and signature checks of rep into
@@ -252,29 +247,4 @@ func weakened(rep *validate.Report, why string) *validate.Report {
 		}
 	}
 	return rep
-}
-
-// publicKeyPEM is the RSA key kid of a JWKS (the first RSA key when kid
-// is "") as PKIX PEM.
-func publicKeyPEM(jwks []byte, kid string) ([]byte, error) {
-	set, err := jwk.Parse(jwks)
-	if err != nil {
-		return nil, fmt.Errorf("the key set does not parse: %w", err)
-	}
-	for i := range set.Len() {
-		k, _ := set.Key(i)
-		if id, _ := k.KeyID(); kid != "" && id != kid {
-			continue
-		}
-		var pub rsa.PublicKey
-		if jwk.Export(k, &pub) != nil {
-			continue
-		}
-		der, err := x509.MarshalPKIXPublicKey(&pub)
-		if err != nil {
-			return nil, err
-		}
-		return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
-	}
-	return nil, fmt.Errorf("the key set has no RSA key with kid %q", kid)
 }
