@@ -57,10 +57,7 @@ func CallAPI(req APIRequest) Step {
 			if err != nil {
 				return failed(env, r, err)
 			}
-			r.Outputs = []Output{{Name: "status", Value: fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))}}
-			if h := resp.Header.Get("WWW-Authenticate"); h != "" {
-				r.Outputs = append(r.Outputs, Output{Name: "WWW-Authenticate", Value: h})
-			}
+			r.Outputs = answerOutputs(resp)
 			if e := resp.Explain(); e != nil {
 				if c := resp.Challenge; c != nil && c.Scope != "" {
 					e.Try = "get a token with the scope " + c.Scope + " (add it to the requested scopes and run the token step again); a client not allowed that scope gets invalid_scope"
@@ -195,6 +192,16 @@ func dropCheck(checks []oauth.Check, name string) []oauth.Check {
 		if c.Name != name {
 			out = append(out, c)
 		}
+	}
+	return out
+}
+
+// answerOutputs are what an API's answer shows first: its status and, on a
+// refusal, its RFC 6750 §3 challenge.
+func answerOutputs(resp *oauth.APIResponse) []Output {
+	out := []Output{{Name: "status", Value: fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))}}
+	if h := resp.Header.Get("WWW-Authenticate"); h != "" {
+		out = append(out, Output{Name: "WWW-Authenticate", Value: h})
 	}
 	return out
 }

@@ -209,10 +209,7 @@ func labCall(id, title string, from Actor, why string, base func(Settings) strin
 			if err != nil {
 				return failed(env, r, err)
 			}
-			r.Outputs = []Output{{Name: "status", Value: fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))}}
-			if h := resp.Header.Get("WWW-Authenticate"); h != "" {
-				r.Outputs = append(r.Outputs, Output{Name: "WWW-Authenticate", Value: h})
-			}
+			r.Outputs = answerOutputs(resp)
 			c, _ := judge(resp.Status)
 			r.Checks = []oauth.Check{c}
 			return r
