@@ -191,11 +191,8 @@ func (d *stepDetail) viewFinished(it item, st *stepState, v view.Step, w int) st
 // explained) says the same request may work again.
 func (d *stepDetail) enterHint(it item, st *stepState, err *oauth.Error) string {
 	if it.api >= 0 {
-		if st.status == failedStatus {
-			owner := d.S.runs.vars[flows.VarTokenClientID]
-			if missing := flows.MissingScopes(st.result, d.S.clients.Machine.Scopes); len(missing) > 0 && (owner == "" || owner == d.S.clients.Machine.ClientID) {
-				return "g gets a token with " + strings.Join(missing, " ") + ", then enter sends it again"
-			}
+		if missing, machines := d.S.scopeFix(it); len(missing) > 0 && machines {
+			return "g gets a token with " + strings.Join(missing, " ") + ", then enter sends it again"
 		}
 		return "enter sends it again"
 	}

@@ -9,19 +9,26 @@ import (
 	"github.com/oauthlab/oauthlab/flows"
 )
 
-// missingScopes are the scopes the selected API call's refusal names and
-// the machine client does not ask for (flows.MissingScopes); ok is false
-// on any other row or result.
-func (m Model) missingScopes() (missing []string, ok bool) {
-	it := m.selected()
+// scopeFix is what g would do on row it: the scopes its refusal names
+// (RFC 6750 §3 challenge, flows.MissingScopes) that the machine client does
+// not ask for yet, and whether the current token is the machine client's,
+// the one g fetches again. No scopes on any other row or result.
+func (s *session) scopeFix(it item) (missing []string, machines bool) {
 	if it.api < 0 {
 		return nil, false
 	}
-	st := m.stateOf(it)
+	st := s.runs.stateOf(it)
 	if st == nil || st.status != failedStatus {
 		return nil, false
 	}
-	missing = flows.MissingScopes(st.result, m.s.clients.Machine.Scopes)
+	owner := s.runs.vars[flows.VarTokenClientID]
+	return flows.MissingScopes(st.result, s.clients.Machine.Scopes), owner == "" || owner == s.clients.Machine.ClientID
+}
+
+// missingScopes are scopeFix's scopes for the selected row; ok is false
+// when there are none.
+func (m Model) missingScopes() (missing []string, ok bool) {
+	missing, _ = m.s.scopeFix(m.selected())
 	return missing, len(missing) > 0
 }
 
@@ -50,14 +57,14 @@ func (m Model) addMissingScope() (tea.Model, tea.Cmd) {
 		m.flash = "a step is running — esc cancels it"
 		return m, nil
 	}
-	missing, ok := m.missingScopes()
-	if !ok {
+	missing, machines := m.s.scopeFix(m.selected())
+	if len(missing) == 0 {
 		m.flash = "g works on an API call refused with insufficient_scope that names a scope the client does not ask for yet"
 		return m, nil
 	}
 	machine := &m.s.clients.Machine
-	if owner := m.runs.vars[flows.VarTokenClientID]; owner != "" && owner != machine.ClientID {
-		m.flash = "this token is " + owner + "'s: add " + strings.Join(missing, " ") + " to its scopes (e) and get its token again"
+	if !machines {
+		m.flash = "this token is " + m.runs.vars[flows.VarTokenClientID] + "'s: add " + strings.Join(missing, " ") + " to its scopes (e) and get its token again"
 		return m, nil
 	}
 	tok, ok := m.tokenStep()
