@@ -118,15 +118,17 @@ func (v *Validator) Close() error { return v.keys.close() }
 // panics and never returns nil. requiredScopes must all be granted.
 func (v *Validator) Validate(ctx context.Context, raw string, requiredScopes ...string) *Report {
 	if v.verdicts == nil {
-		return v.validate(raw, requiredScopes, func(r *report, tok *oauth.JWT, alg string) { v.verify(ctx, r, tok, alg) })
+		return v.validate(raw, requiredScopes, func(r *report, tok *oauth.JWT, alg string) { v.verify(ctx, r, tok, alg, [32]byte{}) })
 	}
+	// One hash of the token keys both caches: whole verdicts and, on a
+	// miss, the signature alone.
 	h := tokenHash(raw)
 	if r := v.remembered(ctx, h, requiredScopes); r != nil {
 		return r
 	}
 	var gen uint64
 	r := v.validate(raw, requiredScopes, func(r *report, tok *oauth.JWT, alg string) {
-		gen = v.verify(ctx, r, tok, alg)
+		gen = v.verify(ctx, r, tok, alg, h)
 	})
 	if r.Valid && gen != 0 {
 		kept := *r
@@ -254,14 +256,10 @@ func checkAlg(r *report, h map[string]any) (string, bool) {
 	return "", false
 }
 
-// verify fills kid and signature.
 // verify checks kid and signature; it returns the key set generation that
-// verified the token, or 0 when it did not verify or the keys are stale.
-func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg string) (gen uint64) {
-	var h [32]byte // the cache's key; not worth hashing when the cache is off
-	if v.cache != nil {
-		h = tokenHash(tok.Raw)
-	}
+// verified the token, or 0 when it did not verify or the keys are stale. h
+// is the token's hash, the signature cache's key (zero when the cache is off).
+func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg string, h [32]byte) (gen uint64) {
 	kid, hasKid := tok.Header["kid"].(string)
 	if _, present := tok.Header["kid"]; present && !hasKid {
 		r.add(CheckKid, oauth.Fail, "kid is "+oauth.DescribeJSON(tok.Header["kid"])+", not a string")
