@@ -12,19 +12,9 @@ import (
 // approves or denies. Keycloak then redirects to {issuer}/device/status
 // with the outcome; Okta's /activate shows it in place.
 
-var devicePageTmpl = template.Must(template.New("device").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}
-h1{font-size:1.4rem} .box{border:1px solid #ccc;border-radius:8px;padding:1.2rem}
-label{display:block;margin:.6rem 0 .2rem} input[type=text],input[type=password]{box-sizing:border-box;width:100%;padding:.4rem;font-size:1rem}
-#device-user-code{font-size:1.6rem;letter-spacing:.2rem;text-transform:uppercase;font-family:monospace}
-button{margin-top:1rem;padding:.5rem 1rem;font-size:1rem} .err{color:#a00;font-weight:bold} .ok{color:#070;font-weight:bold}
-.demo{background:#f4f4f4;padding:.6rem;border-radius:6px;font-size:.9rem} code{font-size:.95rem}
-</style></head><body>
-<h1>{{.Title}}</h1>
-{{if .Error}}<p class="err" id="error">{{.Error}}</p>{{end}}
+var devicePageTmpl = template.Must(template.New("device").Parse(pageHead(`#device-user-code{font-size:1.6rem;letter-spacing:.2rem;text-transform:uppercase;font-family:monospace}
+.ok{color:#070;font-weight:bold}
+`) + `{{if .Error}}<p class="err" id="error">{{.Error}}</p>{{end}}
 {{if .Message}}<p class="{{if .Failed}}err{{else}}ok{{end}}" id="message">{{.Message}}</p>{{end}}
 {{if .Form}}<div class="box">
 {{if .ClientID}}<p><b>{{.ClientID}}</b> on another device asks for: {{range .Scopes}}<code>{{.}}</code> {{end}}</p>{{end}}
@@ -36,7 +26,7 @@ button{margin-top:1rem;padding:.5rem 1rem;font-size:1rem} .err{color:#a00;font-w
 <button type="submit" name="consent" value="allow" id="approve">Sign in and allow the device</button>
 <button type="submit" name="consent" value="deny" id="deny">Deny</button>
 </form></div>
-<p class="demo">Demo users of this embedded {{.Style}}-shaped server: <code>alice</code> / <code>alice</code> and <code>bob</code> / <code>bob</code>.</p>
+` + demoUsersNote + `
 {{end}}
 </body></html>`))
 

@@ -5,7 +5,11 @@ import (
 	"net/http"
 )
 
-var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
+// pageHead opens the server-rendered pages (this login page, the device
+// page): the title and one small inline style sheet — their CSP allows
+// inline styles and nothing else — plus a page's own rules.
+func pageHead(style string) string {
+	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
@@ -14,9 +18,15 @@ h1{font-size:1.4rem} .box{border:1px solid #ccc;border-radius:8px;padding:1.2rem
 label{display:block;margin:.6rem 0 .2rem} input[type=text],input[type=password]{box-sizing:border-box;width:100%;padding:.4rem;font-size:1rem}
 button{margin-top:1rem;padding:.5rem 1rem;font-size:1rem} .err{color:#a00;font-weight:bold}
 .demo{background:#f4f4f4;padding:.6rem;border-radius:6px;font-size:.9rem} code{font-size:.95rem}
-</style></head><body>
+` + style + `</style></head><body>
 <h1>{{.Title}}</h1>
-{{if .Error}}<p class="err">{{.Error}}</p>{{if .Hint}}<p>{{.Hint}}</p>{{end}}{{end}}
+`
+}
+
+// demoUsersNote closes a page's form: who can sign in.
+const demoUsersNote = `<p class="demo">Demo users of this embedded {{.Style}}-shaped server: <code>alice</code> / <code>alice</code> and <code>bob</code> / <code>bob</code>.</p>`
+
+var pageTmpl = template.Must(template.New("page").Parse(pageHead("") + `{{if .Error}}<p class="err">{{.Error}}</p>{{if .Hint}}<p>{{.Hint}}</p>{{end}}{{end}}
 {{if .Form}}<div class="box">
 <p><b>{{.ClientID}}</b> asks for: {{range .Scopes}}<code>{{.}}</code> {{end}}</p>
 <form method="post" action="{{.Action}}">
@@ -27,7 +37,7 @@ button{margin-top:1rem;padding:.5rem 1rem;font-size:1rem} .err{color:#a00;font-w
 <button type="submit" name="consent" value="allow">Sign in and allow</button>
 <button type="submit" name="consent" value="deny">Deny</button>
 </form></div>
-<p class="demo">Demo users of this embedded {{.Style}}-shaped server: <code>alice</code> / <code>alice</code> and <code>bob</code> / <code>bob</code>.</p>
+` + demoUsersNote + `
 {{end}}
 </body></html>`))
 
