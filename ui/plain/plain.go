@@ -135,7 +135,7 @@ func writeToken(w io.Writer, t view.Token, o Options) {
 		writeRaw(w, t, o)
 	}
 	writeChecks(w, "    ", t.Checks)
-	fmt.Fprintf(w, "  %s\n", t.Verdict)
+	fmt.Fprintf(w, "  %s\n", safe.Line(t.Verdict)) // it quotes the token's own iss
 }
 
 // writeChecks prints one check a line, the reasons in one column.

@@ -1,6 +1,8 @@
 package plain
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -54,5 +56,28 @@ func TestTimesAgainstTheGivenClock(t *testing.T) {
 				t.Errorf("at %v: the text lacks %q:\n%s", tc.now.UTC(), want, b.String())
 			}
 		}
+	}
+}
+
+// The verdict line quotes the token's iss, which a token names itself: its
+// escapes show, they never reach the terminal.
+func TestVerdictShowsTheIssuersEscapes(t *testing.T) {
+	iss := "https://evil.example/\x1b]52;c;cHduZWQ=\x07\u202e"
+	claims, _ := json.Marshal(map[string]string{"iss": iss})
+	payload := base64.RawURLEncoding.EncodeToString(claims)
+	jwt, err := oauth.DecodeJWT("eyJhbGciOiJSUzI1NiJ9." + payload + ".c2ln")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := flows.Result{Tokens: []flows.Token{{Name: "token", Raw: jwt.Raw, JWT: jwt,
+		Checks: []oauth.Check{{Name: flows.CheckTrust, Status: oauth.Fail, Reason: "self-asserted"}}}}}
+	var b strings.Builder
+	Text(&b, flows.Step{Title: "Decode and validate the token"}, r, Options{})
+	out := b.String()
+	if strings.ContainsAny(out, "\x1b\x07\u202e") {
+		t.Fatalf("raw escapes reached the output:\n%q", out)
+	}
+	if !strings.Contains(out, `not trusted: the issuer https://evil.example/\x1b]52;c;cHduZWQ=\x07\u202e`) {
+		t.Errorf("the verdict must show the issuer with its escapes visible:\n%s", out)
 	}
 }
