@@ -57,6 +57,11 @@ type session struct {
 	// fakeBook is the embedded FakeBook's URL, "" without an embedded
 	// world: the API list is FakeBook's while the API base is it.
 	fakeBook string
+	// qr is the last QR code drawn (qrFor), by the URL it encodes.
+	qr struct {
+		url, art string
+		err      error
+	}
 }
 
 // statusIcon is a step's status as one symbol in its colour.
