@@ -80,3 +80,19 @@ func TestAudAdviceNamesTheServer(t *testing.T) {
 		}
 	}
 }
+
+// With no audience configured, aud is reported, not enforced: no advice on
+// changing it is added to that warning.
+func TestNoAudAdviceWithoutAnExpectedAudience(t *testing.T) {
+	_, env := world(t, authserver.StyleKeycloak)
+	env.Settings.EmbeddedIssuer = "" // as if it were the real server
+	for _, r := range RunAll(context.Background(), env, ClientCredentials(), Vars{}, nil) {
+		for _, tok := range r.Tokens {
+			for _, c := range tok.Checks {
+				if c.Name == "aud" && tok.Name == VarAccessToken && (c.Status != oauth.Warn || strings.Contains(c.Reason, "Add mapper")) {
+					t.Errorf("aud with no audience configured: %s %q, want a warning without advice", c.Status, c.Reason)
+				}
+			}
+		}
+	}
+}

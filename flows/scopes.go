@@ -32,8 +32,8 @@ func MissingScopes(r Result, have []string) []string {
 	return nil
 }
 
-// adviseAudience adds to an access token's aud check, when it warns or
-// fails, how the server that issued the token sets aud: the embedded
+// adviseAudience adds to an access token's aud check, when it fails (an
+// audience was expected and the token lacks it), how the server that issued the token sets aud: the embedded
 // world's own advice (Settings.EmbeddedAdvice, code "aud") while the
 // settings point at it, else Keycloak's or Okta's (oauth.AudienceAdvice).
 func adviseAudience(s Settings, checks []oauth.Check) {
@@ -51,7 +51,9 @@ func adviseAudience(s Settings, checks []oauth.Check) {
 		return
 	}
 	for i, c := range checks {
-		if c.Name == "aud" && (c.Status == oauth.Warn || c.Status == oauth.Fail) {
+		// A warning only says no audience was configured to check: how
+		// to change aud would answer a question nobody asked.
+		if c.Name == "aud" && c.Status == oauth.Fail {
 			checks[i].Reason += ". " + advice
 		}
 	}
