@@ -99,7 +99,8 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 
 	s := setup.EmbeddedSettings(r.World)
 	s.LabWeakAPI, s.LabProtectedAPI = lw.WeakAPI, lw.ProtectedAPI
-	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: s}
+	s.LabWeakIssuer, s.LabProtectedIssuer = lw.WeakIssuer, lw.ProtectedIssuer
+	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: s, SignIn: lw.SignIn}
 	f := l.Flow()
 	var text bytes.Buffer
 	results := flows.RunAll(ctx, env, f, flows.Vars{}, func(_ int, st flows.Step, res flows.Result) {

@@ -48,6 +48,13 @@ type Options struct {
 	// Now is the authorization server's clock (default time.Now), for
 	// tests of lifetimes and polling that must not wait real seconds.
 	Now func() time.Time
+	// Weak switches the authorization server's protections off: only a
+	// lab's own world (embedded/lab) sets it.
+	Weak authserver.Weaknesses
+	// Events is the bus both servers publish on; nil makes a new one. A
+	// lab's second world publishes on the first one's, so one event
+	// stream tells what each server decided.
+	Events *events.Bus
 }
 
 // World is a running authorization server and FakeBook API.
@@ -138,7 +145,10 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 		asL.Close()
 		return nil, err
 	}
-	bus := events.NewBus()
+	bus := opts.Events
+	if bus == nil {
+		bus = events.NewBus()
+	}
 	asLocal, apiLocal := "http://"+asL.Addr().String(), "http://"+apiL.Addr().String()
 	asBase, apiBase := asLocal, apiLocal
 	if opts.PublicURL != "" {
@@ -153,7 +163,7 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 	}
 	as, err := authserver.New(authserver.Config{BaseURL: asBase, Style: opts.Style, Realm: opts.Realm,
 		ClientSecret: opts.ClientSecret, Audience: opts.Audience, Events: bus, KeyCacheDir: opts.KeyCacheDir,
-		Clients: opts.Clients, Now: opts.Now})
+		Clients: opts.Clients, Now: opts.Now, Weak: opts.Weak})
 	if err != nil {
 		asL.Close()
 		apiL.Close()

@@ -8,6 +8,7 @@ package flows
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -75,6 +76,12 @@ type Settings struct {
 	// world sets them; a profile or a flag never does.
 	LabWeakAPI      string `json:"-"`
 	LabProtectedAPI string `json:"-"`
+	// LabWeakIssuer and LabProtectedIssuer are the two authorization
+	// servers of a lab's own world, for the labs whose weakness is the
+	// authorization server's (PKCE, redirect_uri, refresh rotation, code
+	// replay). Only a lab's world sets them.
+	LabWeakIssuer      string `json:"-"`
+	LabProtectedIssuer string `json:"-"`
 }
 
 // Confidential reports whether the client can authenticate: it has a
@@ -113,6 +120,11 @@ type Env struct {
 	// OpenBrowser opens a URL for the user (the authorization request). It
 	// may be nil: the URL is always reported through Progress as well.
 	OpenBrowser func(url string) error
+	// SignIn acts as a person at a browser, for the labs: it opens
+	// authURL, signs in as user and consents, and returns the URL the
+	// server redirected the browser to (the callback with its code),
+	// without following it. Only a lab's world provides it; nil elsewhere.
+	SignIn func(ctx context.Context, authURL, user string) (*url.URL, error)
 	// Progress reports something the user must see while a step runs
 	// ("open this URL", "waiting for the callback on ..."). May be nil.
 	Progress func(Progress)

@@ -57,6 +57,8 @@ type Config struct {
 	// headers are in (default 10 s): a client that drips its body a byte
 	// at a time is cut off instead of holding a connection open.
 	BodyTimeout time.Duration
+	// Weak switches protections off, for a lab's own world only (weak.go).
+	Weak Weaknesses
 }
 
 // Server is the authorization server. Create it with New.
@@ -173,7 +175,7 @@ func (s *Server) IntrospectionEndpoint() string { return s.url(s.paths().introsp
 func (s *Server) RotateKeys() (newKid, oldKid string, err error) {
 	newKid, oldKid, err = s.keys.rotate(s.cfg.Now())
 	if err == nil && s.cfg.Events != nil {
-		s.cfg.Events.Publish(events.Event{Time: s.cfg.Now(), Server: "authserver",
+		s.cfg.Events.Publish(events.Event{Time: s.cfg.Now(), Server: s.serverName(),
 			Decision: "rotated the signing key: " + newKid + " signs from now on; " + oldKid + " stays in the JWKS until its tokens expire"})
 	}
 	return newKid, oldKid, err
@@ -246,6 +248,6 @@ func (s *Server) url(path string) string { return s.issuer + path }
 
 // publish sends the event of one request and the server's decision.
 func (s *Server) publish(r *http.Request, client string, status int, decision string, details ...string) {
-	s.cfg.Events.Publish(events.Event{Time: s.cfg.Now(), Server: "authserver", Method: r.Method, Path: r.URL.Path,
+	s.cfg.Events.Publish(events.Event{Time: s.cfg.Now(), Server: s.serverName(), Method: r.Method, Path: r.URL.Path,
 		Client: client, Status: status, Decision: decision, Details: details})
 }

@@ -15,11 +15,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/oauthlab/oauthlab/embedded"
+	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/authserver/authservertest"
 	"github.com/oauthlab/oauthlab/embedded/fakebook"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/validate"
@@ -31,6 +34,24 @@ const (
 	AlgConfusion = "alg-confusion"
 	Audience     = "audience"
 )
+
+// The weaknesses of the authorization server: a lab of one of these runs a
+// second, weakened authorization server (WeakIssuer) beside the world's
+// own (ProtectedIssuer).
+const (
+	CodeInterception = "code-interception"
+	RedirectURI      = "redirect-uri"
+	RefreshTheft     = "refresh-theft"
+	CodeReplay       = "code-replay"
+)
+
+// asWeaknesses maps each authorization-server lab to what it switches off.
+var asWeaknesses = map[string]authserver.Weaknesses{
+	CodeInterception: {PKCEOptional: true},
+	RedirectURI:      {RedirectPrefix: true},
+	RefreshTheft:     {NoRefreshRotation: true},
+	CodeReplay:       {CodeReplay: true},
+}
 
 // Names lists the weaknesses a lab world can have.
 func Names() []string { return []string{AlgNone, AlgConfusion, Audience} }
@@ -44,6 +65,11 @@ type World struct {
 	Weakness     string
 	WeakAPI      string
 	ProtectedAPI string
+	// WeakIssuer and ProtectedIssuer are set for the labs whose weakness
+	// is the authorization server's: a second world with that protection
+	// off, and the wrapped world's own issuer.
+	WeakIssuer      string
+	ProtectedIssuer string
 
 	servers []*http.Server
 	closers []func()
@@ -82,6 +108,12 @@ func Start(ctx context.Context, w *embedded.World, weakness string) (*World, err
 		protected = "http://" + l.Addr().String()
 		lw.serve(l, fakebook.New(fakebook.Config{Validator: strict(protected), Events: w.Events, Name: "fakebook (protected)"}).Handler())
 	default:
+		if weak, ok := asWeaknesses[weakness]; ok {
+			if err := lw.startWeakAS(ctx, w, weak); err != nil {
+				return nil, err
+			}
+			return lw, nil
+		}
 		return nil, fmt.Errorf("no lab is called %q (the labs: %s)", weakness, strings.Join(Names(), ", "))
 	}
 	l, err := listen()
@@ -92,6 +124,42 @@ func Start(ctx context.Context, w *embedded.World, weakness string) (*World, err
 	lw.WeakAPI, lw.ProtectedAPI = "http://"+l.Addr().String(), protected
 	lw.serve(l, fakebook.New(fakebook.Config{Validator: weak, Events: w.Events, Name: WeakServer, Realm: "fakebook-weakened"}).Handler())
 	return lw, nil
+}
+
+// startWeakAS starts a second world of w's shape with weak switched off,
+// on loopback, publishing on w's event bus.
+func (lw *World) startWeakAS(ctx context.Context, w *embedded.World, weak authserver.Weaknesses) error {
+	ww, err := embedded.Start(ctx, embedded.Options{Style: w.Style, Audience: w.Audience, Weak: weak, Events: w.Events})
+	if err != nil {
+		return err
+	}
+	lw.closers = append(lw.closers, func() { _ = ww.Close() })
+	lw.WeakIssuer, lw.ProtectedIssuer = ww.Issuer, w.Issuer
+	lw.WeakAPI, lw.ProtectedAPI = ww.APIBase, w.APIBase
+	return nil
+}
+
+// SignIn is flows.Env.SignIn for a lab's worlds: it acts as user's browser
+// on the embedded login page (the demo users' password is their name),
+// consents, and returns where the server redirected, without following it.
+func (lw *World) SignIn(ctx context.Context, authURL, user string) (*url.URL, error) {
+	hc := oauth.NewHTTPClient(0)
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	hc = authservertest.WithJar(hc)
+	f, err := authservertest.Open(hc, authURL)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := f.Post(hc, user, user, "allow")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	loc, err := resp.Location()
+	if err != nil {
+		return nil, fmt.Errorf("signing in as %s: the server answered %s without a redirect", user, resp.Status)
+	}
+	return loc, nil
 }
 
 func listen() (net.Listener, error) {
