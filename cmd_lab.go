@@ -48,13 +48,9 @@ world, which never listens beyond 127.0.0.1: no --allow-lan.`,
 				}
 				return nil
 			}
-			l, ok := flows.LabByName(args[0])
-			if !ok {
-				names := make([]string, 0, 3)
-				for _, l := range flows.Labs() {
-					names = append(names, l.Name)
-				}
-				return usageErrorf("no lab is called %q; the labs: %s (oauthlab lab lists them)", safe.Visible(args[0]), strings.Join(names, ", "))
+			l, err := labByName(args[0])
+			if err != nil {
+				return err
 			}
 			return runLab(cmd, g, l, style, asJSON)
 		},
@@ -62,6 +58,19 @@ world, which never listens beyond 127.0.0.1: no --allow-lan.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the lab's steps, checks and server-side events as JSON")
 	cmd.Flags().StringVar(&style, "style", "keycloak", "the embedded server's shape: keycloak or okta")
 	return cmd
+}
+
+// labByName finds a lab; a usage error listing the labs when none is
+// called name.
+func labByName(name string) (flows.Lab, error) {
+	if l, ok := flows.LabByName(name); ok {
+		return l, nil
+	}
+	var names []string
+	for _, l := range flows.Labs() {
+		names = append(names, l.Name)
+	}
+	return flows.Lab{}, usageErrorf("no lab is called %q; the labs: %s (oauthlab lab lists them)", safe.Visible(name), strings.Join(names, ", "))
 }
 
 // labDocument is a lab's --json output.
