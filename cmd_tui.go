@@ -127,9 +127,24 @@ func (w worldEvents) Subscribe() (next func() (ui.Event, bool), stop func()) {
 	ch, stop := w.bus.Subscribe(64)
 	return func() (ui.Event, bool) {
 		e, ok := <-ch
-		return ui.Event{Time: e.Time, Server: e.Server, Method: e.Method, Path: authserver.ShortPath(e.Path),
-			Status: e.Status, Decision: e.Decision, Weakened: weakenedServer(e.Server)}, ok
+		return uiEvent(e), ok
 	}, stop
+}
+
+// uiEvent is an event as the Server side pane shows it. A weakened
+// server's decision says which check it skipped, from its details.
+func uiEvent(e events.Event) ui.Event {
+	ev := ui.Event{Time: e.Time, Server: e.Server, Method: e.Method, Path: authserver.ShortPath(e.Path),
+		Status: e.Status, Decision: e.Decision, Weakened: weakenedServer(e.Server)}
+	if ev.Weakened {
+		for _, d := range e.Details {
+			if i := strings.Index(d, "WEAKENED: "); i >= 0 {
+				ev.Decision += " — " + d[i+len("WEAKENED: "):]
+				break
+			}
+		}
+	}
+	return ev
 }
 
 // weakenedServer reports whether server is one a lab weakened.

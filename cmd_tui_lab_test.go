@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/lab"
 )
 
@@ -43,5 +44,19 @@ func TestTUILabHookStartsAndClosesTheLabWorld(t *testing.T) {
 		if got := weakenedServer(server); got != want {
 			t.Errorf("weakenedServer(%q) = %v, want %v", server, got, want)
 		}
+	}
+}
+
+// In the Server side pane a weakened server's decision says which check it
+// skipped; any other server's decision is its own.
+func TestUIEventSaysWhatTheWeakenedServerSkipped(t *testing.T) {
+	details := []string{"typ: warn — typ is JWT", "signature: warn — WEAKENED: alg none read from the token's own header"}
+	got := uiEvent(events.Event{Server: lab.WeakServer, Method: "GET", Path: "/books", Status: 200, Decision: "listed 5 books", Details: details})
+	if want := "listed 5 books — alg none read from the token's own header"; got.Decision != want || !got.Weakened {
+		t.Errorf("weakened: got %q (weakened %v), want %q", got.Decision, got.Weakened, want)
+	}
+	got = uiEvent(events.Event{Server: "fakebook", Method: "GET", Path: "/books", Status: 200, Decision: "listed 5 books", Details: details})
+	if got.Decision != "listed 5 books" || got.Weakened {
+		t.Errorf("plain FakeBook: got %q (weakened %v), want its own decision", got.Decision, got.Weakened)
 	}
 }
