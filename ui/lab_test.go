@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
@@ -263,5 +264,28 @@ func TestTheWeakenedDecisionStaysInView(t *testing.T) {
 	got := e.latest(3)
 	if len(got) != 3 || !got[0].Weakened || got[2].Path != "/xxxx" {
 		t.Fatalf("during a lab: got %+v, want the weakened decision then the two latest", got)
+	}
+}
+
+// The banner fits the screen, however narrow: it drops what it can spare
+// (how to leave, the URL) before its name, and never wraps.
+func TestTheLabBannerFits(t *testing.T) {
+	world := &LabWorld{Settings: flows.Settings{LabWeakAPI: "http://127.0.0.1:40435", LabWeakIssuer: "http://127.0.0.1:40436/realms/myorg"}}
+	m := labModel(t, func(context.Context, string) (*LabWorld, error) { return world, nil })
+	m, _ = openRow(t, m, m.s.firstLab)
+	for _, w := range []int{160, 120, 100, 80, 60, 40} {
+		mm, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: 35})
+		m = mm.(Model)
+		b := m.viewLabBanner()
+		if strings.Contains(b, "\n") || lipgloss.Width(b) > w || !strings.Contains(b, "LAB") {
+			t.Errorf("width %d: banner %q (%d cells)", w, b, lipgloss.Width(b))
+		}
+	}
+	if b := m.viewLabBanner(); strings.Contains(b, "127.0.0.1:40435") {
+		t.Errorf("at 40 cells the URL should have gone: %q", b)
+	}
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 160, Height: 35})
+	if b := mm.(Model).viewLabBanner(); !strings.Contains(b, "weakened API 127.0.0.1:40435") || !strings.Contains(b, "weakened issuer 127.0.0.1:40436") {
+		t.Errorf("at 160 cells the banner names both weakened servers: %q", b)
 	}
 }

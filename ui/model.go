@@ -6,6 +6,8 @@
 //
 // The screen is made of panes (Component): the flow list, the step detail
 // and the server-side events, and the settings and request forms over them.
+// The labs (flows.Labs) are listed after the flows and run in a world of
+// their own that the command layer starts (lab.go).
 // Each embeds one Common (its size, the styles, the key map, the session).
 // The bookkeeping of runs is runs, which draws nothing.
 package ui
