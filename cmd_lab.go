@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/lab"
 	"github.com/oauthlab/oauthlab/flows"
@@ -47,13 +48,9 @@ world, which never listens beyond 127.0.0.1: no --allow-lan.`,
 				}
 				return nil
 			}
-			l, ok := flows.LabByName(args[0])
-			if !ok {
-				names := make([]string, 0, 3)
-				for _, l := range flows.Labs() {
-					names = append(names, l.Name)
-				}
-				return usageErrorf("no lab is called %q; the labs: %s (oauthlab lab lists them)", safe.Visible(args[0]), strings.Join(names, ", "))
+			l, err := labByName(args[0])
+			if err != nil {
+				return err
 			}
 			return runLab(cmd, g, l, style, asJSON)
 		},
@@ -61,6 +58,19 @@ world, which never listens beyond 127.0.0.1: no --allow-lan.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the lab's steps, checks and server-side events as JSON")
 	cmd.Flags().StringVar(&style, "style", "keycloak", "the embedded server's shape: keycloak or okta")
 	return cmd
+}
+
+// labByName finds a lab; a usage error listing the labs when none is
+// called name.
+func labByName(name string) (flows.Lab, error) {
+	if l, ok := flows.LabByName(name); ok {
+		return l, nil
+	}
+	var names []string
+	for _, l := range flows.Labs() {
+		names = append(names, l.Name)
+	}
+	return flows.Lab{}, usageErrorf("no lab is called %q; the labs: %s (oauthlab lab lists them)", safe.Visible(name), strings.Join(names, ", "))
 }
 
 // labDocument is a lab's --json output.
@@ -97,10 +107,7 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 	evs, stop := r.World.Events.Subscribe(256)
 	defer stop()
 
-	s := setup.EmbeddedSettings(r.World)
-	s.LabWeakAPI, s.LabProtectedAPI = lw.WeakAPI, lw.ProtectedAPI
-	s.LabWeakIssuer, s.LabProtectedIssuer = lw.WeakIssuer, lw.ProtectedIssuer
-	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: s, SignIn: lw.SignIn}
+	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: labSettings(r.World, lw), SignIn: lw.SignIn}
 	f := l.Flow()
 	var text bytes.Buffer
 	results := flows.RunAll(ctx, env, f, flows.Vars{}, func(_ int, st flows.Step, res flows.Result) {
@@ -137,6 +144,15 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 		return &exitError{code: exitFailed, err: errors.New("the lab did not demonstrate what it should: see the failed check above")}
 	}
 	return nil
+}
+
+// labSettings are what a lab's steps run with: the embedded world's
+// machine client, and the lab world's servers.
+func labSettings(w *embedded.World, lw *lab.World) flows.Settings {
+	s := setup.EmbeddedSettings(w)
+	s.LabWeakAPI, s.LabProtectedAPI = lw.WeakAPI, lw.ProtectedAPI
+	s.LabWeakIssuer, s.LabProtectedIssuer = lw.WeakIssuer, lw.ProtectedIssuer
+	return s
 }
 
 func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.Event, ok bool) {

@@ -22,6 +22,8 @@ import (
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/fakebook"
+	"github.com/oauthlab/oauthlab/embedded/lab"
+	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/safe"
 	"github.com/oauthlab/oauthlab/internal/setup"
 	"github.com/oauthlab/oauthlab/oauth"
@@ -36,6 +38,8 @@ type serveOptions struct {
 	introspectID, introspectSecretEnv         string
 	clientsFile                               string
 	publicURL, apiPublicURL                   string
+	// lab names a lab whose weakened world runs beside the embedded one.
+	lab string
 }
 
 // newServeCmd runs the embedded authorization server and FakeBook until Ctrl-C.
@@ -81,6 +85,12 @@ it listens beyond loopback, is announced on the same host with its own port
 (or at --api-public-url). Listening on every interface, serve prints the URL
 of each of this machine's addresses.
 
+--lab NAME also runs that lab's deliberately weakened servers beside the
+world (oauthlab lab lists the labs), to show an attack to a room from the
+presenter's machine: their URLs come first, and every event line says the
+world is weakened. They listen on 127.0.0.1 only: --lab with --allow-lan
+is refused. Plain serve never weakens anything.
+
 What survives a restart: the signing key, kept in the user cache directory
 (oauthlab/authserver-rs256.pem), so a JWT issued before still verifies at an
 API until it expires, as long as the issuer URL is the same. Nothing else does:
@@ -91,7 +101,8 @@ token is refused).`,
   oauthlab serve --style okta --addr 127.0.0.1:9000
   oauthlab serve --clients workshop-clients.json --validate introspect
   oauthlab serve --allow-lan --addr 0.0.0.0:8080 --api-addr 0.0.0.0:5000 --public-url http://192.168.1.20:8080
-  oauthlab serve --issuer https://keycloak.example.com/realms/myorg --audience account`,
+  oauthlab serve --issuer https://keycloak.example.com/realms/myorg --audience account
+  oauthlab serve --lab alg-none`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -113,6 +124,7 @@ token is refused).`,
 	f.StringVar(&o.clientsFile, "clients", "", "JSON file of extra clients to register (see oauthlab serve --help)")
 	f.StringVar(&o.validation, "validate", "local", "how FakeBook checks tokens: local (JWT signature and claims) or introspect (RFC 7662, asks the server each time)")
 	f.StringVar(&o.introspectID, "introspect-client-id", "", "with --issuer --validate introspect: FakeBook's own client id at the issuer")
+	f.StringVar(&o.lab, "lab", "", "also run this lab's deliberately weakened servers beside the world, for a demonstration (oauthlab lab lists them; 127.0.0.1 only, never with --allow-lan)")
 	f.StringVar(&o.introspectSecretEnv, "introspect-secret-env", "OAUTHLAB_INTROSPECT_SECRET", "with --issuer --validate introspect: the environment variable holding that client's secret")
 	return cmd
 }
@@ -125,6 +137,10 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 	mode, err := embedded.ParseValidation(o.validation)
 	if err != nil {
 		return usageErrorf("--validate: %v", err)
+	}
+	lb, err := serveLab(o)
+	if err != nil {
+		return err
 	}
 	if o.issuer != "" {
 		return serveFakeBookAlone(ctx, o, mode, stdout, stderr)
@@ -152,6 +168,20 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 		return flowFailed(err)
 	}
 	defer w.Close()
+	// Subscribe before the banner: a request made as soon as the issuer is
+	// printed must reach the log.
+	evs, stopLog := w.Events.Subscribe(64)
+	defer stopLog()
+	tag := ""
+	if lb != nil {
+		lw, err := lab.Start(ctx, w, lb.Name)
+		if err != nil {
+			return flowFailed(err)
+		}
+		defer lw.Close()
+		writeServeLab(stdout, *lb, lw)
+		tag = labEventTag
+	}
 	if o.allowLAN {
 		fmt.Fprintln(stderr, "WARNING: listening beyond loopback. Anyone on this network can get tokens with the demo credentials below.")
 	}
@@ -159,10 +189,6 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 	if secret == "" {
 		secret = authserver.DemoClientSecret
 	}
-	// Subscribe before the banner: a request made as soon as the issuer is
-	// printed must reach the log.
-	evs, stopLog := w.Events.Subscribe(64)
-	defer stopLog()
 	fmt.Fprintf(stdout, `oauthlab embedded world (%s-shaped)
   issuer      %s
   discovery   %s/.well-known/openid-configuration
@@ -185,7 +211,7 @@ Try:
 		authserver.NativeClientID, "(no secret)",
 		authserver.DeviceClientID, "(no secret)", w.Issuer, authserver.DeviceClientID,
 		authserver.DemoClientID, secret, tokenEndpoint(w), describeClients(clients), os.Getpid())
-	go printEvents(ctx, evs, stdout)
+	go printEvents(ctx, evs, stdout, tag)
 	// SIGHUP rotates the signing key, to show a rotation to a room: the
 	// JWKS then lists both keys, old tokens still verify, new ones carry
 	// the new kid.
@@ -298,12 +324,12 @@ func tokenEndpoint(w *embedded.World) string {
 	return w.Issuer + "/protocol/openid-connect/token"
 }
 
-// printEvents prints the events of ch, one a line, until ctx ends or ch
-// closes. A request's path, client_id and scope are anyone's to write — a
-// web page can send a cross-site GET to these fixed ports — so every field
-// goes through safe.Line: an escape shows as \x1b and never reaches the
-// terminal.
-func printEvents(ctx context.Context, ch <-chan events.Event, out io.Writer) {
+// printEvents prints the events of ch, one a line, each after tag, until
+// ctx ends or ch closes. A request's path, client_id and scope are anyone's
+// to write — a web page can send a cross-site GET to these fixed ports — so
+// every field goes through safe.Line: an escape shows as \x1b and never
+// reaches the terminal.
+func printEvents(ctx context.Context, ch <-chan events.Event, out io.Writer, tag string) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -313,10 +339,10 @@ func printEvents(ctx context.Context, ch <-chan events.Event, out io.Writer) {
 				return
 			}
 			if e.Method == "" { // not a request: something the server did
-				fmt.Fprintf(out, "%s %-10s %s\n", e.Time.Format("15:04:05"), safe.Line(e.Server), safe.Line(e.Decision))
+				fmt.Fprintf(out, "%s%s %-10s %s\n", tag, e.Time.Format("15:04:05"), safe.Line(e.Server), safe.Line(e.Decision))
 				continue
 			}
-			fmt.Fprintf(out, "%s %-10s %-6s %-55s %d %s\n", e.Time.Format("15:04:05"), safe.Line(e.Server), safe.Line(e.Method), safe.Line(e.Path), e.Status, safe.Line(e.Decision))
+			fmt.Fprintf(out, "%s%s %-10s %-6s %-55s %d %s\n", tag, e.Time.Format("15:04:05"), safe.Line(e.Server), safe.Line(e.Method), safe.Line(e.Path), e.Status, safe.Line(e.Decision))
 		}
 	}
 }
@@ -364,7 +390,7 @@ func serveFakeBookAlone(ctx context.Context, o *serveOptions, mode embedded.Vali
 		aud = "(not enforced: pass --audience)"
 	}
 	fmt.Fprintf(stdout, "FakeBook on http://%s trusting %s\n  keys      %s\n  audience  %s\nPress Ctrl-C to stop.\n", l.Addr(), safe.Line(o.issuer), safe.Line(keys), safe.Line(aud))
-	go printEvents(ctx, evs, stdout)
+	go printEvents(ctx, evs, stdout, "")
 	<-ctx.Done()
 	sctx, scancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer scancel()
@@ -461,4 +487,47 @@ func describeClients(cs []authserver.Client) string {
 		fmt.Fprintf(&b, "  %-16s %-24s %s; scopes %s\n", safe.Line(c.ID), safe.Line(secret), safe.Line(strings.Join(c.Grants, ", ")), safe.Line(strings.Join(c.Scopes, " ")))
 	}
 	return b.String() + "\n"
+}
+
+// labEventTag opens every event line of serve --lab: the world is
+// weakened, whichever server speaks.
+const labEventTag = "[" + labHeader + "] "
+
+// serveLab is the lab serve --lab names, nil without --lab. A weakened
+// world listens on loopback only, so --allow-lan is refused with it, and
+// it stands beside the embedded world, so --issuer is too.
+func serveLab(o *serveOptions) (*flows.Lab, error) {
+	if o.lab == "" {
+		return nil, nil
+	}
+	if o.allowLAN {
+		return nil, usageErrorf("--lab runs a deliberately weakened world, which listens on 127.0.0.1 only: drop --allow-lan " +
+			"(in a room, show the lab on the projector; attendees work against a plain serve --allow-lan)")
+	}
+	if o.issuer != "" {
+		return nil, usageErrorf("--lab runs beside the embedded world: drop --issuer")
+	}
+	l, err := labByName(o.lab)
+	if err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+// writeServeLab opens serve's banner with the lab: that the world is
+// weakened, and where each side listens.
+func writeServeLab(w io.Writer, l flows.Lab, lw *lab.World) {
+	fmt.Fprintf(w, "%s — %s: %s\n", labHeader, l.Name, l.Title)
+	fmt.Fprintln(w, "  A protection is deliberately off in this world, for a demonstration on this machine (127.0.0.1 only).")
+	for _, s := range []struct{ name, url, what string }{
+		{"weakened API", lw.WeakAPI, "the attack works here"},
+		{"protected API", lw.ProtectedAPI, "the same attack is refused here"},
+		{"weakened issuer", lw.WeakIssuer, "the authorization server with the protection off"},
+		{"protected issuer", lw.ProtectedIssuer, "the same server with it on"},
+	} {
+		if s.url != "" {
+			fmt.Fprintf(w, "  %-17s %s  (%s)\n", s.name, s.url, s.what)
+		}
+	}
+	fmt.Fprintf(w, "  protection        %s (%s)\n  step by step      oauthlab lab %s (in a world of its own)\n\n", l.Protection, l.RFC, l.Name)
 }

@@ -12,7 +12,9 @@ import (
 
 // TestTUIInTmux drives the real binary in tmux, as a person would: enter
 // walks the client-credentials flow, then GET /books (200) and POST /books
-// with the read-only token (403 insufficient_scope).
+// with the read-only token (403 insufficient_scope); then the last lab,
+// just above the API calls, is opened and walked with enter until it has
+// shown its attack work and fail, under the weakened world's banner.
 func TestTUIInTmux(t *testing.T) {
 	if testing.Short() {
 		t.Skip("e2e: skipped with -short")
@@ -72,5 +74,19 @@ func TestTUIInTmux(t *testing.T) {
 			t.Fatalf("the 403 must be on screen with %q, the missing scope and what to try:\n%s", want, s)
 		}
 	}
+	if strings.Contains(screen(), "LAB · weakened world") {
+		t.Fatalf("the weakened world's banner shows outside a lab:\n%s", screen())
+	}
+	press("k", "k", "k", "Enter") // from POST /books up to the last lab, and open it
+	waitFor("LAB · weakened world")
+	waitFor("Attacker")
+	for range 15 {
+		if strings.Contains(screen(), "lab demonstrated") {
+			break
+		}
+		press("Enter")
+		time.Sleep(300 * time.Millisecond)
+	}
+	waitFor("lab demonstrated")
 	press("q")
 }

@@ -15,6 +15,9 @@ type Theme struct {
 	Text, Muted lipgloss.AdaptiveColor
 	// Pass, Fail, Warn colour check results; Running a step in progress.
 	Pass, Fail, Warn, Running lipgloss.AdaptiveColor
+	// OnWarn is text on a Warn background: the banner of a lab's
+	// deliberately weakened world.
+	OnWarn lipgloss.AdaptiveColor
 	// Border frames panes; Title is section titles.
 	Border, Title lipgloss.AdaptiveColor
 	// Secret marks redacted values and the reveal indicator.
@@ -33,7 +36,7 @@ func c(light, dark string) lipgloss.AdaptiveColor {
 var Auto = Theme{Name: "auto",
 	Accent: c("#5A3FC0", "#A78BFA"), Text: c("#1F2328", "#E6EDF3"), Muted: c("#6E7781", "#8B949E"),
 	Pass: c("#1A7F37", "#3FB950"), Fail: c("#CF222E", "#F85149"), Warn: c("#9A6700", "#D29922"), Running: c("#0969DA", "#58A6FF"),
-	Border: c("#D0D7DE", "#30363D"), Title: c("#5A3FC0", "#D2A8FF"), Secret: c("#BC4C00", "#FFA657"),
+	OnWarn: c("#FFFFFF", "#0D1117"), Border: c("#D0D7DE", "#30363D"), Title: c("#5A3FC0", "#D2A8FF"), Secret: c("#BC4C00", "#FFA657"),
 	Header: c("#CF222E", "#FF7B72"), Payload: c("#8250DF", "#D2A8FF"), Signature: c("#0969DA", "#79C0FF")}
 
 // Dark forces the dark palette.
@@ -46,7 +49,7 @@ var Light = force(Auto, "light", false)
 var HighContrast = Theme{Name: "high-contrast",
 	Accent: c("#0000FF", "#FFFF00"), Text: c("#000000", "#FFFFFF"), Muted: c("#000000", "#FFFFFF"),
 	Pass: c("#006400", "#00FF00"), Fail: c("#B00000", "#FF5555"), Warn: c("#8B4500", "#FFAA00"), Running: c("#0000FF", "#00FFFF"),
-	Border: c("#000000", "#FFFFFF"), Title: c("#000000", "#FFFFFF"), Secret: c("#8B4500", "#FFAA00"),
+	OnWarn: c("#FFFFFF", "#000000"), Border: c("#000000", "#FFFFFF"), Title: c("#000000", "#FFFFFF"), Secret: c("#8B4500", "#FFAA00"),
 	Header: c("#B00000", "#FF5555"), Payload: c("#6A0DAD", "#FF77FF"), Signature: c("#0000FF", "#00FFFF"), Bold: true}
 
 // All lists the themes in the order `t` cycles through them.
@@ -70,7 +73,7 @@ func force(t Theme, name string, dark bool) Theme {
 		return lipgloss.AdaptiveColor{Light: a.Light, Dark: a.Light}
 	}
 	t.Name = name
-	for _, p := range []*lipgloss.AdaptiveColor{&t.Accent, &t.Text, &t.Muted, &t.Pass, &t.Fail, &t.Warn, &t.Running,
+	for _, p := range []*lipgloss.AdaptiveColor{&t.Accent, &t.Text, &t.Muted, &t.Pass, &t.Fail, &t.Warn, &t.Running, &t.OnWarn,
 		&t.Border, &t.Title, &t.Secret, &t.Header, &t.Payload, &t.Signature} {
 		*p = pick(*p)
 	}

@@ -8,7 +8,8 @@ func TestThemesAreCompleteAndFindable(t *testing.T) {
 		if !ok || got.Name != th.Name {
 			t.Fatalf("ByName(%q) = %v, %v", th.Name, got.Name, ok)
 		}
-		for name, col := range map[string]string{"accent": th.Accent.Dark, "pass": th.Pass.Dark, "fail": th.Fail.Light, "text": th.Text.Light} {
+		for name, col := range map[string]string{"accent": th.Accent.Dark, "pass": th.Pass.Dark, "fail": th.Fail.Light, "text": th.Text.Light,
+			"on-warn": th.OnWarn.Dark, "on-warn (light)": th.OnWarn.Light} {
 			if col == "" {
 				t.Errorf("theme %s has no %s colour", th.Name, name)
 			}

@@ -57,6 +57,13 @@ type session struct {
 	// fakeBook is the embedded FakeBook's URL, "" without an embedded
 	// world: the API list is FakeBook's while the API base is it.
 	fakeBook string
+	// labs are listed after the ordinary flows, from flow row firstLab
+	// on; lab is the one in use, nil when none, labGen numbers the worlds
+	// started for them (a stale one is closed).
+	labs     []flows.Lab
+	firstLab int
+	lab      *labRun
+	labGen   int
 	// qr is the last QR code drawn (qrFor), by the URL it encodes.
 	qr struct {
 		url, art string

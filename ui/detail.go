@@ -109,19 +109,29 @@ func (d *stepDetail) render(it item, w int) string {
 // viewFlow is a flow's overview: its steps, the settings it runs with,
 // and which client acts on the token.
 func (d *stepDetail) viewFlow(i, w int) string {
+	if l, ok := d.S.labOf(i); ok {
+		return d.viewLab(i, l, w)
+	}
 	s, r := d.Styles, d.S.runs
 	f := r.flows[i]
 	wrap := lipgloss.NewStyle().Width(w)
 	var b strings.Builder
 	b.WriteString(s.Title.Render(f.Title) + "\n\n" + wrap.Render(f.Summary) + "\n\n")
-	for j, st := range f.Steps {
-		b.WriteString(hanging(fmt.Sprintf("%s %d. ", d.statusIcon(r.stateOf(stepRow(i, j))), j+1), safe.Line(st.Title), w) + "\n")
-	}
+	b.WriteString(d.viewSteps(i, w))
 	b.WriteString("\n" + wrap.Render(s.Muted.Render("enter runs the next step · e edits the settings · ↓ shows each step")))
-	settings, _ := d.S.clients.For(f, r.vars)
+	settings, _ := d.S.settingsOf(flowRow(i))
 	b.WriteString("\n\n" + d.settingsSummary(settings, w))
 	if owner := r.vars[flows.VarTokenClientID]; f.Client == flows.TokenClient && owner != "" {
 		b.WriteString(wrap.Render(s.Muted.Render("The token was obtained by "+owner+": it is revoked as that client (RFC 7009 §2.1), and introspected as it unless it is public (then as the resource server's client, RFC 7662 §2.1).")) + "\n")
+	}
+	return b.String()
+}
+
+// viewSteps lists flow i's steps, each with its status.
+func (d *stepDetail) viewSteps(i, w int) string {
+	var b strings.Builder
+	for j, st := range d.S.runs.flows[i].Steps {
+		b.WriteString(hanging(fmt.Sprintf("%s %d. ", d.statusIcon(d.S.runs.stateOf(stepRow(i, j))), j+1), safe.Line(st.Title), w) + "\n")
 	}
 	return b.String()
 }

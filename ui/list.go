@@ -92,20 +92,26 @@ func (l *flowList) selectRow(it item) {
 func (l *flowList) View() string {
 	s := l.Styles
 	var rows []string
-	apiHeader := false
+	apiHeader, labHeader := false, false
+	at := 0 // the cursor's line
 	for i, it := range l.items() {
 		if it.api >= 0 && !apiHeader {
 			rows = append(rows, "", l.apiTitle())
 			apiHeader = true
 		}
+		if _, lab := l.S.labOf(it.flow); lab && !labHeader {
+			rows = append(rows, "", l.labsTitle())
+			labHeader = true
+		}
 		cursor := "  "
 		if i == l.cursor {
 			cursor = s.Selected.Render("▸ ")
+			at = len(rows)
 		}
 		rows = append(rows, cursor+l.label(it, i == l.cursor))
 	}
 	if h := l.Height; len(rows) > h {
-		start := min(max(0, l.cursor-h/2), len(rows)-h)
+		start := min(max(0, at-h/2), len(rows)-h)
 		rows = rows[start : start+h]
 	}
 	return strings.Join(rows, "\n")
@@ -126,7 +132,12 @@ func (l *flowList) label(it item, selected bool) string {
 		}
 		// Fitted like a step's title: a wrapped flow title would push
 		// every row below it down a line.
-		label := mark + " " + ellipsize(safe.Line(r.flows[it.flow].Title), l.Width-4)
+		title := r.flows[it.flow].Title
+		if lab, ok := l.S.labOf(it.flow); ok {
+			// Under "Labs": the name oauthlab lab takes, then the title.
+			title = lab.Name + " · " + lab.Title
+		}
+		label := mark + " " + ellipsize(safe.Line(title), l.Width-4)
 		if selected {
 			return s.Selected.Render(label)
 		}
@@ -134,6 +145,11 @@ func (l *flowList) label(it item, selected bool) string {
 	}
 	title := safe.Line(r.flows[it.flow].Steps[it.step].Title)
 	return "  " + l.statusIcon(r.stateOf(it)) + " " + ellipsize(title, l.Width-6)
+}
+
+// labsTitle heads the labs.
+func (l *flowList) labsTitle() string {
+	return l.Styles.Title.Render("Labs") + l.Styles.Muted.Render(ellipsize(" · attacks on a weakened world", l.Width-4))
 }
 
 // apiTitle heads the API calls: FakeBook's, another API's base URL, or

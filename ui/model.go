@@ -6,12 +6,16 @@
 //
 // The screen is made of panes (Component): the flow list, the step detail
 // and the server-side events, and the settings and request forms over them.
+// The labs (flows.Labs) are listed after the flows and run in a world of
+// their own that the command layer starts (lab.go).
 // Each embeds one Common (its size, the styles, the key map, the session).
 // The bookkeeping of runs is runs, which draws nothing.
 package ui
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -40,6 +44,12 @@ type Options struct {
 	// Flows default to flows.All(); APICalls to flows.FakeBookCalls().
 	Flows    []flows.Flow
 	APICalls []flows.APIRequest
+	// StartLab, when set, starts a lab's own world (the command layer
+	// gives it: ui starts no server); the labs are listed after the flows
+	// then, Labs defaulting to flows.Labs(). It must return a world that
+	// listens on loopback only; LabWorld.Close stops it.
+	StartLab func(ctx context.Context, name string) (*LabWorld, error)
+	Labs     []flows.Lab
 	// Events is the embedded servers' stream (nil for a real issuer).
 	Events EventSource
 	// FakeBookIntrospects, when set (the embedded world), says whether
@@ -122,9 +132,21 @@ func New(o Options) Model {
 	for i, r := range o.APICalls {
 		apis[i] = flows.CallAPI(r)
 	}
-	m.runs = newRuns(o.Flows, apis)
+	if o.StartLab == nil {
+		o.Labs = nil
+	} else if o.Labs == nil {
+		o.Labs = flows.Labs()
+	}
+	all := slices.Clone(o.Flows)
+	for _, l := range o.Labs {
+		all = append(all, l.Flow())
+	}
+	m.runs = newRuns(all, apis)
+	for i := range o.Labs {
+		m.runs.isolate(len(o.Flows) + i)
+	}
 	m.s = &session{runs: m.runs, clients: flows.Clients{Machine: o.Settings, User: o.CodeSettings, Device: o.DeviceSettings},
-		fakeBookIntrospects: o.FakeBookIntrospects}
+		fakeBookIntrospects: o.FakeBookIntrospects, labs: o.Labs, firstLab: len(o.Flows)}
 	if o.FakeBookIntrospects != nil {
 		m.s.fakeBook = o.Settings.APIBase
 	}
@@ -166,11 +188,8 @@ func waitProgress(ch chan flows.Progress) tea.Cmd {
 func (m Model) selected() item             { return m.list.selected() }
 func (m Model) stateOf(it item) *stepState { return m.runs.stateOf(it) }
 
-// settingsFor is the settings a row's step runs with: its flow's client's
-// (an API call runs as the machine client).
-func (m Model) settingsFor(it item) (flows.Settings, bool) {
-	return m.s.clients.For(m.runs.flowOf(it), m.runs.vars)
-}
+// settingsFor is the settings a row's step runs with (session.settingsOf).
+func (m Model) settingsFor(it item) (flows.Settings, bool) { return m.s.settingsOf(it) }
 
 // refresh re-reads the clock, re-evaluates what depends on it, and
 // re-renders the detail of the selected row: the countdowns and the

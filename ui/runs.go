@@ -71,10 +71,47 @@ type runs struct {
 	// walk is the step that just finished well with the cursor on it:
 	// enter there walks on to the next step. Anywhere else enter re-runs.
 	walk item
+	// own are the vars of the flows that keep theirs apart, by flow: a lab
+	// runs in its own world, whose tokens and endpoints are not the
+	// session's.
+	own map[int]flows.Vars
 }
 
 func newRuns(fs []flows.Flow, apis []flows.Step) *runs {
-	return &runs{flows: fs, apis: apis, state: map[item]*stepState{}, vars: flows.Vars{}, walk: none}
+	return &runs{flows: fs, apis: apis, state: map[item]*stepState{}, vars: flows.Vars{}, walk: none, own: map[int]flows.Vars{}}
+}
+
+// isolate gives flow f vars of its own.
+func (r *runs) isolate(f int) { r.own[f] = flows.Vars{} }
+
+// varsOf are the vars a row's step reads and adds to: its flow's own, or
+// the session's.
+func (r *runs) varsOf(it item) flows.Vars {
+	if v, ok := r.own[it.flow]; ok && it.api < 0 {
+		return v
+	}
+	return r.vars
+}
+
+// forget drops what flow f's steps did — their results and the flow's own
+// vars — when the world they ran against is gone. A step of f in progress
+// is cancelled and its result will be dropped.
+func (r *runs) forget(f int) {
+	if r.running != nil && r.running.it.api < 0 && r.running.it.flow == f {
+		r.cancel()
+		r.running = nil
+	}
+	for it := range r.state {
+		if it.api < 0 && it.flow == f {
+			delete(r.state, it)
+		}
+	}
+	if _, ok := r.own[f]; ok {
+		r.own[f] = flows.Vars{}
+	}
+	if r.walk.api < 0 && r.walk.flow == f {
+		r.walk = none
+	}
 }
 
 // stepOf is the step of a row; false on a flow row.
@@ -146,7 +183,8 @@ func (r *runs) walksOn(it item) (item, bool) {
 	if it.step+1 < len(r.flows[it.flow].Steps) {
 		return stepRow(it.flow, r.nextStep(it.flow, it.step)), true
 	}
-	if r.vars[flows.VarAccessToken] != "" && len(r.apis) > 0 {
+	// A flow with vars of its own has no token for the API calls.
+	if _, own := r.own[it.flow]; !own && r.vars[flows.VarAccessToken] != "" && len(r.apis) > 0 {
 		return apiRow(0), true
 	}
 	return none, false
@@ -181,7 +219,7 @@ func (r *runs) start(it item, now time.Time) (*run, context.Context, flows.Vars)
 	r.running = &run{id: r.seq, it: it, cancel: cancel}
 	r.state[it] = &stepState{status: running, started: now}
 	vars := flows.Vars{}
-	vars.Merge(r.vars)
+	vars.Merge(r.varsOf(it))
 	return r.running, ctx, vars
 }
 
@@ -217,7 +255,7 @@ func (r *runs) finish(id int, res flows.Result, now time.Time, selected item) (i
 	st.result = res
 	st.elapsed = now.Sub(st.started)
 	st.status = verdict(res)
-	r.vars.Merge(res.Vars)
+	r.varsOf(it).Merge(res.Vars)
 	r.running = nil
 	if st.status == done && selected == it {
 		r.walk = it
@@ -254,6 +292,9 @@ func (r *runs) reset() {
 	r.cancel()
 	r.running = nil
 	r.vars = flows.Vars{}
+	for f := range r.own {
+		r.own[f] = flows.Vars{}
+	}
 	r.state = map[item]*stepState{}
 	r.walk = none
 }

@@ -36,8 +36,8 @@ func (m Model) missingScopes() (missing []string, ok bool) {
 // scopes (flows.RequestsScopes: client credentials).
 func (m Model) tokenStep() (item, bool) {
 	for i, f := range m.runs.flows {
-		if f.Client != flows.MachineClient {
-			continue
+		if _, lab := m.s.labOf(i); f.Client != flows.MachineClient || lab {
+			continue // a lab's token is its own world's
 		}
 		for j, st := range f.Steps {
 			if st.Effect == flows.RequestsScopes {

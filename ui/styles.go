@@ -15,6 +15,9 @@ type Styles struct {
 	Selected, Pane, FocusedPane               lipgloss.Style
 	Pass, Fail, Warn, Running, Secret         lipgloss.Style
 	JWTHeader, JWTPayload, JWTSignature, Help lipgloss.Style
+	// Lab is the banner of a lab's weakened world: on the warning colour,
+	// so it reads from the back of a room.
+	Lab lipgloss.Style
 }
 
 // NewStyles builds the styles of a theme.
@@ -33,6 +36,7 @@ func NewStyles(t themes.Theme) Styles {
 	s.Secret = fg(t.Secret)
 	s.JWTHeader, s.JWTPayload, s.JWTSignature = fg(t.Header), fg(t.Payload), fg(t.Signature)
 	s.Help = fg(t.Muted)
+	s.Lab = lipgloss.NewStyle().Background(t.Warn).Foreground(t.OnWarn).Bold(true)
 	return s
 }
 

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"context"
+	"net/url"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
@@ -37,6 +40,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case eventMsg:
 		_, cmd := m.events.Update(msg)
 		return m, cmd
+	case labStartedMsg:
+		return m, m.onLabStarted(msg)
 	case tickMsg:
 		m.refresh() // countdowns and elapsed time
 		return m, tick()
@@ -80,7 +85,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Curl):
 		m.copyCurl()
 	case key.Matches(msg, k.CopyToken):
-		m.copyText(m.runs.vars[flows.VarAccessToken], "access token")
+		m.copyText(m.runs.varsOf(m.selected())[flows.VarAccessToken], "access token")
 	case key.Matches(msg, k.Validation):
 		m.switchValidation()
 	case key.Matches(msg, k.Edit):
@@ -109,6 +114,7 @@ func (m *Model) toFocused(msg tea.KeyMsg) tea.Cmd {
 
 func (m Model) quit() (tea.Model, tea.Cmd) {
 	m.runs.cancel()
+	m.closeLab()
 	m.events.close()
 	return m, tea.Quit
 }
@@ -145,11 +151,17 @@ func (m Model) runSelected() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	to, act := m.runs.enter(m.selected(), m.list.open)
+	if act == runIt {
+		if cmd, waits := m.labWaits(to); waits {
+			return m, cmd
+		}
+	}
 	m.list.selectRow(to)
 	switch act {
 	case openFlow:
+		cmd := m.switchLab(to.flow)
 		m.refresh()
-		return m, nil
+		return m, cmd
 	case guideAPI:
 		m.runs.walk = none
 		m.flash = "next: call FakeBook with this token — enter sends it"
@@ -168,8 +180,12 @@ func (m *Model) start(it item) tea.Cmd {
 	rn, ctx, vars := m.runs.start(it, m.opts.Now())
 	ch := m.progressCh
 	rs := m.s.clients.Machine // the machine client speaks for the resource server
+	var signIn func(context.Context, string, string) (*url.URL, error)
+	if w := m.s.labWorld(it.flow); w != nil && it.api < 0 {
+		rs, signIn = w.Settings, w.SignIn
+	}
 	env := &flows.Env{HTTP: m.opts.HTTP, Settings: settings, OpenBrowser: m.opts.OpenBrowser, Now: m.opts.Now,
-		ResourceServer: &rs, Keys: m.issuerKeys,
+		ResourceServer: &rs, Keys: m.issuerKeys, SignIn: signIn,
 		Progress: func(p flows.Progress) {
 			select {
 			case ch <- p:
@@ -194,6 +210,7 @@ func (m *Model) onStepDone(msg stepDoneMsg) {
 		return
 	}
 	m.teachLocalCheck(it, st)
+	m.teachLab(it)
 	m.refresh()
 }
 
@@ -221,6 +238,9 @@ func (m *Model) openForm() {
 	c.SetSize(m.width, m.height)
 	if it := m.selected(); it.api >= 0 {
 		m.form = newRequestForm(c, it.api, m.opts.APICalls[it.api])
+		return
+	} else if _, lab := m.s.labOf(it.flow); lab {
+		m.flash = "a lab runs with its own world's settings; e edits the settings of the ordinary flows"
 		return
 	}
 	s, user := m.settingsFor(m.selected())

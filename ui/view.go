@@ -28,7 +28,11 @@ func (m *Model) layout() {
 	m.detail.SetSize(max(20, m.width-m.listWidth()-fw), max(3, bodyH))
 	m.events.SetSize(m.width, eventsH)
 	if m.form != nil {
-		m.form.SetSize(m.width, m.height)
+		h := m.height
+		if m.s.lab != nil {
+			h-- // the lab's banner stays atop the form
+		}
+		m.form.SetSize(m.width, h)
 	}
 	m.refresh()
 }
@@ -36,6 +40,9 @@ func (m *Model) layout() {
 // View draws the open form, or the whole screen.
 func (m Model) View() string {
 	if m.form != nil {
+		if b := m.viewLabBanner(); b != "" {
+			return b + "\n" + m.form.View()
+		}
 		return m.form.View()
 	}
 	var boxes []string
@@ -85,31 +92,53 @@ func (m Model) viewHeader() string {
 	room := m.width - lipgloss.Width(right) - 1 - lipgloss.Width("oauthlab · ")
 	left := s.Header.Render("oauthlab") + s.Muted.Render(" · ") + s.Text.Render(fitWorld(safe.Line(m.opts.World), room))
 	gap := max(1, m.width-lipgloss.Width(left)-lipgloss.Width(right))
-	return left + strings.Repeat(" ", gap) + right
+	header := left + strings.Repeat(" ", gap) + right
+	if b := m.viewLabBanner(); b != "" {
+		return b + "\n" + header
+	}
+	return header
 }
 
-// actors are the four actors of the strip, with their names.
-var actors = []struct {
+// stripActor is an actor of the strip, with its names.
+type stripActor struct {
 	actor      flows.Actor
 	name, tiny string
-}{
-	{flows.Browser, "Browser", "Browser"}, {flows.Client, "Client", "Client"},
-	{flows.AuthServer, "Authorization Server", "Auth Server"}, {flows.ResourceServer, "Resource Server", "Resource Server"},
 }
 
-// viewStrip draws the four actors and the selected step's arrow.
+// actors are the four actors of the strip; a lab adds the attacker.
+var (
+	actors = []stripActor{
+		{flows.Browser, "Browser", "Browser"}, {flows.Client, "Client", "Client"},
+		{flows.AuthServer, "Authorization Server", "Auth Server"}, {flows.ResourceServer, "Resource Server", "Resource Server"},
+	}
+	attacker = stripActor{flows.Attacker, "Attacker", "Attacker"}
+)
+
+// stripActors are the actors of the selected row's flow: the four, and
+// the attacker in a lab.
+func (m Model) stripActors() []stripActor {
+	if it := m.selected(); it.api < 0 {
+		if _, ok := m.s.labOf(it.flow); ok {
+			return append(slices.Clip(actors), attacker)
+		}
+	}
+	return actors
+}
+
+// viewStrip draws the actors and the selected step's arrow.
 func (m Model) viewStrip() string {
 	s := m.styles
-	col := m.width / 4
+	cast := m.stripActors()
+	col := m.width / len(cast)
 	var from, to flows.Actor
 	if step, ok := m.runs.stepOf(m.selected()); ok {
 		from, to = step.From, step.To
 	}
 	var line strings.Builder
 	centers := map[flows.Actor]int{}
-	for i, a := range actors {
+	for i, a := range cast {
 		name := a.name
-		if m.width < 90 {
+		if m.width < 90 || len(name)+2 > col {
 			name = a.tiny
 		}
 		pad := max(0, (col-len(name))/2)

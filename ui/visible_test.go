@@ -41,8 +41,8 @@ func TestHostileIssuerEscapesAreShownNotWritten(t *testing.T) {
 			m.s.reveal = true
 			safetest.Check(t, "token detail", m.detail.render(m.selected(), 100), tc.want...)
 			// Events and the flash line: a request's path and decision.
-			mm, _ = m.Update(eventMsg(Event{Time: time.Now(), Server: "authserver", Method: "GET", Path: "/" + safetest.Payload,
-				Status: 404, Decision: "no such endpoint " + safetest.Payload}))
+			mm, _ = m.Update(eventMsg{Event: Event{Time: time.Now(), Server: "authserver", Method: "GET", Path: "/" + safetest.Payload,
+				Status: 404, Decision: "no such endpoint " + safetest.Payload}})
 			m = mm.(Model)
 			m.flash = "copy failed: " + safetest.Payload
 			view := m.View()

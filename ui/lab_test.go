@@ -1,0 +1,291 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/oauthlab/oauthlab/embedded"
+	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/lab"
+	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/setup"
+	"github.com/oauthlab/oauthlab/oauth"
+)
+
+// realLab starts a lab's real world, as cmd_tui.go does: a fresh embedded
+// world and the lab's servers beside it. closed counts the worlds closed.
+func realLab(t *testing.T, closed *int) func(context.Context, string) (*LabWorld, error) {
+	return func(ctx context.Context, name string) (*LabWorld, error) {
+		w, err := embedded.Start(ctx, embedded.Options{})
+		if err != nil {
+			return nil, err
+		}
+		lw, err := lab.Start(ctx, w, name)
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		s := setup.EmbeddedSettings(w)
+		s.LabWeakAPI, s.LabProtectedAPI = lw.WeakAPI, lw.ProtectedAPI
+		s.LabWeakIssuer, s.LabProtectedIssuer = lw.WeakIssuer, lw.ProtectedIssuer
+		t.Cleanup(func() { lw.Close(); w.Close() })
+		return &LabWorld{Settings: s, SignIn: lw.SignIn, Events: labEvents{busEvents{w.Events}},
+			Close: func() error { *closed++; lw.Close(); return w.Close() }}, nil
+	}
+}
+
+// labEvents marks the weakened servers' events, as cmd_tui.go does.
+type labEvents struct{ busEvents }
+
+func (l labEvents) Subscribe() (func() (Event, bool), func()) {
+	next, stop := l.busEvents.Subscribe()
+	return func() (Event, bool) {
+		e, ok := next()
+		e.Weakened = e.Server == lab.WeakServer || e.Server == authserver.WeakServer
+		return e, ok
+	}, stop
+}
+
+// labModel is a workbench on the embedded world whose labs start real
+// worlds, on a projector-sized screen.
+func labModel(t *testing.T, start func(context.Context, string) (*LabWorld, error)) Model {
+	t.Helper()
+	w, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	m := New(Options{World: "embedded", Settings: setup.EmbeddedSettings(w), StartLab: start})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 35})
+	return mm.(Model)
+}
+
+// openRow puts the cursor on flow row f and presses enter, which opens it;
+// a lab's world is started then, synchronously. It returns the command
+// that waits for the lab world's events, if any.
+func openRow(t *testing.T, m Model, f int) (Model, tea.Cmd) {
+	t.Helper()
+	m.list.cursor = m.list.indexOf(flowRow(f))
+	mm, cmd := m.Update(enter)
+	m = mm.(Model)
+	if _, ok := m.s.labOf(f); !ok || cmd == nil {
+		return m, nil
+	}
+	mm, cmd = m.Update(cmd())
+	return mm.(Model), cmd
+}
+
+// Every lab of flows.Labs() is listed under "Labs", after the flows, and
+// its row shows its story, its protection with the RFC, and its fix.
+func TestTheLabsAreListed(t *testing.T) {
+	m := New(Options{World: "w", StartLab: func(context.Context, string) (*LabWorld, error) { return nil, errors.New("not here") }})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 160, Height: 80})
+	m = mm.(Model)
+	labs := flows.Labs()
+	if len(labs) == 0 {
+		t.Fatal("flows.Labs() is empty")
+	}
+	list := m.list.View()
+	if i, j := strings.Index(list, "Labs"), strings.Index(list, flows.All()[len(flows.All())-1].Title); i < 0 || i < j {
+		t.Fatalf("no Labs section after the flows:\n%s", list)
+	}
+	for i, l := range labs {
+		f := len(flows.All()) + i
+		if got := m.runs.flows[f].ID; got != l.Flow().ID {
+			t.Fatalf("flow row %d is %s, want the lab %s", f, got, l.Flow().ID)
+		}
+		detail := m.detail.render(flowRow(f), 400)
+		for _, want := range []string{l.Title, l.Story, l.Protection, l.RFC, l.Fix} {
+			if !strings.Contains(detail, want) {
+				t.Errorf("lab %s: its row does not show %q:\n%s", l.Name, want, detail)
+			}
+		}
+	}
+	if strings.Contains(m.View(), LabBanner) {
+		t.Fatal("the weakened-world header shows while no lab is in use")
+	}
+}
+
+// Without a way to start a lab's world, no lab is listed.
+func TestNoLabsWithoutAWorldForThem(t *testing.T) {
+	m := New(Options{World: "w"})
+	if len(m.runs.flows) != len(flows.All()) || strings.Contains(m.list.View(), "Labs") {
+		t.Fatalf("labs listed with no StartLab: %d flows", len(m.runs.flows))
+	}
+}
+
+// Each lab run in the TUI against its real world: the header says the
+// world is weakened on every screen (the form too), the Attacker is on
+// the strip, both lab checks pass, the events of the weakened server show
+// in the Server side pane; leaving the lab closes its world and the
+// header goes.
+func TestALabRunsInItsOwnWorld(t *testing.T) {
+	for i, l := range flows.Labs() {
+		t.Run(l.Name, func(t *testing.T) {
+			closed := 0
+			m := labModel(t, realLab(t, &closed))
+			f := m.s.firstLab + i
+			if strings.Contains(m.View(), LabBanner) {
+				t.Fatal("the weakened-world header shows before any lab")
+			}
+			m, events := openRow(t, m, f)
+			lw := m.s.labWorld(f)
+			if lw == nil {
+				t.Fatalf("the lab's world did not start: %s", m.flash)
+			}
+			for range l.Steps {
+				m = press(t, m, enter)
+				if !strings.Contains(m.View(), LabBanner) || !strings.Contains(m.View(), "Attacker") {
+					t.Fatalf("a lab's screen lacks the weakened header or the Attacker:\n%s", m.View())
+				}
+			}
+			attack, held := m.s.labChecks(f)
+			if attack != oauth.Pass || held != oauth.Pass {
+				t.Fatalf("lab checks: attack %v, protection %v, want both pass:\n%s", attack, held, m.detail.render(m.selected(), 200))
+			}
+			if d := m.detail.render(flowRow(f), 200); !strings.Contains(d, "✓ demonstrated") {
+				t.Fatalf("the lab's overview does not say it demonstrated:\n%s", d)
+			}
+			m = pumpUntil(t, m, events, func(evs []Event) bool { return sawWeakened(evs) && sawStatus(evs, http.StatusUnauthorized) })
+			assertFormHasBanner(t, m)
+			m, _ = openRow(t, m, 0)
+			if strings.Contains(m.View(), LabBanner) || closed != 1 || m.s.lab != nil {
+				t.Fatalf("after leaving the lab: header shown %v, worlds closed %d, want 1", strings.Contains(m.View(), LabBanner), closed)
+			}
+			if resp, err := http.Get(lw.Settings.LabWeakAPI + "/books"); err == nil {
+				resp.Body.Close()
+				t.Fatal("the weakened API still answers after the lab was left")
+			}
+		})
+	}
+}
+
+// assertFormHasBanner opens the request form (a) during a lab: the form is
+// a screen of the weakened world too.
+func assertFormHasBanner(t *testing.T, m Model) {
+	t.Helper()
+	mm, _ := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'a'}})
+	fm := mm.(Model)
+	if fm.form == nil || !strings.HasPrefix(strings.TrimSpace(fm.View()), "⚠ "+LabBanner) {
+		t.Fatalf("the form during a lab does not open with the weakened header:\n%s", fm.View())
+	}
+}
+
+// pumpUntil delivers the lab world's events to the pane until done says
+// enough arrived.
+func pumpUntil(t *testing.T, m Model, cmd tea.Cmd, done func([]Event) bool) Model {
+	t.Helper()
+	for cmd != nil && !done(m.events.events) {
+		got := make(chan tea.Msg, 1)
+		go func(c tea.Cmd) { got <- c() }(cmd)
+		select {
+		case msg := <-got:
+			var mm tea.Model
+			mm, cmd = m.Update(msg)
+			m = mm.(Model)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the events never came; the pane has %+v", m.events.events)
+		}
+	}
+	if !done(m.events.events) {
+		t.Fatalf("the lab's events stopped early; the pane has %+v", m.events.events)
+	}
+	if v := m.events.View(); !strings.Contains(v, "WEAKENED") {
+		t.Fatalf("the Server side pane does not name the weakened server:\n%s", v)
+	}
+	return m
+}
+
+func sawWeakened(evs []Event) bool {
+	for _, e := range evs {
+		if e.Weakened && e.Method != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func sawStatus(evs []Event, status int) bool {
+	for _, e := range evs {
+		if e.Status == status {
+			return true
+		}
+	}
+	return false
+}
+
+// A world that starts after its lab was left is closed at once, and one
+// that cannot start leaves no header behind.
+func TestALabWorldStartedLateIsClosed(t *testing.T) {
+	closed := 0
+	slow := func(context.Context, string) (*LabWorld, error) {
+		return &LabWorld{Settings: flows.Settings{LabWeakAPI: "http://127.0.0.1:1"}, Close: func() error { closed++; return nil }}, nil
+	}
+	m := labModel(t, slow)
+	m.list.cursor = m.list.indexOf(flowRow(m.s.firstLab))
+	mm, start := m.Update(enter)
+	m = mm.(Model)
+	if !strings.Contains(m.View(), LabBanner) {
+		t.Fatal("no weakened-world header while the lab's world starts")
+	}
+	m, _ = openRow(t, m, 0) // leave before it started
+	mm, _ = m.Update(start())
+	m = mm.(Model)
+	if closed != 1 || m.s.lab != nil || strings.Contains(m.View(), LabBanner) {
+		t.Fatalf("a late world: closed %d, lab %v, want it closed and no lab", closed, m.s.lab)
+	}
+	failing := labModel(t, func(context.Context, string) (*LabWorld, error) { return nil, errors.New("no port") })
+	failing, _ = openRow(t, failing, failing.s.firstLab)
+	if failing.s.lab != nil || strings.Contains(failing.View(), LabBanner) || !strings.Contains(failing.flash, "no port") {
+		t.Fatalf("a world that did not start: lab %v, flash %q", failing.s.lab, failing.flash)
+	}
+}
+
+// During a lab the weakened server's latest decision stays in the pane,
+// however many events came after it; outside a lab the pane shows the
+// latest only.
+func TestTheWeakenedDecisionStaysInView(t *testing.T) {
+	e := &eventsPane{}
+	e.events = []Event{{Server: "fakebook (WEAKENED)", Weakened: true, Method: "GET", Status: 200}}
+	for i := range 5 {
+		e.events = append(e.events, Event{Server: "authserver", Method: "GET", Path: "/" + strings.Repeat("x", i), Status: 200})
+	}
+	if got := e.latest(3); got[0].Weakened {
+		t.Fatalf("outside a lab: got %+v first, want the latest only", got[0])
+	}
+	e.following = 1
+	got := e.latest(3)
+	if len(got) != 3 || !got[0].Weakened || got[2].Path != "/xxxx" {
+		t.Fatalf("during a lab: got %+v, want the weakened decision then the two latest", got)
+	}
+}
+
+// The banner fits the screen, however narrow: it drops what it can spare
+// (how to leave, the URL) before its name, and never wraps.
+func TestTheLabBannerFits(t *testing.T) {
+	world := &LabWorld{Settings: flows.Settings{LabWeakAPI: "http://127.0.0.1:40435", LabWeakIssuer: "http://127.0.0.1:40436/realms/myorg"}}
+	m := labModel(t, func(context.Context, string) (*LabWorld, error) { return world, nil })
+	m, _ = openRow(t, m, m.s.firstLab)
+	for _, w := range []int{160, 120, 100, 80, 60, 40} {
+		mm, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: 35})
+		m = mm.(Model)
+		b := m.viewLabBanner()
+		if strings.Contains(b, "\n") || lipgloss.Width(b) > w || !strings.Contains(b, "LAB") {
+			t.Errorf("width %d: banner %q (%d cells)", w, b, lipgloss.Width(b))
+		}
+	}
+	if b := m.viewLabBanner(); strings.Contains(b, "127.0.0.1:40435") {
+		t.Errorf("at 40 cells the URL should have gone: %q", b)
+	}
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 160, Height: 35})
+	if b := mm.(Model).viewLabBanner(); !strings.Contains(b, "weakened API 127.0.0.1:40435") || !strings.Contains(b, "weakened issuer 127.0.0.1:40436") {
+		t.Errorf("at 160 cells the banner names both weakened servers: %q", b)
+	}
+}
