@@ -28,3 +28,18 @@ request() {
   LOCATION=$(tr -d '\r' <"$WORK/headers" | awk 'tolower($1)=="location:"{ $1=""; sub(/^ /,""); print; exit }')
   say "$method $url -> $STATUS ${LOCATION:+(Location: $LOCATION)}"
 }
+
+# print_tokens prints the token response $RESP (exit 3 without an
+# access_token) and, with REFRESH=1, the answer to a refresh_token grant at
+# $TOKEN as the public client $CLIENT_ID.
+print_tokens() {
+  printf '%s\n' "$RESP"
+  jq -e .access_token >/dev/null <<<"$RESP" || exit 3
+
+  if [[ ${REFRESH:-} == 1 ]]; then
+    RT=$(jq -r '.refresh_token // empty' <<<"$RESP")
+    [[ -n $RT ]] || die "no refresh_token in response"
+    curl -sS "$TOKEN" -d grant_type=refresh_token --data-urlencode "refresh_token=$RT" --data-urlencode "client_id=$CLIENT_ID"
+    echo
+  fi
+}
