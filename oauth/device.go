@@ -103,11 +103,7 @@ func parseDeviceAuthorization(op string, status int, h http.Header, body []byte,
 		return nil, explainResponse(op, status, h, body)
 	}
 	da := &DeviceAuthorization{Raw: raw}
-	dc, _ := raw["device_code"].(string)
-	da.DeviceCode = Secret(dc)
-	if dc != "" {
-		raw["device_code"] = da.DeviceCode
-	}
+	da.DeviceCode = secretMember(raw, "device_code")
 	da.UserCode, _ = raw["user_code"].(string)
 	da.VerificationURI, _ = raw["verification_uri"].(string)
 	if da.VerificationURI == "" {
@@ -125,7 +121,7 @@ func parseDeviceAuthorization(op string, status int, h http.Header, body []byte,
 			Try: "look at the response body; check device_authorization_endpoint against discovery"}
 	}
 	switch {
-	case dc == "":
+	case da.DeviceCode.IsZero():
 		return nil, bad("the device authorization answer has no device_code", "device_code is REQUIRED")
 	case da.UserCode == "":
 		return nil, bad("the device authorization answer has no user_code", "user_code is REQUIRED")

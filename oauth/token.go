@@ -44,11 +44,7 @@ func parseTokenResponse(op string, status int, h http.Header, body []byte, recei
 	t := &TokenResponse{Raw: raw}
 	t.AccessToken, _ = raw["access_token"].(string)
 	t.TokenType, _ = raw["token_type"].(string)
-	rt, _ := raw["refresh_token"].(string)
-	t.RefreshToken = Secret(rt)
-	if rt != "" {
-		raw["refresh_token"] = t.RefreshToken
-	}
+	t.RefreshToken = secretMember(raw, "refresh_token")
 	t.IDToken, _ = raw["id_token"].(string)
 	t.Scope, _ = raw["scope"].(string)
 	// Some servers send it as a string; accept it rather than fail.
