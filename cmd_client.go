@@ -201,24 +201,17 @@ func runSteps(cmd *cobra.Command, o *clientOptions, s flows.Settings, f flows.Fl
 }
 
 func newDiscoverCmd(g *globalOptions) *cobra.Command {
-	o := &clientOptions{}
 	cmd := &cobra.Command{
 		Use:   "discover",
 		Short: "Fetch and check an issuer's OpenID Connect / RFC 8414 metadata",
 		Example: `  oauthlab discover --issuer https://sso.example.com/realms/myorg
   oauthlab discover --issuer https://dev-1.okta.com/oauth2/default --json
   oauthlab discover --embedded --style okta`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.runFlow(cmd, g, machine, false, flows.Discovery(), flows.Vars{}, nil)
-		},
 	}
-	addClientFlags(cmd, o)
-	return cmd
+	return flowCmd(g, cmd, false, flows.Discovery)
 }
 
 func newTokenCmd(g *globalOptions) *cobra.Command {
-	o := &clientOptions{}
 	cmd := &cobra.Command{
 		Use:   "token",
 		Short: "Get a token with the client credentials grant (RFC 6749 §4.4)",
@@ -228,13 +221,8 @@ decode it and validate it against the issuer's keys. The secret comes from
 		Example: `  OAUTHLAB_CLIENT_SECRET=... oauthlab token --issuer https://sso.example.com/realms/myorg --client-id test_api_client --scope test_api_access
   oauthlab token --embedded --scope fakebookapi.read --json
   oauthlab token --profile okta --auth post --curl`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return o.runFlow(cmd, g, machine, true, flows.ClientCredentials(), flows.Vars{}, nil)
-		},
 	}
-	addClientFlags(cmd, o)
-	return cmd
+	return flowCmd(g, cmd, true, flows.ClientCredentials)
 }
 
 func newLoginCmd(g *globalOptions) *cobra.Command {
@@ -287,7 +275,6 @@ func tokenArg(cmd *cobra.Command, args []string) (string, error) {
 }
 
 func newInspectCmd(g *globalOptions) *cobra.Command {
-	o := &clientOptions{}
 	cmd := &cobra.Command{
 		Use:   "inspect TOKEN|-",
 		Short: "Decode a token and validate it, check by check",
@@ -308,23 +295,13 @@ scheme is not part of the token); what follows it is still checked.`,
 		Example: `  oauthlab inspect --issuer https://sso.example.com/realms/myorg eyJhbGciOi...
   pbpaste | oauthlab inspect - --issuer https://dev-1.okta.com/oauth2/default --audience api://default
   oauthlab inspect eyJhbGciOi...      # decode only: the issuer is the token's own say-so, exit 1`,
-		Args: maxArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			raw, err := tokenArg(cmd, args)
-			if err != nil {
-				return err
-			}
-			o.noIssuerOK = true
-			f := flows.Flow{ID: "inspect", Title: "Inspect", Steps: []flows.Step{flows.InspectToken("token", raw)}}
-			return o.runFlow(cmd, g, machine, false, f, flows.Vars{}, nil)
-		},
 	}
-	addClientFlags(cmd, o)
-	return cmd
+	return tokenCmd(g, cmd, &clientOptions{noIssuerOK: true}, func(raw string) (flows.Flow, flows.Vars, error) {
+		return flows.Flow{ID: "inspect", Title: "Inspect", Steps: []flows.Step{flows.InspectToken("token", raw)}}, flows.Vars{}, nil
+	})
 }
 
 func newIntrospectCmd(g *globalOptions) *cobra.Command {
-	o := &clientOptions{}
 	var hint string
 	cmd := &cobra.Command{
 		Use:   "introspect TOKEN|-",
@@ -340,44 +317,30 @@ among all its tokens (RFC 7662 §2.1). Name an opaque refresh token with
 --hint refresh_token.`,
 		Example: `  oauthlab introspect --issuer https://sso.example.com/realms/myorg --client-id my-api --client-secret-env API_SECRET "$TOKEN"
   oauthlab introspect --profile kc --hint refresh_token "$REFRESH" --field active`,
-		Args: maxArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			raw, err := tokenArg(cmd, args)
-			if err != nil {
-				return err
-			}
-			switch hint {
-			case "", "access_token", "refresh_token":
-			default:
-				return usageErrorf("--hint must be access_token or refresh_token, got %q", hint)
-			}
-			return o.runFlow(cmd, g, machine, false, flows.Introspect(), flows.Vars{flows.VarAccessToken: raw, flows.VarTokenTypeHint: hint}, nil)
-		},
 	}
-	addClientFlags(cmd, o)
+	tokenCmd(g, cmd, &clientOptions{}, func(raw string) (flows.Flow, flows.Vars, error) {
+		switch hint {
+		case "", "access_token", "refresh_token":
+		default:
+			return flows.Flow{}, nil, usageErrorf("--hint must be access_token or refresh_token, got %q", hint)
+		}
+		return flows.Introspect(), flows.Vars{flows.VarAccessToken: raw, flows.VarTokenTypeHint: hint}, nil
+	})
 	cmd.Flags().StringVar(&hint, "hint", "", "token_type_hint: access_token or refresh_token (default: from the token's shape, see above)")
 	return cmd
 }
 
 func newRevokeCmd(g *globalOptions) *cobra.Command {
-	o := &clientOptions{}
 	cmd := &cobra.Command{
 		Use:     "revoke TOKEN|-",
 		Short:   "Revoke an access or refresh token (RFC 7009)",
 		Example: `  oauthlab revoke --profile kc "$TOKEN"`,
-		Args:    maxArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			raw, err := tokenArg(cmd, args)
-			if err != nil {
-				return err
-			}
-			f := flows.Revoke()
-			f.Steps = f.Steps[:1]
-			return o.runFlow(cmd, g, machine, false, f, flows.Vars{flows.VarAccessToken: raw}, nil)
-		},
 	}
-	addClientFlags(cmd, o)
-	return cmd
+	return tokenCmd(g, cmd, &clientOptions{}, func(raw string) (flows.Flow, flows.Vars, error) {
+		f := flows.Revoke()
+		f.Steps = f.Steps[:1]
+		return f, flows.Vars{flows.VarAccessToken: raw}, nil
+	})
 }
 
 func newCallCmd(g *globalOptions) *cobra.Command {
@@ -436,6 +399,38 @@ fetched first. With --embedded, a PATH like /books goes to FakeBook.`,
 	cmd.Flags().StringVar(&data, "data", "", "request body (JSON)")
 	cmd.Flags().StringVar(&o.apiBase, "api-base", "", "base URL for a PATH argument (default with --embedded: FakeBook)")
 	return cmd
+}
+
+// flowCmd completes c as a headless command that takes no argument and
+// runs flow as the machine client; needID as runFlow's.
+func flowCmd(g *globalOptions, c *cobra.Command, needID bool, flow func() flows.Flow) *cobra.Command {
+	o := &clientOptions{}
+	c.Args = noArgs
+	c.RunE = func(cmd *cobra.Command, _ []string) error {
+		return o.runFlow(cmd, g, machine, needID, flow(), flows.Vars{}, nil)
+	}
+	addClientFlags(c, o)
+	return c
+}
+
+// tokenCmd completes c as a headless command that takes a token (or - to
+// read it from stdin) and runs, as the machine client, the flow that flow
+// makes of it.
+func tokenCmd(g *globalOptions, c *cobra.Command, o *clientOptions, flow func(raw string) (flows.Flow, flows.Vars, error)) *cobra.Command {
+	c.Args = maxArgs(1)
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		raw, err := tokenArg(cmd, args)
+		if err != nil {
+			return err
+		}
+		f, vars, err := flow(raw)
+		if err != nil {
+			return err
+		}
+		return o.runFlow(cmd, g, machine, false, f, vars, nil)
+	}
+	addClientFlags(c, o)
+	return c
 }
 
 // machine is the client most commands act as: the one with credentials of

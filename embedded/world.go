@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -100,7 +99,7 @@ type World struct {
 	Events     *events.Bus
 
 	servers []*http.Server
-	lv      *lazyValidator
+	lv      *LazyValidator
 	sv      *switchValidator
 }
 
@@ -181,7 +180,7 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 	// public name (a proxy, a tunnel, NAT), and must not depend on it.
 	hc := oauth.NewHTTPClient(0)
 	hc.Transport = viaListener(hc.Transport, asBase, dialable(asL.Addr()))
-	lv := &lazyValidator{opts: validate.Options{Issuer: as.Issuer(), Audiences: []string{aud}, OnFetch: PublishFetch(bus), HTTPClient: hc}}
+	lv := NewLazyValidator(validate.Options{Issuer: as.Issuer(), Audiences: []string{aud}, OnFetch: PublishFetch(bus), HTTPClient: hc})
 	sv := &switchValidator{local: lv, introspect: validate.NewIntrospector(validate.IntrospectOptions{
 		Endpoint: as.IntrospectionEndpoint(), ClientID: authserver.IntrospectClientID,
 		ClientSecret: authserver.IntrospectClientSecret, Issuer: as.Issuer(), Audiences: []string{aud}, HTTPClient: hc})}
@@ -214,7 +213,7 @@ func (w *World) Close() error {
 	for _, s := range w.servers {
 		errs = append(errs, s.Shutdown(ctx))
 	}
-	w.lv.close()
+	_ = w.lv.Close()
 	return errors.Join(errs...)
 }
 
@@ -246,50 +245,6 @@ func checkLoopback(addr string, allow bool) error {
 func PublishFetch(bus *events.Bus) func(validate.FetchEvent) {
 	return func(e validate.FetchEvent) {
 		bus.Publish(events.Event{Time: e.Time, Server: "fakebook", Decision: e.String(), Details: []string{"jwks_uri: " + e.URL}})
-	}
-}
-
-// lazyValidator builds the FakeBook validator on first use, once the
-// authorization server answers, so starting the world never waits for
-// discovery or key generation. A failed build is retried on the next
-// request. The request's context bounds only that build: the keys live
-// until the world is closed.
-type lazyValidator struct {
-	opts validate.Options
-	mu   sync.Mutex
-	v    *validate.Validator
-}
-
-func (l *lazyValidator) get(ctx context.Context) (*validate.Validator, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.v != nil {
-		return l.v, nil
-	}
-	v, err := validate.New(ctx, l.opts)
-	if err != nil {
-		return nil, err
-	}
-	l.v = v
-	return v, nil
-}
-
-// Validate implements validate.TokenValidator.
-func (l *lazyValidator) Validate(ctx context.Context, raw string, scopes ...string) *validate.Report {
-	v, err := l.get(ctx)
-	if err != nil {
-		// The issuer's keys could not be fetched: refuse, and say why.
-		return &validate.Report{Failure: "signature", Checks: []oauth.Check{{Name: "signature", Status: oauth.Fail,
-			Reason: "cannot fetch the issuer's keys to check the signature: " + err.Error()}}}
-	}
-	return v.Validate(ctx, raw, scopes...)
-}
-
-func (l *lazyValidator) close() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.v != nil {
-		_ = l.v.Close()
 	}
 }
 

@@ -73,10 +73,7 @@ func authorizeStep() Step {
 			r.Outputs = append(r.Outputs, Output{Name: "code", Value: cb.Code})
 			// Merged, not assigned: r.Vars may hold the endpoints
 			// ensureDiscovered found, which the exchange needs.
-			if r.Vars == nil {
-				r.Vars = Vars{}
-			}
-			r.Vars.Merge(Vars{varCode: cb.Code, varState: req.State, varVerifier: req.PKCE.Verifier, varChallenge: req.PKCE.Challenge,
+			r.set(Vars{varCode: cb.Code, varState: req.State, varVerifier: req.PKCE.Verifier, varChallenge: req.PKCE.Challenge,
 				varRedirectURI: lb.RedirectURI(), varNonce: req.Nonce})
 			return r
 		},
@@ -110,10 +107,7 @@ func exchangeStep() Step {
 			if len(ex) > 0 {
 				// The code left the app: it is single use, so it is spent
 				// whatever the answer. A code never sent is kept for a retry.
-				if r.Vars == nil {
-					r.Vars = Vars{}
-				}
-				r.Vars[varCode] = ""
+				r.set(Vars{varCode: ""})
 			}
 			if err != nil {
 				return failed(env, r, err)

@@ -49,11 +49,7 @@ func clientCredentialsStep() Step {
 // inspected tokens. A token that fails a check fails the step
 // (Result.Failed): a forged, expired or foreign token was not obtained.
 func tokenResult(ctx context.Context, env *Env, vars Vars, r Result, tok *oauth.TokenResponse) Result {
-	if r.Vars == nil {
-		r.Vars = Vars{}
-	}
-	r.Vars[VarAccessToken] = tok.AccessToken
-	r.Vars[VarTokenClientID] = env.Settings.ClientID
+	r.set(Vars{VarAccessToken: tok.AccessToken, VarTokenClientID: env.Settings.ClientID})
 	r.Outputs = append(r.Outputs, Output{Name: "token_type", Value: tok.TokenType}, Output{Name: "scope", Value: tok.Scope})
 	if tok.ExpiresIn > 0 {
 		r.Outputs = append(r.Outputs, Output{Name: OutExpiresIn, Value: strconv.FormatInt(tok.ExpiresIn, 10)})

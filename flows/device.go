@@ -67,10 +67,7 @@ func deviceAuthorizeStep() Step {
 			if err != nil {
 				return failed(env, r, err)
 			}
-			if r.Vars == nil {
-				r.Vars = Vars{}
-			}
-			r.Vars.Merge(Vars{varDeviceCode: da.DeviceCode.Reveal(), varUserCode: da.UserCode, varVerificationURI: da.VerificationURI,
+			r.set(Vars{varDeviceCode: da.DeviceCode.Reveal(), varUserCode: da.UserCode, varVerificationURI: da.VerificationURI,
 				varVerificationURIComplete: da.VerificationURIComplete, varDeviceExpiry: da.Expiry.Format(time.RFC3339Nano),
 				varDeviceInterval: strconv.FormatInt(da.Interval, 10), varDeviceExpiresIn: strconv.FormatInt(da.ExpiresIn, 10)})
 			r.Outputs = []Output{{Name: "user_code", Value: da.UserCode}, {Name: "verification_uri", Value: da.VerificationURI}}
@@ -115,9 +112,6 @@ func devicePollStep() Step {
 			}}
 			tok, ex, err := oauth.PollDeviceToken(ctx, env.HTTP, clientConfig(env, vars), da, opts)
 			r.Exchanges = append(r.Exchanges, ex...)
-			if r.Vars == nil {
-				r.Vars = Vars{}
-			}
 			r.Outputs = append(r.Outputs, Output{Name: "polls", Value: strconv.Itoa(len(polls))})
 			if err != nil {
 				var oe *oauth.Error
@@ -125,11 +119,11 @@ func devicePollStep() Step {
 					// The server's answer (access_denied, expired_token, …)
 					// ends this device code; a cancelled wait does not, and
 					// running the step again resumes the polling.
-					r.Vars[varDeviceCode] = ""
+					r.set(Vars{varDeviceCode: ""})
 				}
 				return failed(env, r, err)
 			}
-			r.Vars[varDeviceCode] = "" // single use: spent by the tokens
+			r.set(Vars{varDeviceCode: ""}) // single use: spent by the tokens
 			r = tokenResult(ctx, env, vars, r, tok)
 			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope)...)
 			return r

@@ -16,6 +16,14 @@ func failed(env *Env, r Result, err error) Result {
 	return r
 }
 
+// set records vars as the step's new or changed vars.
+func (r *Result) set(vars Vars) {
+	if r.Vars == nil {
+		r.Vars = Vars{}
+	}
+	r.Vars.Merge(vars)
+}
+
 // clientConfig builds the client as the token endpoint sees it.
 func clientConfig(env *Env, vars Vars) oauth.ClientConfig {
 	s := env.Settings
@@ -49,10 +57,7 @@ func ensureDiscovered(ctx context.Context, env *Env, vars Vars, r *Result) bool 
 		return false
 	}
 	vars.Merge(d.Vars)
-	if r.Vars == nil {
-		r.Vars = Vars{}
-	}
-	r.Vars.Merge(d.Vars)
+	r.set(d.Vars)
 	return true
 }
 

@@ -2,12 +2,10 @@ package oauth
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -85,19 +83,15 @@ func DeviceAuthorize(ctx context.Context, hc *http.Client, endpoint string, cfg 
 	if status < 200 || status > 299 {
 		return nil, exs, explainResponse(op, status, h, body)
 	}
-	at := time.Now()
-	if len(exs) > 0 {
-		at = received(exs[len(exs)-1])
-	}
-	d, err := parseDeviceAuthorization(op, status, h, body, at)
+	d, err := parseDeviceAuthorization(op, status, h, body, answered(exs))
 	return d, exs, err
 }
 
 func parseDeviceAuthorization(op string, status int, h http.Header, body []byte, received time.Time) (*DeviceAuthorization, error) {
-	raw := map[string]any{}
-	d := json.NewDecoder(strings.NewReader(string(body)))
-	d.UseNumber()
-	if err := d.Decode(&raw); err != nil || raw == nil {
+	raw, err := decodeObject(body)
+	if err != nil {
+		// Whatever answered, HTML page included, is not the device
+		// authorization endpoint: say so in this endpoint's terms.
 		e := explainResponse(op, status, h, body)
 		e.What = fmt.Sprintf("the device authorization answer (HTTP %d) is not a JSON object", status)
 		e.Cause = "RFC 8628 §3.2 answers application/json; a proxy or another endpoint answered"
@@ -109,11 +103,7 @@ func parseDeviceAuthorization(op string, status int, h http.Header, body []byte,
 		return nil, explainResponse(op, status, h, body)
 	}
 	da := &DeviceAuthorization{Raw: raw}
-	dc, _ := raw["device_code"].(string)
-	da.DeviceCode = Secret(dc)
-	if dc != "" {
-		raw["device_code"] = da.DeviceCode
-	}
+	da.DeviceCode = secretMember(raw, "device_code")
 	da.UserCode, _ = raw["user_code"].(string)
 	da.VerificationURI, _ = raw["verification_uri"].(string)
 	if da.VerificationURI == "" {
@@ -131,7 +121,7 @@ func parseDeviceAuthorization(op string, status int, h http.Header, body []byte,
 			Try: "look at the response body; check device_authorization_endpoint against discovery"}
 	}
 	switch {
-	case dc == "":
+	case da.DeviceCode.IsZero():
 		return nil, bad("the device authorization answer has no device_code", "device_code is REQUIRED")
 	case da.UserCode == "":
 		return nil, bad("the device authorization answer has no user_code", "user_code is REQUIRED")
@@ -248,26 +238,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 func clampDuration(d, lo, hi time.Duration) time.Duration {
 	return max(lo, min(d, hi))
-}
-
-// jsonInt reads a JSON number (or a numeric string) as an integer; 0 when
-// it is neither.
-func jsonInt(v any) int64 {
-	switch n := v.(type) {
-	case json.Number:
-		if i, err := n.Int64(); err == nil {
-			return i
-		}
-		if f, err := n.Float64(); err == nil && f < 1e12 {
-			return int64(f)
-		}
-	case string:
-		var i int64
-		if _, err := fmt.Sscan(n, &i); err == nil {
-			return i
-		}
-	}
-	return 0
 }
 
 // printable reports a string of printable characters, no control ones.

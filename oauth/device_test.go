@@ -85,6 +85,7 @@ func TestDeviceAuthorizeRefusesBadAnswers(t *testing.T) {
 		{"escape in user_code", `{"device_code":"d","user_code":"AB\u001b[2J","verification_uri":"http://x.test/","expires_in":600}`, "printable"},
 		{"no expires_in", `{"device_code":"d","user_code":"U","verification_uri":"http://x.test/"}`, "expires_in"},
 		{"not JSON", `<html>`, "not a JSON object"},
+		{"trailing data", `{"device_code":"d","user_code":"U","verification_uri":"http://x.test/","expires_in":600} {}`, "not a JSON object"},
 		{"error", `{"error":"unauthorized_client","error_description":"no"}`, "unauthorized_client"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,8 @@ package oauth
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -38,6 +40,26 @@ func readObject(op string, status int, h http.Header, body []byte, what, cause, 
 	}
 	e.Err = err
 	return nil, e
+}
+
+// jsonInt reads a JSON number (or a numeric string) as an integer; 0 when
+// it is neither.
+func jsonInt(v any) int64 {
+	switch n := v.(type) {
+	case json.Number:
+		if i, err := n.Int64(); err == nil {
+			return i
+		}
+		if f, err := n.Float64(); err == nil && f < 1e12 {
+			return int64(f)
+		}
+	case string:
+		var i int64
+		if _, err := fmt.Sscan(n, &i); err == nil {
+			return i
+		}
+	}
+	return 0
 }
 
 // do sends req and reads the whole body. A transport failure is explained

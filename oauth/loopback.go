@@ -192,21 +192,30 @@ func (l *Loopback) handle(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm() // form_post (OAuth 2.0 Form Post Response Mode) carries the response in the body
 	c := callback{query: r.Form, reply: make(chan page, 1)}
 	l.calls <- c // buffered for exactly this one callback
+	l.answer(w, r, c)
+}
+
+// answer writes the page for callback c: WaitCallback's reply, or, once
+// the wait is over (timeout, cancel) or the listener closed without one,
+// that the login is over. The reply and the end of the wait can be ready
+// together — WaitCallback replies and returns, and the flow closes the
+// listener, before this handler gets to run on — and then the reply wins:
+// a login that worked never says "Too late".
+func (l *Loopback) answer(w http.ResponseWriter, r *http.Request, c callback) {
 	select {
 	case p := <-c.reply:
 		writePage(w, p.status, p)
+		return
 	case <-l.waitDone:
-		// Wait returned without reading it (timeout, cancel); it may still
-		// have just replied.
-		select {
-		case p := <-c.reply:
-			writePage(w, p.status, p)
-		default:
-			writePage(w, http.StatusGone, page{title: "Too late", msg: "oauthlab stopped waiting for this login. Start it again from the terminal."})
-		}
 	case <-l.closed:
-		writePage(w, http.StatusGone, page{title: "Too late", msg: "oauthlab stopped waiting for this login. Start it again from the terminal."})
 	case <-r.Context().Done():
+		return
+	}
+	select {
+	case p := <-c.reply:
+		writePage(w, p.status, p)
+	default:
+		writePage(w, http.StatusGone, page{title: "Too late", msg: "oauthlab stopped waiting for this login. Start it again from the terminal."})
 	}
 }
 

@@ -32,3 +32,15 @@ func (s Secret) GoString() string { return `oauth.Secret("` + s.String() + `")` 
 // MarshalJSON writes the redacted form, so a secret never lands in a JSON
 // document (headless --json output, a saved session) in clear.
 func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// secretMember reads the string member name of a server's answer as a
+// Secret and puts the Secret back in its place, so that printing or
+// marshalling the answer's raw members never shows it.
+func secretMember(raw map[string]any, name string) Secret {
+	s, _ := raw[name].(string)
+	if s == "" {
+		return ""
+	}
+	raw[name] = Secret(s)
+	return Secret(s)
+}

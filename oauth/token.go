@@ -2,7 +2,6 @@ package oauth
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -45,23 +44,11 @@ func parseTokenResponse(op string, status int, h http.Header, body []byte, recei
 	t := &TokenResponse{Raw: raw}
 	t.AccessToken, _ = raw["access_token"].(string)
 	t.TokenType, _ = raw["token_type"].(string)
-	rt, _ := raw["refresh_token"].(string)
-	t.RefreshToken = Secret(rt)
-	if rt != "" {
-		raw["refresh_token"] = t.RefreshToken
-	}
+	t.RefreshToken = secretMember(raw, "refresh_token")
 	t.IDToken, _ = raw["id_token"].(string)
 	t.Scope, _ = raw["scope"].(string)
-	if n, ok := raw["expires_in"].(json.Number); ok {
-		if v, err := n.Int64(); err == nil {
-			t.ExpiresIn = v
-		} else if f, err := n.Float64(); err == nil {
-			t.ExpiresIn = int64(f)
-		}
-	} else if s, ok := raw["expires_in"].(string); ok {
-		// Some servers send it as a string; accept it rather than fail.
-		fmt.Sscan(s, &t.ExpiresIn)
-	}
+	// Some servers send it as a string; accept it rather than fail.
+	t.ExpiresIn = jsonInt(raw["expires_in"])
 	if t.ExpiresIn > 0 {
 		t.Expiry = received.Add(time.Duration(t.ExpiresIn) * time.Second)
 	}
@@ -112,11 +99,7 @@ func RequestToken(ctx context.Context, hc *http.Client, cfg ClientConfig, form u
 	if status < 200 || status > 299 {
 		return nil, exs, cfg.explainRefusal(explainResponse(op, status, h, body))
 	}
-	at := time.Now()
-	if len(exs) > 0 {
-		at = received(exs[len(exs)-1])
-	}
-	t, err := parseTokenResponse(op, status, h, body, at)
+	t, err := parseTokenResponse(op, status, h, body, answered(exs))
 	return t, exs, err
 }
 
@@ -133,3 +116,12 @@ func checkTokenEndpoint(op, tokenURL string) *Error {
 
 // received is when an exchange's answer arrived.
 func received(ex Exchange) time.Time { return ex.Start.Add(ex.Duration) }
+
+// answered is when the last of exs was answered (now, when none was
+// recorded): the base of the expiry times the answer gives in seconds.
+func answered(exs []Exchange) time.Time {
+	if len(exs) == 0 {
+		return time.Now()
+	}
+	return received(exs[len(exs)-1])
+}

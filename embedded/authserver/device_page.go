@@ -167,15 +167,11 @@ func (s *Server) handleDeviceStatus(w http.ResponseWriter, r *http.Request) {
 	s.renderDevicePage(w, http.StatusOK, p)
 }
 
-// renderDevicePage writes the page with the login page's headers.
+// renderDevicePage writes the page with the login page's headers; its
+// form posts only to this server (the device page redirects nowhere).
 func (s *Server) renderDevicePage(w http.ResponseWriter, status int, p devicePage) {
 	p.Style = string(s.cfg.Style)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Frame-Options", "DENY")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'")
-	w.WriteHeader(status)
-	_ = devicePageTmpl.Execute(w, p)
+	writePage(w, status, "; form-action 'self'", devicePageTmpl, p)
 }
 
 // ApproveDevice approves the user code as username, as a person on the

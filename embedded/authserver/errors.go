@@ -31,41 +31,44 @@ type oauthErr struct {
 	event string
 }
 
-// RFC 6749 §5.2: errors of the token endpoint. The status is the RFC's
-// (400, and 401 for invalid_client); callers change it with WithStatus
-// where the imitated server answers otherwise.
+// The constructors, one per error code, each with the status of the RFC
+// that defines the code; callers change it with WithStatus where the
+// imitated server answers otherwise.
+var (
+	// RFC 6749 §5.2: errors of the token endpoint (400, and 401 for
+	// invalid_client).
+	errInvalidRequest       = constructor(400, "invalid_request")
+	errInvalidClient        = constructor(401, "invalid_client")
+	errInvalidGrant         = constructor(400, "invalid_grant")
+	errInvalidScope         = constructor(400, "invalid_scope")
+	errUnauthorizedClient   = constructor(400, "unauthorized_client")
+	errUnsupportedGrantType = constructor(400, "unsupported_grant_type")
 
-func errInvalidRequest() *oauthErr { return &oauthErr{status: 400, code: "invalid_request"} }
-func errInvalidClient() *oauthErr  { return &oauthErr{status: 401, code: "invalid_client"} }
-func errInvalidGrant() *oauthErr   { return &oauthErr{status: 400, code: "invalid_grant"} }
-func errInvalidScope() *oauthErr   { return &oauthErr{status: 400, code: "invalid_scope"} }
+	// RFC 6749 §4.1.2.1: errors of the authorization endpoint, sent back
+	// to the client's redirect URI (the status is then the redirect's);
+	// server_error is answered with 500.
+	errAccessDenied            = constructor(400, "access_denied")
+	errUnsupportedResponseType = constructor(400, "unsupported_response_type")
+	errServerError             = constructor(500, "server_error")
 
-func errUnauthorizedClient() *oauthErr {
-	return &oauthErr{status: 400, code: "unauthorized_client"}
+	// RFC 6750 §3.1: errors of a resource server (here userinfo), sent in
+	// a WWW-Authenticate: Bearer challenge. Keycloak also answers an
+	// unknown token at the RFC 7009 revocation endpoint with invalid_token.
+	errInvalidToken      = constructor(401, "invalid_token")
+	errInsufficientScope = constructor(403, "insufficient_scope")
+
+	// RFC 8628 §3.5: the device access token request's answers while the
+	// device polls.
+	errAuthorizationPending = constructor(400, "authorization_pending")
+	errSlowDown             = constructor(400, "slow_down")
+	errExpiredToken         = constructor(400, "expired_token")
+)
+
+// constructor returns the constructor of code's answers: each call makes a
+// new *oauthErr, so the With… setters never touch another answer.
+func constructor(status int, code string) func() *oauthErr {
+	return func() *oauthErr { return &oauthErr{status: status, code: code} }
 }
-
-func errUnsupportedGrantType() *oauthErr {
-	return &oauthErr{status: 400, code: "unsupported_grant_type"}
-}
-
-// RFC 6749 §4.1.2.1: errors of the authorization endpoint, sent back to
-// the client's redirect URI (the status is then the redirect's).
-
-func errAccessDenied() *oauthErr { return &oauthErr{status: 400, code: "access_denied"} }
-
-func errUnsupportedResponseType() *oauthErr {
-	return &oauthErr{status: 400, code: "unsupported_response_type"}
-}
-
-// errServerError is RFC 6749 §4.1.2.1's server_error, answered with 500.
-func errServerError() *oauthErr { return &oauthErr{status: 500, code: "server_error"} }
-
-// RFC 6750 §3.1: errors of a resource server (here userinfo), sent in a
-// WWW-Authenticate: Bearer challenge. Keycloak also answers an unknown
-// token at the RFC 7009 revocation endpoint with invalid_token.
-
-func errInvalidToken() *oauthErr      { return &oauthErr{status: 401, code: "invalid_token"} }
-func errInsufficientScope() *oauthErr { return &oauthErr{status: 403, code: "insufficient_scope"} }
 
 // WithDescription sets error_description, the imitated server's text.
 func (e *oauthErr) WithDescription(desc string) *oauthErr {
@@ -121,15 +124,6 @@ func (e *oauthErr) Is(target error) bool {
 	t, ok := target.(*oauthErr)
 	return ok && t.code == e.code && (t.desc == "" || t.desc == e.desc)
 }
-
-// RFC 8628 §3.5: the device access token request's answers while the
-// device polls.
-
-func errAuthorizationPending() *oauthErr {
-	return &oauthErr{status: 400, code: "authorization_pending"}
-}
-func errSlowDown() *oauthErr     { return &oauthErr{status: 400, code: "slow_down"} }
-func errExpiredToken() *oauthErr { return &oauthErr{status: 400, code: "expired_token"} }
 
 // WithEvent sets what the server-side pane says of this answer instead of
 // "refused: …": a device poll that is told to wait was not refused.

@@ -51,17 +51,24 @@ type pageData struct {
 	Form   bool
 }
 
-// renderPage writes an HTML page that may not be framed or cached.
+// renderPage writes the login page (or an error page in its place).
 func (s *Server) renderPage(w http.ResponseWriter, status int, d pageData) {
 	d.Style = string(s.cfg.Style)
+	// No form-action: browsers apply it to the redirect that follows the
+	// form post, which goes to the client's (loopback) redirect URI.
+	writePage(w, status, "", pageTmpl, d)
+}
+
+// writePage writes a server-rendered HTML page that may not be framed or
+// cached, under a CSP that allows inline styles and nothing else, plus
+// extraCSP's directives.
+func writePage(w http.ResponseWriter, status int, extraCSP string, t *template.Template, data any) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY")
-	// No form-action: browsers apply it to the redirect that follows the
-	// form post, which goes to the client's (loopback) redirect URI.
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"+extraCSP)
 	w.WriteHeader(status)
-	_ = pageTmpl.Execute(w, d)
+	_ = t.Execute(w, data)
 }
 
 // handleLogout is the end-session endpoint: it only shows a page.

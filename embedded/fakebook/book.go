@@ -212,23 +212,31 @@ func jsonError(err error) *bodyError {
 // decoding; 0 means none was sent.
 func (b *Book) validate() *fieldError {
 	b.Title, b.Author = strings.TrimSpace(b.Title), strings.TrimSpace(b.Author)
+	if fe := textField("title", b.Title); fe != nil {
+		return fe
+	}
+	if fe := textField("author", b.Author); fe != nil {
+		return fe
+	}
 	switch {
-	case b.Title == "":
-		return &fieldError{"title", "title is required"}
-	case len(b.Title) > 200:
-		return &fieldError{"title", "title must be at most 200 bytes"}
-	case strings.IndexFunc(b.Title, controlRune) >= 0:
-		return &fieldError{"title", "title must not contain control characters (" + firstControl(b.Title) + ")"}
-	case b.Author == "":
-		return &fieldError{"author", "author is required"}
-	case len(b.Author) > 200:
-		return &fieldError{"author", "author must be at most 200 bytes"}
-	case strings.IndexFunc(b.Author, controlRune) >= 0:
-		return &fieldError{"author", "author must not contain control characters (" + firstControl(b.Author) + ")"}
 	case b.Cost < 0 || math.IsNaN(b.Cost) || b.Cost > 1e6:
 		return &fieldError{"cost", "cost must be between 0 and 1000000"}
 	case b.NumPages <= 0 || b.NumPages > 100000:
 		return &fieldError{"num_pages", "num_pages must be between 1 and 100000"}
+	}
+	return nil
+}
+
+// textField checks a required line of text of at most 200 bytes, free of
+// control characters.
+func textField(name, v string) *fieldError {
+	switch {
+	case v == "":
+		return &fieldError{name, name + " is required"}
+	case len(v) > 200:
+		return &fieldError{name, name + " must be at most 200 bytes"}
+	case strings.IndexFunc(v, controlRune) >= 0:
+		return &fieldError{name, name + " must not contain control characters (" + firstControl(v) + ")"}
 	}
 	return nil
 }

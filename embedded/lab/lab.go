@@ -87,9 +87,9 @@ func Start(ctx context.Context, w *embedded.World, weakness string) (*World, err
 	}
 	lw := &World{Weakness: weakness}
 	hc := oauth.NewHTTPClient(0)
-	strict := func(auds ...string) *lazy {
-		l := &lazy{opts: validate.Options{Issuer: w.Issuer, Audiences: auds, HTTPClient: hc, OnFetch: embedded.PublishFetch(w.Events)}}
-		lw.closers = append(lw.closers, l.close)
+	strict := func(auds ...string) *embedded.LazyValidator {
+		l := embedded.NewLazyValidator(validate.Options{Issuer: w.Issuer, Audiences: auds, HTTPClient: hc, OnFetch: embedded.PublishFetch(w.Events)})
+		lw.closers = append(lw.closers, func() { _ = l.Close() })
 		return l
 	}
 	var weak validate.TokenValidator
@@ -190,50 +190,13 @@ func (lw *World) Close() error {
 	return errors.Join(errs...)
 }
 
-// lazy builds a strict validator on first use, once the authorization
-// server answers.
-type lazy struct {
-	opts validate.Options
-	mu   sync.Mutex
-	v    *validate.Validator
-}
-
-func (l *lazy) get(ctx context.Context) (*validate.Validator, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.v == nil {
-		v, err := validate.New(ctx, l.opts)
-		if err != nil {
-			return nil, err
-		}
-		l.v = v
-	}
-	return l.v, nil
-}
-
-func (l *lazy) Validate(ctx context.Context, raw string, scopes ...string) *validate.Report {
-	v, err := l.get(ctx)
-	if err != nil {
-		return validate.Unverified(raw, l.opts, "cannot fetch the issuer's keys: "+err.Error(), scopes...)
-	}
-	return v.Validate(ctx, raw, scopes...)
-}
-
-func (l *lazy) close() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.v != nil {
-		_ = l.v.Close()
-	}
-}
-
 // trustsHeader is the weakened validator of the alg labs: it lets the
 // token's header choose the algorithm. With alg none it checks no
 // signature; with HS256 it verifies an HMAC keyed with the issuer's RSA
 // public key as PEM. Every other token goes to the strict validator.
 type trustsHeader struct {
 	weakness string
-	strict   *lazy
+	strict   *embedded.LazyValidator
 	hc       *http.Client
 
 	mu sync.Mutex
@@ -247,7 +210,7 @@ func (t *trustsHeader) Validate(ctx context.Context, raw string, scopes ...strin
 	alg, _ := tok.Header["alg"].(string)
 	switch {
 	case t.weakness == AlgNone && strings.EqualFold(alg, "none"):
-		return weakened(validate.Unverified(raw, t.strict.opts, "no signature", scopes...),
+		return weakened(validate.Unverified(raw, t.strict.Options(), "no signature", scopes...),
 			"WEAKENED: alg none read from the token's own header, so no signature was checked")
 	case t.weakness == AlgConfusion && alg == "HS256":
 		// The key is looked up by the kid the token names, then used
@@ -255,16 +218,16 @@ func (t *trustsHeader) Validate(ctx context.Context, raw string, scopes ...strin
 		kid, _ := tok.Header["kid"].(string)
 		key, err := t.publicPEM(ctx, kid)
 		if err != nil {
-			return validate.Unverified(raw, t.strict.opts, "cannot fetch the issuer's keys: "+err.Error(), scopes...)
+			return validate.Unverified(raw, t.strict.Options(), "cannot fetch the issuer's keys: "+err.Error(), scopes...)
 		}
 		in := raw[:strings.LastIndexByte(raw, '.')]
 		sig, err := base64.RawURLEncoding.DecodeString(raw[len(in)+1:])
 		mac := hmac.New(sha256.New, key)
 		mac.Write([]byte(in))
 		if err != nil || !hmac.Equal(sig, mac.Sum(nil)) {
-			return validate.Unverified(raw, t.strict.opts, "the HS256 signature does not match", scopes...)
+			return validate.Unverified(raw, t.strict.Options(), "the HS256 signature does not match", scopes...)
 		}
-		return weakened(validate.Unverified(raw, t.strict.opts, "", scopes...),
+		return weakened(validate.Unverified(raw, t.strict.Options(), "", scopes...),
 			"WEAKENED: HS256 read from the token's own header, verified with the issuer's RSA public key (PEM) as the HMAC secret")
 	}
 	return t.strict.Validate(ctx, raw, scopes...)
@@ -275,7 +238,7 @@ func (t *trustsHeader) Validate(ctx context.Context, raw string, scopes ...strin
 func (t *trustsHeader) publicPEM(ctx context.Context, kid string) ([]byte, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	v, err := t.strict.get(ctx)
+	v, err := t.strict.Validator(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -8,20 +8,11 @@
 // signs in as alice and allows (or denies) the device, and writes what it
 // saw to RESULT.json: the page title, the code in the field, the page it
 // landed on and its text, and any Content Security Policy violation.
-import { chromium } from 'playwright-core';
-import { writeFileSync, renameSync } from 'node:fs';
+import { run } from './chromium.mjs';
 
 const [url, userCode, out, mode] = process.argv.slice(2);
 const result = { page_title: '', prefilled: '', final_url: '', final_text: '', csp: [], error: '' };
-let browser;
-try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const page = await browser.newPage();
-  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) result.csp.push(m.text()); });
+await run(out, result, async (page) => {
   await page.goto(url, { timeout: 20000 });
   result.page_title = await page.title();
   result.prefilled = await page.inputValue('#device-user-code');
@@ -35,10 +26,4 @@ try {
   ]);
   result.final_url = page.url();
   result.final_text = await page.innerText('body');
-} catch (e) {
-  result.error = String(e && e.message || e);
-} finally {
-  if (browser) await browser.close();
-  writeFileSync(out + '.tmp', JSON.stringify(result, null, 2));
-  renameSync(out + '.tmp', out);
-}
+});

@@ -9,22 +9,11 @@
 // violation the browser reported (a CSP form-action rule once blocked the
 // redirect to the loopback callback in real browsers, which form posts in
 // Go tests cannot see).
-import { chromium } from 'playwright-core';
-import { writeFileSync, renameSync } from 'node:fs';
+import { run } from './chromium.mjs';
 
 const [url, out] = process.argv.slice(2);
 const result = { login_page_title: '', callback_url: '', callback_text: '', csp: [], error: '' };
-let browser;
-try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    // The flags this machine needs: no sandbox as root, and no background
-    // traffic to Google's hosts on a closed network.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const page = await browser.newPage();
-  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) result.csp.push(m.text()); });
+await run(out, result, async (page) => {
   await page.goto(url, { timeout: 20000 });
   result.login_page_title = await page.title();
   await page.fill('#username', 'alice');
@@ -35,10 +24,4 @@ try {
   ]);
   result.callback_url = page.url().replace(/code=[^&]+/, 'code=REDACTED');
   result.callback_text = await page.innerText('body');
-} catch (e) {
-  result.error = String(e && e.message || e);
-} finally {
-  if (browser) await browser.close();
-  writeFileSync(out + '.tmp', JSON.stringify(result, null, 2));
-  renameSync(out + '.tmp', out);
-}
+});

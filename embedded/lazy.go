@@ -1,0 +1,63 @@
+package embedded
+
+import (
+	"context"
+	"sync"
+
+	"github.com/oauthlab/oauthlab/oauth/validate"
+)
+
+// LazyValidator is a strict validate.Validator built on first use, once
+// the authorization server answers, so starting a world never waits for
+// discovery or key generation. A failed build is retried on the next
+// request. The request's context bounds only that build: the keys live
+// until Close. The world's FakeBook and the labs' strict FakeBooks use it.
+type LazyValidator struct {
+	opts validate.Options
+	mu   sync.Mutex
+	v    *validate.Validator
+}
+
+// NewLazyValidator returns a LazyValidator that will build its validator
+// with opts.
+func NewLazyValidator(opts validate.Options) *LazyValidator {
+	return &LazyValidator{opts: opts}
+}
+
+// Options are the options the validator is built with.
+func (l *LazyValidator) Options() validate.Options { return l.opts }
+
+// Validator builds the validator if it is not built yet and returns it.
+func (l *LazyValidator) Validator(ctx context.Context) (*validate.Validator, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.v == nil {
+		v, err := validate.New(ctx, l.opts)
+		if err != nil {
+			return nil, err
+		}
+		l.v = v
+	}
+	return l.v, nil
+}
+
+// Validate implements validate.TokenValidator. When the issuer's keys
+// cannot be fetched it refuses the token: every check that needs no key
+// still runs, and the signature check fails saying why.
+func (l *LazyValidator) Validate(ctx context.Context, raw string, scopes ...string) *validate.Report {
+	v, err := l.Validator(ctx)
+	if err != nil {
+		return validate.Unverified(raw, l.opts, "cannot fetch the issuer's keys to check the signature: "+err.Error(), scopes...)
+	}
+	return v.Validate(ctx, raw, scopes...)
+}
+
+// Close stops the validator's key refresh, if it was built.
+func (l *LazyValidator) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.v != nil {
+		return l.v.Close()
+	}
+	return nil
+}
