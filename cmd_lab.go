@@ -152,6 +152,7 @@ func labSettings(w *embedded.World, lw *lab.World) flows.Settings {
 	s := setup.EmbeddedSettings(w)
 	s.LabWeakAPI, s.LabProtectedAPI = lw.WeakAPI, lw.ProtectedAPI
 	s.LabWeakIssuer, s.LabProtectedIssuer = lw.WeakIssuer, lw.ProtectedIssuer
+	s.LabIssuer, s.LabAdminURL, s.LabLeakedKey = lw.Issuer, lw.AdminURL, lw.LeakedKey
 	return s
 }
 
@@ -162,6 +163,9 @@ func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.E
 	fmt.Fprintln(w, "\nServer-side events:")
 	for _, e := range seen {
 		if e.Method == "" {
+			// Not an answer to a request: a server fetched keys, or its
+			// operator rotated them.
+			fmt.Fprintln(w, safe.Visible(fmt.Sprintf("  %-22s %s", e.Server, e.Decision)))
 			continue
 		}
 		fmt.Fprintln(w, safe.Visible(fmt.Sprintf("  %-22s %s %s → %d  %s", e.Server, e.Method, e.Path, e.Status, e.Decision)))
