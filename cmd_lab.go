@@ -176,6 +176,14 @@ func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.E
 					fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+name+": "+rest))
 				}
 			}
+			continue
+		}
+		for _, d := range e.Details {
+			// What the authorization server knows and does not send
+			// (why a token is inactive, RFC 7662 §2.2).
+			if strings.HasPrefix(d, "reason") {
+				fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+d))
+			}
 		}
 	}
 	if ok {

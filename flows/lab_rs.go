@@ -109,8 +109,8 @@ func KeyRotationLab() Lab {
 			"The attacker signs a token of their own with the leaked key anyway. The weakened FakeBook was given the " +
 			"issuer's keys once, when it started — a copied JWKS, a pasted PEM — and never asks the jwks_uri again.",
 		Protection: "A resource server follows the issuer's jwks_uri: it fetches the key set again when a token names a kid " +
-			"it does not know (the new key's first token does) and at least every few minutes (oauthlab's validator: " +
-			"every 5), and drops the keys the issuer withdrew. The leaked key is trusted until that next fetch, no longer; " +
+			"it does not know (the new key's first token does) and at least every few minutes (oauthlab's own validator: " +
+			"every 5 minutes), and drops the keys the issuer withdrew. The leaked key is trusted until that next fetch, no longer; " +
 			"a server that never fetches trusts it for ever, and refuses the new key's tokens too.",
 		RFC: "OpenID Connect Core §10.1.1, RFC 7517 §5, RFC 8414 §2 (jwks_uri)",
 		Fix: "Configure the API with the issuer (or its jwks_uri), never with a copy of its keys; use a JWT library that " +

@@ -102,8 +102,10 @@ func Start(ctx context.Context, w *embedded.World, weakness string) (*World, err
 	}
 	lw := &World{Weakness: weakness}
 	hc := oauth.NewHTTPClient(0)
-	strict := func(auds ...string) *lazy {
-		return lw.lazy(validate.Options{Issuer: w.Issuer, Audiences: auds, HTTPClient: hc, OnFetch: embedded.PublishFetch(w.Events)})
+	// strict is the real validator of the FakeBook called server: its
+	// key fetches are told under that name.
+	strict := func(server string, auds ...string) *lazy {
+		return lw.lazy(validate.Options{Issuer: w.Issuer, Audiences: auds, HTTPClient: hc, OnFetch: embedded.PublishFetchAs(w.Events, server)})
 	}
 	var weak validate.TokenValidator
 	// ownProtected, when set, is the validator of a protected FakeBook of
@@ -112,16 +114,16 @@ func Start(ctx context.Context, w *embedded.World, weakness string) (*World, err
 	var ownProtected func(self string) validate.TokenValidator
 	switch weakness {
 	case AlgNone, AlgConfusion:
-		weak = &trustsHeader{weakness: weakness, strict: strict(w.Audience), hc: hc}
+		weak = &trustsHeader{weakness: weakness, strict: strict(WeakServer, w.Audience), hc: hc}
 	case Audience:
 		// The protected FakeBook requires an aud naming itself (RFC 8707:
 		// its URL); the weakened one checks every claim but aud.
-		weak = strict()
-		ownProtected = func(self string) validate.TokenValidator { return strict(self) }
+		weak = strict(WeakServer)
+		ownProtected = func(self string) validate.TokenValidator { return strict(ProtectedServer, self) }
 	case RevokedToken:
 		// The weakened FakeBook validates locally; the protected one asks
 		// the issuer about every token (RFC 7662) with its own credentials.
-		weak = &localOnly{strict: strict(w.Audience)}
+		weak = &localOnly{strict: strict(WeakServer, w.Audience)}
 		ownProtected = func(string) validate.TokenValidator { return introspector(w, hc) }
 	case KeyRotation:
 		if err := lw.startKeyRotation(ctx, w, hc); err != nil {

@@ -32,8 +32,8 @@ type localOnly struct{ strict *lazy }
 func (l *localOnly) Validate(ctx context.Context, raw string, scopes ...string) *validate.Report {
 	rep := l.strict.Validate(ctx, raw, scopes...)
 	if rep.Valid {
-		why := "WEAKENED: not asked — this FakeBook checks the token alone (signature, exp, iss, aud, scope) and never asks the " +
-			"authorization server, so a revocation is invisible to it"
+		why := "WEAKENED: the authorization server is never asked; this FakeBook checks the token alone (signature, exp, iss, " +
+			"aud, scope), so a revocation is invisible to it"
 		if !rep.Expiry.IsZero() {
 			why += "; it accepts this token until its exp, in " + validate.Span(time.Until(rep.Expiry).Round(time.Second))
 		}

@@ -113,7 +113,7 @@ func TestRevokedTokenWorld(t *testing.T) {
 	if got, check := books(t, lw.WeakAPI, tok); got != 200 {
 		t.Errorf("the weakened FakeBook after the revocation: got %d (%s), want 200", got, check)
 	}
-	if d := details(t, evs, WeakServer); !strings.Contains(d, "active: warn — WEAKENED: not asked") {
+	if d := details(t, evs, WeakServer); !strings.Contains(d, "active: warn — WEAKENED: the authorization server is never asked") {
 		t.Errorf("the weakened FakeBook's event:\n%s\nwant it to say it did not ask", d)
 	}
 	if got, check := books(t, lw.ProtectedAPI, tok); got != 401 || check != "active" {
