@@ -75,34 +75,41 @@ func details(t *testing.T, evs <-chan events.Event, server string) string {
 	return ""
 }
 
-func startWorld(t *testing.T) *embedded.World {
+// startLab starts a world and the lab world of weakness around it.
+func startLab(t *testing.T, weakness string) (*embedded.World, *World) {
 	t.Helper()
 	w, err := embedded.Start(context.Background(), embedded.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = w.Close() })
-	return w
+	lw, err := Start(context.Background(), w, weakness)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = lw.Close() })
+	return w, lw
+}
+
+// bothAccept requires a 200 for tok from both of lw's FakeBooks.
+func bothAccept(t *testing.T, lw *World, tok string) {
+	t.Helper()
+	for _, api := range []string{lw.WeakAPI, lw.ProtectedAPI} {
+		if got, check := books(t, api, tok); got != 200 {
+			t.Fatalf("%s before the lab changed anything: got %d (%s), want 200", api, got, check)
+		}
+	}
 }
 
 // The revoked-token world: after a revocation the FakeBook that validates
 // locally still answers 200 — and says it never asked — while the one that
 // introspects refuses at its active check.
 func TestRevokedTokenWorld(t *testing.T) {
-	w := startWorld(t)
-	lw, err := Start(context.Background(), w, RevokedToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lw.Close()
+	w, lw := startLab(t, RevokedToken)
 	evs, stop := w.Events.Subscribe(64)
 	defer stop()
 	tok := demoToken(t, w.Issuer)
-	for _, api := range []string{lw.WeakAPI, lw.ProtectedAPI} {
-		if got, check := books(t, api, tok); got != 200 {
-			t.Fatalf("%s before the revocation: got %d (%s), want 200", api, got, check)
-		}
-	}
+	bothAccept(t, lw, tok)
 	req, _ := http.NewRequest(http.MethodPost, w.Issuer+"/protocol/openid-connect/revoke", strings.NewReader(url.Values{"token": {tok}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(authserver.DemoClientID, authserver.DemoClientSecret)
@@ -127,12 +134,7 @@ func TestRevokedTokenWorld(t *testing.T) {
 // while the one that follows the jwks_uri drops it once a token of the
 // new key made it fetch again.
 func TestKeyRotationWorld(t *testing.T) {
-	w := startWorld(t)
-	lw, err := Start(context.Background(), w, KeyRotation)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lw.Close()
+	w, lw := startLab(t, KeyRotation)
 	if lw.Issuer == "" || lw.Issuer == w.Issuer || lw.AdminURL == "" || lw.LeakedKey.IsZero() {
 		t.Fatalf("got issuer %q (world's %q), admin %q, key set %v; want an issuer of its own, an admin URL and a key",
 			lw.Issuer, w.Issuer, lw.AdminURL, !lw.LeakedKey.IsZero())
@@ -143,11 +145,7 @@ func TestKeyRotationWorld(t *testing.T) {
 	evs, stop := w.Events.Subscribe(64)
 	defer stop()
 	old := demoToken(t, lw.Issuer)
-	for _, api := range []string{lw.WeakAPI, lw.ProtectedAPI} {
-		if got, check := books(t, api, old); got != 200 {
-			t.Fatalf("%s before the rotation: got %d (%s), want 200", api, got, check)
-		}
-	}
+	bothAccept(t, lw, old)
 	var kids struct {
 		Signing   string `json:"signing_kid"`
 		Withdrawn string `json:"withdrawn_kid"`
