@@ -24,7 +24,7 @@ import (
 const labHeader = "LAB · weakened world"
 
 func newLabCmd(g *globalOptions) *cobra.Command {
-	var asJSON bool
+	var asJSON, reveal bool
 	var style string
 	cmd := &cobra.Command{
 		Use:   "lab [NAME]",
@@ -52,11 +52,12 @@ world, which never listens beyond 127.0.0.1: no --allow-lan.`,
 			if err != nil {
 				return err
 			}
-			return runLab(cmd, g, l, style, asJSON)
+			return runLab(cmd, g, l, style, asJSON, plain.Options{Reveal: reveal})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the lab's steps, checks and server-side events as JSON")
 	cmd.Flags().StringVar(&style, "style", "keycloak", "the embedded server's shape: keycloak or okta")
+	cmd.Flags().BoolVar(&reveal, "reveal", false, "show the lab's secrets (the attacker's token, a leaked key) in clear")
 	return cmd
 }
 
@@ -86,7 +87,7 @@ type labDocument struct {
 	Events []events.Event `json:"events"`
 }
 
-func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJSON bool) error {
+func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJSON bool, po plain.Options) error {
 	ctx := cmd.Context()
 	r, err := setup.Resolve(ctx, setup.Request{Embedded: true, Style: style, Profile: g.profile, ConfigPath: g.configPath})
 	if err != nil {
@@ -111,7 +112,7 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 	f := l.Flow()
 	var text bytes.Buffer
 	results := flows.RunAll(ctx, env, f, flows.Vars{}, func(_ int, st flows.Step, res flows.Result) {
-		plain.Text(&text, st, res, plain.Options{})
+		plain.Text(&text, st, res, po)
 	})
 	ok := len(results) == len(f.Steps)
 	for _, res := range results {
@@ -130,7 +131,7 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 	out := cmd.OutOrStdout()
 	if asJSON {
 		doc := labDocument{Lab: l.Name, Title: l.Title, World: "weakened", Story: l.Story, Protection: l.Protection, RFC: l.RFC, Fix: l.Fix,
-			Document: plain.NewDocument(f, f.Steps[:len(results)], results, plain.Options{}), Events: seen}
+			Document: plain.NewDocument(f, f.Steps[:len(results)], results, po), Events: seen}
 		doc.OK = ok
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")

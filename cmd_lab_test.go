@@ -178,15 +178,23 @@ func TestDefaultWorldRefusesForgedTokens(t *testing.T) {
 }
 
 // The key-rotation lab's leaked private key is a secret output: neither
-// the text nor the JSON prints it.
+// the text nor the JSON prints it, unless --reveal asks.
 func TestLabKeyRotationHidesTheLeakedKey(t *testing.T) {
-	for _, args := range [][]string{{"lab", "key-rotation"}, {"lab", "key-rotation", "--json"}} {
+	for _, tt := range []struct {
+		args  []string
+		shown bool
+	}{
+		{[]string{"lab", "key-rotation"}, false},
+		{[]string{"lab", "key-rotation", "--json"}, false},
+		{[]string{"lab", "key-rotation", "--reveal"}, true},
+	} {
 		var out, errOut bytes.Buffer
-		if code := run(args, &out, &errOut); code != exitOK {
-			t.Fatalf("%v: exit %d, want 0; stderr %s", args, code, errOut.String())
+		if code := run(tt.args, &out, &errOut); code != exitOK {
+			t.Fatalf("%v: exit %d, want 0; stderr %s", tt.args, code, errOut.String())
 		}
-		if s := out.String() + errOut.String(); strings.Contains(s, "PRIVATE KEY") || !strings.Contains(s, "leaked_key") {
-			t.Errorf("%v: the output names no leaked_key, or prints it in clear:\n%s", args, s)
+		s := out.String() + errOut.String()
+		if !strings.Contains(s, "leaked_key") || strings.Contains(s, "PRIVATE KEY") != tt.shown {
+			t.Errorf("%v: the key shown %v, want %v (or no leaked_key at all):\n%s", tt.args, !tt.shown, tt.shown, s)
 		}
 	}
 }

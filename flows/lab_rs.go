@@ -241,12 +241,12 @@ func rotateStep() Step {
 				return r
 			}
 			r.Outputs = append(r.Outputs, Output{Name: "signing kid", Value: kids.Signing}, Output{Name: "withdrawn kid", Value: kids.Withdrawn})
-			published, ex, err := publishedKids(ctx, env, vars[VarJWKSURI])
+			published, shown, ex, err := publishedKids(ctx, env, vars[VarJWKSURI])
 			r.Exchanges = append(r.Exchanges, ex...)
 			if err != nil {
 				return failed(env, r, err)
 			}
-			r.Outputs = append(r.Outputs, Output{Name: "jwks_uri now", Value: strings.Join(published, ", ")})
+			r.Outputs = append(r.Outputs, Output{Name: "jwks_uri now", Value: shown})
 			leakedKid := ""
 			if jwt, err := oauth.DecodeJWT(vars[varLabToken]); err == nil {
 				leakedKid, _ = jwt.Header["kid"].(string)
@@ -266,29 +266,40 @@ func rotateStep() Step {
 		}}
 }
 
-// publishedKids reads the kids a JWKS lists.
-func publishedKids(ctx context.Context, env *Env, jwksURI string) ([]string, []oauth.Exchange, error) {
+// publishedKids reads the kids a JWKS lists, sorted, and says them with
+// the use of each key that has one (Keycloak publishes an encryption key
+// beside its signing keys).
+func publishedKids(ctx context.Context, env *Env, jwksURI string) (kids []string, shown string, _ []oauth.Exchange, _ error) {
 	if jwksURI == "" {
-		return nil, nil, errors.New("the discovery step found no jwks_uri")
+		return nil, "", nil, errors.New("the discovery step found no jwks_uri")
 	}
 	resp, ex, err := oauth.CallAPI(ctx, env.HTTP, http.MethodGet, jwksURI, "", nil)
 	if err != nil {
-		return nil, ex, err
+		return nil, "", ex, err
 	}
 	var set struct {
-		Keys []struct {
-			Kid string `json:"kid"`
-		} `json:"keys"`
+		Keys []publishedKey `json:"keys"`
 	}
 	if resp.Status != http.StatusOK || len(resp.Body) > maxJWKS || json.Unmarshal(resp.Body, &set) != nil {
-		return nil, ex, fmt.Errorf("the jwks_uri answered %d (%d bytes), not a key set", resp.Status, len(resp.Body))
+		return nil, "", ex, fmt.Errorf("the jwks_uri answered %d (%d bytes), not a key set", resp.Status, len(resp.Body))
 	}
-	var kids []string
+	slices.SortFunc(set.Keys, func(a, b publishedKey) int { return strings.Compare(a.Kid, b.Kid) })
+	var says []string
 	for _, k := range set.Keys {
 		kids = append(kids, k.Kid)
+		if k.Use != "" {
+			says = append(says, k.Kid+" (use: "+k.Use+")")
+		} else {
+			says = append(says, k.Kid)
+		}
 	}
-	slices.Sort(kids)
-	return kids, ex, nil
+	return kids, strings.Join(says, ", "), ex, nil
+}
+
+// publishedKey is what the rotate step reads of a JWK.
+type publishedKey struct {
+	Kid string `json:"kid"`
+	Use string `json:"use"`
 }
 
 // newKeyStep is the client's next token, signed by the new key, at the
