@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/lab"
 	"github.com/oauthlab/oauthlab/flows"
@@ -108,7 +107,7 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 	evs, stop := r.World.Events.Subscribe(256)
 	defer stop()
 
-	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: labSettings(r.World, lw), SignIn: lw.SignIn}
+	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: setup.LabSettings(r.World, lw), SignIn: lw.SignIn}
 	f := l.Flow()
 	var text bytes.Buffer
 	results := flows.RunAll(ctx, env, f, flows.Vars{}, func(_ int, st flows.Step, res flows.Result) {
@@ -145,16 +144,6 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 		return &exitError{code: exitFailed, err: errors.New("the lab did not demonstrate what it should: see the failed check above")}
 	}
 	return nil
-}
-
-// labSettings are what a lab's steps run with: the embedded world's
-// machine client, and the lab world's servers.
-func labSettings(w *embedded.World, lw *lab.World) flows.Settings {
-	s := setup.EmbeddedSettings(w)
-	s.LabWeakAPI, s.LabProtectedAPI = lw.WeakAPI, lw.ProtectedAPI
-	s.LabWeakIssuer, s.LabProtectedIssuer = lw.WeakIssuer, lw.ProtectedIssuer
-	s.LabIssuer, s.LabAdminURL, s.LabLeakedKey = lw.Issuer, lw.AdminURL, lw.LeakedKey
-	return s
 }
 
 func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.Event, ok bool) {

@@ -94,7 +94,7 @@ func runLabFlow(t *testing.T, w *embedded.World, lw *lab.World, l flows.Lab, wea
 	t.Helper()
 	s := setup.EmbeddedSettings(w)
 	if lw != nil {
-		s = labSettings(w, lw)
+		s = setup.LabSettings(w, lw)
 	}
 	s.LabWeakAPI, s.LabProtectedAPI = weakAPI, protectedAPI
 	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: s}

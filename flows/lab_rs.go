@@ -36,9 +36,9 @@ func RevokedTokenLab() Lab {
 			"token, which is still a well-signed JWT that has not expired. The weakened FakeBook validates locally: " +
 			"signature, exp, iss, aud and scope, all read from the token itself.",
 		Protection: "A resource server that must honour revocation asks the authorization server about each token " +
-			"(introspection, RFC 7662): a revoked token is inactive at once. The price is a round trip to the " +
-			"authorization server per request (or per cached answer). A JWT checked locally is refused only when it " +
-			"expires, so the other answer is short lifetimes: revocation then takes effect within minutes.",
+			"(introspection, RFC 7662): a revoked token is inactive at once, at the price of a round trip per request " +
+			"(or per cached answer). A JWT checked locally is refused only when it expires, so the other answer is " +
+			"short lifetimes: a revocation bites within minutes.",
 		RFC: "RFC 7009 §3, RFC 7662 §1",
 		Fix: "Where a revocation must bite at once (admin actions, payments, a stolen device), validate by introspection " +
 			"— cache its answers for seconds, not minutes. Elsewhere keep access tokens short-lived (5 minutes is " +
@@ -104,14 +104,14 @@ func KeyRotationLab() Lab {
 	return Lab{
 		Name:  "key-rotation",
 		Title: "key rotation: a withdrawn key still trusted",
-		Story: "The issuer's private signing key leaked (a backup, a repository, a former admin), and the attacker holds " +
-			"a copy. The leak is found: the issuer rotates to a new key and withdraws the leaked one from its JWKS. " +
-			"The attacker signs a token of their own with the leaked key anyway. The weakened FakeBook was given the " +
-			"issuer's keys once, when it started — a copied JWKS, a pasted PEM — and never asks the jwks_uri again.",
-		Protection: "A resource server follows the issuer's jwks_uri: it fetches the key set again when a token names a kid " +
-			"it does not know (the new key's first token does) and at least every few minutes (oauthlab's own validator: " +
-			"every 5 minutes), and drops the keys the issuer withdrew. The leaked key is trusted until that next fetch, no longer; " +
-			"a server that never fetches trusts it for ever, and refuses the new key's tokens too.",
+		Story: "The issuer's private signing key leaked (a backup, a repository) and the attacker holds a copy. The leak " +
+			"is found: the issuer rotates to a new key and withdraws the leaked one from its JWKS. The attacker signs a " +
+			"token with the leaked key anyway. The weakened FakeBook was given the issuer's keys once, at startup (a " +
+			"copied JWKS, a pasted PEM), and never asks again.",
+		Protection: "The resource server follows the issuer's jwks_uri: it fetches the key set again for a kid it does not " +
+			"know (the new key's first token) and every few minutes (oauthlab's validator: 5), dropping the keys the " +
+			"issuer withdrew. The leaked key is trusted until that next fetch; a server that never fetches trusts it for " +
+			"ever, and refuses the new key's tokens.",
 		RFC: "OpenID Connect Core §10.1.1, RFC 7517 §5, RFC 8414 §2 (jwks_uri)",
 		Fix: "Configure the API with the issuer (or its jwks_uri), never with a copy of its keys; use a JWT library that " +
 			"caches the key set for minutes and refetches on an unknown kid. When a key leaks, rotate and withdraw it " +
