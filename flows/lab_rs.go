@@ -109,7 +109,7 @@ func KeyRotationLab() Lab {
 			"token with the leaked key anyway. The weakened FakeBook was given the issuer's keys once, at startup (a " +
 			"copied JWKS, a pasted PEM), and never asks again.",
 		Protection: "The resource server follows the issuer's jwks_uri: it fetches the key set again for a kid it does not " +
-			"know (the new key's first token) and every few minutes (oauthlab's validator: 5), dropping the keys the " +
+			"know (the new key's first token) and at least every 5 minutes (oauthlab's default), dropping the keys the " +
 			"issuer withdrew. The leaked key is trusted until that next fetch; a server that never fetches trusts it for " +
 			"ever, and refuses the new key's tokens.",
 		RFC: "OpenID Connect Core §10.1.1, RFC 7517 §5, RFC 8414 §2 (jwks_uri)",
