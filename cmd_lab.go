@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/lab"
 	"github.com/oauthlab/oauthlab/flows"
@@ -24,7 +23,7 @@ import (
 const labHeader = "LAB · weakened world"
 
 func newLabCmd(g *globalOptions) *cobra.Command {
-	var asJSON bool
+	var asJSON, reveal bool
 	var style string
 	cmd := &cobra.Command{
 		Use:   "lab [NAME]",
@@ -52,11 +51,12 @@ world, which never listens beyond 127.0.0.1: no --allow-lan.`,
 			if err != nil {
 				return err
 			}
-			return runLab(cmd, g, l, style, asJSON)
+			return runLab(cmd, g, l, style, asJSON, plain.Options{Reveal: reveal})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the lab's steps, checks and server-side events as JSON")
 	cmd.Flags().StringVar(&style, "style", "keycloak", "the embedded server's shape: keycloak or okta")
+	cmd.Flags().BoolVar(&reveal, "reveal", false, "show the lab's secrets (the attacker's token, a leaked key) in clear")
 	return cmd
 }
 
@@ -86,7 +86,7 @@ type labDocument struct {
 	Events []events.Event `json:"events"`
 }
 
-func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJSON bool) error {
+func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJSON bool, po plain.Options) error {
 	ctx := cmd.Context()
 	r, err := setup.Resolve(ctx, setup.Request{Embedded: true, Style: style, Profile: g.profile, ConfigPath: g.configPath})
 	if err != nil {
@@ -107,11 +107,11 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 	evs, stop := r.World.Events.Subscribe(256)
 	defer stop()
 
-	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: labSettings(r.World, lw), SignIn: lw.SignIn}
+	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: setup.LabSettings(r.World, lw), SignIn: lw.SignIn}
 	f := l.Flow()
 	var text bytes.Buffer
 	results := flows.RunAll(ctx, env, f, flows.Vars{}, func(_ int, st flows.Step, res flows.Result) {
-		plain.Text(&text, st, res, plain.Options{})
+		plain.Text(&text, st, res, po)
 	})
 	ok := len(results) == len(f.Steps)
 	for _, res := range results {
@@ -130,7 +130,7 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 	out := cmd.OutOrStdout()
 	if asJSON {
 		doc := labDocument{Lab: l.Name, Title: l.Title, World: "weakened", Story: l.Story, Protection: l.Protection, RFC: l.RFC, Fix: l.Fix,
-			Document: plain.NewDocument(f, f.Steps[:len(results)], results, plain.Options{}), Events: seen}
+			Document: plain.NewDocument(f, f.Steps[:len(results)], results, po), Events: seen}
 		doc.OK = ok
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
@@ -146,15 +146,6 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 	return nil
 }
 
-// labSettings are what a lab's steps run with: the embedded world's
-// machine client, and the lab world's servers.
-func labSettings(w *embedded.World, lw *lab.World) flows.Settings {
-	s := setup.EmbeddedSettings(w)
-	s.LabWeakAPI, s.LabProtectedAPI = lw.WeakAPI, lw.ProtectedAPI
-	s.LabWeakIssuer, s.LabProtectedIssuer = lw.WeakIssuer, lw.ProtectedIssuer
-	return s
-}
-
 func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.Event, ok bool) {
 	fmt.Fprintf(w, "%s — %s\n\n", labHeader, l.Title)
 	fmt.Fprintf(w, "Story:      %s\n\nProtection: %s (%s)\n\nFix:        %s\n\n", l.Story, l.Protection, l.RFC, l.Fix)
@@ -162,6 +153,9 @@ func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.E
 	fmt.Fprintln(w, "\nServer-side events:")
 	for _, e := range seen {
 		if e.Method == "" {
+			// Not an answer to a request: a server fetched keys, or its
+			// operator rotated them.
+			fmt.Fprintln(w, safe.Visible(fmt.Sprintf("  %-22s %s", e.Server, e.Decision)))
 			continue
 		}
 		fmt.Fprintln(w, safe.Visible(fmt.Sprintf("  %-22s %s %s → %d  %s", e.Server, e.Method, e.Path, e.Status, e.Decision)))
@@ -171,6 +165,14 @@ func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.E
 				if name, rest, ok := strings.Cut(d, ": "); ok && (strings.HasPrefix(rest, "warn") || strings.HasPrefix(rest, "fail")) {
 					fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+name+": "+rest))
 				}
+			}
+			continue
+		}
+		for _, d := range e.Details {
+			// What the authorization server knows and does not send
+			// (why a token is inactive, RFC 7662 §2.2).
+			if strings.HasPrefix(d, "reason") {
+				fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+d))
 			}
 		}
 	}

@@ -20,7 +20,7 @@ func TestLabLists(t *testing.T) {
 		t.Fatalf("exit %d, want 0; stderr %s", code, errOut.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	want := []string{"alg-none", "alg-confusion", "audience"}
+	want := []string{"alg-none", "alg-confusion", "audience", "revoked-token", "key-rotation"}
 	if len(lines) != len(want) {
 		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), out.String())
 	}
@@ -88,10 +88,14 @@ func TestLabJSON(t *testing.T) {
 	}
 }
 
-// runLabFlow runs l's flow in w with the given weakened and protected APIs.
-func runLabFlow(t *testing.T, w *embedded.World, l flows.Lab, weakAPI, protectedAPI string) map[string]oauth.Check {
+// runLabFlow runs l's flow in w with the given weakened and protected
+// APIs, and the rest of lw's world when lw is not nil.
+func runLabFlow(t *testing.T, w *embedded.World, lw *lab.World, l flows.Lab, weakAPI, protectedAPI string) map[string]oauth.Check {
 	t.Helper()
 	s := setup.EmbeddedSettings(w)
+	if lw != nil {
+		s = setup.LabSettings(w, lw)
+	}
 	s.LabWeakAPI, s.LabProtectedAPI = weakAPI, protectedAPI
 	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: s}
 	got := map[string]oauth.Check{}
@@ -110,34 +114,42 @@ func runLabFlow(t *testing.T, w *embedded.World, l flows.Lab, weakAPI, protected
 // world and fails in the protected one. And the opposite verdicts: with
 // the protected API where the weakened one should be, "attack succeeded"
 // fails (and the lab stops there); with the weakened API where the
-// protected one should be, "protection held" fails.
+// protected one should be, "protection held" fails. Each run has a lab
+// world of its own: a world whose key the key-rotation lab has rotated
+// is not the world it starts from.
 func TestLabAttackSucceedsWeakenedAndFailsProtected(t *testing.T) {
 	w, err := embedded.Start(context.Background(), embedded.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer w.Close()
+	run := func(t *testing.T, l flows.Lab, weak, protected func(*lab.World) string) map[string]oauth.Check {
+		t.Helper()
+		lw, err := lab.Start(context.Background(), w, l.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer lw.Close()
+		return runLabFlow(t, w, lw, l, weak(lw), protected(lw))
+	}
+	weakAPI := func(lw *lab.World) string { return lw.WeakAPI }
+	protectedAPI := func(lw *lab.World) string { return lw.ProtectedAPI }
 	for _, l := range flows.Labs() {
 		t.Run(l.Name, func(t *testing.T) {
-			lw, err := lab.Start(context.Background(), w, l.Name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer lw.Close()
-			got := runLabFlow(t, w, l, lw.WeakAPI, lw.ProtectedAPI)
+			got := run(t, l, weakAPI, protectedAPI)
 			for _, name := range []string{flows.CheckAttackSucceeded, flows.CheckProtectionHeld} {
 				if got[name].Status != oauth.Pass {
 					t.Errorf("%s: got %v (%s), want pass", name, got[name].Status, got[name].Reason)
 				}
 			}
-			got = runLabFlow(t, w, l, lw.ProtectedAPI, lw.ProtectedAPI)
+			got = run(t, l, protectedAPI, protectedAPI)
 			if c := got[flows.CheckAttackSucceeded]; c.Status != oauth.Fail {
 				t.Errorf("attack at the protected API: %s got %v, want fail", c.Name, c.Status)
 			}
 			if _, ran := got[flows.CheckProtectionHeld]; ran {
 				t.Errorf("the lab went on after its attack failed")
 			}
-			got = runLabFlow(t, w, l, lw.WeakAPI, lw.WeakAPI)
+			got = run(t, l, weakAPI, weakAPI)
 			if c := got[flows.CheckProtectionHeld]; c.Status != oauth.Fail {
 				t.Errorf("protection at the weakened API: %s got %v, want fail", c.Name, c.Status)
 			}
@@ -157,10 +169,32 @@ func TestDefaultWorldRefusesForgedTokens(t *testing.T) {
 	defer w.Close()
 	for _, l := range []flows.Lab{flows.AlgNoneLab(), flows.AlgConfusionLab()} {
 		t.Run(l.Name, func(t *testing.T) {
-			got := runLabFlow(t, w, l, w.APIBase, w.APIBase)
+			got := runLabFlow(t, w, nil, l, w.APIBase, w.APIBase)
 			if c := got[flows.CheckAttackSucceeded]; c.Status != oauth.Fail || !strings.Contains(c.Reason, "401") {
 				t.Errorf("the default world: got %v (%s), want the attack refused with 401", c.Status, c.Reason)
 			}
 		})
+	}
+}
+
+// The key-rotation lab's leaked private key is a secret output: neither
+// the text nor the JSON prints it, unless --reveal asks.
+func TestLabKeyRotationHidesTheLeakedKey(t *testing.T) {
+	for _, tt := range []struct {
+		args  []string
+		shown bool
+	}{
+		{[]string{"lab", "key-rotation"}, false},
+		{[]string{"lab", "key-rotation", "--json"}, false},
+		{[]string{"lab", "key-rotation", "--reveal"}, true},
+	} {
+		var out, errOut bytes.Buffer
+		if code := run(tt.args, &out, &errOut); code != exitOK {
+			t.Fatalf("%v: exit %d, want 0; stderr %s", tt.args, code, errOut.String())
+		}
+		s := out.String() + errOut.String()
+		if !strings.Contains(s, "leaked_key") || strings.Contains(s, "PRIVATE KEY") != tt.shown {
+			t.Errorf("%v: the key shown %v, want %v (or no leaked_key at all):\n%s", tt.args, !tt.shown, tt.shown, s)
+		}
 	}
 }

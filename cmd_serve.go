@@ -524,6 +524,8 @@ func writeServeLab(w io.Writer, l flows.Lab, lw *lab.World) {
 		{"protected API", lw.ProtectedAPI, "the same attack is refused here"},
 		{"weakened issuer", lw.WeakIssuer, "the authorization server with the protection off"},
 		{"protected issuer", lw.ProtectedIssuer, "the same server with it on"},
+		{"lab issuer", lw.Issuer, "the lab's own authorization server, whose signing key leaked"},
+		{"admin URL", lw.AdminURL, "POST: it rotates the signing key and withdraws the leaked one"},
 	} {
 		if s.url != "" {
 			fmt.Fprintf(w, "  %-17s %s  (%s)\n", s.name, s.url, s.what)

@@ -125,3 +125,14 @@ func labNames() []string {
 	}
 	return names
 }
+
+// serve --lab key-rotation names the lab's own issuer and its admin URL
+// (an attack by hand needs both), and never prints the leaked key.
+func TestServeLabKeyRotationNamesItsIssuer(t *testing.T) {
+	out := serveFor(t, &serveOptions{addr: freeAddr(t), apiAddr: freeAddr(t), style: "keycloak", realm: "myorg", lab: "key-rotation"})
+	waitFor(t, out, regexp.MustCompile(`lab issuer\s+http://127\.0\.0\.1:\d+/realms/myorg\s`))
+	waitFor(t, out, regexp.MustCompile(`admin URL\s+http://127\.0\.0\.1:\d+/admin/keys/rotate-and-withdraw\s`))
+	if s := out.String(); strings.Contains(s, "PRIVATE KEY") {
+		t.Fatalf("serve --lab key-rotation printed the leaked key:\n%s", s)
+	}
+}

@@ -111,7 +111,7 @@ func startTUILab(ctx context.Context, style, name string) (*ui.LabWorld, error) 
 		r.Close()
 		return nil, err
 	}
-	return &ui.LabWorld{Settings: labSettings(r.World, lw), SignIn: lw.SignIn, Events: worldEvents{r.World.Events},
+	return &ui.LabWorld{Settings: setup.LabSettings(r.World, lw), SignIn: lw.SignIn, Events: worldEvents{r.World.Events},
 		Close: func() error {
 			err := lw.Close()
 			r.Close()

@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"context"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"net"
@@ -33,6 +34,9 @@ type Options struct {
 	AllowNonLoopback bool
 	// KeyCacheDir keeps the signing key between runs ("" = fresh key).
 	KeyCacheDir string
+	// SigningKey is the first signing key instead of a cached or fresh
+	// one: only the key-rotation lab's world gives one (a leaked key).
+	SigningKey *rsa.PrivateKey
 	// Validation is how FakeBook checks tokens at first; "" is local.
 	Validation Validation
 	// PublicURL is the authorization server's base URL as others reach it,
@@ -162,7 +166,7 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 	}
 	as, err := authserver.New(authserver.Config{BaseURL: asBase, Style: opts.Style, Realm: opts.Realm,
 		ClientSecret: opts.ClientSecret, Audience: opts.Audience, Events: bus, KeyCacheDir: opts.KeyCacheDir,
-		Clients: opts.Clients, Now: opts.Now, Weak: opts.Weak})
+		Clients: opts.Clients, Now: opts.Now, Weak: opts.Weak, SigningKey: opts.SigningKey})
 	if err != nil {
 		asL.Close()
 		apiL.Close()
@@ -242,9 +246,13 @@ func checkLoopback(addr string, allow bool) error {
 // PublishFetch returns a validate.Options.OnFetch that puts each fetch of
 // the issuer's keys on bus as something FakeBook did, so the server-side
 // pane and serve's log show when and why FakeBook looked at the JWKS.
-func PublishFetch(bus *events.Bus) func(validate.FetchEvent) {
+func PublishFetch(bus *events.Bus) func(validate.FetchEvent) { return PublishFetchAs(bus, "fakebook") }
+
+// PublishFetchAs is PublishFetch for a resource server with another name
+// (a lab's FakeBooks).
+func PublishFetchAs(bus *events.Bus, server string) func(validate.FetchEvent) {
 	return func(e validate.FetchEvent) {
-		bus.Publish(events.Event{Time: e.Time, Server: "fakebook", Decision: e.String(), Details: []string{"jwks_uri: " + e.URL}})
+		bus.Publish(events.Event{Time: e.Time, Server: server, Decision: e.String(), Details: []string{"jwks_uri: " + e.URL}})
 	}
 }
 

@@ -82,6 +82,15 @@ type Settings struct {
 	// replay). Only a lab's world sets them.
 	LabWeakIssuer      string `json:"-"`
 	LabProtectedIssuer string `json:"-"`
+	// LabIssuer, LabAdminURL and LabLeakedKey are the key-rotation lab's
+	// (lab_rs.go): its world's own authorization server (rotating and
+	// withdrawing a key must touch no other world), the loopback URL its
+	// operator rotates the signing key and withdraws the old one at, and
+	// that old key as PEM, which the attacker holds (it leaked). Only a
+	// lab's world sets them.
+	LabIssuer    string       `json:"-"`
+	LabAdminURL  string       `json:"-"`
+	LabLeakedKey oauth.Secret `json:"-"`
 }
 
 // Confidential reports whether the client can authenticate: it has a

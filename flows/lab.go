@@ -46,7 +46,9 @@ func (l Lab) Flow() Flow {
 }
 
 // Labs returns every lab, in teaching order.
-func Labs() []Lab { return []Lab{AlgNoneLab(), AlgConfusionLab(), AudienceLab()} }
+func Labs() []Lab {
+	return []Lab{AlgNoneLab(), AlgConfusionLab(), AudienceLab(), RevokedTokenLab(), KeyRotationLab()}
+}
 
 // LabByName returns the lab called name.
 func LabByName(name string) (Lab, bool) {
@@ -178,30 +180,54 @@ func attackStep() Step {
 		})
 }
 
-func protectedStep() Step {
-	return labCall("protected", "Attack again with the protection on", Attacker,
+func protectedStep() Step { return protectedStepBecause("") }
+
+// protectedStepBecause is protectedStep whose 401 must also name check as
+// the one that refused the token (FakeBook's failed_check), when check is
+// not "": a refusal for another reason shows nothing about the protection.
+func protectedStepBecause(check string) Step {
+	return labCallAnswer("protected", "Attack again with the protection on", Attacker,
 		"The same token goes to FakeBook with the protection on. It must answer 401 invalid_token, and its "+
 			"server-side event says which check refused the token.",
 		func(s Settings) string { return s.LabProtectedAPI },
-		func(status int) (oauth.Check, bool) {
-			if status == http.StatusUnauthorized {
-				return oauth.Check{Name: CheckProtectionHeld, Status: oauth.Pass,
-					Reason: "401: the protected API refused the attacker's token"}, true
+		func(resp *oauth.APIResponse) oauth.Check {
+			if resp.Status != http.StatusUnauthorized {
+				return oauth.Check{Name: CheckProtectionHeld, Status: oauth.Fail,
+					Reason: fmt.Sprintf("the protected API answered %d, not 401: the protection did not stop the attack", resp.Status)}
 			}
-			return oauth.Check{Name: CheckProtectionHeld, Status: oauth.Fail,
-				Reason: fmt.Sprintf("the protected API answered %d, not 401: the protection did not stop the attack", status)}, false
+			if check == "" {
+				return oauth.Check{Name: CheckProtectionHeld, Status: oauth.Pass, Reason: "401: the protected API refused the attacker's token"}
+			}
+			var body struct {
+				Check string `json:"failed_check"`
+			}
+			_ = json.Unmarshal(resp.Body, &body)
+			if body.Check != check {
+				return oauth.Check{Name: CheckProtectionHeld, Status: oauth.Fail,
+					Reason: fmt.Sprintf("the protected API answered 401, but refused the token at its %q check, not %q: the refusal is not the protection this lab shows", body.Check, check)}
+			}
+			return oauth.Check{Name: CheckProtectionHeld, Status: oauth.Pass,
+				Reason: "401: the protected API refused the attacker's token at its " + check + " check"}
 		})
 }
 
 func labCall(id, title string, from Actor, why string, base func(Settings) string, judge func(int) (oauth.Check, bool)) Step {
+	return labCallAnswer(id, title, from, why, base, func(resp *oauth.APIResponse) oauth.Check {
+		c, _ := judge(resp.Status)
+		return c
+	})
+}
+
+// labCallAnswer calls the lab API base picks with the attacker's token
+// and judges its answer.
+func labCallAnswer(id, title string, from Actor, why string, base func(Settings) string, judge func(*oauth.APIResponse) oauth.Check) Step {
 	return Step{ID: id, Title: title, Why: why, RFC: "RFC 6750 §3.1", From: from, To: ResourceServer,
 		Inputs: []string{"lab_token"},
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
 			var r Result
 			b := base(env.Settings)
 			if b == "" {
-				r.Err = &oauth.Error{Op: "lab", What: "no lab world", Cause: "a lab runs only in its own world, which was not started",
-					Try: "run it with oauthlab lab NAME"}
+				r.Err = noLabWorld()
 				return r
 			}
 			resp, ex, err := oauth.CallAPI(ctx, env.HTTP, http.MethodGet, strings.TrimRight(b, "/")+labPath, vars[varLabToken], nil)
@@ -210,10 +236,15 @@ func labCall(id, title string, from Actor, why string, base func(Settings) strin
 				return failed(env, r, err)
 			}
 			r.Outputs = answerOutputs(resp)
-			c, _ := judge(resp.Status)
-			r.Checks = []oauth.Check{c}
+			r.Checks = []oauth.Check{judge(resp)}
 			return r
 		}}
+}
+
+// noLabWorld is a lab step run outside a lab's world.
+func noLabWorld() error {
+	return &oauth.Error{Op: "lab", What: "no lab world", Cause: "a lab runs only in its own world, which was not started",
+		Try: "run it with oauthlab lab NAME"}
 }
 
 // escalate returns the legitimate token's claims rewritten by the attacker.

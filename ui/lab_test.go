@@ -32,9 +32,7 @@ func realLab(t *testing.T, closed *int) func(context.Context, string) (*LabWorld
 			w.Close()
 			return nil, err
 		}
-		s := setup.EmbeddedSettings(w)
-		s.LabWeakAPI, s.LabProtectedAPI = lw.WeakAPI, lw.ProtectedAPI
-		s.LabWeakIssuer, s.LabProtectedIssuer = lw.WeakIssuer, lw.ProtectedIssuer
+		s := setup.LabSettings(w, lw)
 		t.Cleanup(func() { lw.Close(); w.Close() })
 		return &LabWorld{Settings: s, SignIn: lw.SignIn, Events: labEvents{busEvents{w.Events}},
 			Close: func() error { *closed++; lw.Close(); return w.Close() }}, nil

@@ -1,6 +1,7 @@
 package authserver
 
 import (
+	"crypto/rsa"
 	"fmt"
 	"net/http"
 	"strings"
@@ -50,6 +51,10 @@ type Config struct {
 	// KeyCacheDir, when set, keeps the RSA signing key there (0600) so a
 	// restart reuses it instead of generating a new one.
 	KeyCacheDir string
+	// SigningKey, when set, is the first signing key (2048 bits or more),
+	// instead of the cached or a generated one: the key-rotation lab's
+	// world gives one its attacker holds a copy of, as if it had leaked.
+	SigningKey *rsa.PrivateKey
 	// Clients are registered after the demo clients; one with a demo
 	// client's id replaces it. New checks each (see CheckClient).
 	Clients []Client
@@ -137,7 +142,10 @@ func New(cfg Config) (*Server, error) {
 	} else {
 		s.issuer = base + "/realms/" + cfg.Realm
 	}
-	s.keys = newKeyring(cfg.Style, cfg.KeyCacheDir)
+	if k := cfg.SigningKey; k != nil && k.N.BitLen() < 2048 {
+		return nil, fmt.Errorf("authserver: the signing key has %d bits; RS256 needs at least 2048 (RFC 7518 §3.3)", k.N.BitLen())
+	}
+	s.keys = newKeyring(cfg.Style, cfg.KeyCacheDir, cfg.SigningKey)
 	s.routes()
 	s.handler = s.bodyDeadline(s.mux)
 	return s, nil
@@ -179,6 +187,22 @@ func (s *Server) RotateKeys() (newKid, oldKid string, err error) {
 			Decision: "rotated the signing key: " + newKid + " signs from now on; " + oldKid + " stays in the JWKS until its tokens expire"})
 	}
 	return newKid, oldKid, err
+}
+
+// WithdrawKey takes the rotated-out key kid out of the JWKS at once,
+// instead of keeping it until the tokens it signed expire: what an
+// operator does when a signing key leaks (Keycloak: disable or delete its
+// key provider). The server no longer vouches for what the key signed:
+// introspection answers inactive, and a verifier that fetches the JWKS
+// again stops trusting it. The key that signs cannot be withdrawn:
+// RotateKeys first.
+func (s *Server) WithdrawKey(kid string) error {
+	err := s.keys.withdraw(kid)
+	if err == nil && s.cfg.Events != nil {
+		s.cfg.Events.Publish(events.Event{Time: s.cfg.Now(), Server: s.serverName(),
+			Decision: "withdrew the signing key " + kid + " from the JWKS at once, without waiting for its tokens to expire: the server no longer vouches for them"})
+	}
+	return err
 }
 
 // endpoint paths, relative to the issuer.

@@ -43,14 +43,17 @@ type keyring struct {
 	cacheDir string
 }
 
-func newKeyring(style Style, cacheDir string) *keyring {
+func newKeyring(style Style, cacheDir string, first *rsa.PrivateKey) *keyring {
 	k := &keyring{style: style, ready: make(chan struct{}), cacheDir: cacheDir}
 	go func() {
 		defer close(k.ready)
-		priv, err := loadOrGenerate(cacheDir)
-		if err != nil {
-			k.err = err
-			return
+		priv := first
+		if priv == nil {
+			var err error
+			if priv, err = loadOrGenerate(cacheDir); err != nil {
+				k.err = err
+				return
+			}
 		}
 		k.current = &signingKey{kid: kidOf(&priv.PublicKey), priv: priv}
 		if style == StyleKeycloak {
@@ -95,6 +98,27 @@ func (k *keyring) rotate(now time.Time) (newKid, oldKid string, err error) {
 	k.old = append(k.old, k.current)
 	k.current = &signingKey{kid: kidOf(&priv.PublicKey), priv: priv}
 	return k.current.kid, k.old[len(k.old)-1].kid, nil
+}
+
+// withdraw takes the rotated-out key kid out of the key set at once; the
+// key that signs cannot be withdrawn.
+func (k *keyring) withdraw(kid string) error {
+	<-k.ready
+	if k.err != nil {
+		return k.err
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.current.kid == kid {
+		return fmt.Errorf("key %s signs the server's tokens: rotate the keys first, then withdraw it", kid)
+	}
+	for i, o := range k.old {
+		if o.kid == kid {
+			k.old = append(k.old[:i], k.old[i+1:]...)
+			return nil
+		}
+	}
+	return fmt.Errorf("no rotated-out signing key has kid %s", kid)
 }
 
 // verifyKey finds a published signing key by kid (for introspection and

@@ -33,6 +33,10 @@ const (
 	AlgNone      = "alg-none"
 	AlgConfusion = "alg-confusion"
 	Audience     = "audience"
+	// RevokedToken and KeyRotation are the resource server's own
+	// weaknesses beside the token: what it does not ask the issuer (rs.go).
+	RevokedToken = "revoked-token"
+	KeyRotation  = "key-rotation"
 )
 
 // The weaknesses of the authorization server: a lab of one of these runs a
@@ -54,10 +58,14 @@ var asWeaknesses = map[string]authserver.Weaknesses{
 }
 
 // Names lists the weaknesses a lab world can have.
-func Names() []string { return []string{AlgNone, AlgConfusion, Audience} }
+func Names() []string { return []string{AlgNone, AlgConfusion, Audience, RevokedToken, KeyRotation} }
 
 // WeakServer is the name the weakened FakeBook gives its events.
 const WeakServer = "fakebook (WEAKENED)"
+
+// ProtectedServer is the name the lab's own FakeBook with the protection
+// on gives its events.
+const ProtectedServer = "fakebook (protected)"
 
 // World is a lab's own world: the embedded world it wraps, the weakened
 // FakeBook (WeakAPI) and the protected one (ProtectedAPI).
@@ -70,6 +78,13 @@ type World struct {
 	// off, and the wrapped world's own issuer.
 	WeakIssuer      string
 	ProtectedIssuer string
+	// Issuer, AdminURL and LeakedKey are set for the key-rotation lab
+	// (rs.go): its own authorization server, the loopback URL its
+	// operator rotates the signing key at, and the issuer's first signing
+	// key (PEM), which the attacker holds.
+	Issuer    string
+	AdminURL  string
+	LeakedKey oauth.Secret
 
 	servers []*http.Server
 	closers []func()
@@ -87,26 +102,35 @@ func Start(ctx context.Context, w *embedded.World, weakness string) (*World, err
 	}
 	lw := &World{Weakness: weakness}
 	hc := oauth.NewHTTPClient(0)
-	strict := func(auds ...string) *embedded.LazyValidator {
-		l := embedded.NewLazyValidator(validate.Options{Issuer: w.Issuer, Audiences: auds, HTTPClient: hc, OnFetch: embedded.PublishFetch(w.Events)})
-		lw.closers = append(lw.closers, func() { _ = l.Close() })
-		return l
+	// strict is the real validator of the FakeBook called server: its
+	// key fetches are told under that name.
+	strict := func(server string, auds ...string) *embedded.LazyValidator {
+		return lw.lazy(validate.Options{Issuer: w.Issuer, Audiences: auds, HTTPClient: hc, OnFetch: embedded.PublishFetchAs(w.Events, server)})
 	}
 	var weak validate.TokenValidator
-	protected := w.APIBase
+	// ownProtected, when set, is the validator of a protected FakeBook of
+	// the lab's own, given that FakeBook's URL; nil: the world's FakeBook
+	// is the protected one.
+	var ownProtected func(self string) validate.TokenValidator
 	switch weakness {
 	case AlgNone, AlgConfusion:
-		weak = &trustsHeader{weakness: weakness, strict: strict(w.Audience), hc: hc}
+		weak = &trustsHeader{weakness: weakness, strict: strict(WeakServer, w.Audience), hc: hc}
 	case Audience:
 		// The protected FakeBook requires an aud naming itself (RFC 8707:
 		// its URL); the weakened one checks every claim but aud.
-		weak = strict()
-		l, err := listen()
-		if err != nil {
+		weak = strict(WeakServer)
+		ownProtected = func(self string) validate.TokenValidator { return strict(ProtectedServer, self) }
+	case RevokedToken:
+		// The weakened FakeBook validates locally; the protected one asks
+		// the issuer about every token (RFC 7662) with its own credentials.
+		weak = &localOnly{strict: strict(WeakServer, w.Audience)}
+		ownProtected = func(string) validate.TokenValidator { return introspector(w, hc) }
+	case KeyRotation:
+		if err := lw.startKeyRotation(ctx, w, hc); err != nil {
+			lw.Close()
 			return nil, err
 		}
-		protected = "http://" + l.Addr().String()
-		lw.serve(l, fakebook.New(fakebook.Config{Validator: strict(protected), Events: w.Events, Name: "fakebook (protected)"}).Handler())
+		return lw, nil
 	default:
 		if weak, ok := asWeaknesses[weakness]; ok {
 			if err := lw.startWeakAS(ctx, w, weak); err != nil {
@@ -115,6 +139,16 @@ func Start(ctx context.Context, w *embedded.World, weakness string) (*World, err
 			return lw, nil
 		}
 		return nil, fmt.Errorf("no lab is called %q (the labs: %s)", weakness, strings.Join(Names(), ", "))
+	}
+	protected := w.APIBase
+	if ownProtected != nil {
+		l, err := listen()
+		if err != nil {
+			lw.Close()
+			return nil, err
+		}
+		protected = "http://" + l.Addr().String()
+		lw.serve(l, fakebook.New(fakebook.Config{Validator: ownProtected(protected), Events: w.Events, Name: ProtectedServer}).Handler())
 	}
 	l, err := listen()
 	if err != nil {
