@@ -218,6 +218,7 @@ func (w *World) Close() error {
 		errs = append(errs, s.Shutdown(ctx))
 	}
 	_ = w.lv.Close()
+	errs = append(errs, w.AuthServer.Close())
 	return errors.Join(errs...)
 }
 

@@ -168,6 +168,14 @@ func (s *Server) bodyDeadline(h http.Handler) http.Handler {
 	})
 }
 
+// Close waits for the background work New started — the signing key's
+// generation and its write to KeyCacheDir — so that nothing writes after
+// the server is gone (a half-written key file, a directory being removed).
+func (s *Server) Close() error {
+	<-s.keys.ready
+	return nil
+}
+
 // Issuer returns the issuer identifier, e.g. http://127.0.0.1:8080/realms/myorg.
 func (s *Server) Issuer() string { return s.issuer }
 
