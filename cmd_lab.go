@@ -107,7 +107,8 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 	evs, stop := r.World.Events.Subscribe(256)
 	defer stop()
 
-	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: setup.LabSettings(r.World, lw), SignIn: lw.SignIn}
+	s, rs := setup.LabSettings(r.World, lw, l)
+	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: s, ResourceServer: rs, SignIn: lw.SignIn}
 	f := l.Flow()
 	var text bytes.Buffer
 	results := flows.RunAll(ctx, env, f, flows.Vars{}, func(_ int, st flows.Step, res flows.Result) {
@@ -159,6 +160,13 @@ func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.E
 			continue
 		}
 		fmt.Fprintln(w, safe.Visible(fmt.Sprintf("  %-22s %s %s → %d  %s", e.Server, e.Method, e.Path, e.Status, e.Decision)))
+		if strings.HasPrefix(e.Server, "authserver") && (e.Status >= 400 || strings.Contains(e.Decision, "inactive")) {
+			// What the authorization server did beyond refusing (it
+			// revoked a grant), or why it called a token inactive.
+			for _, d := range e.Details {
+				fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+d))
+			}
+		}
 		if strings.HasPrefix(e.Server, "fakebook") {
 			// What the resource server let pass or refused, in its words.
 			for _, d := range e.Details {
@@ -177,7 +185,7 @@ func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.E
 		}
 	}
 	if ok {
-		fmt.Fprintf(w, "\n✓ %s: the attack worked against the weakened API and the protection stopped it\n", l.Name)
+		fmt.Fprintf(w, "\n✓ %s: the attack worked in the weakened world and the protection stopped it\n", l.Name)
 	} else {
 		fmt.Fprintf(w, "\n✗ %s: the lab did not demonstrate what it should (a check above failed)\n", l.Name)
 	}

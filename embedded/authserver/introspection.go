@@ -26,13 +26,16 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok := form.Get("token")
-	if rec := s.lookupRefresh(tok); rec != nil {
+	rec, why := s.lookupRefresh(tok)
+	if rec != nil {
 		s.publish(r, c.ID, 200, "introspected a refresh token: active")
 		writeJSON(w, 200, orderedJSON{{"active", true}, {"scope", strings.Join(rec.scopes, " ")}, {"client_id", rec.clientID},
 			{"token_type", "refresh_token"}, {"exp", rec.refreshEx.Unix()}, {"sub", subOf(rec)}})
 		return
 	}
-	rec, why := s.lookupAccess(tok)
+	if why == "" {
+		rec, why = s.lookupAccess(tok)
+	}
 	if rec == nil {
 		s.publish(r, c.ID, 200, "introspected: inactive", "reason (not sent, RFC 7662 §2.2): "+why)
 		writeJSON(w, 200, map[string]bool{"active": false})
@@ -71,15 +74,25 @@ func (s *Server) lookupAccess(raw string) (*grantRecord, string) {
 	return rec, ""
 }
 
-// lookupRefresh returns the grant of a live refresh token, nil otherwise.
-func (s *Server) lookupRefresh(tok string) *grantRecord {
+// lookupRefresh returns the grant of a live refresh token; for a refresh
+// token this server knows that is no longer live, nil and why; for any
+// other token, nil and "".
+func (s *Server) lookupRefresh(tok string) (*grantRecord, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec := s.refresh[tok]
-	if rec == nil || rec.revoked || !s.cfg.Now().Before(rec.refreshEx) {
-		return nil
+	switch {
+	case rec == nil:
+		if _, ok := s.rotated[tok]; ok {
+			return nil, "a refresh token rotated out"
+		}
+		return nil, ""
+	case rec.revoked:
+		return nil, "revoked"
+	case !s.cfg.Now().Before(rec.refreshEx):
+		return nil, "expired"
 	}
-	return rec
+	return rec, ""
 }
 
 // subOf is the sub of the grant's access token, the client id without one.
