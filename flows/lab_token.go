@@ -207,13 +207,7 @@ func signInStep(sd labSide) Step {
 			if err != nil {
 				return failed(env, r, err)
 			}
-			r.Checks = []oauth.Check{{Name: "state", Status: oauth.Pass, Reason: "the callback's state matches the one sent: this code answers the app's own request (RFC 6749 §10.12)"}}
-			r.Outputs = append(r.Outputs, Output{Name: "code", Value: cb.Code})
-			if r.Vars == nil {
-				r.Vars = Vars{}
-			}
-			r.Vars.Merge(Vars{varCode: cb.Code, varState: req.State, varVerifier: req.PKCE.Verifier, varChallenge: req.PKCE.Challenge,
-				varRedirectURI: lb.RedirectURI(), varNonce: req.Nonce})
+			signedIn(env, &r, req, cb)
 			return r
 		}})
 }
@@ -245,8 +239,8 @@ func redeemStep(sd labSide) Step {
 		if r.Err != nil {
 			return r
 		}
-		r.Vars[varLoggedCode], r.Vars[varLoggedVerifier], r.Vars[varLoggedRedirect] = vars[varCode], vars[varVerifier], vars[varRedirectURI]
-		r.Vars[varFirstRefresh] = r.Vars[VarRefreshToken]
+		r.set(Vars{varLoggedCode: vars[varCode], varLoggedVerifier: vars[varVerifier], varLoggedRedirect: vars[varRedirectURI],
+			varFirstRefresh: r.Vars[VarRefreshToken]})
 		return withoutIDToken(r)
 	}
 	return sd.step(s)
@@ -254,27 +248,40 @@ func redeemStep(sd labSide) Step {
 
 // replayStep: the attacker sends the app's logged token request again.
 func replayStep(sd labSide) Step {
-	return sd.step(Step{ID: "replay", Title: "The attacker replays the code at " + sd.server(),
+	return attackerStep(sd, Step{ID: "replay", Title: "The attacker replays the code at " + sd.server(),
 		Why: "The attacker sends the app's logged token request again: the same code, redirect_uri and code_verifier. To " +
 			"the server it looks like the app asking twice, so it passes the PKCE check (RFC 7636 §4.6); only the rule that " +
 			"a code is redeemed once can stop it (RFC 6749 §4.1.2). (A code alone, from browser history or a Referer, is " +
 			"useless with PKCE: that is the code-interception lab.)",
-		RFC: "RFC 6749 §4.1.2", From: Attacker, To: AuthServer, Inputs: []string{"logged token request"},
-		Run: func(ctx context.Context, env *Env, vars Vars) Result {
-			var r Result
-			if vars[varLoggedCode] == "" {
-				return failed(env, r, &oauth.Error{Op: "lab", What: "no logged token request to replay",
-					Cause: "the app has not redeemed Alice's code on this server yet", Try: "run the lab from its first step"})
-			}
-			if !ensureDiscovered(ctx, env, vars, &r) {
-				return r
-			}
+		RFC: "RFC 6749 §4.1.2", Inputs: []string{"logged token request"}},
+		varLoggedCode, "no logged token request to replay",
+		func(ctx context.Context, env *Env, vars Vars, _ *Result) (*oauth.TokenResponse, []oauth.Exchange, error) {
 			req := oauth.AuthRequest{Client: clientConfig(env, vars), RedirectURI: vars[varLoggedRedirect],
 				PKCE: oauth.PKCE{Verifier: vars[varLoggedVerifier], Method: "S256"}}
-			tok, ex, err := oauth.ExchangeCode(ctx, env.HTTP, req, vars[varLoggedCode])
-			authenticated(&r, ex)
-			return attackResult(sd, r, tok, err)
-		}})
+			return oauth.ExchangeCode(ctx, env.HTTP, req, vars[varLoggedCode])
+		})
+}
+
+// attackerStep is s as the attacker's token request on sd's server: it
+// needs vars[need] (what the attacker holds), makes the request with ask
+// and judges the answer (attackResult).
+func attackerStep(sd labSide, s Step, need, missing string,
+	ask func(ctx context.Context, env *Env, vars Vars, r *Result) (*oauth.TokenResponse, []oauth.Exchange, error)) Step {
+	s.From, s.To = Attacker, AuthServer
+	s.Run = func(ctx context.Context, env *Env, vars Vars) Result {
+		var r Result
+		if vars[need] == "" {
+			return failed(env, r, &oauth.Error{Op: "lab", What: missing,
+				Cause: "the app has not redeemed Alice's code on this server yet", Try: "run the lab from its first step"})
+		}
+		if !ensureDiscovered(ctx, env, vars, &r) {
+			return r
+		}
+		tok, ex, err := ask(ctx, env, vars, &r)
+		authenticated(&r, ex)
+		return attackResult(sd, r, tok, err)
+	}
+	return sd.step(s)
 }
 
 // victimRefreshStep: Alice's app refreshes, as it does every few minutes
@@ -302,25 +309,16 @@ func withoutIDToken(r Result) Result {
 // thiefRefreshStep: the attacker presents the refresh token copied before
 // Alice's app refreshed.
 func thiefRefreshStep(sd labSide) Step {
-	return sd.step(Step{ID: "steal", Title: "The thief refreshes with the stolen token at " + sd.server(),
+	return attackerStep(sd, Step{ID: "steal", Title: "The thief refreshes with the stolen token at " + sd.server(),
 		Why: "The attacker presents the refresh token they copied before Alice's app refreshed, as the app: a public " +
 			"client has no secret, so nothing else is asked (RFC 6749 §6). A rotating server retired this token at Alice's " +
 			"refresh; seeing it again is reuse, which it refuses (RFC 9700 §4.14.2).",
-		RFC: "RFC 9700 §4.14.2", From: Attacker, To: AuthServer, Inputs: []string{"stolen refresh_token"},
-		Run: func(ctx context.Context, env *Env, vars Vars) Result {
-			var r Result
-			if vars[varFirstRefresh] == "" {
-				return failed(env, r, &oauth.Error{Op: "lab", What: "no refresh token to steal",
-					Cause: "the app has not redeemed Alice's code on this server yet, or got no refresh token", Try: "run the lab from its first step"})
-			}
-			if !ensureDiscovered(ctx, env, vars, &r) {
-				return r
-			}
+		RFC: "RFC 9700 §4.14.2", Inputs: []string{"stolen refresh_token"}},
+		varFirstRefresh, "no refresh token to steal",
+		func(ctx context.Context, env *Env, vars Vars, r *Result) (*oauth.TokenResponse, []oauth.Exchange, error) {
 			r.Outputs = append(r.Outputs, Output{Name: "stolen refresh_token", Value: vars[varFirstRefresh], Secret: true})
-			tok, ex, err := oauth.Refresh(ctx, env.HTTP, clientConfig(env, vars), oauth.Secret(vars[varFirstRefresh]))
-			authenticated(&r, ex)
-			return attackResult(sd, r, tok, err)
-		}})
+			return oauth.Refresh(ctx, env.HTTP, clientConfig(env, vars), oauth.Secret(vars[varFirstRefresh]))
+		})
 }
 
 // attackResult judges the attacker's token request by the server's

@@ -3,6 +3,7 @@ package authserver
 import (
 	"net/http"
 	"strings"
+	"time"
 )
 
 // handleIntrospect is RFC 7662: the caller authenticates; an inactive token
@@ -63,12 +64,19 @@ func (s *Server) lookupAccess(raw string) (*grantRecord, string) {
 	if rec == nil {
 		rec = s.access[jti]
 	}
-	switch {
-	case rec == nil:
+	if rec == nil {
 		return nil, "unknown token"
+	}
+	return s.live(rec, rec.accessExp)
+}
+
+// live returns rec, a token of it expiring at exp, when it is live; nil
+// and why (revoked, expired) when it is not. s.mu must be held.
+func (s *Server) live(rec *grantRecord, exp time.Time) (*grantRecord, string) {
+	switch {
 	case rec.revoked:
 		return nil, "revoked"
-	case !s.cfg.Now().Before(rec.accessExp):
+	case !s.cfg.Now().Before(exp):
 		return nil, "expired"
 	}
 	return rec, ""
@@ -81,18 +89,13 @@ func (s *Server) lookupRefresh(tok string) (*grantRecord, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec := s.refresh[tok]
-	switch {
-	case rec == nil:
-		if _, ok := s.rotated[tok]; ok {
-			return nil, "a refresh token rotated out"
-		}
-		return nil, ""
-	case rec.revoked:
-		return nil, "revoked"
-	case !s.cfg.Now().Before(rec.refreshEx):
-		return nil, "expired"
+	if rec != nil {
+		return s.live(rec, rec.refreshEx)
 	}
-	return rec, ""
+	if _, ok := s.rotated[tok]; ok {
+		return nil, "a refresh token rotated out"
+	}
+	return nil, ""
 }
 
 // subOf is the sub of the grant's access token, the client id without one.
