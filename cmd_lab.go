@@ -31,14 +31,19 @@ func newLabCmd(g *globalOptions) *cobra.Command {
 		Long: `With no NAME, list the labs, one a line, its name first.
 
 With a NAME, start a fresh embedded world on 127.0.0.1 with the lab's own
-weakened FakeBook beside it, get a legitimate token, forge or replay one as
+weakened server beside it, get a legitimate token, forge or replay one as
 the attacker, and call the weakened API (the attack must succeed: 200) and
-then the API with the protection on (it must refuse: 401). The exit code is
-0 only when both happened. The weakened server exists only inside the lab's
-world, which never listens beyond 127.0.0.1: no --allow-lan.`,
+then the API with the protection on (it must refuse: 401). The labs at the
+token endpoint (code-replay, refresh-theft) weaken an authorization server
+instead: Alice signs in at each, the attacker must get her tokens from the
+weakened one and be refused (400 invalid_grant) by the protected one, which
+revokes her tokens. The exit code is 0 only when the lab showed both sides.
+The weakened server exists only inside the lab's world, which never listens
+beyond 127.0.0.1: no --allow-lan.`,
 		Example: `  oauthlab lab
   oauthlab lab alg-none
-  oauthlab lab audience --json`,
+  oauthlab lab audience --json
+  oauthlab lab refresh-theft --style okta`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -56,7 +61,7 @@ world, which never listens beyond 127.0.0.1: no --allow-lan.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the lab's steps, checks and server-side events as JSON")
 	cmd.Flags().StringVar(&style, "style", "keycloak", "the embedded server's shape: keycloak or okta")
-	cmd.Flags().BoolVar(&reveal, "reveal", false, "show the lab's secrets (the attacker's token, a leaked key) in clear")
+	cmd.Flags().BoolVar(&reveal, "reveal", false, "show the lab's secrets (the attacker's tokens, refresh tokens, a leaked key) in clear")
 	return cmd
 }
 

@@ -299,3 +299,21 @@ func TestTokenLabsNeedTheirWorld(t *testing.T) {
 		}
 	}
 }
+
+// The lab's text hides the refresh tokens and the attacker's tokens and
+// says --reveal shows them; with --reveal, it does.
+func TestLabReveal(t *testing.T) {
+	for _, reveal := range []bool{false, true} {
+		args := []string{"lab", "refresh-theft"}
+		if reveal {
+			args = append(args, "--reveal")
+		}
+		var out, errOut bytes.Buffer
+		if code := run(args, &out, &errOut); code != exitOK {
+			t.Fatalf("%v: exit %d, want 0; stderr %s", args, code, errOut.String())
+		}
+		if hidden := strings.Contains(out.String(), "hidden; --reveal shows it"); hidden == reveal {
+			t.Errorf("%v: says a token is hidden: %v, want %v", args, hidden, !reveal)
+		}
+	}
+}
