@@ -31,14 +31,19 @@ func newLabCmd(g *globalOptions) *cobra.Command {
 		Long: `With no NAME, list the labs, one a line, its name first.
 
 With a NAME, start a fresh embedded world on 127.0.0.1 with the lab's own
-weakened FakeBook beside it, get a legitimate token, forge or replay one as
+weakened server beside it, get a legitimate token, forge or replay one as
 the attacker, and call the weakened API (the attack must succeed: 200) and
-then the API with the protection on (it must refuse: 401). The exit code is
-0 only when both happened. The weakened server exists only inside the lab's
-world, which never listens beyond 127.0.0.1: no --allow-lan.`,
+then the API with the protection on (it must refuse: 401). The labs at the
+token endpoint (code-replay, refresh-theft) weaken an authorization server
+instead: Alice signs in at each, the attacker must get her tokens from the
+weakened one and be refused (400 invalid_grant) by the protected one, which
+revokes her tokens. The exit code is 0 only when the lab showed both sides.
+The weakened server exists only inside the lab's world, which never listens
+beyond 127.0.0.1: no --allow-lan.`,
 		Example: `  oauthlab lab
   oauthlab lab alg-none
-  oauthlab lab audience --json`,
+  oauthlab lab audience --json
+  oauthlab lab refresh-theft --style okta`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -56,7 +61,7 @@ world, which never listens beyond 127.0.0.1: no --allow-lan.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the lab's steps, checks and server-side events as JSON")
 	cmd.Flags().StringVar(&style, "style", "keycloak", "the embedded server's shape: keycloak or okta")
-	cmd.Flags().BoolVar(&reveal, "reveal", false, "show the lab's secrets (the attacker's token, a leaked key) in clear")
+	cmd.Flags().BoolVar(&reveal, "reveal", false, "show the lab's secrets (the attacker's tokens, refresh tokens, a leaked key) in clear")
 	return cmd
 }
 
@@ -107,7 +112,8 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 	evs, stop := r.World.Events.Subscribe(256)
 	defer stop()
 
-	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: setup.LabSettings(r.World, lw), SignIn: lw.SignIn}
+	s, rs := setup.LabSettings(r.World, lw, l)
+	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: s, ResourceServer: rs, SignIn: lw.SignIn}
 	f := l.Flow()
 	var text bytes.Buffer
 	results := flows.RunAll(ctx, env, f, flows.Vars{}, func(_ int, st flows.Step, res flows.Result) {
@@ -159,6 +165,13 @@ func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.E
 			continue
 		}
 		fmt.Fprintln(w, safe.Visible(fmt.Sprintf("  %-22s %s %s → %d  %s", e.Server, e.Method, e.Path, e.Status, e.Decision)))
+		if strings.HasPrefix(e.Server, "authserver") && (e.Status >= 400 || strings.Contains(e.Decision, "inactive")) {
+			// What the authorization server did beyond refusing (it
+			// revoked a grant), or why it called a token inactive.
+			for _, d := range e.Details {
+				fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+d))
+			}
+		}
 		if strings.HasPrefix(e.Server, "fakebook") {
 			// What the resource server let pass or refused, in its words.
 			for _, d := range e.Details {
@@ -177,7 +190,7 @@ func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.E
 		}
 	}
 	if ok {
-		fmt.Fprintf(w, "\n✓ %s: the attack worked against the weakened API and the protection stopped it\n", l.Name)
+		fmt.Fprintf(w, "\n✓ %s: the attack worked in the weakened world and the protection stopped it\n", l.Name)
 	} else {
 		fmt.Fprintf(w, "\n✗ %s: the lab did not demonstrate what it should (a check above failed)\n", l.Name)
 	}

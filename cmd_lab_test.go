@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/oauthlab/oauthlab/embedded"
+	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/embedded/lab"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/setup"
@@ -20,7 +21,7 @@ func TestLabLists(t *testing.T) {
 		t.Fatalf("exit %d, want 0; stderr %s", code, errOut.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	want := []string{"alg-none", "alg-confusion", "audience", "revoked-token", "key-rotation"}
+	want := []string{"alg-none", "alg-confusion", "audience", "revoked-token", "key-rotation", "code-replay", "refresh-theft"}
 	if len(lines) != len(want) {
 		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), out.String())
 	}
@@ -79,27 +80,48 @@ func TestLabJSON(t *testing.T) {
 			}
 			weak := false
 			for _, e := range doc.Events {
-				weak = weak || e.Server == lab.WeakServer
+				weak = weak || e.Server == lab.WeakServer || e.Server == authserver.WeakServer
 			}
 			if !weak {
-				t.Errorf("no event from %q", lab.WeakServer)
+				t.Errorf("no event from %q or %q", lab.WeakServer, authserver.WeakServer)
 			}
 		})
 	}
 }
 
-// runLabFlow runs l's flow in w with the given weakened and protected
-// APIs, and the rest of lw's world when lw is not nil.
-func runLabFlow(t *testing.T, w *embedded.World, lw *lab.World, l flows.Lab, weakAPI, protectedAPI string) map[string]oauth.Check {
-	t.Helper()
-	s := setup.EmbeddedSettings(w)
-	if lw != nil {
-		s = setup.LabSettings(w, lw)
+// labEnd is one of a lab world's two ends, the weakened or the protected
+// one: its API and, for a lab at the authorization server, its issuer.
+type labEnd struct{ api, issuer string }
+
+func weakEnd(lw *lab.World) labEnd      { return labEnd{lw.WeakAPI, lw.WeakIssuer} }
+func protectedEnd(lw *lab.World) labEnd { return labEnd{lw.ProtectedAPI, lw.ProtectedIssuer} }
+
+// labEnv is the env lab l runs with in w, with the given ends and the rest
+// of lw's world (its browser too) when lw is not nil.
+func labEnv(w *embedded.World, lw *lab.World, l flows.Lab, weak, protected labEnd) *flows.Env {
+	world := lw
+	if world == nil {
+		world = &lab.World{}
 	}
-	s.LabWeakAPI, s.LabProtectedAPI = weakAPI, protectedAPI
-	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: s}
+	s, rs := setup.LabSettings(w, world, l)
+	for _, x := range []*flows.Settings{&s, rs} {
+		if x != nil {
+			x.LabWeakAPI, x.LabWeakIssuer, x.LabProtectedAPI, x.LabProtectedIssuer = weak.api, weak.issuer, protected.api, protected.issuer
+		}
+	}
+	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: s, ResourceServer: rs}
+	if lw != nil {
+		env.SignIn = lw.SignIn
+	}
+	return env
+}
+
+// runLabFlow runs l's flow in w with the given weakened and protected
+// ends, and the rest of lw's world when lw is not nil.
+func runLabFlow(t *testing.T, w *embedded.World, lw *lab.World, l flows.Lab, weak, protected labEnd) map[string]oauth.Check {
+	t.Helper()
 	got := map[string]oauth.Check{}
-	for i, r := range flows.RunAll(context.Background(), env, l.Flow(), nil, nil) {
+	for i, r := range flows.RunAll(context.Background(), labEnv(w, lw, l, weak, protected), l.Flow(), nil, nil) {
 		if r.Failed() {
 			t.Logf("step %d failed: %v %v", i, r.Err, r.Outputs)
 		}
@@ -112,8 +134,8 @@ func runLabFlow(t *testing.T, w *embedded.World, lw *lab.World, l flows.Lab, wea
 
 // Flows-level, against each lab world: the attack succeeds in the weakened
 // world and fails in the protected one. And the opposite verdicts: with
-// the protected API where the weakened one should be, "attack succeeded"
-// fails (and the lab stops there); with the weakened API where the
+// the protected end where the weakened one should be, "attack succeeded"
+// fails (and the lab stops there); with the weakened end where the
 // protected one should be, "protection held" fails. Each run has a lab
 // world of its own: a world whose key the key-rotation lab has rotated
 // is not the world it starts from.
@@ -123,7 +145,7 @@ func TestLabAttackSucceedsWeakenedAndFailsProtected(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	run := func(t *testing.T, l flows.Lab, weak, protected func(*lab.World) string) map[string]oauth.Check {
+	run := func(t *testing.T, l flows.Lab, weak, protected func(*lab.World) labEnd) map[string]oauth.Check {
 		t.Helper()
 		lw, err := lab.Start(context.Background(), w, l.Name)
 		if err != nil {
@@ -132,26 +154,24 @@ func TestLabAttackSucceedsWeakenedAndFailsProtected(t *testing.T) {
 		defer lw.Close()
 		return runLabFlow(t, w, lw, l, weak(lw), protected(lw))
 	}
-	weakAPI := func(lw *lab.World) string { return lw.WeakAPI }
-	protectedAPI := func(lw *lab.World) string { return lw.ProtectedAPI }
 	for _, l := range flows.Labs() {
 		t.Run(l.Name, func(t *testing.T) {
-			got := run(t, l, weakAPI, protectedAPI)
+			got := run(t, l, weakEnd, protectedEnd)
 			for _, name := range []string{flows.CheckAttackSucceeded, flows.CheckProtectionHeld} {
 				if got[name].Status != oauth.Pass {
 					t.Errorf("%s: got %v (%s), want pass", name, got[name].Status, got[name].Reason)
 				}
 			}
-			got = run(t, l, protectedAPI, protectedAPI)
+			got = run(t, l, protectedEnd, protectedEnd)
 			if c := got[flows.CheckAttackSucceeded]; c.Status != oauth.Fail {
-				t.Errorf("attack at the protected API: %s got %v, want fail", c.Name, c.Status)
+				t.Errorf("attack at the protected end: %s got %v, want fail", c.Name, c.Status)
 			}
 			if _, ran := got[flows.CheckProtectionHeld]; ran {
 				t.Errorf("the lab went on after its attack failed")
 			}
-			got = run(t, l, weakAPI, weakAPI)
+			got = run(t, l, weakEnd, weakEnd)
 			if c := got[flows.CheckProtectionHeld]; c.Status != oauth.Fail {
-				t.Errorf("protection at the weakened API: %s got %v, want fail", c.Name, c.Status)
+				t.Errorf("protection at the weakened end: %s got %v, want fail", c.Name, c.Status)
 			}
 		})
 	}
@@ -169,7 +189,7 @@ func TestDefaultWorldRefusesForgedTokens(t *testing.T) {
 	defer w.Close()
 	for _, l := range []flows.Lab{flows.AlgNoneLab(), flows.AlgConfusionLab()} {
 		t.Run(l.Name, func(t *testing.T) {
-			got := runLabFlow(t, w, nil, l, w.APIBase, w.APIBase)
+			got := runLabFlow(t, w, nil, l, labEnd{api: w.APIBase}, labEnd{api: w.APIBase})
 			if c := got[flows.CheckAttackSucceeded]; c.Status != oauth.Fail || !strings.Contains(c.Reason, "401") {
 				t.Errorf("the default world: got %v (%s), want the attack refused with 401", c.Status, c.Reason)
 			}
@@ -195,6 +215,105 @@ func TestLabKeyRotationHidesTheLeakedKey(t *testing.T) {
 		s := out.String() + errOut.String()
 		if !strings.Contains(s, "leaked_key") || strings.Contains(s, "PRIVATE KEY") != tt.shown {
 			t.Errorf("%v: the key shown %v, want %v (or no leaked_key at all):\n%s", tt.args, !tt.shown, tt.shown, s)
+		}
+	}
+}
+
+// runEveryStep runs every step of l's flow, on past a failed one, and
+// returns each check by name: a verdict that would have stopped RunAll
+// does not hide the ones after it.
+func runEveryStep(t *testing.T, env *flows.Env, l flows.Lab) map[string]oauth.Check {
+	t.Helper()
+	env.Keys = flows.NewKeys()
+	defer env.Keys.Close()
+	vars, got := flows.Vars{}, map[string]oauth.Check{}
+	for _, s := range l.Steps {
+		r := s.Run(context.Background(), env, vars)
+		vars.Merge(r.Vars)
+		if r.Err != nil {
+			t.Fatalf("step %s: %v", s.ID, r.Err)
+		}
+		for _, c := range r.Checks {
+			got[c.Name] = c
+		}
+	}
+	return got
+}
+
+// The labs at the token endpoint, in both shapes, every verdict both
+// ways: in their own worlds the attacker gets Alice's tokens from the
+// weakened server, which leaves her tokens active, and is refused by the
+// protected one, which revokes them. With the protected server where the
+// weakened one should be, "attack succeeded" and "tokens still active"
+// fail; with the weakened server where the protected one should be,
+// "protection held" and "tokens revoked" fail.
+func TestTokenLabsEveryVerdictBothWays(t *testing.T) {
+	for _, style := range []authserver.Style{authserver.StyleKeycloak, authserver.StyleOkta} {
+		w := keptWorld(t, style)
+		for _, l := range []flows.Lab{flows.CodeReplayLab(), flows.RefreshTheftLab()} {
+			t.Run(string(style)+"/"+l.Name, func(t *testing.T) {
+				lw, err := lab.Start(context.Background(), w, l.Name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer lw.Close()
+				for _, c := range []struct {
+					name            string
+					weak, protected labEnd
+					want            map[string]oauth.CheckStatus
+				}{
+					{"own worlds", weakEnd(lw), protectedEnd(lw), map[string]oauth.CheckStatus{
+						flows.CheckAttackSucceeded: oauth.Pass, flows.CheckStillActive: oauth.Pass,
+						flows.CheckProtectionHeld: oauth.Pass, flows.CheckRevoked: oauth.Pass}},
+					{"protected where the weakened should be", protectedEnd(lw), protectedEnd(lw), map[string]oauth.CheckStatus{
+						flows.CheckAttackSucceeded: oauth.Fail, flows.CheckStillActive: oauth.Fail}},
+					{"weakened where the protected should be", weakEnd(lw), weakEnd(lw), map[string]oauth.CheckStatus{
+						flows.CheckProtectionHeld: oauth.Fail, flows.CheckRevoked: oauth.Fail}},
+				} {
+					got := runEveryStep(t, labEnv(w, lw, l, c.weak, c.protected), l)
+					for name, want := range c.want {
+						if got[name].Status != want {
+							t.Errorf("%s: %s got %v (%s), want %v", c.name, name, got[name].Status, got[name].Reason, want)
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// Outside a lab's world the token labs refuse to run: no weakened server,
+// no browser to sign Alice in with.
+func TestTokenLabsNeedTheirWorld(t *testing.T) {
+	w := keptWorld(t, authserver.StyleKeycloak)
+	for _, l := range []flows.Lab{flows.CodeReplayLab(), flows.RefreshTheftLab()} {
+		rs := labEnv(w, nil, l, labEnd{}, labEnd{})
+		r := l.Steps[0].Run(context.Background(), rs, flows.Vars{})
+		if r.Err == nil || !strings.Contains(r.Err.Error(), "no lab world") {
+			t.Errorf("%s without its world: got %v, want no lab world", l.Name, r.Err)
+		}
+		env := labEnv(w, nil, l, labEnd{issuer: w.Issuer}, labEnd{issuer: w.Issuer})
+		r = l.Steps[0].Run(context.Background(), env, flows.Vars{})
+		if r.Err == nil || !strings.Contains(r.Err.Error(), "no browser") {
+			t.Errorf("%s without a browser: got %v, want no browser", l.Name, r.Err)
+		}
+	}
+}
+
+// The lab's text hides the refresh tokens and the attacker's tokens and
+// says --reveal shows them; with --reveal, it does.
+func TestLabReveal(t *testing.T) {
+	for _, reveal := range []bool{false, true} {
+		args := []string{"lab", "refresh-theft"}
+		if reveal {
+			args = append(args, "--reveal")
+		}
+		var out, errOut bytes.Buffer
+		if code := run(args, &out, &errOut); code != exitOK {
+			t.Fatalf("%v: exit %d, want 0; stderr %s", args, code, errOut.String())
+		}
+		if hidden := strings.Contains(out.String(), "hidden; --reveal shows it"); hidden == reveal {
+			t.Errorf("%v: says a token is hidden: %v, want %v", args, hidden, !reveal)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/lab"
+	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/setup"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/themes"
@@ -106,12 +107,14 @@ func startTUILab(ctx context.Context, style, name string) (*ui.LabWorld, error) 
 	if err != nil {
 		return nil, err
 	}
-	lw, err := lab.Start(ctx, r.World, name)
+	lw, err := lab.Start(ctx, r.World, name) // it refuses a name no lab has
 	if err != nil {
 		r.Close()
 		return nil, err
 	}
-	return &ui.LabWorld{Settings: setup.LabSettings(r.World, lw), SignIn: lw.SignIn, Events: worldEvents{r.World.Events},
+	l, _ := flows.LabByName(name)
+	s, rs := setup.LabSettings(r.World, lw, l)
+	return &ui.LabWorld{Settings: s, ResourceServer: rs, SignIn: lw.SignIn, Events: worldEvents{r.World.Events},
 		Close: func() error {
 			err := lw.Close()
 			r.Close()

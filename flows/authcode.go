@@ -66,18 +66,25 @@ func authorizeStep() Step {
 			if err != nil {
 				return failed(env, r, err)
 			}
-			r.Checks = append(r.Checks, oauth.Check{Name: "state", Status: oauth.Pass, Reason: "the callback's state matches the one sent: this response answers our request (RFC 6749 §10.12)"})
-			if cb.Iss != "" {
-				r.Checks = append(r.Checks, cb.CheckIssuer(env.Settings.Issuer))
-			}
-			r.Outputs = append(r.Outputs, Output{Name: "code", Value: cb.Code})
-			// Merged, not assigned: r.Vars may hold the endpoints
-			// ensureDiscovered found, which the exchange needs.
-			r.set(Vars{varCode: cb.Code, varState: req.State, varVerifier: req.PKCE.Verifier, varChallenge: req.PKCE.Challenge,
-				varRedirectURI: lb.RedirectURI(), varNonce: req.Nonce})
+			signedIn(env, &r, req, cb)
 			return r
 		},
 	}
+}
+
+// signedIn records in r the callback that answered req: the state check
+// (WaitCallback refused any other state), the RFC 9207 issuer when the
+// server sent one, the code, and the vars the code exchange needs.
+func signedIn(env *Env, r *Result, req oauth.AuthRequest, cb *oauth.Callback) {
+	r.Checks = append(r.Checks, oauth.Check{Name: "state", Status: oauth.Pass, Reason: "the callback's state matches the one sent: this response answers our request (RFC 6749 §10.12)"})
+	if cb.Iss != "" {
+		r.Checks = append(r.Checks, cb.CheckIssuer(env.Settings.Issuer))
+	}
+	r.Outputs = append(r.Outputs, Output{Name: "code", Value: cb.Code})
+	// Merged, not assigned: r.Vars may hold the endpoints
+	// ensureDiscovered found, which the exchange needs.
+	r.set(Vars{varCode: cb.Code, varState: req.State, varVerifier: req.PKCE.Verifier, varChallenge: req.PKCE.Challenge,
+		varRedirectURI: req.RedirectURI, varNonce: req.Nonce})
 }
 
 func exchangeStep() Step {

@@ -24,7 +24,10 @@ import (
 // Attacker, call the weakened API (the check "attack succeeded
 // (weakened)" passes only on a 200) and the protected one (the check
 // "protection held" passes only on a 401). The lab demonstrates what it
-// should only when both happened.
+// should only when both happened. The labs at the token endpoint
+// (lab_token.go) attack a weakened authorization server instead: there
+// "attack succeeded" passes only when the attacker got tokens (200), and
+// "protection held" only on 400 invalid_grant.
 type Lab struct {
 	// Name is what `oauthlab lab NAME` takes.
 	Name  string
@@ -36,18 +39,24 @@ type Lab struct {
 	Protection string
 	RFC        string
 	// Fix is what a real deployment changes.
-	Fix   string
-	Steps []Step
+	Fix string
+	// Client is which client the lab runs as: the machine client (the
+	// zero value) or, for a lab where a person signs in, the sign-in
+	// client, with the machine client introspecting as the resource
+	// server (Env.ResourceServer).
+	Client ClientKind
+	Steps  []Step
 }
 
 // Flow is the lab as a flow, for the faces that run flows.
 func (l Lab) Flow() Flow {
-	return Flow{ID: "lab-" + l.Name, Title: "Lab: " + l.Title, Summary: l.Story, Steps: l.Steps}
+	return Flow{ID: "lab-" + l.Name, Title: "Lab: " + l.Title, Summary: l.Story, Client: l.Client, Steps: l.Steps}
 }
 
 // Labs returns every lab, in teaching order.
 func Labs() []Lab {
-	return []Lab{AlgNoneLab(), AlgConfusionLab(), AudienceLab(), RevokedTokenLab(), KeyRotationLab()}
+	return []Lab{AlgNoneLab(), AlgConfusionLab(), AudienceLab(), RevokedTokenLab(), KeyRotationLab(),
+		CodeReplayLab(), RefreshTheftLab()}
 }
 
 // LabByName returns the lab called name.

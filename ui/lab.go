@@ -27,6 +27,10 @@ type LabWorld struct {
 	// Settings are what the lab's steps run with; their Lab fields name
 	// the weakened and the protected servers.
 	Settings flows.Settings
+	// ResourceServer, when set, is the client that introspects for the
+	// resource server (flows.Env.ResourceServer), for a lab whose steps
+	// run as a public sign-in client; nil: Settings speaks for it.
+	ResourceServer *flows.Settings
 	// SignIn acts as a person at a browser there (flows.Env.SignIn).
 	SignIn func(ctx context.Context, authURL, user string) (*url.URL, error)
 	// Events are its servers' events, shown in the Server side pane while

@@ -32,9 +32,10 @@ func realLab(t *testing.T, closed *int) func(context.Context, string) (*LabWorld
 			w.Close()
 			return nil, err
 		}
-		s := setup.LabSettings(w, lw)
+		l, _ := flows.LabByName(name)
+		s, rs := setup.LabSettings(w, lw, l)
 		t.Cleanup(func() { lw.Close(); w.Close() })
-		return &LabWorld{Settings: s, SignIn: lw.SignIn, Events: labEvents{busEvents{w.Events}},
+		return &LabWorld{Settings: s, ResourceServer: rs, SignIn: lw.SignIn, Events: labEvents{busEvents{w.Events}},
 			Close: func() error { *closed++; lw.Close(); return w.Close() }}, nil
 	}
 }
@@ -151,7 +152,13 @@ func TestALabRunsInItsOwnWorld(t *testing.T) {
 			if d := m.detail.render(flowRow(f), 200); !strings.Contains(d, "✓ demonstrated") {
 				t.Fatalf("the lab's overview does not say it demonstrated:\n%s", d)
 			}
-			m = pumpUntil(t, m, events, func(evs []Event) bool { return sawWeakened(evs) && sawStatus(evs, http.StatusUnauthorized) })
+			// The protected side's refusal: the API's 401, or for a lab
+			// at the token endpoint the authorization server's 400.
+			refused := http.StatusUnauthorized
+			if l.Client == flows.UserClient {
+				refused = http.StatusBadRequest
+			}
+			m = pumpUntil(t, m, events, func(evs []Event) bool { return sawWeakened(evs) && sawStatus(evs, refused) })
 			assertFormHasBanner(t, m)
 			m, _ = openRow(t, m, 0)
 			if strings.Contains(m.View(), LabBanner) || closed != 1 || m.s.lab != nil {

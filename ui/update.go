@@ -183,6 +183,9 @@ func (m *Model) start(it item) tea.Cmd {
 	var signIn func(context.Context, string, string) (*url.URL, error)
 	if w := m.s.labWorld(it.flow); w != nil && it.api < 0 {
 		rs, signIn = w.Settings, w.SignIn
+		if w.ResourceServer != nil {
+			rs = *w.ResourceServer
+		}
 	}
 	env := &flows.Env{HTTP: m.opts.HTTP, Settings: settings, OpenBrowser: m.opts.OpenBrowser, Now: m.opts.Now,
 		ResourceServer: &rs, Keys: m.issuerKeys, SignIn: signIn,

@@ -452,3 +452,30 @@ func TestDrippedBodyIsCutOff(t *testing.T) {
 		}
 	}
 }
+
+// Introspection of a refresh token this server knows but no longer honours
+// answers only {"active":false} (RFC 7662 §2.2), and its event says why:
+// rotated out, then revoked with its grant — not "not a token signed by
+// this server", which is what an access token's lookup would say.
+func TestIntrospectionSaysWhyARefreshTokenIsInactive(t *testing.T) {
+	f := start(t, StyleKeycloak)
+	ch, cancel := f.bus.Subscribe(256)
+	defer cancel()
+	code, verifier := nativeCode(t, f)
+	_, rt0 := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+	_, rt1 := tokensOf(t, f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt0), "", ""))
+	inactiveBecause := func(tok, why string) {
+		t.Helper()
+		if f.active(t, tok) {
+			t.Fatalf("got active, want inactive (%s)", why)
+		}
+		e := eventWith(t, ch, "introspected: inactive")
+		if want := "reason (not sent, RFC 7662 §2.2): " + why; len(e.Details) != 1 || e.Details[0] != want {
+			t.Errorf("got details %q, want %q", e.Details, want)
+		}
+	}
+	inactiveBecause(rt0, "a refresh token rotated out")
+	// Reuse of rt0 revokes the grant, rt1 with it.
+	f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt0), "", "")
+	inactiveBecause(rt1, "revoked")
+}

@@ -3,6 +3,7 @@ package authserver
 import (
 	"net/http"
 	"strings"
+	"time"
 )
 
 // handleIntrospect is RFC 7662: the caller authenticates; an inactive token
@@ -26,13 +27,16 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok := form.Get("token")
-	if rec := s.lookupRefresh(tok); rec != nil {
+	rec, why := s.lookupRefresh(tok)
+	if rec != nil {
 		s.publish(r, c.ID, 200, "introspected a refresh token: active")
 		writeJSON(w, 200, orderedJSON{{"active", true}, {"scope", strings.Join(rec.scopes, " ")}, {"client_id", rec.clientID},
 			{"token_type", "refresh_token"}, {"exp", rec.refreshEx.Unix()}, {"sub", subOf(rec)}})
 		return
 	}
-	rec, why := s.lookupAccess(tok)
+	if why == "" {
+		rec, why = s.lookupAccess(tok)
+	}
 	if rec == nil {
 		s.publish(r, c.ID, 200, "introspected: inactive", "reason (not sent, RFC 7662 §2.2): "+why)
 		writeJSON(w, 200, map[string]bool{"active": false})
@@ -60,26 +64,38 @@ func (s *Server) lookupAccess(raw string) (*grantRecord, string) {
 	if rec == nil {
 		rec = s.access[jti]
 	}
-	switch {
-	case rec == nil:
+	if rec == nil {
 		return nil, "unknown token"
+	}
+	return s.live(rec, rec.accessExp)
+}
+
+// live returns rec, a token of it expiring at exp, when it is live; nil
+// and why (revoked, expired) when it is not. s.mu must be held.
+func (s *Server) live(rec *grantRecord, exp time.Time) (*grantRecord, string) {
+	switch {
 	case rec.revoked:
 		return nil, "revoked"
-	case !s.cfg.Now().Before(rec.accessExp):
+	case !s.cfg.Now().Before(exp):
 		return nil, "expired"
 	}
 	return rec, ""
 }
 
-// lookupRefresh returns the grant of a live refresh token, nil otherwise.
-func (s *Server) lookupRefresh(tok string) *grantRecord {
+// lookupRefresh returns the grant of a live refresh token; for a refresh
+// token this server knows that is no longer live, nil and why; for any
+// other token, nil and "".
+func (s *Server) lookupRefresh(tok string) (*grantRecord, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec := s.refresh[tok]
-	if rec == nil || rec.revoked || !s.cfg.Now().Before(rec.refreshEx) {
-		return nil
+	if rec != nil {
+		return s.live(rec, rec.refreshEx)
 	}
-	return rec
+	if _, ok := s.rotated[tok]; ok {
+		return nil, "a refresh token rotated out"
+	}
+	return nil, ""
 }
 
 // subOf is the sub of the grant's access token, the client id without one.

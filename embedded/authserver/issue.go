@@ -39,6 +39,10 @@ type issueOpts struct {
 	authTime time.Time
 	// grantID is the grant the tokens belong to (see grantRecord.grant).
 	grantID string
+	// sameRefresh, on a server without rotation (Weak.NoRefreshRotation),
+	// is the record whose refresh token is handed back, with its expiry,
+	// instead of a new one.
+	sameRefresh *grantRecord
 }
 
 // issued is an RFC 6749 §5.1 answer before each server orders its members
@@ -76,7 +80,10 @@ func (s *Server) issue(c *Client, u *user, scopes []string, o issueOpts) (ordere
 			return nil, errSigning(err)
 		}
 	}
-	if o.refresh {
+	switch {
+	case o.sameRefresh != nil:
+		rec.refresh, rec.refreshEx = o.sameRefresh.refresh, o.sameRefresh.refreshEx
+	case o.refresh:
 		rec.refresh = randomToken()
 		rec.refreshEx = now.Add(refreshTTL)
 	}

@@ -7,21 +7,31 @@ import (
 	"strings"
 )
 
-// grantFunc validates a grant's own parameters and issues its tokens.
-type grantFunc func(c *Client, form url.Values) (orderedJSON, *oauthErr)
+// grantFunc validates a grant's own parameters and issues its tokens. On a
+// weakened server (weak.go), skipped says what protection it left out to
+// issue them, for the event; "" otherwise.
+type grantFunc func(c *Client, form url.Values) (resp orderedJSON, skipped string, e *oauthErr)
+
+// skipsNothing is a grant no weakness touches.
+func skipsNothing(g func(*Client, url.Values) (orderedJSON, *oauthErr)) grantFunc {
+	return func(c *Client, form url.Values) (orderedJSON, string, *oauthErr) {
+		resp, e := g(c, form)
+		return resp, "", e
+	}
+}
 
 // grant returns the grant_type's handler, nil for one this server does not
 // support.
 func (s *Server) grant(grantType string) grantFunc {
 	switch grantType {
 	case "client_credentials":
-		return s.clientCredentials
+		return skipsNothing(s.clientCredentials)
 	case "authorization_code":
 		return s.authorizationCode
 	case "refresh_token":
 		return s.refreshToken
 	case GrantDeviceCode:
-		return s.deviceToken
+		return skipsNothing(s.deviceToken)
 	}
 	return nil
 }
@@ -44,12 +54,16 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, r, req.who, e)
 		return
 	}
-	resp, e := s.grant(req.grantType)(req.client, req.form)
+	resp, skipped, e := s.grant(req.grantType)(req.client, req.form)
 	if e != nil {
 		s.writeErr(w, r, req.who, e)
 		return
 	}
-	s.publish(r, req.who, http.StatusOK, "issued tokens ("+req.grantType+")", "scope: "+fmt.Sprint(resp.get("scope")))
+	decision := "issued tokens (" + req.grantType + ")"
+	if skipped != "" {
+		decision += " — WEAKENED: " + skipped
+	}
+	s.publish(r, req.who, http.StatusOK, decision, "scope: "+fmt.Sprint(resp.get("scope")))
 	writeJSON(w, http.StatusOK, resp)
 }
 

@@ -12,14 +12,20 @@ import (
 
 // authorizationCode is the authorization code grant (RFC 6749 §4.1.3):
 // redeem the code (once), then issue.
-func (s *Server) authorizationCode(c *Client, form url.Values) (orderedJSON, *oauthErr) {
-	ac, e := s.redeemCode(c, form.Get("code"), form.Get("redirect_uri"), form.Get("code_verifier"))
+func (s *Server) authorizationCode(c *Client, form url.Values) (orderedJSON, string, *oauthErr) {
+	ac, replayed, e := s.redeemCode(c, form.Get("code"), form.Get("redirect_uri"), form.Get("code_verifier"))
 	if e != nil {
-		return nil, e
+		return nil, "", e
+	}
+	skipped := ""
+	if replayed {
+		skipped = "this code was redeemed already; skipped the refusal and the revocation RFC 6749 §4.1.2 asks for, " +
+			"so whoever replays it gets tokens too and the first redemption's tokens stay active"
 	}
 	refresh := !s.isOkta() || slices.Contains(ac.scopes, "offline_access")
-	return s.issue(c, ac.user, ac.scopes, issueOpts{grant: "authorization_code", nonce: ac.nonce, refresh: refresh,
+	resp, e := s.issue(c, ac.user, ac.scopes, issueOpts{grant: "authorization_code", nonce: ac.nonce, refresh: refresh,
 		idToken: true, sid: ac.sid, authTime: ac.authTime, grantID: ac.grantID})
+	return resp, skipped, e
 }
 
 // redeemCode spends the code, in one step under the lock, if and only if
@@ -33,32 +39,39 @@ func (s *Server) authorizationCode(c *Client, form url.Values) (orderedJSON, *oa
 // revoke"; RFC 9700 §4.5), those still being signed included. A replay that
 // proves nothing (another client, no or a wrong verifier) revokes nothing:
 // otherwise whoever saw the code could log its owner out.
-func (s *Server) redeemCode(c *Client, code, redirectURI, verifier string) (*authCode, *oauthErr) {
+//
+// With Weak.CodeReplay a redeemed code is redeemed again, as long as the
+// other checks pass, into the same grant; the second result says it was a
+// replay, and nothing is revoked.
+func (s *Server) redeemCode(c *Client, code, redirectURI, verifier string) (*authCode, bool, *oauthErr) {
 	invalid := s.invalidGrant("Code not valid", "The authorization code is invalid or has expired.")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ac := s.codes[code]
 	if ac == nil || ac.clientID != c.ID {
-		return nil, invalid
+		return nil, false, invalid
 	}
-	if ac.used {
+	if ac.used && !s.cfg.Weak.CodeReplay {
 		if redirectURI != ac.redirectURI || s.checkVerifier(ac, verifier) != nil {
-			return nil, invalid.WithEventNote("the code was redeemed already; nothing revoked: this request did not prove it came from the code's client (redirect_uri and PKCE verifier)")
+			return nil, false, invalid.WithEventNote("the code was redeemed already; nothing revoked: this request did not prove it came from the code's client (redirect_uri and PKCE verifier)")
 		}
 		n := s.revokeGrantLocked(ac.grantID)
-		return nil, invalid.WithEventNote(fmt.Sprintf("the code was redeemed already: revoked every token issued from it (%d active until now), as RFC 6749 §4.1.2 advises", n))
+		return nil, false, invalid.WithEventNote(fmt.Sprintf("the code was redeemed already: revoked every token issued from it (%d active until now), as RFC 6749 §4.1.2 advises", n))
 	}
 	if !s.cfg.Now().Before(ac.expires) {
-		return nil, invalid
+		return nil, false, invalid
 	}
 	if redirectURI != ac.redirectURI {
-		return nil, s.invalidGrant("Incorrect redirect_uri", "The 'redirect_uri' does not match the redirection URI used in the authorization request.")
+		return nil, false, s.invalidGrant("Incorrect redirect_uri", "The 'redirect_uri' does not match the redirection URI used in the authorization request.")
 	}
 	if e := s.checkVerifier(ac, verifier); e != nil {
-		return nil, e
+		return nil, false, e
+	}
+	if ac.used {
+		return ac, true, nil
 	}
 	ac.used, ac.grantID = true, newUUID()
-	return ac, nil
+	return ac, false, nil
 }
 
 // checkVerifier is RFC 7636 §4.6, with Keycloak's text for each way it

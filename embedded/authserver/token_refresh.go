@@ -10,13 +10,20 @@ import (
 
 // refreshToken is the refresh grant (RFC 6749 §6): rotate the refresh
 // token, narrowing the scope if asked, then issue.
-func (s *Server) refreshToken(c *Client, form url.Values) (orderedJSON, *oauthErr) {
+func (s *Server) refreshToken(c *Client, form url.Values) (orderedJSON, string, *oauthErr) {
 	rec, scopes, e := s.rotateRefresh(c, form.Get("refresh_token"), form.Get("scope"))
 	if e != nil {
-		return nil, e
+		return nil, "", e
 	}
-	return s.issue(c, rec.user, scopes, issueOpts{grant: "refresh_token", refresh: true, idToken: true,
-		sid: rec.sid, authTime: rec.authTime, grantID: rec.grant})
+	o := issueOpts{grant: "refresh_token", refresh: true, idToken: true, sid: rec.sid, authTime: rec.authTime, grantID: rec.grant}
+	skipped := ""
+	if s.cfg.Weak.NoRefreshRotation {
+		o.sameRefresh = rec
+		skipped = "skipped rotation (RFC 9700 §4.14.2): the same refresh token goes back and stays valid, " +
+			"so whoever else holds a copy keeps refreshing too and its reuse is never detected"
+	}
+	resp, e := s.issue(c, rec.user, scopes, o)
+	return resp, skipped, e
 }
 
 // rotatedRefresh is what the server remembers of a refresh token it
@@ -35,6 +42,9 @@ type rotatedRefresh struct {
 // was stolen or the client lost track, and the server cannot tell which
 // party holds the live one, so it revokes the whole grant (RFC 9700
 // §4.14.2), and the event says so.
+//
+// With Weak.NoRefreshRotation the token is kept as it is: refreshToken
+// hands it back, and no reuse is ever seen.
 func (s *Server) rotateRefresh(c *Client, rt, scope string) (*grantRecord, []string, *oauthErr) {
 	invalid := s.invalidGrant("Invalid refresh token", "The refresh token is invalid or expired.")
 	now := s.cfg.Now()
@@ -60,6 +70,10 @@ func (s *Server) rotateRefresh(c *Client, rt, scope string) (*grantRecord, []str
 			}
 		}
 		scopes = req
+	}
+	if s.cfg.Weak.NoRefreshRotation {
+		// Weakened: the token stays, and is never remembered as rotated out.
+		return rec, scopes, nil
 	}
 	delete(s.refresh, rt)
 	s.rotated[rt] = rotatedRefresh{clientID: rec.clientID, grant: rec.grant, expires: rec.refreshEx}

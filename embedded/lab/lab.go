@@ -58,7 +58,9 @@ var asWeaknesses = map[string]authserver.Weaknesses{
 }
 
 // Names lists the weaknesses a lab world can have.
-func Names() []string { return []string{AlgNone, AlgConfusion, Audience, RevokedToken, KeyRotation} }
+func Names() []string {
+	return []string{AlgNone, AlgConfusion, Audience, RevokedToken, KeyRotation, CodeReplay, RefreshTheft}
+}
 
 // WeakServer is the name the weakened FakeBook gives its events.
 const WeakServer = "fakebook (WEAKENED)"
