@@ -36,18 +36,22 @@ type Lab struct {
 	Protection string
 	RFC        string
 	// Fix is what a real deployment changes.
-	Fix   string
-	Steps []Step
+	Fix string
+	// Client is which of the world's clients the lab's settings name: the
+	// machine client (client credentials), or the user's sign-in client
+	// for the labs where a person signs in.
+	Client ClientKind
+	Steps  []Step
 }
 
 // Flow is the lab as a flow, for the faces that run flows.
 func (l Lab) Flow() Flow {
-	return Flow{ID: "lab-" + l.Name, Title: "Lab: " + l.Title, Summary: l.Story, Steps: l.Steps}
+	return Flow{ID: "lab-" + l.Name, Title: "Lab: " + l.Title, Summary: l.Story, Client: l.Client, Steps: l.Steps}
 }
 
 // Labs returns every lab, in teaching order.
 func Labs() []Lab {
-	return []Lab{AlgNoneLab(), AlgConfusionLab(), AudienceLab(), RevokedTokenLab(), KeyRotationLab()}
+	return []Lab{AlgNoneLab(), AlgConfusionLab(), AudienceLab(), CodeInterceptionLab(), LoginCSRFLab(), RedirectURILab(), RevokedTokenLab(), KeyRotationLab()}
 }
 
 // LabByName returns the lab called name.
