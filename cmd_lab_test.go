@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/oauthlab/oauthlab/embedded"
+	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/embedded/lab"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/setup"
@@ -20,7 +21,7 @@ func TestLabLists(t *testing.T) {
 		t.Fatalf("exit %d, want 0; stderr %s", code, errOut.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	want := []string{"alg-none", "alg-confusion", "audience", "revoked-token", "key-rotation"}
+	want := []string{"alg-none", "alg-confusion", "audience", "code-interception", "login-csrf", "redirect-uri", "revoked-token", "key-rotation"}
 	if len(lines) != len(want) {
 		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), out.String())
 	}
@@ -79,29 +80,52 @@ func TestLabJSON(t *testing.T) {
 			}
 			weak := false
 			for _, e := range doc.Events {
-				weak = weak || e.Server == lab.WeakServer
+				weak = weak || e.Server == weakServerOf(l.Name)
 			}
 			if !weak {
-				t.Errorf("no event from %q", lab.WeakServer)
+				t.Errorf("no event from %q", weakServerOf(l.Name))
 			}
 		})
 	}
 }
 
-// runLabFlow runs l's flow in w with the given weakened and protected
-// APIs, and the rest of lw's world when lw is not nil.
-func runLabFlow(t *testing.T, w *embedded.World, lw *lab.World, l flows.Lab, weakAPI, protectedAPI string) map[string]oauth.Check {
+// weakServerOf is the name the events of lab name's weakened server carry.
+func weakServerOf(name string) string {
+	switch name {
+	case lab.CodeInterception, lab.RedirectURI:
+		return authserver.WeakServer
+	case lab.LoginCSRF:
+		return lab.WeakWebApp
+	}
+	return lab.WeakServer
+}
+
+// labSide is one side of a lab's world: its API, its authorization server
+// and its web app.
+type labSide struct{ api, issuer, client string }
+
+func weakSide(lw *lab.World) labSide { return labSide{lw.WeakAPI, lw.WeakIssuer, lw.WeakClient} }
+func protectedSide(lw *lab.World) labSide {
+	return labSide{lw.ProtectedAPI, lw.ProtectedIssuer, lw.ProtectedClient}
+}
+
+// runLabFlow runs l's flow in w with the given sides where the weakened
+// and the protected one should be, and the rest of lw's world when lw is
+// not nil.
+func runLabFlow(t *testing.T, w *embedded.World, lw *lab.World, l flows.Lab, weak, protected labSide) map[string]oauth.Check {
 	t.Helper()
 	s := setup.EmbeddedSettings(w)
+	env := &flows.Env{HTTP: oauth.NewHTTPClient(0)}
 	if lw != nil {
-		s = setup.LabSettings(w, lw)
+		s, env.SignIn = setup.LabSettings(w, lw), lw.SignIn
 	}
-	s.LabWeakAPI, s.LabProtectedAPI = weakAPI, protectedAPI
-	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: s}
+	s.LabWeakAPI, s.LabWeakIssuer, s.LabWeakClient = weak.api, weak.issuer, weak.client
+	s.LabProtectedAPI, s.LabProtectedIssuer, s.LabProtectedClient = protected.api, protected.issuer, protected.client
+	env.Settings = s
 	got := map[string]oauth.Check{}
 	for i, r := range flows.RunAll(context.Background(), env, l.Flow(), nil, nil) {
 		if r.Failed() {
-			t.Logf("step %d failed: %v %v", i, r.Err, r.Outputs)
+			t.Logf("step %d failed: %v %v", i, r.Err, r.Checks)
 		}
 		for _, c := range r.Checks {
 			got[c.Name] = c
@@ -112,8 +136,8 @@ func runLabFlow(t *testing.T, w *embedded.World, lw *lab.World, l flows.Lab, wea
 
 // Flows-level, against each lab world: the attack succeeds in the weakened
 // world and fails in the protected one. And the opposite verdicts: with
-// the protected API where the weakened one should be, "attack succeeded"
-// fails (and the lab stops there); with the weakened API where the
+// the protected side where the weakened one should be, "attack succeeded"
+// fails (and the lab stops there); with the weakened side where the
 // protected one should be, "protection held" fails. Each run has a lab
 // world of its own: a world whose key the key-rotation lab has rotated
 // is not the world it starts from.
@@ -123,7 +147,7 @@ func TestLabAttackSucceedsWeakenedAndFailsProtected(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	run := func(t *testing.T, l flows.Lab, weak, protected func(*lab.World) string) map[string]oauth.Check {
+	run := func(t *testing.T, l flows.Lab, weak, protected func(*lab.World) labSide) map[string]oauth.Check {
 		t.Helper()
 		lw, err := lab.Start(context.Background(), w, l.Name)
 		if err != nil {
@@ -132,26 +156,24 @@ func TestLabAttackSucceedsWeakenedAndFailsProtected(t *testing.T) {
 		defer lw.Close()
 		return runLabFlow(t, w, lw, l, weak(lw), protected(lw))
 	}
-	weakAPI := func(lw *lab.World) string { return lw.WeakAPI }
-	protectedAPI := func(lw *lab.World) string { return lw.ProtectedAPI }
 	for _, l := range flows.Labs() {
 		t.Run(l.Name, func(t *testing.T) {
-			got := run(t, l, weakAPI, protectedAPI)
+			got := run(t, l, weakSide, protectedSide)
 			for _, name := range []string{flows.CheckAttackSucceeded, flows.CheckProtectionHeld} {
 				if got[name].Status != oauth.Pass {
 					t.Errorf("%s: got %v (%s), want pass", name, got[name].Status, got[name].Reason)
 				}
 			}
-			got = run(t, l, protectedAPI, protectedAPI)
+			got = run(t, l, protectedSide, protectedSide)
 			if c := got[flows.CheckAttackSucceeded]; c.Status != oauth.Fail {
-				t.Errorf("attack at the protected API: %s got %v, want fail", c.Name, c.Status)
+				t.Errorf("attack at the protected side: %s got %v, want fail", c.Name, c.Status)
 			}
 			if _, ran := got[flows.CheckProtectionHeld]; ran {
 				t.Errorf("the lab went on after its attack failed")
 			}
-			got = run(t, l, weakAPI, weakAPI)
+			got = run(t, l, weakSide, weakSide)
 			if c := got[flows.CheckProtectionHeld]; c.Status != oauth.Fail {
-				t.Errorf("protection at the weakened API: %s got %v, want fail", c.Name, c.Status)
+				t.Errorf("protection at the weakened side: %s got %v (%s), want fail", c.Name, c.Status, c.Reason)
 			}
 		})
 	}
@@ -169,7 +191,7 @@ func TestDefaultWorldRefusesForgedTokens(t *testing.T) {
 	defer w.Close()
 	for _, l := range []flows.Lab{flows.AlgNoneLab(), flows.AlgConfusionLab()} {
 		t.Run(l.Name, func(t *testing.T) {
-			got := runLabFlow(t, w, nil, l, w.APIBase, w.APIBase)
+			got := runLabFlow(t, w, nil, l, labSide{api: w.APIBase}, labSide{api: w.APIBase})
 			if c := got[flows.CheckAttackSucceeded]; c.Status != oauth.Fail || !strings.Contains(c.Reason, "401") {
 				t.Errorf("the default world: got %v (%s), want the attack refused with 401", c.Status, c.Reason)
 			}

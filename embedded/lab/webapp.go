@@ -148,8 +148,10 @@ func (a *webApp) callback(w http.ResponseWriter, r *http.Request) {
 			map[string]string{"error": "state_mismatch", "error_description": "this browser started no login here"})
 		return
 	}
+	var unchecked []string
 	if !a.checkState {
 		want = "" // oauth.CheckCallback checks no state
+		unchecked = []string{"WEAKENED: the callback's state was not checked: whoever sent this browser here, it is taken"}
 	}
 	cb, err := oauth.CheckCallback(r.URL.Query(), want)
 	if err != nil {
@@ -158,18 +160,18 @@ func (a *webApp) callback(w http.ResponseWriter, r *http.Request) {
 		if errors.As(err, &oe) && oe.Code != "" {
 			code, what = oe.Code, oe.What
 		}
-		a.answer(w, r, http.StatusForbidden, "refused the callback: "+what, map[string]string{"error": code, "error_description": what})
+		a.answer(w, r, http.StatusForbidden, "refused the callback: "+what, map[string]string{"error": code, "error_description": what}, unchecked...)
 		return
 	}
 	meta, err := a.metadata(r)
 	if err != nil {
-		a.answer(w, r, http.StatusBadGateway, "could not exchange the code: "+err.Error(), map[string]string{"error": "discovery_failed"})
+		a.answer(w, r, http.StatusBadGateway, "could not exchange the code: "+err.Error(), map[string]string{"error": "discovery_failed"}, unchecked...)
 		return
 	}
 	tok, _, err := oauth.ExchangeCode(r.Context(), a.hc, oauth.AuthRequest{RedirectURI: a.redirectURI, PKCE: oauth.PKCE{Verifier: verifier},
 		Client: oauth.ClientConfig{TokenURL: meta.TokenEndpoint, ClientID: WebAppID, ClientSecret: oauth.Secret(webAppSecret)}}, cb.Code)
 	if err != nil {
-		a.answer(w, r, http.StatusBadGateway, "the code exchange failed: "+err.Error(), map[string]string{"error": "exchange_failed", "error_description": err.Error()})
+		a.answer(w, r, http.StatusBadGateway, "the code exchange failed: "+err.Error(), map[string]string{"error": "exchange_failed", "error_description": err.Error()}, unchecked...)
 		return
 	}
 	user, sub := "", ""
@@ -184,9 +186,9 @@ func (a *webApp) callback(w http.ResponseWriter, r *http.Request) {
 	a.mu.Unlock()
 	decision := "signed this browser in as " + user + ": the callback's state matched its session's"
 	if !a.checkState {
-		decision = "WEAKENED: took the callback without checking state and signed this browser in as " + user
+		decision = "took the callback and signed this browser in as " + user
 	}
-	a.answer(w, r, http.StatusOK, decision, map[string]string{"signed_in_as": user, "sub": sub})
+	a.answer(w, r, http.StatusOK, decision, map[string]string{"signed_in_as": user, "sub": sub}, unchecked...)
 }
 
 func (a *webApp) me(w http.ResponseWriter, r *http.Request) {
@@ -205,8 +207,8 @@ func (a *webApp) me(w http.ResponseWriter, r *http.Request) {
 }
 
 // answer publishes the app's decision and writes body as JSON.
-func (a *webApp) answer(w http.ResponseWriter, r *http.Request, status int, decision string, body map[string]string) {
-	a.publish(r, status, decision)
+func (a *webApp) answer(w http.ResponseWriter, r *http.Request, status int, decision string, body map[string]string, details ...string) {
+	a.publish(r, status, decision, details...)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
