@@ -188,15 +188,15 @@ func attackerRedeems(ctx context.Context, env *Env, r *Result, tokenURL, clientI
 	return tok, err
 }
 
-// whose says whose tokens tok holds, from its ID token (or access token).
+// whose says whose tokens tok holds: the user its ID token (or access
+// token) names.
 func whose(tok *oauth.TokenResponse) string {
 	for _, raw := range []string{tok.IDToken, tok.AccessToken} {
 		if jwt, err := oauth.DecodeJWT(raw); err == nil {
-			if u := jwt.Claims.String("preferred_username"); u != "" {
-				return u + " (sub " + jwt.Claims.String("sub") + ")"
-			}
-			if s := jwt.Claims.String("sub"); s != "" {
-				return "sub " + s
+			for _, c := range []string{"preferred_username", "sub"} {
+				if u := jwt.Claims.String(c); u != "" {
+					return u
+				}
 			}
 		}
 	}
@@ -210,4 +210,45 @@ func refusal(err error) (status int, code string) {
 		return oe.Status, oe.Code
 	}
 	return 0, ""
+}
+
+// login starts a login whose callback the attacker listens for; the caller
+// closes the listener.
+type login func(ctx context.Context, env *Env, vars Vars, r *Result) (*oauth.Loopback, *oauth.Metadata, landing, error)
+
+// frontStep is s running start, then judge on where the login landed.
+func frontStep(s Step, start login, judge func(ctx context.Context, env *Env, vars Vars, r *Result, ln *oauth.Loopback, meta *oauth.Metadata, l landing)) Step {
+	s.Run = func(ctx context.Context, env *Env, vars Vars) Result {
+		var r Result
+		ln, meta, l, err := start(ctx, env, vars, &r)
+		if err != nil {
+			return failed(env, r, err)
+		}
+		defer ln.Close()
+		judge(ctx, env, vars, &r, ln, meta, l)
+		return r
+	}
+	return s
+}
+
+// listenAndOpen discovers issuer, opens the attacker's listener on a
+// loopback port, builds the authorization request for its redirect URI
+// and has the victim open it.
+func listenAndOpen(ctx context.Context, env *Env, r *Result, issuer string, request func(meta *oauth.Metadata, redirectURI string) oauth.AuthRequest) (*oauth.Loopback, *oauth.Metadata, landing, error) {
+	meta, err := discoverAt(ctx, env, r, issuer)
+	if err != nil {
+		return nil, nil, landing{}, err
+	}
+	ln, err := oauth.ListenLoopback(0, "/callback")
+	if err != nil {
+		return nil, nil, landing{}, err
+	}
+	req := request(meta, ln.RedirectURI())
+	r.Outputs = append(r.Outputs, Output{Name: "authorization_url", Value: req.URL()})
+	l, err := victimOpens(ctx, env, r, req.URL(), labVictim, ln)
+	if err != nil {
+		ln.Close()
+		return nil, nil, l, err
+	}
+	return ln, meta, l, nil
 }

@@ -24,7 +24,8 @@ func LoginCSRFLab() Lab {
 			"visits (a link, an image, a hidden frame). Her browser delivers it to the app's callback; an app that does not tie the " +
 			"callback to the browser that started the login exchanges the code and signs alice in as bob. Whatever she does next, " +
 			"a card she saves, a document she uploads, she does in bob's account. The authorization server is not at fault here, " +
-			"and the same server serves both sides of this lab: the weakness is the client's.",
+			"and the same server serves both sides of this lab: the weakness is the client's. That server is Keycloak-shaped " +
+			"whatever --style says: Okta requires PKCE of every client, and PKCE alone stops this attack (RFC 9700 §4.7.1).",
 		Protection: "The client sends an unguessable state with each login, keeps it in the browser's session, and takes a " +
 			"callback only when its state is that one. The attacker's callback carries the state of the attacker's own " +
 			"session, which alice's browser does not have, so the app refuses it before any code is exchanged.",

@@ -62,48 +62,33 @@ func readLinkStep() Step {
 		}}
 }
 
-// craftedLogin is the attacker's link at issuer: the app's request with
-// redirect_uri pointing at the attacker's listener, opened by the victim.
-func craftedLogin(ctx context.Context, env *Env, r *Result, vars Vars, issuer string) (*oauth.Loopback, landing, error) {
-	meta, err := discoverAt(ctx, env, r, issuer)
-	if err != nil {
-		return nil, landing{}, err
+// craftedLogin is the attacker's link at the issuer: the app's request
+// with redirect_uri pointing at the attacker's listener (same host, same
+// path, another port), opened by the victim.
+func craftedLogin(issuer func(Settings) string) login {
+	return func(ctx context.Context, env *Env, vars Vars, r *Result) (*oauth.Loopback, *oauth.Metadata, landing, error) {
+		return listenAndOpen(ctx, env, r, issuer(env.Settings), func(meta *oauth.Metadata, redirectURI string) oauth.AuthRequest {
+			r.Outputs = append(r.Outputs, Output{Name: "registered redirect_uri", Value: vars[varLabRedirect]},
+				Output{Name: "crafted redirect_uri", Value: redirectURI + " (the attacker's listener)"})
+			// The attacker brings a PKCE challenge of their own: a server
+			// that requires PKCE (Okta) asks for one, and the verifier is
+			// theirs.
+			return oauth.AuthRequest{AuthURL: meta.AuthorizationEndpoint, RedirectURI: redirectURI, State: oauth.NewState(), PKCE: oauth.NewPKCE(),
+				Client: oauth.ClientConfig{ClientID: vars[varLabClientID], Scopes: strings.Fields(vars[varLabScope])}}
+		})
 	}
-	// Same host, same path, another port: the attacker's own listener.
-	ln, err := oauth.ListenLoopback(0, "/callback")
-	if err != nil {
-		return nil, landing{}, err
-	}
-	// The attacker brings a PKCE challenge of their own: a server that
-	// requires PKCE (Okta) asks for one, and the verifier is theirs.
-	req := oauth.AuthRequest{AuthURL: meta.AuthorizationEndpoint, RedirectURI: ln.RedirectURI(), State: oauth.NewState(), PKCE: oauth.NewPKCE(),
-		Client: oauth.ClientConfig{ClientID: vars[varLabClientID], Scopes: strings.Fields(vars[varLabScope])}}
-	r.Outputs = append(r.Outputs, Output{Name: "registered redirect_uri", Value: vars[varLabRedirect]},
-		Output{Name: "crafted redirect_uri", Value: ln.RedirectURI() + " (the attacker's listener)"},
-		Output{Name: "attacker's link", Value: req.URL()})
-	l, err := victimOpens(ctx, env, r, req.URL(), labVictim, ln)
-	if err != nil {
-		ln.Close()
-		return nil, l, err
-	}
-	return ln, l, nil
 }
 
 // stealCodeStep: the weakened server sends alice's code to the attacker.
 func stealCodeStep() Step {
-	return Step{ID: "steal", Title: "alice opens the attacker's link at the weakened server", From: Browser, To: Attacker,
+	return frontStep(Step{ID: "steal", Title: "alice opens the attacker's link at the weakened server", From: Browser, To: Attacker,
 		RFC: "RFC 9700 §4.1.1",
 		Why: "The link is the app's own sign-in request with one parameter changed. The weakened server accepts the redirect_uri " +
 			"because only its port differs from the registered one, shows alice its genuine login page, and after she signs in " +
 			"redirects her browser, code and all, to the attacker's listener.",
-		Inputs: []string{"lab_client_id", "lab_redirect_uri"},
-		Run: func(ctx context.Context, env *Env, vars Vars) Result {
-			var r Result
-			ln, l, err := craftedLogin(ctx, env, &r, vars, env.Settings.LabWeakIssuer)
-			if err != nil {
-				return failed(env, r, err)
-			}
-			defer ln.Close()
+		Inputs: []string{"lab_client_id", "lab_redirect_uri"}},
+		craftedLogin(weakIssuer),
+		func(_ context.Context, _ *Env, vars Vars, r *Result, ln *oauth.Loopback, _ *oauth.Metadata, l landing) {
 			if l.caught.Get("code") == "" {
 				what := callbackError(l.caught)
 				if l.page != "" {
@@ -111,43 +96,40 @@ func stealCodeStep() Step {
 				}
 				r.Checks = []oauth.Check{{Name: CheckAttackSucceeded, Status: oauth.Fail,
 					Reason: what + "; the attack did not work where it should, so this lab demonstrates nothing"}}
-				return r
+				return
 			}
 			r.Checks = []oauth.Check{{Name: CheckAttackSucceeded, Status: oauth.Pass,
 				Reason: "alice's authorization code arrived at the attacker's listener " + ln.RedirectURI() + ", issued to " + vars[varLabClientID]}}
-			return r
-		}}
+		})
 }
 
 // exactMatchStep: the protected server refuses the crafted link on its
 // page, without redirecting.
 func exactMatchStep() Step {
-	return Step{ID: "exact-match", Title: "alice opens the same link at the protected server", From: Browser, To: AuthServer,
+	return frontStep(Step{ID: "exact-match", Title: "alice opens the same link at the protected server", From: Browser, To: AuthServer,
 		RFC: "RFC 6749 §3.1.2.4, §4.1.2.1",
 		Why: "The server with the protection on compares the redirect_uri exactly. It is not registered, so the server cannot " +
 			"trust it with anything, not even an error: it tells alice on its own page and redirects nowhere (400).",
-		Inputs: []string{"lab_client_id", "lab_redirect_uri"},
-		Run: func(ctx context.Context, env *Env, vars Vars) Result {
-			var r Result
-			ln, l, err := craftedLogin(ctx, env, &r, vars, env.Settings.LabProtectedIssuer)
-			if err != nil {
-				return failed(env, r, err)
-			}
-			defer ln.Close()
-			switch {
-			case l.caught.Get("code") != "":
-				r.Checks = []oauth.Check{{Name: CheckProtectionHeld, Status: oauth.Fail,
-					Reason: "alice's code arrived at the attacker's listener " + ln.RedirectURI() + ": the protection did not stop the attack"}}
-			case l.caught != nil:
-				r.Checks = []oauth.Check{{Name: CheckProtectionHeld, Status: oauth.Fail,
-					Reason: "the server redirected to the attacker's listener (" + callbackError(l.caught) + "): an unregistered redirect URI must get nothing, not even an error (RFC 6749 §4.1.2.1)"}}
-			case l.status != http.StatusBadRequest || l.location != "":
-				r.Checks = []oauth.Check{{Name: CheckProtectionHeld, Status: oauth.Fail,
-					Reason: fmt.Sprintf("the server answered %d (redirect %q), want 400 on its own page", l.status, l.location)}}
-			default:
-				r.Checks = []oauth.Check{{Name: CheckProtectionHeld, Status: oauth.Pass,
-					Reason: "400 on the server's own page, no redirect: " + l.page}}
-			}
-			return r
-		}}
+		Inputs: []string{"lab_client_id", "lab_redirect_uri"}},
+		craftedLogin(protectedIssuer),
+		func(_ context.Context, _ *Env, _ Vars, r *Result, ln *oauth.Loopback, _ *oauth.Metadata, l landing) {
+			r.Checks = []oauth.Check{exactMatch(ln, l)}
+		})
+}
+
+// exactMatch passes when the server refused on its page and nothing
+// reached the attacker's listener.
+func exactMatch(ln *oauth.Loopback, l landing) oauth.Check {
+	switch {
+	case l.caught.Get("code") != "":
+		return oauth.Check{Name: CheckProtectionHeld, Status: oauth.Fail,
+			Reason: "alice's code arrived at the attacker's listener " + ln.RedirectURI() + ": the protection did not stop the attack"}
+	case l.caught != nil:
+		return oauth.Check{Name: CheckProtectionHeld, Status: oauth.Fail,
+			Reason: "the server redirected to the attacker's listener (" + callbackError(l.caught) + "): an unregistered redirect URI must get nothing, not even an error (RFC 6749 §4.1.2.1)"}
+	case l.status != http.StatusBadRequest || l.location != "":
+		return oauth.Check{Name: CheckProtectionHeld, Status: oauth.Fail,
+			Reason: fmt.Sprintf("the server answered %d (redirect %q), want 400 on its own page", l.status, l.location)}
+	}
+	return oauth.Check{Name: CheckProtectionHeld, Status: oauth.Pass, Reason: "400 on the server's own page, no redirect: " + l.page}
 }

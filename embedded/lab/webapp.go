@@ -86,15 +86,20 @@ func (a *webApp) metadata(r *http.Request) (*oauth.Metadata, error) {
 	return a.meta, nil
 }
 
-// session returns the browser's session, or nil.
-func (a *webApp) session(r *http.Request) *webSession {
+// current returns the browser's session, nil when it has none, and a copy
+// of it read under the lock.
+func (a *webApp) current(r *http.Request) (*webSession, webSession) {
 	c, err := r.Cookie(a.cookie)
 	if err != nil {
-		return nil
+		return nil, webSession{}
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.sessions[c.Value]
+	s := a.sessions[c.Value]
+	if s == nil {
+		return nil, webSession{}
+	}
+	return s, *s
 }
 
 // newSession starts a session and gives the browser its cookie.
@@ -114,7 +119,7 @@ func (a *webApp) login(w http.ResponseWriter, r *http.Request) {
 		a.answer(w, r, http.StatusBadGateway, "could not start a login: "+err.Error(), map[string]string{"error": "discovery_failed"})
 		return
 	}
-	s := a.session(r)
+	s, _ := a.current(r)
 	if s == nil {
 		s = a.newSession(w)
 	}
@@ -136,13 +141,8 @@ func (a *webApp) login(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *webApp) callback(w http.ResponseWriter, r *http.Request) {
-	s := a.session(r)
-	want, verifier := "", ""
-	if s != nil {
-		a.mu.Lock()
-		want, verifier = s.state, s.verifier
-		a.mu.Unlock()
-	}
+	s, now := a.current(r)
+	want, verifier := now.state, now.verifier
 	if a.checkState && want == "" {
 		a.answer(w, r, http.StatusForbidden, "refused the callback: this browser started no login here, so its state answers nobody's request (a possible login CSRF, RFC 6749 §10.12)",
 			map[string]string{"error": "state_mismatch", "error_description": "this browser started no login here"})
@@ -192,13 +192,8 @@ func (a *webApp) callback(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *webApp) me(w http.ResponseWriter, r *http.Request) {
-	s := a.session(r)
-	user, sub := "", ""
-	if s != nil {
-		a.mu.Lock()
-		user, sub = s.user, s.sub
-		a.mu.Unlock()
-	}
+	_, now := a.current(r)
+	user, sub := now.user, now.sub
 	if user == "" {
 		a.answer(w, r, http.StatusUnauthorized, "this browser is signed in as nobody", map[string]string{"error": "not_signed_in"})
 		return

@@ -30,6 +30,22 @@ func appGet(t *testing.T, browser *http.Client, u string) (int, map[string]strin
 	return resp.StatusCode, body
 }
 
+// startLab starts a default world and the lab world name around it.
+func startLab(t *testing.T, name string) (*embedded.World, *World) {
+	t.Helper()
+	w, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	lw, err := Start(context.Background(), w, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lw.Close() })
+	return w, lw
+}
+
 func newBrowser() *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -42,16 +58,7 @@ func newBrowser() *http.Client {
 // fails at the server: what matters is that it was tried). A real login
 // through the protected app signs the browser in.
 func TestLoginCSRFWebApps(t *testing.T) {
-	w, err := embedded.Start(context.Background(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	lw, err := Start(context.Background(), w, LoginCSRF)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lw.Close()
+	w, lw := startLab(t, LoginCSRF)
 	evs, stop := w.Events.Subscribe(256)
 	defer stop()
 
@@ -103,16 +110,7 @@ func TestLoginCSRFWebApps(t *testing.T) {
 // The redirect-uri world: two servers know the web app with the same one
 // redirect URI; only the weakened one accepts another loopback port.
 func TestRedirectURIWorld(t *testing.T) {
-	w, err := embedded.Start(context.Background(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	lw, err := Start(context.Background(), w, RedirectURI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lw.Close()
+	w, lw := startLab(t, RedirectURI)
 	if lw.WeakIssuer == lw.ProtectedIssuer || lw.ProtectedIssuer == w.Issuer {
 		t.Fatalf("weak %s, protected %s, world %s: want two servers of the lab's own", lw.WeakIssuer, lw.ProtectedIssuer, w.Issuer)
 	}
