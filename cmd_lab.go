@@ -27,23 +27,28 @@ func newLabCmd(g *globalOptions) *cobra.Command {
 	var style string
 	cmd := &cobra.Command{
 		Use:   "lab [NAME]",
-		Short: "Watch an attack work against a weakened API, then watch the protection stop it",
+		Short: "Watch an attack work against a weakened server, then watch the protection stop it",
 		Long: `With no NAME, list the labs, one a line, its name first.
 
 With a NAME, start a fresh embedded world on 127.0.0.1 with the lab's own
-weakened FakeBook beside it, get a legitimate token, forge or replay one as
-the attacker, and call the weakened API (the attack must succeed: 200) and
-then the API with the protection on (it must refuse: 401). The exit code is
-0 only when both happened. The weakened server exists only inside the lab's
-world, which never listens beyond 127.0.0.1: no --allow-lan.`,
+deliberately weakened server beside it (a FakeBook, an authorization server
+or a web app, as the lab needs), run the attack against it (it must work)
+and again with the protection on (it must be refused, with its status and
+error code). The exit code is 0 only when both happened. The weakened
+server exists only inside the lab's world, which never listens beyond
+127.0.0.1: no --allow-lan.`,
 		Example: `  oauthlab lab
   oauthlab lab alg-none
   oauthlab lab audience --json`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
+				width := 0
 				for _, l := range flows.Labs() {
-					fmt.Fprintf(cmd.OutOrStdout(), "%-14s %s\n", l.Name, l.Title)
+					width = max(width, len(l.Name))
+				}
+				for _, l := range flows.Labs() {
+					fmt.Fprintf(cmd.OutOrStdout(), "%-*s  %s\n", width, l.Name, l.Title)
 				}
 				return nil
 			}

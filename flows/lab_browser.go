@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"slices"
 
 	"github.com/oauthlab/oauthlab/oauth"
 )
@@ -243,8 +244,10 @@ func listenAndOpen(ctx context.Context, env *Env, r *Result, issuer string, requ
 	if err != nil {
 		return nil, nil, landing{}, err
 	}
+	n := len(r.Outputs)
 	req := request(meta, ln.RedirectURI())
-	r.Outputs = append(r.Outputs, Output{Name: "authorization_url", Value: req.URL()})
+	// The URL first, then what the request's maker says of it.
+	r.Outputs = slices.Insert(r.Outputs, n, Output{Name: "authorization_url", Value: req.URL()})
 	l, err := victimOpens(ctx, env, r, req.URL(), labVictim, ln)
 	if err != nil {
 		ln.Close()

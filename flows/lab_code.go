@@ -62,11 +62,13 @@ func appLogin(issuer func(Settings) string, withPKCE bool) login {
 		var pkce oauth.PKCE
 		if withPKCE {
 			pkce = oauth.NewPKCE()
-			r.Outputs = append(r.Outputs, Output{Name: "code_verifier", Value: pkce.Verifier + " (kept by the app)", Secret: true})
 			r.Vars = Vars{varLabVerifier: pkce.Verifier}
 		}
 		return listenAndOpen(ctx, env, r, issuer(env.Settings), func(meta *oauth.Metadata, redirectURI string) oauth.AuthRequest {
 			r.Outputs = append(r.Outputs, Output{Name: "redirect_uri", Value: redirectURI + " (the app's port, held by the attacker)"})
+			if withPKCE {
+				r.Outputs = append(r.Outputs, Output{Name: "code_verifier", Value: pkce.Verifier + " (kept by the app)", Secret: true})
+			}
 			return oauth.AuthRequest{AuthURL: meta.AuthorizationEndpoint, RedirectURI: redirectURI, State: oauth.NewState(), PKCE: pkce,
 				Client: oauth.ClientConfig{ClientID: env.Settings.ClientID, Scopes: env.Settings.Scopes}}
 		})
