@@ -37,9 +37,11 @@ const (
 	labAttacker = "bob"
 )
 
-// errNoLabWorld is the failure of a lab step run outside a lab's world.
-var errNoLabWorld = &oauth.Error{Op: "lab", What: "no lab world", Cause: "a lab runs only in its own world, which was not started",
-	Try: "run it with oauthlab lab NAME"}
+// noLabWorld is the failure of a lab step run outside a lab's world.
+func noLabWorld() *oauth.Error {
+	return &oauth.Error{Op: "lab", What: "no lab world", Cause: "a lab runs only in its own world, which was not started",
+		Try: "run it with oauthlab lab NAME"}
+}
 
 // labBrowser is a person's browser: its own cookies, and no redirect
 // followed by itself, so that each hop is an exchange the step shows.
@@ -78,7 +80,7 @@ func loopbackHTTP(raw string) bool {
 // discoverAt reads issuer's metadata for a lab step.
 func discoverAt(ctx context.Context, env *Env, r *Result, issuer string) (*oauth.Metadata, error) {
 	if issuer == "" {
-		return nil, errNoLabWorld
+		return nil, noLabWorld()
 	}
 	d, ex, err := oauth.Discover(ctx, env.HTTP, issuer)
 	r.Exchanges = append(r.Exchanges, ex...)
@@ -110,7 +112,7 @@ type landing struct {
 func victimOpens(ctx context.Context, env *Env, r *Result, authURL, user string, listener *oauth.Loopback) (landing, error) {
 	var l landing
 	if env.SignIn == nil {
-		return l, errNoLabWorld
+		return l, noLabWorld()
 	}
 	b := labBrowser(env)
 	var err error

@@ -57,7 +57,7 @@ func attackerCallbackStep(id, title string, base func(Settings) string, why stri
 			var r Result
 			app := base(env.Settings)
 			if app == "" || env.SignIn == nil {
-				return failed(env, r, errNoLabWorld)
+				return failed(env, r, noLabWorld())
 			}
 			resp, err := visit(ctx, labBrowser(env), &r, strings.TrimRight(app, "/")+"/login")
 			if err != nil {

@@ -43,7 +43,7 @@ func readLinkStep() Step {
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
 			var r Result
 			if env.Settings.LabWeakClient == "" {
-				return failed(env, r, errNoLabWorld)
+				return failed(env, r, noLabWorld())
 			}
 			resp, err := visit(ctx, labBrowser(env), &r, strings.TrimRight(env.Settings.LabWeakClient, "/")+"/login")
 			if err != nil {
