@@ -37,12 +37,6 @@ const (
 	labAttacker = "bob"
 )
 
-// noLabWorld is the failure of a lab step run outside a lab's world.
-func noLabWorld() *oauth.Error {
-	return &oauth.Error{Op: "lab", What: "no lab world", Cause: "a lab runs only in its own world, which was not started",
-		Try: "run it with oauthlab lab NAME"}
-}
-
 // labBrowser is a person's browser: its own cookies, and no redirect
 // followed by itself, so that each hop is an exchange the step shows.
 func labBrowser(env *Env) *http.Client {

@@ -47,8 +47,8 @@ type eventMsg struct {
 // maxEvents is how many events the pane keeps.
 const maxEvents = 50
 
-// maxServerWidth bounds the server column.
-const maxServerWidth = 20
+// maxServerWidth bounds the server column: "authserver (WEAKENED)" fits.
+const maxServerWidth = 21
 
 // eventsPane is the strip under the panes: what the embedded servers
 // received and decided, the latest last: the session's world's, and

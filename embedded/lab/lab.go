@@ -373,7 +373,6 @@ func (lw *World) startRedirectURI(ctx context.Context, w *embedded.World) error 
 	}
 	lw.serveWebApp(l, w, &webApp{name: ProtectedWebApp, checkState: true, pkce: true, cookie: "webapp", issuer: protected.Issuer})
 	lw.WeakIssuer, lw.ProtectedIssuer = weak.Issuer, protected.Issuer
-	lw.WeakAPI, lw.ProtectedAPI = weak.APIBase, protected.APIBase
 	lw.WeakClient, lw.ProtectedClient = base, base
 	return nil
 }
@@ -404,7 +403,6 @@ func (lw *World) startLoginCSRF(ctx context.Context, w *embedded.World) error {
 	lw.serveWebApp(weakL, w, &webApp{name: WeakWebApp, cookie: "webapp_weak", issuer: ww.Issuer})
 	lw.serveWebApp(protL, w, &webApp{name: ProtectedWebApp, checkState: true, cookie: "webapp", issuer: ww.Issuer})
 	lw.WeakClient, lw.ProtectedClient = weakBase, protBase
-	lw.WeakAPI, lw.ProtectedAPI = ww.APIBase, ww.APIBase
 	return nil
 }
 

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/events"
 )
 
@@ -28,22 +27,6 @@ func appGet(t *testing.T, browser *http.Client, u string) (int, map[string]strin
 		}
 	}
 	return resp.StatusCode, body
-}
-
-// startLab starts a default world and the lab world name around it.
-func startLab(t *testing.T, name string) (*embedded.World, *World) {
-	t.Helper()
-	w, err := embedded.Start(context.Background(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	lw, err := Start(context.Background(), w, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lw.Close() })
-	return w, lw
 }
 
 func newBrowser() *http.Client {
