@@ -27,19 +27,16 @@ func newLabCmd(g *globalOptions) *cobra.Command {
 	var style string
 	cmd := &cobra.Command{
 		Use:   "lab [NAME]",
-		Short: "Watch an attack work against a weakened API, then watch the protection stop it",
+		Short: "Watch an attack work against a weakened server, then watch the protection stop it",
 		Long: `With no NAME, list the labs, one a line, its name first.
 
 With a NAME, start a fresh embedded world on 127.0.0.1 with the lab's own
-weakened server beside it, get a legitimate token, forge or replay one as
-the attacker, and call the weakened API (the attack must succeed: 200) and
-then the API with the protection on (it must refuse: 401). The labs at the
-token endpoint (code-replay, refresh-theft) weaken an authorization server
-instead: Alice signs in at each, the attacker must get her tokens from the
-weakened one and be refused (400 invalid_grant) by the protected one, which
-revokes her tokens. The exit code is 0 only when the lab showed both sides.
-The weakened server exists only inside the lab's world, which never listens
-beyond 127.0.0.1: no --allow-lan.`,
+deliberately weakened server beside it (a FakeBook, an authorization server
+or a web app, as the lab needs), run the attack against it (it must work)
+and again with the protection on (it must be refused, with its status and
+error code). The exit code is 0 only when both happened. The weakened
+server exists only inside the lab's world, which never listens beyond
+127.0.0.1: no --allow-lan.`,
 		Example: `  oauthlab lab
   oauthlab lab alg-none
   oauthlab lab audience --json
@@ -47,8 +44,12 @@ beyond 127.0.0.1: no --allow-lan.`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
+				width := 0
 				for _, l := range flows.Labs() {
-					fmt.Fprintf(cmd.OutOrStdout(), "%-14s %s\n", l.Name, l.Title)
+					width = max(width, len(l.Name))
+				}
+				for _, l := range flows.Labs() {
+					fmt.Fprintf(cmd.OutOrStdout(), "%-*s  %s\n", width, l.Name, l.Title)
 				}
 				return nil
 			}
@@ -157,6 +158,7 @@ func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.E
 	fmt.Fprintf(w, "Story:      %s\n\nProtection: %s (%s)\n\nFix:        %s\n\n", l.Story, l.Protection, l.RFC, l.Fix)
 	_, _ = io.Copy(w, steps)
 	fmt.Fprintln(w, "\nServer-side events:")
+	lastWeak := ""
 	for _, e := range seen {
 		if e.Method == "" {
 			// Not an answer to a request: a server fetched keys, or its
@@ -165,26 +167,27 @@ func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.E
 			continue
 		}
 		fmt.Fprintln(w, safe.Visible(fmt.Sprintf("  %-22s %s %s → %d  %s", e.Server, e.Method, e.Path, e.Status, e.Decision)))
-		if strings.HasPrefix(e.Server, "authserver") && (e.Status >= 400 || strings.Contains(e.Decision, "inactive")) {
-			// What the authorization server did beyond refusing (it
-			// revoked a grant), or why it called a token inactive.
-			for _, d := range e.Details {
+		for _, d := range e.Details {
+			name, rest, _ := strings.Cut(d, ": ")
+			switch {
+			case strings.HasPrefix(d, "WEAKENED"):
+				// What a weakened server let through, once in a row.
+				if d != lastWeak {
+					fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+d))
+				}
+				lastWeak = d
+			case strings.HasPrefix(e.Server, "authserver") && (e.Status >= 400 || strings.Contains(e.Decision, "inactive")):
+				// What the authorization server did beyond refusing (it
+				// revoked a grant), or why it called a token inactive.
 				fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+d))
-			}
-		}
-		if strings.HasPrefix(e.Server, "fakebook") {
-			// What the resource server let pass or refused, in its words.
-			for _, d := range e.Details {
-				if name, rest, ok := strings.Cut(d, ": "); ok && (strings.HasPrefix(rest, "warn") || strings.HasPrefix(rest, "fail")) {
+			case strings.HasPrefix(e.Server, "fakebook"):
+				// What the resource server let pass or refused, in its words.
+				if strings.HasPrefix(rest, "warn") || strings.HasPrefix(rest, "fail") {
 					fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+name+": "+rest))
 				}
-			}
-			continue
-		}
-		for _, d := range e.Details {
-			// What the authorization server knows and does not send
-			// (why a token is inactive, RFC 7662 §2.2).
-			if strings.HasPrefix(d, "reason") {
+			case strings.HasPrefix(d, "reason"):
+				// What the authorization server knows and does not send
+				// (why a token is inactive, RFC 7662 §2.2).
 				fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+d))
 			}
 		}

@@ -21,7 +21,7 @@ func TestLabLists(t *testing.T) {
 		t.Fatalf("exit %d, want 0; stderr %s", code, errOut.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	want := []string{"alg-none", "alg-confusion", "audience", "revoked-token", "key-rotation", "code-replay", "refresh-theft"}
+	want := []string{"alg-none", "alg-confusion", "audience", "code-interception", "redirect-uri", "login-csrf", "code-replay", "refresh-theft", "revoked-token", "key-rotation"}
 	if len(lines) != len(want) {
 		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), out.String())
 	}
@@ -80,25 +80,38 @@ func TestLabJSON(t *testing.T) {
 			}
 			weak := false
 			for _, e := range doc.Events {
-				weak = weak || e.Server == lab.WeakServer || e.Server == authserver.WeakServer
+				weak = weak || e.Server == weakServerOf(l.Name)
 			}
 			if !weak {
-				t.Errorf("no event from %q or %q", lab.WeakServer, authserver.WeakServer)
+				t.Errorf("no event from %q", weakServerOf(l.Name))
 			}
 		})
 	}
 }
 
-// labEnd is one of a lab world's two ends, the weakened or the protected
-// one: its API and, for a lab at the authorization server, its issuer.
-type labEnd struct{ api, issuer string }
+// weakServerOf is the name the events of lab name's weakened server carry.
+func weakServerOf(name string) string {
+	switch name {
+	case lab.CodeInterception, lab.RedirectURI, lab.CodeReplay, lab.RefreshTheft:
+		return authserver.WeakServer
+	case lab.LoginCSRF:
+		return lab.WeakWebApp
+	}
+	return lab.WeakServer
+}
 
-func weakEnd(lw *lab.World) labEnd      { return labEnd{lw.WeakAPI, lw.WeakIssuer} }
-func protectedEnd(lw *lab.World) labEnd { return labEnd{lw.ProtectedAPI, lw.ProtectedIssuer} }
+// labSide is one side of a lab's world, the weakened or the protected one:
+// its API, its authorization server and its web app.
+type labSide struct{ api, issuer, client string }
 
-// labEnv is the env lab l runs with in w, with the given ends and the rest
+func weakSide(lw *lab.World) labSide { return labSide{lw.WeakAPI, lw.WeakIssuer, lw.WeakClient} }
+func protectedSide(lw *lab.World) labSide {
+	return labSide{lw.ProtectedAPI, lw.ProtectedIssuer, lw.ProtectedClient}
+}
+
+// labEnv is the env lab l runs with in w, with the given sides and the rest
 // of lw's world (its browser too) when lw is not nil.
-func labEnv(w *embedded.World, lw *lab.World, l flows.Lab, weak, protected labEnd) *flows.Env {
+func labEnv(w *embedded.World, lw *lab.World, l flows.Lab, weak, protected labSide) *flows.Env {
 	world := lw
 	if world == nil {
 		world = &lab.World{}
@@ -106,7 +119,8 @@ func labEnv(w *embedded.World, lw *lab.World, l flows.Lab, weak, protected labEn
 	s, rs := setup.LabSettings(w, world, l)
 	for _, x := range []*flows.Settings{&s, rs} {
 		if x != nil {
-			x.LabWeakAPI, x.LabWeakIssuer, x.LabProtectedAPI, x.LabProtectedIssuer = weak.api, weak.issuer, protected.api, protected.issuer
+			x.LabWeakAPI, x.LabWeakIssuer, x.LabWeakClient = weak.api, weak.issuer, weak.client
+			x.LabProtectedAPI, x.LabProtectedIssuer, x.LabProtectedClient = protected.api, protected.issuer, protected.client
 		}
 	}
 	env := &flows.Env{HTTP: oauth.NewHTTPClient(0), Settings: s, ResourceServer: rs}
@@ -116,14 +130,15 @@ func labEnv(w *embedded.World, lw *lab.World, l flows.Lab, weak, protected labEn
 	return env
 }
 
-// runLabFlow runs l's flow in w with the given weakened and protected
-// ends, and the rest of lw's world when lw is not nil.
-func runLabFlow(t *testing.T, w *embedded.World, lw *lab.World, l flows.Lab, weak, protected labEnd) map[string]oauth.Check {
+// runLabFlow runs l's flow in w with the given sides where the weakened
+// and the protected one should be, and the rest of lw's world when lw is
+// not nil.
+func runLabFlow(t *testing.T, w *embedded.World, lw *lab.World, l flows.Lab, weak, protected labSide) map[string]oauth.Check {
 	t.Helper()
 	got := map[string]oauth.Check{}
 	for i, r := range flows.RunAll(context.Background(), labEnv(w, lw, l, weak, protected), l.Flow(), nil, nil) {
 		if r.Failed() {
-			t.Logf("step %d failed: %v %v", i, r.Err, r.Outputs)
+			t.Logf("step %d failed: %v %v", i, r.Err, r.Checks)
 		}
 		for _, c := range r.Checks {
 			got[c.Name] = c
@@ -134,8 +149,8 @@ func runLabFlow(t *testing.T, w *embedded.World, lw *lab.World, l flows.Lab, wea
 
 // Flows-level, against each lab world: the attack succeeds in the weakened
 // world and fails in the protected one. And the opposite verdicts: with
-// the protected end where the weakened one should be, "attack succeeded"
-// fails (and the lab stops there); with the weakened end where the
+// the protected side where the weakened one should be, "attack succeeded"
+// fails (and the lab stops there); with the weakened side where the
 // protected one should be, "protection held" fails. Each run has a lab
 // world of its own: a world whose key the key-rotation lab has rotated
 // is not the world it starts from.
@@ -145,7 +160,7 @@ func TestLabAttackSucceedsWeakenedAndFailsProtected(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	run := func(t *testing.T, l flows.Lab, weak, protected func(*lab.World) labEnd) map[string]oauth.Check {
+	run := func(t *testing.T, l flows.Lab, weak, protected func(*lab.World) labSide) map[string]oauth.Check {
 		t.Helper()
 		lw, err := lab.Start(context.Background(), w, l.Name)
 		if err != nil {
@@ -156,22 +171,22 @@ func TestLabAttackSucceedsWeakenedAndFailsProtected(t *testing.T) {
 	}
 	for _, l := range flows.Labs() {
 		t.Run(l.Name, func(t *testing.T) {
-			got := run(t, l, weakEnd, protectedEnd)
+			got := run(t, l, weakSide, protectedSide)
 			for _, name := range []string{flows.CheckAttackSucceeded, flows.CheckProtectionHeld} {
 				if got[name].Status != oauth.Pass {
 					t.Errorf("%s: got %v (%s), want pass", name, got[name].Status, got[name].Reason)
 				}
 			}
-			got = run(t, l, protectedEnd, protectedEnd)
+			got = run(t, l, protectedSide, protectedSide)
 			if c := got[flows.CheckAttackSucceeded]; c.Status != oauth.Fail {
-				t.Errorf("attack at the protected end: %s got %v, want fail", c.Name, c.Status)
+				t.Errorf("attack at the protected side: %s got %v, want fail", c.Name, c.Status)
 			}
 			if _, ran := got[flows.CheckProtectionHeld]; ran {
 				t.Errorf("the lab went on after its attack failed")
 			}
-			got = run(t, l, weakEnd, weakEnd)
+			got = run(t, l, weakSide, weakSide)
 			if c := got[flows.CheckProtectionHeld]; c.Status != oauth.Fail {
-				t.Errorf("protection at the weakened end: %s got %v, want fail", c.Name, c.Status)
+				t.Errorf("protection at the weakened side: %s got %v (%s), want fail", c.Name, c.Status, c.Reason)
 			}
 		})
 	}
@@ -189,7 +204,7 @@ func TestDefaultWorldRefusesForgedTokens(t *testing.T) {
 	defer w.Close()
 	for _, l := range []flows.Lab{flows.AlgNoneLab(), flows.AlgConfusionLab()} {
 		t.Run(l.Name, func(t *testing.T) {
-			got := runLabFlow(t, w, nil, l, labEnd{api: w.APIBase}, labEnd{api: w.APIBase})
+			got := runLabFlow(t, w, nil, l, labSide{api: w.APIBase}, labSide{api: w.APIBase})
 			if c := got[flows.CheckAttackSucceeded]; c.Status != oauth.Fail || !strings.Contains(c.Reason, "401") {
 				t.Errorf("the default world: got %v (%s), want the attack refused with 401", c.Status, c.Reason)
 			}
@@ -259,15 +274,15 @@ func TestTokenLabsEveryVerdictBothWays(t *testing.T) {
 				defer lw.Close()
 				for _, c := range []struct {
 					name            string
-					weak, protected labEnd
+					weak, protected labSide
 					want            map[string]oauth.CheckStatus
 				}{
-					{"own worlds", weakEnd(lw), protectedEnd(lw), map[string]oauth.CheckStatus{
+					{"own worlds", weakSide(lw), protectedSide(lw), map[string]oauth.CheckStatus{
 						flows.CheckAttackSucceeded: oauth.Pass, flows.CheckStillActive: oauth.Pass,
 						flows.CheckProtectionHeld: oauth.Pass, flows.CheckRevoked: oauth.Pass}},
-					{"protected where the weakened should be", protectedEnd(lw), protectedEnd(lw), map[string]oauth.CheckStatus{
+					{"protected where the weakened should be", protectedSide(lw), protectedSide(lw), map[string]oauth.CheckStatus{
 						flows.CheckAttackSucceeded: oauth.Fail, flows.CheckStillActive: oauth.Fail}},
-					{"weakened where the protected should be", weakEnd(lw), weakEnd(lw), map[string]oauth.CheckStatus{
+					{"weakened where the protected should be", weakSide(lw), weakSide(lw), map[string]oauth.CheckStatus{
 						flows.CheckProtectionHeld: oauth.Fail, flows.CheckRevoked: oauth.Fail}},
 				} {
 					got := runEveryStep(t, labEnv(w, lw, l, c.weak, c.protected), l)
@@ -287,12 +302,12 @@ func TestTokenLabsEveryVerdictBothWays(t *testing.T) {
 func TestTokenLabsNeedTheirWorld(t *testing.T) {
 	w := keptWorld(t, authserver.StyleKeycloak)
 	for _, l := range []flows.Lab{flows.CodeReplayLab(), flows.RefreshTheftLab()} {
-		rs := labEnv(w, nil, l, labEnd{}, labEnd{})
+		rs := labEnv(w, nil, l, labSide{}, labSide{})
 		r := l.Steps[0].Run(context.Background(), rs, flows.Vars{})
 		if r.Err == nil || !strings.Contains(r.Err.Error(), "no lab world") {
 			t.Errorf("%s without its world: got %v, want no lab world", l.Name, r.Err)
 		}
-		env := labEnv(w, nil, l, labEnd{issuer: w.Issuer}, labEnd{issuer: w.Issuer})
+		env := labEnv(w, nil, l, labSide{issuer: w.Issuer}, labSide{issuer: w.Issuer})
 		r = l.Steps[0].Run(context.Background(), env, flows.Vars{})
 		if r.Err == nil || !strings.Contains(r.Err.Error(), "no browser") {
 			t.Errorf("%s without a browser: got %v, want no browser", l.Name, r.Err)

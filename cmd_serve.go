@@ -519,14 +519,22 @@ func serveLab(o *serveOptions) (*flows.Lab, error) {
 func writeServeLab(w io.Writer, l flows.Lab, lw *lab.World) {
 	fmt.Fprintf(w, "%s — %s: %s\n", labHeader, l.Name, l.Title)
 	fmt.Fprintln(w, "  A protection is deliberately off in this world, for a demonstration on this machine (127.0.0.1 only).")
-	for _, s := range []struct{ name, url, what string }{
+	apps := []struct{ name, url, what string }{
+		{"weakened web app", lw.WeakClient, "the client with the protection off"},
+		{"protected web app", lw.ProtectedClient, "the same client with it on"},
+	}
+	if lw.WeakClient == lw.ProtectedClient {
+		apps = apps[:1]
+		apps[0].name, apps[0].what = "web app", "the client, registered at both servers"
+	}
+	for _, s := range append([]struct{ name, url, what string }{
 		{"weakened API", lw.WeakAPI, "the attack works here"},
 		{"protected API", lw.ProtectedAPI, "the same attack is refused here"},
 		{"weakened issuer", lw.WeakIssuer, "the authorization server with the protection off"},
 		{"protected issuer", lw.ProtectedIssuer, "the same server with it on"},
 		{"lab issuer", lw.Issuer, "the lab's own authorization server, whose signing key leaked"},
 		{"admin URL", lw.AdminURL, "POST: it rotates the signing key and withdraws the leaked one"},
-	} {
+	}, apps...) {
 		if s.url != "" {
 			fmt.Fprintf(w, "  %-17s %s  (%s)\n", s.name, s.url, s.what)
 		}

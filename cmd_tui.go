@@ -152,5 +152,5 @@ func uiEvent(e events.Event) ui.Event {
 
 // weakenedServer reports whether server is one a lab weakened.
 func weakenedServer(server string) bool {
-	return server == lab.WeakServer || server == authserver.WeakServer
+	return server == lab.WeakServer || server == authserver.WeakServer || server == lab.WeakWebApp
 }

@@ -40,7 +40,7 @@ func TestTUILabHookStartsAndClosesTheLabWorld(t *testing.T) {
 	if _, err := startTUILab(context.Background(), "keycloak", "no-such-lab"); err == nil {
 		t.Fatal("an unknown lab started")
 	}
-	for server, want := range map[string]bool{lab.WeakServer: true, authserver.WeakServer: true, "fakebook": false, "authserver": false, "fakebook (protected)": false} {
+	for server, want := range map[string]bool{lab.WeakServer: true, authserver.WeakServer: true, lab.WeakWebApp: true, lab.ProtectedWebApp: false, "fakebook": false, "authserver": false, "fakebook (protected)": false} {
 		if got := weakenedServer(server); got != want {
 			t.Errorf("weakenedServer(%q) = %v, want %v", server, got, want)
 		}

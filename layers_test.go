@@ -1,8 +1,11 @@
 package main
 
 import (
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -78,4 +81,51 @@ func goListDeps(t *testing.T, pattern string) []string {
 		t.Fatalf("go list -deps %s: %v", pattern, err)
 	}
 	return strings.Fields(string(out))
+}
+
+// weakNames are the names that switch an authorization server's
+// protections off (authserver.Weaknesses, Config.Weak, Options.Weak).
+var weakNames = regexp.MustCompile(`\bWeak(nesses)?\b`)
+
+// Weakened behaviour exists only inside a lab's own world: outside the
+// authorization server that defines it, the lab package that starts it and
+// the embedded world's Options that carry it there, no code names it, so
+// nothing else (serve, the TUI, a profile) can switch a protection off.
+func TestOnlyLabsWeaken(t *testing.T) {
+	allowed := func(path string) bool {
+		return strings.HasPrefix(path, "embedded/authserver/") || strings.HasPrefix(path, "embedded/lab/") || path == "embedded/world.go"
+	}
+	seen := 0
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") && path != ".") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if !weakNames.MatchString(line) {
+				continue
+			}
+			seen++
+			if !allowed(filepath.ToSlash(path)) {
+				t.Errorf("%s:%d names a weakness outside a lab's world: %s", path, i+1, strings.TrimSpace(line))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The pattern must find the uses that exist, or it proves nothing.
+	if seen == 0 {
+		t.Fatal("no file names Weak or Weaknesses: the pattern finds nothing, so this test proves nothing")
+	}
 }

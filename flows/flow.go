@@ -91,6 +91,12 @@ type Settings struct {
 	LabIssuer    string       `json:"-"`
 	LabAdminURL  string       `json:"-"`
 	LabLeakedKey oauth.Secret `json:"-"`
+	// LabWeakClient and LabProtectedClient are the base URLs of a lab's
+	// web app (its /login, /callback and /me): for login-csrf, the version
+	// that checks no state and the one that does. Only a lab's world sets
+	// them.
+	LabWeakClient      string `json:"-"`
+	LabProtectedClient string `json:"-"`
 }
 
 // Confidential reports whether the client can authenticate: it has a

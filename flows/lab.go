@@ -55,8 +55,8 @@ func (l Lab) Flow() Flow {
 
 // Labs returns every lab, in teaching order.
 func Labs() []Lab {
-	return []Lab{AlgNoneLab(), AlgConfusionLab(), AudienceLab(), RevokedTokenLab(), KeyRotationLab(),
-		CodeReplayLab(), RefreshTheftLab()}
+	return []Lab{AlgNoneLab(), AlgConfusionLab(), AudienceLab(), CodeInterceptionLab(), RedirectURILab(), LoginCSRFLab(),
+		CodeReplayLab(), RefreshTheftLab(), RevokedTokenLab(), KeyRotationLab()}
 }
 
 // LabByName returns the lab called name.

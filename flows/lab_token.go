@@ -17,9 +17,6 @@ import (
 // (LabProtectedIssuer): Alice, a demo user, signs in to the world's public
 // sign-in client, and the attacker uses what leaked of it.
 
-// labVictim is the demo user the token labs sign in as (Env.SignIn).
-const labVictim = "alice"
-
 // The checks of the token labs' last step, one a side: what the server
 // says, by introspection (RFC 7662), of the victim's tokens once the
 // attacker has tried.

@@ -146,6 +146,14 @@ func (l *Loopback) WaitCallback(ctx context.Context, state string) (*Callback, e
 	}
 }
 
+// CheckCallback checks one authorization response as the loopback listener
+// does: its state must be the one this login sent (compared in constant
+// time; another or none is refused as a possible CSRF, RFC 6749 §10.12),
+// an error= response becomes an *Error, and one without a code is refused.
+// A web app's callback calls it with the state it kept in the browser's
+// session. An empty state checks none: only for a client that sent none.
+func CheckCallback(q url.Values, state string) (*Callback, error) { return judgeCallback(q, state) }
+
 // judgeCallback checks one authorization response.
 func judgeCallback(q url.Values, state string) (*Callback, error) {
 	cb := &Callback{Code: q.Get("code"), State: q.Get("state"), Iss: q.Get("iss"), Query: q}

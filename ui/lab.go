@@ -218,7 +218,7 @@ func (d *stepDetail) viewLab(i int, l flows.Lab, w int) string {
 	wrap := lipgloss.NewStyle().Width(w)
 	var b strings.Builder
 	b.WriteString(s.Title.Render(safe.Line(l.Flow().Title)) + "\n")
-	b.WriteString(wrap.Render(s.Warn.Render("A world of its own, with a protection deliberately off: the attack must work there, then fail against the same API with the protection on.")) + "\n\n")
+	b.WriteString(wrap.Render(s.Warn.Render("A world of its own, with a protection deliberately off: the attack must work there, then fail against the same server with the protection on.")) + "\n\n")
 	b.WriteString(section(s, "The story", w) + wrap.Render(safe.Visible(l.Story)) + "\n\n")
 	b.WriteString(section(s, "The protection · "+safe.Line(l.RFC), w) + wrap.Render(safe.Visible(l.Protection)) + "\n\n")
 	b.WriteString(section(s, "The fix", w) + wrap.Render(safe.Visible(l.Fix)) + "\n\n")
@@ -230,7 +230,8 @@ func (d *stepDetail) viewLab(i int, l flows.Lab, w int) string {
 	if lw := d.S.labWorld(i); lw != nil {
 		b.WriteString("\n" + s.Title.Render("Where") + "\n")
 		for _, p := range [][2]string{{"weakened API", lw.Settings.LabWeakAPI}, {"protected API", lw.Settings.LabProtectedAPI},
-			{"weakened issuer", lw.Settings.LabWeakIssuer}, {"protected issuer", lw.Settings.LabProtectedIssuer}} {
+			{"weakened issuer", lw.Settings.LabWeakIssuer}, {"protected issuer", lw.Settings.LabProtectedIssuer},
+			{"weakened web app", lw.Settings.LabWeakClient}, {"protected web app", lw.Settings.LabProtectedClient}} {
 			if p[1] != "" {
 				b.WriteString(hanging(s.Muted.Render(fmt.Sprintf("  %-17s ", p[0])), safe.Line(p[1]), w) + "\n")
 			}

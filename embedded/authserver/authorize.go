@@ -32,6 +32,9 @@ type authzRequest struct {
 	challenge, method, responseType  string
 	// duplicated is a parameter sent more than once, refused by checkAuthz.
 	duplicated string
+	// weakened says what a weakened server let through that the default
+	// one refuses (weak.go), for its events.
+	weakened []string
 }
 
 // handleAuthorize serves the login and consent page (GET) and takes its
@@ -69,7 +72,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method != http.MethodPost {
-		s.publish(r, ar.client.ID, 200, "showed the login page", "scope: "+ar.scope)
+		s.publish(r, ar.client.ID, 200, "showed the login page", append([]string{"scope: " + ar.scope}, ar.weakened...)...)
 		s.loginPage(w, r, ar, q, "")
 		return
 	}
@@ -111,7 +114,7 @@ func (s *Server) redirectCode(w http.ResponseWriter, r *http.Request, ar *authzR
 	if !s.isOkta() {
 		v.Set("session_state", newUUID())
 	}
-	s.publish(r, ar.client.ID, http.StatusFound, "issued an authorization code for "+u.Username, "redirect: "+ar.redirectURI)
+	s.publish(r, ar.client.ID, http.StatusFound, "issued an authorization code for "+u.Username, append([]string{"redirect: " + ar.redirectURI}, ar.weakened...)...)
 	http.Redirect(w, r, ar.redirectURI+sep(ar.redirectURI)+v.Encode(), http.StatusFound)
 }
 
@@ -165,11 +168,16 @@ func (s *Server) parseAuthz(q url.Values) (*authzRequest, string) {
 		// a fragment; the code would land after it, out of the query.
 		return nil, "Invalid parameter: redirect_uri (" + ru + " has a fragment, which a redirect URI must not have)"
 	}
+	var weakened []string
 	if !redirectAllowed(c, ru) {
-		return nil, "Invalid parameter: redirect_uri (" + ru + " is not registered for " + c.ID + ")"
+		note := s.laxRedirect(c, ru)
+		if note == "" {
+			return nil, "Invalid parameter: redirect_uri (" + ru + " is not registered for " + c.ID + ")"
+		}
+		weakened = append(weakened, note)
 	}
 	ar := &authzRequest{client: c, redirectURI: ru, state: q.Get("state"), nonce: q.Get("nonce"), scope: q.Get("scope"),
-		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"), responseType: q.Get("response_type")}
+		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"), responseType: q.Get("response_type"), weakened: weakened}
 	keys := slices.Sorted(maps.Keys(q))
 	for _, k := range keys {
 		if len(q[k]) > 1 {
@@ -209,7 +217,10 @@ func (s *Server) checkAuthz(ar *authzRequest) *oauthErr {
 	} else if ar.client.public() || s.isOkta() {
 		// RFC 9700 §2.1.1: public clients MUST use PKCE; Okta requires it
 		// for every client that starts a code flow from a native app.
-		return errInvalidRequest().WithDescription("Missing parameter: code_challenge (PKCE is required for public clients)")
+		if !s.cfg.Weak.PKCEOptional {
+			return errInvalidRequest().WithDescription("Missing parameter: code_challenge (PKCE is required for public clients)")
+		}
+		ar.weakened = append(ar.weakened, weakPKCENote)
 	}
 	granted, e := s.grantScopes(ar.client, ar.scope, false)
 	if e != nil {

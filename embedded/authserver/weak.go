@@ -1,5 +1,10 @@
 package authserver
 
+import (
+	"net/url"
+	"strings"
+)
+
 // Weaknesses switch protections of the authorization server off, each one
 // the weakness a lab shows (flows.Labs). Only a lab's own world sets them
 // (embedded/lab): the default world and plain serve never do, and a test
@@ -37,3 +42,48 @@ func (s *Server) serverName() string {
 	}
 	return "authserver"
 }
+
+// weakPKCENote is what a server with PKCEOptional says when it lets an
+// authorization request through without a code_challenge: the code it
+// issues is redeemable by whoever holds it.
+const weakPKCENote = "WEAKENED: no code_challenge, accepted anyway (PKCE optional): whoever receives this code can redeem it, no verifier asked (the default server refuses: RFC 9700 §2.1.1)"
+
+// laxRedirect is RedirectPrefix's matching, tried only on a redirect URI
+// the exact rules refused: one that starts with a registered redirect URI,
+// or a loopback one that differs from a registered one only by its port,
+// whatever the client (Keycloak drops the loopback port for every client).
+// It returns what the weakened server let through, for its events, or ""
+// when the URI is refused here too (or the server is not weakened).
+func (s *Server) laxRedirect(c *Client, ru string) string {
+	if !s.cfg.Weak.RedirectPrefix {
+		return ""
+	}
+	for _, reg := range c.RedirectURIs {
+		switch {
+		case strings.HasPrefix(ru, reg):
+			return "WEAKENED: redirect_uri " + ru + " accepted because it starts with the registered " + reg +
+				" (prefix matching; the default server compares exactly: RFC 9700 §4.1.3)"
+		case sameButPort(reg, ru):
+			return "WEAKENED: redirect_uri " + ru + " accepted because only its port differs from the registered " + reg +
+				" (any loopback port, for every client; the default server allows that to public native clients only: RFC 8252 §7.3, RFC 9700 §2.1)"
+		}
+	}
+	return ""
+}
+
+// sameButPort reports two http loopback URIs equal once their ports are
+// dropped.
+func sameButPort(registered, ru string) bool {
+	a, errA := url.Parse(registered)
+	b, errB := url.Parse(ru)
+	if errA != nil || errB != nil || a.Scheme != "http" || b.Scheme != "http" || b.User != nil {
+		return false
+	}
+	if !isLoopbackHost(a.Hostname()) || a.Hostname() != b.Hostname() {
+		return false
+	}
+	a.Host, b.Host = a.Hostname(), b.Hostname()
+	return a.String() == b.String()
+}
+
+func isLoopbackHost(h string) bool { return h == "127.0.0.1" || h == "localhost" }

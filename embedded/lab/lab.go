@@ -49,6 +49,11 @@ const (
 	CodeReplay       = "code-replay"
 )
 
+// LoginCSRF is the weakness of a client, not of a server: the lab's web
+// app in a version that does not check state, beside the one that does
+// (webapp.go), both signing in at a server of the lab's own.
+const LoginCSRF = "login-csrf"
+
 // asWeaknesses maps each authorization-server lab to what it switches off.
 var asWeaknesses = map[string]authserver.Weaknesses{
 	CodeInterception: {PKCEOptional: true},
@@ -59,7 +64,7 @@ var asWeaknesses = map[string]authserver.Weaknesses{
 
 // Names lists the weaknesses a lab world can have.
 func Names() []string {
-	return []string{AlgNone, AlgConfusion, Audience, RevokedToken, KeyRotation, CodeReplay, RefreshTheft}
+	return []string{AlgNone, AlgConfusion, Audience, CodeInterception, RedirectURI, LoginCSRF, CodeReplay, RefreshTheft, RevokedToken, KeyRotation}
 }
 
 // WeakServer is the name the weakened FakeBook gives its events.
@@ -87,6 +92,12 @@ type World struct {
 	Issuer    string
 	AdminURL  string
 	LeakedKey oauth.Secret
+	// WeakClient and ProtectedClient are the base URLs of the lab's web
+	// app (webapp.go): for login-csrf, the version that checks no state
+	// and the one that does; for redirect-uri, both are the one app,
+	// registered at both servers.
+	WeakClient      string
+	ProtectedClient string
 
 	servers []*http.Server
 	closers []func()
@@ -133,6 +144,18 @@ func Start(ctx context.Context, w *embedded.World, weakness string) (*World, err
 			return nil, err
 		}
 		return lw, nil
+	case RedirectURI:
+		if err := lw.startRedirectURI(ctx, w); err != nil {
+			lw.Close()
+			return nil, err
+		}
+		return lw, nil
+	case LoginCSRF:
+		if err := lw.startLoginCSRF(ctx, w); err != nil {
+			lw.Close()
+			return nil, err
+		}
+		return lw, nil
 	default:
 		if weak, ok := asWeaknesses[weakness]; ok {
 			if err := lw.startWeakAS(ctx, w, weak); err != nil {
@@ -165,11 +188,10 @@ func Start(ctx context.Context, w *embedded.World, weakness string) (*World, err
 // startWeakAS starts a second world of w's shape with weak switched off,
 // on loopback, publishing on w's event bus.
 func (lw *World) startWeakAS(ctx context.Context, w *embedded.World, weak authserver.Weaknesses) error {
-	ww, err := embedded.Start(ctx, embedded.Options{Style: w.Style, Audience: w.Audience, Weak: weak, Events: w.Events})
+	ww, err := lw.startWorld(ctx, w, w.Style, weak)
 	if err != nil {
 		return err
 	}
-	lw.closers = append(lw.closers, func() { _ = ww.Close() })
 	lw.WeakIssuer, lw.ProtectedIssuer = ww.Issuer, w.Issuer
 	lw.WeakAPI, lw.ProtectedAPI = ww.APIBase, w.APIBase
 	return nil
@@ -314,4 +336,79 @@ func weakened(rep *validate.Report, why string) *validate.Report {
 		}
 	}
 	return rep
+}
+
+// startWorld starts a world of w's audience in style with weak switched
+// off and clients registered, on loopback, publishing on w's event bus; it
+// stops with the lab.
+func (lw *World) startWorld(ctx context.Context, w *embedded.World, style authserver.Style, weak authserver.Weaknesses, clients ...authserver.Client) (*embedded.World, error) {
+	ww, err := embedded.Start(ctx, embedded.Options{Style: style, Audience: w.Audience, Weak: weak, Events: w.Events, Clients: clients})
+	if err != nil {
+		return nil, err
+	}
+	lw.closers = append(lw.closers, func() { _ = ww.Close() })
+	return ww, nil
+}
+
+// startRedirectURI starts the lab's web app and registers it, with its one
+// exact redirect URI, at two servers of w's shape: one that matches
+// redirect URIs laxly (RedirectPrefix) and one that does not. The app
+// signs in at the protected one; both know it.
+func (lw *World) startRedirectURI(ctx context.Context, w *embedded.World) error {
+	l, err := listen()
+	if err != nil {
+		return err
+	}
+	base := "http://" + l.Addr().String()
+	app := webAppClient(base + "/callback")
+	weak, err := lw.startWorld(ctx, w, w.Style, asWeaknesses[RedirectURI], app)
+	if err != nil {
+		l.Close()
+		return err
+	}
+	protected, err := lw.startWorld(ctx, w, w.Style, authserver.Weaknesses{}, app)
+	if err != nil {
+		l.Close()
+		return err
+	}
+	lw.serveWebApp(l, w, &webApp{name: ProtectedWebApp, checkState: true, pkce: true, cookie: "webapp", issuer: protected.Issuer})
+	lw.WeakIssuer, lw.ProtectedIssuer = weak.Issuer, protected.Issuer
+	lw.WeakClient, lw.ProtectedClient = base, base
+	return nil
+}
+
+// startLoginCSRF starts the two versions of the lab's web app, one that
+// checks state and one that does not, and a server (not weakened) that
+// knows both. The server is Keycloak-shaped whatever w's shape: Keycloak
+// lets a confidential client leave PKCE out, so state alone stands
+// between the attacker and the victim; Okta requires PKCE of every
+// client, and PKCE stops this attack too (RFC 9700 §4.7.1).
+func (lw *World) startLoginCSRF(ctx context.Context, w *embedded.World) error {
+	weakL, err := listen()
+	if err != nil {
+		return err
+	}
+	protL, err := listen()
+	if err != nil {
+		weakL.Close()
+		return err
+	}
+	weakBase, protBase := "http://"+weakL.Addr().String(), "http://"+protL.Addr().String()
+	ww, err := lw.startWorld(ctx, w, authserver.StyleKeycloak, authserver.Weaknesses{}, webAppClient(weakBase+"/callback", protBase+"/callback"))
+	if err != nil {
+		weakL.Close()
+		protL.Close()
+		return err
+	}
+	lw.serveWebApp(weakL, w, &webApp{name: WeakWebApp, cookie: "webapp_weak", issuer: ww.Issuer})
+	lw.serveWebApp(protL, w, &webApp{name: ProtectedWebApp, checkState: true, cookie: "webapp", issuer: ww.Issuer})
+	lw.WeakClient, lw.ProtectedClient = weakBase, protBase
+	return nil
+}
+
+// serveWebApp serves app on l, its redirect URI l's /callback.
+func (lw *World) serveWebApp(l net.Listener, w *embedded.World, app *webApp) {
+	app.redirectURI = "http://" + l.Addr().String() + "/callback"
+	app.events, app.hc, app.sessions = w.Events, oauth.NewHTTPClient(0), map[string]*webSession{}
+	lw.serve(l, app.handler())
 }

@@ -18,6 +18,7 @@ func LabSettings(w *embedded.World, lw *lab.World, l flows.Lab) (s flows.Setting
 		s.LabWeakAPI, s.LabProtectedAPI = lw.WeakAPI, lw.ProtectedAPI
 		s.LabWeakIssuer, s.LabProtectedIssuer = lw.WeakIssuer, lw.ProtectedIssuer
 		s.LabIssuer, s.LabAdminURL, s.LabLeakedKey = lw.Issuer, lw.AdminURL, lw.LeakedKey
+		s.LabWeakClient, s.LabProtectedClient = lw.WeakClient, lw.ProtectedClient
 		return s
 	}
 	machine := inLab(EmbeddedSettings(w))
