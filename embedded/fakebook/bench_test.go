@@ -19,6 +19,7 @@ import (
 //	loopback          a real HTTP/1.1 request over 127.0.0.1 (keep-alive), one at a time
 //	loopback-parallel the same from GOMAXPROCS clients at once: requests per second
 //	handler           FakeBook's handler alone (httptest.NewRecorder): auth + store + JSON
+//	handler-listened  the same with an event subscriber: each check's detail line too
 //	handler-public    the handler for GET /api/public, which needs no token
 //	validate          the token validation inside it (signature served from the cache)
 //	validate-uncached the validation with the RSA check done every time
@@ -61,6 +62,27 @@ func BenchmarkGetBooks(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 	})
 	b.Run("handler", func(b *testing.B) {
+		h := w.fb.Handler()
+		req := httptest.NewRequest("GET", "/books", nil)
+		req.Header.Set("Authorization", "Bearer "+w.read)
+		b.ReportAllocs()
+		for b.Loop() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Fatal(rec.Code)
+			}
+		}
+	})
+	b.Run("handler-listened", func(b *testing.B) {
+		// The same with someone reading the events (oauthlab serve's log,
+		// the TUI): the details of each check are written too.
+		ch, cancel := w.bus.Subscribe(1)
+		defer cancel()
+		go func() {
+			for range ch {
+			}
+		}()
 		h := w.fb.Handler()
 		req := httptest.NewRequest("GET", "/books", nil)
 		req.Header.Set("Authorization", "Bearer "+w.read)

@@ -241,6 +241,51 @@ func TestEveryRequestIsAnEvent(t *testing.T) {
 	}
 }
 
+// The lines an event's details carry are those of its own request's checks,
+// while tokens with other scopes and routes asking other scopes alternate
+// (FakeBook reuses the lines it last wrote for a check that is the same).
+func TestEventDetailsFollowEachRequest(t *testing.T) {
+	w := newWorld(t)
+	ch, cancel := w.bus.Subscribe(16)
+	defer cancel()
+	requests := []struct {
+		method, path, token, scope string
+		status                     int
+	}{
+		{"GET", "/books", w.read, fakebook.ScopeRead, 200},
+		{"GET", "/books", w.admin, fakebook.ScopeRead, 200},
+		{"DELETE", "/books/9", w.admin, fakebook.ScopeAdmin, 404},
+		{"GET", "/books", w.scoped, fakebook.ScopeRead, 403},
+		{"GET", "/api/private-scoped", w.scoped, fakebook.ScopeScoped, 200},
+		{"GET", "/books", w.read, fakebook.ScopeRead, 200},
+		{"DELETE", "/books/9", w.read, fakebook.ScopeAdmin, 403},
+	}
+	for i, rq := range requests {
+		if got := w.do(t, rq.method, rq.path, rq.token, "", nil).status; got != rq.status {
+			t.Fatalf("request %d, %s %s: got %d, want %d", i, rq.method, rq.path, got, rq.status)
+		}
+		var e events.Event
+		select {
+		case e = <-ch:
+		case <-time.After(2 * time.Second):
+			t.Fatalf("request %d: no event", i)
+		}
+		want := w.uncached.Validate(context.Background(), rq.token, rq.scope).Checks
+		if len(e.Details) != len(want) {
+			t.Fatalf("request %d: %d detail lines, want %d: %q", i, len(e.Details), len(want), e.Details)
+		}
+		for j, c := range want {
+			prefix := c.Name + ": " + c.Status.String() + " — "
+			if !strings.HasPrefix(e.Details[j], prefix) {
+				t.Errorf("request %d, line %d: got %q, want it to start %q", i, j, e.Details[j], prefix)
+			}
+			if c.Name == validate.CheckScope && e.Details[j] != prefix+c.Reason {
+				t.Errorf("request %d: got %q, want %q", i, e.Details[j], prefix+c.Reason)
+			}
+		}
+	}
+}
+
 func TestConcurrentCreatesLoseNothing(t *testing.T) {
 	w := newWorld(t)
 	const n = 100

@@ -41,9 +41,10 @@ type Config struct {
 
 // Server is a FakeBook instance with its own in-memory catalogue.
 type Server struct {
-	cfg   Config
-	store *store
-	mux   *http.ServeMux
+	cfg     Config
+	store   *store
+	mux     *http.ServeMux
+	details detailLines // the lines last written for the events' details
 }
 
 // New returns a FakeBook server.
