@@ -16,6 +16,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/fakebook"
+	"github.com/oauthlab/oauthlab/embedded/internal/httpguard/httpguardtest"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/validate"
 	"github.com/oauthlab/oauthlab/oauth/validate/validatetest"
@@ -283,6 +284,34 @@ func TestEventDetailsFollowEachRequest(t *testing.T) {
 				t.Errorf("request %d: got %q, want %q", i, e.Details[j], prefix+c.Reason)
 			}
 		}
+	}
+}
+
+// A book that arrives a byte at a time is cut off at the body deadline,
+// against a real listener: FakeBook answers 400 (or hangs up) before the
+// client has finished sending it, instead of holding the connection open.
+func TestDrippedBodyIsCutOff(t *testing.T) {
+	const bodyLen = 200 // at a byte every 20 ms: 4 s, far beyond the 150 ms deadline
+	w := newWorld(t)
+	api := httptest.NewServer(fakebook.New(fakebook.Config{Validator: w.v, BodyTimeout: 150 * time.Millisecond}).Handler())
+	t.Cleanup(api.Close)
+	for _, route := range []string{"POST /books", "PUT /books/1"} {
+		t.Run(route, func(t *testing.T) {
+			method, path, _ := strings.Cut(route, " ")
+			req, _ := http.NewRequest(method, api.URL+path, nil)
+			req.Header.Set("Authorization", "Bearer "+w.admin)
+			req.Header.Set("Content-Type", jsonCT)
+			sent, status, err := httpguardtest.Drip(api.Listener.Addr().String(), req, bodyLen, 20*time.Millisecond)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if status != "" && !strings.Contains(status, " 400 ") {
+				t.Fatalf("FakeBook answered %q, want 400 or a hang-up", status)
+			}
+			if sent == bodyLen {
+				t.Fatalf("FakeBook waited for all %d bytes of a body dripped a byte every 20 ms; want it cut off at its 150 ms body deadline", bodyLen)
+			}
+		})
 	}
 }
 
