@@ -39,43 +39,42 @@ func BenchmarkGetBooks(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 	})
-	b.Run("loopback-parallel", func(b *testing.B) {
-		c := w.api.Client()
-		c.Transport.(*http.Transport).MaxIdleConnsPerHost = 64
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				get(b, c)
+	// parallel GETs path from GOMAXPROCS clients at once.
+	parallel := func(path, token string) func(*testing.B) {
+		return func(b *testing.B) {
+			c := w.api.Client()
+			c.Transport.(*http.Transport).MaxIdleConnsPerHost = 64
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					getPath(b, c, w.api.URL+path, token)
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+		}
+	}
+	b.Run("loopback-parallel", parallel("/books", w.read))
+	// loopback-parallel's req/s over this one's is the ratio that
+	// docs/bench/compare.sh measures with wrk.
+	b.Run("loopback-parallel-public", parallel("/api/public", ""))
+	// handler serves path to a FakeBook handler alone.
+	handler := func(h http.Handler, path, token string) func(*testing.B) {
+		return func(b *testing.B) {
+			req := httptest.NewRequest("GET", path, nil)
+			if token != "" {
+				req.Header.Set("Authorization", "Bearer "+token)
 			}
-		})
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
-	})
-	b.Run("loopback-parallel-public", func(b *testing.B) {
-		// GET /api/public the same way: loopback-parallel's req/s over
-		// this one's is the ratio docs/bench/compare.sh measures with wrk.
-		c := w.api.Client()
-		c.Transport.(*http.Transport).MaxIdleConnsPerHost = 64
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				getPath(b, c, w.api.URL+"/api/public", "")
-			}
-		})
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
-	})
-	b.Run("handler", func(b *testing.B) {
-		h := w.fb.Handler()
-		req := httptest.NewRequest("GET", "/books", nil)
-		req.Header.Set("Authorization", "Bearer "+w.read)
-		b.ReportAllocs()
-		for b.Loop() {
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			if rec.Code != 200 {
-				b.Fatal(rec.Code)
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Fatal(rec.Code)
+				}
 			}
 		}
-	})
+	}
+	b.Run("handler", handler(w.fb.Handler(), "/books", w.read))
 	b.Run("handler-listened", func(b *testing.B) {
 		// The same with someone reading the events (oauthlab serve's log,
 		// the TUI): the details of each check are written too.
@@ -85,32 +84,11 @@ func BenchmarkGetBooks(b *testing.B) {
 			for range ch {
 			}
 		}()
-		h := w.fb.Handler()
-		req := httptest.NewRequest("GET", "/books", nil)
-		req.Header.Set("Authorization", "Bearer "+w.read)
-		b.ReportAllocs()
-		for b.Loop() {
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			if rec.Code != 200 {
-				b.Fatal(rec.Code)
-			}
-		}
+		handler(w.fb.Handler(), "/books", w.read)(b)
 	})
-	b.Run("handler-public", func(b *testing.B) {
-		// GET /api/public through the same handler: no token at all. The
-		// goal is handler ≥ 0.8× its rate, i.e. a known token costs little.
-		h := w.fb.Handler()
-		req := httptest.NewRequest("GET", "/api/public", nil)
-		b.ReportAllocs()
-		for b.Loop() {
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			if rec.Code != 200 {
-				b.Fatal(rec.Code)
-			}
-		}
-	})
+	// GET /api/public through the same handler: no token at all. The goal
+	// is handler ≥ 0.8× its rate, i.e. a known token costs little.
+	b.Run("handler-public", handler(w.fb.Handler(), "/api/public", ""))
 	b.Run("validate", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -127,21 +105,9 @@ func BenchmarkGetBooks(b *testing.B) {
 			}
 		}
 	})
-	b.Run("list-json", func(b *testing.B) {
-		// The same route behind a validator that accepts anything: the
-		// listing and its JSON encoding without the token's cost.
-		open := fakebook.New(fakebook.Config{Validator: acceptAll{}}).Handler()
-		req := httptest.NewRequest("GET", "/books", nil)
-		req.Header.Set("Authorization", "Bearer x")
-		b.ReportAllocs()
-		for b.Loop() {
-			rec := httptest.NewRecorder()
-			open.ServeHTTP(rec, req)
-			if rec.Code != 200 {
-				b.Fatal(rec.Code)
-			}
-		}
-	})
+	// The same route behind a validator that accepts anything: the
+	// listing and its JSON encoding without the token's cost.
+	b.Run("list-json", handler(fakebook.New(fakebook.Config{Validator: acceptAll{}}).Handler(), "/books", "x"))
 }
 
 // getPath GETs url (with a bearer token unless token is "") and wants 200.

@@ -96,42 +96,42 @@ func judgeTimes(c timeClaims, now time.Time, leeway time.Duration) timeFacts {
 func (f *timeFacts) checks() []oauth.Check {
 	out := make([]oauth.Check, 3)
 	for i, name := range timeNames {
-		st, reason := f.words(i)
-		out[i] = oauth.Check{Name: name, Status: st, Reason: reason}
+		out[i] = oauth.Check{Name: name}
+		switch w := timeWords[i][f.rule[i]]; f.rule[i] {
+		case timeUnreadable:
+			out[i].Status, out[i].Reason = oauth.Fail, name+" is unreadable: "+f.claims[i].err
+		case timeMissing:
+			out[i].Status, out[i].Reason = w.status, w.before
+		case timeWithinLeeway:
+			out[i].Status, out[i].Reason = w.status, w.before+f.moment[i].String()+fmt.Sprintf(w.after, Span(f.leeway))
+		default:
+			out[i].Status, out[i].Reason = w.status, w.before+f.moment[i].String()+w.after
+		}
 	}
 	return out
 }
 
-func (f *timeFacts) words(i int) (oauth.CheckStatus, string) {
-	name, rule, at := timeNames[i], f.rule[i], f.moment[i].String
-	if rule == timeUnreadable {
-		return oauth.Fail, name + " is unreadable: " + f.claims[i].err
-	}
-	switch name {
-	case CheckExp:
-		switch rule {
-		case timeMissing:
-			return oauth.Fail, "the token has no exp, so it would never expire; RFC 9068 §2.2 requires one"
-		case timeRefused:
-			return oauth.Fail, "expired " + at()
-		case timeWithinLeeway:
-			return oauth.Pass, fmt.Sprintf("expired %s, but within the %s leeway for clock skew", at(), Span(f.leeway))
-		}
-		return oauth.Pass, "expires " + at()
-	case CheckNbf:
-		switch rule {
-		case timeMissing:
-			return oauth.Skip, "no nbf claim: the token is valid from when it was issued"
-		case timeRefused:
-			return oauth.Fail, "not valid yet: valid from " + at() + " (is a clock wrong?)"
-		}
-		return oauth.Pass, "valid since " + at()
-	}
-	switch rule {
-	case timeMissing:
-		return oauth.Warn, "no iat claim; RFC 9068 §2.2 requires one, but it proves nothing on its own"
-	case timeRefused:
-		return oauth.Fail, "issued in the future, " + at() + ": the issuer's clock or this one is wrong"
-	}
-	return oauth.Pass, "issued " + at()
+// timeWords are what each time check says under each rule: its status, and
+// the words around the moment (the whole reason when the claim is missing;
+// the leeway in place of %s when exp passed within it).
+var timeWords = [3][5]struct {
+	status        oauth.CheckStatus
+	before, after string
+}{
+	{ // exp
+		timeMissing:      {oauth.Fail, "the token has no exp, so it would never expire; RFC 9068 §2.2 requires one", ""},
+		timeRefused:      {oauth.Fail, "expired ", ""},
+		timeWithinLeeway: {oauth.Pass, "expired ", ", but within the %s leeway for clock skew"},
+		timeOK:           {oauth.Pass, "expires ", ""},
+	},
+	{ // nbf
+		timeMissing: {oauth.Skip, "no nbf claim: the token is valid from when it was issued", ""},
+		timeRefused: {oauth.Fail, "not valid yet: valid from ", " (is a clock wrong?)"},
+		timeOK:      {oauth.Pass, "valid since ", ""},
+	},
+	{ // iat
+		timeMissing: {oauth.Warn, "no iat claim; RFC 9068 §2.2 requires one, but it proves nothing on its own", ""},
+		timeRefused: {oauth.Fail, "issued in the future, ", ": the issuer's clock or this one is wrong"},
+		timeOK:      {oauth.Pass, "issued ", ""},
+	},
 }
