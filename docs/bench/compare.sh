@@ -19,6 +19,7 @@
 # and is stopped on exit; a provider already running on OP_PORT is reused.
 #
 #   docs/bench/compare.sh [ROUNDS]          # default 5 rounds, about 2 minutes
+#   OAUTHLAB=/path/to/oauthlab docs/bench/compare.sh   # another build, e.g. an older one
 #
 # Needs: go, wrk, node + npm (oidc-provider), and Debian's python3-flask and
 # python3-authlib (apt-get install wrk python3-flask python3-authlib).
@@ -78,8 +79,12 @@ expect() { # WANT WHAT CURL-ARGS...: refuse to measure a server that answers wro
 	[ "$got" = "$want" ] || die "$what: got $got, want $want"
 }
 
-echo "building oauthlab…" >&2
-(cd "$ROOT" && go build -o "$TMP/oauthlab" .)
+BIN=${OAUTHLAB:-}
+if [ -z "$BIN" ]; then
+	echo "building oauthlab…" >&2
+	(cd "$ROOT" && go build -o "$TMP/oauthlab" .)
+	BIN=$TMP/oauthlab
+fi
 
 if ! curl -sf -o /dev/null "$ISSUER/.well-known/openid-configuration"; then
 	echo "starting oidc-provider on $ISSUER…" >&2
@@ -90,9 +95,9 @@ TOKEN=$(curl -sf -u test_api_client:test_api_secret -d grant_type=client_credent
 	--data-urlencode 'scope=fakebookapi.read' "$ISSUER/token" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
 [ -n "$TOKEN" ] || die "no access token from $ISSUER"
 
-start "$FB_PORT" "$TMP/fakebook.log" "$TMP/oauthlab" serve --issuer "$ISSUER" --audience "$AUDIENCE" --api-addr "127.0.0.1:$FB_PORT"
+start "$FB_PORT" "$TMP/fakebook.log" "$BIN" serve --issuer "$ISSUER" --audience "$AUDIENCE" --api-addr "127.0.0.1:$FB_PORT"
 start "$FLASK_PORT" "$TMP/flask.log" env ISSUER="$ISSUER" AUDIENCE="$AUDIENCE" PORT="$FLASK_PORT" "$PYTHON" "$ROOT/docs/bench/flask_fakebook.py"
-start "$AS_PORT" "$TMP/authserver.log" "$TMP/oauthlab" serve --addr "127.0.0.1:$AS_PORT" --api-addr "127.0.0.1:$AS_API_PORT"
+start "$AS_PORT" "$TMP/authserver.log" "$BIN" serve --addr "127.0.0.1:$AS_PORT" --api-addr "127.0.0.1:$AS_API_PORT"
 FB=http://127.0.0.1:$FB_PORT
 FLASK=http://127.0.0.1:$FLASK_PORT
 AS_TOKEN=http://127.0.0.1:$AS_PORT/realms/myorg/protocol/openid-connect/token
