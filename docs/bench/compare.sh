@@ -68,7 +68,9 @@ start() { # PORT LOG COMMAND...: start a server in the background, if its port i
 	local port=$1 log=$2
 	shift 2
 	listening "$port" && die "port $port is in use (set the *_PORT variables)"
-	"$@" >"$log" 2>&1 &
+	# A line a request on stdout (oauthlab serve's event log) would fill
+	# the disk; errors go to stderr.
+	"$@" >/dev/null 2>"$log" &
 	PIDS+=($!)
 }
 status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
