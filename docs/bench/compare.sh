@@ -158,7 +158,10 @@ R1="" R2="" R3=""
 for round in $(seq "$ROUNDS"); do
 	order=(public books flask token op)
 	if ((round % 2 == 0)); then order=(op token flask books public); fi
-	for s in "${order[@]}"; do printf -v "$s" '%s' "$(run "$s" "$DURATION")"; done
+	for s in "${order[@]}"; do
+		v=$(run "$s" "$DURATION") # a failed run stops the script (set -e)
+		printf -v "$s" '%s' "$v"
+	done
 	r1=$(ratio "$books" "$public") r2=$(ratio "$books" "$flask") r3=$(ratio "$token" "$op")
 	R1+=" $r1" R2+=" $r2" R3+=" $r3"
 	printf '%-6s %9s %9s %9s %9s %9s   %12s %11s %9s   %s\n' "$round" "$public" "$books" "$flask" "$token" "$op" "$r1" "$r2" "$r3" "$(cut -d' ' -f1 /proc/loadavg)"
