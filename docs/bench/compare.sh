@@ -130,7 +130,7 @@ EOF
 rate() {
 	local d=$1 out
 	shift
-	out=$(wrk -t"$THREADS" -c"$CONNS" -d"$d" "$@")
+	out=$(wrk -t"$THREADS" -c"$CONNS" -d"$d" --timeout 10s "$@")
 	if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
 		die "wrk $*: $(grep -E 'Non-2xx|Socket errors' <<<"$out")"
 	fi
