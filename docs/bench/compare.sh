@@ -15,7 +15,10 @@
 # Each round runs wrk on each server in turn (THREADS threads, CONNS
 # connections, DURATION each), in the opposite order every other round so
 # that a load that comes or goes is shared out, then prints the rates and
-# the ratios; the medians of the ratios come last. Everything listens on 127.0.0.1
+# the ratios; the medians of the ratios come last. A second table gives
+# each server's own CPU time per request (from /proc, around each run) and
+# the same ratios computed from it: on a machine shared with other work,
+# these move far less than the rates. Everything listens on 127.0.0.1
 # and is stopped on exit; a provider already running on OP_PORT is reused.
 #
 #   docs/bench/compare.sh [ROUNDS]          # default 5 rounds, about 2 minutes
@@ -125,46 +128,73 @@ wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Authorization"] = "Basic dGVzdF9hcGlfY2xpZW50OnRlc3RfYXBpX3NlY3JldA=="
 EOF
 
-# rate DURATION WRK-ARGS...: requests per second, refusing a run with any
-# error or non-2xx answer (a fast refusal is not a fast server).
+# The process behind each server, whose CPU time is read around each run.
+FB_PID=${PIDS[0]} FLASK_PID=${PIDS[1]} AS_PID=${PIDS[2]}
+OP_PID=$(cat "${INTEROP_STATE:-$HOME/.cache/oauthlab-interop}/oidc-provider-$OP_PORT/.run/pid" 2>/dev/null || true)
+HZ=$(getconf CLK_TCK)
+ticks() { # PID: user + system CPU time so far, in clock ticks (0 if unknown)
+	if [ -r "/proc/$1/stat" ]; then awk '{print $14 + $15}' "/proc/$1/stat"; else echo 0; fi
+}
+
+# rate PID DURATION WRK-ARGS...: prints requests per second and the CPU
+# time PID spent per request (µs), refusing a run with any error or non-2xx
+# answer (a fast refusal is not a fast server).
 rate() {
-	local d=$1 out
-	shift
+	local pid=$1 d=$2 out t0 t1
+	shift 2
+	t0=$(ticks "$pid")
 	out=$(wrk -t"$THREADS" -c"$CONNS" -d"$d" --timeout 10s "$@")
+	t1=$(ticks "$pid")
 	if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
 		die "wrk $*: $(grep -E 'Non-2xx|Socket errors' <<<"$out")"
 	fi
-	awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out"
+	awk -v t=$((t1 - t0)) -v hz="$HZ" '
+		/ requests in / {n = $1}
+		/^Requests\/sec:/ {r = $2}
+		END {printf "%.0f %.1f", r, (n > 0 ? t * 1e6 / hz / n : 0)}' <<<"$out"
 }
 run() { # NAME DURATION
 	case $1 in
-	public) rate "$2" "$FB/api/public" ;;
-	books) rate "$2" -H "$AUTH" "$FB/books" ;;
-	flask) rate "$2" -H "$AUTH" "$FLASK/books" ;;
-	token) rate "$2" -s "$TMP/token.lua" "$AS_TOKEN" ;;
-	op) rate "$2" -s "$TMP/token.lua" "$ISSUER/token" ;;
+	public) rate "$FB_PID" "$2" "$FB/api/public" ;;
+	books) rate "$FB_PID" "$2" -H "$AUTH" "$FB/books" ;;
+	flask) rate "$FLASK_PID" "$2" -H "$AUTH" "$FLASK/books" ;;
+	token) rate "$AS_PID" "$2" -s "$TMP/token.lua" "$AS_TOKEN" ;;
+	op) rate "$OP_PID" "$2" -s "$TMP/token.lua" "$ISSUER/token" ;;
 	esac
 }
 
 echo "warming up (1 s each)…" >&2
 for s in public books flask token op; do run "$s" 1s >/dev/null; done
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
-median() { tr ' ' '\n' | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+median() { tr ' ' '\n' | sort -g | awk '{v[NR] = $1} END {printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+row='%-6s %9s %9s %9s %9s %9s   %12s %11s %9s   %s\n'
 
 echo "wrk -t$THREADS -c$CONNS -d$DURATION per server, $ROUNDS rounds, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-6s %9s %9s %9s %9s %9s   %12s %11s %9s   %s\n' round public/s books/s flask/s token/s op/s books/public books/flask token/op load
-R1="" R2="" R3=""
+echo "requests per second, and their ratios:"
+printf "$row" round public/s books/s flask/s token/s op/s books/public books/flask token/op load
+R1="" R2="" R3="" C1="" C2="" C3="" CPU_ROWS=""
 for round in $(seq "$ROUNDS"); do
 	order=(public books flask token op)
 	if ((round % 2 == 0)); then order=(op token flask books public); fi
 	for s in "${order[@]}"; do
 		v=$(run "$s" "$DURATION") # a failed run stops the script (set -e)
-		printf -v "$s" '%s' "$v"
+		printf -v "$s" '%s' "${v% *}"
+		printf -v "cpu_$s" '%s' "${v#* }"
 	done
 	r1=$(ratio "$books" "$public") r2=$(ratio "$books" "$flask") r3=$(ratio "$token" "$op")
 	R1+=" $r1" R2+=" $r2" R3+=" $r3"
-	printf '%-6s %9s %9s %9s %9s %9s   %12s %11s %9s   %s\n' "$round" "$public" "$books" "$flask" "$token" "$op" "$r1" "$r2" "$r3" "$(cut -d' ' -f1 /proc/loadavg)"
+	printf "$row" "$round" "$public" "$books" "$flask" "$token" "$op" "$r1" "$r2" "$r3" "$(cut -d' ' -f1 /proc/loadavg)"
+	# The same ratios from the server's own CPU time per request: what the
+	# rates would be if each server had the CPU to itself.
+	c1=$(ratio "$cpu_public" "$cpu_books") c2=$(ratio "$cpu_flask" "$cpu_books") c3=$(ratio "$cpu_op" "$cpu_token")
+	C1+=" $c1" C2+=" $c2" C3+=" $c3"
+	CPU_ROWS+=$(printf "$row" "$round" "$cpu_public" "$cpu_books" "$cpu_flask" "$cpu_token" "$cpu_op" "$c1" "$c2" "$c3" "")$'\n'
 done
 printf '%-56s   %12s %11s %9s\n' median "$(median <<<"${R1# }")" "$(median <<<"${R2# }")" "$(median <<<"${R3# }")"
 printf '%-56s   %12s %11s %9s\n' goal '>= 0.8' '>= 25' '>= 1'
+echo
+echo "each server's CPU time per request (µs), and the ratios it gives (the other's cost over ours):"
+printf "$row" round public books flask token op books/public books/flask token/op ""
+printf '%s' "$CPU_ROWS"
+printf '%-56s   %12s %11s %9s\n' median "$(median <<<"${C1# }")" "$(median <<<"${C2# }")" "$(median <<<"${C3# }")"
