@@ -328,8 +328,18 @@ func tokenEndpoint(w *embedded.World) string {
 // ctx ends or ch closes. A request's path, client_id and scope are anyone's
 // to write — a web page can send a cross-site GET to these fixed ports — so
 // every field goes through safe.Line: an escape shows as \x1b and never
-// reaches the terminal.
+// reaches the terminal. Lines are written together while events keep
+// coming (under load, one write a burst instead of one a request) and at
+// once when none is waiting; a write holds whole lines only.
 func printEvents(ctx context.Context, ch <-chan events.Event, out io.Writer, tag string) {
+	var lines bytes.Buffer
+	flush := func() {
+		if lines.Len() > 0 {
+			_, _ = out.Write(lines.Bytes())
+			lines.Reset()
+		}
+	}
+	defer flush()
 	for {
 		select {
 		case <-ctx.Done():
@@ -339,10 +349,13 @@ func printEvents(ctx context.Context, ch <-chan events.Event, out io.Writer, tag
 				return
 			}
 			if e.Method == "" { // not a request: something the server did
-				fmt.Fprintf(out, "%s%s %-10s %s\n", tag, e.Time.Format("15:04:05"), safe.Line(e.Server), safe.Line(e.Decision))
-				continue
+				fmt.Fprintf(&lines, "%s%s %-10s %s\n", tag, e.Time.Format("15:04:05"), safe.Line(e.Server), safe.Line(e.Decision))
+			} else {
+				fmt.Fprintf(&lines, "%s%s %-10s %-6s %-55s %d %s\n", tag, e.Time.Format("15:04:05"), safe.Line(e.Server), safe.Line(e.Method), safe.Line(e.Path), e.Status, safe.Line(e.Decision))
 			}
-			fmt.Fprintf(out, "%s%s %-10s %-6s %-55s %d %s\n", tag, e.Time.Format("15:04:05"), safe.Line(e.Server), safe.Line(e.Method), safe.Line(e.Path), e.Status, safe.Line(e.Decision))
+			if len(ch) == 0 || lines.Len() >= 32<<10 {
+				flush()
+			}
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oauthlab/oauthlab/embedded/events"
+	"github.com/oauthlab/oauthlab/embedded/internal/httpguard"
 )
 
 // Style is which real server the embedded one imitates.
@@ -27,8 +28,6 @@ const (
 	codeTTL = 60 * time.Second
 	// maxFormBody bounds a request body (token, introspection, login forms).
 	maxFormBody = 64 << 10
-	// defaultBodyTimeout bounds how long a request body may take to arrive.
-	defaultBodyTimeout = 10 * time.Second
 )
 
 // Config configures a Server. Zero values mean the demo defaults.
@@ -109,9 +108,6 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.BodyTimeout <= 0 {
-		cfg.BodyTimeout = defaultBodyTimeout
-	}
 	if cfg.BaseURL == "" {
 		return nil, fmt.Errorf("authserver: BaseURL is required")
 	}
@@ -147,26 +143,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.keys = newKeyring(cfg.Style, cfg.KeyCacheDir, cfg.SigningKey)
 	s.routes()
-	s.handler = s.bodyDeadline(s.mux)
+	s.handler = httpguard.BodyDeadline(s.mux, cfg.BodyTimeout)
 	return s, nil
 }
 
 // Handler returns the server's handler: its own ServeMux, behind the
 // request body's read deadline.
 func (s *Server) Handler() http.Handler { return s.handler }
-
-// bodyDeadline gives a request with a body BodyTimeout to send it. The
-// deadline is the connection's: once the body has been read to its end,
-// net/http clears it, so a slow handler is never cut off; a body that
-// never ends makes the read fail, and the request is refused.
-func (s *Server) bodyDeadline(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil && r.Body != http.NoBody {
-			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout))
-		}
-		h.ServeHTTP(w, r)
-	})
-}
 
 // Close waits for the background work New started — the signing key's
 // generation and its write to KeyCacheDir — so that nothing writes after

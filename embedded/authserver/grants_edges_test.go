@@ -1,10 +1,8 @@
 package authserver
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded/authserver/authservertest"
 	"github.com/oauthlab/oauthlab/embedded/events"
+	"github.com/oauthlab/oauthlab/embedded/internal/httpguard/httpguardtest"
 )
 
 // otherApp is a second public native client, to present codes and refresh
@@ -408,7 +407,6 @@ func TestLoginFormRefusesCrossSitePosts(t *testing.T) {
 // deadline, against a real listener: the server answers (or hangs up)
 // before the client has finished sending it.
 func TestDrippedBodyIsCutOff(t *testing.T) {
-	const bodyLen = 200
 	for _, style := range bothStyles {
 		for _, path := range []string{"token", "login form"} {
 			t.Run(string(style)+" "+path, func(t *testing.T) {
@@ -417,37 +415,9 @@ func TestDrippedBodyIsCutOff(t *testing.T) {
 				if path == "login form" {
 					p = f.s.paths().auth
 				}
-				conn, err := net.Dial("tcp", f.ts.Listener.Addr().String())
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer conn.Close()
-				u, _ := url.Parse(f.s.Issuer() + p)
-				fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n",
-					u.Path, u.Host, bodyLen)
-				answered := make(chan string, 1)
-				go func() {
-					status, _ := bufio.NewReader(conn).ReadString('\n')
-					answered <- status
-				}()
-				sent := 0
-			drip:
-				for ; sent < bodyLen; sent++ {
-					select {
-					case status := <-answered:
-						if status != "" && !strings.Contains(status, " 400 ") {
-							t.Fatalf("the server answered %q, want 400 or a hang-up", status)
-						}
-						break drip
-					case <-time.After(20 * time.Millisecond):
-					}
-					if _, err := conn.Write([]byte("a")); err != nil {
-						break
-					}
-				}
-				if sent == bodyLen {
-					t.Fatalf("the server waited for all %d bytes of a body dripped a byte every 20 ms; want it cut off at its 150 ms body deadline", bodyLen)
-				}
+				req, _ := http.NewRequest("POST", f.s.Issuer()+p, nil)
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				httpguardtest.WantCutOff(t, f.ts.Listener.Addr().String(), req, 150*time.Millisecond)
 			})
 		}
 	}

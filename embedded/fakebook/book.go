@@ -9,6 +9,7 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"unicode"
@@ -57,6 +58,9 @@ func readBook(w http.ResponseWriter, r *http.Request) (Book, *bodyError) {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return Book{}, &bodyError{http.StatusRequestEntityTooLarge, "", fmt.Sprintf("the body is more than %d bytes", MaxBodyBytes)}
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return Book{}, badRequest("", "the body took too long to arrive; send the whole book at once")
 		}
 		return Book{}, badRequest("", "could not read the body: "+err.Error())
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/fakebook"
+	"github.com/oauthlab/oauthlab/embedded/internal/httpguard/httpguardtest"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/validate"
 	"github.com/oauthlab/oauthlab/oauth/validate/validatetest"
@@ -238,6 +239,69 @@ func TestEveryRequestIsAnEvent(t *testing.T) {
 		case <-time.After(2 * time.Second):
 			t.Fatalf("event %d never came", i)
 		}
+	}
+}
+
+// The lines an event's details carry are those of its own request's checks,
+// while tokens with other scopes and routes asking other scopes alternate
+// (FakeBook reuses the lines it last wrote for a check that is the same).
+func TestEventDetailsFollowEachRequest(t *testing.T) {
+	w := newWorld(t)
+	ch, cancel := w.bus.Subscribe(16)
+	defer cancel()
+	requests := []struct {
+		method, path, token, scope string
+		status                     int
+	}{
+		{"GET", "/books", w.read, fakebook.ScopeRead, 200},
+		{"GET", "/books", w.admin, fakebook.ScopeRead, 200},
+		{"DELETE", "/books/9", w.admin, fakebook.ScopeAdmin, 404},
+		{"GET", "/books", w.scoped, fakebook.ScopeRead, 403},
+		{"GET", "/api/private-scoped", w.scoped, fakebook.ScopeScoped, 200},
+		{"GET", "/books", w.read, fakebook.ScopeRead, 200},
+		{"DELETE", "/books/9", w.read, fakebook.ScopeAdmin, 403},
+	}
+	for i, rq := range requests {
+		if got := w.do(t, rq.method, rq.path, rq.token, "", nil).status; got != rq.status {
+			t.Fatalf("request %d, %s %s: got %d, want %d", i, rq.method, rq.path, got, rq.status)
+		}
+		var e events.Event
+		select {
+		case e = <-ch:
+		case <-time.After(2 * time.Second):
+			t.Fatalf("request %d: no event", i)
+		}
+		want := w.uncached.Validate(context.Background(), rq.token, rq.scope).Checks
+		if len(e.Details) != len(want) {
+			t.Fatalf("request %d: %d detail lines, want %d: %q", i, len(e.Details), len(want), e.Details)
+		}
+		for j, c := range want {
+			prefix := c.Name + ": " + c.Status.String() + " — "
+			if !strings.HasPrefix(e.Details[j], prefix) {
+				t.Errorf("request %d, line %d: got %q, want it to start %q", i, j, e.Details[j], prefix)
+			}
+			if c.Name == validate.CheckScope && e.Details[j] != prefix+c.Reason {
+				t.Errorf("request %d: got %q, want %q", i, e.Details[j], prefix+c.Reason)
+			}
+		}
+	}
+}
+
+// A book that arrives a byte at a time is cut off at the body deadline,
+// against a real listener: FakeBook answers 400 (or hangs up) before the
+// client has finished sending it, instead of holding the connection open.
+func TestDrippedBodyIsCutOff(t *testing.T) {
+	w := newWorld(t)
+	api := httptest.NewServer(fakebook.New(fakebook.Config{Validator: w.v, BodyTimeout: 150 * time.Millisecond}).Handler())
+	t.Cleanup(api.Close)
+	for _, route := range []string{"POST /books", "PUT /books/1"} {
+		t.Run(route, func(t *testing.T) {
+			method, path, _ := strings.Cut(route, " ")
+			req, _ := http.NewRequest(method, api.URL+path, nil)
+			req.Header.Set("Authorization", "Bearer "+w.admin)
+			req.Header.Set("Content-Type", jsonCT)
+			httpguardtest.WantCutOff(t, api.Listener.Addr().String(), req, 150*time.Millisecond)
+		})
 	}
 }
 

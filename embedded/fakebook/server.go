@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/oauthlab/oauthlab/embedded/events"
+	"github.com/oauthlab/oauthlab/embedded/internal/httpguard"
 	"github.com/oauthlab/oauthlab/oauth/validate"
 )
 
@@ -37,13 +39,20 @@ type Config struct {
 	// MaxBooks bounds the catalogue; 0 means DefaultMaxBooks. A POST or a
 	// PUT of a new book beyond it is refused with 409 catalogue_full.
 	MaxBooks int
+	// BodyTimeout is how long a request body may take to arrive once the
+	// headers are in (0: 10 s, as the authorization server): a client that
+	// drips a book a byte at a time is refused instead of holding a
+	// connection open.
+	BodyTimeout time.Duration
 }
 
 // Server is a FakeBook instance with its own in-memory catalogue.
 type Server struct {
-	cfg   Config
-	store *store
-	mux   *http.ServeMux
+	cfg     Config
+	store   *store
+	mux     *http.ServeMux
+	handler http.Handler
+	details detailLines // the lines last written for the events' details
 }
 
 // New returns a FakeBook server.
@@ -60,11 +69,13 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, store: newStore(seed, cfg.MaxBooks), mux: http.NewServeMux()}
 	s.routes()
+	s.handler = httpguard.BodyDeadline(s.mux, cfg.BodyTimeout)
 	return s
 }
 
-// Handler returns FakeBook's own ServeMux.
-func (s *Server) Handler() http.Handler { return s.mux }
+// Handler returns FakeBook's handler: its own ServeMux, behind the request
+// body's read deadline.
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Len returns how many books the catalogue holds.
 func (s *Server) Len() int { return s.store.len() }

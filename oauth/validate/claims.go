@@ -49,51 +49,6 @@ func checkClaims(r *report, c map[string]any, rules claimRules) {
 	checkScope(r, rules.required)
 }
 
-// TimeChecks evaluates a token's exp, nbf and iat claims (RFC 7519 §4.1.4-6)
-// at now, in that order, with leeway for clock skew. A token valid when it
-// was checked expires while it is on screen: whoever shows checks calls
-// this again as the clock moves, so the verdict and the countdown agree.
-func TimeChecks(c map[string]any, now time.Time, leeway time.Duration) []oauth.Check {
-	r, claims := &report{}, oauth.Claims(c)
-	// read adds the check of a claim that is missing or unreadable, and
-	// otherwise returns its time for the rule below to judge.
-	read := func(name string, missing oauth.CheckStatus, why string) (time.Time, bool) {
-		at, ok, err := claims.NumericDate(name)
-		switch {
-		case err != nil:
-			r.add(name, oauth.Fail, name+" is unreadable: "+err.Error())
-		case !ok:
-			r.add(name, missing, why)
-		}
-		return at, ok && err == nil
-	}
-	if exp, ok := read(CheckExp, oauth.Fail, "the token has no exp, so it would never expire; RFC 9068 §2.2 requires one"); ok {
-		switch {
-		case now.After(exp.Add(leeway)):
-			r.add(CheckExp, oauth.Fail, "expired "+when(exp, now))
-		case now.After(exp):
-			r.add(CheckExp, oauth.Pass, fmt.Sprintf("expired %s, but within the %s leeway for clock skew", when(exp, now), Span(leeway)))
-		default:
-			r.add(CheckExp, oauth.Pass, "expires "+when(exp, now))
-		}
-	}
-	if nbf, ok := read(CheckNbf, oauth.Skip, "no nbf claim: the token is valid from when it was issued"); ok {
-		if nbf.After(now.Add(leeway)) {
-			r.add(CheckNbf, oauth.Fail, "not valid yet: valid from "+when(nbf, now)+" (is a clock wrong?)")
-		} else {
-			r.add(CheckNbf, oauth.Pass, "valid since "+when(nbf, now))
-		}
-	}
-	if iat, ok := read(CheckIat, oauth.Warn, "no iat claim; RFC 9068 §2.2 requires one, but it proves nothing on its own"); ok {
-		if iat.After(now.Add(leeway)) {
-			r.add(CheckIat, oauth.Fail, "issued in the future, "+when(iat, now)+": the issuer's clock or this one is wrong")
-		} else {
-			r.add(CheckIat, oauth.Pass, "issued "+when(iat, now))
-		}
-	}
-	return r.Checks
-}
-
 func checkIss(r *report, c map[string]any, want string) {
 	got, present := c["iss"]
 	s, isStr := got.(string)

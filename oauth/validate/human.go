@@ -5,24 +5,38 @@ import (
 	"time"
 )
 
-// ago says how long ago (or from now) t is relative to now, in the words a
-// learner reads: "4m12s ago at 10:02:11", "in 59m48s at 11:02:11". Beyond
-// a day the date is given too, since a bare clock time would mislead.
-func when(t, now time.Time) string {
-	d := now.Sub(t)
-	rel := Span(d) + " ago"
-	if d < 0 {
-		rel = "in " + Span(-d)
-	}
-	return rel + " at " + stamp(t, now)
+// moment is a time as a learner reads it relative to now: "4m12s ago at
+// 10:02:11", "in 59m48s at 11:02:11". Beyond 20 hours the date is given
+// too, since a bare clock time would mislead. It holds only what its words
+// depend on, so two equal moments read the same.
+type moment struct {
+	at    time.Time
+	span  time.Duration // |now - at|, rounded to the second as Span prints it
+	ahead bool          // at is after now
+	far   bool          // more than 20 h away
+	loc   *time.Location
 }
 
-func stamp(t, now time.Time) string {
-	t = t.In(now.Location())
-	if d := now.Sub(t); d > 20*time.Hour || d < -20*time.Hour {
-		return t.Format("2006-01-02 15:04:05 MST")
+func momentOf(at, now time.Time) moment {
+	d := now.Sub(at)
+	m := moment{at: at, ahead: d < 0, loc: now.Location()}
+	if d < 0 {
+		d = -d
 	}
-	return t.Format("15:04:05")
+	m.span, m.far = d.Round(time.Second), d > 20*time.Hour
+	return m
+}
+
+func (m moment) String() string {
+	rel := Span(m.span) + " ago"
+	if m.ahead {
+		rel = "in " + Span(m.span)
+	}
+	layout := "15:04:05"
+	if m.far {
+		layout = "2006-01-02 15:04:05 MST"
+	}
+	return rel + " at " + m.at.In(m.loc).Format(layout)
 }
 
 // Span prints a duration rounded to the second, with days when long

@@ -32,7 +32,16 @@ func newSigCache(size int) *sigCache {
 	return &sigCache{m: make(map[[32]byte]verified, size), ring: make([][32]byte, size)}
 }
 
-func tokenHash(raw string) [32]byte { return sha256.Sum256([]byte(raw)) }
+// tokenHash is the SHA-256 of raw. A token of up to 2 KB (most are) is
+// hashed from a copy on the stack: []byte(raw) would put one on the heap
+// at every request.
+func tokenHash(raw string) [32]byte {
+	var buf [2048]byte
+	if len(raw) <= len(buf) {
+		return sha256.Sum256(buf[:copy(buf[:], raw)])
+	}
+	return sha256.Sum256([]byte(raw))
+}
 
 func (c *sigCache) get(h [32]byte) (kid string, gen uint64, ok bool) {
 	if c == nil {

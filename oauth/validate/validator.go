@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -131,9 +130,7 @@ func (v *Validator) Validate(ctx context.Context, raw string, requiredScopes ...
 		gen = v.verify(ctx, r, tok, alg, h)
 	})
 	if r.Valid && gen != 0 {
-		kept := *r
-		kept.Checks = slices.Clone(r.Checks)
-		v.verdicts.put(h, verdict{rep: &kept, gen: gen})
+		v.verdicts.put(h, newVerdict(r, gen))
 	}
 	return r
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/oauthlab/oauthlab/oauth"
 )
@@ -22,31 +24,79 @@ import (
 // bounded: the oldest entry goes first.
 type verdictCache struct {
 	mu   sync.Mutex
-	m    map[[32]byte]verdict
+	m    map[[32]byte]*verdict
 	ring [][32]byte
 	next int
 }
 
 type verdict struct {
-	rep *Report // as first made; never handed out, only copied
+	rep *Report // as first made, without its checks; never handed out, only copied
 	gen uint64  // the key set generation that verified it
+	// checks is rep's checks as a remembered report shows them: the
+	// signature said to be remembered; at, where the time and scope
+	// checks go, made again for each request.
+	checks []oauth.Check
+	at     struct {
+		times [3]int // exp, nbf, iat
+		scope int
+	}
+	times timeClaims
+	// The time and scope checks last made, reused while their facts are
+	// the same (the clock moves them about once a second).
+	lastTimes atomic.Pointer[timesMade]
+	lastScope atomic.Pointer[scopeMade]
+}
+
+type timesMade struct {
+	facts  timeFacts
+	checks []oauth.Check
+	failed bool
+}
+
+type scopeMade struct {
+	required []string
+	check    oauth.Check
+}
+
+// newVerdict remembers rep, a passing report whose signature the key set
+// of generation gen verified.
+func newVerdict(rep *Report, gen uint64) *verdict {
+	kept := *rep
+	kept.Checks = nil // kept in checks below
+	e := &verdict{rep: &kept, gen: gen, times: readTimes(rep.JWT.Claims)}
+	for i, c := range rep.Checks {
+		switch c.Name {
+		case CheckExp:
+			e.at.times[0] = i
+		case CheckNbf:
+			e.at.times[1] = i
+		case CheckIat:
+			e.at.times[2] = i
+		case CheckScope:
+			e.at.scope = i
+		case CheckSignature:
+			c.Reason += " (remembered from an earlier request)"
+		}
+		e.checks = append(e.checks, c) // the time and scope checks are placeholders
+	}
+	return e
 }
 
 func newVerdictCache(size int) *verdictCache {
 	if size <= 0 {
 		return nil
 	}
-	return &verdictCache{m: make(map[[32]byte]verdict, size), ring: make([][32]byte, size)}
+	return &verdictCache{m: make(map[[32]byte]*verdict, size), ring: make([][32]byte, size)}
 }
 
-func (c *verdictCache) get(h [32]byte) (verdict, bool) {
+func (c *verdictCache) get(h [32]byte) (*verdict, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[h]
 	return e, ok
 }
 
-func (c *verdictCache) put(h [32]byte, e verdict) {
+func (c *verdictCache) put(h [32]byte, e *verdict) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.m[h]; ok {
@@ -77,24 +127,42 @@ func (v *Validator) remembered(ctx context.Context, h [32]byte, required []strin
 			return nil
 		}
 	}
-	times := TimeChecks(e.rep.JWT.Claims, v.now(), v.opts.Leeway)
-	if oauth.Failed(times) {
+	times := e.timeChecks(v.now(), v.opts.Leeway)
+	if times.failed {
 		return nil
 	}
-	r := &report{Report: *e.rep}
-	r.Checks = make([]oauth.Check, 0, len(e.rep.Checks))
-	for _, c := range e.rep.Checks {
-		switch c.Name {
-		case CheckExp, CheckNbf, CheckIat, CheckScope:
-			continue // made again below, for this request
-		case CheckSignature:
-			c.Reason += " (remembered from an earlier request)"
-		}
-		r.Checks = append(r.Checks, c)
-		if c.Name == CheckSignature {
-			r.Checks = append(r.Checks, times...)
-		}
+	r := &Report{}
+	*r = *e.rep
+	r.Checks = slices.Clone(e.checks)
+	for i, at := range e.at.times {
+		r.Checks[at] = times.checks[i]
 	}
+	r.Checks[e.at.scope] = e.scopeCheck(required)
+	r.Valid, r.Failure = true, ""
+	return r
+}
+
+// timeChecks makes the token's time checks at now, or reuses the last
+// ones made when their facts are the same.
+func (e *verdict) timeChecks(now time.Time, leeway time.Duration) *timesMade {
+	f := judgeTimes(e.times, now, leeway)
+	if last := e.lastTimes.Load(); last != nil && last.facts == f {
+		return last
+	}
+	t := &timesMade{facts: f, checks: f.checks()}
+	t.failed = oauth.Failed(t.checks)
+	e.lastTimes.Store(t)
+	return t
+}
+
+// scopeCheck is the scope check of a token granting every required scope,
+// reused while the routes asking are the same.
+func (e *verdict) scopeCheck(required []string) oauth.Check {
+	if last := e.lastScope.Load(); last != nil && slices.Equal(last.required, required) {
+		return last.check
+	}
+	r := &report{Report: Report{Scopes: e.rep.Scopes}}
 	checkScope(r, required)
-	return r.done()
+	e.lastScope.Store(&scopeMade{required: slices.Clone(required), check: r.Checks[0]})
+	return r.Checks[0]
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/oauth/validate"
 	"github.com/oauthlab/oauthlab/oauth/validate/validatetest"
 )
 
@@ -65,5 +66,53 @@ func TestARememberedTokenIsCheckedAgainForTimeAndScope(t *testing.T) {
 	}
 	if got := check(t, r, "signature").Status; got != oauth.Pass {
 		t.Errorf("the refusal carries the full report: signature %s, want pass", got)
+	}
+}
+
+// A remembered report reuses the time and scope checks it last made while
+// their facts are the same; it must read, word for word, as the report a
+// validator without memory makes at the same instant. The clock walks in
+// steps that cross the half seconds where "4s" becomes "3s", the expiry,
+// and the end of the leeway; the routes alternate between two scopes.
+func TestARememberedReportReadsAsAFreshOne(t *testing.T) {
+	is := validatetest.NewIssuer(t)
+	s := newJWKSServer(t, map[string]*rsa.PrivateKey{"k": is.RSA})
+	c := newClock()
+	newV := func(cache int) *validate.Validator {
+		v, err := validate.New(context.Background(), validate.Options{Issuer: keysIssuer, JWKSURI: s.URL,
+			Audiences: []string{validatetest.Audience}, Now: c.Now, KeyRefresh: time.Hour, Leeway: 1500 * time.Millisecond, SignatureCache: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = v.Close() })
+		return v
+	}
+	remembering, fresh := newV(0), newV(-1)
+	now := c.Now()
+	raw := validatetest.Sign(t, map[string]any{"alg": "RS256", "kid": "k", "typ": "at+jwt"}, map[string]any{
+		"iss": keysIssuer, "sub": "alice", "aud": validatetest.Audience, "client_id": "c", "scope": "books.read books.list",
+		"iat": now.Unix(), "nbf": now.Unix() + 1, "exp": now.Unix() + 3, "jti": "one",
+	}, is.RSA)
+	ctx := context.Background()
+	routes := [][]string{{"books.read"}, {"books.list"}, {"books.read"}, nil}
+	var sawValid, sawExpired bool
+	for step := 0; step < 48; step++ {
+		required := routes[step%len(routes)]
+		got, want := remembering.Validate(ctx, raw, required...), fresh.Validate(ctx, raw, required...)
+		if got.Valid != want.Valid || got.Failure != want.Failure || len(got.Checks) != len(want.Checks) {
+			t.Fatalf("at +%s: valid %v failure %q %d checks, want valid %v failure %q %d checks", c.Now().Sub(now), got.Valid, got.Failure, len(got.Checks), want.Valid, want.Failure, len(want.Checks))
+		}
+		for i, g := range got.Checks {
+			g.Reason = strings.TrimSuffix(g.Reason, " (remembered from an earlier request)")
+			if g != want.Checks[i] {
+				t.Errorf("at +%s, check %d: got %+v, want %+v", c.Now().Sub(now), i, g, want.Checks[i])
+			}
+		}
+		sawValid = sawValid || got.Valid
+		sawExpired = sawExpired || got.Failure == "exp"
+		c.Advance(125 * time.Millisecond)
+	}
+	if !sawValid || !sawExpired {
+		t.Fatalf("the walk saw valid %v, expired %v; want both", sawValid, sawExpired)
 	}
 }
