@@ -192,8 +192,9 @@ func (lw *World) startWeakAS(ctx context.Context, w *embedded.World, weak authse
 	if err != nil {
 		return err
 	}
+	// Only the authorization server is weakened: the second world's
+	// FakeBook is an ordinary one, so no API is named as weakened.
 	lw.WeakIssuer, lw.ProtectedIssuer = ww.Issuer, w.Issuer
-	lw.WeakAPI, lw.ProtectedAPI = ww.APIBase, w.APIBase
 	return nil
 }
 

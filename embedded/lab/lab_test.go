@@ -27,3 +27,20 @@ func TestStartRefusesUnknownWeakness(t *testing.T) {
 		t.Fatal("got no error, want one for an unknown weakness")
 	}
 }
+
+// A lab whose weakness is the authorization server's names no API as
+// weakened: its second world's FakeBook is an ordinary one, and the banner
+// of every face reads these fields.
+func TestAuthServerLabsNameNoWeakenedAPI(t *testing.T) {
+	for name := range asWeaknesses {
+		t.Run(name, func(t *testing.T) {
+			w, lw := startLab(t, name)
+			if lw.WeakAPI != "" || lw.ProtectedAPI != "" {
+				t.Errorf("got weakened API %q, protected API %q, want none", lw.WeakAPI, lw.ProtectedAPI)
+			}
+			if lw.WeakIssuer == "" || lw.WeakIssuer == w.Issuer || lw.ProtectedIssuer == "" || lw.ProtectedIssuer == lw.WeakIssuer {
+				t.Errorf("got weakened issuer %q, protected %q (world %q), want two issuers, the weakened one of the lab's own", lw.WeakIssuer, lw.ProtectedIssuer, w.Issuer)
+			}
+		})
+	}
+}
