@@ -211,14 +211,20 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 
 // Close stops both servers.
 func (w *World) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	err := Shutdown(3*time.Second, w.servers...)
+	_ = w.lv.Close()
+	return errors.Join(err, w.AuthServer.Close())
+}
+
+// Shutdown shuts servers down gracefully, giving them timeout in all to
+// finish the requests in flight, and joins their errors.
+func Shutdown(timeout time.Duration, servers ...*http.Server) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	var errs []error
-	for _, s := range w.servers {
+	for _, s := range servers {
 		errs = append(errs, s.Shutdown(ctx))
 	}
-	_ = w.lv.Close()
-	errs = append(errs, w.AuthServer.Close())
 	return errors.Join(errs...)
 }
 

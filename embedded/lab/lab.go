@@ -10,7 +10,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -237,16 +236,11 @@ func (lw *World) serve(l net.Listener, h http.Handler) {
 
 // Close stops the lab's servers (not the world it wraps).
 func (lw *World) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	var errs []error
-	for _, s := range lw.servers {
-		errs = append(errs, s.Shutdown(ctx))
-	}
+	err := embedded.Shutdown(3*time.Second, lw.servers...)
 	for _, c := range lw.closers {
 		c()
 	}
-	return errors.Join(errs...)
+	return err
 }
 
 // trustsHeader is the weakened validator of the alg labs: it lets the
