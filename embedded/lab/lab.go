@@ -229,9 +229,7 @@ func listen() (net.Listener, error) {
 }
 
 func (lw *World) serve(l net.Listener, h http.Handler) {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	lw.servers = append(lw.servers, srv)
-	go func() { _ = srv.Serve(l) }()
+	lw.servers = append(lw.servers, embedded.Serve(l, h))
 }
 
 // Close stops the lab's servers (not the world it wraps).
