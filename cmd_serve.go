@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -396,8 +395,7 @@ func serveFakeBookAlone(ctx context.Context, o *serveOptions, mode embedded.Vali
 	if err != nil {
 		return flowFailed(fmt.Errorf("cannot listen on %s for FakeBook: %w (pick another with --api-addr)", o.apiAddr, err))
 	}
-	srv := &http.Server{Handler: fb.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(l) }()
+	srv := embedded.Serve(l, fb.Handler())
 	aud := o.audience
 	if aud == "" {
 		aud = "(not enforced: pass --audience)"
@@ -405,9 +403,7 @@ func serveFakeBookAlone(ctx context.Context, o *serveOptions, mode embedded.Vali
 	fmt.Fprintf(stdout, "FakeBook on http://%s trusting %s\n  keys      %s\n  audience  %s\nPress Ctrl-C to stop.\n", l.Addr(), safe.Line(o.issuer), safe.Line(keys), safe.Line(aud))
 	go printEvents(ctx, evs, stdout, "")
 	<-ctx.Done()
-	sctx, scancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer scancel()
-	return srv.Shutdown(sctx)
+	return embedded.Shutdown(3*time.Second, srv)
 }
 
 // introspectorFor builds the RFC 7662 validator for FakeBook alone: the

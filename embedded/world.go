@@ -198,27 +198,35 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 	fb := fakebook.New(fakebook.Config{Validator: sv, Events: bus})
 	w := &World{Issuer: as.Issuer(), APIBase: apiBase, Addr: asL.Addr().String(), APIAddr: apiL.Addr().String(), Style: as.Style(),
 		Audience: aud, AuthServer: as, FakeBook: fb, Events: bus, lv: lv, sv: sv}
-	for _, p := range []struct {
-		l net.Listener
-		h http.Handler
-	}{{asL, as.Handler()}, {apiL, fb.Handler()}} {
-		srv := &http.Server{Handler: p.h, ReadHeaderTimeout: 10 * time.Second}
-		w.servers = append(w.servers, srv)
-		go func(l net.Listener) { _ = srv.Serve(l) }(p.l)
-	}
+	w.servers = []*http.Server{Serve(asL, as.Handler()), Serve(apiL, fb.Handler())}
 	return w, nil
 }
 
 // Close stops both servers.
 func (w *World) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	err := Shutdown(3*time.Second, w.servers...)
+	_ = w.lv.Close()
+	return errors.Join(err, w.AuthServer.Close())
+}
+
+// Serve serves h on l in a goroutine until the server is shut down (see
+// Shutdown), with a bound on the time a client may take to send its
+// request's headers.
+func Serve(l net.Listener, h http.Handler) *http.Server {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	return srv
+}
+
+// Shutdown shuts servers down gracefully, giving them timeout in all to
+// finish the requests in flight, and joins their errors.
+func Shutdown(timeout time.Duration, servers ...*http.Server) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	var errs []error
-	for _, s := range w.servers {
+	for _, s := range servers {
 		errs = append(errs, s.Shutdown(ctx))
 	}
-	_ = w.lv.Close()
-	errs = append(errs, w.AuthServer.Close())
 	return errors.Join(errs...)
 }
 

@@ -101,10 +101,7 @@ func exchangeStep() Step {
 		Inputs: []string{"code", "code_verifier", "redirect_uri"},
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
 			var r Result
-			if vars[varCode] == "" {
-				return failed(env, r, &oauth.Error{Op: "token", What: "no authorization code yet", Try: "run the previous step (sign in) first"})
-			}
-			if !ensureDiscovered(ctx, env, vars, &r) {
+			if !needs(ctx, env, vars, &r, varCode, &oauth.Error{Op: "token", What: "no authorization code yet", Try: "run the previous step (sign in) first"}) {
 				return r
 			}
 			req := oauth.AuthRequest{AuthURL: vars[VarAuthorizationEndpoint], Client: clientConfig(env, vars), RedirectURI: vars[varRedirectURI],

@@ -96,10 +96,7 @@ func devicePollStep() Step {
 		Inputs: []string{"device_code", "interval"},
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
 			var r Result
-			if vars[varDeviceCode] == "" {
-				return failed(env, r, &oauth.Error{Op: "device", What: "no device code yet", Try: "run the previous step (ask for a device code) first"})
-			}
-			if !ensureDiscovered(ctx, env, vars, &r) {
+			if !needs(ctx, env, vars, &r, varDeviceCode, &oauth.Error{Op: "device", What: "no device code yet", Try: "run the previous step (ask for a device code) first"}) {
 				return r
 			}
 			da := deviceFromVars(vars)

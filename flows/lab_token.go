@@ -267,11 +267,8 @@ func attackerStep(sd labSide, s Step, need, missing string,
 	s.From, s.To = Attacker, AuthServer
 	s.Run = func(ctx context.Context, env *Env, vars Vars) Result {
 		var r Result
-		if vars[need] == "" {
-			return failed(env, r, &oauth.Error{Op: "lab", What: missing,
-				Cause: "the app has not redeemed Alice's code on this server yet", Try: "run the lab from its first step"})
-		}
-		if !ensureDiscovered(ctx, env, vars, &r) {
+		if !needs(ctx, env, vars, &r, need, &oauth.Error{Op: "lab", What: missing,
+			Cause: "the app has not redeemed Alice's code on this server yet", Try: "run the lab from its first step"}) {
 			return r
 		}
 		tok, ex, err := ask(ctx, env, vars, &r)

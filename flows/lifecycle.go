@@ -21,11 +21,8 @@ func Refresh() Flow {
 			RFC: "RFC 6749 §6", From: Client, To: AuthServer, Inputs: []string{"refresh_token"},
 			Run: func(ctx context.Context, env *Env, vars Vars) Result {
 				var r Result
-				if vars[VarRefreshToken] == "" {
-					return failed(env, r, &oauth.Error{Op: "refresh", What: "no refresh token yet",
-						Cause: "client credentials tokens come without one (Keycloak and Okta default)", Try: "run the authorization code flow first (Okta: ask for offline_access)"})
-				}
-				if !ensureDiscovered(ctx, env, vars, &r) {
+				if !needs(ctx, env, vars, &r, VarRefreshToken, &oauth.Error{Op: "refresh", What: "no refresh token yet",
+					Cause: "client credentials tokens come without one (Keycloak and Okta default)", Try: "run the authorization code flow first (Okta: ask for offline_access)"}) {
 					return r
 				}
 				tok, ex, err := oauth.Refresh(ctx, env.HTTP, clientConfig(env, vars), oauth.Secret(vars[VarRefreshToken]))

@@ -44,6 +44,18 @@ func clientConfig(env *Env, vars Vars) oauth.ClientConfig {
 // (space-separated) so later steps choose basic or post from metadata.
 const varAuthMethods = "token_endpoint_auth_methods_supported"
 
+// needs opens a step that goes on from an earlier one: without vars[key]
+// it fails r with missing (what the step lacks, and which step gives it),
+// and otherwise runs discovery if no step has (ensureDiscovered). It
+// reports whether the step may go on.
+func needs(ctx context.Context, env *Env, vars Vars, r *Result, key string, missing *oauth.Error) bool {
+	if vars[key] == "" {
+		*r = failed(env, *r, missing)
+		return false
+	}
+	return ensureDiscovered(ctx, env, vars, r)
+}
+
 // ensureDiscovered runs discovery when a step needs endpoints that no
 // earlier step found (a flow started in the middle, a headless command).
 func ensureDiscovered(ctx context.Context, env *Env, vars Vars, r *Result) bool {

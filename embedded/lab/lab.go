@@ -10,9 +10,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -24,6 +22,7 @@ import (
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/embedded/authserver/authservertest"
 	"github.com/oauthlab/oauthlab/embedded/fakebook"
+	"github.com/oauthlab/oauthlab/embedded/internal/httpguard"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/validate"
 )
@@ -230,23 +229,16 @@ func listen() (net.Listener, error) {
 }
 
 func (lw *World) serve(l net.Listener, h http.Handler) {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	lw.servers = append(lw.servers, srv)
-	go func() { _ = srv.Serve(l) }()
+	lw.servers = append(lw.servers, embedded.Serve(l, h))
 }
 
 // Close stops the lab's servers (not the world it wraps).
 func (lw *World) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	var errs []error
-	for _, s := range lw.servers {
-		errs = append(errs, s.Shutdown(ctx))
-	}
+	err := embedded.Shutdown(3*time.Second, lw.servers...)
 	for _, c := range lw.closers {
 		c()
 	}
-	return errors.Join(errs...)
+	return err
 }
 
 // trustsHeader is the weakened validator of the alg labs: it lets the
@@ -301,16 +293,7 @@ func (t *trustsHeader) publicPEM(ctx context.Context, kid string) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, v.JWKSURI(), nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := t.hc.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	_, body, err := httpguard.Get(ctx, t.hc, v.JWKSURI())
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/fakebook"
+	"github.com/oauthlab/oauthlab/embedded/internal/httpguard"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/validate"
 )
@@ -130,17 +130,11 @@ func copyJWKS(ctx context.Context, hc *http.Client, issuer string) ([]byte, time
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.Metadata.JWKSURI, nil)
+	resp, body, err := httpguard.Get(ctx, hc, d.Metadata.JWKSURI)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err == nil && resp.StatusCode != http.StatusOK {
+	if resp.StatusCode != http.StatusOK {
 		err = fmt.Errorf("the issuer's jwks_uri answered %s", resp.Status)
 	}
 	return body, time.Now(), err

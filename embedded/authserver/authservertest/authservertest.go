@@ -7,14 +7,16 @@
 package authservertest
 
 import (
+	"context"
 	"fmt"
 	"html"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/oauthlab/oauthlab/embedded/internal/httpguard"
 )
 
 // Form is a login form as the page showed it.
@@ -47,12 +49,7 @@ func WithJar(client *http.Client) *http.Client {
 // Open GETs the login page at authURL and reads its form. client needs a
 // cookie jar (see WithJar) for the post to be accepted.
 func Open(client *http.Client, authURL string) (*Form, error) {
-	resp, err := client.Get(authURL)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	page, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp, page, err := httpguard.Get(context.Background(), client, authURL)
 	if err != nil {
 		return nil, err
 	}
