@@ -7,10 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oauthlab/oauthlab/internal/testkey"
 	"github.com/oauthlab/oauthlab/oauth/oauthtest"
 )
 
 func TestMain(m *testing.M) {
+	testkey.Install()
 	code := m.Run()
 	oauthtest.StopAll()
 	os.Exit(code)
