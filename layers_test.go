@@ -43,6 +43,7 @@ func TestLayers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.pkgs, func(t *testing.T) {
+			t.Parallel() // each waits for a go list
 			deps := goListDeps(t, tt.pkgs)
 			for _, dep := range deps {
 				for _, bad := range tt.forbidden {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"os"
 	"strings"
 	"testing"
@@ -12,7 +13,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	flag.Parse()
 	testkey.Install()
+	oauthtest.Prestart()
 	code := m.Run()
 	oauthtest.StopAll()
 	os.Exit(code)

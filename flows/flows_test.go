@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"flag"
 	"net/http"
 	"os"
 	"regexp"
@@ -17,7 +18,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	flag.Parse()
 	testkey.Install()
+	oauthtest.Prestart()
 	code := m.Run()
 	oauthtest.StopAll()
 	os.Exit(code)

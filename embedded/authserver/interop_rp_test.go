@@ -204,6 +204,7 @@ func TestInteropOpenIDClientDevice(t *testing.T) {
 	for _, style := range []Style{StyleKeycloak, StyleOkta} {
 		for _, consent := range []string{"allow", "deny"} {
 			t.Run(string(style)+"/"+consent, func(t *testing.T) {
+				t.Parallel() // each its own server, waiting out the 5 s interval
 				f := start(t, style)
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 				defer cancel()

@@ -1,6 +1,7 @@
 package fakebook_test
 
 import (
+	"flag"
 	"os"
 	"testing"
 
@@ -9,7 +10,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	flag.Parse()
 	testkey.Install()
+	oauthtest.Prestart()
 	code := m.Run()
 	oauthtest.StopAll()
 	os.Exit(code)
