@@ -36,7 +36,6 @@ func TestLoginInARealBrowser(t *testing.T) {
 	dir := oauthtest.NodePackage(t, "testdata/browser")
 	for _, style := range []string{"keycloak", "okta"} {
 		t.Run(style, func(t *testing.T) {
-			t.Parallel() // each its own oauthlab and Chromium
 			result := filepath.Join(t.TempDir(), "browser.json")
 			script := filepath.Join(t.TempDir(), "chromium.sh")
 			body := "#!/bin/sh\ncd " + strconv.Quote(dir) + " && CHROMIUM=" + strconv.Quote(chromium) +

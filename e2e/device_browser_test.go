@@ -40,7 +40,6 @@ func TestDeviceFlowInARealBrowser(t *testing.T) {
 		{"keycloak", "deny", "Consent denied for connecting the device."},
 	} {
 		t.Run(tt.style+"/"+tt.mode, func(t *testing.T) {
-			t.Parallel() // each its own oauthlab and Chromium, mostly waiting out the 5 s interval
 			cmd := exec.Command(bin, "device", "--embedded", "--style", tt.style, "--json", "--no-qr", "--timeout", "90s")
 			var stdout bytes.Buffer
 			cmd.Stdout = &stdout
