@@ -24,6 +24,7 @@ func TestDeviceCommand(t *testing.T) {
 		wantExit      int
 	}{{"approve", "allow", exitOK}, {"deny", "deny", exitFailed}} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each its own world, waiting out the 5 s interval
 			pr, pw := io.Pipe()
 			var stdout bytes.Buffer
 			answered := make(chan string, 1)

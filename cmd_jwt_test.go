@@ -5,7 +5,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -15,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/lestrrat-go/jwx/v3/jwk"
+
+	"github.com/oauthlab/oauthlab/internal/testkey"
 )
 
 func writeKey(t *testing.T, path string, k any) {
@@ -37,7 +38,7 @@ func TestTokenWithJWTClientAuthAgainstServe(t *testing.T) {
 	key, other := filepath.Join(dir, "client.pem"), filepath.Join(dir, "other.pem")
 	ek, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	writeKey(t, key, ek)
-	rk, _ := rsa.GenerateKey(rand.Reader, 2048)
+	rk := testkey.RSA()
 	writeKey(t, other, rk)
 	// The other key posing as the registered one: its JWK with the same kid.
 	code, pub, _ := runCLI(t, "jwk", "--client-key", key)

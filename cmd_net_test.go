@@ -41,6 +41,7 @@ func TestHTTPTimeoutEndsEveryCommandOnASilentServer(t *testing.T) {
 		{"login", "--issuer", silent, "--client-id", "cli", "--no-browser"},
 	} {
 		t.Run(args[0], func(t *testing.T) {
+			t.Parallel() // each waits out its 1 s timeout
 			code, out, errOut := runCLI(t, append(args, "--http-timeout", "1s")...)
 			// For inspect too: a token whose signature could not be
 			// checked is not valid.

@@ -38,9 +38,12 @@ func TestLayers(t *testing.T) {
 			"the embedded world is a server: it knows no client-side flow or face"},
 		{"./internal/setup", []string{module + "/ui", "github.com/charmbracelet/bubbletea"},
 			"both faces resolve their settings here; the headless commands must not link the TUI"},
+		{".", []string{module + "/internal/testkey"},
+			"testkey's keys are public: the program signs only with keys it generates (internal/keygen)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.pkgs, func(t *testing.T) {
+			t.Parallel() // each waits for a go list
 			deps := goListDeps(t, tt.pkgs)
 			for _, dep := range deps {
 				for _, bad := range tt.forbidden {
@@ -64,7 +67,7 @@ func TestLayersNameRealPackages(t *testing.T) {
 	for _, p := range all {
 		has[p] = true
 	}
-	for _, p := range []string{module + "/embedded", module + "/ui", module + "/flows", module + "/internal/setup", module + "/ui/plain",
+	for _, p := range []string{module + "/embedded", module + "/ui", module + "/flows", module + "/internal/setup", module + "/ui/plain", module + "/internal/testkey",
 		"github.com/charmbracelet/bubbletea", "github.com/charmbracelet/lipgloss"} {
 		if !has[p] {
 			t.Errorf("go list -deps ./... has no %s: the layering test names a package that is gone", p)

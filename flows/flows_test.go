@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"flag"
 	"net/http"
 	"os"
 	"regexp"
@@ -11,11 +12,15 @@ import (
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/embedded/authserver/authservertest"
+	"github.com/oauthlab/oauthlab/internal/testkey"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/oauthtest"
 )
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	testkey.Install()
+	oauthtest.Prestart()
 	code := m.Run()
 	oauthtest.StopAll()
 	os.Exit(code)

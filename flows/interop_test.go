@@ -14,6 +14,7 @@ import (
 // The same flows against a real OpenID provider nobody on this team wrote
 // (panva's oidc-provider, testdata/interop).
 func TestFlowsAgainstOIDCProvider(t *testing.T) {
+	t.Parallel()
 	p := oauthtest.OIDCProvider(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second) // a lost callback must not hang CI
 	defer cancel()
@@ -92,6 +93,7 @@ func TestFlowsAgainstOIDCProvider(t *testing.T) {
 // reported, the user approving on the provider's pages after the first
 // poll, then tokens that pass every check.
 func TestDeviceFlowAgainstOIDCProvider(t *testing.T) {
+	t.Parallel() // waits out the 5 s interval
 	p := oauthtest.OIDCProvider(t)
 	env := &Env{HTTP: &http.Client{}, Settings: Settings{Issuer: p.Issuer, ClientID: oauthtest.DeviceClient, Scopes: []string{"openid", "offline_access", "profile"}}}
 	env.Progress = func(pr Progress) {

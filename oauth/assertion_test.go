@@ -25,11 +25,15 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jws"
 
+	"github.com/oauthlab/oauthlab/internal/testkey"
 	"github.com/oauthlab/oauthlab/oauth"
 )
 
 func rsaKey(t *testing.T, bits int) *rsa.PrivateKey {
 	t.Helper()
+	if bits == 2048 {
+		return testkey.RSA()
+	}
 	k, err := rsa.GenerateKey(rand.Reader, bits)
 	if err != nil {
 		t.Fatal(err)

@@ -70,6 +70,7 @@ func TestSilentServerTimesOut(t *testing.T) {
 	base := oauthtest.Silent(t)
 	for _, c := range protocolCalls() {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // each waits out its 300 ms timeout
 			exs, err := c.run(oauth.NewHTTPClient(300*time.Millisecond), base, oauth.AuthPost)
 			e := assertExplained(t, err, c.op, "within 300ms (the HTTP timeout)")
 			if !strings.Contains(e.Try, "--http-timeout") {
@@ -92,6 +93,7 @@ func TestTrickleBodyTimesOut(t *testing.T) {
 	base := oauthtest.Trickle(t, 20*time.Millisecond)
 	for _, c := range protocolCalls() {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			_, err := c.run(oauth.NewHTTPClient(300*time.Millisecond), base, oauth.AuthBasic)
 			assertExplained(t, err, c.op, "within 300ms")
 		})

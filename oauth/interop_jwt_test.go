@@ -2,8 +2,6 @@ package oauth_test
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"os"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/lestrrat-go/jwx/v3/jwk"
 
+	"github.com/oauthlab/oauthlab/internal/testkey"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/oauthtest"
 )
@@ -93,7 +92,7 @@ func TestInteropJWTClientAuth(t *testing.T) {
 	var registered struct{ Kid string }
 	b, _ := os.ReadFile(p.JWTClientKeyFile())
 	json.Unmarshal(b, &registered)
-	rk, _ := rsa.GenerateKey(rand.Reader, 2048)
+	rk := testkey.RSA()
 	forged, _ := jwk.Import(rk)
 	_ = forged.Set("kid", registered.Kid)
 	forgedJSON, _ := json.Marshal(forged)

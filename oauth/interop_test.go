@@ -387,7 +387,9 @@ func TestInteropDeviceFlow(t *testing.T) {
 		t.Fatal("discovery: no device_authorization_endpoint")
 	}
 	cfg := oauth.ClientConfig{TokenURL: md.TokenEndpoint, ClientID: oauthtest.DeviceClient, Scopes: []string{"openid", "offline_access"}}
+	// Two device codes, each waiting out the 5 s interval at once.
 	t.Run("approve", func(t *testing.T) {
+		t.Parallel()
 		da, _, err := oauth.DeviceAuthorize(context.Background(), nil, md.DeviceAuthorizationEndpoint, cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -418,6 +420,7 @@ func TestInteropDeviceFlow(t *testing.T) {
 		}
 	})
 	t.Run("deny", func(t *testing.T) {
+		t.Parallel()
 		da, _, err := oauth.DeviceAuthorize(context.Background(), nil, md.DeviceAuthorizationEndpoint, cfg)
 		if err != nil {
 			t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"encoding/json"
 	"net/url"
 	"strings"
@@ -14,6 +13,8 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jws"
+
+	"github.com/oauthlab/oauthlab/internal/testkey"
 )
 
 const hsSecret = "hs_app_secret_of_at_least_32_bytes_long!"
@@ -22,7 +23,7 @@ const hsSecret = "hs_app_secret_of_at_least_32_bytes_long!"
 // key, and a client_secret_jwt client; it returns the private keys.
 func jwtClients(t *testing.T) (func(*Config), jwk.Key, jwk.Key) {
 	t.Helper()
-	rk, _ := rsa.GenerateKey(rand.Reader, 2048)
+	rk := testkey.RSA()
 	ek, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	rj, _ := jwk.Import(rk)
 	_ = rj.Set("kid", "rsa-1")
@@ -91,7 +92,7 @@ func TestClientAssertionBothShapes(t *testing.T) {
 			f := start(t, style, reg)
 			tok := f.tokenURL()
 			intro := f.s.Issuer() + f.s.paths().introspect
-			other, _ := rsa.GenerateKey(rand.Reader, 2048)
+			other := testkey.RSA()
 			kc := style == StyleKeycloak
 			pick := func(k, o string) string {
 				if kc {
@@ -197,7 +198,7 @@ func TestDiscoveryAdvertisesJWTClientAuth(t *testing.T) {
 
 // TestCheckClientJWTRegistrations: what a JWT client's registration must hold.
 func TestCheckClientJWTRegistrations(t *testing.T) {
-	rk, _ := rsa.GenerateKey(rand.Reader, 2048)
+	rk := testkey.RSA()
 	priv, _ := jwk.Import(rk)
 	pub, _ := priv.PublicKey()
 	pubSet, _ := json.Marshal(map[string]any{"keys": []any{pub}})

@@ -3,8 +3,6 @@ package authserver
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/lestrrat-go/jwx/v3/jwk"
 
+	"github.com/oauthlab/oauthlab/internal/testkey"
 	"github.com/oauthlab/oauthlab/oauth/oauthtest"
 )
 
@@ -101,8 +100,8 @@ type rpCase struct {
 // Keycloak accepts and Okta refuses: Okta wants the endpoint's URL.
 func TestInteropOpenIDClientJWT(t *testing.T) {
 	dir := oauthtest.NodePackage(t, "testdata/interop-rp")
-	rk, _ := rsa.GenerateKey(rand.Reader, 2048)
-	ok, _ := rsa.GenerateKey(rand.Reader, 2048)
+	rk := testkey.RSA()
+	ok := testkey.RSA()
 	priv, _ := jwk.Import(rk)
 	_ = priv.Set("kid", "rp-key-1")
 	other, _ := jwk.Import(ok)
@@ -205,6 +204,7 @@ func TestInteropOpenIDClientDevice(t *testing.T) {
 	for _, style := range []Style{StyleKeycloak, StyleOkta} {
 		for _, consent := range []string{"allow", "deny"} {
 			t.Run(string(style)+"/"+consent, func(t *testing.T) {
+				t.Parallel() // each its own server, waiting out the 5 s interval
 				f := start(t, style)
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 				defer cancel()

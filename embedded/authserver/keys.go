@@ -1,7 +1,6 @@
 package authserver
 
 import (
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
@@ -15,6 +14,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/oauthlab/oauthlab/internal/keygen"
 )
 
 // keyLifetime is how long a rotated-out key stays published: longer than
@@ -59,7 +60,7 @@ func newKeyring(style Style, cacheDir string, first *rsa.PrivateKey) *keyring {
 		if style == StyleKeycloak {
 			// Keycloak publishes an encryption key beside the signing key
 			// (fixture keycloak/jwks.json); verifiers must skip it.
-			encPriv, err := rsa.GenerateKey(rand.Reader, 2048)
+			encPriv, err := keygen.RSA()
 			if err != nil {
 				k.err = err
 				return
@@ -86,7 +87,7 @@ func (k *keyring) rotate(now time.Time) (newKid, oldKid string, err error) {
 	if k.err != nil {
 		return "", "", k.err
 	}
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	priv, err := keygen.RSA()
 	if err != nil {
 		return "", "", err
 	}
@@ -195,7 +196,7 @@ func loadOrGenerate(dir string) (*rsa.PrivateKey, error) {
 			}
 		}
 	}
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	priv, err := keygen.RSA()
 	if err != nil {
 		return nil, fmt.Errorf("generate RSA key: %w", err)
 	}

@@ -2,7 +2,6 @@ package authserver
 
 import (
 	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"math/big"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oauthlab/oauthlab/internal/testkey"
 	"github.com/oauthlab/oauthlab/oauth"
 )
 
@@ -81,10 +81,7 @@ func TestKeyCacheIgnoresGarbage(t *testing.T) {
 // signs, or one never published, cannot be withdrawn. A given SigningKey
 // is the one that signs first.
 func TestWithdrawKey(t *testing.T) {
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
+	priv := testkey.RSA()
 	f := start(t, StyleKeycloak, func(c *Config) { c.SigningKey = priv })
 	a := f.post(t, f.s.paths().token, url.Values{"grant_type": {"client_credentials"}}, DemoClientID, DemoClientSecret)
 	old, _ := a.body["access_token"].(string)

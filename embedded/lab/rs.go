@@ -2,8 +2,6 @@ package lab
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -17,6 +15,7 @@ import (
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/fakebook"
 	"github.com/oauthlab/oauthlab/embedded/internal/httpguard"
+	"github.com/oauthlab/oauthlab/internal/keygen"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/validate"
 )
@@ -63,7 +62,7 @@ const never = 100 * 365 * 24 * time.Hour
 // real validator: a fetch for an unknown kid, a periodic refresh, keys
 // the issuer withdrew dropped); and the operator's admin URL.
 func (lw *World) startKeyRotation(ctx context.Context, w *embedded.World, hc *http.Client) error {
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	priv, err := keygen.RSA()
 	if err != nil {
 		return err
 	}

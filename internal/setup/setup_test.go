@@ -18,11 +18,13 @@ import (
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/testkey"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/oauth/oauthtest"
 )
 
 func TestMain(m *testing.M) {
+	testkey.Install()
 	code := m.Run()
 	oauthtest.StopAll()
 	os.Exit(code)

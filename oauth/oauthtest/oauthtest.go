@@ -6,6 +6,8 @@ package oauthtest
 
 import (
 	"bytes"
+	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -14,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -21,17 +24,25 @@ import (
 // Root returns the module root (the directory holding go.mod).
 func Root(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	dir, err := root()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return dir
+}
+
+func root() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
+			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Fatal("oauthtest: go.mod not found above the test's directory")
+			return "", errors.New("oauthtest: go.mod not found above the test's directory")
 		}
 		dir = parent
 	}
@@ -73,6 +84,8 @@ var (
 	once    sync.Once
 	shared  *Provider
 	sharedE error
+	// prestarted says Prestart began a start StopAll must wait for.
+	prestarted atomic.Bool
 )
 
 // OIDCProvider starts (once per test binary) the oidc-provider from
@@ -93,11 +106,45 @@ func OIDCProvider(t testing.TB) *Provider {
 			t.Skip(msg)
 		}
 	}
-	once.Do(func() { shared, sharedE = start(Root(t)) })
+	once.Do(startShared)
 	if sharedE != nil {
 		t.Fatalf("interop: %v", sharedE)
 	}
 	return shared
+}
+
+// Prestart starts the provider of OIDCProvider in the background, so that
+// node boots while the package's first tests run instead of in front of the
+// first interop test; StopAll waits for it. Call it from TestMain after
+// flag.Parse. It does nothing with -short, with -run or -list (a chosen
+// test may need no provider), or without node, npm and curl (OIDCProvider
+// then skips or fails as it says); a start that fails is reported by the
+// first OIDCProvider call.
+func Prestart() {
+	if testing.Short() || flagSet("test.run") || flagSet("test.list") {
+		return
+	}
+	for _, bin := range []string{"node", "npm", "curl"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			return
+		}
+	}
+	prestarted.Store(true)
+	go once.Do(startShared)
+}
+
+func flagSet(name string) bool {
+	f := flag.Lookup(name)
+	return f != nil && f.Value.String() != ""
+}
+
+func startShared() {
+	dir, err := root()
+	if err != nil {
+		shared, sharedE = nil, err
+		return
+	}
+	shared, sharedE = start(dir)
 }
 
 func start(root string) (*Provider, error) {
@@ -129,14 +176,21 @@ func start(root string) (*Provider, error) {
 }
 
 // StopAll stops every provider this test binary started (by the pid its
-// start script recorded). Call it from TestMain after m.Run.
+// start script recorded) and removes its state folder. Call it from
+// TestMain after m.Run.
 func StopAll() {
+	if prestarted.Load() {
+		once.Do(startShared) // waits for a start still under way
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	for _, p := range started {
 		cmd := exec.Command(filepath.Join(p.Dir, "stop.sh"))
 		cmd.Env = append(os.Environ(), "OP_PORT="+strconv.Itoa(p.Port))
-		_ = cmd.Run()
+		if cmd.Run() == nil {
+			// Its state (keys, pid, log) served this run's port only.
+			_ = os.RemoveAll(p.stateDir())
+		}
 	}
 	started = nil
 }

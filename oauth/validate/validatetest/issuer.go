@@ -23,6 +23,8 @@ import (
 
 	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jwk"
+
+	"github.com/oauthlab/oauthlab/internal/testkey"
 )
 
 // Key ids the Issuer publishes.
@@ -55,17 +57,9 @@ var keys struct {
 }
 
 func init() {
-	// Generated once per test binary: 2048-bit RSA generation is slow.
+	// Once per test binary, from testkey: 2048-bit RSA generation is slow.
+	keys.rsa, keys.enc, keys.other = testkey.RSA(), testkey.RSA(), testkey.RSA()
 	var err error
-	if keys.rsa, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-		panic(err)
-	}
-	if keys.enc, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-		panic(err)
-	}
-	if keys.other, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-		panic(err)
-	}
 	if keys.ec, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
 		panic(err)
 	}
