@@ -204,6 +204,8 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 
 // Close stops both servers.
 func (w *World) Close() error {
+	// A browser sent to the device status page a moment ago still gets it.
+	w.AuthServer.Settle(3 * time.Second)
 	err := Shutdown(3*time.Second, w.servers...)
 	_ = w.lv.Close()
 	return errors.Join(err, w.AuthServer.Close())

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/oauthlab/oauthlab/embedded/events"
@@ -90,6 +91,9 @@ type Server struct {
 	// jtis are the client assertions' jti values already used.
 	jtis    usedJTIs
 	devices deviceStore // RFC 8628 device codes (device.go)
+	// statusDue counts the browsers sent to the device status page that
+	// have not fetched it yet (see Settle).
+	statusDue atomic.Int32
 }
 
 // New returns a server ready to serve. It returns at once: the RSA key is

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // The user's side of the device flow (RFC 8628 §3.3): a page, server
@@ -141,6 +142,7 @@ func (s *Server) deviceOutcome(w http.ResponseWriter, r *http.Request, approved 
 		if !approved {
 			to += "?error=access_denied"
 		}
+		s.statusDue.Add(1)
 		http.Redirect(w, r, to, http.StatusFound)
 		return
 	}
@@ -155,6 +157,8 @@ func (s *Server) deviceOutcome(w http.ResponseWriter, r *http.Request, approved 
 // handleDeviceStatus is Keycloak's {issuer}/device/status: an empty error
 // is success, access_denied the denial, anything else a failure (measured).
 func (s *Server) handleDeviceStatus(w http.ResponseWriter, r *http.Request) {
+	for n := s.statusDue.Load(); n > 0 && !s.statusDue.CompareAndSwap(n, n-1); n = s.statusDue.Load() {
+	}
 	_, _, _, okTitle, okMsg, deniedTitle, deniedMsg := s.deviceTexts()
 	p := devicePage{Title: okTitle, Message: okMsg}
 	switch e := r.URL.Query().Get("error"); e {
@@ -165,6 +169,17 @@ func (s *Server) handleDeviceStatus(w http.ResponseWriter, r *http.Request) {
 		p = devicePage{Title: deniedTitle, Message: "You may close this browser window and go back to your device and try connecting again.", Failed: true}
 	}
 	s.renderDevicePage(w, http.StatusOK, p)
+}
+
+// Settle waits, up to d, for the browsers this server has just redirected
+// to its device status page (Keycloak's last page) to fetch it. The device
+// gets its tokens at its next poll, often before the browser follows the
+// redirect: a world closed at once (oauthlab device --embedded ending)
+// would refuse the page the person is shown last.
+func (s *Server) Settle(d time.Duration) {
+	for end := time.Now().Add(d); s.statusDue.Load() > 0 && time.Now().Before(end); {
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // renderDevicePage writes the page with the login page's headers; its

@@ -351,3 +351,41 @@ func submit(t *testing.T, u string, form url.Values) (string, string) {
 	b, _ := io.ReadAll(resp.Body)
 	return string(b), resp.Request.URL.String()
 }
+
+// Keycloak's approval redirects the browser to the status page, and the
+// device may get its tokens before the browser follows: Settle holds the
+// server until the page was fetched, so a world closed when the device is
+// done (oauthlab device --embedded) still shows the person the outcome.
+func TestSettleWaitsForTheStatusPage(t *testing.T) {
+	f, _ := startDevice(t, StyleKeycloak)
+	d := authorizeDevice(t, f, DeviceClientID, "openid")
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.PostForm(d.body["verification_uri"].(string), url.Values{"device_user_code": {d.body["user_code"].(string)},
+		"username": {"alice"}, "password": {"alice"}, "consent": {"allow"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, err := resp.Location()
+	if err != nil {
+		t.Fatalf("approval: got %s without a redirect, want one to the status page", resp.Status)
+	}
+	if n := f.s.statusDue.Load(); n != 1 {
+		t.Fatalf("after the redirect: %d browsers due at the status page, want 1", n)
+	}
+	done := make(chan struct{})
+	go func() { f.s.Settle(time.Minute); close(done) }()
+	select {
+	case <-done:
+		t.Fatal("Settle returned before the browser fetched the status page")
+	default:
+	}
+	if page := get(t, loc.String()); !strings.Contains(page, "Device Login Successful") {
+		t.Fatalf("status page: got\n%s", page)
+	}
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Settle still waits after the status page was fetched")
+	}
+}
