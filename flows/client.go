@@ -24,6 +24,11 @@ const (
 	// DeviceClient is the client of the device flow (RFC 8628),
 	// Clients.Device; without one, UserClient's.
 	DeviceClient
+	// RefreshClient is whichever client obtained the refresh token
+	// (Vars[VarRefreshClientID]): a refresh token is bound to its client
+	// (RFC 6749 §6), so a device-flow token is refreshed as the device
+	// client. Without one, UserClient's.
+	RefreshClient
 )
 
 // Clients are the settings of the clients the user has: Machine always,
@@ -39,6 +44,9 @@ type Clients struct {
 // For returns the settings flow f runs with, given the current vars, and
 // whether they are User's.
 func (c Clients) For(f Flow, vars Vars) (s Settings, user bool) {
+	if f.Client == RefreshClient {
+		return c.refresher(vars[VarRefreshClientID])
+	}
 	if c.Device != nil {
 		owner := vars[VarTokenClientID]
 		if f.Client == DeviceClient || (f.Client == TokenClient && owner != "" && owner == c.Device.ClientID && owner != c.Machine.ClientID) {
@@ -58,6 +66,18 @@ func (c Clients) For(f Flow, vars Vars) (s Settings, user bool) {
 		}
 	}
 	return c.Machine, false
+}
+
+// refresher is the client whose refresh token owner is: the device or the
+// machine client when they obtained it, the user's otherwise.
+func (c Clients) refresher(owner string) (Settings, bool) {
+	switch {
+	case c.Device != nil && owner != "" && owner == c.Device.ClientID && owner != c.Machine.ClientID:
+		return *c.Device, true
+	case c.User == nil, owner != "" && owner == c.Machine.ClientID && owner != c.User.ClientID:
+		return c.Machine, false
+	}
+	return *c.User, true
 }
 
 // AuthMethods are the client authentication methods a user may choose (RFC

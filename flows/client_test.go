@@ -13,27 +13,38 @@ import (
 func TestClientsFor(t *testing.T) {
 	machine := Settings{ClientID: "machine"}
 	user := Settings{ClientID: "user"}
+	device := Settings{ClientID: "device"}
 	both := Clients{Machine: machine, User: &user}
+	three := Clients{Machine: machine, User: &user, Device: &device}
 	tests := []struct {
 		name    string
 		clients Clients
 		flow    Flow
 		owner   string // vars[VarTokenClientID]
 		want    string
+		// refreshOwner is vars[VarRefreshClientID].
+		refreshOwner string
 	}{
-		{"client credentials", both, ClientCredentials(), "", "machine"},
-		{"code flow", both, AuthorizationCode(), "", "user"},
-		{"refresh", both, Refresh(), "machine", "user"},
-		{"revoke the user's token", both, Revoke(), "user", "user"},
-		{"revoke the machine's token", both, Revoke(), "machine", "machine"},
-		{"introspect a stranger's token", both, Introspect(), "someone", "machine"},
-		{"introspect, no token yet", both, Introspect(), "", "machine"},
-		{"one client does it all", Clients{Machine: machine}, AuthorizationCode(), "", "machine"},
+		{"client credentials", both, ClientCredentials(), "", "machine", ""},
+		{"code flow", both, AuthorizationCode(), "", "user", ""},
+		{"refresh", both, Refresh(), "machine", "user", ""},
+		{"revoke the user's token", both, Revoke(), "user", "user", ""},
+		{"revoke the machine's token", both, Revoke(), "machine", "machine", ""},
+		{"introspect a stranger's token", both, Introspect(), "someone", "machine", ""},
+		{"introspect, no token yet", both, Introspect(), "", "machine", ""},
+		{"one client does it all", Clients{Machine: machine}, AuthorizationCode(), "", "machine", ""},
+		// A refresh token is used by the client it was issued to (RFC 6749
+		// §6), whoever obtained the latest access token.
+		{"refresh the device's token", three, Refresh(), "machine", "device", "device"},
+		{"refresh the user's token", three, Refresh(), "device", "user", "user"},
+		{"refresh the machine's token", three, Refresh(), "user", "machine", "machine"},
+		{"refresh, owner unknown", three, Refresh(), "", "user", ""},
+		{"refresh with one client", Clients{Machine: machine}, Refresh(), "", "machine", "machine"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, isUser := tt.clients.For(tt.flow, Vars{VarTokenClientID: tt.owner})
-			if s.ClientID != tt.want || isUser != (tt.want == "user") {
+			s, isUser := tt.clients.For(tt.flow, Vars{VarTokenClientID: tt.owner, VarRefreshClientID: tt.refreshOwner})
+			if s.ClientID != tt.want || isUser != (tt.want != "machine") {
 				t.Fatalf("got %s (user %v), want %s", s.ClientID, isUser, tt.want)
 			}
 		})

@@ -63,6 +63,7 @@ func tokenResult(ctx context.Context, env *Env, vars Vars, r Result, tok *oauth.
 	r.Tokens = append(r.Tokens, inspect(ctx, env, vars, &r, VarAccessToken, tok.AccessToken, false))
 	if !tok.RefreshToken.IsZero() {
 		r.Vars[VarRefreshToken] = tok.RefreshToken.Reveal()
+		r.Vars[VarRefreshClientID] = env.Settings.ClientID
 		r.Outputs = append(r.Outputs, Output{Name: "refresh_token", Value: tok.RefreshToken.Reveal(), Secret: true})
 	}
 	if tok.IDToken != "" {

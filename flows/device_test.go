@@ -88,9 +88,25 @@ func TestDeviceFlowApprove(t *testing.T) {
 			if names[VarAccessToken].JWT == nil || names[VarIDToken].JWT == nil {
 				t.Errorf("tokens: got %v, want an access and an ID token", names)
 			}
-			if rs[2].Vars[VarRefreshToken] == "" || rs[2].Vars[VarTokenClientID] != authserver.DeviceClientID {
-				t.Errorf("vars: refresh token %t, token client %q", rs[2].Vars[VarRefreshToken] != "", rs[2].Vars[VarTokenClientID])
+			if rs[2].Vars[VarRefreshToken] == "" || rs[2].Vars[VarTokenClientID] != authserver.DeviceClientID || rs[2].Vars[VarRefreshClientID] != authserver.DeviceClientID {
+				t.Fatalf("vars: refresh token %t, token client %q, refresh client %q", rs[2].Vars[VarRefreshToken] != "",
+					rs[2].Vars[VarTokenClientID], rs[2].Vars[VarRefreshClientID])
 			}
+			// Refresh picks the client the way the workbench does, with its
+			// three clients: the device's token is refreshed as the device
+			// client, which the server requires (RFC 6749 §6).
+			vars := Vars{}
+			for _, r := range rs {
+				for k, v := range r.Vars {
+					vars[k] = v
+				}
+			}
+			user := demoSettings(w)
+			user.ClientID, user.ClientSecret = authserver.NativeClientID, ""
+			clients := Clients{Machine: demoSettings(w), User: &user, Device: &env.Settings}
+			renv := *env
+			renv.Settings, _ = clients.For(Refresh(), vars)
+			mustPass(t, "refresh of the device's token", RunAll(context.Background(), &renv, Refresh(), vars, nil)[0])
 		})
 	}
 }

@@ -125,6 +125,9 @@ const (
 	// VarTokenClientID is the client that obtained the access token: the
 	// one that may revoke it (RFC 7009 §2.1) and that introspects it.
 	VarTokenClientID = "token_client_id"
+	// VarRefreshClientID is the client that obtained the refresh token:
+	// the one that may use it (RFC 6749 §6).
+	VarRefreshClientID = "refresh_client_id"
 )
 
 // Env is what a step may use besides its vars.

@@ -11,7 +11,7 @@ import (
 
 // Refresh swaps a refresh token for new tokens (RFC 6749 §6).
 func Refresh() Flow {
-	return Flow{ID: "refresh", Title: "Refresh", Client: UserClient,
+	return Flow{ID: "refresh", Title: "Refresh", Client: RefreshClient,
 		Summary: "Trade the refresh token for a fresh access token; the old refresh token may stop working (rotation).",
 		Steps: []Step{{
 			ID: "refresh", Title: "Use the refresh token",
