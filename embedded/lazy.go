@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/oauthlab/oauthlab/oauth/validate"
 )
@@ -14,8 +15,8 @@ import (
 // until Close. The world's FakeBook and the labs' strict FakeBooks use it.
 type LazyValidator struct {
 	opts validate.Options
-	mu   sync.Mutex
-	v    *validate.Validator
+	mu   sync.Mutex // held while building: one build at a time
+	v    atomic.Pointer[validate.Validator]
 }
 
 // NewLazyValidator returns a LazyValidator that will build its validator
@@ -28,17 +29,22 @@ func NewLazyValidator(opts validate.Options) *LazyValidator {
 func (l *LazyValidator) Options() validate.Options { return l.opts }
 
 // Validator builds the validator if it is not built yet and returns it.
+// Once built, it is read without the lock: every FakeBook request asks.
 func (l *LazyValidator) Validator(ctx context.Context) (*validate.Validator, error) {
+	if v := l.v.Load(); v != nil {
+		return v, nil
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.v == nil {
-		v, err := validate.New(ctx, l.opts)
-		if err != nil {
-			return nil, err
-		}
-		l.v = v
+	if v := l.v.Load(); v != nil {
+		return v, nil
 	}
-	return l.v, nil
+	v, err := validate.New(ctx, l.opts)
+	if err != nil {
+		return nil, err
+	}
+	l.v.Store(v)
+	return v, nil
 }
 
 // Validate implements validate.TokenValidator. When the issuer's keys
@@ -56,8 +62,8 @@ func (l *LazyValidator) Validate(ctx context.Context, raw string, scopes ...stri
 func (l *LazyValidator) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.v != nil {
-		return l.v.Close()
+	if v := l.v.Load(); v != nil {
+		return v.Close()
 	}
 	return nil
 }

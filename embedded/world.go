@@ -118,6 +118,10 @@ func (w *World) SetValidation(v Validation) { w.sv.set(v) }
 // handlers are built — then serves. It returns at once: the signing key is
 // generated in the background and the first request waits for it.
 func Start(ctx context.Context, opts Options) (*World, error) {
+	mode, err := ParseValidation(string(opts.Validation))
+	if err != nil {
+		return nil, err
+	}
 	if opts.Addr == "" {
 		opts.Addr = "127.0.0.1:0"
 	}
@@ -188,12 +192,6 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 	sv := &switchValidator{local: lv, introspect: validate.NewIntrospector(validate.IntrospectOptions{
 		Endpoint: as.IntrospectionEndpoint(), ClientID: authserver.IntrospectClientID,
 		ClientSecret: authserver.IntrospectClientSecret, Issuer: as.Issuer(), Audiences: []string{aud}, HTTPClient: hc})}
-	mode, err := ParseValidation(string(opts.Validation))
-	if err != nil {
-		asL.Close()
-		apiL.Close()
-		return nil, err
-	}
 	sv.set(mode)
 	fb := fakebook.New(fakebook.Config{Validator: sv, Events: bus})
 	w := &World{Issuer: as.Issuer(), APIBase: apiBase, Addr: asL.Addr().String(), APIAddr: apiL.Addr().String(), Style: as.Style(),

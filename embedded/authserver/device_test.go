@@ -389,3 +389,35 @@ func TestSettleWaitsForTheStatusPage(t *testing.T) {
 		t.Fatal("Settle still waits after the status page was fetched")
 	}
 }
+
+// The person's last page says "successful" only for an approval: Keycloak's
+// status page with any error, and Okta's page after a denial, say the
+// device was not let in.
+func TestDeviceOutcomePagesSayFailure(t *testing.T) {
+	t.Run("keycloak status page", func(t *testing.T) {
+		f, _ := startDevice(t, StyleKeycloak)
+		_, _, _, okTitle, _, deniedTitle, _ := f.s.deviceTexts()
+		status := f.s.VerificationURI() + "/status"
+		if page := get(t, status); !strings.Contains(page, okTitle) {
+			t.Fatalf("status page without an error: want %q, got\n%s", okTitle, page)
+		}
+		for _, e := range []string{"access_denied", "expired_token", "server_error"} {
+			page := get(t, status+"?error="+e)
+			if strings.Contains(page, okTitle) || !strings.Contains(page, deniedTitle) || !strings.Contains(page, `class="err"`) {
+				t.Errorf("status page with error=%s: got\n%s\nwant %q as a failure, not %q", e, page, deniedTitle, okTitle)
+			}
+		}
+	})
+	t.Run("okta denial", func(t *testing.T) {
+		f, _ := startDevice(t, StyleOkta)
+		_, _, _, okTitle, _, deniedTitle, deniedMsg := f.s.deviceTexts()
+		d := authorizeDevice(t, f, DeviceClientID, "openid")
+		body, _ := submit(t, d.body["verification_uri"].(string), url.Values{"device_user_code": {d.body["user_code"].(string)}, "consent": {"deny"}})
+		if strings.Contains(body, okTitle) || !strings.Contains(body, deniedTitle) || !strings.Contains(body, deniedMsg) {
+			t.Errorf("denial: got\n%s\nwant %q, not %q", body, deniedTitle, okTitle)
+		}
+		if a := poll(t, f, DeviceClientID, d.body["device_code"].(string)); a.body["error"] != "access_denied" {
+			t.Errorf("poll after the denial: got %d %s, want access_denied", a.status, a.raw)
+		}
+	})
+}

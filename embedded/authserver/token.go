@@ -40,6 +40,7 @@ func (s *Server) grant(grantType string) grantFunc {
 type tokenRequest struct {
 	client    *Client
 	grantType string
+	grant     grantFunc // the grant_type's handler
 	form      url.Values
 	// who is the client named in events: the claimed one until it has
 	// authenticated.
@@ -54,7 +55,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, r, req.who, e)
 		return
 	}
-	resp, skipped, e := s.grant(req.grantType)(req.client, req.form)
+	resp, skipped, e := req.grant(req.client, req.form)
 	if e != nil {
 		s.writeErr(w, r, req.who, e)
 		return
@@ -86,7 +87,7 @@ func (s *Server) parseTokenRequest(w http.ResponseWriter, r *http.Request) (toke
 		return req, errInvalidRequest().WithDescription(
 			s.pick("Missing form parameter: grant_type", "The grant_type parameter is required."))
 	}
-	if s.grant(req.grantType) == nil {
+	if req.grant = s.grant(req.grantType); req.grant == nil {
 		return req, errUnsupportedGrantType().WithDescription(
 			s.pick("Unsupported grant_type", "The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code, client_credentials, refresh_token]."))
 	}

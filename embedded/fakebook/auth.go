@@ -72,16 +72,16 @@ func (x *exchange) authorize(scope string) bool {
 	if rep.Valid {
 		return true
 	}
-	reason := headerSafe(rep.Reason())
+	reason := rep.Reason()
 	if rep.MissingScope() {
-		x.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm=%q, error="insufficient_scope", error_description=%q, scope=%q`, s.cfg.Realm, reason, scope))
-		x.write(http.StatusForbidden, errorBody{Error: "insufficient_scope", Description: rep.Reason(), Scope: scope, Check: rep.Failure},
-			"refused: insufficient_scope — "+rep.Reason())
+		x.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm=%q, error="insufficient_scope", error_description=%q, scope=%q`, s.cfg.Realm, headerSafe(reason), scope))
+		x.write(http.StatusForbidden, errorBody{Error: "insufficient_scope", Description: reason, Scope: scope, Check: rep.Failure},
+			"refused: insufficient_scope — "+reason)
 		return false
 	}
-	x.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm=%q, error="invalid_token", error_description=%q`, s.cfg.Realm, reason))
-	x.write(http.StatusUnauthorized, errorBody{Error: "invalid_token", Description: rep.Reason(), Check: rep.Failure},
-		"refused: invalid_token — "+rep.Reason())
+	x.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm=%q, error="invalid_token", error_description=%q`, s.cfg.Realm, headerSafe(reason)))
+	x.write(http.StatusUnauthorized, errorBody{Error: "invalid_token", Description: reason, Check: rep.Failure},
+		"refused: invalid_token — "+reason)
 	return false
 }
 

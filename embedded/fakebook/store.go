@@ -89,7 +89,6 @@ func (s *store) get(id int) (Book, bool) {
 // len(books)+1 would reuse an id after a DELETE).
 func (s *store) create(b Book) (Book, outcome) {
 	s.mu.Lock()
-	s.listing = nil // a write changes the listing
 	defer s.mu.Unlock()
 	if len(s.books) >= s.max {
 		return b, full
@@ -105,7 +104,7 @@ func (s *store) create(b Book) (Book, outcome) {
 	if _, taken := s.books[b.ID]; taken {
 		return b, idTaken
 	}
-	s.books[b.ID] = b
+	s.set(b)
 	return b, created
 }
 
@@ -113,26 +112,35 @@ func (s *store) create(b Book) (Book, outcome) {
 // catalogue has room.
 func (s *store) put(b Book) outcome {
 	s.mu.Lock()
-	s.listing = nil // a write changes the listing
 	defer s.mu.Unlock()
 	if _, existed := s.books[b.ID]; existed {
-		s.books[b.ID] = b
+		s.set(b)
 		return replaced
 	}
 	if len(s.books) >= s.max {
 		return full
 	}
-	s.books[b.ID] = b
+	s.set(b)
 	return created
+}
+
+// set stores b, and drops the listing it changes; s.mu is held. A refused
+// write keeps the listing: a room POSTing to a full catalogue does not
+// make every GET /books encode it again.
+func (s *store) set(b Book) {
+	s.books[b.ID] = b
+	s.listing = nil
 }
 
 func (s *store) delete(id int) bool {
 	s.mu.Lock()
-	s.listing = nil // a write changes the listing
 	defer s.mu.Unlock()
-	_, ok := s.books[id]
+	if _, ok := s.books[id]; !ok {
+		return false
+	}
 	delete(s.books, id)
-	return ok
+	s.listing = nil // a deletion changes the listing
+	return true
 }
 
 func (s *store) len() int {
