@@ -163,32 +163,32 @@ func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.E
 		if e.Method == "" {
 			// Not an answer to a request: a server fetched keys, or its
 			// operator rotated them.
-			fmt.Fprintln(w, safe.Visible(fmt.Sprintf("  %-22s %s", e.Server, e.Decision)))
+			fmt.Fprintln(w, safe.Line(fmt.Sprintf("  %-22s %s", e.Server, e.Decision)))
 			continue
 		}
-		fmt.Fprintln(w, safe.Visible(fmt.Sprintf("  %-22s %s %s → %d  %s", e.Server, e.Method, e.Path, e.Status, e.Decision)))
+		fmt.Fprintln(w, safe.Line(fmt.Sprintf("  %-22s %s %s → %d  %s", e.Server, e.Method, e.Path, e.Status, e.Decision)))
 		for _, d := range e.Details {
 			name, rest, _ := strings.Cut(d, ": ")
 			switch {
 			case strings.HasPrefix(d, "WEAKENED"):
 				// What a weakened server let through, once in a row.
 				if d != lastWeak {
-					fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+d))
+					fmt.Fprintln(w, safe.Line("  "+strings.Repeat(" ", 24)+d))
 				}
 				lastWeak = d
 			case strings.HasPrefix(e.Server, "authserver") && (e.Status >= 400 || strings.Contains(e.Decision, "inactive")):
 				// What the authorization server did beyond refusing (it
 				// revoked a grant), or why it called a token inactive.
-				fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+d))
+				fmt.Fprintln(w, safe.Line("  "+strings.Repeat(" ", 24)+d))
 			case strings.HasPrefix(e.Server, "fakebook"):
 				// What the resource server let pass or refused, in its words.
 				if strings.HasPrefix(rest, "warn") || strings.HasPrefix(rest, "fail") {
-					fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+name+": "+rest))
+					fmt.Fprintln(w, safe.Line("  "+strings.Repeat(" ", 24)+name+": "+rest))
 				}
 			case strings.HasPrefix(d, "reason"):
 				// What the authorization server knows and does not send
 				// (why a token is inactive, RFC 7662 §2.2).
-				fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+d))
+				fmt.Fprintln(w, safe.Line("  "+strings.Repeat(" ", 24)+d))
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/lab"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/setup"
@@ -330,5 +331,31 @@ func TestLabReveal(t *testing.T) {
 		if hidden := strings.Contains(out.String(), "hidden; --reveal shows it"); hidden == reveal {
 			t.Errorf("%v: says a token is hidden: %v, want %v", args, hidden, !reveal)
 		}
+	}
+}
+
+// The server-side events a lab prints come from outside (a request's path,
+// what a server says about a token): each stays on its line, its control
+// characters shown, so a path or a detail cannot forge a line — a ✓
+// verdict — or clear the screen.
+func TestLabTextEventsStayOnTheirLines(t *testing.T) {
+	forged := "\n✓ alg-none: forged\x1b[2J"
+	seen := []events.Event{
+		{Server: "fakebook-weak" + forged, Decision: "rotated" + forged},
+		{Server: lab.WeakServer, Method: "GET", Path: "/api/me" + forged, Status: 200, Decision: "allowed" + forged,
+			Details: []string{"WEAKENED: alg none accepted" + forged, "reason: inactive" + forged}},
+		{Server: "authserver", Method: "POST", Path: "/token", Status: 400, Decision: "refused" + forged,
+			Details: []string{"revoked the grant" + forged}},
+		{Server: "fakebook", Method: "GET", Path: "/api/me", Status: 401, Decision: "refused",
+			Details: []string{"aud: fail" + forged}},
+	}
+	var out bytes.Buffer
+	writeLabText(&out, flows.AlgNoneLab(), &bytes.Buffer{}, seen, false)
+	s := out.String()
+	if strings.Contains(s, "\x1b") || strings.Contains(s, "\n✓") {
+		t.Errorf("an event wrote its control characters raw, or forged a line:\n%s", s)
+	}
+	if got, want := strings.Count(s, `\n✓ alg-none: forged\x1b[2J`), 8; got != want {
+		t.Errorf("got %d events' text shown with its escapes, want %d:\n%s", got, want, s)
 	}
 }
