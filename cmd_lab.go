@@ -120,10 +120,6 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 	results := flows.RunAll(ctx, env, f, flows.Vars{}, func(_ int, st flows.Step, res flows.Result) {
 		plain.Text(&text, st, res, po)
 	})
-	ok := len(results) == len(f.Steps)
-	for _, res := range results {
-		ok = ok && !res.Failed()
-	}
 	var seen []events.Event
 	for drained := false; !drained; {
 		select {
@@ -133,8 +129,18 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 			drained = true
 		}
 	}
+	return reportLab(cmd.OutOrStdout(), l, f, results, &text, seen, asJSON, po)
+}
 
-	out := cmd.OutOrStdout()
+// reportLab writes lab l's outcome — the steps' text and the server-side
+// events, or with asJSON its document — and says whether the lab
+// demonstrated what it should: every step of f ran and none failed. When
+// not, it returns the exit error (exit 1).
+func reportLab(out io.Writer, l flows.Lab, f flows.Flow, results []flows.Result, text *bytes.Buffer, seen []events.Event, asJSON bool, po plain.Options) error {
+	ok := len(results) == len(f.Steps)
+	for _, res := range results {
+		ok = ok && !res.Failed()
+	}
 	if asJSON {
 		doc := labDocument{Lab: l.Name, Title: l.Title, World: "weakened", Story: l.Story, Protection: l.Protection, RFC: l.RFC, Fix: l.Fix,
 			Document: plain.NewDocument(f, f.Steps[:len(results)], results, po), Events: seen}
@@ -145,7 +151,7 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 			return err
 		}
 	} else {
-		writeLabText(out, l, &text, seen, ok)
+		writeLabText(out, l, text, seen, ok)
 	}
 	if !ok {
 		return &exitError{code: exitFailed, err: errors.New("the lab did not demonstrate what it should: see the failed check above")}
