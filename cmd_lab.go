@@ -120,10 +120,6 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 	results := flows.RunAll(ctx, env, f, flows.Vars{}, func(_ int, st flows.Step, res flows.Result) {
 		plain.Text(&text, st, res, po)
 	})
-	ok := len(results) == len(f.Steps)
-	for _, res := range results {
-		ok = ok && !res.Failed()
-	}
 	var seen []events.Event
 	for drained := false; !drained; {
 		select {
@@ -133,8 +129,18 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 			drained = true
 		}
 	}
+	return reportLab(cmd.OutOrStdout(), l, f, results, &text, seen, asJSON, po)
+}
 
-	out := cmd.OutOrStdout()
+// reportLab writes lab l's outcome — the steps' text and the server-side
+// events, or with asJSON its document — and says whether the lab
+// demonstrated what it should: every step of f ran and none failed. When
+// not, it returns the exit error (exit 1).
+func reportLab(out io.Writer, l flows.Lab, f flows.Flow, results []flows.Result, text *bytes.Buffer, seen []events.Event, asJSON bool, po plain.Options) error {
+	ok := len(results) == len(f.Steps)
+	for _, res := range results {
+		ok = ok && !res.Failed()
+	}
 	if asJSON {
 		doc := labDocument{Lab: l.Name, Title: l.Title, World: "weakened", Story: l.Story, Protection: l.Protection, RFC: l.RFC, Fix: l.Fix,
 			Document: plain.NewDocument(f, f.Steps[:len(results)], results, po), Events: seen}
@@ -145,7 +151,7 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 			return err
 		}
 	} else {
-		writeLabText(out, l, &text, seen, ok)
+		writeLabText(out, l, text, seen, ok)
 	}
 	if !ok {
 		return &exitError{code: exitFailed, err: errors.New("the lab did not demonstrate what it should: see the failed check above")}
@@ -163,32 +169,32 @@ func writeLabText(w io.Writer, l flows.Lab, steps *bytes.Buffer, seen []events.E
 		if e.Method == "" {
 			// Not an answer to a request: a server fetched keys, or its
 			// operator rotated them.
-			fmt.Fprintln(w, safe.Visible(fmt.Sprintf("  %-22s %s", e.Server, e.Decision)))
+			fmt.Fprintln(w, safe.Line(fmt.Sprintf("  %-22s %s", e.Server, e.Decision)))
 			continue
 		}
-		fmt.Fprintln(w, safe.Visible(fmt.Sprintf("  %-22s %s %s → %d  %s", e.Server, e.Method, e.Path, e.Status, e.Decision)))
+		fmt.Fprintln(w, safe.Line(fmt.Sprintf("  %-22s %s %s → %d  %s", e.Server, e.Method, e.Path, e.Status, e.Decision)))
 		for _, d := range e.Details {
 			name, rest, _ := strings.Cut(d, ": ")
 			switch {
 			case strings.HasPrefix(d, "WEAKENED"):
 				// What a weakened server let through, once in a row.
 				if d != lastWeak {
-					fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+d))
+					fmt.Fprintln(w, safe.Line("  "+strings.Repeat(" ", 24)+d))
 				}
 				lastWeak = d
 			case strings.HasPrefix(e.Server, "authserver") && (e.Status >= 400 || strings.Contains(e.Decision, "inactive")):
 				// What the authorization server did beyond refusing (it
 				// revoked a grant), or why it called a token inactive.
-				fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+d))
+				fmt.Fprintln(w, safe.Line("  "+strings.Repeat(" ", 24)+d))
 			case strings.HasPrefix(e.Server, "fakebook"):
 				// What the resource server let pass or refused, in its words.
 				if strings.HasPrefix(rest, "warn") || strings.HasPrefix(rest, "fail") {
-					fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+name+": "+rest))
+					fmt.Fprintln(w, safe.Line("  "+strings.Repeat(" ", 24)+name+": "+rest))
 				}
 			case strings.HasPrefix(d, "reason"):
 				// What the authorization server knows and does not send
 				// (why a token is inactive, RFC 7662 §2.2).
-				fmt.Fprintln(w, safe.Visible("  "+strings.Repeat(" ", 24)+d))
+				fmt.Fprintln(w, safe.Line("  "+strings.Repeat(" ", 24)+d))
 			}
 		}
 	}

@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/lab"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/setup"
 	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/ui/plain"
 )
 
 func TestLabLists(t *testing.T) {
@@ -329,6 +332,85 @@ func TestLabReveal(t *testing.T) {
 		}
 		if hidden := strings.Contains(out.String(), "hidden; --reveal shows it"); hidden == reveal {
 			t.Errorf("%v: says a token is hidden: %v, want %v", args, hidden, !reveal)
+		}
+	}
+}
+
+// The server-side events a lab prints come from outside (a request's path,
+// what a server says about a token): each stays on its line, its control
+// characters shown, so a path or a detail cannot forge a line — a ✓
+// verdict — or clear the screen.
+func TestLabTextEventsStayOnTheirLines(t *testing.T) {
+	forged := "\n✓ alg-none: forged\x1b[2J"
+	seen := []events.Event{
+		{Server: "fakebook-weak" + forged, Decision: "rotated" + forged},
+		{Server: lab.WeakServer, Method: "GET", Path: "/api/me" + forged, Status: 200, Decision: "allowed" + forged,
+			Details: []string{"WEAKENED: alg none accepted" + forged, "reason: inactive" + forged}},
+		{Server: "authserver", Method: "POST", Path: "/token", Status: 400, Decision: "refused" + forged,
+			Details: []string{"revoked the grant" + forged}},
+		{Server: "fakebook", Method: "GET", Path: "/api/me", Status: 401, Decision: "refused",
+			Details: []string{"aud: fail" + forged}},
+	}
+	var out bytes.Buffer
+	writeLabText(&out, flows.AlgNoneLab(), &bytes.Buffer{}, seen, false)
+	s := out.String()
+	if strings.Contains(s, "\x1b") || strings.Contains(s, "\n✓") {
+		t.Errorf("an event wrote its control characters raw, or forged a line:\n%s", s)
+	}
+	if got, want := strings.Count(s, `\n✓ alg-none: forged\x1b[2J`), 8; got != want {
+		t.Errorf("got %d events' text shown with its escapes, want %d:\n%s", got, want, s)
+	}
+}
+
+// A lab demonstrated what it should — ✓, "ok": true, exit 0 — only when
+// every step ran and none failed: a failed check, or a flow cut short,
+// gives ✗, "ok": false and exit 1, in the text and in the JSON.
+func TestLabReportSaysWhenNotDemonstrated(t *testing.T) {
+	l := flows.AlgNoneLab()
+	f := l.Flow()
+	n := len(f.Steps)
+	fail := func(name string) flows.Result {
+		return flows.Result{Checks: []oauth.Check{{Name: name, Status: oauth.Fail, Reason: "refused"}}}
+	}
+	passed := make([]flows.Result, n)
+	lastFailed := append(make([]flows.Result, n-1), fail(flows.CheckProtectionHeld))
+	for _, tt := range []struct {
+		name    string
+		results []flows.Result
+		ok      bool
+	}{
+		{"every step passed", passed, true},
+		{"the attack failed, the flow stopped", []flows.Result{fail(flows.CheckAttackSucceeded)}, false},
+		{"the protection failed", lastFailed, false},
+		{"cut short, nothing failed", passed[:n-1], false},
+		{"nothing ran", nil, false},
+	} {
+		for _, asJSON := range []bool{false, true} {
+			var out bytes.Buffer
+			err := reportLab(&out, l, f, tt.results, &bytes.Buffer{}, nil, asJSON, plain.Options{})
+			code := exitOK
+			if ee := (*exitError)(nil); errors.As(err, &ee) {
+				code = ee.code
+			} else if err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			wantCode := exitOK
+			if !tt.ok {
+				wantCode = exitFailed
+			}
+			if code != wantCode {
+				t.Errorf("%s (json %v): exit %d, want %d", tt.name, asJSON, code, wantCode)
+			}
+			if asJSON {
+				var doc struct{ OK bool }
+				if err := json.Unmarshal(out.Bytes(), &doc); err != nil || doc.OK != tt.ok {
+					t.Errorf("%s: got ok=%v (%v), want %v", tt.name, doc.OK, err, tt.ok)
+				}
+				continue
+			}
+			if got := strings.Contains(out.String(), "✓ "+l.Name+":"); got != tt.ok || strings.Contains(out.String(), "✗ "+l.Name+":") == tt.ok {
+				t.Errorf("%s: says ✓ %v, want %v:\n%s", tt.name, got, tt.ok, out.String())
+			}
 		}
 	}
 }

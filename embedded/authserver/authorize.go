@@ -255,14 +255,21 @@ func redirectAllowed(c *Client, ru string) bool {
 	if !c.public() {
 		return false
 	}
+	portless, ok := loopbackWithoutPort(ru)
+	return ok && slices.Contains(c.RedirectURIs, portless)
+}
+
+// loopbackWithoutPort returns ru, an http URI on a loopback host, with its
+// port dropped; false for any other URI.
+func loopbackWithoutPort(ru string) (string, bool) {
 	u, err := url.Parse(ru)
 	if err != nil || u.Scheme != "http" || u.Fragment != "" {
-		return false
+		return "", false
 	}
 	host := u.Hostname()
 	if host != "127.0.0.1" && host != "localhost" {
-		return false
+		return "", false
 	}
-	u.Host = host // the port is dropped for the comparison
-	return slices.Contains(c.RedirectURIs, u.String())
+	u.Host = host
+	return u.String(), true
 }
