@@ -182,12 +182,7 @@ func runSteps(cmd *cobra.Command, o *clientOptions, s flows.Settings, f flows.Fl
 	results := flows.RunAll(cmd.Context(), env, f, vars, func(_ int, st flows.Step, r flows.Result) {
 		plain.Text(&summary, st, r, popts)
 	})
-	ok := len(results) == len(f.Steps)
-	for _, r := range results {
-		if r.Failed() {
-			ok = false
-		}
-	}
+	ok := flows.Passed(f, results)
 	if err := o.print(cmd, s, f, results, ok, &summary); err != nil {
 		return err
 	}

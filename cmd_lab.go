@@ -137,10 +137,7 @@ func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJ
 // demonstrated what it should: every step of f ran and none failed. When
 // not, it returns the exit error (exit 1).
 func reportLab(out io.Writer, l flows.Lab, f flows.Flow, results []flows.Result, text *bytes.Buffer, seen []events.Event, asJSON bool, po plain.Options) error {
-	ok := len(results) == len(f.Steps)
-	for _, res := range results {
-		ok = ok && !res.Failed()
-	}
+	ok := flows.Passed(f, results)
 	if asJSON {
 		doc := labDocument{Lab: l.Name, Title: l.Title, World: "weakened", Story: l.Story, Protection: l.Protection, RFC: l.RFC, Fix: l.Fix,
 			Document: plain.NewDocument(f, f.Steps[:len(results)], results, po), Events: seen}

@@ -389,6 +389,20 @@ func (v Vars) without(keys ...string) Vars {
 
 // RunAll runs every step of f in order, merging vars, until one fails or ctx
 // ends; onStep (may be nil) sees each result as it arrives. It returns the
+// Passed reports whether a run of f went through: every step ran and none
+// failed. It is the verdict a headless command's exit code and "ok" give.
+func Passed(f Flow, results []Result) bool {
+	if len(results) != len(f.Steps) {
+		return false
+	}
+	for _, r := range results {
+		if r.Failed() {
+			return false
+		}
+	}
+	return true
+}
+
 // results so far. Headless commands use it; the TUI runs steps one by one.
 func RunAll(ctx context.Context, env *Env, f Flow, vars Vars, onStep func(i int, s Step, r Result)) []Result {
 	if vars == nil {

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"net/http"
 	"os"
@@ -257,6 +258,28 @@ func TestInspectTokenWhenTheIssuerIsUnreachable(t *testing.T) {
 	for _, c := range checks {
 		if c.Name == "signature" && (!strings.Contains(c.Reason, "the connection was refused") || strings.Contains(c.Reason, "dial tcp")) {
 			t.Fatalf("signature reason should say it plainly: %q", c.Reason)
+		}
+	}
+}
+
+// Passed: a run went through only when every step ran and none failed.
+func TestPassed(t *testing.T) {
+	f := Flow{Steps: []Step{{ID: "a"}, {ID: "b"}}}
+	good := Result{Checks: []oauth.Check{{Name: "x", Status: oauth.Pass}}}
+	bad := Result{Checks: []oauth.Check{{Name: "x", Status: oauth.Fail}}}
+	for _, tt := range []struct {
+		name    string
+		results []Result
+		want    bool
+	}{
+		{"every step passed", []Result{good, good}, true},
+		{"a step failed", []Result{good, bad}, false},
+		{"stopped short", []Result{good}, false},
+		{"nothing ran", nil, false},
+		{"an error", []Result{good, {Err: errors.New("boom")}}, false},
+	} {
+		if got := Passed(f, tt.results); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }
