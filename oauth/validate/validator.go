@@ -130,7 +130,7 @@ func (v *Validator) Validate(ctx context.Context, raw string, requiredScopes ...
 		gen = v.verify(ctx, r, tok, alg, h)
 	})
 	if r.Valid && gen != 0 {
-		v.verdicts.put(h, newVerdict(r, gen))
+		v.verdicts.put(h, newVerdict(r, gen, v.opts.Audiences))
 	}
 	return r
 }

@@ -18,7 +18,9 @@ import (
 // since, and it is re-checked on every use for what can change on its own
 // — the time claims, against the clock of this request, and the scope this
 // route needs. Anything else (an expired token, a missing scope) goes the
-// whole way again, so a refusal always comes with its full report.
+// whole way again, so a refusal always comes with its full report. A
+// Validator and its WithAudiences copies share the cache, so a verdict is
+// reused only by a validator expecting the audiences it was judged for.
 //
 // It holds hashes and the reports' decoded claims, never raw tokens, and is
 // bounded: the oldest entry goes first.
@@ -32,6 +34,8 @@ type verdictCache struct {
 type verdict struct {
 	rep *Report // as first made, without its checks; never handed out, only copied
 	gen uint64  // the key set generation that verified it
+	// auds are the audiences the aud check expected (Options.Audiences).
+	auds []string
 	// checks is rep's checks as a remembered report shows them: the
 	// signature said to be remembered; at, where the time and scope
 	// checks go, made again for each request.
@@ -59,11 +63,11 @@ type scopeMade struct {
 }
 
 // newVerdict remembers rep, a passing report whose signature the key set
-// of generation gen verified.
-func newVerdict(rep *Report, gen uint64) *verdict {
+// of generation gen verified, judged for the audiences auds.
+func newVerdict(rep *Report, gen uint64, auds []string) *verdict {
 	kept := *rep
 	kept.Checks = nil // kept in checks below
-	e := &verdict{rep: &kept, gen: gen, times: readTimes(rep.JWT.Claims)}
+	e := &verdict{rep: &kept, gen: gen, auds: auds, times: readTimes(rep.JWT.Claims)}
 	for i, c := range rep.Checks {
 		switch c.Name {
 		case CheckExp:
@@ -115,7 +119,7 @@ func (c *verdictCache) put(h [32]byte, e *verdict) {
 // nil when the token must be validated the whole way.
 func (v *Validator) remembered(ctx context.Context, h [32]byte, required []string) *Report {
 	e, ok := v.verdicts.get(h)
-	if !ok {
+	if !ok || !slices.Equal(e.auds, v.opts.Audiences) {
 		return nil
 	}
 	idx, stale := v.keys.current(ctx)
