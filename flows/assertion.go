@@ -55,26 +55,15 @@ func AssertionOutputs(exs []oauth.Exchange) []Output {
 		{Name: "assertion aud", Value: str("aud") + " — the server it is for: another server must refuse it (Keycloak takes its issuer or token endpoint; Okta only the URL called)"},
 		{Name: "assertion jti", Value: str("jti") + " — unique per request: the server remembers it and refuses the same assertion twice (replay)"},
 	}
-	exp, okExp := number(a.Claims["exp"])
-	iat, okIat := number(a.Claims["iat"])
+	exp, okExp := a.Claims.Time("exp")
+	iat, okIat := a.Claims.Time("iat")
 	if okExp {
 		life := ""
 		if okIat {
-			life = fmt.Sprintf(" (%d s after iat)", exp-iat)
+			life = fmt.Sprintf(" (%d s after iat)", exp.Sub(iat)/time.Second)
 		}
-		out = append(out, Output{Name: "assertion exp", Value: time.Unix(exp, 0).Local().Format("15:04:05") + life +
+		out = append(out, Output{Name: "assertion exp", Value: exp.Local().Format("15:04:05") + life +
 			" — short-lived: a copy is useless a minute later (Keycloak refuses one issued over 60 s ago)"})
 	}
 	return out
-}
-
-func number(v any) (int64, bool) {
-	switch n := v.(type) {
-	case float64:
-		return int64(n), true
-	case json.Number:
-		i, err := n.Int64()
-		return i, err == nil
-	}
-	return 0, false
 }

@@ -44,40 +44,41 @@ type Clients struct {
 // For returns the settings flow f runs with, given the current vars, and
 // whether they are User's.
 func (c Clients) For(f Flow, vars Vars) (s Settings, user bool) {
-	if f.Client == RefreshClient {
-		return c.refresher(vars[VarRefreshClientID])
-	}
-	if c.Device != nil {
-		owner := vars[VarTokenClientID]
-		if f.Client == DeviceClient || (f.Client == TokenClient && owner != "" && owner == c.Device.ClientID && owner != c.Machine.ClientID) {
+	switch f.Client {
+	case TokenClient:
+		if s, user, ok := c.owner(vars[VarTokenClientID]); ok {
+			return s, user
+		}
+		return c.Machine, false
+	case RefreshClient:
+		if s, user, ok := c.owner(vars[VarRefreshClientID]); ok {
+			return s, user
+		}
+	case DeviceClient:
+		if c.Device != nil {
 			return *c.Device, true
 		}
 	}
-	if c.User == nil {
-		return c.Machine, false
-	}
-	switch f.Client {
-	case UserClient, DeviceClient:
-		return *c.User, true
-	case TokenClient:
-		owner := vars[VarTokenClientID]
-		if owner != "" && owner != c.Machine.ClientID && owner == c.User.ClientID {
-			return *c.User, true
-		}
-	}
-	return c.Machine, false
-}
-
-// refresher is the client whose refresh token owner is: the device or the
-// machine client when they obtained it, the user's otherwise.
-func (c Clients) refresher(owner string) (Settings, bool) {
-	switch {
-	case c.Device != nil && owner != "" && owner == c.Device.ClientID && owner != c.Machine.ClientID:
-		return *c.Device, true
-	case c.User == nil, owner != "" && owner == c.Machine.ClientID && owner != c.User.ClientID:
+	if c.User == nil || f.Client == MachineClient {
 		return c.Machine, false
 	}
 	return *c.User, true
+}
+
+// owner is the client that obtained a token, by the client_id it was
+// issued to, when that id is the device's, the user's or the machine's and
+// tells it from the machine's (ok false: none, or not told apart).
+func (c Clients) owner(id string) (s Settings, user, ok bool) {
+	switch {
+	case id == "":
+	case c.Device != nil && id == c.Device.ClientID && id != c.Machine.ClientID:
+		return *c.Device, true, true
+	case c.User != nil && id == c.User.ClientID && id != c.Machine.ClientID:
+		return *c.User, true, true
+	case id == c.Machine.ClientID && (c.User == nil || id != c.User.ClientID):
+		return c.Machine, false, true
+	}
+	return Settings{}, false, false
 }
 
 // AuthMethods are the client authentication methods a user may choose (RFC

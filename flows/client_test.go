@@ -40,6 +40,11 @@ func TestClientsFor(t *testing.T) {
 		{"refresh the machine's token", three, Refresh(), "user", "machine", "machine"},
 		{"refresh, owner unknown", three, Refresh(), "", "user", ""},
 		{"refresh with one client", Clients{Machine: machine}, Refresh(), "", "machine", "machine"},
+		{"revoke the device's token", three, Revoke(), "device", "device", ""},
+		{"revoke the device's token, no sign-in client", Clients{Machine: machine, Device: &device}, Revoke(), "device", "device", ""},
+		{"refresh the device's token, no sign-in client", Clients{Machine: machine, Device: &device}, Refresh(), "", "device", "device"},
+		{"revoke, the device client is the machine's", Clients{Machine: machine, User: &user, Device: &machine}, Revoke(), "machine", "machine", ""},
+		{"refresh, the device client is the machine's", Clients{Machine: machine, User: &user, Device: &machine}, Refresh(), "", "machine", "machine"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

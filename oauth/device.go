@@ -7,7 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
-	"unicode/utf8"
+
+	"github.com/oauthlab/oauthlab/internal/safe"
 )
 
 // GrantDeviceCode is the grant_type of the device access token request
@@ -62,7 +63,8 @@ func (d *DeviceAuthorization) PollInterval() time.Duration {
 // for a device code and a user code, with cfg's client authentication and
 // scope, and checks the answer (§3.2): the required members present, the
 // verification URIs http(s) — they are shown to a person and drawn as a
-// QR code — and the user code short and printable.
+// QR code — and the user code short and printable (safe.Harmless: no
+// control character, no bidi override).
 func DeviceAuthorize(ctx context.Context, hc *http.Client, endpoint string, cfg ClientConfig) (*DeviceAuthorization, []Exchange, error) {
 	const op = "device"
 	if endpoint == "" {
@@ -125,7 +127,7 @@ func parseDeviceAuthorization(op string, status int, h http.Header, body []byte,
 		return nil, bad("the device authorization answer has no device_code", "device_code is REQUIRED")
 	case da.UserCode == "":
 		return nil, bad("the device authorization answer has no user_code", "user_code is REQUIRED")
-	case len(da.UserCode) > maxUserCode || !printable(da.UserCode):
+	case len(da.UserCode) > maxUserCode || !safe.Harmless(da.UserCode):
 		return nil, bad("the user_code is not a short printable code", "a user code is typed by a person (§6.1)")
 	case !IsHTTPURL(da.VerificationURI):
 		return nil, bad("verification_uri "+quote(da.VerificationURI)+" is not an http(s) URL", "the user opens it in a browser")
@@ -238,17 +240,4 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 func clampDuration(d, lo, hi time.Duration) time.Duration {
 	return max(lo, min(d, hi))
-}
-
-// printable reports a string of printable characters, no control ones.
-func printable(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return false
-		}
-	}
-	return true
 }

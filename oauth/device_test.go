@@ -83,6 +83,7 @@ func TestDeviceAuthorizeRefusesBadAnswers(t *testing.T) {
 		{"no device_code", `{"user_code":"U","verification_uri":"http://x.test/","expires_in":600}`, "no device_code"},
 		{"no user_code", `{"device_code":"d","verification_uri":"http://x.test/","expires_in":600}`, "no user_code"},
 		{"escape in user_code", `{"device_code":"d","user_code":"AB\u001b[2J","verification_uri":"http://x.test/","expires_in":600}`, "printable"},
+		{"bidi override in user_code", `{"device_code":"d","user_code":"AB\u202eCD","verification_uri":"http://x.test/","expires_in":600}`, "printable"},
 		{"no expires_in", `{"device_code":"d","user_code":"U","verification_uri":"http://x.test/"}`, "expires_in"},
 		{"not JSON", `<html>`, "not a JSON object"},
 		{"trailing data", `{"device_code":"d","user_code":"U","verification_uri":"http://x.test/","expires_in":600} {}`, "not a JSON object"},

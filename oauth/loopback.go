@@ -127,7 +127,7 @@ func (l *Loopback) WaitCallback(ctx context.Context, state string) (*Callback, e
 	ctx = ctxOrBackground(ctx)
 	select {
 	case c := <-l.calls:
-		cb, err := judgeCallback(c.query, state)
+		cb, err := CheckCallback(c.query, state)
 		c.reply <- pageFor(err)
 		return cb, err
 	case <-ctx.Done():
@@ -152,10 +152,7 @@ func (l *Loopback) WaitCallback(ctx context.Context, state string) (*Callback, e
 // an error= response becomes an *Error, and one without a code is refused.
 // A web app's callback calls it with the state it kept in the browser's
 // session. An empty state checks none: only for a client that sent none.
-func CheckCallback(q url.Values, state string) (*Callback, error) { return judgeCallback(q, state) }
-
-// judgeCallback checks one authorization response.
-func judgeCallback(q url.Values, state string) (*Callback, error) {
+func CheckCallback(q url.Values, state string) (*Callback, error) {
 	cb := &Callback{Code: q.Get("code"), State: q.Get("state"), Iss: q.Get("iss"), Query: q}
 	if state != "" && subtle.ConstantTimeCompare([]byte(cb.State), []byte(state)) != 1 {
 		what := "the callback's state does not match the one this login sent"

@@ -243,18 +243,14 @@ func profileSettings(req Request) (flows.Settings, error) {
 	return s, nil
 }
 
+// parseAuth reads --auth: flows.ParseAuthMethod's names and short forms,
+// and "jwt" for private_key_jwt; none is not a choice on the command line.
 func parseAuth(a string) (string, error) {
-	switch a {
-	case "":
-		return "", nil
-	case "basic", "client_secret_basic":
-		return oauth.AuthBasic, nil
-	case "post", "client_secret_post":
-		return "client_secret_post", nil
-	case "jwt", oauth.AuthPrivateKeyJWT:
+	if a == "jwt" {
 		return oauth.AuthPrivateKeyJWT, nil
-	case oauth.AuthSecretJWT:
-		return oauth.AuthSecretJWT, nil
+	}
+	if m, err := flows.ParseAuthMethod(a); err == nil && m != oauth.AuthNone {
+		return m, nil
 	}
 	return "", usageErrorf("--auth must be basic, post, private_key_jwt or client_secret_jwt, got %q", a)
 }

@@ -213,6 +213,7 @@ func TestResolveUsageErrors(t *testing.T) {
 		{"broken config", Request{Profile: "kc", ConfigPath: broken}, "is not valid JSON"},
 		{"profile secret unset", Request{Profile: "kc", ConfigPath: config, Sources: src}, "profile kc: the profile takes the client secret from $KC_SECRET"},
 		{"auth", Request{Embedded: true, Style: "okta", Flags: Flags{Auth: "digest"}}, `--auth must be basic, post, private_key_jwt or client_secret_jwt, got "digest"`},
+		{"auth none", Request{Embedded: true, Style: "okta", Flags: Flags{Auth: "none"}}, `--auth must be basic, post, private_key_jwt or client_secret_jwt, got "none"`},
 		{"secret file", Request{Embedded: true, Style: "okta", Sources: src, Flags: Flags{SecretFile: filepath.Join(dir, "none")}}, "reading the client secret: "},
 		{"secret env", Request{Embedded: true, Style: "okta", Sources: src, Flags: Flags{SecretEnv: "UNSET"}}, "--client-secret-env UNSET: the variable is not set"},
 		{"no issuer", Request{Sources: src}, "no issuer: pass --issuer URL, --profile NAME or --embedded"},

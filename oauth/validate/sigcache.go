@@ -5,14 +5,17 @@ import (
 	"sync"
 )
 
-// sigCache remembers tokens whose signature verified, keyed by the SHA-256
-// of the whole token, so a client that sends the same token on every
-// request pays for the RSA check once. It holds hashes only, never tokens,
-// and is bounded: the oldest entry goes first. Time claims are not cached;
-// they are checked on every request.
-type sigCache struct {
+// hashCache remembers what was learned of a token, keyed by the SHA-256 of
+// the whole token. It holds hashes, never tokens, and is bounded: the
+// oldest entry goes first. A nil *hashCache holds nothing.
+//
+// A Validator keeps two: the key that verified a token's signature (so a
+// client that sends the same token on every request pays for the RSA check
+// once; time claims are not cached, they are checked on every request),
+// and whole passing reports (see verdict).
+type hashCache[V any] struct {
 	mu   sync.Mutex
-	m    map[[32]byte]verified // token hash → the key that verified it
+	m    map[[32]byte]V
 	ring [][32]byte
 	next int
 }
@@ -25,11 +28,12 @@ type verified struct {
 	gen uint64
 }
 
-func newSigCache(size int) *sigCache {
+// newHashCache holds up to size entries; nil (nothing) when size <= 0.
+func newHashCache[V any](size int) *hashCache[V] {
 	if size <= 0 {
 		return nil
 	}
-	return &sigCache{m: make(map[[32]byte]verified, size), ring: make([][32]byte, size)}
+	return &hashCache[V]{m: make(map[[32]byte]V, size), ring: make([][32]byte, size)}
 }
 
 // tokenHash is the SHA-256 of raw. A token of up to 2 KB (most are) is
@@ -43,30 +47,32 @@ func tokenHash(raw string) [32]byte {
 	return sha256.Sum256([]byte(raw))
 }
 
-func (c *sigCache) get(h [32]byte) (kid string, gen uint64, ok bool) {
+func (c *hashCache[V]) get(h [32]byte) (V, bool) {
 	if c == nil {
-		return "", 0, false
+		var zero V
+		return zero, false
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	e, ok := c.m[h]
-	c.mu.Unlock()
-	return e.kid, e.gen, ok
+	return e, ok
 }
 
-func (c *sigCache) put(h [32]byte, kid string, gen uint64) {
+// put remembers e for h, in place of what h had.
+func (c *hashCache[V]) put(h [32]byte, e V) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.m[h]; ok {
+		c.m[h] = e
 		return
 	}
-	old := c.ring[c.next]
-	if _, used := c.m[old]; used && old != ([32]byte{}) {
+	if old := c.ring[c.next]; old != ([32]byte{}) {
 		delete(c.m, old)
 	}
 	c.ring[c.next] = h
 	c.next = (c.next + 1) % len(c.ring)
-	c.m[h] = verified{kid, gen}
+	c.m[h] = e
 }

@@ -58,10 +58,10 @@ type Validator struct {
 	opts  Options
 	now   func() time.Time
 	keys  *keySource
-	cache *sigCache
+	cache *hashCache[verified]
 	// verdicts remembers whole passing reports (nil when the signature
 	// cache is off, as for a workbench that shows every check made).
-	verdicts *verdictCache
+	verdicts *hashCache[*verdict]
 }
 
 // New discovers the issuer's jwks_uri (unless given), fetches the keys once
@@ -94,7 +94,7 @@ func New(ctx context.Context, opts Options) (*Validator, error) {
 		size = DefaultSignatureCacheSize
 	}
 	opts.JWKSURI = jwksURI
-	return &Validator{opts: opts, now: now, keys: keys, cache: newSigCache(size), verdicts: newVerdictCache(size)}, nil
+	return &Validator{opts: opts, now: now, keys: keys, cache: newHashCache[verified](size), verdicts: newHashCache[*verdict](size)}, nil
 }
 
 // WithAudiences returns a Validator that expects these audiences (nil: aud
@@ -130,7 +130,7 @@ func (v *Validator) Validate(ctx context.Context, raw string, requiredScopes ...
 		gen = v.verify(ctx, r, tok, alg, h)
 	})
 	if r.Valid && gen != 0 {
-		v.verdicts.put(h, newVerdict(r, gen))
+		v.verdicts.put(h, newVerdict(r, gen, v.opts.Audiences))
 	}
 	return r
 }
@@ -277,7 +277,7 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 		}
 		return idx.gen
 	}
-	if cachedKid, gen, ok := v.cache.get(h); ok && cachedKid == kid && gen == idx.gen {
+	if e, ok := v.cache.get(h); ok && e.kid == kid && e.gen == idx.gen {
 		kidOK("kid " + kid + " is one of the issuer's signing keys")
 		r.add(CheckSignature, oauth.Pass, alg+" signature verified with key "+kid+" (remembered from an earlier request)")
 		return fresh()
@@ -349,7 +349,7 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 	input := []byte(tok.SigningInput)
 	for _, k := range candidates {
 		if err := jwsbb.Verify(k.raw, alg, input, tok.Signature); err == nil {
-			v.cache.put(h, k.kid, idx.gen)
+			v.cache.put(h, verified{k.kid, idx.gen})
 			r.add(CheckSignature, oauth.Pass, alg+" signature verified with key "+k.kid)
 			return fresh()
 		}

@@ -3,35 +3,28 @@ package validate
 import (
 	"context"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/oauthlab/oauthlab/oauth"
 )
 
-// verdictCache remembers the reports of tokens that passed every check,
-// keyed by the SHA-256 of the whole token, so a resource server that sees
-// the same token on every request decodes and checks it once. A remembered
+// verdict is the report of a token that passed every check, remembered (in
+// Validator.verdicts) so a resource server that sees the same token on
+// every request decodes and checks it once. A remembered
 // report is only reused while nothing it rests on has changed: the key set
 // it was verified with is still the current one, no key fetch has failed
 // since, and it is re-checked on every use for what can change on its own
 // — the time claims, against the clock of this request, and the scope this
 // route needs. Anything else (an expired token, a missing scope) goes the
-// whole way again, so a refusal always comes with its full report.
-//
-// It holds hashes and the reports' decoded claims, never raw tokens, and is
-// bounded: the oldest entry goes first.
-type verdictCache struct {
-	mu   sync.Mutex
-	m    map[[32]byte]*verdict
-	ring [][32]byte
-	next int
-}
-
+// whole way again, so a refusal always comes with its full report. A
+// Validator and its WithAudiences copies share the cache, so a verdict is
+// reused only by a validator expecting the audiences it was judged for.
 type verdict struct {
 	rep *Report // as first made, without its checks; never handed out, only copied
 	gen uint64  // the key set generation that verified it
+	// auds are the audiences the aud check expected (Options.Audiences).
+	auds []string
 	// checks is rep's checks as a remembered report shows them: the
 	// signature said to be remembered; at, where the time and scope
 	// checks go, made again for each request.
@@ -59,11 +52,11 @@ type scopeMade struct {
 }
 
 // newVerdict remembers rep, a passing report whose signature the key set
-// of generation gen verified.
-func newVerdict(rep *Report, gen uint64) *verdict {
+// of generation gen verified, judged for the audiences auds.
+func newVerdict(rep *Report, gen uint64, auds []string) *verdict {
 	kept := *rep
 	kept.Checks = nil // kept in checks below
-	e := &verdict{rep: &kept, gen: gen, times: readTimes(rep.JWT.Claims)}
+	e := &verdict{rep: &kept, gen: gen, auds: auds, times: readTimes(rep.JWT.Claims)}
 	for i, c := range rep.Checks {
 		switch c.Name {
 		case CheckExp:
@@ -82,40 +75,11 @@ func newVerdict(rep *Report, gen uint64) *verdict {
 	return e
 }
 
-func newVerdictCache(size int) *verdictCache {
-	if size <= 0 {
-		return nil
-	}
-	return &verdictCache{m: make(map[[32]byte]*verdict, size), ring: make([][32]byte, size)}
-}
-
-func (c *verdictCache) get(h [32]byte) (*verdict, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.m[h]
-	return e, ok
-}
-
-func (c *verdictCache) put(h [32]byte, e *verdict) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.m[h]; ok {
-		c.m[h] = e
-		return
-	}
-	if old := c.ring[c.next]; old != ([32]byte{}) {
-		delete(c.m, old)
-	}
-	c.ring[c.next] = h
-	c.next = (c.next + 1) % len(c.ring)
-	c.m[h] = e
-}
-
 // remembered returns the report of a token seen before, re-checked now, or
 // nil when the token must be validated the whole way.
 func (v *Validator) remembered(ctx context.Context, h [32]byte, required []string) *Report {
 	e, ok := v.verdicts.get(h)
-	if !ok {
+	if !ok || !slices.Equal(e.auds, v.opts.Audiences) {
 		return nil
 	}
 	idx, stale := v.keys.current(ctx)

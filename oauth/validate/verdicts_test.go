@@ -116,3 +116,27 @@ func TestARememberedReportReadsAsAFreshOne(t *testing.T) {
 		t.Fatalf("the walk saw valid %v, expired %v; want both", sawValid, sawExpired)
 	}
 }
+
+// A copy from WithAudiences shares the keys and the remembered verdicts,
+// but a token remembered as valid for one audience is not valid for a
+// copy that expects another: the aud check is made again, and refuses.
+func TestARememberedVerdictIsNotValidForAnotherAudience(t *testing.T) {
+	is := validatetest.NewIssuer(t)
+	s := newJWKSServer(t, map[string]*rsa.PrivateKey{"k": is.RSA})
+	c := newClock()
+	v := newKeysValidator(t, s, c, &fetchLog{})
+	raw := signedBy(t, c, "k", is.RSA)
+	ctx := context.Background()
+
+	if r := v.Validate(ctx, raw); !r.Valid {
+		t.Fatalf("for %s: %s, want valid", validatetest.Audience, r.Reason())
+	}
+	other := v.WithAudiences([]string{"api://elsewhere"})
+	r := other.Validate(ctx, raw)
+	if r.Valid || r.Failure != "aud" {
+		t.Fatalf("remembered, then asked for api://elsewhere: valid %v failure %q, want refused at aud", r.Valid, r.Failure)
+	}
+	if r := v.Validate(ctx, raw); !r.Valid {
+		t.Fatalf("again for %s: %s, want valid", validatetest.Audience, r.Reason())
+	}
+}
