@@ -63,3 +63,13 @@ func TestSettingsFromAFileAreShownNotWritten(t *testing.T) {
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	safetest.Check(t, "the flow overview", mm.(Model).View(), "app"+safetest.Shown)
 }
+
+// The overview of a flow that acts as the token's client names that client:
+// its id came from the settings, outside text too.
+func TestTokenOwnerIsShownNotWritten(t *testing.T) {
+	m := New(Options{World: "profile x", Flows: []flows.Flow{flows.Revoke()}})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m = mm.(Model)
+	m.runs.vars[flows.VarTokenClientID] = "app" + safetest.Payload
+	safetest.Check(t, "the revoke overview", m.detail.render(flowRow(0), 100), "obtained by app"+safetest.Shown)
+}
