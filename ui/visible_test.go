@@ -62,6 +62,8 @@ func TestSettingsFromAFileAreShownNotWritten(t *testing.T) {
 		Settings: flows.Settings{Issuer: "http://127.0.0.1:1/" + safetest.Payload, ClientID: "app" + safetest.Payload, Scopes: []string{safetest.Payload}}})
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	safetest.Check(t, "the flow overview", mm.(Model).View(), "app"+safetest.Shown)
+	m = press(t, mm.(Model), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'e'}})
+	safetest.Check(t, "the settings form", m.View(), "app"+safetest.Shown)
 }
 
 // The overview of a flow that acts as the token's client names that client:
