@@ -202,7 +202,7 @@ func (d *stepDetail) viewFinished(it item, st *stepState, v view.Step, w int) st
 func (d *stepDetail) enterHint(it item, st *stepState, err *oauth.Error) string {
 	if it.api >= 0 {
 		if missing, machines := d.S.scopeFix(it); len(missing) > 0 && machines {
-			return "g gets a token with " + strings.Join(missing, " ") + ", then enter sends it again"
+			return "g gets a token with " + safe.Line(strings.Join(missing, " ")) + ", then enter sends it again"
 		}
 		return "enter sends it again"
 	}

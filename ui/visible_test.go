@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/safe/safetest"
+	"github.com/oauthlab/oauthlab/oauth"
 )
 
 // A hostile issuer's escapes reach the screen only as visible text: in the
@@ -74,4 +76,14 @@ func TestTokenOwnerIsShownNotWritten(t *testing.T) {
 	m = mm.(Model)
 	m.runs.vars[flows.VarTokenClientID] = "app" + safetest.Payload
 	safetest.Check(t, "the revoke overview", m.detail.render(flowRow(0), 100), "obtained by app"+safetest.Shown)
+}
+
+// The scope a 403's WWW-Authenticate names is the API's text: the hint
+// that offers to get it (g) shows it, never acts on it.
+func TestMissingScopeFromAnAPIIsShownNotWritten(t *testing.T) {
+	m := fakeModel()
+	scope := "admin\u009b31m\u202eevil"
+	m.runs.state[apiRow(0)] = &stepState{status: failedStatus, result: flows.Result{Exchanges: []oauth.Exchange{{Status: http.StatusForbidden,
+		ResponseHeader: http.Header{"Www-Authenticate": {`Bearer error="insufficient_scope", scope="` + scope + `"`}}}}}}
+	safetest.Check(t, "the 403's hint", m.detail.render(apiRow(0), 100), `g gets a token with admin\u009b31m\u202eevil`)
 }
