@@ -135,7 +135,7 @@ func promptSecret(w io.Writer) func(string) (string, error) {
 		if !term.IsTerminal(fd) {
 			return "", errors.New("no terminal to ask for the secret on (use secret_env or secret_file)")
 		}
-		fmt.Fprintf(w, "%s (hidden): ", label)
+		fmt.Fprintf(w, "%s (hidden): ", safe.Line(label)) // it names the client id, from a profile or a flag
 		b, err := term.ReadPassword(fd)
 		fmt.Fprintln(w)
 		return string(b), err

@@ -50,7 +50,9 @@ terminal or a browser at the URL shown, as alice/alice or bob/bob.`,
 
 // deviceReporter prints the device flow's progress on w: the user code and
 // the URL (and the QR code) as soon as they are known, then one line per
-// poll. Everything from the server goes through safe.Visible.
+// poll. What the server sent goes through safe.Line, each value kept on
+// its line as in the TUI's waiting screen; a progress text, through
+// safe.Visible.
 func deviceReporter(w io.Writer, withQR bool) func(flows.Progress) {
 	shown := ""
 	return func(p flows.Progress) {
@@ -65,16 +67,16 @@ func deviceReporter(w io.Writer, withQR bool) func(flows.Progress) {
 			if ans == "" {
 				ans = "tokens"
 			}
-			fmt.Fprintf(w, "poll #%d: %s (next in %s, code expires in %s)\n", last.N, safe.Visible(ans), d.Interval, time.Until(d.Expiry).Round(time.Second))
+			fmt.Fprintf(w, "poll #%d: %s (next in %s, code expires in %s)\n", last.N, safe.Line(ans), d.Interval, time.Until(d.Expiry).Round(time.Second))
 			return
 		}
 		if shown == d.UserCode {
 			return
 		}
 		shown = d.UserCode
-		fmt.Fprintf(w, "\nOn another device open  %s\nand enter the code       %s\n", safe.Visible(d.VerificationURI), safe.Visible(d.UserCode))
+		fmt.Fprintf(w, "\nOn another device open  %s\nand enter the code       %s\n", safe.Line(d.VerificationURI), safe.Line(d.UserCode))
 		if d.VerificationURIComplete != "" {
-			fmt.Fprintf(w, "or open                  %s\n", safe.Visible(d.VerificationURIComplete))
+			fmt.Fprintf(w, "or open                  %s\n", safe.Line(d.VerificationURIComplete))
 			if withQR {
 				if art, err := qr.HalfBlocks(d.VerificationURIComplete, false); err == nil {
 					fmt.Fprint(w, "\n"+art)

@@ -9,6 +9,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/safe/safetest"
+	"github.com/oauthlab/oauthlab/oauth"
 )
 
 // oauthlab device --embedded, approved or denied from "another terminal":
@@ -73,5 +78,19 @@ func TestDeviceCommand(t *testing.T) {
 				t.Errorf("denied: access_denied not in the JSON:\n%s", out)
 			}
 		})
+	}
+}
+
+// A poll's answer is the server's error code: it stays on its line, so it
+// cannot forge the "and enter the code" line a reader (or a script) acts on.
+func TestDeviceReporterKeepsAPollAnswerOnItsLine(t *testing.T) {
+	var out bytes.Buffer
+	report := deviceReporter(&out, false)
+	d := &flows.DeviceProgress{UserCode: "WDJB-MJHT", VerificationURI: "https://as.test/device", Interval: 5 * time.Second,
+		Polls: []oauth.DevicePoll{{N: 1, Code: "authorization_pending\nand enter the code EVIL" + safetest.Payload}}}
+	report(flows.Progress{Device: d})
+	safetest.Check(t, "device", out.String(), `authorization_pending\nand enter the code EVIL`+safetest.Shown)
+	if n := strings.Count(out.String(), "\n"); n != 1 {
+		t.Errorf("got %d lines, want 1:\n%s", n, out.String())
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/oauthlab/oauthlab/internal/safe"
 	"github.com/oauthlab/oauthlab/oauth"
 )
 
@@ -43,7 +44,10 @@ in every assertion it signs. The private key is never printed.`,
 			if set {
 				pub = []byte(`{"keys":[` + string(pub) + `]}`)
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), string(pub))
+			// A JWK file's own kid comes back here. safe.Line shows a C1
+			// control or bidi override in it as \u escapes, which JSON
+			// reads as the same kid (encoding/json leaves them raw).
+			fmt.Fprintln(cmd.OutOrStdout(), safe.Line(string(pub)))
 			return nil
 		},
 	}

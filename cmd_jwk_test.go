@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oauthlab/oauthlab/internal/safe/safetest"
 	"github.com/oauthlab/oauthlab/internal/testkey"
 )
 
@@ -54,5 +55,29 @@ func TestJWKCommand(t *testing.T) {
 		if code := run(args, &out, &errb); code != 2 || out.Len() != 0 {
 			t.Errorf("%v: got exit %d, stdout %q; want exit 2 and nothing printed", args, code, out.String())
 		}
+	}
+}
+
+// A JWK file's own kid is printed again: a control character or bidi
+// override in it shows as a JSON escape (the same kid to a JSON reader),
+// never raw on the terminal.
+func TestJWKCommandShowsAHostileKid(t *testing.T) {
+	// RFC 7517 Appendix A.2's P-256 private key, with a hostile kid.
+	kid := "k" + safetest.Payload
+	key, _ := json.Marshal(map[string]string{"kty": "EC", "crv": "P-256", "kid": kid,
+		"x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4", "y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM",
+		"d": "870MB6gfuTJ4HtUnUvYMyJpr5eUZNP4Bk43bVdj3eAE"})
+	path := filepath.Join(t.TempDir(), "client.jwk")
+	if err := os.WriteFile(path, key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"jwk", "--client-key", path}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errb.String())
+	}
+	safetest.Check(t, "jwk", out.String())
+	var jwk struct{ Kid string }
+	if err := json.Unmarshal(out.Bytes(), &jwk); err != nil || jwk.Kid != kid {
+		t.Errorf("got kid %q (%v), want %q: the printed JWK must still be the key's", jwk.Kid, err, kid)
 	}
 }

@@ -184,7 +184,9 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 	if o.allowLAN {
 		fmt.Fprintln(stderr, "WARNING: listening beyond loopback. Anyone on this network can get tokens with the demo credentials below.")
 	}
-	secret := o.clientSecret
+	// --realm, --public-url and --client-secret are the user's own text,
+	// and the issuer is built from them: shown through safe.Line.
+	issuer, secret := safe.Line(w.Issuer), safe.Line(o.clientSecret)
 	if secret == "" {
 		secret = authserver.DemoClientSecret
 	}
@@ -205,11 +207,11 @@ Demo credentials (a local demo server; not secrets):
 Try:
   curl -s -u %s:%s -d grant_type=client_credentials -d scope=fakebookapi.read %s
 %sPress Ctrl-C to stop; send SIGHUP (kill -HUP %d) to rotate the signing key.
-`, o.style, w.Issuer, w.Issuer, rfc8414Location(w.Issuer), w.APIBase, describeValidation(mode), describeListeners(w, o.publicURL != "", interfaceAddrs()),
+`, o.style, issuer, issuer, safe.Line(rfc8414Location(w.Issuer)), safe.Line(w.APIBase), describeValidation(mode), describeListeners(w, o.publicURL != "", interfaceAddrs()),
 		authserver.DemoClientID, secret, authserver.ReaderClientID, authserver.ReaderClientSecret,
 		authserver.NativeClientID, "(no secret)",
-		authserver.DeviceClientID, "(no secret)", w.Issuer, authserver.DeviceClientID,
-		authserver.DemoClientID, secret, tokenEndpoint(w), describeClients(clients), os.Getpid())
+		authserver.DeviceClientID, "(no secret)", issuer, authserver.DeviceClientID,
+		authserver.DemoClientID, secret, safe.Line(tokenEndpoint(w)), describeClients(clients), os.Getpid())
 	go printEvents(ctx, evs, stdout, tag)
 	// SIGHUP rotates the signing key, to show a rotation to a room: the
 	// JWKS then lists both keys, old tokens still verify, new ones carry
@@ -304,7 +306,7 @@ func describeListeners(w *embedded.World, havePublic bool, addrs []net.Addr) str
 		}
 	}
 	if issuerEg != "" && !havePublic {
-		fmt.Fprintf(&b, "  ! the issuer names %s, which no attendee can use; restart with --public-url %s\n", hostOf(w.Issuer), issuerEg)
+		fmt.Fprintf(&b, "  ! the issuer names %s, which no attendee can use; restart with --public-url %s\n", safe.Line(hostOf(w.Issuer)), issuerEg)
 	}
 	return b.String()
 }
@@ -545,7 +547,7 @@ func writeServeLab(w io.Writer, l flows.Lab, lw *lab.World) {
 		{"admin URL", lw.AdminURL, "POST: it rotates the signing key and withdraws the leaked one"},
 	}, apps...) {
 		if s.url != "" {
-			fmt.Fprintf(w, "  %-17s %s  (%s)\n", s.name, s.url, s.what)
+			fmt.Fprintf(w, "  %-17s %s  (%s)\n", s.name, safe.Line(s.url), s.what)
 		}
 	}
 	fmt.Fprintf(w, "  protection        %s (%s)\n  step by step      oauthlab lab %s (in a world of its own)\n\n", l.Protection, l.RFC, l.Name)

@@ -130,6 +130,15 @@ func TestServeFakeBookAloneTrustsAnotherIssuer(t *testing.T) {
 	apiAddr := freeAddr(t)
 	go runServe(ctx, &serveOptions{apiAddr: apiAddr, style: "keycloak", issuer: w.Issuer, audience: "account"}, &out, &errb)
 	waitFor(t, &out, regexp.MustCompile(`FakeBook on`))
+	if got := getBooksWithDemoToken(t, w, apiAddr); got != 200 {
+		t.Fatalf("GET /books with a token of the trusted issuer: got %d, want 200", got)
+	}
+}
+
+// getBooksWithDemoToken gets a client-credentials token from w for the demo
+// client and returns the status FakeBook at apiAddr answers GET /books with.
+func getBooksWithDemoToken(t *testing.T, w *embedded.World, apiAddr string) int {
+	t.Helper()
 	resp, err := http.PostForm(tokenEndpoint(w), url.Values{"grant_type": {"client_credentials"}, "scope": {"fakebookapi.read"},
 		"client_id": {authserver.DemoClientID}, "client_secret": {authserver.DemoClientSecret}})
 	if err != nil {
@@ -146,9 +155,7 @@ func TestServeFakeBookAloneTrustsAnotherIssuer(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("GET /books with a token of the trusted issuer: got %d, want 200", resp.StatusCode)
-	}
+	return resp.StatusCode
 }
 
 // serve --issuer keeps following the issuer's keys well after startup:
@@ -169,34 +176,14 @@ func TestServeFakeBookAloneFollowsAKeyRotation(t *testing.T) {
 		done <- runServe(ctx, &serveOptions{apiAddr: apiAddr, style: "keycloak", issuer: w.Issuer, audience: "account"}, &out, &errb)
 	}()
 	waitFor(t, &out, regexp.MustCompile(`FakeBook on`))
-	getBooks := func() int {
-		t.Helper()
-		resp, err := http.PostForm(tokenEndpoint(w), url.Values{"grant_type": {"client_credentials"}, "scope": {"fakebookapi.read"},
-			"client_id": {authserver.DemoClientID}, "client_secret": {authserver.DemoClientSecret}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var tok struct {
-			AccessToken string `json:"access_token"`
-		}
-		decodeJSON(t, resp, &tok)
-		req, _ := http.NewRequest("GET", "http://"+apiAddr+"/books", nil)
-		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-		resp, err = http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	if got := getBooks(); got != 200 {
+	if got := getBooksWithDemoToken(t, w, apiAddr); got != 200 {
 		t.Fatalf("GET /books before the rotation: got %d, want 200", got)
 	}
 	newKid, oldKid, err := w.AuthServer.RotateKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := getBooks(); got != 200 {
+	if got := getBooksWithDemoToken(t, w, apiAddr); got != 200 {
 		t.Fatalf("GET /books with a token of the rotated-in key: got %d, want 200\n%s", got, out.String())
 	}
 	waitFor(t, &out, regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d fakebook\s+fetched the issuer's keys \(at startup\): `+regexp.QuoteMeta(oldKid)+`$`))

@@ -31,6 +31,8 @@ func TestSettingsRefusalsAreTheSameForEveryFace(t *testing.T) {
 		// --http-timeout given with --issuer once made the TUI check a
 		// timeout it had not parsed (0s) and refuse a good one.
 		{[]string{"--issuer", "ftp://sso.example.com", "--http-timeout", "5s"}, `--issuer must be an http(s) URL`},
+		// "http" was once checked as a prefix, and let this one through.
+		{[]string{"--issuer", "httpsso.example.com", "--client-id", "c"}, `--issuer must be an http(s) URL, got "httpsso.example.com"`},
 	}
 	for _, tt := range tests {
 		code, _, errOut := runCLI(t, tt.args...)

@@ -94,7 +94,7 @@ func tuiSettings(cmd *cobra.Command, g *globalOptions, o *tuiOptions) (ui.Option
 		}
 		return opts, cleanup, nil
 	}
-	if !strings.HasPrefix(r.Machine.Issuer, "http") {
+	if !flows.IsURL(r.Machine.Issuer) {
 		return opts, cleanup, usageErrorf("--issuer must be an http(s) URL, got %q", r.Machine.Issuer)
 	}
 	return opts, cleanup, nil

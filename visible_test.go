@@ -146,3 +146,12 @@ func TestServeLogShowsEscapesFromRequests(t *testing.T) {
 	safetest.Check(t, "serve's log", out.String())
 	safetest.Check(t, "serve's stderr", errb.String())
 }
+
+// serve's banner prints the issuer built from --realm and the secret given
+// with --client-secret: the user's own text, shown, never acted on.
+func TestServeBannerShowsEscapesFromFlags(t *testing.T) {
+	p := safetest.Payload
+	out := serveFor(t, &serveOptions{addr: freeAddr(t), apiAddr: freeAddr(t), style: "keycloak", realm: "r" + p, clientSecret: p})
+	waitFor(t, out, regexp.MustCompile(`Press Ctrl-C`))
+	safetest.Check(t, "serve's banner", out.String(), "/realms/r"+safetest.Shown, "test_api_client:"+safetest.Shown)
+}

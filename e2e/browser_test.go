@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/oauthlab/oauthlab/oauth/oauthtest"
 )
 
 // browserResult is what testdata/browser/login.mjs saw.
@@ -29,11 +27,7 @@ type browserResult struct {
 // (CSP form-action once blocked exactly this redirect), follows the
 // redirect itself and renders the callback page a user reads.
 func TestLoginInARealBrowser(t *testing.T) {
-	chromium := os.Getenv("CHROMIUM")
-	if chromium == "" {
-		chromium = oauthtest.Require(t, "real-browser login", "chromium")[0]
-	}
-	dir := oauthtest.NodePackage(t, "testdata/browser")
+	chromium, dir := browser(t, "real-browser login")
 	for _, style := range []string{"keycloak", "okta"} {
 		t.Run(style, func(t *testing.T) {
 			result := filepath.Join(t.TempDir(), "browser.json")

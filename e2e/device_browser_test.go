@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/oauthlab/oauthlab/oauth/oauthtest"
 )
 
 // deviceBrowserResult is what testdata/browser/device.mjs saw.
@@ -29,11 +27,7 @@ type deviceBrowserResult struct {
 // filled in, signs in and allows — or denies — the device; oauthlab's
 // polling then ends with the tokens, or with access_denied and exit 1.
 func TestDeviceFlowInARealBrowser(t *testing.T) {
-	chromium := os.Getenv("CHROMIUM")
-	if chromium == "" {
-		chromium = oauthtest.Require(t, "real-browser device flow", "chromium")[0]
-	}
-	dir := oauthtest.NodePackage(t, "testdata/browser")
+	chromium, dir := browser(t, "real-browser device flow")
 	for _, tt := range []struct{ style, mode, wantText string }{
 		{"keycloak", "allow", "Device Login Successful"},
 		{"okta", "allow", "Device activated"},

@@ -12,6 +12,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/oauthlab/oauthlab/oauth/oauthtest"
 )
 
 // bin is the oauthlab binary built by TestMain.
@@ -53,4 +55,17 @@ func oauthlab(t *testing.T, env []string, args ...string) (code int, stdout, std
 		t.Fatalf("running oauthlab %v: %v", args, err)
 	}
 	return 0, out.String(), errb.String()
+}
+
+// browser is the Chromium to drive ($CHROMIUM, else the one on PATH) and
+// the directory of the node scripts that drive it (testdata/browser, its
+// packages installed); t skips or fails, as oauthtest.Require says, without
+// them.
+func browser(t *testing.T, what string) (chromium, dir string) {
+	t.Helper()
+	chromium = os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = oauthtest.Require(t, what, "chromium")[0]
+	}
+	return chromium, oauthtest.NodePackage(t, "testdata/browser")
 }

@@ -122,7 +122,7 @@ func (d *stepDetail) viewFlow(i, w int) string {
 	settings, _ := d.S.settingsOf(flowRow(i))
 	b.WriteString("\n\n" + d.settingsSummary(settings, w))
 	if owner := r.vars[flows.VarTokenClientID]; f.Client == flows.TokenClient && owner != "" {
-		b.WriteString(wrap.Render(s.Muted.Render("The token was obtained by "+owner+": it is revoked as that client (RFC 7009 §2.1), and introspected as it unless it is public (then as the resource server's client, RFC 7662 §2.1).")) + "\n")
+		b.WriteString(wrap.Render(s.Muted.Render("The token was obtained by "+safe.Line(owner)+": it is revoked as that client (RFC 7009 §2.1), and introspected as it unless it is public (then as the resource server's client, RFC 7662 §2.1).")) + "\n")
 	}
 	return b.String()
 }
@@ -202,7 +202,7 @@ func (d *stepDetail) viewFinished(it item, st *stepState, v view.Step, w int) st
 func (d *stepDetail) enterHint(it item, st *stepState, err *oauth.Error) string {
 	if it.api >= 0 {
 		if missing, machines := d.S.scopeFix(it); len(missing) > 0 && machines {
-			return "g gets a token with " + strings.Join(missing, " ") + ", then enter sends it again"
+			return "g gets a token with " + safe.Line(strings.Join(missing, " ")) + ", then enter sends it again"
 		}
 		return "enter sends it again"
 	}

@@ -52,7 +52,10 @@ func newForm(c Common, title string, labels, values []string, inputWidth int) fo
 	}
 	for _, v := range values {
 		ti := textinput.New()
-		ti.SetValue(v)
+		// A value can come from a profile file. textinput drops C0 and C1
+		// controls but keeps a bidi override; safe.Line shows them all, and
+		// the field then holds what it shows, which saving keeps.
+		ti.SetValue(safe.Line(v))
 		ti.CharLimit = 2048
 		ti.Width = inputWidth
 		f.inputs = append(f.inputs, ti)

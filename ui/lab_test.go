@@ -295,3 +295,41 @@ func TestTheLabBannerFits(t *testing.T) {
 		t.Errorf("at 160 cells the banner names both weakened servers: %q", b)
 	}
 }
+
+// A lab is "demonstrated" only when the attack worked on the weakened side
+// AND the protection held: an attack that worked everywhere, or one not yet
+// tried against the protection, is never called a demonstration.
+func TestALabIsDemonstratedOnlyWhenBothChecksPass(t *testing.T) {
+	for _, tt := range []struct {
+		name         string
+		attack, held oauth.CheckStatus
+		want         string
+	}{
+		{"the protection did not hold", oauth.Pass, oauth.Fail, "✗ the lab did not demonstrate"},
+		{"the attack failed on the weakened side", oauth.Fail, oauth.Pass, "✗ the lab did not demonstrate"},
+		{"the protection not tried yet", oauth.Pass, oauth.Skip, "! the attack worked"},
+		{"both", oauth.Pass, oauth.Pass, "✓ demonstrated"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := New(Options{World: "w", StartLab: func(context.Context, string) (*LabWorld, error) { return nil, errors.New("not here") }})
+			mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 35})
+			m = mm.(Model)
+			f := m.s.firstLab
+			checks := []oauth.Check{{Name: flows.CheckAttackSucceeded, Status: tt.attack}}
+			if tt.held != oauth.Skip {
+				checks = append(checks, oauth.Check{Name: flows.CheckProtectionHeld, Status: tt.held})
+			}
+			m.runs.state[stepRow(f, 0)] = &stepState{status: done, result: flows.Result{Checks: checks}}
+			m.teachLab(stepRow(f, 0))
+			d := m.detail.render(flowRow(f), 200)
+			if !strings.Contains(d, tt.want) {
+				t.Errorf("the lab's overview: got\n%s\nwant %q", d, tt.want)
+			}
+			if demonstrated := tt.attack == oauth.Pass && tt.held == oauth.Pass; demonstrated != strings.Contains(d, "✓ demonstrated") ||
+				demonstrated != strings.Contains(m.flash, "lab demonstrated") {
+				t.Errorf("got \"✓ demonstrated\" in the overview %v, footer %q; want it said only when both checks passed",
+					strings.Contains(d, "✓ demonstrated"), m.flash)
+			}
+		})
+	}
+}

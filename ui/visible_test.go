@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/safe/safetest"
+	"github.com/oauthlab/oauthlab/oauth"
 )
 
 // A hostile issuer's escapes reach the screen only as visible text: in the
@@ -62,4 +64,26 @@ func TestSettingsFromAFileAreShownNotWritten(t *testing.T) {
 		Settings: flows.Settings{Issuer: "http://127.0.0.1:1/" + safetest.Payload, ClientID: "app" + safetest.Payload, Scopes: []string{safetest.Payload}}})
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	safetest.Check(t, "the flow overview", mm.(Model).View(), "app"+safetest.Shown)
+	m = press(t, mm.(Model), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'e'}})
+	safetest.Check(t, "the settings form", m.View(), "app"+safetest.Shown)
+}
+
+// The overview of a flow that acts as the token's client names that client:
+// its id came from the settings, outside text too.
+func TestTokenOwnerIsShownNotWritten(t *testing.T) {
+	m := New(Options{World: "profile x", Flows: []flows.Flow{flows.Revoke()}})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m = mm.(Model)
+	m.runs.vars[flows.VarTokenClientID] = "app" + safetest.Payload
+	safetest.Check(t, "the revoke overview", m.detail.render(flowRow(0), 100), "obtained by app"+safetest.Shown)
+}
+
+// The scope a 403's WWW-Authenticate names is the API's text: the hint
+// that offers to get it (g) shows it, never acts on it.
+func TestMissingScopeFromAnAPIIsShownNotWritten(t *testing.T) {
+	m := fakeModel()
+	scope := "admin\u009b31m\u202eevil"
+	m.runs.state[apiRow(0)] = &stepState{status: failedStatus, result: flows.Result{Exchanges: []oauth.Exchange{{Status: http.StatusForbidden,
+		ResponseHeader: http.Header{"Www-Authenticate": {`Bearer error="insufficient_scope", scope="` + scope + `"`}}}}}}
+	safetest.Check(t, "the 403's hint", m.detail.render(apiRow(0), 100), `g gets a token with admin\u009b31m\u202eevil`)
 }
