@@ -137,6 +137,9 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 	if err != nil {
 		return usageErrorf("--validate: %v", err)
 	}
+	if err := authserver.CheckRealm(o.realm); err != nil {
+		return usageErrorf("--realm: %v", err)
+	}
 	lb, err := serveLab(o)
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/internal/safe/safetest"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while a server writes to it.
@@ -114,6 +115,15 @@ func TestServeRefusals(t *testing.T) {
 	code, _, errOut = runCLI(t, "serve", "--addr", "0.0.0.0:0")
 	if code != exitFailed || !strings.Contains(errOut, "--allow-lan") {
 		t.Errorf("non-loopback: exit %d, stderr %q", code, errOut)
+	}
+	// The realm is part of the issuer URL: what Keycloak refuses in a
+	// realm name, serve refuses before it listens, and says so escaped.
+	for _, realm := range []string{"a/b", "my org", "x" + safetest.Payload} {
+		code, out, errOut := runCLI(t, "serve", "--realm", realm, "--addr", freeAddr(t), "--api-addr", freeAddr(t))
+		if code != exitUsage || !strings.Contains(errOut, "--realm") || out != "" {
+			t.Errorf("--realm %q: exit %d, stdout %q, stderr %q; want exit %d naming --realm", realm, code, out, errOut, exitUsage)
+		}
+		safetest.Check(t, "serve's refusal of a realm", errOut)
 	}
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -90,11 +91,30 @@ func (f *form) update(msg tea.Msg, check func() error) tea.Cmd {
 		}
 		f.state = saved
 	default:
+		if k.Type == tea.KeyRunes {
+			k.Runes = showBidi(k.Runes)
+		}
 		var cmd tea.Cmd
 		f.inputs[f.focus], cmd = f.inputs[f.focus].Update(k)
 		return cmd
 	}
 	return nil
+}
+
+// showBidi makes the bidi overrides in typed or pasted runes visible, as
+// newForm shows them in a value. The other hidden characters are controls,
+// which textinput drops or turns into spaces itself (a pasted token's
+// trailing newline must not become a literal \n).
+func showBidi(rs []rune) []rune {
+	out := rs[:0:0]
+	for _, r := range rs {
+		if safe.Hidden(r) && !unicode.IsControl(r) {
+			out = append(out, []rune(safe.Line(string(r)))...)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 func (f *form) move(d int) {

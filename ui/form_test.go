@@ -134,3 +134,43 @@ func TestSettingsFormClientKey(t *testing.T) {
 		t.Error("the private key shows on screen")
 	}
 }
+
+// A bidi override typed or pasted into a field is shown as an escape and
+// the field holds what it shows: bubbles' textinput drops C0 and C1
+// controls itself but keeps U+202E, which would reorder the screen.
+func TestATypedBidiOverrideIsShownEscaped(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		row  item
+	}{{"settings", flowRow(0)}, {"request", apiRow(2)}} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := fakeModel()
+			m.list.cursor = m.list.indexOf(tc.row)
+			m = press(t, m, eKey)
+			if m.form == nil {
+				t.Fatal("e did not open the form")
+			}
+			paste := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x\u202egpj.exe"), Paste: true}
+			m = press(t, m, paste)
+			view := m.View()
+			if strings.ContainsRune(view, '\u202e') {
+				t.Fatal("the screen holds a raw U+202E after it was pasted into a field")
+			}
+			if !strings.Contains(view, `x\u202egpj.exe`) {
+				t.Fatalf("the pasted text is not shown escaped:\n%s", view)
+			}
+		})
+	}
+}
+
+// A pasted value's trailing newline is still dropped, not turned into a
+// literal \n: only the bidi overrides textinput keeps are escaped.
+func TestAPastedNewlineIsNotEscaped(t *testing.T) {
+	m := press(t, fakeModel(), eKey)
+	f := m.form.(*settingsForm)
+	f.inputs[fIssuer].SetValue("")
+	press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("https://sso.example.com\n"), Paste: true})
+	if got := f.value(fIssuer); got != "https://sso.example.com" {
+		t.Fatalf("issuer after pasting a line: got %q, want %q", got, "https://sso.example.com")
+	}
+}

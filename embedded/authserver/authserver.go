@@ -109,6 +109,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Realm == "" {
 		cfg.Realm = "myorg"
 	}
+	if err := CheckRealm(cfg.Realm); err != nil && cfg.Style == StyleKeycloak {
+		return nil, err
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
