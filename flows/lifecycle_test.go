@@ -2,8 +2,8 @@ package flows
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -158,7 +158,7 @@ func TestIntrospectionRefusedToAPublicClientSaysWhy(t *testing.T) {
 // Result.At re-evaluates the tokens' time checks; the verdict follows.
 func TestResultAtTurnsAnExpiredTokenFailed(t *testing.T) {
 	issued := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	raw := "eyJhbGciOiJSUzI1NiJ9." + b64url(`{"iat":`+itoa(issued.Unix())+`,"exp":`+itoa(issued.Add(5*time.Minute).Unix())+`}`) + ".c2ln"
+	raw := fakeJWT(fmt.Sprintf(`{"iat":%d,"exp":%d}`, issued.Unix(), issued.Add(5*time.Minute).Unix()))
 	jwt, err := oauth.DecodeJWT(raw)
 	if err != nil {
 		t.Fatal(err)
@@ -177,19 +177,11 @@ func TestResultAtTurnsAnExpiredTokenFailed(t *testing.T) {
 	check(t, r.Tokens[0].Checks, "exp", oauth.Pass) // the original is untouched
 
 	// A verdict on a missing claim is not the clock's to change.
-	noIat := "eyJhbGciOiJSUzI1NiJ9." + b64url(`{"exp":`+itoa(issued.Add(5*time.Minute).Unix())+`}`) + ".c2ln"
+	noIat := fakeJWT(fmt.Sprintf(`{"exp":%d}`, issued.Add(5*time.Minute).Unix()))
 	jwt, _ = oauth.DecodeJWT(noIat)
 	id := Result{Tokens: []Token{{Name: VarIDToken, Raw: noIat, JWT: jwt, Checks: []oauth.Check{{Name: "iat", Status: oauth.Fail, Reason: "missing (OIDC Core §2 requires it)"}}}}}
 	check(t, id.At(issued).Tokens[0].Checks, "iat", oauth.Fail)
 }
-
-func b64url(s string) string {
-	return strings.TrimRight(base64URLEncoding.EncodeToString([]byte(s)), "=")
-}
-
-func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
-
-var base64URLEncoding = base64.RawURLEncoding
 
 // A user's sign-in client is public: it revokes its own token (RFC 7009
 // §2.1 lets it, with its client_id), but may not introspect, so the
