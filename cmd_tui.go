@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/muesli/termenv"
@@ -22,23 +21,17 @@ import (
 )
 
 type tuiOptions struct {
-	style, issuer, clientID, theme string
-	apiBase                        string
-	scopes                         []string
-	httpTimeout                    time.Duration
+	targetOptions
+	theme, apiBase string
 }
 
 // addTUI makes the root command open the workbench.
 func addTUI(root *cobra.Command, g *globalOptions) {
 	o := &tuiOptions{}
+	addTargetFlags(root, &o.targetOptions)
 	f := root.Flags()
-	f.StringVar(&o.style, "style", "keycloak", "embedded world shape: keycloak or okta")
-	f.StringVar(&o.issuer, "issuer", "", "a real issuer instead of the embedded world (secret from $OAUTHLAB_CLIENT_SECRET)")
-	f.StringVar(&o.clientID, "client-id", "", "client id for --issuer")
-	f.StringSliceVar(&o.scopes, "scope", nil, "scopes to request")
 	f.StringVar(&o.apiBase, "api-base", "", "with --issuer or a profile: the base URL of the API the calls go to (e edits it; a adds calls)")
 	f.StringVar(&o.theme, "theme", "auto", "colours: auto, dark, light or high-contrast (for projectors)")
-	addHTTPTimeoutFlag(root, &o.httpTimeout)
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		opts, cleanup, err := tuiSettings(cmd, g, o)
 		defer cleanup()
