@@ -24,19 +24,45 @@ import (
 	"github.com/oauthlab/oauthlab/ui/plain"
 )
 
+// targetOptions are the flags that say what a flow runs against, the same
+// for the TUI and the headless commands: a real issuer and client, or the
+// embedded world's shape; and how long each HTTP request may take.
+type targetOptions struct {
+	issuer, clientID string
+	scopes           []string
+	style            string
+	httpTimeout      time.Duration
+}
+
+// addTargetFlags defines targetOptions' flags on cmd: one definition, so
+// that every face names, describes and parses them alike.
+func addTargetFlags(cmd *cobra.Command, o *targetOptions) {
+	f := cmd.Flags()
+	f.StringVar(&o.issuer, "issuer", "", "issuer URL, e.g. https://sso.example.com/realms/myorg or https://dev-1.okta.com/oauth2/default")
+	f.StringVar(&o.clientID, "client-id", "", "client id (its secret by default from $"+setup.SecretEnvVar+")")
+	f.StringSliceVar(&o.scopes, "scope", nil, "scopes to request (repeat or comma-separate)")
+	addStyleFlag(cmd, &o.style)
+	addHTTPTimeoutFlag(cmd, &o.httpTimeout)
+}
+
+// addStyleFlag adds --style, the shape of the embedded world a command
+// starts (setup.ParseStyle reads it).
+func addStyleFlag(cmd *cobra.Command, style *string) {
+	cmd.Flags().StringVar(style, "style", "keycloak", "which server the embedded world imitates: keycloak or okta")
+}
+
 // clientOptions are the flags of the headless commands. There is no plain
 // --client-secret: it would land in shell history and ps output.
 type clientOptions struct {
-	issuer, clientID, secretEnv, secretFile string
-	clientKey, assertionAud                 string
-	scopes                                  []string
-	auth, resource, audience, apiBase       string
-	port                                    int
-	callbackPath                            string
-	noBrowser, embedded                     bool
-	timeout, httpTimeout                    time.Duration
-	style                                   string
-	reveal, curl, json, verbose             bool
+	targetOptions
+	secretEnv, secretFile             string
+	clientKey, assertionAud           string
+	auth, resource, audience, apiBase string
+	port                              int
+	callbackPath                      string
+	noBrowser, embedded               bool
+	timeout                           time.Duration
+	reveal, curl, json, verbose       bool
 	// field is --field NAME: that field of the result alone on stdout.
 	field string
 	// noIssuerOK lets a command run with no issuer at all (inspect: the
@@ -45,25 +71,21 @@ type clientOptions struct {
 }
 
 func addClientFlags(cmd *cobra.Command, o *clientOptions) {
+	addTargetFlags(cmd, &o.targetOptions)
 	f := cmd.Flags()
-	f.StringVar(&o.issuer, "issuer", "", "issuer URL, e.g. https://sso.example.com/realms/myorg or https://dev-1.okta.com/oauth2/default")
-	f.StringVar(&o.clientID, "client-id", "", "client id")
 	f.StringVar(&o.secretEnv, "client-secret-env", "", "read the client secret from this environment variable (default OAUTHLAB_CLIENT_SECRET)")
 	f.StringVar(&o.secretFile, "client-secret-file", "", "read the client secret from this file")
-	f.StringSliceVar(&o.scopes, "scope", nil, "scopes to request (repeat or comma-separate)")
 	f.StringVar(&o.auth, "auth", "", "client authentication: basic, post, private_key_jwt or client_secret_jwt (default: private_key_jwt with --client-key, else from the server's metadata)")
 	f.StringVar(&o.clientKey, "client-key", "", "private_key_jwt: the client's private key file, PEM or JWK (never printed; oauthlab jwk prints its public half)")
 	f.StringVar(&o.assertionAud, "assertion-aud", "", "aud of JWT client assertions: empty for the token endpoint, endpoint for the URL called (Okta requires it), or a URL")
 	f.StringVar(&o.resource, "resource", "", "RFC 8707 resource indicator")
 	f.StringVar(&o.audience, "audience", "", "audience parameter, and the aud the token checks expect")
 	f.BoolVar(&o.embedded, "embedded", false, "run against a fresh in-process embedded world instead of --issuer")
-	f.StringVar(&o.style, "style", "keycloak", "with --embedded: keycloak or okta")
 	f.BoolVar(&o.reveal, "reveal", false, "show secrets (client secret, refresh tokens) in clear")
 	f.BoolVar(&o.curl, "curl", false, "print a bash script of one curl per HTTP exchange (secrets as $OAUTHLAB_* variables), e.g. --curl > repro.sh; the summary goes to stderr")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "print the headers and bodies of every exchange")
 	f.BoolVar(&o.json, "json", false, "print a JSON document (docs/json.md) instead of the summary")
 	f.StringVar(&o.field, "field", "", "print only this field of the result, bare, e.g. T=$(oauthlab token ... --field access_token)")
-	addHTTPTimeoutFlag(cmd, &o.httpTimeout)
 }
 
 // addHTTPTimeoutFlag adds --http-timeout, the bound on each HTTP request.

@@ -61,7 +61,7 @@ server exists only inside the lab's world, which never listens beyond
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the lab's steps, checks and server-side events as JSON")
-	cmd.Flags().StringVar(&style, "style", "keycloak", "the embedded server's shape: keycloak or okta")
+	addStyleFlag(cmd, &style)
 	cmd.Flags().BoolVar(&reveal, "reveal", false, "show the lab's secrets (the attacker's tokens, refresh tokens, a leaked key) in clear")
 	return cmd
 }

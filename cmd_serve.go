@@ -112,7 +112,7 @@ token is refused).`,
 	f := cmd.Flags()
 	f.StringVar(&o.addr, "addr", setup.ServeAddr, "authorization server listen address")
 	f.StringVar(&o.apiAddr, "api-addr", "127.0.0.1:5000", "FakeBook API listen address")
-	f.StringVar(&o.style, "style", "keycloak", "which server to imitate: keycloak or okta")
+	addStyleFlag(cmd, &o.style)
 	f.StringVar(&o.realm, "realm", "myorg", "Keycloak realm name (keycloak style)")
 	f.StringVar(&o.clientSecret, "client-secret", "", "secret of the demo client "+authserver.DemoClientID+" (default "+authserver.DemoClientSecret+")")
 	f.BoolVar(&o.allowLAN, "allow-lan", false, "allow listening on a non-loopback address (a workshop LAN)")

@@ -383,7 +383,7 @@ func TestTUIAPIBaseFromFlagAndProfile(t *testing.T) {
 		g := &globalOptions{}
 		g.configPath, _ = root.PersistentFlags().GetString("config")
 		g.profile, _ = root.PersistentFlags().GetString("profile")
-		o := &tuiOptions{style: "keycloak", theme: "auto"}
+		o := &tuiOptions{targetOptions: targetOptions{style: "keycloak"}, theme: "auto"}
 		o.issuer, _ = root.Flags().GetString("issuer")
 		o.apiBase, _ = root.Flags().GetString("api-base")
 		root.SetContext(context.Background())

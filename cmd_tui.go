@@ -3,17 +3,12 @@ package main
 import (
 	"context"
 	"os"
-	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
 	"github.com/oauthlab/oauthlab/embedded"
-	"github.com/oauthlab/oauthlab/embedded/authserver"
-	"github.com/oauthlab/oauthlab/embedded/events"
-	"github.com/oauthlab/oauthlab/embedded/lab"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/setup"
 	"github.com/oauthlab/oauthlab/oauth"
@@ -22,23 +17,17 @@ import (
 )
 
 type tuiOptions struct {
-	style, issuer, clientID, theme string
-	apiBase                        string
-	scopes                         []string
-	httpTimeout                    time.Duration
+	targetOptions
+	theme, apiBase string
 }
 
 // addTUI makes the root command open the workbench.
 func addTUI(root *cobra.Command, g *globalOptions) {
 	o := &tuiOptions{}
+	addTargetFlags(root, &o.targetOptions)
 	f := root.Flags()
-	f.StringVar(&o.style, "style", "keycloak", "embedded world shape: keycloak or okta")
-	f.StringVar(&o.issuer, "issuer", "", "a real issuer instead of the embedded world (secret from $OAUTHLAB_CLIENT_SECRET)")
-	f.StringVar(&o.clientID, "client-id", "", "client id for --issuer")
-	f.StringSliceVar(&o.scopes, "scope", nil, "scopes to request")
 	f.StringVar(&o.apiBase, "api-base", "", "with --issuer or a profile: the base URL of the API the calls go to (e edits it; a adds calls)")
 	f.StringVar(&o.theme, "theme", "auto", "colours: auto, dark, light or high-contrast (for projectors)")
-	addHTTPTimeoutFlag(root, &o.httpTimeout)
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		opts, cleanup, err := tuiSettings(cmd, g, o)
 		defer cleanup()
@@ -98,59 +87,4 @@ func tuiSettings(cmd *cobra.Command, g *globalOptions, o *tuiOptions) (ui.Option
 		return opts, cleanup, usageErrorf("--issuer must be an http(s) URL, got %q", r.Machine.Issuer)
 	}
 	return opts, cleanup, nil
-}
-
-// startTUILab starts a lab's own world for the TUI: a fresh embedded world
-// on loopback, whatever the session's, with the lab's servers beside it.
-func startTUILab(ctx context.Context, style, name string) (*ui.LabWorld, error) {
-	r, err := setup.Resolve(ctx, setup.Request{Embedded: true, Style: style})
-	if err != nil {
-		return nil, err
-	}
-	lw, err := lab.Start(ctx, r.World, name) // it refuses a name no lab has
-	if err != nil {
-		r.Close()
-		return nil, err
-	}
-	l, _ := flows.LabByName(name)
-	s, rs := setup.LabSettings(r.World, lw, l)
-	return &ui.LabWorld{Settings: s, ResourceServer: rs, SignIn: lw.SignIn, Events: worldEvents{r.World.Events},
-		Close: func() error {
-			err := lw.Close()
-			r.Close()
-			return err
-		}}, nil
-}
-
-// worldEvents brings the embedded world's events to the TUI's Server-side
-// pane, each path shortened the way its server lays paths out.
-type worldEvents struct{ bus *events.Bus }
-
-func (w worldEvents) Subscribe() (next func() (ui.Event, bool), stop func()) {
-	ch, stop := w.bus.Subscribe(64)
-	return func() (ui.Event, bool) {
-		e, ok := <-ch
-		return uiEvent(e), ok
-	}, stop
-}
-
-// uiEvent is an event as the Server side pane shows it. A weakened
-// server's decision says which check it skipped, from its details.
-func uiEvent(e events.Event) ui.Event {
-	ev := ui.Event{Time: e.Time, Server: e.Server, Method: e.Method, Path: authserver.ShortPath(e.Path),
-		Status: e.Status, Decision: e.Decision, Weakened: weakenedServer(e.Server)}
-	if ev.Weakened {
-		for _, d := range e.Details {
-			if i := strings.Index(d, "WEAKENED: "); i >= 0 {
-				ev.Decision += " — " + d[i+len("WEAKENED: "):]
-				break
-			}
-		}
-	}
-	return ev
-}
-
-// weakenedServer reports whether server is one a lab weakened.
-func weakenedServer(server string) bool {
-	return server == lab.WeakServer || server == authserver.WeakServer || server == lab.WeakWebApp
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -71,6 +72,37 @@ func TestEverySubcommandHasHelp(t *testing.T) {
 				t.Errorf("%s --help does not show its usage line:\n%s", name, out)
 			}
 		})
+	}
+}
+
+// A flag the faces share is one flag: the TUI (the root command), the
+// headless commands, lab and serve name, describe and default it alike.
+func TestSharedFlagsAreDescribedAlike(t *testing.T) {
+	clients := []string{"discover", "token", "login", "device", "inspect", "introspect", "revoke", "call"}
+	shared := map[string][]string{"style": append([]string{"lab", "serve"}, clients...)}
+	for _, name := range []string{"issuer", "client-id", "scope", "http-timeout"} {
+		shared[name] = clients
+	}
+	root := newRootCmd(io.Discard, io.Discard)
+	for name, cmds := range shared {
+		want := root.Flags().Lookup(name)
+		if want == nil {
+			t.Fatalf("oauthlab has no --%s", name)
+		}
+		for _, c := range cmds {
+			sub, _, err := root.Find([]string{c})
+			if err != nil || sub == root {
+				t.Fatalf("no command %s: %v", c, err)
+			}
+			got := sub.Flags().Lookup(name)
+			switch {
+			case got == nil:
+				t.Errorf("oauthlab %s has no --%s", c, name)
+			case got.Usage != want.Usage || got.DefValue != want.DefValue || got.Value.Type() != want.Value.Type():
+				t.Errorf("oauthlab %s --%s: got %s %q (default %q), want the TUI's %s %q (default %q)",
+					c, name, got.Value.Type(), got.Usage, got.DefValue, want.Value.Type(), want.Usage, want.DefValue)
+			}
+		}
 	}
 }
 
