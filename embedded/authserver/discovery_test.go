@@ -1,9 +1,13 @@
 package authserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
+	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -74,4 +78,43 @@ func (f *fixture) get(t *testing.T, u string) fetched {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return fetched{resp.StatusCode, strings.TrimSpace(resp.Header.Get("Content-Type")), string(b)}
+}
+
+// The served documents are pinned byte for byte, for a fixed base URL: the
+// golden files hold them indented, the server sends them compact.
+func TestDiscoveryDocumentsArePinned(t *testing.T) {
+	for _, style := range []Style{StyleKeycloak, StyleOkta} {
+		t.Run(string(style), func(t *testing.T) {
+			got := serveDiscovery(t, Config{BaseURL: "http://127.0.0.1:8080", Style: style})
+			path := filepath.Join("testdata", "discovery-"+string(style)+".golden")
+			golden, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want bytes.Buffer
+			if err := json.Compact(&want, golden); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			if got != want.String() {
+				t.Errorf("served document differs from %s:\n got %s\nwant %s", path, got, want.String())
+			}
+		})
+	}
+}
+
+// serveDiscovery returns the body of the discovery document of a server
+// made from cfg, served through its handler.
+func serveDiscovery(t *testing.T, cfg Config) string {
+	t.Helper()
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", s.issuerPath()+"/.well-known/openid-configuration", nil))
+	if rec.Code != 200 {
+		t.Fatalf("discovery: %d %s, want 200", rec.Code, rec.Body)
+	}
+	return rec.Body.String()
 }
