@@ -33,6 +33,26 @@ func ParsePublicURL(s string) (string, error) {
 	return u.Scheme + "://" + u.Host, nil
 }
 
+// baseURLs returns the base URLs the authorization server and FakeBook,
+// listening on as and api, are known by: their listen addresses, unless
+// public URLs are given (see Options.PublicURL and APIPublicURL). With
+// only PublicURL, a FakeBook listening beyond loopback is at PublicURL's
+// host with FakeBook's own port.
+func baseURLs(opts Options, as, api net.Addr) (asBase, apiBase string) {
+	asBase, apiBase = "http://"+as.String(), "http://"+api.String()
+	if opts.PublicURL != "" {
+		asBase = opts.PublicURL
+		if t, ok := api.(*net.TCPAddr); ok && !isLoopback(api) {
+			u, _ := url.Parse(opts.PublicURL)
+			apiBase = "http://" + net.JoinHostPort(u.Hostname(), fmt.Sprint(t.Port))
+		}
+	}
+	if opts.APIPublicURL != "" {
+		apiBase = opts.APIPublicURL
+	}
+	return asBase, apiBase
+}
+
 // isLoopback reports a listener bound to a loopback address only.
 func isLoopback(a net.Addr) bool {
 	t, ok := a.(*net.TCPAddr)

@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -87,5 +88,37 @@ func TestParsePublicURL(t *testing.T) {
 	}
 	if _, err := Start(t.Context(), Options{PublicURL: "http://0.0.0.0:8080"}); err == nil {
 		t.Error("Start with an unusable public URL: no error")
+	}
+}
+
+// The base URLs follow the listeners unless public URLs are given; a
+// FakeBook listening beyond loopback takes the public host with its own
+// port (a case no test can listen for: it needs every interface).
+func TestBaseURLs(t *testing.T) {
+	loopback := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}
+	api := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 5000}
+	everywhere := &net.TCPAddr{IP: net.IPv4zero, Port: 5000}
+	for _, tc := range []struct {
+		name            string
+		opts            Options
+		api             net.Addr
+		wantAS, wantAPI string
+	}{
+		{"listeners", Options{}, api, "http://127.0.0.1:8080", "http://127.0.0.1:5000"},
+		{"public, FakeBook on loopback", Options{PublicURL: "https://lab.example.test"}, api,
+			"https://lab.example.test", "http://127.0.0.1:5000"},
+		{"public, FakeBook beyond loopback", Options{PublicURL: "https://lab.example.test:8443"}, everywhere,
+			"https://lab.example.test:8443", "http://lab.example.test:5000"},
+		{"public IPv6, FakeBook beyond loopback", Options{PublicURL: "http://[fe80::1]:8080"}, everywhere,
+			"http://[fe80::1]:8080", "http://[fe80::1]:5000"},
+		{"both public", Options{PublicURL: "https://lab.example.test", APIPublicURL: "https://books.example.test"}, everywhere,
+			"https://lab.example.test", "https://books.example.test"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			as, api := baseURLs(tc.opts, loopback, tc.api)
+			if as != tc.wantAS || api != tc.wantAPI {
+				t.Errorf("got %s and %s, want %s and %s", as, api, tc.wantAS, tc.wantAPI)
+			}
+		})
 	}
 }

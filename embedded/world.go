@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -156,18 +154,7 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 	if bus == nil {
 		bus = events.NewBus()
 	}
-	asLocal, apiLocal := "http://"+asL.Addr().String(), "http://"+apiL.Addr().String()
-	asBase, apiBase := asLocal, apiLocal
-	if opts.PublicURL != "" {
-		asBase = opts.PublicURL
-		if !isLoopback(apiL.Addr()) {
-			u, _ := url.Parse(opts.PublicURL)
-			apiBase = "http://" + net.JoinHostPort(u.Hostname(), strconv.Itoa(apiL.Addr().(*net.TCPAddr).Port))
-		}
-	}
-	if opts.APIPublicURL != "" {
-		apiBase = opts.APIPublicURL
-	}
+	asBase, apiBase := baseURLs(opts, asL.Addr(), apiL.Addr())
 	as, err := authserver.New(authserver.Config{BaseURL: asBase, Style: opts.Style, Realm: opts.Realm,
 		ClientSecret: opts.ClientSecret, Audience: opts.Audience, Events: bus, KeyCacheDir: opts.KeyCacheDir,
 		Clients: opts.Clients, Now: opts.Now, Weak: opts.Weak, SigningKey: opts.SigningKey})

@@ -45,9 +45,6 @@ const (
 // them (token_endpoint_auth_signing_alg_values_supported).
 var assertionAlgs = map[string][]string{authPrivateKeyJWT: {"RS256", "ES256"}, authSecretJWT: {"HS256"}}
 
-// signingAlgs lists every algorithm of assertionAlgs, for discovery.
-var signingAlgs = []string{"RS256", "ES256", "HS256"}
-
 // The windows of each shape: Keycloak's allowed clock skew and default
 // "Max expiration" (token.endpoint.auth.signing.max.exp); Okta's longest
 // assertion life.
