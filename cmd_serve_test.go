@@ -16,6 +16,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/authserver/authservertest"
 	"github.com/oauthlab/oauthlab/internal/safe/safetest"
 )
 
@@ -145,22 +146,24 @@ func TestServeFakeBookAloneTrustsAnotherIssuer(t *testing.T) {
 	}
 }
 
-// getBooksWithDemoToken gets a client-credentials token from w for the demo
-// client and returns the status FakeBook at apiAddr answers GET /books with.
-func getBooksWithDemoToken(t *testing.T, w *embedded.World, apiAddr string) int {
+// demoToken gets a client-credentials token from w for the demo client,
+// with fakebookapi.read.
+func demoToken(t *testing.T, w *embedded.World) string {
 	t.Helper()
-	resp, err := http.PostForm(tokenEndpoint(w), url.Values{"grant_type": {"client_credentials"}, "scope": {"fakebookapi.read"},
-		"client_id": {authserver.DemoClientID}, "client_secret": {authserver.DemoClientSecret}})
+	tok, err := authservertest.ClientCredentials(nil, tokenEndpoint(w), authserver.DemoClientID, authserver.DemoClientSecret, authserver.ScopeRead)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	decodeJSON(t, resp, &tok)
+	return tok
+}
+
+// getBooksWithDemoToken gets a token from w for the demo client and returns
+// the status FakeBook at apiAddr answers GET /books with.
+func getBooksWithDemoToken(t *testing.T, w *embedded.World, apiAddr string) int {
+	t.Helper()
 	req, _ := http.NewRequest("GET", "http://"+apiAddr+"/books", nil)
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	resp, err = http.DefaultClient.Do(req)
+	req.Header.Set("Authorization", "Bearer "+demoToken(t, w))
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,18 +240,10 @@ func TestServeFakeBookAloneByIntrospection(t *testing.T) {
 		t.Fatal("the introspection secret was printed")
 	}
 	form := url.Values{"client_id": {authserver.DemoClientID}, "client_secret": {authserver.DemoClientSecret}}
-	resp, err := http.PostForm(tokenEndpoint(w), url.Values{"grant_type": {"client_credentials"}, "scope": {"fakebookapi.read"},
-		"client_id": form["client_id"], "client_secret": form["client_secret"]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	decodeJSON(t, resp, &tok)
+	tok := demoToken(t, w)
 	get := func() *http.Response {
 		req, _ := http.NewRequest("GET", "http://"+apiAddr+"/books", nil)
-		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		req.Header.Set("Authorization", "Bearer "+tok)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -259,7 +254,7 @@ func TestServeFakeBookAloneByIntrospection(t *testing.T) {
 	if resp := get(); resp.StatusCode != 200 {
 		t.Fatalf("an active token: got %d, want 200", resp.StatusCode)
 	}
-	form.Set("token", tok.AccessToken)
+	form.Set("token", tok)
 	if resp, err := http.PostForm(w.Issuer+"/protocol/openid-connect/revoke", form); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("revoke: %v %v", err, resp)
 	}

@@ -1,14 +1,12 @@
 package embedded
 
 import (
-	"encoding/json"
 	"net"
-	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/authserver/authservertest"
 )
 
 // A room reaches the server by a name the machine may not resolve itself
@@ -43,19 +41,13 @@ func TestPublicURLMakesTheIssuerAndEveryEndpoint(t *testing.T) {
 				t.Fatalf("only %d URLs in the metadata: %v", n, doc)
 			}
 			tokenURL := strings.Replace(doc["token_endpoint"].(string), public, local, 1)
-			resp, err := http.PostForm(tokenURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {authserver.ReaderClientID},
-				"client_secret": {authserver.ReaderClientSecret}, "scope": {"fakebookapi.read"}})
+			tok, err := authservertest.ClientCredentials(nil, tokenURL, authserver.ReaderClientID, authserver.ReaderClientSecret, authserver.ScopeRead)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var tr struct {
-				AccessToken string `json:"access_token"`
-			}
-			_ = json.NewDecoder(resp.Body).Decode(&tr)
-			resp.Body.Close()
 			for _, mode := range []Validation{ValidateLocal, ValidateIntrospect} {
 				w.SetValidation(mode)
-				if resp, body := call(t, "GET", w.APIBase+"/books", tr.AccessToken, ""); resp.StatusCode != 200 {
+				if resp, body := call(t, "GET", w.APIBase+"/books", tok, ""); resp.StatusCode != 200 {
 					t.Fatalf("%s validation of a token issued as %s: %d %s, want 200", mode, w.Issuer, resp.StatusCode, body)
 				}
 			}

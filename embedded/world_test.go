@@ -10,31 +10,22 @@ import (
 	"testing"
 
 	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/authserver/authservertest"
 )
 
-// token gets a client-credentials token from the world's token endpoint
-// with a plain form post (client_secret_post).
+// token gets a client-credentials token from the token endpoint the
+// world's discovery document names.
 func token(t *testing.T, w *World, id, secret, scope string) string {
 	t.Helper()
 	var doc struct {
 		TokenEndpoint string `json:"token_endpoint"`
 	}
 	getJSON(t, w.Issuer+"/.well-known/openid-configuration", &doc)
-	resp, err := http.PostForm(doc.TokenEndpoint, url.Values{"grant_type": {"client_credentials"},
-		"client_id": {id}, "client_secret": {secret}, "scope": {scope}})
+	tok, err := authservertest.ClientCredentials(nil, doc.TokenEndpoint, id, secret, scope)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	var tr struct {
-		AccessToken string `json:"access_token"`
-	}
-	if resp.StatusCode != 200 {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("token: got %d %s, want 200", resp.StatusCode, b)
-	}
-	json.NewDecoder(resp.Body).Decode(&tr)
-	return tr.AccessToken
+	return tok
 }
 
 func getJSON(t *testing.T, u string, v any) {

@@ -11,21 +11,18 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/authserver/authservertest"
 	"github.com/oauthlab/oauthlab/embedded/events"
 )
 
 // demoToken gets a client-credentials token of the demo client at issuer.
 func demoToken(t *testing.T, issuer string) string {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, issuer+"/protocol/openid-connect/token",
-		strings.NewReader(url.Values{"grant_type": {"client_credentials"}, "scope": {authserver.ScopeRead}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(authserver.DemoClientID, authserver.DemoClientSecret)
-	var tok struct {
-		AccessToken string `json:"access_token"`
+	tok, err := authservertest.ClientCredentials(nil, issuer+"/protocol/openid-connect/token", authserver.DemoClientID, authserver.DemoClientSecret, authserver.ScopeRead)
+	if err != nil {
+		t.Fatal(err)
 	}
-	post(t, req, &tok)
-	return tok.AccessToken
+	return tok
 }
 
 func post(t *testing.T, req *http.Request, v any) {
