@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -19,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite testdata/explanations.golden")
 // at the token endpoint and at an API, then the statuses alone.
 func explainProbes() (probes []*Error) {
 	var codes []string
-	for _, r := range rules {
+	for _, r := range explained.rules {
 		op := r.op
 		if op == "" {
 			op = "token"
@@ -86,4 +87,44 @@ func firstDiff(got, want string) string {
 		}
 	}
 	return ""
+}
+
+// A malformed, incomplete or unreachable entry in explanations.md is
+// refused, with what is wrong.
+func TestExplanationsRefuseMalformed(t *testing.T) {
+	const grant = "### invalid_grant, description contains \"pkce\"\n"
+	tests := []struct {
+		name, old, new, want string
+	}{
+		{"no What", "What: the PKCE code_verifier did not match the code_challenge\n\n", "", "no What"},
+		{"no Cause", "Cause: a verifier from another attempt, a missing verifier, or a challenge sent without S256 (RFC 7636\n§4.6)\n\n", "", "has no Cause"},
+		{"misspelt field", "Cause: a verifier from another attempt", "Because: a verifier from another attempt", `unknown field "Because"`},
+		{"no Try", "\nTry: start the login again so the verifier and challenge come from the same attempt\n", "", "has no Try"},
+		{"unknown field", grant, grant + "\nHint: none\n", `unknown field "Hint"`},
+		{"second entry", grant, "### invalid_grant\n\nWhat: w\n\nCause: c\n\nTry: t\n\n" + grant, `a second entry "invalid_grant"`},
+		{"never used", grant, "### INVALID_GRANT\n\nWhat: w\n\nCause: c\n\nTry: t\n\n" + grant, `never used: "INVALID_GRANT"`},
+		{"never used description", grant, "### invalid_grant, description contains \"pk\"\n\nWhat: w\n\nCause: c\n\nTry: t\n\n" + grant, "never used"},
+		{"upper case description", grant, "### invalid_grant, description contains \"PKCE\"\n", "compared in lower case"},
+		{"heading without quotes", grant, "### invalid_grant, description contains pkce\n", "not a rule heading"},
+		{"heading with two spaces", grant, "### invalid_grant,  description contains \"pkce\"\n", "not a rule heading"},
+		{"retry", "Retry: yes\n", "Retry: maybe\n", `retry "maybe"`},
+		{"status with What", "### HTTP 401\n", "### HTTP 401\n\nWhat: refused\n", "a status has no What"},
+		{"not a status", "### HTTP 401\n", "### HTTP 200\n", "not a status"},
+		{"no 5xx", "### HTTP 5xx\n", "### HTTP 499\n", "no entry HTTP 5xx"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := string(explanations)
+			if !strings.Contains(doc, tc.old) {
+				t.Fatalf("explanations.md has no %q to change", tc.old)
+			}
+			_, err := parseCatalogue([]byte(strings.Replace(doc, tc.old, tc.new, 1)))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+	if _, err := parseCatalogue(explanations); err != nil {
+		t.Errorf("explanations.md: %v", err)
+	}
 }
