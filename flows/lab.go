@@ -84,43 +84,35 @@ const varLabToken = "lab_token"
 // which the demo client's token carries.
 const labPath = "/books"
 
+// forgedTokenLab is a lab of a forged or replayed token: the client's
+// legitimate token, the attacker's forge step, then the weakened API and
+// the protected one.
+func forgedTokenLab(name string, forge Step) Lab {
+	return withTexts(Lab{Name: name, Steps: []Step{discoveryStep(), clientCredentialsStep(), forge, attackStep(), protectedStep()}})
+}
+
 // AlgNoneLab: an unsigned token at a resource server that trusts the
 // header's alg (RFC 8725 §2.1, §3.1).
 func AlgNoneLab() Lab {
-	return withTexts(Lab{
-		Name: "alg-none",
-		Steps: []Step{discoveryStep(), clientCredentialsStep(),
-			forgeStep("forge-none", "Forge an unsigned token (alg: none)",
-				"The attacker keeps the claims' shape so every other check passes, sets alg to none and sends no signature: "+
-					"anyone can write such a token (RFC 8725 §2.1).", forgeNone),
-			attackStep(), protectedStep()},
-	})
+	return forgedTokenLab("alg-none", forgeStep("forge-none", "Forge an unsigned token (alg: none)",
+		"The attacker keeps the claims' shape so every other check passes, sets alg to none and sends no signature: "+
+			"anyone can write such a token (RFC 8725 §2.1).", forgeNone))
 }
 
 // AlgConfusionLab: the RS256 public key used as an HS256 secret (RFC 8725
 // §2.1, §3.1).
 func AlgConfusionLab() Lab {
-	return withTexts(Lab{
-		Name: "alg-confusion",
-		Steps: []Step{discoveryStep(), clientCredentialsStep(),
-			forgeStep("forge-hs256", "Forge an HS256 token signed with the public key",
-				"The attacker fetches the issuer's public key from its jwks_uri (it is public by design), encodes it as PEM "+
-					"and uses those bytes as an HMAC-SHA256 secret (RFC 8725 §2.1).", forgeConfusion),
-			attackStep(), protectedStep()},
-	})
+	return forgedTokenLab("alg-confusion", forgeStep("forge-hs256", "Forge an HS256 token signed with the public key",
+		"The attacker fetches the issuer's public key from its jwks_uri (it is public by design), encodes it as PEM "+
+			"and uses those bytes as an HMAC-SHA256 secret (RFC 8725 §2.1).", forgeConfusion))
 }
 
 // AudienceLab: a token for one API replayed at another that does not
 // check aud (RFC 9068 §4, RFC 8725 §3.9).
 func AudienceLab() Lab {
-	return withTexts(Lab{
-		Name: "audience",
-		Steps: []Step{discoveryStep(), clientCredentialsStep(),
-			forgeStep("replay", "Take the token meant for another API",
-				"The attacker needs no forgery: the token is genuine, only meant for someone else. Its aud says so, "+
-					"if anyone reads it (RFC 9068 §4).", replayToken),
-			attackStep(), protectedStep()},
-	})
+	return forgedTokenLab("audience", forgeStep("replay", "Take the token meant for another API",
+		"The attacker needs no forgery: the token is genuine, only meant for someone else. Its aud says so, "+
+			"if anyone reads it (RFC 9068 §4).", replayToken))
 }
 
 // forgeStep is the attacker's work on the legitimate token.
