@@ -30,7 +30,9 @@ import (
 // "protection held" only on 400 invalid_grant.
 type Lab struct {
 	// Name is what `oauthlab lab NAME` takes.
-	Name  string
+	Name string
+	// Title, Story, Protection, RFC and Fix are the lab's section of the
+	// lab handbook, labs.md (withTexts).
 	Title string
 	// Story is who the attacker is and what they hold.
 	Story string
@@ -82,72 +84,35 @@ const varLabToken = "lab_token"
 // which the demo client's token carries.
 const labPath = "/books"
 
+// forgedTokenLab is a lab of a forged or replayed token: the client's
+// legitimate token, the attacker's forge step, then the weakened API and
+// the protected one.
+func forgedTokenLab(name string, forge Step) Lab {
+	return withTexts(Lab{Name: name, Steps: []Step{discoveryStep(), clientCredentialsStep(), forge, attackStep(), protectedStep()}})
+}
+
 // AlgNoneLab: an unsigned token at a resource server that trusts the
 // header's alg (RFC 8725 §2.1, §3.1).
 func AlgNoneLab() Lab {
-	return Lab{
-		Name:  "alg-none",
-		Title: "alg: none, an unsigned token",
-		Story: "The attacker holds one ordinary access token (their own, or one seen in a log) and no key at all. " +
-			"They rewrite its claims — sub becomes \"attacker\", exp an hour from now — set the header's alg to none " +
-			"and drop the signature. The weakened FakeBook reads alg from the token itself, so it checks no signature.",
-		Protection: "The resource server decides which algorithms it accepts (an allow-list of the issuer's asymmetric " +
-			"algorithms) and never lets the token's header choose: alg none is refused before any claim is read.",
-		RFC: "RFC 8725 §2.1, §3.1",
-		Fix: "Configure the JWT library with the expected algorithms (RS256, ES256…) and the issuer's jwks_uri; " +
-			"never call a decode that skips verification, and never accept \"none\" for an access token.",
-		Steps: []Step{discoveryStep(), clientCredentialsStep(),
-			forgeStep("forge-none", "Forge an unsigned token (alg: none)",
-				"The attacker keeps the claims' shape so every other check passes, sets alg to none and sends no signature: "+
-					"anyone can write such a token (RFC 8725 §2.1).", forgeNone),
-			attackStep(), protectedStep()},
-	}
+	return forgedTokenLab("alg-none", forgeStep("forge-none", "Forge an unsigned token (alg: none)",
+		"The attacker keeps the claims' shape so every other check passes, sets alg to none and sends no signature: "+
+			"anyone can write such a token (RFC 8725 §2.1).", forgeNone))
 }
 
 // AlgConfusionLab: the RS256 public key used as an HS256 secret (RFC 8725
 // §2.1, §3.1).
 func AlgConfusionLab() Lab {
-	return Lab{
-		Name:  "alg-confusion",
-		Title: "alg confusion: the public key as an HMAC secret",
-		Story: "The attacker holds one ordinary access token and the issuer's public key, which anyone can fetch from " +
-			"its jwks_uri. They rewrite the claims, set alg to HS256 and sign with the public key's PEM as the HMAC " +
-			"secret. The weakened FakeBook passes its one key to a verify function that trusts the header's alg, so " +
-			"the RSA public key becomes the shared secret.",
-		Protection: "The resource server accepts only the asymmetric algorithms its issuer signs with, and ties each key " +
-			"to its algorithm: an RSA key verifies RS256 and nothing else, so an HS256 token is refused.",
-		RFC: "RFC 8725 §2.1, §3.1",
-		Fix: "Pin the algorithms (RS256/ES256) in the verifier, use keys typed by the JWK's kty and alg, and never " +
-			"hand a public key to code that may treat it as an HMAC secret.",
-		Steps: []Step{discoveryStep(), clientCredentialsStep(),
-			forgeStep("forge-hs256", "Forge an HS256 token signed with the public key",
-				"The attacker fetches the issuer's public key from its jwks_uri (it is public by design), encodes it as PEM "+
-					"and uses those bytes as an HMAC-SHA256 secret (RFC 8725 §2.1).", forgeConfusion),
-			attackStep(), protectedStep()},
-	}
+	return forgedTokenLab("alg-confusion", forgeStep("forge-hs256", "Forge an HS256 token signed with the public key",
+		"The attacker fetches the issuer's public key from its jwks_uri (it is public by design), encodes it as PEM "+
+			"and uses those bytes as an HMAC-SHA256 secret (RFC 8725 §2.1).", forgeConfusion))
 }
 
 // AudienceLab: a token for one API replayed at another that does not
 // check aud (RFC 9068 §4, RFC 8725 §3.9).
 func AudienceLab() Lab {
-	return Lab{
-		Name:  "audience",
-		Title: "audience: a token for another API replayed",
-		Story: "The attacker runs (or has broken into) another API this client calls, and holds a genuine token the " +
-			"client sent it. That token's aud names the other API — Keycloak's classic aud: account, Okta's " +
-			"api://default — not FakeBook. The attacker replays it, untouched, at FakeBook; the weakened FakeBook " +
-			"checks the signature, the issuer and the expiry, but not aud.",
-		Protection: "A resource server accepts only tokens whose aud names it; a token issued for anyone else is " +
-			"refused, however genuine its signature.",
-		RFC: "RFC 9068 §4, RFC 8725 §3.9",
-		Fix: "Give each API its own audience (an audience mapper in Keycloak, an authorization server per API in Okta, " +
-			"or RFC 8707 resource indicators) and configure the API to require exactly that aud.",
-		Steps: []Step{discoveryStep(), clientCredentialsStep(),
-			forgeStep("replay", "Take the token meant for another API",
-				"The attacker needs no forgery: the token is genuine, only meant for someone else. Its aud says so, "+
-					"if anyone reads it (RFC 9068 §4).", replayToken),
-			attackStep(), protectedStep()},
-	}
+	return forgedTokenLab("audience", forgeStep("replay", "Take the token meant for another API",
+		"The attacker needs no forgery: the token is genuine, only meant for someone else. Its aud says so, "+
+			"if anyone reads it (RFC 9068 §4).", replayToken))
 }
 
 // forgeStep is the attacker's work on the legitimate token.

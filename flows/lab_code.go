@@ -14,23 +14,11 @@ import (
 // code; without PKCE it redeems it, with PKCE the code is useless to it
 // (RFC 7636 §1, RFC 9700 §2.1.1, §4.5).
 func CodeInterceptionLab() Lab {
-	return Lab{
+	return withTexts(Lab{
 		Name:   "code-interception",
-		Title:  "code interception: another app takes the code",
 		Client: UserClient,
-		Story: "The victim, alice, signs in to a native app (the public client oauthlab-cli: no secret, a loopback redirect URI). " +
-			"The attacker is another program on her machine: it holds the loopback port the app's redirect URI names " +
-			"(on a phone, it registers the same custom URI scheme), so the browser hands it the authorization code. " +
-			"The attacker holds that code and the app's client_id, which is public. The app sends no PKCE, and the " +
-			"weakened server lets it: whoever holds the code can redeem it.",
-		Protection: "PKCE: the app sends code_challenge = BASE64URL(SHA-256(code_verifier)) and keeps the verifier; the server " +
-			"redeems the code only with that verifier. The server requires it of every public client, so an app cannot " +
-			"leave it out, and an intercepted code is useless.",
-		RFC: "RFC 9700 §2.1.1, RFC 7636 §1, §4.6",
-		Fix: "Use PKCE with S256 in every app (every OAuth library does), and make the server require it: Keycloak's client " +
-			"setting \"PKCE Method: S256\" (pkce.code.challenge.method), Okta's \"Require PKCE\" on the app.",
-		Steps: []Step{interceptStep(), attackerRedeemStep(), pkceRequiredStep(), pkceHeldStep()},
-	}
+		Steps:  []Step{interceptStep(), attackerRedeemStep(), pkceRequiredStep(), pkceHeldStep()},
+	})
 }
 
 // interceptStep: the app's login against the weakened server, without

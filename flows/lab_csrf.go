@@ -16,23 +16,8 @@ import (
 // weakness is the client's: the authorization server is the same on both
 // sides, and what differs is the web app's callback.
 func LoginCSRFLab() Lab {
-	return Lab{
-		Name:  "login-csrf",
-		Title: "login CSRF: the victim is signed in as the attacker",
-		Story: "The attacker, bob, has an ordinary account. At FakeBook's web app they sign in as themselves and stop at the last " +
-			"redirect: they hold a callback URL with a fresh code for bob's account, unused. They put that URL in a page alice " +
-			"visits (a link, an image, a hidden frame). Her browser delivers it to the app's callback; an app that does not tie the " +
-			"callback to the browser that started the login exchanges the code and signs alice in as bob. Whatever she does next, " +
-			"a card she saves, a document she uploads, she does in bob's account. The authorization server is not at fault here, " +
-			"and the same server serves both sides of this lab: the weakness is the client's. That server is Keycloak-shaped " +
-			"whatever --style says: Okta requires PKCE of every client, and PKCE alone stops this attack (RFC 9700 §4.7.1).",
-		Protection: "The client sends an unguessable state with each login, keeps it in the browser's session, and takes a " +
-			"callback only when its state is that one. The attacker's callback carries the state of the attacker's own " +
-			"session, which alice's browser does not have, so the app refuses it before any code is exchanged.",
-		RFC: "RFC 6749 §10.12, RFC 9700 §4.7.1",
-		Fix: "Use your framework's OAuth client, which does this (Spring Security, Passport, Authlib, openid-client): a state per " +
-			"login bound to the session, checked in constant time. PKCE with the verifier in the session stops it too, and so " +
-			"does the OpenID Connect nonce.",
+	return withTexts(Lab{
+		Name: "login-csrf",
 		Steps: []Step{attackerCallbackStep("attacker-code", "The attacker gets a code for their own account",
 			func(s Settings) string { return s.LabWeakClient },
 			"The attacker opens the app's sign-in link in their own browser, signs in as bob at the real server and keeps the "+
@@ -46,7 +31,7 @@ func LoginCSRFLab() Lab {
 			plantStep("plant-protected", "alice's browser delivers it to the app that checks state",
 				func(s Settings) string { return s.LabProtectedClient }, judgeProtection),
 		},
-	}
+	})
 }
 
 // attackerCallbackStep: the attacker signs in as themselves through the

@@ -14,24 +14,10 @@ import (
 // laxly sends the victim's code wherever the attacker's link says (RFC
 // 9700 §2.1, §4.1; RFC 6749 §3.1.2.4).
 func RedirectURILab() Lab {
-	return Lab{
+	return withTexts(Lab{
 		Name:  "redirect-uri",
-		Title: "lax redirect_uri: the code goes to the attacker",
-		Story: "FakeBook's web app is a confidential client registered with one redirect URI, its own /callback on its own port. " +
-			"The attacker holds nothing but a listener on another port of the same host and the app's sign-in link, which " +
-			"anyone can read: it names the client_id and the redirect_uri. They rewrite redirect_uri to point at their listener " +
-			"and get alice to open the link. The weakened server matches redirect URIs the way many do: any URI that starts " +
-			"with a registered one, and any loopback port for every client (Keycloak drops the port for every client), so it " +
-			"sends alice's code to the attacker.",
-		Protection: "The server compares the redirect_uri with the registered ones exactly, character for character; only a " +
-			"native app's loopback URI may vary its port. A mismatch is shown to the user on the server's own page and never " +
-			"redirected anywhere, so the code and even the error stay away from the attacker.",
-		RFC: "RFC 9700 §2.1, §4.1; RFC 6749 §3.1.2.4, §4.1.2.1",
-		Fix: "Register full redirect URIs (scheme, host, port, path) with no wildcard and no prefix, and use a server that " +
-			"compares them exactly; in Keycloak, never end a Valid Redirect URI with *, and turn the loopback port " +
-			"exception off for confidential clients where the server lets you.",
 		Steps: []Step{readLinkStep(), stealCodeStep(), exactMatchStep()},
-	}
+	})
 }
 
 // readLinkStep: the attacker reads the app's sign-in link.

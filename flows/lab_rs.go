@@ -28,21 +28,8 @@ import (
 // RevokedTokenLab: a revoked token that local validation still accepts,
 // and introspection refuses (RFC 7009 §3, RFC 7662 §1).
 func RevokedTokenLab() Lab {
-	return Lab{
-		Name:  "revoked-token",
-		Title: "revoked token: still accepted where it is checked locally",
-		Story: "The attacker copied an access token — from a log, a proxy, a laptop left open — and uses it. The theft " +
-			"is noticed and the token's client revokes it (RFC 7009). The attacker holds nothing else: just that " +
-			"token, which is still a well-signed JWT that has not expired. The weakened FakeBook validates locally: " +
-			"signature, exp, iss, aud and scope, all read from the token itself.",
-		Protection: "A resource server that must honour revocation asks the authorization server about each token " +
-			"(introspection, RFC 7662): a revoked token is inactive at once, at the price of a round trip per request " +
-			"(or per cached answer). A JWT checked locally is refused only when it expires, so the other answer is " +
-			"short lifetimes: a revocation bites within minutes.",
-		RFC: "RFC 7009 §3, RFC 7662 §1",
-		Fix: "Where a revocation must bite at once (admin actions, payments, a stolen device), validate by introspection " +
-			"— cache its answers for seconds, not minutes. Elsewhere keep access tokens short-lived (5 minutes is " +
-			"Keycloak's default) and revoke the refresh token, so the client gets no new one.",
+	return withTexts(Lab{
+		Name: "revoked-token",
 		Steps: []Step{discoveryStep(), clientCredentialsStep(),
 			stealStep(),
 			bothAcceptStep("use-stolen", "The attacker uses the stolen token", Attacker, varLabToken,
@@ -50,7 +37,7 @@ func RevokedTokenLab() Lab {
 					"the revocation's doing, not a token that never worked there."),
 			revokeStep(), revokedStep(),
 			attackStep(), protectedStepBecause(validate.CheckActive)},
-	}
+	})
 }
 
 // stealStep is the attacker copying the access token, untouched.
@@ -101,28 +88,15 @@ func bothAcceptStep(id, title string, from Actor, key, why string) Step {
 // KeyRotationLab: a key rotation the resource server does not follow
 // (OpenID Connect Core §10.1.1, RFC 7517 §5).
 func KeyRotationLab() Lab {
-	return Lab{
-		Name:  "key-rotation",
-		Title: "key rotation: a withdrawn key still trusted",
-		Story: "The issuer's private signing key leaked (a backup, a repository) and the attacker holds a copy. The leak " +
-			"is found: the issuer rotates to a new key and withdraws the leaked one from its JWKS. The attacker signs a " +
-			"token with the leaked key anyway. The weakened FakeBook was given the issuer's keys once, at startup (a " +
-			"copied JWKS, a pasted PEM), and never asks again.",
-		Protection: "The resource server follows the issuer's jwks_uri: it fetches the key set again for a kid it does not " +
-			"know (the new key's first token) and at least every 5 minutes (oauthlab's default), dropping the keys the " +
-			"issuer withdrew. The leaked key is trusted until that next fetch; a server that never fetches trusts it for " +
-			"ever, and refuses the new key's tokens.",
-		RFC: "OpenID Connect Core §10.1.1, RFC 7517 §5, RFC 8414 §2 (jwks_uri)",
-		Fix: "Configure the API with the issuer (or its jwks_uri), never with a copy of its keys; use a JWT library that " +
-			"caches the key set for minutes and refetches on an unknown kid. When a key leaks, rotate and withdraw it " +
-			"at the issuer (Keycloak: a new key provider, the old one disabled; Okta: rotate the authorization server's keys).",
+	return withTexts(Lab{
+		Name: "key-rotation",
 		Steps: []Step{atLabIssuer(discoveryStep()), atLabIssuer(clientCredentialsStep()),
 			bothAcceptStep("before", "Both APIs accept the client's genuine token", Client, VarAccessToken,
 				"Before the rotation both FakeBooks trust the issuer's key: one from its copy, one from the jwks_uri. "+
 					"So a refusal later is the rotation's doing, not a key never trusted there."),
 			forgeLeakedStep(), rotateStep(), atLabIssuer(newKeyStep()),
 			attackStep(), protectedStepBecause(validate.CheckKid)},
-	}
+	})
 }
 
 // atLabIssuer runs s against the lab world's own authorization server

@@ -40,55 +40,31 @@ const (
 // CodeReplayLab: a code redeemed again after its client redeemed it (RFC
 // 6749 §4.1.2, RFC 9700 §4.2.4).
 func CodeReplayLab() Lab {
-	return Lab{
+	return withTexts(Lab{
 		Name:   "code-replay",
-		Title:  "code replay: a used code redeemed again",
 		Client: UserClient,
-		Story: "Alice signs in to a native app (a public client: PKCE stands in for a secret). The app redeems her code, " +
-			"and its token request — code, redirect_uri and code_verifier — lands in a log. After the app has used the code, " +
-			"the attacker reads the log and sends the same request again. The weakened server redeems a code as often as " +
-			"it is presented.",
-		Protection: "A code is good for one redemption. The server refuses the second one with invalid_grant and, since a " +
-			"replay means someone else holds the code, revokes every token the first redemption issued: the attacker gets " +
-			"nothing, and what may already have leaked with the code stops working. Alice signs in again.",
-		RFC: "RFC 6749 §4.1.2, RFC 9700 §4.2.4",
-		Fix: "On the server: mark a code spent in the same transaction that redeems it, refuse it afterwards, and revoke " +
-			"the grant it started (Keycloak ends the client's session when a code comes back). On the client: never log " +
-			"token requests or responses. Keep codes short-lived (Keycloak's default is a minute).",
 		Steps: []Step{
 			signInStep(weakSide), redeemStep(weakSide), replayStep(weakSide),
 			familyStep(weakSide, "the app's first tokens", "the replay went unnoticed, and the attacker and the app both hold live tokens"),
 			signInStep(protectedSide), redeemStep(protectedSide), replayStep(protectedSide),
 			familyStep(protectedSide, "the app's first tokens", "the replay revoked everything the code had issued (RFC 6749 §4.1.2)"),
 		},
-	}
+	})
 }
 
 // RefreshTheftLab: a stolen refresh token, without and with rotation and
 // reuse detection (RFC 9700 §4.14.2).
 func RefreshTheftLab() Lab {
-	return Lab{
+	return withTexts(Lab{
 		Name:   "refresh-theft",
-		Title:  "refresh-token theft: the thief keeps minting",
 		Client: UserClient,
-		Story: "Alice signs in to a native app, a public client: with no secret, its refresh token alone buys new access " +
-			"tokens (RFC 6749 §6). The attacker copies it — from a synced backup, a log, a token cache malware can read — " +
-			"and waits while Alice's app refreshes as usual. The weakened server never rotates refresh tokens, so the copy " +
-			"never goes stale.",
-		Protection: "Rotation with reuse detection: every refresh answers with a new refresh token and retires the old one. " +
-			"When a retired token comes back, the server cannot tell whether the thief or the app sent it, so it refuses it " +
-			"and revokes the whole family — the thief's tokens and Alice's current ones. Alice signs in again; the thief is out.",
-		RFC: "RFC 9700 §4.14.2, RFC 6749 §10.4",
-		Fix: "Turn on refresh-token rotation with reuse detection for public clients (Keycloak: the realm's Revoke " +
-			"Refresh Token, with Refresh Token Max Reuse 0; Okta: the app's Rotate token after every use), or bind refresh " +
-			"tokens to a key the client holds (DPoP, RFC 9449; mTLS, RFC 8705). Keep their lifetime bounded.",
 		Steps: []Step{
 			signInStep(weakSide), redeemStep(weakSide), victimRefreshStep(weakSide), thiefRefreshStep(weakSide),
 			familyStep(weakSide, "Alice's current tokens", "the thief's refresh went unnoticed, and the thief and Alice both hold live tokens"),
 			signInStep(protectedSide), redeemStep(protectedSide), victimRefreshStep(protectedSide), thiefRefreshStep(protectedSide),
 			familyStep(protectedSide, "Alice's current tokens", "the reuse of a retired refresh token revoked the whole family (RFC 9700 §4.14.2)"),
 		},
-	}
+	})
 }
 
 // labSide is one of a lab's two authorization servers, the weakened one

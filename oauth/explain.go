@@ -217,10 +217,11 @@ func explainStatus(e *Error, body []byte) {
 		what += ": " + quoteMessage(e.Description)
 	}
 	e.What = what
-	c, ok := statusCauses[e.Status]
+	key := strconv.Itoa(e.Status)
 	if e.Status >= 500 {
-		c, ok = serverFailed, true
+		key = "5xx"
 	}
+	c, ok := explained.statuses[key]
 	if ok {
 		e.Cause, e.Try, e.Retry = c.cause, c.try, c.retry
 	}
@@ -228,33 +229,6 @@ func explainStatus(e *Error, body []byte) {
 		e.What = "no answer from the server"
 	}
 }
-
-// statusCause is what a status likely means and what to try; retry when
-// the same request may work later.
-type statusCause struct {
-	cause, try string
-	retry      bool
-}
-
-// statusCauses are the refusals a learner meets most (RFC 9110 §15).
-var statusCauses = map[int]statusCause{
-	http.StatusUnauthorized: {cause: "the credentials were missing or wrong",
-		try: "check the client id, the secret and the auth method (basic or post)"},
-	http.StatusForbidden: {cause: "the credentials were understood but are not allowed to do this",
-		try: "check the client's or token's permissions and scopes"},
-	http.StatusNotFound: {cause: "there is no endpoint at that URL: a wrong path, realm or authorization server id",
-		try: "take the endpoint URLs from discovery"},
-	http.StatusMethodNotAllowed: {cause: "the endpoint exists but not for this HTTP method",
-		try: "token, introspection and revocation endpoints take POST (RFC 6749 §3.2, RFC 7662 §2.1, RFC 7009 §2.1)"},
-	http.StatusConflict: {cause: "the request conflicts with what the server already has — most often something with the same id exists (RFC 9110 §15.5.10); sending it again gets the same answer",
-		try: "change the request (another id), or replace the existing resource (PUT to its URL)"},
-	http.StatusTooManyRequests: {cause: "too many requests in a short time; the server limits the rate (RFC 6585 §4)",
-		try: "wait (the Retry-After header says how long, when sent) and retry", retry: true},
-}
-
-// serverFailed is every 5xx.
-var serverFailed = statusCause{cause: "the server failed or is overloaded; this is not your request's fault",
-	try: "wait a moment and retry; look at the server's log", retry: true}
 
 // maxMessage bounds what of a server's own message is shown.
 const maxMessage = 300
