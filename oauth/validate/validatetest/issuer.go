@@ -10,8 +10,8 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -135,7 +135,7 @@ func (is *Issuer) Claims(now time.Time, scope string) map[string]any {
 	return map[string]any{
 		"iss": is.URL, "sub": "alice", "aud": Audience, "client_id": "test_api_client",
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(),
-		"jti": "jti-" + base64.RawURLEncoding.EncodeToString(randBytes(6)), "scope": scope,
+		"jti": "jti-" + rand.Text(), "scope": scope,
 	}
 }
 
@@ -162,15 +162,10 @@ func Sign(t testing.TB, header, claims map[string]any, key any) string {
 	return raw
 }
 
-// PublicKeyPEM is the RSA public key as PEM bytes — what an attacker
-// would use as an HMAC secret in the alg-confusion attack.
+// PublicKeyPEM is the RSA public key as PKIX PEM, the bytes
+// oauth.RSAPublicKeyPEM reads from the JWKS — what an attacker would use
+// as an HMAC secret in the alg-confusion attack.
 func (is *Issuer) PublicKeyPEM() []byte {
 	der, _ := x509.MarshalPKIXPublicKey(&is.RSA.PublicKey)
-	return append([]byte("-----BEGIN PUBLIC KEY-----\n"+base64.StdEncoding.EncodeToString(der)+"\n-----END PUBLIC KEY-----\n"), []byte{}...)
-}
-
-func randBytes(n int) []byte {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return b
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
