@@ -14,13 +14,12 @@ import (
 func TestEmbeddedTokensHaveNoCustomClaims(t *testing.T) {
 	for _, style := range []authserver.Style{authserver.StyleKeycloak, authserver.StyleOkta} {
 		t.Run(string(style), func(t *testing.T) {
-			_, env := world(t, style)
+			w, env := world(t, style)
 			var tokens []Token
 			for _, r := range RunAll(context.Background(), env, ClientCredentials(), Vars{}, nil) {
 				tokens = append(tokens, r.Tokens...)
 			}
-			env.Settings.ClientID, env.Settings.ClientSecret = authserver.NativeClientID, ""
-			env.Settings.Scopes = []string{"openid", "profile", "email", "offline_access", authserver.ScopeRead}
+			env.Settings = EmbeddedSignInSettings(w)
 			env.OpenBrowser = formBrowser(t, "alice")
 			for _, r := range RunAll(context.Background(), env, AuthorizationCode(), Vars{}, nil) {
 				tokens = append(tokens, r.Tokens...)

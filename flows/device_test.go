@@ -38,15 +38,7 @@ func deviceWorld(t *testing.T, style authserver.Style) (*embedded.World, *Env, *
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	return w, &Env{HTTP: &http.Client{}, Settings: deviceSettings(w), Now: clk.Now, Wait: clk.wait}, clk
-}
-
-// deviceSettings are the world's device client, as setup makes them.
-func deviceSettings(w *embedded.World) Settings {
-	s := demoSettings(w)
-	s.ClientID, s.ClientSecret = authserver.DeviceClientID, ""
-	s.Scopes = []string{"openid", "profile", "email", "offline_access", authserver.ScopeRead}
-	return s
+	return w, &Env{HTTP: &http.Client{}, Settings: EmbeddedDeviceSettings(w), Now: clk.Now, Wait: clk.wait}, clk
 }
 
 // The device flow end to end in both shapes: the user code and the URL
@@ -101,9 +93,8 @@ func TestDeviceFlowApprove(t *testing.T) {
 					vars[k] = v
 				}
 			}
-			user := demoSettings(w)
-			user.ClientID, user.ClientSecret = authserver.NativeClientID, ""
-			clients := Clients{Machine: demoSettings(w), User: &user, Device: &env.Settings}
+			user := EmbeddedSignInSettings(w)
+			clients := Clients{Machine: EmbeddedSettings(w), User: &user, Device: &env.Settings}
 			renv := *env
 			renv.Settings, _ = clients.For(Refresh(), vars)
 			mustPass(t, "refresh of the device's token", RunAll(context.Background(), &renv, Refresh(), vars, nil)[0])

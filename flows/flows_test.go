@@ -34,23 +34,13 @@ func world(t *testing.T, style authserver.Style) (*embedded.World, *Env) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	return w, &Env{HTTP: &http.Client{}, Settings: demoSettings(w)}
+	return w, &Env{HTTP: &http.Client{}, Settings: EmbeddedSettings(w)}
 }
 
-// demoSettings are the embedded world's demo client as
-// setup.EmbeddedSettings makes them, less the advice: flows' own tests
-// cannot import internal/setup, which imports flows.
-func demoSettings(w *embedded.World) Settings {
-	return Settings{
-		Issuer:         w.Issuer,
-		ClientID:       authserver.DemoClientID,
-		ClientSecret:   oauth.Secret(authserver.DemoClientSecret),
-		Scopes:         []string{authserver.ScopeRead, authserver.ScopeTestAPI},
-		CallbackPath:   "/callback",
-		APIBase:        w.APIBase,
-		EmbeddedIssuer: w.Issuer,
-	}
-}
+// The embedded world's settings as the product makes them, in
+// internal/setup, handed over by settings_test.go: flows' own tests cannot
+// import internal/setup, which imports flows, but its external tests can.
+var EmbeddedSettings, EmbeddedSignInSettings, EmbeddedDeviceSettings func(*embedded.World) Settings
 
 func mustPass(t *testing.T, what string, r Result) {
 	t.Helper()
@@ -139,10 +129,8 @@ func formBrowser(t *testing.T, user string) func(string) error {
 func TestAuthorizationCodeRefreshIntrospectRevoke(t *testing.T) {
 	for _, style := range []authserver.Style{authserver.StyleKeycloak, authserver.StyleOkta} {
 		t.Run(string(style), func(t *testing.T) {
-			_, env := world(t, style)
-			env.Settings.ClientID = authserver.NativeClientID
-			env.Settings.ClientSecret = ""
-			env.Settings.Scopes = []string{"openid", "profile", "email", "offline_access", authserver.ScopeRead}
+			w, env := world(t, style)
+			env.Settings = EmbeddedSignInSettings(w)
 			env.OpenBrowser = formBrowser(t, "alice")
 			var said, urls []string
 			env.Progress = func(p Progress) { said, urls = append(said, p.Text), append(urls, p.URL) }

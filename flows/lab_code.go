@@ -28,8 +28,7 @@ func interceptStep() Step {
 		RFC: "RFC 8252 §8.1, RFC 7636 §1",
 		Why: "The app opens the authorization URL without a code_challenge, with its loopback redirect URI. alice signs in; the " +
 			"weakened server issues a code and redirects her browser to that port, where the attacker listens instead of the " +
-			"app (RFC 7636 §1 draws this attack).",
-		Inputs: []string{"client_id", "scopes"}},
+			"app (RFC 7636 §1 draws this attack)."},
 		appLogin(weakIssuer, false),
 		func(_ context.Context, _ *Env, _ Vars, r *Result, ln *oauth.Loopback, meta *oauth.Metadata, l landing) {
 			code := l.caught.Get("code")
@@ -46,7 +45,7 @@ func interceptStep() Step {
 // appLogin is the app starting a login at the issuer, with PKCE or not,
 // its redirect URI on the port the attacker holds; alice signs in.
 func appLogin(issuer func(Settings) string, withPKCE bool) login {
-	return func(ctx context.Context, env *Env, _ Vars, r *Result) (*oauth.Loopback, *oauth.Metadata, landing, error) {
+	return login{inputs: []string{"client_id", "scopes"}, start: func(ctx context.Context, env *Env, _ Vars, r *Result) (*oauth.Loopback, *oauth.Metadata, landing, error) {
 		var pkce oauth.PKCE
 		if withPKCE {
 			pkce = oauth.NewPKCE()
@@ -60,7 +59,7 @@ func appLogin(issuer func(Settings) string, withPKCE bool) login {
 			return oauth.AuthRequest{AuthURL: meta.AuthorizationEndpoint, RedirectURI: redirectURI, State: oauth.NewState(), PKCE: pkce,
 				Client: oauth.ClientConfig{ClientID: env.Settings.ClientID, Scopes: env.Settings.Scopes}}
 		})
-	}
+	}}
 }
 
 func weakIssuer(s Settings) string      { return s.LabWeakIssuer }
@@ -97,8 +96,7 @@ func pkceRequiredStep() Step {
 		RFC: "RFC 9700 §2.1.1",
 		Why: "The app sends the same request, without a code_challenge, to the server with the protection on. A server that " +
 			"requires PKCE of public clients refuses it (error=invalid_request, sent to the redirect URI): no code is issued, so " +
-			"there is nothing to intercept.",
-		Inputs: []string{"client_id", "scopes"}},
+			"there is nothing to intercept."},
 		appLogin(protectedIssuer, false),
 		func(ctx context.Context, env *Env, _ Vars, r *Result, ln *oauth.Loopback, meta *oauth.Metadata, l landing) {
 			if code := l.caught.Get("code"); code != "" {
@@ -126,8 +124,7 @@ func pkceHeldStep() Step {
 		RFC: "RFC 7636 §4.6",
 		Why: "The app now sends a code_challenge and keeps the code_verifier. The attacker still holds the port and takes the " +
 			"code, but redeeming it needs the verifier, which never left the app: the server answers invalid_grant. The code " +
-			"is not spent by the attempt, so the app then redeems it with its verifier.",
-		Inputs: []string{"client_id", "scopes"}},
+			"is not spent by the attempt, so the app then redeems it with its verifier."},
 		appLogin(protectedIssuer, true),
 		func(ctx context.Context, env *Env, _ Vars, r *Result, ln *oauth.Loopback, meta *oauth.Metadata, l landing) {
 			code := l.caught.Get("code")

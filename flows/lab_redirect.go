@@ -52,7 +52,7 @@ func readLinkStep() Step {
 // with redirect_uri pointing at the attacker's listener (same host, same
 // path, another port), opened by the victim.
 func craftedLogin(issuer func(Settings) string) login {
-	return func(ctx context.Context, env *Env, vars Vars, r *Result) (*oauth.Loopback, *oauth.Metadata, landing, error) {
+	return login{inputs: []string{varLabClientID, varLabRedirect}, start: func(ctx context.Context, env *Env, vars Vars, r *Result) (*oauth.Loopback, *oauth.Metadata, landing, error) {
 		return listenAndOpen(ctx, env, r, issuer(env.Settings), func(meta *oauth.Metadata, redirectURI string) oauth.AuthRequest {
 			r.Outputs = append(r.Outputs, Output{Name: "registered redirect_uri", Value: vars[varLabRedirect]},
 				Output{Name: "crafted redirect_uri", Value: redirectURI + " (the attacker's listener)"})
@@ -62,7 +62,7 @@ func craftedLogin(issuer func(Settings) string) login {
 			return oauth.AuthRequest{AuthURL: meta.AuthorizationEndpoint, RedirectURI: redirectURI, State: oauth.NewState(), PKCE: oauth.NewPKCE(),
 				Client: oauth.ClientConfig{ClientID: vars[varLabClientID], Scopes: strings.Fields(vars[varLabScope])}}
 		})
-	}
+	}}
 }
 
 // stealCodeStep: the weakened server sends alice's code to the attacker.
@@ -71,8 +71,7 @@ func stealCodeStep() Step {
 		RFC: "RFC 9700 §4.1.1",
 		Why: "The link is the app's own sign-in request with one parameter changed. The weakened server accepts the redirect_uri " +
 			"because only its port differs from the registered one, shows alice its genuine login page, and after she signs in " +
-			"redirects her browser, code and all, to the attacker's listener.",
-		Inputs: []string{"lab_client_id", "lab_redirect_uri"}},
+			"redirects her browser, code and all, to the attacker's listener."},
 		craftedLogin(weakIssuer),
 		func(_ context.Context, _ *Env, vars Vars, r *Result, ln *oauth.Loopback, _ *oauth.Metadata, l landing) {
 			if l.caught.Get("code") == "" {
@@ -95,8 +94,7 @@ func exactMatchStep() Step {
 	return frontStep(Step{ID: "exact-match", Title: "alice opens the same link at the protected server", From: Browser, To: AuthServer,
 		RFC: "RFC 6749 §3.1.2.4, §4.1.2.1",
 		Why: "The server with the protection on compares the redirect_uri exactly. It is not registered, so the server cannot " +
-			"trust it with anything, not even an error: it tells alice on its own page and redirects nowhere (400).",
-		Inputs: []string{"lab_client_id", "lab_redirect_uri"}},
+			"trust it with anything, not even an error: it tells alice on its own page and redirects nowhere (400)."},
 		craftedLogin(protectedIssuer),
 		func(_ context.Context, _ *Env, _ Vars, r *Result, ln *oauth.Loopback, _ *oauth.Metadata, l landing) {
 			r.Checks = []oauth.Check{exactMatch(ln, l)}

@@ -3,11 +3,9 @@ package flows
 import (
 	"context"
 	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -153,16 +151,7 @@ func forgeLeaked(_ context.Context, env *Env, vars Vars, r *Result) (string, err
 	}
 	header := maps.Clone(genuine.Header)
 	header["alg"] = "RS256"
-	in, err := unsignedInput(header, claims)
-	if err != nil {
-		return "", err
-	}
-	digest = sha256.Sum256([]byte(in))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, digest[:])
-	if err != nil {
-		return "", err
-	}
-	return in + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+	return oauth.SignJWT(header, claims, key)
 }
 
 // rsaPrivateKey reads an RSA private key in PEM (PKCS #1 or #8).

@@ -5,16 +5,13 @@
 package validatetest
 
 import (
-	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -25,6 +22,7 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jwk"
 
 	"github.com/oauthlab/oauthlab/internal/testkey"
+	"github.com/oauthlab/oauthlab/oauth"
 )
 
 // Key ids the Issuer publishes.
@@ -137,7 +135,7 @@ func (is *Issuer) Claims(now time.Time, scope string) map[string]any {
 	return map[string]any{
 		"iss": is.URL, "sub": "alice", "aud": Audience, "client_id": "test_api_client",
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(),
-		"jti": "jti-" + base64.RawURLEncoding.EncodeToString(randBytes(6)), "scope": scope,
+		"jti": "jti-" + rand.Text(), "scope": scope,
 	}
 }
 
@@ -150,64 +148,24 @@ func (is *Issuer) Token(t testing.TB, claims map[string]any) string {
 	return Sign(t, Header(), claims, is.RSA)
 }
 
-// Sign builds a compact JWS from header and claims as given, signed per
-// header["alg"] with key: *rsa.PrivateKey (RS*/PS*), *ecdsa.PrivateKey
-// (ES256), []byte (HS256), or nil for an empty signature. No validation is
-// done: hostile tokens are the point.
+// Sign builds a compact JWS from header and claims as given, signed with
+// key as oauth.SignJWT does: *rsa.PrivateKey (RS256, or PS256 when
+// header["alg"] says so), *ecdsa.PrivateKey (ES256), []byte (HS256), or
+// nil for an empty signature. No validation is done: hostile tokens are
+// the point.
 func Sign(t testing.TB, header, claims map[string]any, key any) string {
 	t.Helper()
-	h, err := json.Marshal(header)
+	raw, err := oauth.SignJWT(header, claims, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := json.Marshal(claims)
-	if err != nil {
-		t.Fatal(err)
-	}
-	input := b64(h) + "." + b64(c)
-	sum := sha256.Sum256([]byte(input))
-	var sig []byte
-	alg, _ := header["alg"].(string)
-	switch k := key.(type) {
-	case nil:
-	case *rsa.PrivateKey:
-		if alg == "PS256" {
-			sig, err = rsa.SignPSS(rand.Reader, k, crypto.SHA256, sum[:], nil)
-		} else {
-			sig, err = rsa.SignPKCS1v15(rand.Reader, k, crypto.SHA256, sum[:])
-		}
-	case *ecdsa.PrivateKey:
-		var r, s []byte
-		rr, ss, e := ecdsa.Sign(rand.Reader, k, sum[:])
-		err = e
-		if e == nil {
-			r, s = rr.FillBytes(make([]byte, 32)), ss.FillBytes(make([]byte, 32))
-			sig = append(r, s...)
-		}
-	case []byte:
-		m := hmac.New(sha256.New, k)
-		m.Write([]byte(input))
-		sig = m.Sum(nil)
-	default:
-		t.Fatalf("Sign: unsupported key %T", key)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
+	return raw
 }
 
-// PublicKeyPEM is the RSA public key as PEM bytes — what an attacker
-// would use as an HMAC secret in the alg-confusion attack.
+// PublicKeyPEM is the RSA public key as PKIX PEM, the bytes
+// oauth.RSAPublicKeyPEM reads from the JWKS — what an attacker would use
+// as an HMAC secret in the alg-confusion attack.
 func (is *Issuer) PublicKeyPEM() []byte {
 	der, _ := x509.MarshalPKIXPublicKey(&is.RSA.PublicKey)
-	return append([]byte("-----BEGIN PUBLIC KEY-----\n"+base64.StdEncoding.EncodeToString(der)+"\n-----END PUBLIC KEY-----\n"), []byte{}...)
-}
-
-func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
-
-func randBytes(n int) []byte {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return b
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
