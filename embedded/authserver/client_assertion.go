@@ -182,10 +182,7 @@ func (s *Server) authenticateAssertion(r *http.Request, form url.Values) (*Clien
 	}
 	c := s.clients[a.sub]
 	if c == nil {
-		if okta {
-			return nil, errInvalidClient().WithDescription("Invalid value for 'client_id' parameter.").InOktaEnvelope()
-		}
-		return nil, errInvalidClient().WithDescription("Invalid client or Invalid client credentials")
+		return nil, s.unknownClient()
 	}
 	if c.AuthMethod != authPrivateKeyJWT && c.AuthMethod != authSecretJWT {
 		return nil, s.wrongMethod(c, "a client_assertion")

@@ -40,10 +40,7 @@ func (s *Server) authenticate(r *http.Request, form url.Values) (*Client, *oauth
 	}
 	c := s.clients[id]
 	if c == nil {
-		if s.isOkta() {
-			return nil, errInvalidClient().WithDescription("Invalid value for 'client_id' parameter.").InOktaEnvelope()
-		}
-		return nil, errInvalidClient().WithDescription("Invalid client or Invalid client credentials").WithBasicChallenge(basic)
+		return nil, s.unknownClient().WithBasicChallenge(basic)
 	}
 	if c.AuthMethod != "" {
 		// A JWT client may not fall back to its secret or to nothing.
@@ -73,4 +70,17 @@ func claimedClient(r *http.Request, form url.Values) string {
 		return id
 	}
 	return form.Get("client_id")
+}
+
+// unknownClient is the answer to a client_id the server does not know, in
+// its shape: Keycloak's invalid_client, Okta's in its management-API
+// envelope (errorCode, errorSummary, errorLink, errorId, errorCauses),
+// which it sends for this error alone.
+func (s *Server) unknownClient() *oauthErr {
+	if s.isOkta() {
+		e := errInvalidClient().WithDescription("Invalid value for 'client_id' parameter.")
+		e.oktaEnvelope = true
+		return e
+	}
+	return errInvalidClient().WithDescription("Invalid client or Invalid client credentials")
 }

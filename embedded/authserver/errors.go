@@ -91,13 +91,6 @@ func (e *oauthErr) WithBasicChallenge(basic bool) *oauthErr {
 	return e
 }
 
-// InOktaEnvelope makes the answer Okta's management-API envelope
-// (errorCode, errorSummary, errorLink, errorId, errorCauses).
-func (e *oauthErr) InOktaEnvelope() *oauthErr {
-	e.oktaEnvelope = true
-	return e
-}
-
 // WithEventNote says in the refusal's event what the server did beyond
 // refusing; the client is never told.
 func (e *oauthErr) WithEventNote(note string) *oauthErr {

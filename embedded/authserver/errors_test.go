@@ -100,7 +100,7 @@ func TestEveryConstructorWritesTheFixtureShape(t *testing.T) {
 				}
 				e := ctor().WithDescription(desc)
 				if f.ErrorCode != "" {
-					e = e.InOktaEnvelope()
+					e.oktaEnvelope = true
 				}
 				status := manifestStatus(t, file)
 				if d, ok := departures[file]; ok {
