@@ -5,6 +5,7 @@
 // The format is small and strict, so a slip is an error rather than a text
 // quietly lost or changed:
 //
+//   - Lines end with LF or CRLF.
 //   - A heading of the entry level ("## name" at level 2) starts an entry
 //     called name. Headings of a higher level ("# ...") and the prose under
 //     them are for the reader and skipped; a heading of a lower level is an
@@ -49,7 +50,9 @@ type Entry struct {
 func (s Schema) Parse(src []byte) ([]Entry, error) {
 	p := parser{schema: s}
 	for i, line := range strings.Split(string(src), "\n") {
-		if err := p.line(i+1, line); err != nil {
+		// A checkout may end lines with CRLF (Git for Windows converts
+		// by default), and go:embed keeps the bytes as they are.
+		if err := p.line(i+1, strings.TrimSuffix(line, "\r")); err != nil {
 			return nil, fmt.Errorf("line %d: %w", i+1, err)
 		}
 	}

@@ -44,6 +44,19 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// A document checked out with CRLF line ends (Git for Windows' default)
+// reads as the same entries: go:embed keeps the bytes as they are.
+func TestParseCRLF(t *testing.T) {
+	want, err := schema.Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := schema.Parse([]byte(strings.ReplaceAll(doc, "\n", "\r\n")))
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, %v; want %+v", got, err, want)
+	}
+}
+
 // Every slip an editor may make is an error that says where.
 func TestParseRefusesMalformed(t *testing.T) {
 	const entry = "## first\n\nTitle: the first\n\nStory: a story\n"
