@@ -56,8 +56,13 @@ func (s Schema) Parse(src []byte) ([]Entry, error) {
 			return nil, fmt.Errorf("line %d: %w", i+1, err)
 		}
 	}
-	if err := p.endEntry(); err != nil {
-		return nil, err
+	p.endEntry()
+	for _, e := range p.entries {
+		for _, f := range s.Required {
+			if e.Fields[f] == "" {
+				return nil, fmt.Errorf("%s (line %d) has no %s", e.Name, e.Line, f)
+			}
+		}
 	}
 	return p.entries, nil
 }
@@ -78,7 +83,8 @@ func (p *parser) line(n int, line string) error {
 		return nil // prose
 	}
 	if line == "" {
-		return p.endField()
+		p.endField()
+		return nil
 	}
 	if strings.TrimSpace(line) != line {
 		return fmt.Errorf("%q starts or ends with white space", line)
@@ -92,6 +98,8 @@ func (p *parser) line(n int, line string) error {
 			return fmt.Errorf("unknown field %q (want one of %s)", name, p.schema.names())
 		case p.in.Fields[name] != "":
 			return fmt.Errorf("%s: field %s given twice", p.in.Name, name)
+		case strings.TrimSpace(value) != value:
+			return fmt.Errorf("%s: field %s is empty or starts with white space", p.in.Name, name)
 		}
 		p.field, p.lines = name, []string{value}
 		return nil
@@ -115,9 +123,7 @@ func (p *parser) heading(n int, line string) error {
 	if level > p.schema.Level {
 		return fmt.Errorf("%q is below the entries' level %d", line, p.schema.Level)
 	}
-	if err := p.endEntry(); err != nil {
-		return err
-	}
+	p.endEntry()
 	if level < p.schema.Level {
 		return nil
 	}
@@ -130,34 +136,19 @@ func (p *parser) heading(n int, line string) error {
 	return nil
 }
 
-func (p *parser) endField() error {
-	if p.field == "" {
-		return nil
+func (p *parser) endField() {
+	if p.field != "" {
+		p.in.Fields[p.field] = strings.Join(p.lines, " ")
+		p.field, p.lines = "", nil
 	}
-	value := strings.Join(p.lines, " ")
-	if value == "" || strings.TrimSpace(value) != value {
-		return fmt.Errorf("%s: field %s is empty or starts with white space", p.in.Name, p.field)
-	}
-	p.in.Fields[p.field] = value
-	p.field, p.lines = "", nil
-	return nil
 }
 
-func (p *parser) endEntry() error {
-	if p.in == nil {
-		return nil
+func (p *parser) endEntry() {
+	if p.in != nil {
+		p.endField()
+		p.entries = append(p.entries, *p.in)
+		p.in = nil
 	}
-	if err := p.endField(); err != nil {
-		return err
-	}
-	for _, f := range p.schema.Required {
-		if p.in.Fields[f] == "" {
-			return fmt.Errorf("%s (line %d) has no %s", p.in.Name, p.in.Line, f)
-		}
-	}
-	p.entries = append(p.entries, *p.in)
-	p.in = nil
-	return nil
 }
 
 func (s Schema) names() []string {

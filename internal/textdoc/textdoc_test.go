@@ -85,3 +85,17 @@ func TestParseRefusesMalformed(t *testing.T) {
 		})
 	}
 }
+
+// An error names the line it is about: the line of the value, the heading
+// of an entry that lacks a field, not a line further on.
+func TestParseErrorSaysTheLine(t *testing.T) {
+	tests := []struct{ doc, want string }{
+		{"## first\n\nTitle:  the first\nwrapped\n\nStory: s\n", "line 3: first: field Title is empty or starts with white space"},
+		{"## first\n\nTitle: the first\n\n## second\n\nTitle: t\n\nStory: s\n", "first (line 1) has no Story"},
+	}
+	for _, tc := range tests {
+		if _, err := schema.Parse([]byte(tc.doc)); err == nil || err.Error() != tc.want {
+			t.Errorf("%q: got %v, want %s", tc.doc, err, tc.want)
+		}
+	}
+}
