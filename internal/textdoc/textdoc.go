@@ -17,14 +17,19 @@
 //   - These are errors: a field the schema does not name, a paragraph that
 //     names none, a field given twice, an empty value, a required field
 //     missing, two entries of one name, a line of an entry that starts or
-//     ends with white space, and a wrapped line that starts with a field's
-//     name (a field of its own, missing the blank line before it).
+//     ends with white space, a wrapped line that starts with a field's
+//     name (a field of its own, missing the blank line before it), and a
+//     line, prose too, holding what safe.Line would escape (a control
+//     character, a tab, a bidi override): the texts are written raw to a
+//     terminal.
 package textdoc
 
 import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/oauthlab/oauthlab/internal/safe"
 )
 
 // Schema is what a document's entries hold.
@@ -76,6 +81,9 @@ type parser struct {
 }
 
 func (p *parser) line(n int, line string) error {
+	if !safe.Harmless(line) {
+		return fmt.Errorf("%q holds a control character, a tab or a bidi override: a terminal would act on it or show the text other than it is", line)
+	}
 	if strings.HasPrefix(line, "#") {
 		return p.heading(n, line)
 	}

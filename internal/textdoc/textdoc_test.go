@@ -75,6 +75,10 @@ func TestParseRefusesMalformed(t *testing.T) {
 		{"deeper heading", entry + "\n### a detail\n", "below the entries' level 2"},
 		{"not a heading", "#first\n", "is not a heading"},
 		{"empty heading", "## \n", "is not a heading"},
+		{"escape in a value", "## first\n\nTitle: \x1b[2J\n", `holds a control character`},
+		{"tab in a value", "## first\n\nTitle: the\tfirst\n", `holds a control character`},
+		{"bidi override in a heading", "## fir\u202est\n", `holds a control character`},
+		{"tab in prose", "# A handbook\n\n\tindented\n", `holds a control character`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
