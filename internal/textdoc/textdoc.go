@@ -5,6 +5,7 @@
 // The format is small and strict, so a slip is an error rather than a text
 // quietly lost or changed:
 //
+//   - Lines end with LF or CRLF.
 //   - A heading of the entry level ("## name" at level 2) starts an entry
 //     called name. Headings of a higher level ("# ...") and the prose under
 //     them are for the reader and skipped; a heading of a lower level is an
@@ -16,14 +17,19 @@
 //   - These are errors: a field the schema does not name, a paragraph that
 //     names none, a field given twice, an empty value, a required field
 //     missing, two entries of one name, a line of an entry that starts or
-//     ends with white space, and a wrapped line that starts with a field's
-//     name (a field of its own, missing the blank line before it).
+//     ends with white space, a wrapped line that starts with a field's
+//     name (a field of its own, missing the blank line before it), and a
+//     line, prose too, holding what safe.Line would escape (a control
+//     character, a tab, a bidi override): the texts are written raw to a
+//     terminal.
 package textdoc
 
 import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/oauthlab/oauthlab/internal/safe"
 )
 
 // Schema is what a document's entries hold.
@@ -49,12 +55,19 @@ type Entry struct {
 func (s Schema) Parse(src []byte) ([]Entry, error) {
 	p := parser{schema: s}
 	for i, line := range strings.Split(string(src), "\n") {
-		if err := p.line(i+1, line); err != nil {
+		// A checkout may end lines with CRLF (Git for Windows converts
+		// by default), and go:embed keeps the bytes as they are.
+		if err := p.line(i+1, strings.TrimSuffix(line, "\r")); err != nil {
 			return nil, fmt.Errorf("line %d: %w", i+1, err)
 		}
 	}
-	if err := p.endEntry(); err != nil {
-		return nil, err
+	p.endEntry()
+	for _, e := range p.entries {
+		for _, f := range s.Required {
+			if e.Fields[f] == "" {
+				return nil, fmt.Errorf("%s (line %d) has no %s", e.Name, e.Line, f)
+			}
+		}
 	}
 	return p.entries, nil
 }
@@ -68,6 +81,9 @@ type parser struct {
 }
 
 func (p *parser) line(n int, line string) error {
+	if !safe.Harmless(line) {
+		return fmt.Errorf("%q holds a control character, a tab or a bidi override: a terminal would act on it or show the text other than it is", line)
+	}
 	if strings.HasPrefix(line, "#") {
 		return p.heading(n, line)
 	}
@@ -75,7 +91,8 @@ func (p *parser) line(n int, line string) error {
 		return nil // prose
 	}
 	if line == "" {
-		return p.endField()
+		p.endField()
+		return nil
 	}
 	if strings.TrimSpace(line) != line {
 		return fmt.Errorf("%q starts or ends with white space", line)
@@ -89,6 +106,8 @@ func (p *parser) line(n int, line string) error {
 			return fmt.Errorf("unknown field %q (want one of %s)", name, p.schema.names())
 		case p.in.Fields[name] != "":
 			return fmt.Errorf("%s: field %s given twice", p.in.Name, name)
+		case strings.TrimSpace(value) != value:
+			return fmt.Errorf("%s: field %s is empty or starts with white space", p.in.Name, name)
 		}
 		p.field, p.lines = name, []string{value}
 		return nil
@@ -112,9 +131,7 @@ func (p *parser) heading(n int, line string) error {
 	if level > p.schema.Level {
 		return fmt.Errorf("%q is below the entries' level %d", line, p.schema.Level)
 	}
-	if err := p.endEntry(); err != nil {
-		return err
-	}
+	p.endEntry()
 	if level < p.schema.Level {
 		return nil
 	}
@@ -127,34 +144,19 @@ func (p *parser) heading(n int, line string) error {
 	return nil
 }
 
-func (p *parser) endField() error {
-	if p.field == "" {
-		return nil
+func (p *parser) endField() {
+	if p.field != "" {
+		p.in.Fields[p.field] = strings.Join(p.lines, " ")
+		p.field, p.lines = "", nil
 	}
-	value := strings.Join(p.lines, " ")
-	if value == "" || strings.TrimSpace(value) != value {
-		return fmt.Errorf("%s: field %s is empty or starts with white space", p.in.Name, p.field)
-	}
-	p.in.Fields[p.field] = value
-	p.field, p.lines = "", nil
-	return nil
 }
 
-func (p *parser) endEntry() error {
-	if p.in == nil {
-		return nil
+func (p *parser) endEntry() {
+	if p.in != nil {
+		p.endField()
+		p.entries = append(p.entries, *p.in)
+		p.in = nil
 	}
-	if err := p.endField(); err != nil {
-		return err
-	}
-	for _, f := range p.schema.Required {
-		if p.in.Fields[f] == "" {
-			return fmt.Errorf("%s (line %d) has no %s", p.in.Name, p.in.Line, f)
-		}
-	}
-	p.entries = append(p.entries, *p.in)
-	p.in = nil
-	return nil
 }
 
 func (s Schema) names() []string {
