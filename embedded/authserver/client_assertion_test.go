@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -174,6 +175,39 @@ func TestClientAssertionBothShapes(t *testing.T) {
 }
 
 // TestDiscoveryAdvertisesJWTClientAuth: both shapes list the two methods;
+// An assertion for a client the server does not know gets no token, and
+// the same answer, in each shape, as a client_id and secret it does not
+// know: one unknown-client refusal (Okta's in its envelope) for both ways
+// a client authenticates.
+func TestClientAssertionUnknownClient(t *testing.T) {
+	for _, style := range []Style{StyleKeycloak, StyleOkta} {
+		t.Run(string(style), func(t *testing.T) {
+			reg, rsaKey, _ := jwtClients(t)
+			f := start(t, style, reg)
+			byAssertion := f.post(t, f.s.paths().token, assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "nobody", f.tokenURL(), nil)), "", "")
+			bySecret := f.post(t, f.s.paths().token, url.Values{"grant_type": {"client_credentials"}, "scope": {ScopeRead},
+				"client_id": {"nobody"}, "client_secret": {"x"}}, "", "")
+			byAssertion.raw, bySecret.raw = strings.TrimSpace(byAssertion.raw), strings.TrimSpace(bySecret.raw)
+			if byAssertion.status != 401 || byAssertion.body["access_token"] != nil {
+				t.Fatalf("an assertion for an unknown client: got %d %s, want 401 and no token", byAssertion.status, byAssertion.raw)
+			}
+			code := byAssertion.body["error"]
+			if style == StyleOkta {
+				code = byAssertion.body["errorCode"]
+			}
+			if code != "invalid_client" {
+				t.Errorf("an assertion for an unknown client: got %s, want invalid_client", byAssertion.raw)
+			}
+			delete(byAssertion.body, "errorId") // Okta's is random in every answer
+			delete(bySecret.body, "errorId")
+			if !reflect.DeepEqual(byAssertion.body, bySecret.body) || byAssertion.status != bySecret.status {
+				t.Errorf("an unknown client: got %d %s by assertion, want the %d %s it gets by secret",
+					byAssertion.status, byAssertion.raw, bySecret.status, bySecret.raw)
+			}
+		})
+	}
+}
+
 // Keycloak lists the algorithms too (real Okta does not).
 func TestDiscoveryAdvertisesJWTClientAuth(t *testing.T) {
 	for _, style := range []Style{StyleKeycloak, StyleOkta} {
