@@ -5,12 +5,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/oauthlab/oauthlab/embedded/authserver/authservertest"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/safe/safetest"
 	"github.com/oauthlab/oauthlab/oauth"
@@ -44,7 +43,7 @@ func TestDeviceCommand(t *testing.T) {
 						code = f[len(f)-1]
 					}
 					if verify != "" && code != "" {
-						resp, err := http.PostForm(verify, url.Values{"device_user_code": {code}, "username": {"alice"}, "password": {"alice"}, "consent": {tt.consent}})
+						resp, err := authservertest.Device(nil, verify, code, "alice", "alice", tt.consent)
 						if err == nil {
 							resp.Body.Close()
 						}

@@ -20,6 +20,7 @@ var devicePageTmpl = template.Must(template.New("device").Parse(pageHead(`#devic
 {{if .Form}}<div class="box">
 {{if .ClientID}}<p><b>{{.ClientID}}</b> on another device asks for: {{range .Scopes}}<code>{{.}}</code> {{end}}</p>{{end}}
 <form method="post" action="{{.Action}}">
+<input type="hidden" name="csrf_token" value="{{.CSRF}}">
 <label for="device-user-code">Enter the code shown on your device</label>
 <input type="text" id="device-user-code" name="device_user_code" value="{{.UserCode}}" autocomplete="off" autocapitalize="characters" spellcheck="false" {{if not .UserCode}}autofocus{{end}}>
 <label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" {{if .UserCode}}autofocus{{end}}>
@@ -34,8 +35,12 @@ var devicePageTmpl = template.Must(template.New("device").Parse(pageHead(`#devic
 // devicePage fills devicePageTmpl.
 type devicePage struct {
 	Title, Error, Message, UserCode, ClientID, Action, Style string
-	Scopes                                                   []string
-	Form, Failed                                             bool
+	// CSRF is the form's anti-forgery value, as on the login page
+	// (forms.go).
+	CSRF   string
+	Scopes []string
+	Form   bool
+	Failed bool
 }
 
 // The page texts: Keycloak's English theme (messages_en.properties keys
@@ -57,7 +62,9 @@ func (s *Server) deviceTexts() (title, invalid, expired, okTitle, okMsg, deniedT
 // and takes it (POST).
 func (s *Server) handleDevicePage(w http.ResponseWriter, r *http.Request) {
 	title, invalid, expired, _, _, _, _ := s.deviceTexts()
-	page := devicePage{Title: title, Action: r.URL.Path, Form: true}
+	// The form is a sign-in: it carries a fresh anti-forgery value bound to
+	// this browser, as the login page's does, each time it is shown.
+	page := devicePage{Title: title, Action: r.URL.Path, Form: true, CSRF: s.formToken(s.loginCookie(w, r))}
 	if r.Method != http.MethodPost {
 		code := r.URL.Query().Get("user_code")
 		page.UserCode = code
@@ -76,17 +83,19 @@ func (s *Server) handleDevicePage(w http.ResponseWriter, r *http.Request) {
 		s.renderDevicePage(w, http.StatusOK, page)
 		return
 	}
-	// The browser's own word against a post from another site: one that
-	// approves a device as the attacker's account (or denies the user's).
-	// curl and other non-browser clients send neither header and pass.
-	if err := http.NewCrossOriginProtection().Check(r); err != nil {
-		s.publish(r, "", http.StatusForbidden, "device page: refused a form posted from another site")
-		s.renderDevicePage(w, http.StatusForbidden, devicePage{Title: title, Error: "This form was posted from another site; open the verification page yourself."})
-		return
-	}
+	// A post from another site would approve a device as the attacker's
+	// account (or deny the user's): the login form's two checks refuse it,
+	// the browser's own word and the anti-forgery value bound to the
+	// browser that was shown the page.
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	if err := r.ParseForm(); err != nil {
 		s.renderDevicePage(w, http.StatusBadRequest, devicePage{Title: title, Error: "The form could not be read."})
+		return
+	}
+	if why := s.checkForm(r, r.PostForm.Get(formField)); why != "" {
+		s.publish(r, "", http.StatusForbidden, "device page: refused the form: "+why)
+		s.renderDevicePage(w, http.StatusForbidden, devicePage{Title: title,
+			Error: "This form was posted from another site, or it expired; open the verification page yourself and try again."})
 		return
 	}
 	f := r.PostForm

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthlab/oauthlab/embedded/authserver/authservertest"
 	"github.com/oauthlab/oauthlab/oauth/oauthtest"
 )
 
@@ -290,24 +291,61 @@ func TestDeviceVerificationPage(t *testing.T) {
 	})
 }
 
-// A post from another site (the browser says so) approves nothing.
+// A post the device page did not ask for approves nothing: one from
+// another site (the browser says so), one with no anti-forgery value (a
+// page elsewhere, or a script, that never showed the form), one with a
+// value made for another browser's cookie.
 func TestDevicePageRefusesCrossSitePosts(t *testing.T) {
-	f, _ := startDevice(t, StyleKeycloak)
+	f, clk := startDevice(t, StyleKeycloak)
 	d := authorizeDevice(t, f, DeviceClientID, "openid")
-	form := url.Values{"device_user_code": {d.body["user_code"].(string)}, "username": {"alice"}, "password": {"alice"}, "consent": {"allow"}}
-	req, _ := http.NewRequest("POST", d.body["verification_uri"].(string), strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	resp, err := http.DefaultClient.Do(req)
+	verify := d.body["verification_uri"].(string)
+	// The attacker's own visit to the page: a genuine value, for the
+	// attacker's cookie.
+	attacker := authservertest.WithJar(nil)
+	shown, err := authservertest.Open(attacker, verify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		headers map[string]string
+		token   string
+	}{
+		{"cross-site", map[string]string{"Sec-Fetch-Site": "cross-site"}, shown.Fields.Get("csrf_token")},
+		{"no anti-forgery value", nil, ""},
+		{"another browser's value", map[string]string{"Cookie": "oauthlab_login=" + strings.Repeat("x", 43)}, shown.Fields.Get("csrf_token")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			form := url.Values{"device_user_code": {d.body["user_code"].(string)}, "username": {"alice"}, "password": {"alice"},
+				"consent": {"allow"}, "csrf_token": {tc.token}}
+			req, _ := http.NewRequest("POST", verify, strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for k, v := range tc.headers {
+				req.Header.Set(k, v)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden {
+				t.Errorf("got %d, want 403", resp.StatusCode)
+			}
+			clk.add(5 * time.Second) // the interval: no slow_down
+			if a := poll(t, f, DeviceClientID, d.body["device_code"].(string)); a.body["error"] != "authorization_pending" {
+				t.Errorf("after the post: got %v, want authorization_pending", a.body["error"])
+			}
+		})
+	}
+	// The same form from the browser that was shown the page is taken.
+	resp, err := authservertest.Device(nil, verify, d.body["user_code"].(string), "alice", "alice", "allow")
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden {
-		t.Errorf("cross-site post: got %d, want 403", resp.StatusCode)
-	}
-	if a := poll(t, f, DeviceClientID, d.body["device_code"].(string)); a.body["error"] != "authorization_pending" {
-		t.Errorf("after a cross-site post: got %v, want authorization_pending", a.body["error"])
+	clk.add(5 * time.Second)
+	if a := poll(t, f, DeviceClientID, d.body["device_code"].(string)); a.status != 200 {
+		t.Errorf("after the page's own post: got %d %v, want 200 with tokens", a.status, a.body)
 	}
 }
 
@@ -341,9 +379,11 @@ func get(t *testing.T, u string) string {
 
 // submit posts the verification form as a browser does, following the
 // redirect, and returns the final page and URL.
+// submit opens the device page at u and posts it as a browser does, with
+// form's user code, user name, password and consent.
 func submit(t *testing.T, u string, form url.Values) (string, string) {
 	t.Helper()
-	resp, err := http.PostForm(u, form)
+	resp, err := authservertest.Device(nil, u, form.Get("device_user_code"), form.Get("username"), form.Get("password"), form.Get("consent"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,8 +400,7 @@ func TestSettleWaitsForTheStatusPage(t *testing.T) {
 	f, _ := startDevice(t, StyleKeycloak)
 	d := authorizeDevice(t, f, DeviceClientID, "openid")
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.PostForm(d.body["verification_uri"].(string), url.Values{"device_user_code": {d.body["user_code"].(string)},
-		"username": {"alice"}, "password": {"alice"}, "consent": {"allow"}})
+	resp, err := authservertest.Device(noFollow, d.body["verification_uri"].(string), d.body["user_code"].(string), "alice", "alice", "allow")
 	if err != nil {
 		t.Fatal(err)
 	}

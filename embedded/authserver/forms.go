@@ -14,7 +14,8 @@ import (
 // The login form is protected against cross-site posts (login CSRF): a
 // page elsewhere that posts a user name and password to the login
 // endpoint would sign the browser's user in as someone else, and hand the
-// application a code it did not ask for. Two checks, either enough alone:
+// application a code it did not ask for. The device verification page's
+// form, a sign-in too, is protected alike. Two checks, either enough alone:
 //
 //   - the browser's own word: Sec-Fetch-Site, or Origin against Host
 //     (net/http's CrossOriginProtection);
@@ -79,7 +80,7 @@ func (s *Server) checkForm(r *http.Request, token string) string {
 	}
 	shown, err := strconv.ParseInt(parts[0], 10, 64)
 	if age := time.Since(time.Unix(shown, 0)); err != nil || age > formTTL || age < -time.Minute {
-		return "the login page is older than " + formTTL.String() + ": it expired"
+		return "the page is older than " + formTTL.String() + ": it expired"
 	}
 	return ""
 }

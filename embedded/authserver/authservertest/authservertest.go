@@ -105,6 +105,20 @@ func SignIn(client *http.Client, authURL, user, password, consent string) (*http
 	return f.Post(client, user, password, consent)
 }
 
+// Device opens the device verification page at verifyURL (RFC 8628
+// §3.3) and submits it as a person does: the user code typed, signed in
+// as user with password, pressing consent ("allow" or "deny"), with client
+// (given a cookie jar when it has none). The caller closes the body.
+func Device(client *http.Client, verifyURL, userCode, user, password, consent string) (*http.Response, error) {
+	client = WithJar(client)
+	f, err := Open(client, verifyURL)
+	if err != nil {
+		return nil, err
+	}
+	f.Fields.Set("device_user_code", userCode)
+	return f.Post(client, user, password, consent)
+}
+
 // ClientCredentials gets an access token for the client id with secret by
 // the client credentials grant (RFC 6749 §4.4) at tokenURL, the client
 // authenticating with HTTP Basic (§2.3.1), as a machine client does. An
