@@ -138,15 +138,18 @@ func IsUsage(err error) bool {
 // profile or the flags alone, with the flags on top. Every usage error is
 // found before an embedded world starts.
 func Resolve(ctx context.Context, req Request) (*Resolved, error) {
+	// --style is read even when no embedded world starts (a real issuer,
+	// or a lab's world started later): a typo is said now, not ignored.
 	var style authserver.Style
-	base := flows.Settings{}
-	if req.Embedded {
+	if req.Embedded || req.Style != "" {
 		st, err := ParseStyle(req.Style)
 		if err != nil {
 			return nil, err
 		}
 		style = st
-	} else if req.Profile != "" {
+	}
+	base := flows.Settings{}
+	if !req.Embedded && req.Profile != "" {
 		s, err := profileSettings(req)
 		if err != nil {
 			return nil, err

@@ -209,6 +209,8 @@ func TestResolveUsageErrors(t *testing.T) {
 		want string
 	}{
 		{"style", Request{Embedded: true, Style: "auth0"}, `--style must be keycloak or okta, got "auth0"`},
+		{"style with a real issuer", Request{Style: "auth0", Flags: Flags{Issuer: "https://sso.example.com/realms/myorg", ClientID: "c"}, Sources: src},
+			`--style must be keycloak or okta, got "auth0"`},
 		{"no such profile", Request{Profile: "nope", ConfigPath: config}, `no profile "nope" in ` + config},
 		{"broken config", Request{Profile: "kc", ConfigPath: broken}, "is not valid JSON"},
 		{"profile secret unset", Request{Profile: "kc", ConfigPath: config, Sources: src}, "profile kc: the profile takes the client secret from $KC_SECRET"},
