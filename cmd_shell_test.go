@@ -13,6 +13,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/internal/setup"
 	"github.com/oauthlab/oauthlab/oauth/oauthtest"
 )
 
@@ -392,5 +393,31 @@ func TestTUIAPIBaseFromFlagAndProfile(t *testing.T) {
 		if err != nil || opts.Settings.APIBase != tc.want {
 			t.Errorf("%q: got api base %q (%v), want %q", tc.args, opts.Settings.APIBase, err, tc.want)
 		}
+	}
+}
+
+// On the embedded world the TUI's --scope is the machine client's, as it
+// is for token --embedded, not silently dropped; with no --client-id the
+// environment's secret (a real tenant's) is not read.
+func TestTUIScopeAppliesToTheEmbeddedWorld(t *testing.T) {
+	isolateCache(t)
+	t.Setenv(setup.SecretEnvVar, "a real tenant's secret")
+	root := newRootCmd(io.Discard, io.Discard)
+	if err := root.ParseFlags([]string{"--scope", "fakebookapi.admin"}); err != nil {
+		t.Fatal(err)
+	}
+	o := &tuiOptions{targetOptions: targetOptions{style: "keycloak"}, theme: "auto"}
+	o.scopes, _ = root.Flags().GetStringSlice("scope")
+	root.SetContext(context.Background())
+	opts, cleanup, err := tuiSettings(root, &globalOptions{}, o)
+	defer cleanup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(opts.Settings.Scopes, " "); got != "fakebookapi.admin" {
+		t.Errorf("machine client's scopes: got %q, want %q", got, "fakebookapi.admin")
+	}
+	if got := opts.Settings.ClientSecret.Reveal(); got != authserver.DemoClientSecret {
+		t.Errorf("machine client's secret: got %q, want the demo client's", got)
 	}
 }

@@ -56,12 +56,15 @@ func tuiSettings(cmd *cobra.Command, g *globalOptions, o *tuiOptions) (ui.Option
 		return opts, cleanup, err
 	}
 	opts.HTTP = oauth.NewHTTPClient(o.httpTimeout)
-	// With no issuer and no profile, a fresh embedded world; its --client-id
-	// and --scope are for --issuer, and it reads no secret.
+	// With no issuer and no profile, a fresh embedded world. --scope and
+	// --client-id apply to it as they do to token --embedded; it reads a
+	// secret only for a --client-id of the user's, so a presenter's
+	// $OAUTHLAB_CLIENT_SECRET for a real tenant never breaks the demo.
 	req := setup.Request{Embedded: o.issuer == "" && g.profile == "", Style: o.style, Profile: g.profile, ConfigPath: g.configPath,
-		Sources: secretSources(cmd), Warn: warnOn(cmd)}
-	if !req.Embedded {
-		req.Flags = setup.Flags{Issuer: o.issuer, ClientID: o.clientID, Scopes: o.scopes, APIBase: o.apiBase, DefaultSecretEnv: setup.SecretEnvVar}
+		Sources: secretSources(cmd), Warn: warnOn(cmd),
+		Flags: setup.Flags{Issuer: o.issuer, ClientID: o.clientID, Scopes: o.scopes, APIBase: o.apiBase, DefaultSecretEnv: setup.SecretEnvVar}}
+	if req.Embedded && o.clientID == "" {
+		req.Flags.DefaultSecretEnv = ""
 	}
 	// The world starts at once; its RSA key is made in the background,
 	// so the first frame does not wait for it.
