@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -310,6 +311,50 @@ func TestDiscoveryFollowsTheFixturesOrder(t *testing.T) {
 			if len(got) < 15 {
 				t.Errorf("members: got %d, want at least 15", len(got))
 			}
+			// A list of the vendor's own values (claims, algorithms, auth
+			// methods...) holds only values the vendor's does: this server
+			// supports fewer, never others. claims_supported is in the
+			// vendor's order too (Keycloak's algorithm lists are not: their
+			// order changes from one start to the next). scopes_supported
+			// also holds FakeBook's, and the grants are the server's
+			// policy (the recorded Okta server allows no client credentials).
+			var served, recorded map[string]any
+			if err := json.Unmarshal(b, &served); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(oauthtest.Fixture(t, string(style)+"/openid-configuration.json"), &recorded); err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range served {
+				list, ok := v.([]any)
+				if !ok || k == "scopes_supported" || k == "grant_types_supported" {
+					continue
+				}
+				vendor, _ := recorded[k].([]any)
+				for _, x := range list {
+					if !slices.Contains(vendor, x) {
+						t.Errorf("%s: %v is not among the recorded %v", k, x, vendor)
+					}
+				}
+			}
+			if c, _ := served["claims_supported"].([]any); !subsequence(c, recorded["claims_supported"].([]any)) {
+				t.Errorf("claims_supported: got %v, want them in the recorded order %v", c, recorded["claims_supported"])
+			}
 		})
 	}
+}
+
+// subsequence reports whether every item of got is in want, in want's order.
+func subsequence(got, want []any) bool {
+	i := 0
+	for _, g := range got {
+		for i < len(want) && want[i] != g {
+			i++
+		}
+		if i == len(want) {
+			return false
+		}
+		i++
+	}
+	return true
 }
