@@ -21,20 +21,27 @@ var (
 	ctrlC = tea.KeyMsg{Type: tea.KeyCtrlC}
 )
 
+// formRows are rows whose e opens each form: the settings and the request.
+var formRows = map[string]item{"settings": flowRow(0), "request": apiRow(2)}
+
+// openForm selects row in a fake workbench and opens its form with e.
+func openForm(t *testing.T, row item) Model {
+	t.Helper()
+	m := fakeModel()
+	m.list.cursor = m.list.indexOf(row)
+	m = press(t, m, eKey)
+	if m.form == nil {
+		t.Fatal("e did not open the form")
+	}
+	return m
+}
+
 // Inside either form q is a letter to type and ctrl+c quits, as it does
 // everywhere else.
 func TestCtrlCQuitsInsideAForm(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		row  item
-	}{{"settings", flowRow(0)}, {"request", apiRow(2)}} {
-		t.Run(tc.name, func(t *testing.T) {
-			m := fakeModel()
-			m.list.cursor = m.list.indexOf(tc.row)
-			m = press(t, m, eKey)
-			if m.form == nil {
-				t.Fatal("e did not open the form")
-			}
+	for name, row := range formRows {
+		t.Run(name, func(t *testing.T) {
+			m := openForm(t, row)
 			m = press(t, m, qKey)
 			if m.form == nil {
 				t.Fatal("q left the form: it must type a q")
@@ -139,17 +146,9 @@ func TestSettingsFormClientKey(t *testing.T) {
 // the field holds what it shows: bubbles' textinput drops C0 and C1
 // controls itself but keeps U+202E, which would reorder the screen.
 func TestATypedBidiOverrideIsShownEscaped(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		row  item
-	}{{"settings", flowRow(0)}, {"request", apiRow(2)}} {
-		t.Run(tc.name, func(t *testing.T) {
-			m := fakeModel()
-			m.list.cursor = m.list.indexOf(tc.row)
-			m = press(t, m, eKey)
-			if m.form == nil {
-				t.Fatal("e did not open the form")
-			}
+	for name, row := range formRows {
+		t.Run(name, func(t *testing.T) {
+			m := openForm(t, row)
 			paste := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x\u202egpj.exe"), Paste: true}
 			m = press(t, m, paste)
 			view := m.View()
