@@ -129,9 +129,13 @@ async function device(issuer, clientId, scope) {
       execute: [client.allowInsecureRequests],
     })
     const da = await client.initiateDeviceAuthorization(config, scope ? { scope } : {})
-    // The person: the verification page, the code typed, signed in, the answer.
-    const form = new URLSearchParams({ device_user_code: da.user_code, username: user, password: user, consent })
-    const page = await fetch(da.verification_uri, { method: 'POST', body: form })
+    // The person: the verification page opened (its cookie and its form's
+    // anti-forgery value kept), the code typed, signed in, the answer.
+    const shown = await fetch(da.verification_uri)
+    const cookie = shown.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    const csrf = ((await shown.text()).match(/name="csrf_token" value="([^"]*)"/) || [])[1] || ''
+    const form = new URLSearchParams({ csrf_token: csrf, device_user_code: da.user_code, username: user, password: user, consent })
+    const page = await fetch(da.verification_uri, { method: 'POST', body: form, headers: { cookie } })
     const out = {
       device_authorization_endpoint: config.serverMetadata().device_authorization_endpoint,
       user_code: da.user_code, verification_uri: da.verification_uri,
