@@ -239,7 +239,6 @@ func TestServeFakeBookAloneByIntrospection(t *testing.T) {
 	if strings.Contains(out.String()+errb.String(), authserver.IntrospectClientSecret) {
 		t.Fatal("the introspection secret was printed")
 	}
-	form := url.Values{"client_id": {authserver.DemoClientID}, "client_secret": {authserver.DemoClientSecret}}
 	tok := demoToken(t, w)
 	get := func() *http.Response {
 		req, _ := http.NewRequest("GET", "http://"+apiAddr+"/books", nil)
@@ -254,9 +253,8 @@ func TestServeFakeBookAloneByIntrospection(t *testing.T) {
 	if resp := get(); resp.StatusCode != 200 {
 		t.Fatalf("an active token: got %d, want 200", resp.StatusCode)
 	}
-	form.Set("token", tok)
-	if resp, err := http.PostForm(w.Issuer+"/protocol/openid-connect/revoke", form); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("revoke: %v %v", err, resp)
+	if err := authservertest.Revoke(nil, w.Issuer+"/protocol/openid-connect/revoke", authserver.DemoClientID, authserver.DemoClientSecret, tok); err != nil {
+		t.Fatal(err)
 	}
 	if resp := get(); resp.StatusCode != 401 || !strings.Contains(resp.Header.Get("WWW-Authenticate"), "invalid_token") {
 		t.Fatalf("a revoked token: got %d %q, want 401 invalid_token", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))

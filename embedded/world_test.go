@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -141,14 +140,8 @@ func TestValidationModesAndARevokedToken(t *testing.T) {
 				RevocationEndpoint string `json:"revocation_endpoint"`
 			}
 			getJSON(t, w.Issuer+"/.well-known/openid-configuration", &doc)
-			resp, err := http.PostForm(doc.RevocationEndpoint, url.Values{"token": {tok},
-				"client_id": {authserver.DemoClientID}, "client_secret": {authserver.DemoClientSecret}})
-			if err != nil {
+			if err := authservertest.Revoke(nil, doc.RevocationEndpoint, authserver.DemoClientID, authserver.DemoClientSecret, tok); err != nil {
 				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				t.Fatalf("revoke: %d", resp.StatusCode)
 			}
 			if resp, body := call(t, "GET", w.APIBase+"/books", tok, ""); resp.StatusCode != 200 {
 				t.Fatalf("local validation of a revoked but unexpired JWT: got %d %s, want 200 (it cannot know)", resp.StatusCode, body)

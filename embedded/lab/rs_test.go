@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -107,10 +106,9 @@ func TestRevokedTokenWorld(t *testing.T) {
 	defer stop()
 	tok := demoToken(t, w.Issuer)
 	bothAccept(t, lw, tok)
-	req, _ := http.NewRequest(http.MethodPost, w.Issuer+"/protocol/openid-connect/revoke", strings.NewReader(url.Values{"token": {tok}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(authserver.DemoClientID, authserver.DemoClientSecret)
-	post(t, req, nil)
+	if err := authservertest.Revoke(nil, w.Issuer+"/protocol/openid-connect/revoke", authserver.DemoClientID, authserver.DemoClientSecret, tok); err != nil {
+		t.Fatal(err)
+	}
 	for len(evs) > 0 {
 		<-evs
 	}

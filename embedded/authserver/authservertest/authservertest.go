@@ -124,25 +124,14 @@ func Device(client *http.Client, verifyURL, userCode, user, password, consent st
 // authenticating with HTTP Basic (§2.3.1), as a machine client does. An
 // answer other than 200 with an access_token is an error that quotes it.
 func ClientCredentials(client *http.Client, tokenURL, id, secret, scope string) (string, error) {
-	if client == nil {
-		client = http.DefaultClient
-	}
 	form := url.Values{"grant_type": {"client_credentials"}}
 	if scope != "" {
 		form.Set("scope", scope)
 	}
-	req, err := http.NewRequest(http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
+	resp, body, err := postForm(client, tokenURL, id, secret, form)
 	if err != nil {
 		return "", err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(url.QueryEscape(id), url.QueryEscape(secret))
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
@@ -150,4 +139,39 @@ func ClientCredentials(client *http.Client, tokenURL, id, secret, scope string) 
 		return "", fmt.Errorf("client credentials for %s at %s: %s %.300q, want 200 with an access token", id, tokenURL, resp.Status, body)
 	}
 	return tok.AccessToken, nil
+}
+
+// Revoke revokes token at revokeURL (RFC 7009 §2.1) as the client id with
+// secret, authenticating with HTTP Basic. An answer other than 200 is an
+// error that quotes it.
+func Revoke(client *http.Client, revokeURL, id, secret, token string) error {
+	resp, body, err := postForm(client, revokeURL, id, secret, url.Values{"token": {token}})
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("revoking at %s as %s: %s %.300q, want 200", revokeURL, id, resp.Status, body)
+	}
+	return nil
+}
+
+// postForm posts form to u as a confidential client authenticating with
+// HTTP Basic (RFC 6749 §2.3.1), and reads up to 1 MiB of the answer.
+func postForm(client *http.Client, u, id, secret string, form url.Values) (*http.Response, []byte, error) {
+	if client == nil {
+		client = http.DefaultClient
+	}
+	req, err := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(url.QueryEscape(id), url.QueryEscape(secret))
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return resp, body, nil
 }

@@ -62,3 +62,28 @@ func TestClientCredentials(t *testing.T) {
 		})
 	}
 }
+
+// Revoke says nil only for the server's 200; a refusal is an error that
+// quotes it, so a test of what a revoked token gets cannot pass on a token
+// that was never revoked.
+func TestRevoke(t *testing.T) {
+	var got []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, secret, _ := r.BasicAuth()
+		got = append(got, id+" "+r.PostFormValue("token"))
+		if secret != "s" {
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte(`{"error":"invalid_client"}`))
+		}
+	}))
+	defer ts.Close()
+	if err := authservertest.Revoke(nil, ts.URL, "c", "s", "tok-1"); err != nil {
+		t.Fatalf("a 200: got %v, want nil", err)
+	}
+	if err := authservertest.Revoke(nil, ts.URL, "c", "wrong", "tok-2"); err == nil || !strings.Contains(err.Error(), "invalid_client") {
+		t.Fatalf("a 401: got %v, want an error quoting the answer", err)
+	}
+	if strings.Join(got, ",") != "c tok-1,c tok-2" {
+		t.Errorf("the server saw %q, want the client and the token of each call", got)
+	}
+}
