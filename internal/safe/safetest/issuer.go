@@ -1,12 +1,13 @@
 package safetest
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/oauthlab/oauthlab/oauth"
 )
 
 // urlPayload is the part of Payload a URL can hold: a C1 CSI and a bidi
@@ -78,21 +79,19 @@ func NewIssuer(t testing.TB) *Issuer {
 
 // Token is a JWT with hostile header keys and values and hostile claims,
 // iss this issuer, valid for five minutes, with no signature a key could
-// verify. Encoded as encoding/json does: ESC and BEL as \u001b and \u0007
-// in the JSON text (real bytes once decoded), C1 and the bidi override raw.
+// verify: its header says RS256, and it is an HMAC with a key nobody has.
+// Encoded as encoding/json does: ESC and BEL as \u001b and \u0007 in the
+// JSON text (real bytes once decoded), C1 and the bidi override raw.
 func (is *Issuer) Token(t testing.TB) string {
 	now := time.Now()
-	h, err := json.Marshal(map[string]any{"alg": "RS256", "typ": "at+jwt", "kid": "k" + Payload, "x" + Payload: Payload})
+	tok, err := oauth.SignJWT(map[string]any{"alg": "RS256", "typ": "at+jwt", "kid": "k" + Payload, "x" + Payload: Payload},
+		map[string]any{"iss": is.URL, "sub": Payload, "aud": Payload, "client_id": Payload,
+			"scope": "fakebookapi.read " + Payload, "iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(5 * time.Minute).Unix()},
+		[]byte("not the issuer's key"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := json.Marshal(map[string]any{"iss": is.URL, "sub": Payload, "aud": Payload, "client_id": Payload,
-		"scope": "fakebookapi.read " + Payload, "iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(5 * time.Minute).Unix()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b64 := base64.RawURLEncoding.EncodeToString
-	return b64(h) + "." + b64(c) + "." + b64([]byte("not a signature"))
+	return tok
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
