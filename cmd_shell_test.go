@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -419,5 +420,26 @@ func TestTUIScopeAppliesToTheEmbeddedWorld(t *testing.T) {
 	}
 	if got := opts.Settings.ClientSecret.Reveal(); got != authserver.DemoClientSecret {
 		t.Errorf("machine client's secret: got %q, want the demo client's", got)
+	}
+}
+
+// The line that hides a token's raw value names a --field only when that
+// field exists: inspect's token is what the user passed in, not a field.
+func TestRawHintNamesAFieldThatExists(t *testing.T) {
+	w := keptWorld(t, authserver.StyleKeycloak)
+	_, tok, _ := runCLI(t, "token", "--issuer", w.Issuer, "--client-id", authserver.DemoClientID, "--field", "access_token")
+	tok = strings.TrimSpace(tok)
+	for _, args := range [][]string{
+		{"token", "--issuer", w.Issuer, "--client-id", authserver.DemoClientID},
+		{"inspect", "--issuer", w.Issuer, tok},
+	} {
+		_, out, _ := runCLI(t, args...)
+		re := regexp.MustCompile(`--field (\S+) prints it alone`)
+		for _, m := range re.FindAllStringSubmatch(out, -1) {
+			code, got, errOut := runCLI(t, append(args, "--field", m[1])...)
+			if code != exitOK || got == "" {
+				t.Errorf("%s says %q, but --field %s: exit %d, stdout %q, stderr %q; want 0 and the token", args[0], m[0], m[1], code, got, errOut)
+			}
+		}
 	}
 }
