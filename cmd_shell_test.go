@@ -424,7 +424,8 @@ func TestTUIScopeAppliesToTheEmbeddedWorld(t *testing.T) {
 }
 
 // The line that hides a token's raw value names a --field only when that
-// field exists: inspect's token is what the user passed in, not a field.
+// field exists: inspect's token is what the user passed in, not a field,
+// and lab has no --field.
 func TestRawHintNamesAFieldThatExists(t *testing.T) {
 	w := keptWorld(t, authserver.StyleKeycloak)
 	_, tok, _ := runCLI(t, "token", "--issuer", w.Issuer, "--client-id", authserver.DemoClientID, "--field", "access_token")
@@ -432,6 +433,7 @@ func TestRawHintNamesAFieldThatExists(t *testing.T) {
 	for _, args := range [][]string{
 		{"token", "--issuer", w.Issuer, "--client-id", authserver.DemoClientID},
 		{"inspect", "--issuer", w.Issuer, tok},
+		{"lab", "alg-none"},
 	} {
 		_, out, _ := runCLI(t, args...)
 		re := regexp.MustCompile(`--field (\S+) prints it alone`)
