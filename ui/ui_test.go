@@ -565,3 +565,21 @@ func TestLongFlowTitlesDoNotWrap(t *testing.T) {
 		}
 	}
 }
+
+// esc says "cancelling…" while the step winds down; once its result is in,
+// the line no longer says so.
+func TestCancellingIsNotSaidAfterTheStepEnded(t *testing.T) {
+	m := fakeModel()
+	mm, _ := m.Update(enter)
+	m = mm.(Model)
+	id := m.runs.running.id
+	mm, _ = m.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	m = mm.(Model)
+	if !strings.Contains(m.View(), "cancelling") {
+		t.Fatal("esc on a running step: want cancelling… on the status line")
+	}
+	mm, _ = m.Update(stepDoneMsg{id: id, result: flows.Result{Err: context.Canceled}})
+	if v := mm.(Model).View(); strings.Contains(v, "cancelling") {
+		t.Errorf("the step ended, but the status line still says cancelling…:\n%s", v)
+	}
+}
