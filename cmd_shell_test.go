@@ -445,3 +445,51 @@ func TestRawHintNamesAFieldThatExists(t *testing.T) {
 		}
 	}
 }
+
+// The --embedded examples of call's help work as printed: a reader pastes
+// them.
+func TestCallHelpEmbeddedExamplesWork(t *testing.T) {
+	cmd := newCallCmd(&globalOptions{})
+	n := 0
+	for _, line := range strings.Split(cmd.Example, "\n") {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "oauthlab call --embedded") {
+			continue
+		}
+		n++
+		args := shellWords(strings.TrimPrefix(line, "oauthlab "))
+		if code, _, errOut := runCLI(t, args...); code != exitOK {
+			t.Errorf("%s: exit %d, want 0\n%s", line, code, errOut)
+		}
+	}
+	if n == 0 {
+		t.Fatal("call's help has no --embedded example")
+	}
+}
+
+// shellWords splits a command line as a shell does, for the single quotes
+// the help's examples use.
+func shellWords(s string) []string {
+	var words []string
+	var w strings.Builder
+	in, quoted := false, false
+	for _, r := range s {
+		switch {
+		case r == '\'':
+			quoted, in = !quoted, true
+		case r == ' ' && !quoted:
+			if in {
+				words = append(words, w.String())
+				w.Reset()
+			}
+			in = false
+		default:
+			w.WriteRune(r)
+			in = true
+		}
+	}
+	if in {
+		words = append(words, w.String())
+	}
+	return words
+}
