@@ -69,9 +69,9 @@ replaces a demo client), for example:
 "token_endpoint_auth_method" is client_secret_basic or client_secret_post (the
 default), private_key_jwt (with "jwks", the client's public keys) or
 client_secret_jwt (with a "client_secret"); a client authenticates only the
-way it is registered to. A client without a secret or key is public and must use PKCE; its loopback redirect
-URIs match any port (RFC 8252 §7.3). A confidential client's redirect URIs match
-exactly, port included.
+way it is registered to. A client without a secret or key is public and must
+use PKCE; its loopback redirect URIs match any port (RFC 8252 §7.3). A
+confidential client's redirect URIs match exactly, port included.
 
 For a room, listen on the LAN and say which address attendees use:
 
