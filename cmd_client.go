@@ -371,7 +371,7 @@ invalid_token, 403 insufficient_scope and which scope to ask for. The token
 comes from --token-env or --token; without one, a client-credentials token is
 fetched first. With --embedded, a PATH like /books goes to FakeBook.`,
 		Example: `  oauthlab call --embedded /books
-  oauthlab call --embedded POST /books --data '{"id":9,"title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}'
+  oauthlab call --embedded --scope fakebookapi.admin POST /books --data '{"id":9,"title":"Dune","author":"Frank Herbert","cost":9.99,"num_pages":412}'
   oauthlab call --token-env TOKEN https://api.example.com/orders`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 1 || len(args) > 2 {

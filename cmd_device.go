@@ -11,6 +11,7 @@ import (
 	"github.com/oauthlab/oauthlab/internal/qr"
 	"github.com/oauthlab/oauthlab/internal/safe"
 	"github.com/oauthlab/oauthlab/internal/setup"
+	"github.com/oauthlab/oauthlab/oauth"
 )
 
 func newDeviceCmd(g *globalOptions) *cobra.Command {
@@ -66,6 +67,12 @@ func deviceReporter(w io.Writer, withQR bool) func(flows.Progress) {
 			ans := last.Code
 			if ans == "" {
 				ans = "tokens"
+			}
+			// Only pending and slow_down are polled again (RFC 8628 §3.5):
+			// the tokens or any other error end the polling.
+			if c := oauth.ErrorCode(last.Code); c != oauth.ErrAuthorizationPending && c != oauth.ErrSlowDown {
+				fmt.Fprintf(w, "poll #%d: %s\n", last.N, safe.Line(ans))
+				return
 			}
 			fmt.Fprintf(w, "poll #%d: %s (next in %s, code expires in %s)\n", last.N, safe.Line(ans), d.Interval, time.Until(d.Expiry).Round(time.Second))
 			return

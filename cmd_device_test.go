@@ -93,3 +93,27 @@ func TestDeviceReporterKeepsAPollAnswerOnItsLine(t *testing.T) {
 		t.Errorf("got %d lines, want 1:\n%s", n, out.String())
 	}
 }
+
+// Only a poll the server asked to repeat announces the next one: the
+// tokens and a final error end the polling.
+func TestDeviceReporterAnnouncesANextPollOnlyWhenThereIsOne(t *testing.T) {
+	for _, tc := range []struct {
+		code string
+		next bool
+	}{
+		{"authorization_pending", true},
+		{"slow_down", true},
+		{"", false},
+		{"access_denied", false},
+		{"expired_token", false},
+	} {
+		var out bytes.Buffer
+		report := deviceReporter(&out, false)
+		d := &flows.DeviceProgress{UserCode: "WDJB-MJHT", VerificationURI: "https://as.test/device", Interval: 5 * time.Second,
+			Expiry: time.Now().Add(time.Minute), Polls: []oauth.DevicePoll{{N: 3, Code: tc.code}}}
+		report(flows.Progress{Device: d})
+		if got := strings.Contains(out.String(), "next in"); got != tc.next {
+			t.Errorf("poll answered %q: got %q, want a next poll announced: %v", tc.code, out.String(), tc.next)
+		}
+	}
+}

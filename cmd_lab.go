@@ -57,7 +57,7 @@ server exists only inside the lab's world, which never listens beyond
 			if err != nil {
 				return err
 			}
-			return runLab(cmd, g, l, style, asJSON, plain.Options{Reveal: reveal})
+			return runLab(cmd, g, l, style, asJSON, plain.Options{Reveal: reveal, NoField: true})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the lab's steps, checks and server-side events as JSON")

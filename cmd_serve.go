@@ -69,9 +69,9 @@ replaces a demo client), for example:
 "token_endpoint_auth_method" is client_secret_basic or client_secret_post (the
 default), private_key_jwt (with "jwks", the client's public keys) or
 client_secret_jwt (with a "client_secret"); a client authenticates only the
-way it is registered to. A client without a secret or key is public and must use PKCE; its loopback redirect
-URIs match any port (RFC 8252 §7.3). A confidential client's redirect URIs match
-exactly, port included.
+way it is registered to. A client without a secret or key is public and must
+use PKCE; its loopback redirect URIs match any port (RFC 8252 §7.3). A
+confidential client's redirect URIs match exactly, port included.
 
 For a room, listen on the LAN and say which address attendees use:
 
@@ -203,6 +203,7 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 Demo credentials (a local demo server; not secrets):
   %-16s %-24s client credentials; scopes test_api_access fakebookapi.read fakebookapi.admin
   %-16s %-24s client credentials; fakebookapi.read only
+  %-16s %-24s FakeBook's own client: it may introspect tokens (RFC 7662)
   %-16s %-24s public, authorization code + PKCE, any http://127.0.0.1:<port>/callback
   %-16s %-24s public, device flow (RFC 8628): oauthlab device --issuer %s --client-id %s
   users            alice / alice, bob / bob
@@ -212,6 +213,7 @@ Try:
 %sPress Ctrl-C to stop; send SIGHUP (kill -HUP %d) to rotate the signing key.
 `, o.style, issuer, issuer, safe.Line(rfc8414Location(w.Issuer)), safe.Line(w.APIBase), describeValidation(mode), describeListeners(w, o.publicURL != "", interfaceAddrs()),
 		authserver.DemoClientID, secret, authserver.ReaderClientID, authserver.ReaderClientSecret,
+		authserver.IntrospectClientID, authserver.IntrospectClientSecret,
 		authserver.NativeClientID, "(no secret)",
 		authserver.DeviceClientID, "(no secret)", issuer, authserver.DeviceClientID,
 		authserver.DemoClientID, secret, safe.Line(tokenEndpoint(w)), describeClients(clients), os.Getpid())

@@ -82,7 +82,10 @@ func TestServePrintsTheWorldAndStopsCleanly(t *testing.T) {
 	}
 	resp.Body.Close()
 	waitFor(t, &out, regexp.MustCompile(`served the discovery document`)) // the event log
-	for _, want := range []string{authserver.DemoClientID, authserver.ReaderClientID, "alice / alice", "validation  local: "} {
+	// Every client of the README's table, FakeBook's own (introspection)
+	// too: a reader introspecting needs its id and secret.
+	for _, want := range []string{authserver.DemoClientID, authserver.ReaderClientID, authserver.IntrospectClientID + "     " + authserver.IntrospectClientSecret,
+		authserver.NativeClientID, authserver.DeviceClientID, "alice / alice", "validation  local: "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
 		}

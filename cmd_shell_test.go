@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -420,4 +421,75 @@ func TestTUIScopeAppliesToTheEmbeddedWorld(t *testing.T) {
 	if got := opts.Settings.ClientSecret.Reveal(); got != authserver.DemoClientSecret {
 		t.Errorf("machine client's secret: got %q, want the demo client's", got)
 	}
+}
+
+// The line that hides a token's raw value names a --field only when that
+// field exists: inspect's token is what the user passed in, not a field,
+// and lab has no --field.
+func TestRawHintNamesAFieldThatExists(t *testing.T) {
+	w := keptWorld(t, authserver.StyleKeycloak)
+	_, tok, _ := runCLI(t, "token", "--issuer", w.Issuer, "--client-id", authserver.DemoClientID, "--field", "access_token")
+	tok = strings.TrimSpace(tok)
+	for _, args := range [][]string{
+		{"token", "--issuer", w.Issuer, "--client-id", authserver.DemoClientID},
+		{"inspect", "--issuer", w.Issuer, tok},
+		{"lab", "alg-none"},
+	} {
+		_, out, _ := runCLI(t, args...)
+		re := regexp.MustCompile(`--field (\S+) prints it alone`)
+		for _, m := range re.FindAllStringSubmatch(out, -1) {
+			code, got, errOut := runCLI(t, append(args, "--field", m[1])...)
+			if code != exitOK || got == "" {
+				t.Errorf("%s says %q, but --field %s: exit %d, stdout %q, stderr %q; want 0 and the token", args[0], m[0], m[1], code, got, errOut)
+			}
+		}
+	}
+}
+
+// The --embedded examples of call's help work as printed: a reader pastes
+// them.
+func TestCallHelpEmbeddedExamplesWork(t *testing.T) {
+	cmd := newCallCmd(&globalOptions{})
+	n := 0
+	for _, line := range strings.Split(cmd.Example, "\n") {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "oauthlab call --embedded") {
+			continue
+		}
+		n++
+		args := shellWords(strings.TrimPrefix(line, "oauthlab "))
+		if code, _, errOut := runCLI(t, args...); code != exitOK {
+			t.Errorf("%s: exit %d, want 0\n%s", line, code, errOut)
+		}
+	}
+	if n == 0 {
+		t.Fatal("call's help has no --embedded example")
+	}
+}
+
+// shellWords splits a command line as a shell does, for the single quotes
+// the help's examples use.
+func shellWords(s string) []string {
+	var words []string
+	var w strings.Builder
+	in, quoted := false, false
+	for _, r := range s {
+		switch {
+		case r == '\'':
+			quoted, in = !quoted, true
+		case r == ' ' && !quoted:
+			if in {
+				words = append(words, w.String())
+				w.Reset()
+			}
+			in = false
+		default:
+			w.WriteRune(r)
+			in = true
+		}
+	}
+	if in {
+		words = append(words, w.String())
+	}
+	return words
 }

@@ -121,7 +121,9 @@ func devicePollStep() Step {
 				return failed(env, r, err)
 			}
 			r.set(Vars{varDeviceCode: ""}) // single use: spent by the tokens
-			r = tokenResult(ctx, env, vars, r, tok)
+			// The device authorization request sends no nonce: an earlier
+			// login's, kept in the session, is not this ID token's to match.
+			r = tokenResult(ctx, env, vars.without(varNonce), r, tok)
 			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope)...)
 			return r
 		},

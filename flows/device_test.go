@@ -133,3 +133,20 @@ func TestDeviceFlowDenyAndExpiry(t *testing.T) {
 		}
 	}
 }
+
+// The workbench keeps one session's vars across flows: the nonce of an
+// earlier authorization code login must not be asked of the device flow's
+// ID token, whose request sent none (RFC 8628 has no nonce).
+func TestDeviceFlowIgnoresAnEarlierLoginsNonce(t *testing.T) {
+	w, env, _ := deviceWorld(t, authserver.StyleKeycloak)
+	env.Progress = func(p Progress) {
+		if p.Device != nil && len(p.Device.Polls) == 1 {
+			w.AuthServer.ApproveDevice(p.Device.UserCode, "alice")
+		}
+	}
+	rs := RunAll(context.Background(), env, Device(), Vars{varNonce: "nonce-of-an-earlier-login"}, nil)
+	if len(rs) != 3 {
+		t.Fatalf("steps run: got %d, want 3 (last err %v)", len(rs), rs[len(rs)-1].Err)
+	}
+	mustPass(t, "poll after an earlier login", rs[2])
+}

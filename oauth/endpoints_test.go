@@ -328,7 +328,10 @@ func TestIntrospectionInactiveHints(t *testing.T) {
 	srv := newFakeServer(t, map[string]canned{"/introspect": fromFixture(t, "keycloak/introspection-inactive.json")})
 	cfg := oauth.ClientConfig{ClientID: "test_api_client", ClientSecret: "s"}
 	tests := []struct{ name, token, want string }{
-		{"aud account", fresh(time.Now().Add(time.Hour).Unix()), `aud is "account" and does not name the introspecting client "test_api_client"`},
+		{"aud account", fresh(time.Now().Add(time.Hour).Unix()), `aud "account" does not name the introspecting client "test_api_client" and the server is Keycloak 26.6.2`},
+		// A server without Keycloak's audience rule answers inactive for
+		// a revoked token: the hint must not name the aud as the cause.
+		{"aud account, or revoked", fresh(time.Now().Add(time.Hour).Unix()), "Likely: it was revoked"},
 		{"expired", fresh(time.Now().Add(-time.Hour).Unix()), "The token expired 1h0m"},
 		{"opaque", "opaque-token", "26.6.2"},
 	}

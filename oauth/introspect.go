@@ -66,8 +66,9 @@ func inactiveHint(token, clientID string, now time.Time) string {
 	}
 	aud := t.Claims.Audiences()
 	if clientID != "" && !contains(aud, clientID) {
-		return fmt.Sprintf("The token's aud is %q and does not name the introspecting client %q. Keycloak 26.6.2 and later (also 26.4.12) "+
-			"answer {\"active\":false} in that case, even for a valid token. Introspect as a client the token names (the API's own client), "+
+		return fmt.Sprintf("The server says only that the token is not active (RFC 7662 §2.2). Likely: it was revoked; or its aud %q "+
+			"does not name the introspecting client %q and the server is Keycloak 26.6.2 or later (also 26.4.12), which then answers "+
+			"{\"active\":false} even for a valid token. For Keycloak, introspect as a client the token names (the API's own client), "+
 			"or add an audience mapper so tokens name %q.", strings.Join(aud, " "), clientID, clientID)
 	}
 	return InactiveHint

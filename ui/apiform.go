@@ -43,7 +43,7 @@ func newRequestForm(c Common, api int, req flows.APIRequest) *requestForm {
 	f.inputs[rPath].Placeholder = "/books/3, or https://api.example.com/orders"
 	f.inputs[rMethod].Placeholder = "GET"
 	if len(req.Fields) == 0 {
-		f.inputs[rBody].Placeholder = "optional, e.g. {\"id\":\"7\"}"
+		f.inputs[rBody].Placeholder = "optional, e.g. {\"id\":7,\"title\":\"Dune\"}"
 	}
 	f.note = "a path goes under the API base (settings: api base)"
 	return f

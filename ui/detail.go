@@ -216,9 +216,13 @@ func (d *stepDetail) enterHint(it item, st *stepState, err *oauth.Error) string 
 		if err != nil && err.Retry {
 			return "enter retries"
 		}
-		// Sending the same request again gets the same answer: Try says
-		// what must change first.
-		return "fix the cause above, then enter runs it again"
+		// Sending the same request again gets the same answer: Try, in
+		// the error below the hint, says what must change first. Without
+		// an error a check failed (an expired token): its reason is below.
+		if err == nil {
+			return "a check below failed; enter runs it again"
+		}
+		return "fix the cause below, then enter runs it again"
 	}
 	return "enter runs it again"
 }

@@ -152,10 +152,11 @@ func (f *form) View() string {
 		b.WriteString("\n" + s.Fail.Render(safe.Line(f.err)) + "\n")
 	}
 	f.help.Styles = s.HelpStyles()
-	keys := f.help.ShortHelpView(f.ShortHelp())
+	// The note has a line of its own: after the keys it went past the
+	// edge of a 120-column terminal, which cuts it.
 	if f.note != "" {
-		keys += s.Muted.Render(" · " + f.note)
+		b.WriteString("\n" + s.Muted.Render(f.note))
 	}
-	b.WriteString("\n" + keys)
+	b.WriteString("\n" + f.help.ShortHelpView(f.ShortHelp()))
 	return lipgloss.NewStyle().Padding(1, 2).Render(b.String())
 }

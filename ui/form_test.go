@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 )
 
 var (
@@ -171,5 +172,43 @@ func TestAPastedNewlineIsNotEscaped(t *testing.T) {
 	press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("https://sso.example.com\n"), Paste: true})
 	if got := f.value(fIssuer); got != "https://sso.example.com" {
 		t.Fatalf("issuer after pasting a line: got %q, want %q", got, "https://sso.example.com")
+	}
+}
+
+// Each form shows every field's hint whole, and its note, within the 100
+// columns of the fake workbench: a hint cut short ("private_key_jwt,…")
+// hides what an empty field means.
+func TestFormsShowTheirHintsWhole(t *testing.T) {
+	for name, row := range formRows {
+		t.Run(name, func(t *testing.T) {
+			m := openForm(t, row)
+			var f *form
+			switch x := m.form.(type) {
+			case *settingsForm:
+				f = &x.form
+			case *requestForm:
+				f = &x.form
+			default:
+				t.Fatalf("form %T", m.form)
+			}
+			for i := range f.inputs {
+				f.inputs[i].SetValue("")
+			}
+			view := ansi.Strip(m.View())
+			for i, in := range f.inputs {
+				if in.Placeholder != "" && !strings.Contains(view, in.Placeholder) {
+					t.Errorf("%s: the hint %q is not shown whole:\n%s", f.labels[i], in.Placeholder, view)
+				}
+			}
+			if !strings.Contains(view, f.note) {
+				t.Errorf("the note %q is not shown whole:\n%s", f.note, view)
+			}
+			// The terminal cuts what is wider than the window.
+			for _, l := range strings.Split(view, "\n") {
+				if w := ansi.StringWidth(strings.TrimRight(l, " ")); w > m.width {
+					t.Errorf("a line %d columns wide, wider than the window's %d, is cut: %q", w, m.width, l)
+				}
+			}
+		})
 	}
 }

@@ -81,13 +81,14 @@ func newSettingsForm(c Common, s flows.Settings, user bool) *settingsForm {
 	if user {
 		title += " — the user sign-in client (authorization code, refresh, and its tokens)"
 	}
-	f := &settingsForm{form: newForm(c, title, labels, vals, 60), user: user, orig: s}
+	f := &settingsForm{form: newForm(c, title, labels, vals, 72), user: user, orig: s}
 	f.note = "the secret is never shown"
 	f.inputs[fSecret].EchoMode = textinput.EchoPassword
 	f.inputs[fSecret].EchoCharacter = '•'
 	f.inputs[fScopes].Placeholder = "space-separated, e.g. fakebookapi.read fakebookapi.admin"
-	f.inputs[fAuth].Placeholder = strings.Join(flows.AuthMethods[:4], ", ") + ", or empty for metadata"
-	f.inputs[fKeyFile].Placeholder = "private_key_jwt: a PEM or JWK private key file (never shown)"
+	// A hint wider than the field is cut: keep each under its 72 columns.
+	f.inputs[fAuth].Placeholder = "empty: from metadata; basic, post, private_key_jwt, client_secret_jwt"
+	f.inputs[fKeyFile].Placeholder = "private_key_jwt: a PEM or JWK private key (never shown)"
 	f.inputs[fPort].Placeholder = "0 or empty: any free port (Okta needs the registered one)"
 	f.inputs[fAPIBase].Placeholder = "the API the calls go to, e.g. https://api.example.com"
 	return f

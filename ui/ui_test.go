@@ -534,6 +534,11 @@ func TestRetryHintAndFailedTokens(t *testing.T) {
 			if strings.Contains(got, "enter retries") != tc.wantRetry {
 				t.Errorf("enter retries shown: got %v, want %v\n%s", !tc.wantRetry, tc.wantRetry, got)
 			}
+			// The error, or the failed check, is shown below the hint:
+			// nothing is above it to point at.
+			if strings.Contains(got, "cause above") {
+				t.Errorf("the hint points at a cause above, but the step's error and checks come after it:\n%s", got)
+			}
 		})
 	}
 }
@@ -563,5 +568,23 @@ func TestLongFlowTitlesDoNotWrap(t *testing.T) {
 		if !strings.Contains(screen, f.Title[:min(len(f.Title), 12)]) {
 			t.Errorf("flow %q lost its row:\n%s", f.Title, screen)
 		}
+	}
+}
+
+// esc says "cancelling…" while the step winds down; once its result is in,
+// the line no longer says so.
+func TestCancellingIsNotSaidAfterTheStepEnded(t *testing.T) {
+	m := fakeModel()
+	mm, _ := m.Update(enter)
+	m = mm.(Model)
+	id := m.runs.running.id
+	mm, _ = m.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	m = mm.(Model)
+	if !strings.Contains(m.View(), "cancelling") {
+		t.Fatal("esc on a running step: want cancelling… on the status line")
+	}
+	mm, _ = m.Update(stepDoneMsg{id: id, result: flows.Result{Err: context.Canceled}})
+	if v := mm.(Model).View(); strings.Contains(v, "cancelling") {
+		t.Errorf("the step ended, but the status line still says cancelling…:\n%s", v)
 	}
 }

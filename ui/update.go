@@ -75,7 +75,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.runSelected()
 	case key.Matches(msg, k.Cancel):
 		if m.runs.cancel() {
-			m.flash = "cancelling…"
+			m.flash = flashCancelling
 		}
 	case key.Matches(msg, k.Reveal):
 		m.s.reveal = !m.s.reveal
@@ -205,9 +205,15 @@ func (m *Model) start(it item) tea.Cmd {
 	}
 }
 
+// flashCancelling is said from esc until the cancelled step ends.
+const flashCancelling = "cancelling…"
+
 // onStepDone records a result; a stale one (cancelled or superseded) is
 // dropped.
 func (m *Model) onStepDone(msg stepDoneMsg) {
+	if m.flash == flashCancelling { // the cancelled step has ended
+		m.flash = ""
+	}
 	it, st, ok := m.runs.finish(msg.id, msg.result, m.opts.Now(), m.selected())
 	if !ok {
 		return

@@ -62,3 +62,17 @@ func TestEmbeddedAdviceNamesTheBuiltInScopes(t *testing.T) {
 		t.Errorf("a scope the client lacks: want the built-in scopes named, got %v", e)
 	}
 }
+
+// Okta's refusal of openid with client credentials keeps its own reason:
+// no client of the embedded world could get openid by that grant, so the
+// built-in scopes and "switch to a client" would send a reader astray.
+func TestEmbeddedOktaOpenIDRefusalKeepsItsReason(t *testing.T) {
+	r := resolve(t, Request{Embedded: true, Style: "okta"})
+	env := &flows.Env{HTTP: &http.Client{}, Settings: r.Machine}
+	env.Settings.Scopes = []string{"openid"}
+	res := flows.RunAll(context.Background(), env, flows.ClientCredentials(), flows.Vars{}, nil)
+	e := oauth.Explain(res[len(res)-1].Err)
+	if e == nil || strings.Contains(e.Try, "switch to a client") || !strings.Contains(e.Cause, "about a user") {
+		t.Errorf("openid with client credentials at the Okta shape: got %v, want the grant's own reason", e.Explained())
+	}
+}

@@ -87,6 +87,11 @@ func Advice() []flows.Advice {
 		{Code: flows.AdviceAudience,
 			Try: "the embedded world puts its FakeBook's audience in aud — account in Keycloak's shape, api://default in Okta's (--style) — and has no console to change it: " +
 				"expect that audience (TUI: e; headless: --audience), or run FakeBook alone against your own server with oauthlab serve --issuer URL --audience AUD"},
+		// Okta's refusal of openid by client credentials holds for every
+		// client: the built-in scopes below are not its reason.
+		{Code: "invalid_scope", Contains: []string{"using client credentials"},
+			Cause: "openid (and profile, email...) are about a user; a machine-to-machine token has none, whichever client asks",
+			Try:   "ask only for the FakeBook scopes, e.g. --scope " + authserver.ScopeRead + "; for openid, sign a user in with " + authserver.NativeClientID + " (authorization code + PKCE)"},
 		{Code: "invalid_scope",
 			Cause: "the embedded clients' scopes are built in: " + authserver.DemoClientID + " may ask for " + authserver.ScopeRead + ", " +
 				authserver.ScopeAdmin + " and " + authserver.ScopeTestAPI + "; " + authserver.ReaderClientID + " for " + authserver.ScopeRead +

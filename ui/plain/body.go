@@ -38,13 +38,27 @@ func writeResponseBody(w io.Writer, s flows.Step, v view.Step, o Options) {
 }
 
 // writeRaw prints a token itself: with --reveal, every token; without,
-// a line that says how to get it, for the tokens that are not secret.
+// a line that says how to get it, for the tokens that are not secret. It
+// names --field only for a token the document has as a field (inspect's
+// token is the one the user passed in), and only where there is a --field.
 func writeRaw(w io.Writer, t view.Token, o Options) {
 	switch {
 	case t.Raw == "" || t.Hidden:
 	case o.Reveal:
 		fmt.Fprintf(w, "    raw       %s\n", safe.Line(t.Raw))
-	case t.JWT != nil:
+	case t.JWT != nil && isTokenField(t.Name) && !o.NoField:
 		fmt.Fprintf(w, "    raw       %s (--reveal prints it; --field %s prints it alone)\n", oauth.Redacted, safe.Line(t.Name))
+	case t.JWT != nil:
+		fmt.Fprintf(w, "    raw       %s (--reveal prints it)\n", oauth.Redacted)
 	}
+}
+
+// isTokenField reports whether a token of this name is a top-level field
+// of the document (--field NAME).
+func isTokenField(name string) bool {
+	switch name {
+	case flows.VarAccessToken, flows.VarIDToken, flows.VarRefreshToken:
+		return true
+	}
+	return false
 }

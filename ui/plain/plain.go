@@ -26,6 +26,9 @@ type Options struct {
 	Verbose bool
 	// Now is the clock times are described against; time.Now when nil.
 	Now func() time.Time
+	// NoField: the command has no --field (lab), so a hidden token's
+	// line does not offer it.
+	NoField bool
 }
 
 // view is the model of r that o asks for.
