@@ -255,7 +255,12 @@ func newLoginCmd(g *globalOptions) *cobra.Command {
 authorization endpoint, the answer comes back to a listener on 127.0.0.1, and
 the code is exchanged for tokens. The URL is always printed too (SSH sessions,
 no browser: --no-browser). Okta needs the redirect URI registered exactly,
-port included: pass --port.`,
+port included: pass --port.
+
+The browser is the platform's opener (xdg-open, open, rundll32), or the
+program named by $OAUTHLAB_BROWSER: it is run with the URL as its one
+argument (a path or a name on $PATH, not a shell line), e.g.
+OAUTHLAB_BROWSER=firefox, or a script that signs in for a test.`,
 		Example: `  oauthlab login --embedded
   oauthlab login --issuer https://dev-1.okta.com/oauth2/default --client-id 0oa... --port 8765 --scope openid,profile,offline_access
   oauthlab login --profile kc --no-browser`,
