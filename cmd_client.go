@@ -68,6 +68,9 @@ type clientOptions struct {
 	// noIssuerOK lets a command run with no issuer at all (inspect: the
 	// token is then checked against the issuer it names, and says so).
 	noIssuerOK bool
+	// noCredentials is for a command that never authenticates as the
+	// client (discover, inspect): a profile's secret is not read.
+	noCredentials bool
 }
 
 func addClientFlags(cmd *cobra.Command, o *clientOptions) {
@@ -121,9 +124,10 @@ func (o *clientOptions) settings(cmd *cobra.Command, g *globalOptions) (*setup.R
 			Resource: o.resource, Audience: o.audience, Port: o.port, PortSet: cmd.Flags().Changed("port"),
 			CallbackPath: o.callbackPath, APIBase: o.apiBase,
 			SecretFile: o.secretFile, SecretEnv: o.secretEnv, DefaultSecretEnv: setup.SecretEnvVar},
-		Sources:    secretSources(cmd),
-		Warn:       warnOn(cmd),
-		NoIssuerOK: o.noIssuerOK,
+		Sources:       secretSources(cmd),
+		Warn:          warnOn(cmd),
+		NoIssuerOK:    o.noIssuerOK,
+		NoCredentials: o.noCredentials,
 	})
 	return r, setupError(err)
 }
@@ -225,7 +229,7 @@ func newDiscoverCmd(g *globalOptions) *cobra.Command {
   oauthlab discover --issuer https://dev-1.okta.com/oauth2/default --json
   oauthlab discover --embedded --style okta`,
 	}
-	return flowCmd(g, cmd, false, flows.Discovery)
+	return flowCmd(g, cmd, &clientOptions{noCredentials: true}, false, flows.Discovery)
 }
 
 func newTokenCmd(g *globalOptions) *cobra.Command {
@@ -239,7 +243,7 @@ decode it and validate it against the issuer's keys. The secret comes from
   oauthlab token --embedded --scope fakebookapi.read --json
   oauthlab token --profile okta --auth post --curl`,
 	}
-	return flowCmd(g, cmd, true, flows.ClientCredentials)
+	return flowCmd(g, cmd, &clientOptions{}, true, flows.ClientCredentials)
 }
 
 func newLoginCmd(g *globalOptions) *cobra.Command {
@@ -251,7 +255,12 @@ func newLoginCmd(g *globalOptions) *cobra.Command {
 authorization endpoint, the answer comes back to a listener on 127.0.0.1, and
 the code is exchanged for tokens. The URL is always printed too (SSH sessions,
 no browser: --no-browser). Okta needs the redirect URI registered exactly,
-port included: pass --port.`,
+port included: pass --port.
+
+The browser is the platform's opener (xdg-open, open, rundll32), or the
+program named by $OAUTHLAB_BROWSER: it is run with the URL as its one
+argument (a path or a name on $PATH, not a shell line), e.g.
+OAUTHLAB_BROWSER=firefox, or a script that signs in for a test.`,
 		Example: `  oauthlab login --embedded
   oauthlab login --issuer https://dev-1.okta.com/oauth2/default --client-id 0oa... --port 8765 --scope openid,profile,offline_access
   oauthlab login --profile kc --no-browser`,
@@ -313,7 +322,7 @@ scheme is not part of the token); what follows it is still checked.`,
   pbpaste | oauthlab inspect - --issuer https://dev-1.okta.com/oauth2/default --audience api://default
   oauthlab inspect eyJhbGciOi...      # decode only: the issuer is the token's own say-so, exit 1`,
 	}
-	return tokenCmd(g, cmd, &clientOptions{noIssuerOK: true}, func(raw string) (flows.Flow, flows.Vars, error) {
+	return tokenCmd(g, cmd, &clientOptions{noIssuerOK: true, noCredentials: true}, func(raw string) (flows.Flow, flows.Vars, error) {
 		return flows.Flow{ID: "inspect", Title: "Inspect", Steps: []flows.Step{flows.InspectToken("token", raw)}}, flows.Vars{}, nil
 	})
 }
@@ -420,8 +429,7 @@ fetched first. With --embedded, a PATH like /books goes to FakeBook.`,
 
 // flowCmd completes c as a headless command that takes no argument and
 // runs flow as the machine client; needID as runFlow's.
-func flowCmd(g *globalOptions, c *cobra.Command, needID bool, flow func() flows.Flow) *cobra.Command {
-	o := &clientOptions{}
+func flowCmd(g *globalOptions, c *cobra.Command, o *clientOptions, needID bool, flow func() flows.Flow) *cobra.Command {
 	c.Args = noArgs
 	c.RunE = func(cmd *cobra.Command, _ []string) error {
 		return o.runFlow(cmd, g, machine, needID, flow(), flows.Vars{}, nil)

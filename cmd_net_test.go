@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/internal/safe/safetest"
 	"github.com/oauthlab/oauthlab/oauth/oauthtest"
 )
@@ -236,5 +238,25 @@ func TestRefusedEndpointIsShownNotWritten(t *testing.T) {
 			t.Errorf("%q: stdout of a failed command: got %q, want nothing", args, out)
 		}
 		safetest.Check(t, strings.Join(args, " ")+" stderr", errOut, `authorization_endpoint "javascript:`+safetest.Shown+`" is not an http or https URL`)
+	}
+}
+
+// The README's discover against `oauthlab serve`, with the /auth prefix of
+// Keycloak before 17: the realm exists, so the answer blames the prefix,
+// not the realm; a realm that does not exist is still said to be missing.
+func TestDiscoverBlamesTheAuthPrefixNotTheRealm(t *testing.T) {
+	w, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	origin := strings.TrimSuffix(w.Issuer, "/realms/myorg")
+	code, _, errOut := runCLI(t, "discover", "--issuer", origin+"/auth/realms/myorg")
+	if want := "dropped the /auth prefix: try " + w.Issuer; code != exitFailed || !strings.Contains(errOut, want) || strings.Contains(errOut, "does not exist") {
+		t.Errorf("discover with /auth: got exit %d, stderr %q; want exit %d, %q and no word of a missing realm", code, errOut, exitFailed, want)
+	}
+	code, _, errOut = runCLI(t, "discover", "--issuer", origin+"/realms/MyOrg")
+	if want := `realm "MyOrg" does not exist`; code != exitFailed || !strings.Contains(errOut, want) {
+		t.Errorf("discover with a realm it lacks: got exit %d, stderr %q; want exit %d and %q", code, errOut, exitFailed, want)
 	}
 }

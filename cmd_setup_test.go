@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/oauthlab/oauthlab/embedded"
+	"github.com/oauthlab/oauthlab/embedded/authserver"
 )
 
 // Where a command runs is resolved in one place (internal/setup) for the
@@ -39,5 +43,42 @@ func TestSettingsRefusalsAreTheSameForEveryFace(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errOut, tt.want) {
 			t.Errorf("%q: got exit %d, stderr %q; want exit %d and %q", tt.args, code, errOut, exitUsage, tt.want)
 		}
+	}
+}
+
+// A profile's secret is read only by the commands that authenticate as
+// the client: discover and inspect work with a profile whose secret_file
+// is missing or whose secret is asked at a prompt; token still refuses.
+func TestProfileSecretIsReadOnlyToAuthenticate(t *testing.T) {
+	w, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "no-such-secret")
+	config := filepath.Join(dir, "config.json")
+	if err := os.WriteFile(config, []byte(`{"profiles":{
+ "file":{"issuer":"`+w.Issuer+`","client_id":"`+authserver.DemoClientID+`","secret_file":"`+missing+`"},
+ "ask":{"issuer":"`+w.Issuer+`","client_id":"`+authserver.DemoClientID+`","secret_prompt":true},
+ "jwt":{"issuer":"`+w.Issuer+`","client_id":"`+authserver.DemoClientID+`","auth_method":"private_key_jwt","client_key_file":"`+missing+`"}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"file", "ask", "jwt"} {
+		code, out, errOut := runCLI(t, "discover", "--config", config, "--profile", p)
+		if code != exitOK {
+			t.Errorf("discover --profile %s: got exit %d, stderr %q, stdout %q; want exit 0", p, code, errOut, out)
+		}
+		if strings.Contains(errOut, "secret") {
+			t.Errorf("discover --profile %s: got stderr %q, want no word about the secret", p, errOut)
+		}
+	}
+	code, _, errOut := runCLI(t, "inspect", "--config", config, "--profile", "file", "not-a-jwt")
+	if code != exitFailed || strings.Contains(errOut, "client secret") {
+		t.Errorf("inspect --profile file: got exit %d, stderr %q; want exit %d (not a JWT), no word about the secret", code, errOut, exitFailed)
+	}
+	code, _, errOut = runCLI(t, "token", "--config", config, "--profile", "file")
+	if want := "reading the client secret from " + missing; code != exitUsage || !strings.Contains(errOut, want) {
+		t.Errorf("token --profile file: got exit %d, stderr %q; want exit %d and %q", code, errOut, exitUsage, want)
 	}
 }

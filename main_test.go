@@ -43,6 +43,8 @@ func TestHelpAndUsageExitCodes(t *testing.T) {
 		{"unknown command", []string{"nope"}, exitUsage, "", `unknown command "nope"`},
 		{"bad flag on subcommand", []string{"version", "--bogus"}, exitUsage, "", "unknown flag: --bogus"},
 		{"args to version", []string{"version", "extra"}, exitUsage, "", "takes no arguments"},
+		// login opens the browser with $OAUTHLAB_BROWSER when set; its help says so.
+		{"login help names OAUTHLAB_BROWSER", []string{"login", "--help"}, exitOK, "$OAUTHLAB_BROWSER: it is run with the URL", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,8 +20,17 @@ type LazyValidator struct {
 }
 
 // NewLazyValidator returns a LazyValidator that will build its validator
-// with opts.
+// with opts. Its first fetch of the issuer's keys happens when the first
+// token comes, so opts.OnFetch hears it as validate.FetchFirstToken.
 func NewLazyValidator(opts validate.Options) *LazyValidator {
+	if on := opts.OnFetch; on != nil {
+		opts.OnFetch = func(e validate.FetchEvent) {
+			if e.Reason == validate.FetchStartup {
+				e.Reason = validate.FetchFirstToken
+			}
+			on(e)
+		}
+	}
 	return &LazyValidator{opts: opts}
 }
 

@@ -214,10 +214,10 @@ func TestFakeBookFollowsAKeyRotation(t *testing.T) {
 					fetches = append(fetches, e.Decision)
 				}
 			}
-			want := []string{"fetched the issuer's keys (at startup): " + oldKid,
+			want := []string{"fetched the issuer's keys (at the first token): " + oldKid,
 				"fetched the issuer's keys (for unknown kid " + newKid + "): "}
 			if len(fetches) != len(want) {
-				t.Fatalf("FakeBook's key fetches on the event stream: got %q, want 2 (startup, unknown kid)", fetches)
+				t.Fatalf("FakeBook's key fetches on the event stream: got %q, want 2 (first token, unknown kid)", fetches)
 			}
 			for i := range want {
 				if !strings.HasPrefix(fetches[i], want[i]) {

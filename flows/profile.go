@@ -107,17 +107,26 @@ type SecretSources struct {
 	Prompt   func(label string) (string, error)
 }
 
-// Resolve turns the profile into flow settings: the issuer computed from a
-// preset, the secret fetched from its source. Warnings are things the user
-// should know (a secret in clear in the config file).
-func (p Profile) Resolve(src SecretSources) (Settings, []string, error) {
+// Target turns the profile into flow settings without its credentials:
+// the issuer computed from a preset, and neither the client secret nor the
+// client key read (nor asked for at a prompt). It is all a command that
+// never authenticates as the client (discover, inspect) needs.
+func (p Profile) Target() Settings {
 	s := p.Settings
 	s.Issuer = p.IssuerURL()
-	var warnings []string
 	if s.AssertionAudience == "" && p.Okta != nil {
 		// Okta requires the URL of the endpoint called as aud.
 		s.AssertionAudience = oauth.AudienceEndpoint
 	}
+	return s
+}
+
+// Resolve turns the profile into flow settings: Target, with the client
+// key read and the secret fetched from its source. Warnings are things the
+// user should know (a secret in clear in the config file).
+func (p Profile) Resolve(src SecretSources) (Settings, []string, error) {
+	s := p.Target()
+	var warnings []string
 	if s.ClientKeyFile != "" {
 		b, err := src.ReadFile(expandHome(s.ClientKeyFile))
 		if err != nil {

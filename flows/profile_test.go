@@ -97,3 +97,18 @@ func TestProfileFileFormat(t *testing.T) {
 		t.Errorf("a profile file set what it must not: secret %v, embedded issuer %q", s.ClientSecret, s.EmbeddedIssuer)
 	}
 }
+
+// Target reads no credential: the secret's file, variable and prompt and
+// the client key's file are left alone.
+func TestProfileTargetReadsNoCredential(t *testing.T) {
+	p := Profile{Settings: Settings{ClientID: "0oa1", ClientKeyFile: "/no/such/key"}, Okta: &OktaPreset{Domain: "dev-1.okta.com"},
+		SecretFile: "/no/such/secret", SecretPrompt: true}
+	s := p.Target()
+	if s.Issuer != "https://dev-1.okta.com/oauth2/default" || s.ClientID != "0oa1" || !s.ClientSecret.IsZero() || s.ClientKey != nil {
+		t.Errorf("Target: got issuer %q, client %q, secret set %v, key %v; want the Okta issuer, 0oa1, no secret, no key",
+			s.Issuer, s.ClientID, !s.ClientSecret.IsZero(), s.ClientKey)
+	}
+	if _, _, err := p.Resolve(SecretSources{ReadFile: os.ReadFile}); err == nil {
+		t.Error("Resolve with a missing client key file: got no error, want one")
+	}
+}

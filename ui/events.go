@@ -150,10 +150,11 @@ func (e *eventsPane) heightFor(h int) int {
 func (e *eventsPane) View() string {
 	s := e.Styles
 	n := e.Height - 1
-	title := s.Title.Render("Server side") + s.Muted.Render(" — what the embedded servers received and decided")
 	if !e.live() {
-		return title + "\n" + s.Muted.Render("  (a real issuer: its side is not visible here)")
+		return truncate(s.Title.Render("Server side")+s.Muted.Render(" — a real issuer's, not visible here"), e.Width) + "\n" +
+			truncate(s.Muted.Render("  (its side stays there; what oauthlab sent and got back shows in each step)"), e.Width)
 	}
+	title := s.Title.Render("Server side") + s.Muted.Render(" — what the embedded servers received and decided")
 	shown := e.latest(n)
 	// The server column fits the longest name shown ("fakebook
 	// (WEAKENED)" in a lab), up to a limit.

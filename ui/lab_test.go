@@ -13,6 +13,7 @@ import (
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
+	"github.com/oauthlab/oauthlab/embedded/events"
 	"github.com/oauthlab/oauthlab/embedded/lab"
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/setup"
@@ -331,5 +332,33 @@ func TestALabIsDemonstratedOnlyWhenBothChecksPass(t *testing.T) {
 					strings.Contains(d, "✓ demonstrated"), m.flash)
 			}
 		})
+	}
+}
+
+// With a real issuer the header names it and the Server side pane says
+// its side is not visible; while a lab is open the header names the lab's
+// world, where its flows run, and the pane shows the lab's embedded
+// servers. Leaving the lab gives the session's issuer back.
+func TestTheHeaderAndServerSideSayWhereFlowsRun(t *testing.T) {
+	const real = "https://sso.example.com/realms/myorg"
+	world := &LabWorld{Settings: flows.Settings{Issuer: "http://127.0.0.1:40437/realms/myorg", LabWeakAPI: "http://127.0.0.1:40435"},
+		Events: busEvents{events.NewBus()}}
+	m := New(Options{World: real, StartLab: func(context.Context, string) (*LabWorld, error) { return world, nil }})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 35})
+	m = mm.(Model)
+	const embeddedTitle, realTitle = "what the embedded servers received", "a real issuer's, not visible here"
+	if v := m.View(); !strings.Contains(m.viewHeader(), real) || !strings.Contains(v, realTitle) || strings.Contains(v, embeddedTitle) {
+		t.Fatalf("a real issuer: got header %q, screen\n%s\nwant the issuer in the header and %q, not %q", m.viewHeader(), v, realTitle, embeddedTitle)
+	}
+	m, _ = openRow(t, m, m.s.firstLab)
+	if h := m.viewHeader(); !strings.Contains(h, "lab world · http://127.0.0.1:40437/realms/myorg") || strings.Contains(h, "sso.example.com") {
+		t.Errorf("a lab open: got header %q, want the lab's issuer, not %s", h, real)
+	}
+	if v := m.View(); !strings.Contains(v, embeddedTitle) {
+		t.Errorf("a lab open: the Server side pane should say %q:\n%s", embeddedTitle, v)
+	}
+	m, _ = openRow(t, m, 0)
+	if h := m.viewHeader(); !strings.Contains(h, real) || strings.Contains(h, "lab world") {
+		t.Errorf("the lab closed: got header %q, want %s back", h, real)
 	}
 }

@@ -90,13 +90,31 @@ func (m Model) viewHeader() string {
 		right = s.Secret.Render("SECRETS SHOWN (r)")
 	}
 	room := m.width - lipgloss.Width(right) - 1 - lipgloss.Width("oauthlab · ")
-	left := s.Header.Render("oauthlab") + s.Muted.Render(" · ") + s.Text.Render(fitWorld(safe.Line(m.opts.World), room))
+	left := s.Header.Render("oauthlab") + s.Muted.Render(" · ") + s.Text.Render(fitWorld(safe.Line(m.headerWorld()), room))
 	gap := max(1, m.width-lipgloss.Width(left)-lipgloss.Width(right))
 	header := left + strings.Repeat(" ", gap) + right
 	if b := m.viewLabBanner(); b != "" {
 		return b + "\n" + header
 	}
 	return header
+}
+
+// headerWorld is where the flows shown run: the session's world, or while
+// a lab is open the lab's own world (its flows run there, not against the
+// session's issuer).
+func (m Model) headerWorld() string {
+	lr := m.s.lab
+	if lr == nil {
+		return m.opts.World
+	}
+	if lr.world == nil {
+		return "lab world · starting…"
+	}
+	issuer := lr.world.Settings.LabIssuer // the key-rotation lab's own
+	if issuer == "" {
+		issuer = lr.world.Settings.Issuer
+	}
+	return "lab world · " + issuer
 }
 
 // stripActor is an actor of the strip, with its names.

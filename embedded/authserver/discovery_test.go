@@ -262,3 +262,30 @@ func TestParseDiscoveryTemplate(t *testing.T) {
 		})
 	}
 }
+
+// Keycloak ≥ 17 says "Realm does not exist" only for a realm it does not
+// have; a path it does not route at all, such as the /auth/realms/… of
+// Keycloak before 17, gets RESTEasy's "Unable to find matching target
+// resource method" (keycloak issue #10615 and later reports; SOURCES.md,
+// "Keycloak paths"). The realm exists: saying it does not would send the
+// learner after the wrong mistake.
+func TestKeycloakNotFoundSaysWhatIsMissing(t *testing.T) {
+	f := start(t, StyleKeycloak)
+	u, _ := url.Parse(f.s.Issuer())
+	origin := u.Scheme + "://" + u.Host
+	const noRealm, noRoute = `"Realm does not exist"`, `"Unable to find matching target resource method"`
+	for _, tc := range []struct{ path, want string }{
+		{"/realms/nosuch/.well-known/openid-configuration", noRealm},
+		{"/realms/MyOrg/.well-known/openid-configuration", noRealm},
+		{"/.well-known/oauth-authorization-server/realms/nosuch", noRealm},
+		{"/auth/realms/myorg/.well-known/openid-configuration", noRoute},
+		{"/.well-known/oauth-authorization-server/auth/realms/myorg", noRoute},
+		{"/realms/myorg/no-such-endpoint", noRoute},
+		{"/", noRoute},
+	} {
+		got := f.get(t, origin+tc.path)
+		if got.status != 404 || !strings.Contains(got.body, tc.want) {
+			t.Errorf("GET %s: got %d %s, want 404 with %s", tc.path, got.status, got.body, tc.want)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package authserver
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // handleNotFound answers a path this server does not serve the way the
 // imitated server answers an unknown realm or authorization server.
@@ -12,6 +15,28 @@ func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
 			"Not found: Resource not found: "+r.URL.Path+" (AuthorizationServer)", "oaeNotFound"))
 		return
 	}
-	// Keycloak answers an unknown realm's discovery with this (manifest.json).
-	writeJSON(w, http.StatusNotFound, map[string]string{"error": "Realm does not exist"})
+	if realm, ok := s.otherRealm(r.URL.Path); ok && realm != "" {
+		// Keycloak answers an unknown realm's discovery with this (manifest.json).
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Realm does not exist"})
+		return
+	}
+	// Any other path, such as the /auth/realms/... of Keycloak before 17,
+	// which Keycloak 17 and later (no /auth prefix unless started with
+	// --http-relative-path=/auth) do not route at all: RESTEasy Reactive's
+	// answer, as Keycloak 22 and later give it.
+	writeJSON(w, http.StatusNotFound, map[string]string{
+		"error":             "Unable to find matching target resource method",
+		"error_description": "For more on this error consult the server log at the debug level."})
+}
+
+// otherRealm reports the realm a /realms/NAME/... path (or its RFC 8414
+// §3.1 form) names when it is not this server's realm.
+func (s *Server) otherRealm(path string) (string, bool) {
+	path = strings.TrimPrefix(path, "/.well-known/oauth-authorization-server")
+	rest, ok := strings.CutPrefix(path, "/realms/")
+	if !ok {
+		return "", false
+	}
+	name, _, _ := strings.Cut(rest, "/")
+	return name, name != s.cfg.Realm
 }

@@ -143,7 +143,7 @@ func copyJWKS(ctx context.Context, hc *http.Client, issuer string) ([]byte, time
 // copy of the keys, not the issuer's jwks_uri.
 func copyFetched(bus *events.Bus) func(validate.FetchEvent) {
 	return func(e validate.FetchEvent) {
-		why := "at startup"
+		why := "at the first token"
 		if e.Reason == validate.FetchUnknownKid {
 			why = "for unknown kid " + e.Kid
 		}

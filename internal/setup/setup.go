@@ -44,6 +44,11 @@ type Request struct {
 	// NoIssuerOK lets a request name no issuer at all (inspect: the token
 	// is then checked against the issuer it names, and says so).
 	NoIssuerOK bool
+	// NoCredentials is for a command that never authenticates as the
+	// client (discover, inspect): the profile's client secret and client
+	// key are neither read nor asked for, so a missing secret_file or a
+	// secret_prompt does not stand in its way.
+	NoCredentials bool
 }
 
 // Flags are the command-line settings; the zero value of each field means
@@ -169,7 +174,7 @@ func Resolve(ctx context.Context, req Request) (*Resolved, error) {
 	if err != nil {
 		return nil, err
 	}
-	if (auth == oauth.AuthPrivateKeyJWT || auth == "" && base.AuthMethod == oauth.AuthPrivateKeyJWT) && key == nil && base.ClientKey == nil {
+	if !req.NoCredentials && (auth == oauth.AuthPrivateKeyJWT || auth == "" && base.AuthMethod == oauth.AuthPrivateKeyJWT) && key == nil && base.ClientKey == nil {
 		return nil, usageErrorf("private_key_jwt signs with the client's private key: pass --client-key FILE (PEM or JWK), or client_key_file in the profile")
 	}
 	if !req.Embedded && base.Issuer == "" && f.Issuer == "" && !req.NoIssuerOK {
@@ -233,6 +238,9 @@ func profileSettings(req Request) (flows.Settings, error) {
 	p, ok := cfg.Profiles[req.Profile]
 	if !ok {
 		return flows.Settings{}, usageErrorf("no profile %q in %s", req.Profile, path)
+	}
+	if req.NoCredentials {
+		return p.Target(), nil
 	}
 	s, warnings, err := p.Resolve(req.Sources)
 	if err != nil {

@@ -41,6 +41,7 @@ type FetchReason string
 // The reasons a Validator fetches the issuer's keys.
 const (
 	FetchStartup    FetchReason = "startup"     // New
+	FetchFirstToken FetchReason = "first token" // New, called when the first token came (a validator built lazily)
 	FetchUnknownKid FetchReason = "unknown kid" // a token named a kid not in the set (RFC 7517 allows rotation at any time)
 	FetchPeriodic   FetchReason = "periodic"    // the set is older than Options.KeyRefresh
 )
@@ -69,12 +70,14 @@ type FetchEvent struct {
 func (e FetchEvent) String() string {
 	why := "at startup"
 	switch e.Reason {
+	case FetchFirstToken:
+		why = "at the first token"
 	case FetchUnknownKid:
 		why = "for unknown kid " + e.Kid
 	case FetchPeriodic:
 		why = "periodic refresh, every " + Span(e.Every)
 	}
-	if e.Err != nil && e.Reason == FetchStartup {
+	if e.Err != nil && (e.Reason == FetchStartup || e.Reason == FetchFirstToken) {
 		return fmt.Sprintf("could not fetch the issuer's keys (%s): %v", why, e.Err)
 	}
 	if e.Err != nil {

@@ -268,6 +268,8 @@ func TestFetchEventInOneLine(t *testing.T) {
 	}{
 		{validate.FetchEvent{Reason: validate.FetchStartup, Kids: []string{"a", "b"}}, "fetched the issuer's keys (at startup): a, b"},
 		{validate.FetchEvent{Reason: validate.FetchStartup, Err: boom}, "could not fetch the issuer's keys (at startup): HTTP 503"},
+		{validate.FetchEvent{Reason: validate.FetchFirstToken, Kids: []string{"a"}}, "fetched the issuer's keys (at the first token): a"},
+		{validate.FetchEvent{Reason: validate.FetchFirstToken, Err: boom}, "could not fetch the issuer's keys (at the first token): HTTP 503"},
 		{validate.FetchEvent{Reason: validate.FetchUnknownKid, Kid: "c", Kids: []string{"a", "c"}, Added: []string{"c"}, Removed: []string{"b"}},
 			"fetched the issuer's keys (for unknown kid c): a, c; new: c; removed, no longer trusted: b"},
 		{validate.FetchEvent{Reason: validate.FetchPeriodic, Every: 5 * time.Minute, Kids: []string{"a"}, Err: boom},
