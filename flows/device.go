@@ -123,7 +123,7 @@ func devicePollStep() Step {
 			r.set(Vars{varDeviceCode: ""}) // single use: spent by the tokens
 			// The device authorization request sends no nonce: an earlier
 			// login's, kept in the session, is not this ID token's to match.
-			r = tokenResult(ctx, env, vars.without(varNonce), r, tok)
+			r = tokenResult(ctx, env, vars, r, tok, "")
 			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope)...)
 			return r
 		},

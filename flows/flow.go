@@ -376,17 +376,6 @@ func (v Vars) Merge(src Vars) {
 	}
 }
 
-// without returns a copy of v without the given keys.
-func (v Vars) without(keys ...string) Vars {
-	out := make(Vars, len(v))
-	for k, val := range v {
-		if !slices.Contains(keys, k) {
-			out[k] = val
-		}
-	}
-	return out
-}
-
 // RunAll runs every step of f in order, merging vars, until one fails or ctx
 // ends; onStep (may be nil) sees each result as it arrives. It returns the
 // Passed reports whether a run of f went through: every step ran and none

@@ -35,7 +35,7 @@ func Refresh() Flow {
 					Reason: map[bool]string{true: "a new refresh token came back: the old one should now be refused", false: "the same refresh token is still in use (no rotation)"}[rotated]})
 				// A refreshed ID token answers no login, so there is no
 				// nonce to compare it with (OIDC Core §12.2).
-				return tokenResult(ctx, env, vars.without(varNonce), r, tok)
+				return tokenResult(ctx, env, vars, r, tok, "")
 			},
 		}}}
 }
