@@ -215,3 +215,21 @@ func mapKeys(m map[string]any) []string {
 	}
 	return out
 }
+
+// revoke runs the revocation alone: its output points at oauthlab
+// introspect to learn whether the token is still active, and promises no
+// next step, which a headless command does not have.
+func TestRevokePointsAtIntrospect(t *testing.T) {
+	w := keptWorld(t, "keycloak")
+	_, raw, _ := runCLI(t, "token", "--issuer", w.Issuer, "--client-id", "test_api_client", "--field", "access_token")
+	code, out, errOut := runCLI(t, "revoke", "--issuer", w.Issuer, "--client-id", "test_api_client", strings.TrimSpace(raw))
+	if code != exitOK {
+		t.Fatalf("revoke: exit %d, want 0\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	if strings.Contains(out+errOut, "next step") {
+		t.Errorf("got a next step promised:\n%s%s", out, errOut)
+	}
+	if want := "oauthlab introspect asks the server whether the token is still active"; !strings.Contains(out+errOut, want) {
+		t.Errorf("got no %q:\n%s%s", want, out, errOut)
+	}
+}
