@@ -158,6 +158,10 @@ type Env struct {
 	// Wait waits d or until ctx ends, between device-flow polls; a timer
 	// when nil. Tests give one that moves their clock instead.
 	Wait func(ctx context.Context, d time.Duration) error
+	// Rerun is set by a face that can run a failed step again with the
+	// session's vars kept (the TUI): a step's advice may then be to run it
+	// again. A headless command ends with the failure, and is not told so.
+	Rerun bool
 }
 
 // Clock returns env.Now or time.Now.
