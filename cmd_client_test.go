@@ -233,3 +233,24 @@ func TestRevokePointsAtIntrospect(t *testing.T) {
 		t.Errorf("got no %q:\n%s%s", want, out, errOut)
 	}
 }
+
+// An API's 404 is explained as an API's: a path or id it does not have,
+// not an authorization server's realm or discovery.
+func TestCallToAnUnknownRouteGetsAnAPIsAdvice(t *testing.T) {
+	for _, path := range []string{"/nope", "/books/999"} {
+		code, out, errOut := runCLI(t, "call", "--embedded", path)
+		if code != exitFailed {
+			t.Fatalf("call %s: exit %d, want 1\nstdout %s\nstderr %s", path, code, out, errOut)
+		}
+		if want := "the API has nothing at that path"; !strings.Contains(errOut, want) {
+			t.Errorf("call %s: got no %q:\n%s", path, want, errOut)
+		}
+		_, advice, _ := strings.Cut(errOut, "✗ api:")
+		advice, _, _ = strings.Cut(advice, "\nnote:") // the embedded world's note names its realm
+		for _, not := range []string{"realm", "discovery", "authorization server id"} {
+			if strings.Contains(advice, not) {
+				t.Errorf("call %s: got %q, advice for an authorization server:\n%s", path, not, advice)
+			}
+		}
+	}
+}
