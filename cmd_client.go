@@ -363,9 +363,7 @@ func newRevokeCmd(g *globalOptions) *cobra.Command {
 		Example: `  oauthlab revoke --profile kc "$TOKEN"`,
 	}
 	return tokenCmd(g, cmd, &clientOptions{}, func(raw string) (flows.Flow, flows.Vars, error) {
-		f := flows.Revoke()
-		f.Steps = f.Steps[:1]
-		return f, flows.Vars{flows.VarAccessToken: raw}, nil
+		return flows.RevokeAlone(), flows.Vars{flows.VarAccessToken: raw}, nil
 	})
 }
 

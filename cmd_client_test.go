@@ -215,3 +215,42 @@ func mapKeys(m map[string]any) []string {
 	}
 	return out
 }
+
+// revoke runs the revocation alone: its output points at oauthlab
+// introspect to learn whether the token is still active, and promises no
+// next step, which a headless command does not have.
+func TestRevokePointsAtIntrospect(t *testing.T) {
+	w := keptWorld(t, "keycloak")
+	_, raw, _ := runCLI(t, "token", "--issuer", w.Issuer, "--client-id", "test_api_client", "--field", "access_token")
+	code, out, errOut := runCLI(t, "revoke", "--issuer", w.Issuer, "--client-id", "test_api_client", strings.TrimSpace(raw))
+	if code != exitOK {
+		t.Fatalf("revoke: exit %d, want 0\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	if strings.Contains(out+errOut, "next step") {
+		t.Errorf("got a next step promised:\n%s%s", out, errOut)
+	}
+	if want := "oauthlab introspect asks the server whether the token is still active"; !strings.Contains(out+errOut, want) {
+		t.Errorf("got no %q:\n%s%s", want, out, errOut)
+	}
+}
+
+// An API's 404 is explained as an API's: a path or id it does not have,
+// not an authorization server's realm or discovery.
+func TestCallToAnUnknownRouteGetsAnAPIsAdvice(t *testing.T) {
+	for _, path := range []string{"/nope", "/books/999"} {
+		code, out, errOut := runCLI(t, "call", "--embedded", path)
+		if code != exitFailed {
+			t.Fatalf("call %s: exit %d, want 1\nstdout %s\nstderr %s", path, code, out, errOut)
+		}
+		if want := "the API has nothing at that path"; !strings.Contains(errOut, want) {
+			t.Errorf("call %s: got no %q:\n%s", path, want, errOut)
+		}
+		_, advice, _ := strings.Cut(errOut, "✗ api:")
+		advice, _, _ = strings.Cut(advice, "\nnote:") // the embedded world's note names its realm
+		for _, not := range []string{"realm", "discovery", "authorization server id"} {
+			if strings.Contains(advice, not) {
+				t.Errorf("call %s: got %q, advice for an authorization server:\n%s", path, not, advice)
+			}
+		}
+	}
+}

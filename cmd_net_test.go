@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/oauthlab/oauthlab/embedded"
+	"github.com/oauthlab/oauthlab/internal/safe"
 	"github.com/oauthlab/oauthlab/internal/safe/safetest"
 	"github.com/oauthlab/oauthlab/oauth/oauthtest"
 )
@@ -258,5 +259,25 @@ func TestDiscoverBlamesTheAuthPrefixNotTheRealm(t *testing.T) {
 	code, _, errOut = runCLI(t, "discover", "--issuer", origin+"/realms/MyOrg")
 	if want := `realm "MyOrg" does not exist`; code != exitFailed || !strings.Contains(errOut, want) {
 		t.Errorf("discover with a realm it lacks: got exit %d, stderr %q; want exit %d and %q", code, errOut, exitFailed, want)
+	}
+}
+
+// An http endpoint holding control characters is refused for them, and
+// shown as visible escapes: it is not "another scheme".
+func TestControlCharactersInAnEndpointAreTheReason(t *testing.T) {
+	var shown string
+	issuer := metadataIssuer(t, func(issuer string, md map[string]any) {
+		md["authorization_endpoint"] = issuer + "/t" + safetest.Payload
+		shown = issuer + "/t" + safetest.Shown
+	}, http.NotFound)
+	code, out, errOut := runCLI(t, "discover", "--issuer", issuer)
+	if code != exitFailed {
+		t.Fatalf("exit %d, want 1\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	safetest.Check(t, "discover stderr", errOut, `authorization_endpoint "`+shown+`" holds control characters`, "control characters belong in no URL")
+	for _, not := range []string{"not an http or https URL", "another scheme"} {
+		if strings.Contains(errOut, not) {
+			t.Errorf("stderr says %q, which is not why:\n%s", not, safe.Visible(errOut))
+		}
 	}
 }

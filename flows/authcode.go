@@ -116,7 +116,7 @@ func exchangeStep() Step {
 			if err != nil {
 				return failed(env, r, err)
 			}
-			r = tokenResult(ctx, env, vars, r, tok)
+			r = tokenResult(ctx, env, vars, r, tok, req.Nonce)
 			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope)...)
 			return r
 		},

@@ -38,7 +38,9 @@ func clientCredentialsStep() Step {
 			if err != nil {
 				return failed(env, r, err)
 			}
-			r = tokenResult(ctx, env, vars, r, tok)
+			// The token request sends no nonce: an earlier login's, kept in
+			// the session, is not this ID token's to match.
+			r = tokenResult(ctx, env, vars, r, tok, "")
 			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope)...)
 			return r
 		},
@@ -48,7 +50,10 @@ func clientCredentialsStep() Step {
 // tokenResult records a token response's tokens as vars, outputs and
 // inspected tokens. A token that fails a check fails the step
 // (Result.Failed): a forged, expired or foreign token was not obtained.
-func tokenResult(ctx context.Context, env *Env, vars Vars, r Result, tok *oauth.TokenResponse) Result {
+// nonce is the one the step's own request sent, "" when it sent none: the
+// ID token is checked against it, never against a nonce an earlier login
+// left in the session's vars.
+func tokenResult(ctx context.Context, env *Env, vars Vars, r Result, tok *oauth.TokenResponse, nonce string) Result {
 	r.set(Vars{VarAccessToken: tok.AccessToken, VarTokenClientID: env.Settings.ClientID})
 	r.Outputs = append(r.Outputs, Output{Name: "token_type", Value: tok.TokenType}, Output{Name: "scope", Value: tok.Scope})
 	if tok.ExpiresIn > 0 {
@@ -68,7 +73,7 @@ func tokenResult(ctx context.Context, env *Env, vars Vars, r Result, tok *oauth.
 	}
 	if tok.IDToken != "" {
 		r.Vars[VarIDToken] = tok.IDToken
-		r.Tokens = append(r.Tokens, inspectIDToken(ctx, env, vars, &r, tok.IDToken, tok.AccessToken))
+		r.Tokens = append(r.Tokens, inspectIDToken(ctx, env, vars, &r, tok.IDToken, tok.AccessToken, nonce))
 	}
 	return r
 }

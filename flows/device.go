@@ -117,13 +117,15 @@ func devicePollStep() Step {
 					// ends this device code; a cancelled wait does not, and
 					// running the step again resumes the polling.
 					r.set(Vars{varDeviceCode: ""})
+				} else if ctx.Err() != nil && env.Rerun && env.Clock().Before(da.Expiry) {
+					err = resumable(oe, err, da, env.Clock())
 				}
 				return failed(env, r, err)
 			}
 			r.set(Vars{varDeviceCode: ""}) // single use: spent by the tokens
 			// The device authorization request sends no nonce: an earlier
 			// login's, kept in the session, is not this ID token's to match.
-			r = tokenResult(ctx, env, vars.without(varNonce), r, tok)
+			r = tokenResult(ctx, env, vars, r, tok, "")
 			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope)...)
 			return r
 		},
@@ -131,6 +133,22 @@ func devicePollStep() Step {
 }
 
 // deviceFromVars rebuilds the device authorization the first step kept.
+// resumable is a wait that ended before the user answered, in a face that
+// can run the poll step again: the device code is kept, so polling again
+// goes on with the user code the user may already be typing, until it
+// expires; a new device flow would show another. err is the wait's error
+// (oe, when it is an *oauth.Error).
+func resumable(oe *oauth.Error, err error, da *oauth.DeviceAuthorization, now time.Time) error {
+	e := oauth.Error{Op: "device", What: "stopped waiting for the user", Err: err}
+	if oe != nil {
+		e = *oe
+	}
+	e.Retry = true
+	e.Try = "run this step again to go on polling with the user code " + da.UserCode + ", which works until " + When(da.Expiry, now) +
+		"; after that, start the device flow again"
+	return &e
+}
+
 func deviceFromVars(vars Vars) *oauth.DeviceAuthorization {
 	da := &oauth.DeviceAuthorization{DeviceCode: oauth.Secret(vars[varDeviceCode]), UserCode: vars[varUserCode],
 		VerificationURI: vars[varVerificationURI], VerificationURIComplete: vars[varVerificationURIComplete]}

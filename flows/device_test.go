@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -149,4 +150,49 @@ func TestDeviceFlowIgnoresAnEarlierLoginsNonce(t *testing.T) {
 		t.Fatalf("steps run: got %d, want 3 (last err %v)", len(rs), rs[len(rs)-1].Err)
 	}
 	mustPass(t, "poll after an earlier login", rs[2])
+}
+
+// A wait cancelled before the user answered keeps the device code. Where
+// the poll step can be run again (the TUI: Env.Rerun), that is the advice,
+// with the user code and until when it works, and retrying may succeed;
+// then the same code still gets the tokens. Headless, where the command
+// ends, the advice is to start the device flow again.
+func TestACancelledDevicePollSaysHowToGoOn(t *testing.T) {
+	for _, rerun := range []bool{true, false} {
+		t.Run(map[bool]string{true: "rerun", false: "headless"}[rerun], func(t *testing.T) {
+			w, env, clk := deviceWorld(t, authserver.StyleKeycloak)
+			env.Rerun = rerun
+			vars := Vars{}
+			for _, s := range Device().Steps[:2] {
+				r := s.Run(context.Background(), env, vars)
+				mustPass(t, s.ID, r)
+				vars.Merge(r.Vars)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			env.Wait = func(ctx context.Context, _ time.Duration) error { cancel(); return ctx.Err() } // esc
+			r := devicePollStep().Run(ctx, env, vars)
+			vars.Merge(r.Vars)
+			e := oauth.Explain(r.Err)
+			if e == nil || vars[varDeviceCode] == "" {
+				t.Fatalf("got err %v, device code kept %v; want a failure that keeps the code", r.Err, vars[varDeviceCode] != "")
+			}
+			if !rerun {
+				if e.Retry || e.Try != "start the device flow again" {
+					t.Fatalf("headless: got retry %v, Try %q; want no retry and Try %q", e.Retry, e.Try, "start the device flow again")
+				}
+				return
+			}
+			want := "run this step again to go on polling with the user code " + vars[varUserCode] + ", which works until"
+			if !e.Retry || !strings.HasPrefix(e.Try, want) {
+				t.Fatalf("got retry %v, Try %q; want retry and Try starting %q", e.Retry, e.Try, want)
+			}
+			env.Wait = clk.wait
+			env.Progress = func(p Progress) {
+				if p.Device != nil && len(p.Device.Polls) == 1 {
+					w.AuthServer.ApproveDevice(p.Device.UserCode, "alice")
+				}
+			}
+			mustPass(t, "the poll run again", devicePollStep().Run(context.Background(), env, vars))
+		})
+	}
 }

@@ -158,6 +158,10 @@ type Env struct {
 	// Wait waits d or until ctx ends, between device-flow polls; a timer
 	// when nil. Tests give one that moves their clock instead.
 	Wait func(ctx context.Context, d time.Duration) error
+	// Rerun is set by a face that can run a failed step again with the
+	// session's vars kept (the TUI): a step's advice may then be to run it
+	// again. A headless command ends with the failure, and is not told so.
+	Rerun bool
 }
 
 // Clock returns env.Now or time.Now.
@@ -374,17 +378,6 @@ func (v Vars) Merge(src Vars) {
 	for k, val := range src {
 		v[k] = val
 	}
-}
-
-// without returns a copy of v without the given keys.
-func (v Vars) without(keys ...string) Vars {
-	out := make(Vars, len(v))
-	for k, val := range v {
-		if !slices.Contains(keys, k) {
-			out[k] = val
-		}
-	}
-	return out
 }
 
 // RunAll runs every step of f in order, merging vars, until one fails or ctx

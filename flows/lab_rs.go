@@ -33,7 +33,7 @@ func RevokedTokenLab() Lab {
 			bothAcceptStep("use-stolen", "The attacker uses the stolen token", Attacker, varLabToken,
 				"Before anyone notices, the stolen token works at both FakeBooks: it is genuine. So a refusal later is "+
 					"the revocation's doing, not a token that never worked there."),
-			revokeStep(), revokedStep(),
+			revokeStep(nextStepAsks), revokedStep(),
 			attackStep(), protectedStepBecause(validate.CheckActive)},
 	})
 }

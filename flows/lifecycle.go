@@ -35,7 +35,7 @@ func Refresh() Flow {
 					Reason: map[bool]string{true: "a new refresh token came back: the old one should now be refused", false: "the same refresh token is still in use (no rotation)"}[rotated]})
 				// A refreshed ID token answers no login, so there is no
 				// nonce to compare it with (OIDC Core §12.2).
-				return tokenResult(ctx, env, vars.without(varNonce), r, tok)
+				return tokenResult(ctx, env, vars, r, tok, "")
 			},
 		}}}
 }
@@ -129,15 +129,34 @@ func introspect(ctx context.Context, env *Env, vars Vars) (r Result, in *oauth.I
 func Revoke() Flow {
 	return Flow{ID: "revoke", Title: "Revoke", Client: TokenClient,
 		Summary: "Revoke the token (RFC 7009), then introspect it to see whether it is still active.",
-		Steps:   []Step{revokeStep(), revokedStep()}}
+		Steps:   []Step{revokeStep(nextStepAsks), revokedStep()}}
 }
 
-func revokeStep() Step {
+// RevokeAlone is the revocation request without the introspection that
+// follows it in Revoke: the headless revoke command, whose client may not
+// be one that may introspect. Its step points at oauthlab introspect, not
+// at a next step there is none of.
+func RevokeAlone() Flow {
+	return Flow{ID: "revoke", Title: "Revoke", Client: TokenClient,
+		Summary: "Revoke the token (RFC 7009); oauthlab introspect then says whether it is still active.",
+		Steps:   []Step{revokeStep(introspectCommandAsks)}}
+}
+
+// Who asks, after a revocation, whether the token is still active: the
+// revoke step's texts end with one of these.
+const (
+	nextStepAsks          = "the next step asks whether the token is still active"
+	introspectCommandAsks = "oauthlab introspect asks the server whether the token is still active (RFC 7662)"
+)
+
+// revokeStep is the revocation request; asks says what tells whether the
+// token is still active after it, which the request itself does not.
+func revokeStep(asks string) Step {
 	return Step{
 		ID: "revoke", Title: "Revoke the token",
 		Why: "The client that obtained the token tells the server it no longer needs it (RFC 7009 §2.1); the server " +
 			"revokes a token only for the client it was issued to. The answer is 200 even for a token the server does " +
-			"not know (§2.2), so a 200 says the request was accepted, not that the token is dead: the next step asks. " +
+			"not know (§2.2), so a 200 says the request was accepted, not that the token is dead: " + asks + ". " +
 			"A JWT still verifies locally until it expires: only introspection sees the revocation at once.",
 		RFC: "RFC 7009 §2", From: Client, To: AuthServer, Inputs: []string{"access_token", "token_client_id"}, Effect: RevokesToken,
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
@@ -157,7 +176,7 @@ func revokeStep() Step {
 				return failed(env, r, err)
 			}
 			r.Checks = []oauth.Check{{Name: "accepted", Status: oauth.Pass, Reason: "the server accepted the revocation request of " + env.Settings.ClientID +
-				" (200); RFC 7009 §2.2 answers 200 for an unknown token too, so the next step asks whether the token is still active"}}
+				" (200); RFC 7009 §2.2 answers 200 for an unknown token too, so this does not say the token is revoked: " + asks}}
 			for _, e := range ex {
 				if note := oauth.RevocationNote(e); note != "" {
 					r.Checks = append(r.Checks, oauth.Check{Name: "note", Status: oauth.Warn, Reason: note})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -117,6 +118,44 @@ func TestRevokeVerdictComesFromTheIntrospection(t *testing.T) {
 	}
 }
 
+// The revocation's 200 proves nothing, so its step says what asks next:
+// in Revoke (the TUI's flow, the revoked-token lab) the step that follows,
+// alone (the headless command) oauthlab introspect; never a next step
+// where none follows.
+func TestRevokeSaysWhatAsksNext(t *testing.T) {
+	lab, _ := LabByName("revoked-token")
+	for _, tc := range []struct {
+		name  string
+		steps []Step
+		want  string
+	}{
+		{"Revoke", Revoke().Steps, "the next step asks"},
+		{"RevokeAlone", RevokeAlone().Steps, "oauthlab introspect asks"},
+		{"revoked-token lab", lab.Steps, "the next step asks"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			i := slices.IndexFunc(tc.steps, func(s Step) bool { return s.ID == "revoke" })
+			if i < 0 {
+				t.Fatal("no revoke step")
+			}
+			srv := lifecycleServer(t, false)
+			env := &Env{HTTP: srv.Client(), Settings: Settings{Issuer: srv.URL, ClientID: "app", ClientSecret: "s3cret"}}
+			r := tc.steps[i].Run(context.Background(), env, lifecycleVars(srv.URL))
+			mustPass(t, "revoke", r)
+			check(t, r.Checks, "accepted", oauth.Pass)
+			for what, text := range map[string]string{"why": tc.steps[i].Why, "accepted": r.Checks[0].Reason} {
+				if !strings.Contains(text, tc.want) {
+					t.Errorf("%s: got %q, want it to say %q", what, text, tc.want)
+				}
+				last := i == len(tc.steps)-1
+				if says := strings.Contains(text, "next step"); says && (last || tc.steps[i+1].Effect != IntrospectsToken) {
+					t.Errorf("%s: got %q, which promises a next step that asks, and none follows", what, text)
+				}
+			}
+		})
+	}
+}
+
 // A token is revoked by the client that obtained it: asked as another
 // client, the step refuses before sending anything.
 func TestRevokeRefusesAnotherClientsToken(t *testing.T) {
@@ -124,7 +163,7 @@ func TestRevokeRefusesAnotherClientsToken(t *testing.T) {
 	env := &Env{HTTP: srv.Client(), Settings: Settings{Issuer: srv.URL, ClientID: "test_api_client", ClientSecret: "s3cret"}}
 	vars := lifecycleVars(srv.URL)
 	vars[VarTokenClientID] = "oauthlab-cli"
-	r := revokeStep().Run(context.Background(), env, vars)
+	r := revokeStep(nextStepAsks).Run(context.Background(), env, vars)
 	if r.Err == nil || len(r.Exchanges) != 0 {
 		t.Fatalf("got err %v and %d exchanges, want a refusal before sending", r.Err, len(r.Exchanges))
 	}

@@ -126,13 +126,13 @@ func inspect(ctx context.Context, env *Env, vars Vars, r *Result, name, raw stri
 	return t
 }
 
-func inspectIDToken(ctx context.Context, env *Env, vars Vars, r *Result, raw, accessToken string) Token {
+func inspectIDToken(ctx context.Context, env *Env, vars Vars, r *Result, raw, accessToken, nonce string) Token {
 	t := inspect(ctx, env, vars, r, VarIDToken, raw, false)
 	if t.JWT == nil {
 		t.Checks = []oauth.Check{{Name: "format", Status: oauth.Fail, Reason: "an ID token must be a signed JWT (OIDC Core §2), and this one is not"}}
 		return t
 	}
-	oidc := oauth.CheckIDToken(raw, env.Settings.Issuer, env.Settings.ClientID, vars[varNonce], env.Clock())
+	oidc := oauth.CheckIDToken(raw, env.Settings.Issuer, env.Settings.ClientID, nonce, env.Clock())
 	t.Checks = mergeIDTokenChecks(t.Checks, oidc)
 	if accessToken != "" {
 		t.Checks = append(t.Checks, oauth.CheckAtHash(raw, accessToken))

@@ -75,6 +75,42 @@ func TestExchangeChecksAtHash(t *testing.T) {
 	check(t, r.Tokens[1].Checks, "signature", oauth.Pass) // signed by the issuer, yet not this token's companion
 }
 
+// A client credentials answer may carry an ID token (Keycloak returns one
+// when openid is asked). The request sent no nonce, so the nonce of an
+// earlier login kept in the workbench's session is not this token's to
+// match; every other check still holds it: one issued to another client
+// fails the step.
+func TestClientCredentialsIgnoresAnEarlierLoginsNonce(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		mutate func(at string, c map[string]any)
+		fail   string
+	}{
+		{"no nonce", func(_ string, c map[string]any) { delete(c, "nonce") }, ""},
+		{"another client", func(_ string, c map[string]any) { delete(c, "nonce"); c["aud"] = "other" }, "aud"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, env, vars := idIssuer(t, tc.mutate) // vars hold the nonce N-1 of an earlier login
+			env.Settings.ClientSecret = "s3cret"
+			r := clientCredentialsStep().Run(context.Background(), env, vars)
+			if len(r.Tokens) != 2 {
+				t.Fatalf("tokens: got %d, want 2 (err %v)", len(r.Tokens), r.Err)
+			}
+			check(t, r.Tokens[1].Checks, "nonce", oauth.Skip)
+			if tc.fail == "" {
+				if r.Failed() {
+					t.Fatalf("a good ID token failed the step: %+v", r.Tokens[1].Checks)
+				}
+				return
+			}
+			check(t, r.Tokens[1].Checks, tc.fail, oauth.Fail)
+			if !r.Failed() {
+				t.Fatalf("%s: the step did not fail", tc.name)
+			}
+		})
+	}
+}
+
 // An ID token's checks are one list: each check once, the signature
 // verified (not also "not checked here"), aud against the client id.
 func TestIDTokenChecksAppearOnce(t *testing.T) {

@@ -96,9 +96,12 @@ func (md Metadata) endpoints() [][2]string {
 // warning that says why: some real deployments do it (a TLS proxy that
 // forgot its headers, keys on a CDN), and some attacks look the same.
 func endpointCheck(issuer *url.URL, name, value string) Check {
-	if !IsHTTPURL(value) {
-		return Check{Name: name, Status: Fail, Reason: quote(value) + " is not an http or https URL: the workbench will neither send a request to it nor open it " +
-			"(endpoints are web URLs, RFC 8414 §2); a file:, smb: or javascript: URL in metadata would read local files, reach a file share or run a script"}
+	if fault, kind := urlFault(value); kind != urlFine {
+		reason := quote(value) + " " + fault + ": the workbench will neither send a request to it nor open it (endpoints are web URLs, RFC 8414 §2)"
+		if kind == urlScheme {
+			reason += "; a file:, smb: or javascript: URL in metadata would read local files, reach a file share or run a script"
+		}
+		return Check{Name: name, Status: Fail, Reason: reason}
 	}
 	u, _ := url.Parse(value)
 	var warns []string
@@ -120,22 +123,30 @@ func endpointCheck(issuer *url.URL, name, value string) Check {
 // URLs, nil when there are none. Such metadata is not used at all.
 func badEndpoints(md Metadata) *Error {
 	var bad []string
+	kinds := map[urlFaultKind]bool{}
 	for _, ep := range md.endpoints() {
-		if ep[1] != "" && !IsHTTPURL(ep[1]) {
-			bad = append(bad, ep[0]+" "+quote(ep[1]))
+		if ep[1] == "" {
+			continue
+		}
+		if fault, kind := urlFault(ep[1]); kind != urlFine {
+			bad = append(bad, ep[0]+" "+quote(ep[1])+" "+fault)
+			kinds[kind] = true
 		}
 	}
 	if len(bad) == 0 {
 		return nil
 	}
-	what := "the metadata's " + bad[0] + " is not an http or https URL"
-	if len(bad) > 1 {
-		what = "the metadata's " + strings.Join(bad, ", ") + " are not http or https URLs"
+	cause := "endpoints are absolute http or https URLs the client sends requests to or opens in a browser (RFC 8414 §2)"
+	if kinds[urlScheme] {
+		cause += "; another scheme (file:, smb:, javascript:) would read a local file, reach a file share or run a script"
 	}
-	return &Error{Op: "discovery", Status: 200, What: what + ", so the metadata is not used",
-		Cause: "endpoints are web URLs the client sends requests to or opens in a browser (RFC 8414 §2); another scheme (file:, smb:, javascript:) " +
-			"would read a local file, reach a file share or run a script: a misconfigured server, or something other than the authorization server answered",
-		Try: "fix the endpoint URLs the server publishes (its hostname or frontend URL settings), and check that the issuer URL reaches the real authorization server"}
+	if kinds[urlControl] {
+		cause += "; control characters belong in no URL (RFC 3986 §2 has them percent-encoded), and written raw to a terminal " +
+			"ESC sequences clear the screen or rewrite what it shows (oauthlab shows them as escapes)"
+	}
+	return &Error{Op: "discovery", Status: 200, What: "the metadata's " + strings.Join(bad, "; ") + ", so the metadata is not used",
+		Cause: cause + ": a misconfigured server, or something other than the authorization server answered",
+		Try:   "fix the endpoint URLs the server publishes (its hostname or frontend URL settings), and check that the issuer URL reaches the real authorization server"}
 }
 
 func contains(list []string, s string) bool {

@@ -124,3 +124,48 @@ func TestDiscoveryHTTPIssuerHTTPEndpoints(t *testing.T) {
 		}
 	}
 }
+
+// A refused endpoint is refused for the reason that holds: an http URL
+// holding ESC is http, and refused for the ESC, not for a scheme.
+func TestDiscoverySaysWhyAnEndpointIsRefused(t *testing.T) {
+	for _, c := range []struct {
+		value, want, cause string
+		not                []string
+	}{
+		{"http://as.example/t\x1b[2J", "holds control characters", "control characters belong in no URL",
+			[]string{"not an http or https URL", "another scheme"}},
+		{"https://as.example/\x07token", "holds control characters", "control characters belong in no URL",
+			[]string{"not an http or https URL", "another scheme"}},
+		{"file:///etc/passwd", "is not an http or https URL (its scheme is file:)", "another scheme",
+			[]string{"control characters"}},
+		{"javascript:\x1b[2Jalert(1)", "is not an http or https URL (its scheme is javascript:) and holds control characters", "another scheme (file:",
+			nil},
+		{"/token", "is not an http or https URL (no scheme: a relative reference)", "absolute http or https URLs",
+			[]string{"another scheme", "control characters"}},
+		{"http:///token", "is not an http or https URL (no host)", "absolute http or https URLs",
+			[]string{"another scheme", "control characters"}},
+		{"http://[::1/token", "is not a valid URL (", "absolute http or https URLs",
+			[]string{"another scheme", "control characters"}},
+	} {
+		t.Run(c.value, func(t *testing.T) {
+			srv, issuer := metadataServer(t, false, func(_ string, md map[string]any) { md["token_endpoint"] = c.value })
+			d, _, err := oauth.Discover(context.Background(), srv.Client(), issuer)
+			e := assertExplained(t, err, "discovery", "token_endpoint")
+			if want := `token_endpoint "` + c.value + `" ` + c.want; !strings.Contains(e.What, want) {
+				t.Errorf("What: got %q, want %q", e.What, want)
+			}
+			if !strings.Contains(e.Cause, c.cause) {
+				t.Errorf("Cause: got %q, want %q", e.Cause, c.cause)
+			}
+			ch, _ := checkNamed(d.Checks, "token_endpoint")
+			if ch.Status != oauth.Fail || !strings.Contains(ch.Reason, c.want) {
+				t.Errorf("check: got %+v, want it failed with %q", ch, c.want)
+			}
+			for _, not := range c.not {
+				if strings.Contains(e.What+e.Cause+ch.Reason, not) {
+					t.Errorf("got %q in %q / %q / %q, which is not why this URL is refused", not, e.What, e.Cause, ch.Reason)
+				}
+			}
+		})
+	}
+}

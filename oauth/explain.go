@@ -221,7 +221,10 @@ func explainStatus(e *Error, body []byte) {
 	if e.Status >= 500 {
 		key = "5xx"
 	}
-	c, ok := explained.statuses[key]
+	c, ok := explained.statuses[statusKey(e.Op, key)]
+	if !ok {
+		c, ok = explained.statuses[key]
+	}
 	if ok {
 		e.Cause, e.Try, e.Retry = c.cause, c.try, c.retry
 	}

@@ -44,7 +44,8 @@ type catalogue struct {
 	// rules are tried in order.
 	rules []rule
 	// statuses are the causes of the refusals a learner meets most, by
-	// status ("401"; RFC 9110 §15), and "5xx" of every server failure.
+	// status ("401"; RFC 9110 §15), and "5xx" of every server failure;
+	// "api: 404" is a status limited to one step (statusKey).
 	statuses map[string]statusCause
 }
 
@@ -93,14 +94,16 @@ func (c *catalogue) add(e textdoc.Entry) error {
 		return fmt.Errorf("retry %q: write Retry: yes, or leave the field out", f["Retry"])
 	}
 	retry := f["Retry"] == "yes"
-	if status, ok := strings.CutPrefix(e.Name, "HTTP "); ok {
-		if !isStatusKey(status) {
-			return errors.New("not a status: want HTTP and a 4xx status, or HTTP 5xx")
-		}
-		if f["What"] != "" {
+	if op, status, ok := statusHeading(e.Name); ok {
+		switch {
+		case !isStatusKey(status):
+			return errors.New("not a status: want [op: ]HTTP and a 4xx status, or HTTP 5xx")
+		case op != "" && (strings.ContainsFunc(op, func(r rune) bool { return r < 'a' || r > 'z' })):
+			return errors.New(`not a status heading: want [op: ]HTTP and the status, op in lower case letters`)
+		case f["What"] != "":
 			return errors.New("a status has no What: the program says the status and the server's message")
 		}
-		c.statuses[status] = statusCause{cause: f["Cause"], try: f["Try"], retry: retry}
+		c.statuses[statusKey(op, status)] = statusCause{cause: f["Cause"], try: f["Try"], retry: retry}
 		return nil
 	}
 	r := rule{what: f["What"], cause: f["Cause"], try: f["Try"], retry: retry}
@@ -118,6 +121,25 @@ func (c *catalogue) add(e textdoc.Entry) error {
 	}
 	c.rules = append(c.rules, r)
 	return nil
+}
+
+// statusHeading reads a status entry's heading, "HTTP 404" or, limited to
+// one step, "api: HTTP 404"; ok is false for a rule's heading.
+func statusHeading(h string) (op, status string, ok bool) {
+	if before, after, found := strings.Cut(h, ": "); found && strings.HasPrefix(after, "HTTP ") {
+		op, h = before, after
+	}
+	status, ok = strings.CutPrefix(h, "HTTP ")
+	return op, status, ok
+}
+
+// statusKey is where catalogue.statuses keeps the status entry for op
+// ("" for every step).
+func statusKey(op, status string) string {
+	if op == "" {
+		return status
+	}
+	return op + ": " + status
 }
 
 // isStatusKey reports whether s is a 4xx status, written plainly, or 5xx.

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -37,6 +39,13 @@ func explainProbes() (probes []*Error) {
 	}
 	for _, status := range []int{0, 400, 401, 403, 404, 405, 409, 418, 429, 500, 503} {
 		probes = append(probes, &Error{Op: "token", Status: status})
+	}
+	// A status limited to one step, e.g. "api: 404".
+	for _, key := range slices.Sorted(maps.Keys(explained.statuses)) {
+		if op, status, ok := strings.Cut(key, ": "); ok {
+			n, _ := strconv.Atoi(status)
+			probes = append(probes, &Error{Op: op, Status: n})
+		}
 	}
 	return probes
 }
@@ -111,6 +120,8 @@ func TestExplanationsRefuseMalformed(t *testing.T) {
 		{"status with What", "### HTTP 401\n", "### HTTP 401\n\nWhat: refused\n", "a status has no What"},
 		{"not a status", "### HTTP 401\n", "### HTTP 200\n", "not a status"},
 		{"no 5xx", "### HTTP 5xx\n", "### HTTP 499\n", "no entry HTTP 5xx"},
+		{"op of a status", "### api: HTTP 404\n", "### API: HTTP 404\n", "op in lower case letters"},
+		{"op-limited 5xx", "### HTTP 5xx\n", "### api: HTTP 5xx\n", "no entry HTTP 5xx"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

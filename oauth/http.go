@@ -95,6 +95,75 @@ func IsHTTPURL(raw string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
+// URLFault says why raw is not an http or https URL the workbench would
+// use, as a phrase that follows the URL ("… holds control characters"),
+// or "" when it is one (IsHTTPURL). The first true reason wins: another
+// scheme, then control characters (an http URL holding ESC is http, and
+// refused for the ESC), then whatever else keeps it from being an
+// absolute URL with a host.
+func URLFault(raw string) string {
+	f, _ := urlFault(raw)
+	return f
+}
+
+// A urlFaultKind says which rule a refused URL broke.
+type urlFaultKind int
+
+const (
+	urlFine      urlFaultKind = iota
+	urlScheme                 // a scheme other than http and https
+	urlControl                // control characters, which no URL may hold
+	urlMalformed              // relative, no host, or not parseable
+)
+
+func urlFault(raw string) (string, urlFaultKind) {
+	if IsHTTPURL(raw) {
+		return "", urlFine
+	}
+	scheme := strings.ToLower(schemeOf(raw))
+	control := strings.ContainsFunc(raw, func(r rune) bool { return r < 0x20 || r == 0x7f })
+	switch {
+	case scheme != "" && scheme != "http" && scheme != "https":
+		f := "is not an http or https URL (its scheme is " + scheme + ":)"
+		if control {
+			f += " and holds control characters"
+		}
+		return f, urlScheme
+	case control:
+		return "holds control characters (RFC 3986 §2 allows none in a URL)", urlControl
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		if ue, ok := err.(*url.Error); ok {
+			err = ue.Err
+		}
+		return "is not a valid URL (" + err.Error() + ")", urlMalformed
+	case scheme == "":
+		return "is not an http or https URL (no scheme: a relative reference)", urlMalformed
+	case u.Host == "":
+		return "is not an http or https URL (no host)", urlMalformed
+	}
+	return "is not an http or https URL", urlMalformed // not reached: IsHTTPURL said no
+}
+
+// schemeOf returns raw's scheme as RFC 3986 §3.1 spells one (a letter, then
+// letters, digits, "+", "-" or "."), or "" when raw does not start with one.
+func schemeOf(raw string) string {
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case i > 0 && c == ':':
+			return raw[:i]
+		default:
+			return ""
+		}
+	}
+	return ""
+}
+
 // checkURL refuses a URL that cannot be an HTTP endpoint before anything is
 // sent, so the user reads "not a valid URL" instead of a Go transport error.
 func checkURL(op, raw string) *Error {

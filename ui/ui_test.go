@@ -588,3 +588,41 @@ func TestCancellingIsNotSaidAfterTheStepEnded(t *testing.T) {
 		t.Errorf("the step ended, but the status line still says cancelling…:\n%s", v)
 	}
 }
+
+// A device poll cancelled before the user answered (esc, or the step's
+// time running out) keeps its code: enter polls again with the same user
+// code, and the advice below says so — not, next to it, to start the
+// device flow over.
+func TestACancelledDevicePollHasOneInstruction(t *testing.T) {
+	w, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	f := flows.Device()
+	poll := f.Steps[2].Run
+	f.Steps[2].Run = func(ctx context.Context, env *flows.Env, vars flows.Vars) flows.Result {
+		ctx, cancel := context.WithCancel(ctx)
+		cancel() // esc before the first poll
+		return poll(ctx, env, vars)
+	}
+	m := New(Options{World: "embedded", Flows: []flows.Flow{f}, Settings: setup.EmbeddedDeviceSettings(w)})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
+	m = mm.(Model)
+	for range 3 {
+		m = press(t, m, enter)
+	}
+	got := m.detail.render(m.selected(), 90)
+	if !strings.Contains(got, "✗ failed") {
+		t.Fatalf("the cancelled poll is not shown failed:\n%s", got)
+	}
+	for _, want := range []string{"enter retries", "run this step again to go on polling"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("got no %q:\n%s", want, got)
+		}
+	}
+	flat := strings.Join(strings.Fields(got), " ") // the pane wraps lines
+	if strings.Contains(got, "fix the cause") || strings.Count(flat, "start the device flow again") != strings.Count(flat, "after that, start the device flow again") {
+		t.Errorf("got a second instruction (fix the cause, or start over while the code works):\n%s", got)
+	}
+}

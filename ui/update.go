@@ -188,7 +188,7 @@ func (m *Model) start(it item) tea.Cmd {
 		}
 	}
 	env := &flows.Env{HTTP: m.opts.HTTP, Settings: settings, OpenBrowser: m.opts.OpenBrowser, Now: m.opts.Now,
-		ResourceServer: &rs, Keys: m.issuerKeys, SignIn: signIn,
+		ResourceServer: &rs, Keys: m.issuerKeys, SignIn: signIn, Rerun: true,
 		Progress: func(p flows.Progress) {
 			select {
 			case ch <- p:

@@ -79,7 +79,7 @@ func fetchJWKSURI(ctx context.Context, hc *http.Client, doc, issuer string) (str
 	}
 	if !oauth.IsHTTPURL(m.JWKSURI) {
 		// A file: or smb: URL in metadata must not be fetched.
-		return "", fmt.Errorf("%s names jwks_uri %q, which is not an http or https URL", doc, m.JWKSURI)
+		return "", fmt.Errorf("%s names jwks_uri %q, which %s", doc, m.JWKSURI, oauth.URLFault(m.JWKSURI))
 	}
 	return m.JWKSURI, nil
 }

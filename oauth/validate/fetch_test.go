@@ -118,3 +118,19 @@ func TestNewRefusesANonHTTPJWKSURI(t *testing.T) {
 		t.Errorf("got %v, want the jwks_uri refused as not http(s)", err)
 	}
 }
+
+// A jwks_uri that is http but holds control characters is refused for them,
+// not as another scheme.
+func TestNewRefusesAJWKSURIWithControlCharacters(t *testing.T) {
+	var issuer string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(map[string]string{"issuer": issuer, "jwks_uri": issuer + "/certs\x1b[2J"})
+	}))
+	defer srv.Close()
+	issuer = srv.URL
+	_, err := validate.New(context.Background(), validate.Options{Issuer: issuer, HTTPClient: oauth.NewHTTPClient(time.Minute)})
+	want := `jwks_uri "` + issuer + `/certs\x1b[2J", which holds control characters`
+	if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "not an http or https URL") {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
