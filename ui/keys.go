@@ -19,14 +19,17 @@ type FormKeyMap struct {
 	Next, Prev, Save, Cancel, Quit key.Binding
 }
 
-// DefaultKeyMap returns the workbench's keys.
+// DefaultKeyMap returns the workbench's keys, the forms' among them: every
+// key is bound here. esc cancels, in a form as while a step runs: one
+// binding. A form's quit is ctrl+c alone, since q is a letter to type.
 func DefaultKeyMap() KeyMap {
+	cancel := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
 	return KeyMap{
 		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		Run:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run step")),
 		Tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch pane")),
-		Cancel:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Cancel:     cancel,
 		Curl:       key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy as curl")),
 		CopyToken:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy token")),
 		Reveal:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal secrets")),
@@ -39,19 +42,13 @@ func DefaultKeyMap() KeyMap {
 		Quit:       key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		PageUp:     key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "scroll up")),
 		PageDown:   key.NewBinding(key.WithKeys("pgdown", "f", " "), key.WithHelp("pgdn", "scroll down")),
-		Form:       DefaultFormKeyMap(),
-	}
-}
-
-// DefaultFormKeyMap returns a form's keys. Quit is ctrl+c alone: q is a
-// letter to type.
-func DefaultFormKeyMap() FormKeyMap {
-	return FormKeyMap{
-		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
-		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous")),
-		Save:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")),
-		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		Quit:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Form: FormKeyMap{
+			Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
+			Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous")),
+			Save:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")),
+			Cancel: cancel,
+			Quit:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		},
 	}
 }
 
