@@ -100,3 +100,37 @@ func TestHelpNamesTheAddKey(t *testing.T) {
 		t.Error("? does not list a (add an API call)")
 	}
 }
+
+// a with a method and path already in the list adds no second row: it
+// selects the call that is there and says so.
+func TestAddingADuplicateCallSelectsTheExistingOne(t *testing.T) {
+	m := fakeModel()
+	calls := len(m.opts.APICalls)
+	if calls < 2 {
+		t.Fatalf("fakeModel has %d API calls, want at least 2", calls)
+	}
+	dup := m.opts.APICalls[1]
+	m = press(t, m, aKey)
+	f := m.form.(*requestForm)
+	f.inputs[rPath].SetValue(dup.Path)
+	f.inputs[rMethod].SetValue(strings.ToLower(dup.Method))
+	m = press(t, m, enter)
+	if m.form != nil || len(m.opts.APICalls) != calls || len(m.runs.apis) != calls {
+		t.Fatalf("a duplicate of %s %s: got %d calls, %d rows, want %d", dup.Method, dup.Path, len(m.opts.APICalls), len(m.runs.apis), calls)
+	}
+	if sel := m.selected(); sel != apiRow(1) {
+		t.Errorf("the cursor is on %+v, want the existing call %+v", sel, apiRow(1))
+	}
+	if want := dup.Method + " " + dup.Path + " is already in the list"; !strings.Contains(m.flash, want) {
+		t.Errorf("flash: got %q, want it to contain %q", m.flash, want)
+	}
+	// Another method on the same path is another call.
+	m = press(t, m, aKey)
+	f = m.form.(*requestForm)
+	f.inputs[rPath].SetValue(dup.Path)
+	f.inputs[rMethod].SetValue("DELETE")
+	m = press(t, m, enter)
+	if len(m.opts.APICalls) != calls+1 || m.selected() != apiRow(calls) {
+		t.Errorf("DELETE %s: got %d calls, cursor %+v, want %d calls and the new one selected", dup.Path, len(m.opts.APICalls), m.selected(), calls+1)
+	}
+}

@@ -279,6 +279,6 @@ func (m *Model) teachLab(it item) {
 		return
 	}
 	if attack, held := m.s.labChecks(it.flow); attack == oauth.Pass && held == oauth.Pass {
-		m.flash = "lab demonstrated: the attack worked against the weakened side, and the protection stopped it"
+		m.flash = "lab demonstrated: the attack worked on the weakened side, and the protection stopped it"
 	}
 }

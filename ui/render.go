@@ -36,10 +36,17 @@ func (c Common) viewError(e *oauth.Error, w int) string {
 	return out
 }
 
-// viewOutputs lists a step's named values; a long URL is shown parameter
+// viewOutputs lists a step's named values in one column, wide enough for
+// the longest label (up to half the pane); a long URL is shown parameter
 // by parameter.
 func (c Common) viewOutputs(outs []view.Output, w int) string {
 	s := c.Styles
+	label := 22
+	for _, o := range outs {
+		if o.Value != "" {
+			label = max(label, min(w/2, lipgloss.Width(o.Name)))
+		}
+	}
 	var b strings.Builder
 	for _, o := range outs {
 		if o.Value == "" {
@@ -47,9 +54,9 @@ func (c Common) viewOutputs(outs []view.Output, w int) string {
 		}
 		v := s.Secret.Render(o.Value + " (r reveals)")
 		if !o.Hidden {
-			v = readableURL(o.Value, w-23)
+			v = readableURL(o.Value, w-label-1)
 		}
-		b.WriteString(hanging(s.Muted.Render(fmt.Sprintf("%-22s ", o.Name)), v, w) + "\n")
+		b.WriteString(hanging(s.Muted.Render(fmt.Sprintf("%-*s ", label, o.Name)), v, w) + "\n")
 	}
 	return b.String()
 }

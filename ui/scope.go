@@ -75,6 +75,6 @@ func (m Model) addMissingScope() (tea.Model, tea.Cmd) {
 	before := strings.Join(machine.Scopes, " ")
 	machine.Scopes = append(slices.Clone(machine.Scopes), missing...)
 	cmd := m.start(tok)
-	m.flash = "scopes: " + before + " → + " + strings.Join(missing, " ") + " — new token on its way; enter sends the call again"
+	m.flash = "scopes: " + before + " → + " + strings.Join(missing, " ") + " — new token coming; then enter resends the call"
 	return m, cmd
 }

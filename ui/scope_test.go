@@ -60,10 +60,10 @@ func TestMissingScopeKeyLeadsTo201(t *testing.T) {
 				t.Errorf("the 403 must say what g does: want %q", hint)
 			}
 			m = press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'g'}})
-			want := "scopes: " + authserver.ScopeRead + " " + authserver.ScopeTestAPI + " → + " + authserver.ScopeAdmin
-			if !strings.HasPrefix(m.flash, want) {
+			if want := "scopes: " + authserver.ScopeRead + " " + authserver.ScopeTestAPI + " → + " + authserver.ScopeAdmin; !strings.HasPrefix(m.flash, want) {
 				t.Fatalf("flash after g: got %q, want it to start with %q", m.flash, want)
 			}
+			checkFooter(t, m, 120) // the whole status, at 120 columns
 			if st := m.stateOf(tok); st.status != done {
 				t.Fatalf("the token step after g: status %v, err %v", st.status, st.result.Err)
 			}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"net/url"
+	"slices"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -306,14 +307,26 @@ func (m *Model) saveForm() {
 	case *requestForm:
 		req, _ := f.request()
 		if f.api < 0 {
-			m.opts.APICalls = append(m.opts.APICalls, req)
-			it := m.runs.addAPI(flows.CallAPI(req))
-			m.list.selectRow(it)
-			m.flash = "added: enter sends " + req.Method + " " + req.Path
+			m.addCall(req)
 			return
 		}
 		m.opts.APICalls[f.api] = req
 		m.runs.setAPI(f.api, flows.CallAPI(req))
 		m.flash = "saved: enter sends " + req.Method + " " + req.Path
 	}
+}
+
+// addCall appends a new API call and selects it; a call already in the
+// list (same method and path) is selected instead of added twice.
+func (m *Model) addCall(req flows.APIRequest) {
+	if i := slices.IndexFunc(m.opts.APICalls, func(c flows.APIRequest) bool {
+		return c.Method == req.Method && c.Path == req.Path
+	}); i >= 0 {
+		m.list.selectRow(apiRow(i))
+		m.flash = req.Method + " " + req.Path + " is already in the list: selected it (e edits it)"
+		return
+	}
+	m.opts.APICalls = append(m.opts.APICalls, req)
+	m.list.selectRow(m.runs.addAPI(flows.CallAPI(req)))
+	m.flash = "added: enter sends " + req.Method + " " + req.Path
 }

@@ -185,10 +185,21 @@ func (m Model) arrow(centers map[flows.Actor]int, from, to flows.Actor) string {
 	return m.styles.Accent.Render(strings.Repeat(" ", lo) + "◀" + body + "╯")
 }
 
+// viewFooter is the status line (the flash) and the keys. The status says
+// what just happened, so the short keys give way to it: only the ones that
+// fit whole after it are shown, and a status wider than the terminal is
+// ellipsized.
 func (m Model) viewFooter() string {
 	out := m.help.View(m)
 	if m.flash != "" {
-		out = m.styles.Warn.Render(safe.Line(m.flash)) + "  " + out
+		flash := m.styles.Warn.Render(ellipsize(safe.Line(m.flash), m.width))
+		if !m.help.ShowAll {
+			out = m.fitKeys(m.width - lipgloss.Width(flash) - 2)
+		}
+		if out != "" {
+			flash += "  " + out
+		}
+		out = flash
 	}
 	// bubbles/help can overshoot its width by an item; never wrap the screen.
 	lines := strings.Split(out, "\n")
@@ -220,4 +231,16 @@ func fitWorld(world string, w int) string {
 		parts[0] = short(parts[0])
 	}
 	return ellipsize(strings.Join(parts, " · "), w)
+}
+
+// fitKeys is the short help cut to the keys that fit whole in w cells.
+func (m Model) fitKeys(w int) string {
+	h, keys := m.help, m.ShortHelp()
+	h.Width = 0 // no ellipsis: a key is shown whole or not at all
+	for n := len(keys); n > 0; n-- {
+		if s := h.ShortHelpView(keys[:n]); lipgloss.Width(s) <= w {
+			return s
+		}
+	}
+	return ""
 }
