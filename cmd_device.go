@@ -11,7 +11,6 @@ import (
 	"github.com/oauthlab/oauthlab/internal/qr"
 	"github.com/oauthlab/oauthlab/internal/safe"
 	"github.com/oauthlab/oauthlab/internal/setup"
-	"github.com/oauthlab/oauthlab/oauth"
 )
 
 func newDeviceCmd(g *globalOptions) *cobra.Command {
@@ -68,9 +67,7 @@ func deviceReporter(w io.Writer, withQR bool) func(flows.Progress) {
 			if ans == "" {
 				ans = "tokens"
 			}
-			// Only pending and slow_down are polled again (RFC 8628 §3.5):
-			// the tokens or any other error end the polling.
-			if c := oauth.ErrorCode(last.Code); c != oauth.ErrAuthorizationPending && c != oauth.ErrSlowDown {
+			if !last.Again() { // the last poll: no next one to announce
 				fmt.Fprintf(w, "poll #%d: %s\n", last.N, safe.Line(ans))
 				return
 			}

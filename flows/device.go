@@ -132,7 +132,6 @@ func devicePollStep() Step {
 	}
 }
 
-// deviceFromVars rebuilds the device authorization the first step kept.
 // resumable is a wait that ended before the user answered, in a face that
 // can run the poll step again: the device code is kept, so polling again
 // goes on with the user code the user may already be typing, until it
@@ -149,6 +148,7 @@ func resumable(oe *oauth.Error, err error, da *oauth.DeviceAuthorization, now ti
 	return &e
 }
 
+// deviceFromVars rebuilds the device authorization the first step kept.
 func deviceFromVars(vars Vars) *oauth.DeviceAuthorization {
 	da := &oauth.DeviceAuthorization{DeviceCode: oauth.Secret(vars[varDeviceCode]), UserCode: vars[varUserCode],
 		VerificationURI: vars[varVerificationURI], VerificationURIComplete: vars[varVerificationURIComplete]}

@@ -165,6 +165,13 @@ type DevicePoll struct {
 	Interval time.Duration
 }
 
+// Again reports whether another poll follows this one: only
+// authorization_pending and slow_down are polled again (RFC 8628 §3.5);
+// the tokens or any other answer end the polling.
+func (p DevicePoll) Again() bool {
+	return p.Code == string(ErrAuthorizationPending) || p.Code == string(ErrSlowDown)
+}
+
 // PollOptions are PollDeviceToken's clock and its reports.
 type PollOptions struct {
 	// Wait waits d or until ctx ends (default: a timer). Tests give one
@@ -221,7 +228,7 @@ func PollDeviceToken(ctx context.Context, hc *http.Client, cfg ClientConfig, da 
 		if o.OnPoll != nil {
 			o.OnPoll(p)
 		}
-		if err == nil || (p.Code != string(ErrSlowDown) && p.Code != string(ErrAuthorizationPending)) {
+		if !p.Again() {
 			return tok, all, err
 		}
 	}

@@ -15,7 +15,7 @@ func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
 			"Not found: Resource not found: "+r.URL.Path+" (AuthorizationServer)", "oaeNotFound"))
 		return
 	}
-	if realm, ok := s.otherRealm(r.URL.Path); ok && realm != "" {
+	if s.otherRealm(r.URL.Path) {
 		// Keycloak answers an unknown realm's discovery with this (manifest.json).
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Realm does not exist"})
 		return
@@ -29,14 +29,14 @@ func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
 		"error_description": "For more on this error consult the server log at the debug level."})
 }
 
-// otherRealm reports the realm a /realms/NAME/... path (or its RFC 8414
-// §3.1 form) names when it is not this server's realm.
-func (s *Server) otherRealm(path string) (string, bool) {
+// otherRealm reports whether path is /realms/NAME/... (or its RFC 8414
+// §3.1 form) with a NAME that is not this server's realm.
+func (s *Server) otherRealm(path string) bool {
 	path = strings.TrimPrefix(path, "/.well-known/oauth-authorization-server")
 	rest, ok := strings.CutPrefix(path, "/realms/")
 	if !ok {
-		return "", false
+		return false
 	}
 	name, _, _ := strings.Cut(rest, "/")
-	return name, name != s.cfg.Realm
+	return name != "" && name != s.cfg.Realm
 }

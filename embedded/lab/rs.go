@@ -143,11 +143,7 @@ func copyJWKS(ctx context.Context, hc *http.Client, issuer string) ([]byte, time
 // copy of the keys, not the issuer's jwks_uri.
 func copyFetched(bus *events.Bus) func(validate.FetchEvent) {
 	return func(e validate.FetchEvent) {
-		why := "at the first token"
-		if e.Reason == validate.FetchUnknownKid {
-			why = "for unknown kid " + e.Kid
-		}
-		d := "read its copy of the issuer's keys (" + why + "): " + strings.Join(e.Kids, ", ") +
+		d := "read its copy of the issuer's keys (" + e.Why() + "): " + strings.Join(e.Kids, ", ") +
 			" — taken once when the lab started; it never asks the issuer's jwks_uri"
 		if e.Err != nil {
 			d = e.String()

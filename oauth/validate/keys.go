@@ -65,18 +65,23 @@ type FetchEvent struct {
 	Err error
 }
 
+// Why is the fetch's reason in words, e.g. "for unknown kid k2".
+func (e FetchEvent) Why() string {
+	switch e.Reason {
+	case FetchFirstToken:
+		return "at the first token"
+	case FetchUnknownKid:
+		return "for unknown kid " + e.Kid
+	case FetchPeriodic:
+		return "periodic refresh, every " + Span(e.Every)
+	}
+	return "at startup"
+}
+
 // String is the event in one line, e.g. "fetched the issuer's keys (for
 // unknown kid k2): k1, k2; new: k2".
 func (e FetchEvent) String() string {
-	why := "at startup"
-	switch e.Reason {
-	case FetchFirstToken:
-		why = "at the first token"
-	case FetchUnknownKid:
-		why = "for unknown kid " + e.Kid
-	case FetchPeriodic:
-		why = "periodic refresh, every " + Span(e.Every)
-	}
+	why := e.Why()
 	if e.Err != nil && (e.Reason == FetchStartup || e.Reason == FetchFirstToken) {
 		return fmt.Sprintf("could not fetch the issuer's keys (%s): %v", why, e.Err)
 	}
