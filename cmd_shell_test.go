@@ -421,6 +421,17 @@ func TestTUIScopeAppliesToTheEmbeddedWorld(t *testing.T) {
 	if got := opts.Settings.ClientSecret.Reveal(); got != authserver.DemoClientSecret {
 		t.Errorf("machine client's secret: got %q, want the demo client's", got)
 	}
+	// The opposite: a --client-id of the user's takes its secret from the
+	// environment.
+	o.clientID = "mine"
+	opts, cleanupMine, err := tuiSettings(root, &globalOptions{}, o)
+	defer cleanupMine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := opts.Settings.ClientSecret.Reveal(); got != "a real tenant's secret" {
+		t.Errorf("--client-id mine: machine client's secret: got %q, want the one from $%s", got, setup.SecretEnvVar)
+	}
 }
 
 // The line that hides a token's raw value names a --field only when that

@@ -151,15 +151,20 @@ func TestSecretJWTStaysHiddenUntilRevealed(t *testing.T) {
 	}
 }
 
-func TestStaleResultIsDropped(t *testing.T) {
-	m := fakeModel()
-	mm, _ := m.Update(enter)
-	m = mm.(Model)
-	old := m.runs.running.id
+// escWhileRunning is fakeModel with its first step started and esc pressed
+// while it runs, and the id of that run: the step is winding down.
+func escWhileRunning() (Model, int) {
+	mm, _ := fakeModel().Update(enter)
+	m := mm.(Model)
+	id := m.runs.running.id
 	mm, _ = m.Update(tea.KeyMsg{Type: tea.KeyEsc})
-	m = mm.(Model)
+	return mm.(Model), id
+}
+
+func TestStaleResultIsDropped(t *testing.T) {
+	m, old := escWhileRunning()
 	m.runs.running = &run{id: old + 1, it: stepRow(0, 0), cancel: func() {}} // a newer run started
-	mm, _ = m.Update(stepDoneMsg{id: old, result: flows.Result{Err: errors.New("late")}})
+	mm, _ := m.Update(stepDoneMsg{id: old, result: flows.Result{Err: errors.New("late")}})
 	if mm.(Model).runs.state[stepRow(0, 0)].status != running {
 		t.Fatal("a stale result replaced the newer run's state")
 	}
@@ -574,16 +579,11 @@ func TestLongFlowTitlesDoNotWrap(t *testing.T) {
 // esc says "cancelling…" while the step winds down; once its result is in,
 // the line no longer says so.
 func TestCancellingIsNotSaidAfterTheStepEnded(t *testing.T) {
-	m := fakeModel()
-	mm, _ := m.Update(enter)
-	m = mm.(Model)
-	id := m.runs.running.id
-	mm, _ = m.Update(tea.KeyMsg{Type: tea.KeyEsc})
-	m = mm.(Model)
+	m, id := escWhileRunning()
 	if !strings.Contains(m.View(), "cancelling") {
 		t.Fatal("esc on a running step: want cancelling… on the status line")
 	}
-	mm, _ = m.Update(stepDoneMsg{id: id, result: flows.Result{Err: context.Canceled}})
+	mm, _ := m.Update(stepDoneMsg{id: id, result: flows.Result{Err: context.Canceled}})
 	if v := mm.(Model).View(); strings.Contains(v, "cancelling") {
 		t.Errorf("the step ended, but the status line still says cancelling…:\n%s", v)
 	}

@@ -190,7 +190,10 @@ func (m Model) arrow(centers map[flows.Actor]int, from, to flows.Actor) string {
 // fit whole after it are shown, and a status wider than the terminal is
 // ellipsized.
 func (m Model) viewFooter() string {
-	out := m.help.View(m)
+	var out string
+	if m.flash == "" || m.help.ShowAll {
+		out = m.help.View(m)
+	}
 	if m.flash != "" {
 		flash := m.styles.Warn.Render(ellipsize(safe.Line(m.flash), m.width))
 		if !m.help.ShowAll {

@@ -377,10 +377,9 @@ func get(t *testing.T, u string) string {
 	return string(b)
 }
 
-// submit posts the verification form as a browser does, following the
-// redirect, and returns the final page and URL.
 // submit opens the device page at u and posts it as a browser does, with
-// form's user code, user name, password and consent.
+// form's user code, user name, password and consent, following the
+// redirect, and returns the final page and URL.
 func submit(t *testing.T, u string, form url.Values) (string, string) {
 	t.Helper()
 	resp, err := authservertest.Device(nil, u, form.Get("device_user_code"), form.Get("username"), form.Get("password"), form.Get("consent"))
