@@ -57,9 +57,11 @@ func tuiSettings(cmd *cobra.Command, g *globalOptions, o *tuiOptions) (ui.Option
 	}
 	opts.HTTP = oauth.NewHTTPClient(o.httpTimeout)
 	// With no issuer and no profile, a fresh embedded world. --scope and
-	// --client-id apply to it as they do to token --embedded; it reads a
-	// secret only for a --client-id of the user's, so a presenter's
-	// $OAUTHLAB_CLIENT_SECRET for a real tenant never breaks the demo.
+	// --client-id apply to it as they do to token --embedded. Unlike that
+	// command, where $OAUTHLAB_CLIENT_SECRET overrides the demo secret (a
+	// script may test a wrong one), the workbench reads it only for a
+	// --client-id of the user's: a presenter's secret for a real tenant
+	// must not break the demo.
 	req := setup.Request{Embedded: o.issuer == "" && g.profile == "", Style: o.style, Profile: g.profile, ConfigPath: g.configPath,
 		Sources: secretSources(cmd), Warn: warnOn(cmd),
 		Flags: setup.Flags{Issuer: o.issuer, ClientID: o.clientID, Scopes: o.scopes, APIBase: o.apiBase, DefaultSecretEnv: setup.SecretEnvVar}}
