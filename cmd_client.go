@@ -69,19 +69,21 @@ type clientOptions struct {
 	// token is then checked against the issuer it names, and says so).
 	noIssuerOK bool
 	// noCredentials is for a command that never authenticates as the
-	// client (discover, inspect): a profile's secret is not read.
+	// client (discover, inspect): a profile's secret is not read, and the
+	// command has no credential flags or --resource.
 	noCredentials bool
 }
 
+// addClientFlags adds the flags of a headless command: where it runs, how
+// the client authenticates and what it asks for (unless noCredentials),
+// and the output.
 func addClientFlags(cmd *cobra.Command, o *clientOptions) {
 	addTargetFlags(cmd, &o.targetOptions)
 	f := cmd.Flags()
-	f.StringVar(&o.secretEnv, "client-secret-env", "", "read the client secret from this environment variable (default OAUTHLAB_CLIENT_SECRET)")
-	f.StringVar(&o.secretFile, "client-secret-file", "", "read the client secret from this file")
-	f.StringVar(&o.auth, "auth", "", "client authentication: basic, post, private_key_jwt or client_secret_jwt (default: private_key_jwt with --client-key, else from the server's metadata)")
-	f.StringVar(&o.clientKey, "client-key", "", "private_key_jwt: the client's private key file, PEM or JWK (never printed; oauthlab jwk prints its public half)")
-	f.StringVar(&o.assertionAud, "assertion-aud", "", "aud of JWT client assertions: empty for the token endpoint, endpoint for the URL called (Okta requires it), or a URL")
-	f.StringVar(&o.resource, "resource", "", "RFC 8707 resource indicator")
+	if !o.noCredentials {
+		addCredentialFlags(cmd, o)
+		f.StringVar(&o.resource, "resource", "", "RFC 8707 resource indicator")
+	}
 	f.StringVar(&o.audience, "audience", "", "audience parameter, and the aud the token checks expect")
 	f.BoolVar(&o.embedded, "embedded", false, "run against a fresh in-process embedded world instead of --issuer")
 	f.BoolVar(&o.reveal, "reveal", false, "show secrets (client secret, refresh tokens) in clear")
@@ -89,6 +91,18 @@ func addClientFlags(cmd *cobra.Command, o *clientOptions) {
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "print the headers and bodies of every exchange")
 	f.BoolVar(&o.json, "json", false, "print a JSON document (docs/json.md) instead of the summary")
 	f.StringVar(&o.field, "field", "", "print only this field of the result, bare, e.g. T=$(oauthlab token ... --field access_token)")
+}
+
+// addCredentialFlags adds how the client authenticates: its secret's
+// source, or its key, and the method. A command that never authenticates
+// (noCredentials) has none of them, rather than flags that do nothing.
+func addCredentialFlags(cmd *cobra.Command, o *clientOptions) {
+	f := cmd.Flags()
+	f.StringVar(&o.secretEnv, "client-secret-env", "", "read the client secret from this environment variable (default OAUTHLAB_CLIENT_SECRET)")
+	f.StringVar(&o.secretFile, "client-secret-file", "", "read the client secret from this file")
+	f.StringVar(&o.auth, "auth", "", "client authentication: basic, post, private_key_jwt or client_secret_jwt (default: private_key_jwt with --client-key, else from the server's metadata)")
+	f.StringVar(&o.clientKey, "client-key", "", "private_key_jwt: the client's private key file, PEM or JWK (never printed; oauthlab jwk prints its public half)")
+	f.StringVar(&o.assertionAud, "assertion-aud", "", "aud of JWT client assertions: empty for the token endpoint, endpoint for the URL called (Okta requires it), or a URL")
 }
 
 // addHTTPTimeoutFlag adds --http-timeout, the bound on each HTTP request.

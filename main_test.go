@@ -108,6 +108,34 @@ func TestSharedFlagsAreDescribedAlike(t *testing.T) {
 	}
 }
 
+// A command that never authenticates as the client has no flag of the
+// client's credentials: before, discover took --client-key and failed on a
+// missing key file it would never have used.
+func TestOnlyAuthenticatingCommandsTakeCredentials(t *testing.T) {
+	credentials := []string{"client-secret-env", "client-secret-file", "auth", "client-key", "assertion-aud", "resource"}
+	root := newRootCmd(io.Discard, io.Discard)
+	for _, c := range []string{"discover", "token", "login", "device", "inspect", "introspect", "revoke", "call"} {
+		sub, _, err := root.Find([]string{c})
+		if err != nil || sub == root {
+			t.Fatalf("no command %s: %v", c, err)
+		}
+		authenticates := c != "discover" && c != "inspect"
+		for _, name := range credentials {
+			if got := sub.Flags().Lookup(name) != nil; got != authenticates {
+				t.Errorf("oauthlab %s has --%s: %v, want %v", c, name, got, authenticates)
+			}
+		}
+	}
+	code, _, errOut := runCLI(t, "discover", "--embedded", "--client-key", "missing.pem")
+	if code != exitUsage || !strings.Contains(errOut, "unknown flag: --client-key") || strings.Contains(errOut, "missing.pem") {
+		t.Errorf("discover --client-key: exit %d, %s", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "token", "--embedded", "--client-key", "missing.pem")
+	if code != exitUsage || !strings.Contains(errOut, "missing.pem") {
+		t.Errorf("token --client-key missing.pem: exit %d, %s", code, errOut)
+	}
+}
+
 func TestVersionIsInjectable(t *testing.T) {
 	old := [3]string{version, commit, date}
 	defer func() { version, commit, date = old[0], old[1], old[2] }()
