@@ -19,6 +19,8 @@ var secretVars = map[string]string{
 	"OAUTHLAB_REFRESH_TOKEN":    "the refresh token",
 	"OAUTHLAB_PASSWORD":         "the user's password",
 	"OAUTHLAB_CLIENT_ASSERTION": "the client assertion (a signed JWT)",
+	"OAUTHLAB_CODE_VERIFIER":    "the PKCE code_verifier (--reveal prints it)",
+	"OAUTHLAB_DEVICE_CODE":      "the device_code (--reveal prints it)",
 }
 
 var varRef = regexp.MustCompile(`\$OAUTHLAB_[A-Z_]+`)
