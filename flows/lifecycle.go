@@ -114,11 +114,11 @@ func introspect(ctx context.Context, env *Env, vars Vars) (r Result, in *oauth.I
 	// With the date when it is not today: a refresh token's exp two
 	// weeks out, shown as a time of day, reads as already past.
 	if !in.Exp.IsZero() {
-		r.Outputs = append(r.Outputs, Output{Name: "exp", Value: When(in.Exp, env.Clock())})
+		r.Outputs = append(r.Outputs, TimeOutput("exp", in.Exp, env.Clock()))
 	}
 	if iat, ok := in.Raw["iat"].(json.Number); ok {
 		if sec, err := iat.Int64(); err == nil {
-			r.Outputs = append(r.Outputs, Output{Name: "iat", Value: When(time.Unix(sec, 0), env.Clock())})
+			r.Outputs = append(r.Outputs, TimeOutput("iat", time.Unix(sec, 0), env.Clock()))
 		}
 	}
 	return r, in

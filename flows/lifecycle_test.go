@@ -281,3 +281,36 @@ func outputOf(r Result, name string) string {
 	}
 	return ""
 }
+
+// The outputs that tell a time are told again by Result.At: past the
+// token's expiry, the token step's "expires", the introspection's exp
+// and the device code's "expires" no longer say "(in 5m0s)".
+func TestResultAtRetellsTheTimesItShows(t *testing.T) {
+	ctx := context.Background()
+	_, env := world(t, authserver.StyleKeycloak)
+	vars := Vars{}
+	rs := RunAll(ctx, env, ClientCredentials(), vars, nil)
+	mustPass(t, "token", rs[1])
+	in := introspectStep().Run(ctx, env, vars)
+	mustPass(t, "introspect", in)
+	_, denv, _ := deviceWorld(t, authserver.StyleKeycloak)
+	dvars := Vars{}
+	var dev Result
+	for _, s := range Device().Steps[:2] {
+		dev = s.Run(ctx, denv, dvars)
+		mustPass(t, s.ID, dev)
+		dvars.Merge(dev.Vars)
+	}
+	later := time.Now().Add(2 * time.Hour)
+	for _, tc := range []struct {
+		name, out string
+		r         Result
+	}{{"token", "expires", rs[1]}, {"introspection", "exp", in}, {"device code", "expires", dev}} {
+		if got := outputOf(tc.r, tc.out); !strings.Contains(got, "(in ") {
+			t.Errorf("%s: %s when it ran: got %q, want it ahead", tc.name, tc.out, got)
+		}
+		if got := outputOf(tc.r.At(later), tc.out); !strings.Contains(got, " ago)") {
+			t.Errorf("%s: %s two hours on: got %q, want it past (… ago)", tc.name, tc.out, got)
+		}
+	}
+}
