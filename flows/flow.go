@@ -279,6 +279,10 @@ type Result struct {
 	Checks  []oauth.Check `json:"checks,omitempty"`
 	// Err is why the step failed; its message is in the user's terms.
 	Err error `json:"-"`
+	// ActiveUntil, when set, is when the token an introspection found
+	// active expires: past it, At turns the "active" check failed, for
+	// the token is no longer active whatever the server said then.
+	ActiveUntil time.Time `json:"-"`
 }
 
 // Failed reports whether the step failed: an error, a failed check, or a
@@ -296,10 +300,11 @@ func (r Result) Failed() bool {
 	return false
 }
 
-// At returns r with its tokens' time checks (exp, nbf, iat) and its
-// outputs that tell a time evaluated at now instead of when the step ran:
-// a token that was valid then expires while it is on screen, and its
-// checks, its "expires … (in 5m0s)" and the step's verdict follow.
+// At returns r with its tokens' time checks (exp, nbf, iat), its
+// outputs that tell a time and an introspection's "active" evaluated at
+// now instead of when the step ran: a token that was valid then expires
+// while it is on screen, and its checks, its "expires … (in 5m0s)" and
+// the step's verdict follow.
 func (r Result) At(now time.Time) Result {
 	if slices.ContainsFunc(r.Outputs, func(o Output) bool { return !o.At.IsZero() }) {
 		outs := slices.Clone(r.Outputs)
@@ -309,6 +314,9 @@ func (r Result) At(now time.Time) Result {
 			}
 		}
 		r.Outputs = outs
+	}
+	if !r.ActiveUntil.IsZero() && !now.Before(r.ActiveUntil) {
+		r = r.noLongerActive("it expired at " + When(r.ActiveUntil, now))
 	}
 	if len(r.Tokens) == 0 {
 		return r

@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -313,4 +314,36 @@ func TestResultAtRetellsTheTimesItShows(t *testing.T) {
 			t.Errorf("%s: %s two hours on: got %q, want it past (… ago)", tc.name, tc.out, got)
 		}
 	}
+	// The server's "active" holds until the token expires, not after.
+	check(t, in.At(time.Now()).Checks, "active", oauth.Pass)
+	check(t, in.At(later).Checks, "active", oauth.Fail)
+	if !in.At(later).Failed() {
+		t.Error("an introspection that found active a token expired since does not fail")
+	}
+}
+
+// A revocation of the token an introspection found active turns its
+// verdict; a revocation of another token, or one refused, does not.
+func TestAfterRevocationTurnsOnlyThatTokensActive(t *testing.T) {
+	ctx := context.Background()
+	_, env := world(t, authserver.StyleKeycloak)
+	vars := Vars{}
+	rs := RunAll(ctx, env, ClientCredentials(), vars, nil)
+	mustPass(t, "token", rs[1])
+	in := introspectStep().Run(ctx, env, vars)
+	other := Vars{}
+	other.Merge(vars)
+	RunAll(ctx, env, ClientCredentials(), other, nil) // another token
+	revOther := RunAll(ctx, env, Revoke(), other, nil)
+	mustPass(t, "revoke another token", revOther[0])
+	check(t, in.AfterRevocation(revOther[0]).Checks, "active", oauth.Pass)
+	refused := revOther[0]
+	refused.Err = errors.New("refused")
+	rev := RunAll(ctx, env, Revoke(), vars, nil)
+	mustPass(t, "revoke", rev[0])
+	refused.Exchanges = rev[0].Exchanges
+	check(t, in.AfterRevocation(refused).Checks, "active", oauth.Pass)
+	after := in.AfterRevocation(rev[0])
+	check(t, after.Checks, "active", oauth.Fail)
+	check(t, in.Checks, "active", oauth.Pass) // the original is untouched
 }

@@ -26,8 +26,9 @@ import (
 
 // Flow rows of flows.All().
 const (
-	codeFlow   = 1
-	revokeFlow = 4
+	codeFlow       = 1
+	introspectFlow = 3
+	revokeFlow     = 4
 )
 
 var up = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'k'}}
@@ -183,6 +184,32 @@ func TestRevokeAfterSignInActsAsTheTokensClient(t *testing.T) {
 				t.Errorf("the screen claims the token is active:\n%s", screen)
 			}
 		})
+	}
+}
+
+// An introspection on screen that found the token active no longer says
+// so once the Revoke flow has revoked that token: its ✓ active turns ✗,
+// saying why, in the step and in the list.
+func TestRevocationTurnsAnEarlierIntrospectionsActive(t *testing.T) {
+	m, _ := signInModel(t, authserver.NativeClientID)
+	m = signIn(t, m)
+	m.list.cursor = m.list.indexOf(item{flow: introspectFlow, step: -1, api: -1})
+	m = press(t, m, enter) // open it
+	m = press(t, m, enter) // introspect
+	if st := m.at(introspectFlow, 0); st.status != done || !strings.Contains(m.detail.render(m.selected(), 200), "✓ active") {
+		t.Fatalf("introspect before revoking: status %v (err %v), want done with ✓ active", st.status, st.result.Err)
+	}
+	m = revoke(t, m)
+	if st := m.at(revokeFlow, 1); st.status != done {
+		t.Fatalf("revoke: status %v (err %v), want the token inactive", st.status, st.result.Err)
+	}
+	m.list.selectRow(item{flow: introspectFlow, step: 0, api: -1})
+	screen := m.detail.render(m.selected(), 200)
+	if strings.Contains(screen, "✓ active") || !strings.Contains(screen, "✗ active") || !strings.Contains(screen, "revoked since") {
+		t.Errorf("the introspection before the revocation: want ✗ active saying the token was revoked since, got:\n%s", screen)
+	}
+	if st := m.at(introspectFlow, 0); st.status != failedStatus || !strings.Contains(m.View(), "✗ Introspect the token") {
+		t.Errorf("the introspection before the revocation: status %v, want failed in the list too", st.status)
 	}
 }
 
