@@ -1,5 +1,12 @@
 package ui
 
+import (
+	"fmt"
+
+	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/ui/plain"
+)
+
 // copyText puts text on the clipboard through Options.Copy (OSC 52 in the
 // real program, so it works over SSH).
 func (m *Model) copyText(text, what string) {
@@ -18,12 +25,15 @@ func (m *Model) copyText(text, what string) {
 	m.flash = what + " copied"
 }
 
-// copyCurl copies the selected step's last exchange as curl; secrets are
-// $OAUTHLAB_… variables (oauth.Exchange.Curl), never the values. While a
-// step waits for the browser it copies the URL the step asked the user to
-// open, for a browser on another machine (SSH) or a private window.
+// copyCurl copies the selected step's exchanges as curl, every one in
+// order — a token step's request, then the key set that checked its token
+// — so that pasting them does what the step did; secrets are $OAUTHLAB_…
+// variables (oauth.Exchange.Curl), never the values. While a step waits
+// for the browser it copies the URL the step asked the user to open, for
+// a browser on another machine (SSH) or a private window.
 func (m *Model) copyCurl() {
-	st := m.stateOf(m.selected())
+	it := m.selected()
+	st := m.stateOf(it)
 	if st.status == running && st.url != "" {
 		m.copyText(st.url, "authorization URL")
 		return
@@ -32,6 +42,14 @@ func (m *Model) copyCurl() {
 		m.flash = "no HTTP exchange on this step yet"
 		return
 	}
-	ex := st.result.Exchanges
-	m.copyText(ex[len(ex)-1].Curl(), "curl command")
+	step, _ := m.runs.stepOf(it)
+	m.copyText(plain.CurlCommands([]flows.Step{step}, []flows.Result{st.result}), curlWhat(len(st.result.Exchanges)))
+}
+
+// curlWhat names what c copies from a step of n exchanges.
+func curlWhat(n int) string {
+	if n == 1 {
+		return "curl command"
+	}
+	return fmt.Sprintf("the step's %d requests, as curl commands in order,", n)
 }

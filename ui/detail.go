@@ -102,6 +102,12 @@ func (d *stepDetail) render(it item, w int) string {
 		for i, ex := range v.Exchanges {
 			b.WriteString("\n" + section(s, fmt.Sprintf("HTTP exchange %d/%d", i+1, len(v.Exchanges)), w) + d.viewExchange(ex, w))
 		}
+		switch n := len(v.Exchanges); {
+		case n == 1:
+			b.WriteString(s.Muted.Render("c copies this request as curl (secrets as $OAUTHLAB_… variables)") + "\n")
+		case n > 1:
+			b.WriteString(s.Muted.Render(fmt.Sprintf("c copies these %d requests as curl, in order (secrets as $OAUTHLAB_… variables)", n)) + "\n")
+		}
 	}
 	return b.String()
 }

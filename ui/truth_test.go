@@ -332,3 +332,25 @@ func TestExpiredTokenTurnsTheStepFailed(t *testing.T) {
 func (s status) String() string {
 	return [...]string{pending: "pending", running: "running", done: "done", failedStatus: "failed"}[s]
 }
+
+// c on a step of several exchanges copies them all, in order: on the
+// token step, the token request first, not only the key set fetched after
+// it to check the token; the secret stays a variable.
+func TestCurlCopiesEveryRequestOfTheStep(t *testing.T) {
+	m, _ := signInModel(t, authserver.NativeClientID)
+	var copied string
+	m.opts.Copy = func(s string) error { copied = s; return nil }
+	m = press(t, m, enter) // discovery
+	m = press(t, m, enter) // the token
+	if st := m.at(0, 1); st.status != done || len(st.result.Exchanges) != 2 {
+		t.Fatalf("token step: status %v (err %v), %d exchanges, want done with the token request and the key set", st.status, st.result.Err, len(st.result.Exchanges))
+	}
+	m = press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'c'}})
+	token, keys := strings.Index(copied, "grant_type=client_credentials"), strings.Index(copied, "/certs")
+	if token < 0 || keys < token || !strings.Contains(copied, "$OAUTHLAB_CLIENT_SECRET") || strings.Contains(copied, authserver.DemoClientSecret) {
+		t.Errorf("c copied:\n%s\nwant the token request, then the key set, the secret as $OAUTHLAB_CLIENT_SECRET", copied)
+	}
+	if screen := m.detail.render(m.selected(), 200); !strings.Contains(screen, "c copies these 2 requests as curl") {
+		t.Errorf("the step does not say what c copies:\n%s", screen)
+	}
+}

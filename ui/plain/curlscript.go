@@ -59,6 +59,16 @@ func CurlScript(w io.Writer, command string, f flows.Flow, steps []flows.Step, r
 	return err
 }
 
+// CurlCommands is the requests of the results as curl commands, each after
+// a comment naming its step and the answer it got: what CurlScript writes
+// below its header, for the TUI's c to copy one step's requests. The
+// access token of a token response is kept in $OAUTHLAB_ACCESS_TOKEN for
+// the requests after it.
+func CurlCommands(steps []flows.Step, results []flows.Result) string {
+	body, _, _ := curlBody(steps, results)
+	return strings.TrimPrefix(body, "\n")
+}
+
 // curlBody is the script's requests, the variables they need from the
 // environment, and how many there are. The access token of a token
 // response is kept in $OAUTHLAB_ACCESS_TOKEN for the requests after it, as
