@@ -109,3 +109,17 @@ func TestAPIExplanations(t *testing.T) {
 		t.Errorf("a 403 naming no scope is told to ask for the scope named in the answer:\n%s", got)
 	}
 }
+
+// A 2xx does not say the token was accepted: a route that needs none
+// answers 200 to a token that is not one.
+func TestAPISuccessClaimsNoTokenItDidNotNeed(t *testing.T) {
+	_, env := world(t, authserver.StyleKeycloak)
+	vars := Vars{VarAccessToken: "not-a-token"}
+	r := CallAPI(APIRequest{Method: "GET", Path: "/api/public"}).Run(context.Background(), env, vars)
+	if r.Failed() || len(r.Checks) != 1 {
+		t.Fatalf("GET /api/public: err %v, checks %+v; want one passed status check", r.Err, r.Checks)
+	}
+	if why := r.Checks[0].Reason; strings.Contains(why, "token was accepted") || !strings.Contains(why, "needs none") {
+		t.Errorf("GET /api/public with a token that is none: got %q, want no claim that the token was accepted", why)
+	}
+}
