@@ -316,7 +316,7 @@ func (r Result) At(now time.Time) Result {
 		r.Outputs = outs
 	}
 	if !r.ActiveUntil.IsZero() && !now.Before(r.ActiveUntil) {
-		r = r.noLongerActive("it expired at " + When(r.ActiveUntil, now))
+		r = r.noLongerActive("it expired at " + r.ActiveUntil.Local().Format("15:04:05"))
 	}
 	if len(r.Tokens) == 0 {
 		return r

@@ -100,6 +100,12 @@ func (r Result) noLongerActive(since string) Result {
 	r.Checks = slices.Clone(r.Checks)
 	r.Checks[i] = oauth.Check{Name: checkActive, Status: oauth.Fail,
 		Reason: "the server said the token was active, but " + since + ": it is not active now (RFC 7662 §2.2); introspect again to ask"}
+	r.Outputs = slices.Clone(r.Outputs)
+	for j, o := range r.Outputs {
+		if o.Name == checkActive && o.Value == "true" {
+			r.Outputs[j].Value = "true when asked; not now: " + since
+		}
+	}
 	return r
 }
 

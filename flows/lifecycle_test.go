@@ -345,5 +345,8 @@ func TestAfterRevocationTurnsOnlyThatTokensActive(t *testing.T) {
 	check(t, in.AfterRevocation(refused).Checks, "active", oauth.Pass)
 	after := in.AfterRevocation(rev[0])
 	check(t, after.Checks, "active", oauth.Fail)
+	if got := outputOf(after, "active"); got == "true" || outputOf(in, "active") != "true" {
+		t.Errorf("active after the revocation: got %q, want it no longer plain true (and the original kept)", got)
+	}
 	check(t, in.Checks, "active", oauth.Pass) // the original is untouched
 }
