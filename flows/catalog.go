@@ -159,6 +159,11 @@ func InspectToken(name, raw string) Step {
 			default:
 				t.Checks = append(t.Checks, oauth.Check{Name: CheckTrust, Status: oauth.Pass, Reason: "checked against " + pinned + ", the issuer you pinned, with the keys it publishes"})
 			}
+			if t.JWT != nil {
+				// What no local check can see: "valid" is not "not revoked".
+				t.Checks = append(t.Checks, oauth.Check{Name: "revoked", Status: oauth.Skip, Reason: "not checked here: a revoked JWT still verifies until it expires " +
+					"(RFC 7009 §2); only its issuer can say (oauthlab introspect, RFC 7662)"})
+			}
 			r.Tokens = []Token{t}
 			return r
 		},
