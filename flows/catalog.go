@@ -60,7 +60,11 @@ func CallAPI(req APIRequest) Step {
 			r.Outputs = answerOutputs(resp)
 			if e := resp.Explain(); e != nil {
 				if c := resp.Challenge; c != nil && c.Scope != "" {
-					e.Try = "get a token with the scope " + c.Scope + " (add it to the requested scopes and run the token step again); a client not allowed that scope gets invalid_scope"
+					how := "add it to the requested scopes and run the token step again" // the TUI's
+					if !env.Rerun {
+						how = "add it to the requested scopes, --scope, and get the token again"
+					}
+					e.Try = "get a token with the scope " + c.Scope + " (" + how + "); a client not allowed that scope gets invalid_scope"
 				}
 				if resp.Status == http.StatusUnauthorized && env.Settings.Embedded() {
 					if iss := claimedIssuer(vars[VarAccessToken]); iss != "" && iss != env.Settings.EmbeddedIssuer {

@@ -123,3 +123,22 @@ func TestAPISuccessClaimsNoTokenItDidNotNeed(t *testing.T) {
 		t.Errorf("GET /api/public with a token that is none: got %q, want no claim that the token was accepted", why)
 	}
 }
+
+// A 403 for a missing scope says how to get it in the face's own terms:
+// the TUI runs the token step again; a headless command has no such step.
+func TestMissingScopeTryFitsTheFace(t *testing.T) {
+	for _, rerun := range []bool{true, false} {
+		_, env := world(t, authserver.StyleKeycloak)
+		env.Rerun = rerun
+		vars := Vars{}
+		RunAll(context.Background(), env, ClientCredentials(), vars, nil)
+		r := CallAPI(APIRequest{Method: "POST", Path: "/books", Body: []byte(`{"id":9,"title":"T","author":"A","cost":1,"num_pages":2}`)}).Run(context.Background(), env, vars)
+		e := oauth.Explain(r.Err)
+		if e == nil {
+			t.Fatalf("rerun %v: POST /books with a read token: got no error, want 403", rerun)
+		}
+		if step := strings.Contains(e.Try, "token step"); step != rerun || !strings.Contains(e.Try, authserver.ScopeAdmin) {
+			t.Errorf("rerun %v: Try %q; want the scope named, and the token step only where there is one", rerun, e.Try)
+		}
+	}
+}
