@@ -283,17 +283,26 @@ func outputOf(r Result, name string) string {
 	return ""
 }
 
+// introspected gets a client-credentials token from a Keycloak-shaped
+// world and introspects it: the env, the vars, the token step's result
+// and the introspection's, which found it active.
+func introspected(t *testing.T) (*Env, Vars, Result, Result) {
+	t.Helper()
+	_, env := world(t, authserver.StyleKeycloak)
+	vars := Vars{}
+	rs := RunAll(context.Background(), env, ClientCredentials(), vars, nil)
+	mustPass(t, "token", rs[1])
+	in := introspectStep().Run(context.Background(), env, vars)
+	mustPass(t, "introspect", in)
+	return env, vars, rs[1], in
+}
+
 // The outputs that tell a time are told again by Result.At: past the
 // token's expiry, the token step's "expires", the introspection's exp
 // and the device code's "expires" no longer say "(in 5m0s)".
 func TestResultAtRetellsTheTimesItShows(t *testing.T) {
 	ctx := context.Background()
-	_, env := world(t, authserver.StyleKeycloak)
-	vars := Vars{}
-	rs := RunAll(ctx, env, ClientCredentials(), vars, nil)
-	mustPass(t, "token", rs[1])
-	in := introspectStep().Run(ctx, env, vars)
-	mustPass(t, "introspect", in)
+	_, _, token, in := introspected(t)
 	_, denv, _ := deviceWorld(t, authserver.StyleKeycloak)
 	dvars := Vars{}
 	var dev Result
@@ -306,7 +315,7 @@ func TestResultAtRetellsTheTimesItShows(t *testing.T) {
 	for _, tc := range []struct {
 		name, out string
 		r         Result
-	}{{"token", "expires", rs[1]}, {"introspection", "exp", in}, {"device code", "expires", dev}} {
+	}{{"token", "expires", token}, {"introspection", "exp", in}, {"device code", "expires", dev}} {
 		if got := outputOf(tc.r, tc.out); !strings.Contains(got, "(in ") {
 			t.Errorf("%s: %s when it ran: got %q, want it ahead", tc.name, tc.out, got)
 		}
@@ -326,11 +335,7 @@ func TestResultAtRetellsTheTimesItShows(t *testing.T) {
 // verdict; a revocation of another token, or one refused, does not.
 func TestAfterRevocationTurnsOnlyThatTokensActive(t *testing.T) {
 	ctx := context.Background()
-	_, env := world(t, authserver.StyleKeycloak)
-	vars := Vars{}
-	rs := RunAll(ctx, env, ClientCredentials(), vars, nil)
-	mustPass(t, "token", rs[1])
-	in := introspectStep().Run(ctx, env, vars)
+	env, vars, _, in := introspected(t)
 	other := Vars{}
 	other.Merge(vars)
 	RunAll(ctx, env, ClientCredentials(), other, nil) // another token
