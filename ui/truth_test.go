@@ -353,4 +353,15 @@ func TestCurlCopiesEveryRequestOfTheStep(t *testing.T) {
 	if screen := m.detail.render(m.selected(), 200); !strings.Contains(screen, "c copies these 2 requests as curl") {
 		t.Errorf("the step does not say what c copies:\n%s", screen)
 	}
+	// Pasted, the commands read variables: the status line says which,
+	// and where the TUI gives them.
+	if !strings.Contains(m.flash, "set $OAUTHLAB_CLIENT_SECRET first (r shows the secret)") {
+		t.Errorf("after c on the token step the status line says %q, want the variable to set and where to find it", m.flash)
+	}
+	m.list.selectRow(apiRow(0))
+	m = press(t, m, enter) // GET /books with the token
+	m = press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'c'}})
+	if !strings.Contains(copied, "$OAUTHLAB_ACCESS_TOKEN") || !strings.Contains(m.flash, "set $OAUTHLAB_ACCESS_TOKEN first (y copies the access token)") {
+		t.Errorf("after c on an API call the status line says %q, want $OAUTHLAB_ACCESS_TOKEN and y named", m.flash)
+	}
 }

@@ -63,10 +63,11 @@ func CurlScript(w io.Writer, command string, f flows.Flow, steps []flows.Step, r
 // a comment naming its step and the answer it got: what CurlScript writes
 // below its header, for the TUI's c to copy one step's requests. The
 // access token of a token response is kept in $OAUTHLAB_ACCESS_TOKEN for
-// the requests after it.
-func CurlCommands(steps []flows.Step, results []flows.Result) string {
-	body, _, _ := curlBody(steps, results)
-	return strings.TrimPrefix(body, "\n")
+// the requests after it; vars are the $OAUTHLAB_… variables the commands
+// read that they do not set, for whoever pastes them to set first.
+func CurlCommands(steps []flows.Step, results []flows.Result) (commands string, vars []string) {
+	body, vars, _ := curlBody(steps, results)
+	return strings.TrimPrefix(body, "\n"), vars
 }
 
 // curlBody is the script's requests, the variables they need from the
