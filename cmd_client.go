@@ -86,7 +86,7 @@ func addClientFlags(cmd *cobra.Command, o *clientOptions) {
 	}
 	f.StringVar(&o.audience, "audience", "", "audience parameter, and the aud the token checks expect")
 	f.BoolVar(&o.embedded, "embedded", false, "run against a fresh in-process embedded world instead of --issuer")
-	f.BoolVar(&o.reveal, "reveal", false, "show secrets (client secret, refresh tokens) in clear")
+	f.BoolVar(&o.reveal, "reveal", false, "show secrets (client secret, refresh tokens, PKCE verifier, device code) in clear")
 	f.BoolVar(&o.curl, "curl", false, "print a bash script of one curl per HTTP exchange (secrets as $OAUTHLAB_* variables), e.g. --curl > repro.sh; the summary goes to stderr")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "print the headers and bodies of every exchange")
 	f.BoolVar(&o.json, "json", false, "print a JSON document (docs/json.md) instead of the summary")

@@ -60,7 +60,11 @@ func CallAPI(req APIRequest) Step {
 			r.Outputs = answerOutputs(resp)
 			if e := resp.Explain(); e != nil {
 				if c := resp.Challenge; c != nil && c.Scope != "" {
-					e.Try = "get a token with the scope " + c.Scope + " (add it to the requested scopes and run the token step again); a client not allowed that scope gets invalid_scope"
+					how := "add it to the requested scopes and run the token step again" // the TUI's
+					if !env.Rerun {
+						how = "add it to the requested scopes, --scope, and get the token again"
+					}
+					e.Try = "get a token with the scope " + c.Scope + " (" + how + "); a client not allowed that scope gets invalid_scope"
 				}
 				if resp.Status == http.StatusUnauthorized && env.Settings.Embedded() {
 					if iss := claimedIssuer(vars[VarAccessToken]); iss != "" && iss != env.Settings.EmbeddedIssuer {
@@ -84,7 +88,11 @@ func CallAPI(req APIRequest) Step {
 				r.Err = e
 				return r
 			}
-			r.Checks = []oauth.Check{{Name: "status", Status: oauth.Pass, Reason: fmt.Sprintf("%d: the token was accepted and carried the scope the route needs", resp.Status)}}
+			// A 2xx says the API served the request, not that it looked at
+			// the token: a route that needs none (FakeBook's /api/public)
+			// answers the same with any token or none.
+			r.Checks = []oauth.Check{{Name: "status", Status: oauth.Pass, Reason: fmt.Sprintf("%d: the API served the request — had the route needed a token or a scope this one lacks, "+
+				"it would have answered 401 or 403 (RFC 6750 §3.1); a route that needs none answers so to any token", resp.Status)}}
 			return r
 		},
 	}
@@ -154,6 +162,11 @@ func InspectToken(name, raw string) Step {
 					quoteIssuer(e.Settings.Issuer) + ", the issuer it names itself: anyone can mint a token naming their own server, whose keys then verify it"})
 			default:
 				t.Checks = append(t.Checks, oauth.Check{Name: CheckTrust, Status: oauth.Pass, Reason: "checked against " + pinned + ", the issuer you pinned, with the keys it publishes"})
+			}
+			if t.JWT != nil {
+				// What no local check can see: "valid" is not "not revoked".
+				t.Checks = append(t.Checks, oauth.Check{Name: "revoked", Status: oauth.Skip, Reason: "not checked here: a revoked JWT still verifies until it expires " +
+					"(RFC 7009 §2); only its issuer can say (oauthlab introspect, RFC 7662)"})
 			}
 			r.Tokens = []Token{t}
 			return r

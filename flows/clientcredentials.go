@@ -62,7 +62,7 @@ func tokenResult(ctx context.Context, env *Env, vars Vars, r Result, tok *oauth.
 	if !tok.Expiry.IsZero() {
 		// expires is for people (the date only when it is not today);
 		// expires_at for scripts, RFC 3339 in UTC.
-		r.Outputs = append(r.Outputs, Output{Name: "expires", Value: When(tok.Expiry, env.Clock())},
+		r.Outputs = append(r.Outputs, TimeOutput("expires", tok.Expiry, env.Clock()),
 			Output{Name: OutExpiresAt, Value: tok.Expiry.UTC().Format(time.RFC3339)})
 	}
 	r.Tokens = append(r.Tokens, inspect(ctx, env, vars, &r, VarAccessToken, tok.AccessToken, false))

@@ -74,7 +74,7 @@ func deviceAuthorizeStep() Step {
 			if da.VerificationURIComplete != "" {
 				r.Outputs = append(r.Outputs, Output{Name: "verification_uri_complete", Value: da.VerificationURIComplete})
 			}
-			r.Outputs = append(r.Outputs, Output{Name: "expires", Value: da.Expiry.Local().Format("15:04:05") + fmt.Sprintf(" (in %d s)", da.ExpiresIn)},
+			r.Outputs = append(r.Outputs, TimeOutput("expires", da.Expiry, env.Clock()),
 				Output{Name: "interval", Value: fmt.Sprintf("%d s", da.Interval)}, Output{Name: "device_code", Value: da.DeviceCode.Reveal(), Secret: true})
 			env.report(deviceProgress(da, da.PollInterval(), nil))
 			return r
@@ -126,7 +126,7 @@ func devicePollStep() Step {
 			// The device authorization request sends no nonce: an earlier
 			// login's, kept in the session, is not this ID token's to match.
 			r = tokenResult(ctx, env, vars, r, tok, "")
-			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope)...)
+			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope, otherTokens(tok)...)...)
 			return r
 		},
 	}

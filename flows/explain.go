@@ -68,12 +68,17 @@ type Advice struct {
 	// What replaces the explanation's; "" keeps it.
 	What       string
 	Cause, Try string
+	// Assertion: it applies only when the client authenticated with a
+	// JWT assertion (private_key_jwt, client_secret_jwt, RFC 7523 §2.2),
+	// and the advice without it only when the client did not.
+	Assertion bool
 }
 
 func embeddedAdvice(s Settings, e *oauth.Error) (Advice, bool) {
 	desc := strings.ToLower(e.Description)
+	assertion := s.AuthMethod == oauth.AuthPrivateKeyJWT || s.AuthMethod == oauth.AuthSecretJWT || (s.AuthMethod == "" && s.ClientKey != nil)
 	for _, a := range s.EmbeddedAdvice {
-		if !strings.EqualFold(a.Code, e.Code) {
+		if !strings.EqualFold(a.Code, e.Code) || a.Assertion != assertion {
 			continue
 		}
 		if len(a.Contains) == 0 {

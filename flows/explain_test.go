@@ -109,3 +109,36 @@ func TestAPIExplanations(t *testing.T) {
 		t.Errorf("a 403 naming no scope is told to ask for the scope named in the answer:\n%s", got)
 	}
 }
+
+// A 2xx does not say the token was accepted: a route that needs none
+// answers 200 to a token that is not one.
+func TestAPISuccessClaimsNoTokenItDidNotNeed(t *testing.T) {
+	_, env := world(t, authserver.StyleKeycloak)
+	vars := Vars{VarAccessToken: "not-a-token"}
+	r := CallAPI(APIRequest{Method: "GET", Path: "/api/public"}).Run(context.Background(), env, vars)
+	if r.Failed() || len(r.Checks) != 1 {
+		t.Fatalf("GET /api/public: err %v, checks %+v; want one passed status check", r.Err, r.Checks)
+	}
+	if why := r.Checks[0].Reason; strings.Contains(why, "token was accepted") || !strings.Contains(why, "needs none") {
+		t.Errorf("GET /api/public with a token that is none: got %q, want no claim that the token was accepted", why)
+	}
+}
+
+// A 403 for a missing scope says how to get it in the face's own terms:
+// the TUI runs the token step again; a headless command has no such step.
+func TestMissingScopeTryFitsTheFace(t *testing.T) {
+	for _, rerun := range []bool{true, false} {
+		_, env := world(t, authserver.StyleKeycloak)
+		env.Rerun = rerun
+		vars := Vars{}
+		RunAll(context.Background(), env, ClientCredentials(), vars, nil)
+		r := CallAPI(APIRequest{Method: "POST", Path: "/books", Body: []byte(`{"id":9,"title":"T","author":"A","cost":1,"num_pages":2}`)}).Run(context.Background(), env, vars)
+		e := oauth.Explain(r.Err)
+		if e == nil {
+			t.Fatalf("rerun %v: POST /books with a read token: got no error, want 403", rerun)
+		}
+		if step := strings.Contains(e.Try, "token step"); step != rerun || !strings.Contains(e.Try, authserver.ScopeAdmin) {
+			t.Errorf("rerun %v: Try %q; want the scope named, and the token step only where there is one", rerun, e.Try)
+		}
+	}
+}

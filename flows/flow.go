@@ -203,6 +203,15 @@ type Output struct {
 	Name   string `json:"name"`
 	Value  string `json:"value"`
 	Secret bool   `json:"secret,omitempty"`
+	// At, when set, is the time Value tells (When): Result.At writes
+	// Value anew, so "(in 5m0s)" does not stay on screen once past.
+	At time.Time `json:"-"`
+}
+
+// TimeOutput is the output name telling t as a person reads it beside now
+// (When), and again at each Result.At.
+func TimeOutput(name string, t, now time.Time) Output {
+	return Output{Name: name, Value: When(t, now), At: t}
 }
 
 // Token is a token a step obtained or inspected, decoded and checked.
@@ -270,6 +279,10 @@ type Result struct {
 	Checks  []oauth.Check `json:"checks,omitempty"`
 	// Err is why the step failed; its message is in the user's terms.
 	Err error `json:"-"`
+	// ActiveUntil, when set, is when the token an introspection found
+	// active expires: past it, At turns the "active" check failed, for
+	// the token is no longer active whatever the server said then.
+	ActiveUntil time.Time `json:"-"`
 }
 
 // Failed reports whether the step failed: an error, a failed check, or a
@@ -287,10 +300,24 @@ func (r Result) Failed() bool {
 	return false
 }
 
-// At returns r with its tokens' time checks (exp, nbf, iat) evaluated at
+// At returns r with its tokens' time checks (exp, nbf, iat), its
+// outputs that tell a time and an introspection's "active" evaluated at
 // now instead of when the step ran: a token that was valid then expires
-// while it is on screen, and its checks and the step's verdict follow.
+// while it is on screen, and its checks, its "expires … (in 5m0s)" and
+// the step's verdict follow.
 func (r Result) At(now time.Time) Result {
+	if slices.ContainsFunc(r.Outputs, func(o Output) bool { return !o.At.IsZero() }) {
+		outs := slices.Clone(r.Outputs)
+		for i, o := range outs {
+			if !o.At.IsZero() {
+				outs[i].Value = When(o.At, now)
+			}
+		}
+		r.Outputs = outs
+	}
+	if !r.ActiveUntil.IsZero() && !now.Before(r.ActiveUntil) {
+		r = r.noLongerActive("it expired at " + r.ActiveUntil.Local().Format("15:04:05"))
+	}
 	if len(r.Tokens) == 0 {
 		return r
 	}

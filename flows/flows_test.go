@@ -271,3 +271,25 @@ func TestPassed(t *testing.T) {
 		}
 	}
 }
+
+// inspect's ✓ valid is the token's signature and claims: a revoked token
+// passes them all, so the list says that revocation was not checked, and
+// who can say.
+func TestInspectTokenSaysRevocationIsNotChecked(t *testing.T) {
+	_, env := world(t, authserver.StyleKeycloak)
+	vars := Vars{}
+	RunAll(context.Background(), env, ClientCredentials(), vars, nil)
+	rev := RunAll(context.Background(), env, Revoke(), vars, nil)
+	mustPass(t, "revoke", rev[len(rev)-1])
+	r := InspectToken("access_token", vars[VarAccessToken]).Run(context.Background(), env, Vars{})
+	tok := r.Tokens[0]
+	check(t, tok.Checks, "revoked", oauth.Skip)
+	for _, c := range tok.Checks {
+		if c.Name == "revoked" && !strings.Contains(c.Reason, "oauthlab introspect") {
+			t.Errorf("revoked: got %q, want who can say (oauthlab introspect)", c.Reason)
+		}
+	}
+	if !strings.HasPrefix(tok.Verdict(), "✓ valid") {
+		t.Errorf("verdict: got %q, want ✓ valid (signature and claims hold)", tok.Verdict())
+	}
+}

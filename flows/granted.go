@@ -28,13 +28,23 @@ const CheckGrantedScope = "granted scope"
 // server's default is the grant), or when the two agree; otherwise a Warn,
 // not a failure: the server is within its rights, but a token without the
 // scope an API needs gets 403 insufficient_scope later.
-func GrantedScope(asked []string, granted string) []oauth.Check {
+//
+// The scope member names the access token's scope (§5.1), which some
+// servers (oidc-provider) keep to the API's: came lists the other tokens
+// the response carries ("id_token", "refresh_token"), and a scope they
+// answer is not called not granted — openid, when an ID token came back
+// (OIDC Core §3.1.3.3), offline_access when a refresh token did.
+func GrantedScope(asked []string, granted string, came ...string) []oauth.Check {
 	got := strings.Fields(granted)
 	if len(got) == 0 || len(asked) == 0 {
 		return nil
 	}
+	answered := map[string]string{"openid": "id_token", "offline_access": "refresh_token"}
 	var missing, extra []string
 	for _, a := range asked {
+		if tok, ok := answered[a]; ok && slices.Contains(came, tok) {
+			continue
+		}
 		if !slices.Contains(got, a) && !slices.Contains(missing, a) {
 			missing = append(missing, a)
 		}
@@ -61,4 +71,17 @@ func GrantedScope(asked []string, granted string) []oauth.Check {
 		reason += "; a call that needs a scope not granted gets 403 insufficient_scope. Unknown scopes are often dropped silently: check their spelling and that the client is allowed them"
 	}
 	return []oauth.Check{{Name: CheckGrantedScope, Status: oauth.Warn, Reason: reason}}
+}
+
+// otherTokens names the tokens a token response carries besides the
+// access token, for GrantedScope.
+func otherTokens(tok *oauth.TokenResponse) []string {
+	var came []string
+	if tok.IDToken != "" {
+		came = append(came, VarIDToken)
+	}
+	if !tok.RefreshToken.IsZero() {
+		came = append(came, VarRefreshToken)
+	}
+	return came
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"slices"
 	"time"
 
 	"github.com/oauthlab/oauthlab/oauth"
@@ -63,10 +65,59 @@ func introspectStep() Step {
 			if !in.Active {
 				st, why = oauth.Fail, in.Hint
 			}
-			r.Checks = []oauth.Check{{Name: "active", Status: st, Reason: why}}
+			r.Checks = []oauth.Check{{Name: checkActive, Status: st, Reason: why}}
+			if in.Active {
+				r.ActiveUntil = in.Exp
+			}
 			return r
 		},
 	}
+}
+
+// checkActive is the introspection's verdict: the server says the token
+// is active. Time (Result.At) and a revocation (AfterRevocation) can make
+// it false while it is on screen.
+const checkActive = "active"
+
+// AfterRevocation returns r, the result of a step that introspected a
+// token, as it reads once rev, a revocation the server accepted, revoked
+// that very token: an "active" answer no longer holds, and fails saying
+// why. Any other result, or one about another token, is r as it is.
+func (r Result) AfterRevocation(rev Result) Result {
+	asked, revoked := sentToken(r), sentToken(rev)
+	if asked == "" || asked != revoked || rev.Failed() {
+		return r
+	}
+	return r.noLongerActive("the token has been revoked since")
+}
+
+// noLongerActive turns a passed "active" check failed, since says why.
+func (r Result) noLongerActive(since string) Result {
+	i := slices.IndexFunc(r.Checks, func(c oauth.Check) bool { return c.Name == checkActive && c.Status == oauth.Pass })
+	if i < 0 {
+		return r
+	}
+	r.Checks = slices.Clone(r.Checks)
+	r.Checks[i] = oauth.Check{Name: checkActive, Status: oauth.Fail,
+		Reason: "the server said the token was active, but " + since + ": it is not active now (RFC 7662 §2.2); introspect again to ask"}
+	r.Outputs = slices.Clone(r.Outputs)
+	for j, o := range r.Outputs {
+		if o.Name == checkActive && o.Value == "true" {
+			r.Outputs[j].Value = "true when asked; not now: " + since
+		}
+	}
+	return r
+}
+
+// sentToken is the token parameter a step's last form request sent
+// (introspection, RFC 7662 §2.1; revocation, RFC 7009 §2.1), "" if none.
+func sentToken(r Result) string {
+	for i := len(r.Exchanges) - 1; i >= 0; i-- {
+		if v, err := url.ParseQuery(string(r.Exchanges[i].RequestBody)); err == nil && v.Get("token") != "" {
+			return v.Get("token")
+		}
+	}
+	return ""
 }
 
 // introspect asks about the access token and records the answer's
@@ -114,11 +165,11 @@ func introspect(ctx context.Context, env *Env, vars Vars) (r Result, in *oauth.I
 	// With the date when it is not today: a refresh token's exp two
 	// weeks out, shown as a time of day, reads as already past.
 	if !in.Exp.IsZero() {
-		r.Outputs = append(r.Outputs, Output{Name: "exp", Value: When(in.Exp, env.Clock())})
+		r.Outputs = append(r.Outputs, TimeOutput("exp", in.Exp, env.Clock()))
 	}
 	if iat, ok := in.Raw["iat"].(json.Number); ok {
 		if sec, err := iat.Int64(); err == nil {
-			r.Outputs = append(r.Outputs, Output{Name: "iat", Value: When(time.Unix(sec, 0), env.Clock())})
+			r.Outputs = append(r.Outputs, TimeOutput("iat", time.Unix(sec, 0), env.Clock()))
 		}
 	}
 	return r, in

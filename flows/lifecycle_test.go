@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -280,4 +281,77 @@ func outputOf(r Result, name string) string {
 		}
 	}
 	return ""
+}
+
+// introspected gets a client-credentials token from a Keycloak-shaped
+// world and introspects it: the env, the vars, the token step's result
+// and the introspection's, which found it active.
+func introspected(t *testing.T) (*Env, Vars, Result, Result) {
+	t.Helper()
+	_, env := world(t, authserver.StyleKeycloak)
+	vars := Vars{}
+	rs := RunAll(context.Background(), env, ClientCredentials(), vars, nil)
+	mustPass(t, "token", rs[1])
+	in := introspectStep().Run(context.Background(), env, vars)
+	mustPass(t, "introspect", in)
+	return env, vars, rs[1], in
+}
+
+// The outputs that tell a time are told again by Result.At: past the
+// token's expiry, the token step's "expires", the introspection's exp
+// and the device code's "expires" no longer say "(in 5m0s)".
+func TestResultAtRetellsTheTimesItShows(t *testing.T) {
+	ctx := context.Background()
+	_, _, token, in := introspected(t)
+	_, denv, _ := deviceWorld(t, authserver.StyleKeycloak)
+	dvars := Vars{}
+	var dev Result
+	for _, s := range Device().Steps[:2] {
+		dev = s.Run(ctx, denv, dvars)
+		mustPass(t, s.ID, dev)
+		dvars.Merge(dev.Vars)
+	}
+	later := time.Now().Add(2 * time.Hour)
+	for _, tc := range []struct {
+		name, out string
+		r         Result
+	}{{"token", "expires", token}, {"introspection", "exp", in}, {"device code", "expires", dev}} {
+		if got := outputOf(tc.r, tc.out); !strings.Contains(got, "(in ") {
+			t.Errorf("%s: %s when it ran: got %q, want it ahead", tc.name, tc.out, got)
+		}
+		if got := outputOf(tc.r.At(later), tc.out); !strings.Contains(got, " ago)") {
+			t.Errorf("%s: %s two hours on: got %q, want it past (… ago)", tc.name, tc.out, got)
+		}
+	}
+	// The server's "active" holds until the token expires, not after.
+	check(t, in.At(time.Now()).Checks, "active", oauth.Pass)
+	check(t, in.At(later).Checks, "active", oauth.Fail)
+	if !in.At(later).Failed() {
+		t.Error("an introspection that found active a token expired since does not fail")
+	}
+}
+
+// A revocation of the token an introspection found active turns its
+// verdict; a revocation of another token, or one refused, does not.
+func TestAfterRevocationTurnsOnlyThatTokensActive(t *testing.T) {
+	ctx := context.Background()
+	env, vars, _, in := introspected(t)
+	other := Vars{}
+	other.Merge(vars)
+	RunAll(ctx, env, ClientCredentials(), other, nil) // another token
+	revOther := RunAll(ctx, env, Revoke(), other, nil)
+	mustPass(t, "revoke another token", revOther[0])
+	check(t, in.AfterRevocation(revOther[0]).Checks, "active", oauth.Pass)
+	refused := revOther[0]
+	refused.Err = errors.New("refused")
+	rev := RunAll(ctx, env, Revoke(), vars, nil)
+	mustPass(t, "revoke", rev[0])
+	refused.Exchanges = rev[0].Exchanges
+	check(t, in.AfterRevocation(refused).Checks, "active", oauth.Pass)
+	after := in.AfterRevocation(rev[0])
+	check(t, after.Checks, "active", oauth.Fail)
+	if got := outputOf(after, "active"); got == "true" || outputOf(in, "active") != "true" {
+		t.Errorf("active after the revocation: got %q, want it no longer plain true (and the original kept)", got)
+	}
+	check(t, in.Checks, "active", oauth.Pass) // the original is untouched
 }

@@ -25,10 +25,24 @@ func TestGrantedScope(t *testing.T) {
 		{"other", []string{"openid", "profile"}, "dummy", "asked for openid profile, granted dummy: openid profile not granted, dummy added"},
 		{"fewer", []string{"a", "b"}, "a", "b not granted"},
 		{"more", []string{"a"}, "a profile email", "profile email added"},
+		// The scope is the access token's (RFC 6749 §5.1): oidc-provider
+		// keeps it to the API's, and the ID token and refresh token that
+		// came back answer openid and offline_access.
+		{"openid and offline_access answered by their tokens", []string{"openid", "offline_access", "api"}, "api id_token refresh_token", ""},
+		{"openid without an ID token", []string{"openid", "api"}, "api", "openid not granted"},
+		{"answered, and another missing", []string{"openid", "offline_access", "api", "b"}, "api id_token refresh_token", ": b not granted"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := GrantedScope(tt.asked, tt.granted)
+			// The test's granted lists the other tokens that came back too.
+			var came []string
+			for _, tok := range []string{"id_token", "refresh_token"} {
+				if strings.Contains(tt.granted, tok) {
+					came = append(came, tok)
+					tt.granted = strings.TrimSpace(strings.ReplaceAll(tt.granted, tok, ""))
+				}
+			}
+			got := GrantedScope(tt.asked, tt.granted, came...)
 			switch {
 			case tt.want == "" && len(got) != 0:
 				t.Fatalf("got %+v, want no check", got)

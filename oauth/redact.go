@@ -14,20 +14,26 @@ import (
 )
 
 // secretFormFields are request parameters whose values are credentials
-// (RFC 6749 §2.3.1 client_secret, §6 refresh_token, §4.3 password).
+// (RFC 6749 §2.3.1 client_secret, §6 refresh_token, §4.3 password), or
+// what turns a code into tokens: the PKCE code_verifier (RFC 7636 §4.5)
+// and the device_code (RFC 8628 §3.4), which every face already shows
+// hidden beside the exchange.
 var secretFormFields = map[string]string{
 	"client_secret":    "OAUTHLAB_CLIENT_SECRET",
 	"refresh_token":    "OAUTHLAB_REFRESH_TOKEN",
 	"password":         "OAUTHLAB_PASSWORD",
 	"client_assertion": "OAUTHLAB_CLIENT_ASSERTION",
+	"code_verifier":    "OAUTHLAB_CODE_VERIFIER",
+	"device_code":      "OAUTHLAB_DEVICE_CODE",
 }
 
-// secretJSONFields are response members that are credentials.
-var secretJSONFields = map[string]bool{"refresh_token": true, "client_secret": true}
+// secretJSONFields are response members that are credentials: the device
+// authorization response's device_code (RFC 8628 §3.2) among them.
+var secretJSONFields = map[string]bool{"refresh_token": true, "client_secret": true, "device_code": true}
 
 // Redacted returns a copy of e fit to show: the client secret, HTTP Basic
-// credentials, passwords and refresh tokens replaced by Redacted, in headers
-// and in form and JSON bodies. Access and ID tokens stay visible — decoding
+// credentials, passwords, refresh tokens, PKCE verifiers and device codes
+// replaced by Redacted, in headers and in form and JSON bodies. Access and ID tokens stay visible — decoding
 // them is what the workbench is for — and the Basic header keeps the client
 // id so a learner still sees who authenticated.
 func (e Exchange) Redacted() Exchange {

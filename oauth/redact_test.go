@@ -41,6 +41,19 @@ func TestRedacted(t *testing.T) {
 	if !strings.Contains(string(ex.RequestBody), "s3cret") {
 		t.Error("Redacted modified the original exchange")
 	}
+	// What turns a code into tokens is hidden too: the PKCE verifier of
+	// the code exchange, the device code of the device flow's answer and
+	// polls. The code itself, single use, stays.
+	code := formExchange("grant_type=authorization_code&code=the-code&code_verifier=v-s3cret&client_id=c", nil).Redacted()
+	if got, want := string(code.RequestBody), "grant_type=authorization_code&code=the-code&code_verifier=%2A%2A%2A%2A%2A%2A%2A%2A&client_id=c"; got != want {
+		t.Errorf("code exchange: got %s, want %s", got, want)
+	}
+	poll := formExchange("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=dc-s3cret&client_id=c", nil)
+	poll.ResponseBody = []byte(`{"device_code":"dc-s3cret","user_code":"ABCD-EFGH","expires_in":600}`)
+	p := poll.Redacted()
+	if all := string(p.RequestBody) + string(p.ResponseBody); strings.Contains(all, "s3cret") || !strings.Contains(all, "ABCD-EFGH") {
+		t.Errorf("device code: got %s, want the device_code hidden and the user_code shown", all)
+	}
 	// A JSON body that is not a form stays as is, and so does a body with no secret.
 	plain := oauth.Exchange{RequestHeader: http.Header{"Content-Type": {"application/json"}}, RequestBody: []byte(`{"a":1}`)}
 	if string(plain.Redacted().RequestBody) != `{"a":1}` {
@@ -74,6 +87,9 @@ func TestCurl(t *testing.T) {
 			[]string{"s3cret", "-X POST"}},
 		{"post form", formExchange("grant_type=refresh_token&refresh_token=rt-s3cret&client_id=c&client_secret=s3cret", nil),
 			[]string{`--data-urlencode "refresh_token=$OAUTHLAB_REFRESH_TOKEN"`, `--data-urlencode "client_secret=$OAUTHLAB_CLIENT_SECRET"`, `--data-urlencode 'client_id=c'`},
+			[]string{"s3cret"}},
+		{"pkce and device code", formExchange("grant_type=authorization_code&code=c1&code_verifier=v-s3cret&device_code=dc-s3cret", nil),
+			[]string{`--data-urlencode "code_verifier=$OAUTHLAB_CODE_VERIFIER"`, `--data-urlencode "device_code=$OAUTHLAB_DEVICE_CODE"`, `--data-urlencode 'code=c1'`},
 			[]string{"s3cret"}},
 		{"bearer get", oauth.Exchange{Method: "GET", URL: "http://127.0.0.1:5000/books?q=it's", RequestHeader: http.Header{"Authorization": {"Bearer eyJ.s3cret.x"}, "Accept": {"application/json"}}},
 			[]string{`curl -sS 'http://127.0.0.1:5000/books?q=it'\''s'`, `-H "Authorization: Bearer $OAUTHLAB_ACCESS_TOKEN"`, `-H 'Accept: application/json'`},

@@ -45,6 +45,9 @@ func (c *Common) size() (width, height int) { return c.Width, c.Height }
 type session struct {
 	runs    *runs
 	clients flows.Clients
+	// open is the flow the list shows expanded: enter on another flow's
+	// row opens it rather than running a step.
+	open int
 	// reveal shows secrets in clear (r).
 	reveal bool
 	// now is the clock reading of the last refresh: every time shown and

@@ -102,6 +102,12 @@ func (d *stepDetail) render(it item, w int) string {
 		for i, ex := range v.Exchanges {
 			b.WriteString("\n" + section(s, fmt.Sprintf("HTTP exchange %d/%d", i+1, len(v.Exchanges)), w) + d.viewExchange(ex, w))
 		}
+		switch n := len(v.Exchanges); {
+		case n == 1:
+			b.WriteString(s.Muted.Render("c copies this request as curl (secrets as $OAUTHLAB_… variables)") + "\n")
+		case n > 1:
+			b.WriteString(s.Muted.Render(fmt.Sprintf("c copies these %d requests as curl, in order (secrets as $OAUTHLAB_… variables)", n)) + "\n")
+		}
 	}
 	return b.String()
 }
@@ -118,7 +124,11 @@ func (d *stepDetail) viewFlow(i, w int) string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render(f.Title) + "\n\n" + wrap.Render(f.Summary) + "\n\n")
 	b.WriteString(d.viewSteps(i, w))
-	b.WriteString("\n" + wrap.Render(s.Muted.Render("enter runs the next step · e edits the settings · ↓ shows each step")))
+	keys := "enter runs the next step · e edits the settings · ↓ shows each step"
+	if i != d.S.open {
+		keys = "enter opens the flow and lists its steps · e edits the settings"
+	}
+	b.WriteString("\n" + wrap.Render(s.Muted.Render(keys)))
 	settings, _ := d.S.settingsOf(flowRow(i))
 	b.WriteString("\n\n" + d.settingsSummary(settings, w))
 	if owner := r.vars[flows.VarTokenClientID]; f.Client == flows.TokenClient && owner != "" {

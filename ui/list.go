@@ -13,7 +13,6 @@ import (
 // API calls, with a cursor.
 type flowList struct {
 	Common
-	open   int // the expanded flow
 	cursor int
 }
 
@@ -54,7 +53,7 @@ func (l *flowList) items() []item {
 	var out []item
 	for i, f := range l.S.runs.flows {
 		out = append(out, flowRow(i))
-		if i == l.open {
+		if i == l.S.open {
 			for j := range f.Steps {
 				out = append(out, stepRow(i, j))
 			}
@@ -83,7 +82,7 @@ func (l *flowList) indexOf(it item) int {
 // selectRow puts the cursor on it, opening its flow.
 func (l *flowList) selectRow(it item) {
 	if it.api < 0 {
-		l.open = it.flow
+		l.S.open = it.flow
 	}
 	l.cursor = l.indexOf(it)
 }
@@ -127,7 +126,7 @@ func (l *flowList) label(it item, selected bool) string {
 		return truncate(l.statusIcon(r.stateOf(it))+" "+safe.Line(st.Title), l.Width)
 	case it.step < 0:
 		mark := "▹"
-		if it.flow == l.open {
+		if it.flow == l.S.open {
 			mark = "▿"
 		}
 		// Fitted like a step's title: a wrapped flow title would push

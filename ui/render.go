@@ -162,7 +162,6 @@ func (c Common) viewExchange(ex view.Exchange, w int) string {
 	if ex.Response != "" {
 		b.WriteString(hard.Render(clipLines(safe.Visible(ex.Response), maxBodyLines)) + "\n")
 	}
-	b.WriteString(s.Muted.Render("c copies this request as curl (secrets as $OAUTHLAB_… variables)") + "\n")
 	return b.String()
 }
 

@@ -260,7 +260,24 @@ func (r *runs) finish(id int, res flows.Result, now time.Time, selected item) (i
 	if st.status == done && selected == it {
 		r.walk = it
 	}
+	r.revoked(it, st)
 	return it, st, true
+}
+
+// revoked makes the introspections on screen agree with a revocation that
+// just went through at it: one that found the revoked token active says
+// it is not any more, and its verdict follows.
+func (r *runs) revoked(it item, st *stepState) {
+	if step, _ := r.stepOf(it); step.Effect != flows.RevokesToken || st.status != done {
+		return
+	}
+	for other, os := range r.state {
+		if step, ok := r.stepOf(other); !ok || step.Effect != flows.IntrospectsToken || (os.status != done && os.status != failedStatus) {
+			continue
+		}
+		os.result = os.result.AfterRevocation(st.result)
+		os.status = verdict(os.result)
+	}
 }
 
 // cancel cancels the step in progress; false when there is none.

@@ -32,7 +32,7 @@ func TestMissingScopeKeyLeadsTo201(t *testing.T) {
 			if !ok {
 				t.Fatal("no client-credentials token step")
 			}
-			m.list.open = tok.flow
+			m.s.open = tok.flow
 			m.list.cursor = m.list.indexOf(stepRow(tok.flow, 0))
 			m = press(t, m, enter) // discovery
 			m.list.cursor = m.list.indexOf(tok)

@@ -26,8 +26,9 @@ import (
 
 // Flow rows of flows.All().
 const (
-	codeFlow   = 1
-	revokeFlow = 4
+	codeFlow       = 1
+	introspectFlow = 3
+	revokeFlow     = 4
 )
 
 var up = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'k'}}
@@ -186,6 +187,32 @@ func TestRevokeAfterSignInActsAsTheTokensClient(t *testing.T) {
 	}
 }
 
+// An introspection on screen that found the token active no longer says
+// so once the Revoke flow has revoked that token: its ✓ active turns ✗,
+// saying why, in the step and in the list.
+func TestRevocationTurnsAnEarlierIntrospectionsActive(t *testing.T) {
+	m, _ := signInModel(t, authserver.NativeClientID)
+	m = signIn(t, m)
+	m.list.cursor = m.list.indexOf(item{flow: introspectFlow, step: -1, api: -1})
+	m = press(t, m, enter) // open it
+	m = press(t, m, enter) // introspect
+	if st := m.at(introspectFlow, 0); st.status != done || !strings.Contains(m.detail.render(m.selected(), 200), "✓ active") {
+		t.Fatalf("introspect before revoking: status %v (err %v), want done with ✓ active", st.status, st.result.Err)
+	}
+	m = revoke(t, m)
+	if st := m.at(revokeFlow, 1); st.status != done {
+		t.Fatalf("revoke: status %v (err %v), want the token inactive", st.status, st.result.Err)
+	}
+	m.list.selectRow(item{flow: introspectFlow, step: 0, api: -1})
+	screen := m.detail.render(m.selected(), 200)
+	if strings.Contains(screen, "✓ active") || !strings.Contains(screen, "✗ active") || !strings.Contains(screen, "revoked since") {
+		t.Errorf("the introspection before the revocation: want ✗ active saying the token was revoked since, got:\n%s", screen)
+	}
+	if st := m.at(introspectFlow, 0); st.status != failedStatus || !strings.Contains(m.View(), "✗ Introspect the token") {
+		t.Errorf("the introspection before the revocation: status %v, want failed in the list too", st.status)
+	}
+}
+
 // A server that answers 200 to the revocation but still calls the token
 // active: the Revoke flow shows ✗ with the reason, not ✓ revoked.
 func TestRevocationThatDoesNotTakeEffectFails(t *testing.T) {
@@ -304,4 +331,37 @@ func TestExpiredTokenTurnsTheStepFailed(t *testing.T) {
 
 func (s status) String() string {
 	return [...]string{pending: "pending", running: "running", done: "done", failedStatus: "failed"}[s]
+}
+
+// c on a step of several exchanges copies them all, in order: on the
+// token step, the token request first, not only the key set fetched after
+// it to check the token; the secret stays a variable.
+func TestCurlCopiesEveryRequestOfTheStep(t *testing.T) {
+	m, _ := signInModel(t, authserver.NativeClientID)
+	var copied string
+	m.opts.Copy = func(s string) error { copied = s; return nil }
+	m = press(t, m, enter) // discovery
+	m = press(t, m, enter) // the token
+	if st := m.at(0, 1); st.status != done || len(st.result.Exchanges) != 2 {
+		t.Fatalf("token step: status %v (err %v), %d exchanges, want done with the token request and the key set", st.status, st.result.Err, len(st.result.Exchanges))
+	}
+	m = press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'c'}})
+	token, keys := strings.Index(copied, "grant_type=client_credentials"), strings.Index(copied, "/certs")
+	if token < 0 || keys < token || !strings.Contains(copied, "$OAUTHLAB_CLIENT_SECRET") || strings.Contains(copied, authserver.DemoClientSecret) {
+		t.Errorf("c copied:\n%s\nwant the token request, then the key set, the secret as $OAUTHLAB_CLIENT_SECRET", copied)
+	}
+	if screen := m.detail.render(m.selected(), 200); !strings.Contains(screen, "c copies these 2 requests as curl") {
+		t.Errorf("the step does not say what c copies:\n%s", screen)
+	}
+	// Pasted, the commands read variables: the status line says which,
+	// and where the TUI gives them.
+	if !strings.Contains(m.flash, "set $OAUTHLAB_CLIENT_SECRET first (r shows the secret)") {
+		t.Errorf("after c on the token step the status line says %q, want the variable to set and where to find it", m.flash)
+	}
+	m.list.selectRow(apiRow(0))
+	m = press(t, m, enter) // GET /books with the token
+	m = press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'c'}})
+	if !strings.Contains(copied, "$OAUTHLAB_ACCESS_TOKEN") || !strings.Contains(m.flash, "set $OAUTHLAB_ACCESS_TOKEN first (y copies the access token)") {
+		t.Errorf("after c on an API call the status line says %q, want $OAUTHLAB_ACCESS_TOKEN and y named", m.flash)
+	}
 }

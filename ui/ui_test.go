@@ -626,3 +626,26 @@ func TestACancelledDevicePollHasOneInstruction(t *testing.T) {
 		t.Errorf("got a second instruction (fix the cause, or start over while the code works):\n%s", got)
 	}
 }
+
+// A closed flow's overview says what enter does there — open the flow —
+// not that it runs a step and that ↓ walks its steps, which ↓ does not
+// while the flow is closed; once open, it says so.
+func TestAClosedFlowSaysEnterOpensIt(t *testing.T) {
+	m := New(Options{World: "test world", Flows: []flows.Flow{fakeFlow(), fakeFlow()}, Now: func() time.Time { return fixedNow },
+		Settings: flows.Settings{Issuer: "http://issuer.test", ClientID: "test_api_client", ClientSecret: "s3cr3t"}})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m = mm.(Model)
+	m.list.selectRow(flowRow(0))
+	m.list.cursor = m.list.indexOf(flowRow(1))
+	screen := m.detail.render(flowRow(1), 100)
+	if !strings.Contains(screen, "enter opens the flow") || strings.Contains(screen, "↓ shows each step") || strings.Contains(screen, "enter runs the next step") {
+		t.Errorf("a closed flow: want the hint that enter opens it:\n%s", screen)
+	}
+	m = press(t, m, enter)
+	if m.s.open != 1 {
+		t.Fatalf("enter on the closed flow: open flow %d, want 1", m.s.open)
+	}
+	if screen := m.detail.render(flowRow(1), 100); !strings.Contains(screen, "enter runs the next step · e edits the settings · ↓ shows each step") {
+		t.Errorf("the open flow: want the hint that enter runs its next step:\n%s", screen)
+	}
+}

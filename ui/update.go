@@ -151,7 +151,7 @@ func (m Model) runSelected() (tea.Model, tea.Cmd) {
 		m.flash = "a step is running — esc cancels it"
 		return m, nil
 	}
-	to, act := m.runs.enter(m.selected(), m.list.open)
+	to, act := m.runs.enter(m.selected(), m.s.open)
 	if act == runIt {
 		if cmd, waits := m.labWaits(to); waits {
 			return m, cmd

@@ -76,3 +76,26 @@ func TestEmbeddedOktaOpenIDRefusalKeepsItsReason(t *testing.T) {
 		t.Errorf("openid with client credentials at the Okta shape: got %v, want the grant's own reason", e.Explained())
 	}
 }
+
+// A built-in client that signs a JWT assertion with its right secret is
+// refused for the method, not the secret: the explanation says it is
+// registered for its secret alone, and where to register a JWT client.
+func TestEmbeddedAdviceOnAnAssertionBlamesTheMethod(t *testing.T) {
+	for _, style := range []authserver.Style{authserver.StyleKeycloak, authserver.StyleOkta} {
+		t.Run(string(style), func(t *testing.T) {
+			r := resolve(t, Request{Embedded: true, Style: string(style)})
+			env := &flows.Env{HTTP: &http.Client{}, Settings: r.Machine}
+			env.Settings.AuthMethod = oauth.AuthSecretJWT
+			res := flows.RunAll(context.Background(), env, flows.ClientCredentials(), flows.Vars{}, nil)
+			e := oauth.Explain(res[len(res)-1].Err)
+			if e == nil {
+				t.Fatal("client_secret_jwt from a client registered for its secret: got no error, want invalid_client")
+			}
+			text := e.Explained()
+			if strings.Contains(text, "secret sent is not one of them") || !strings.Contains(e.Cause, "registered for client_secret_basic and client_secret_post") ||
+				!strings.Contains(e.Try, "serve --clients") {
+				t.Errorf("want the method blamed, not the secret, and serve --clients offered:\n%s", text)
+			}
+		})
+	}
+}

@@ -73,6 +73,12 @@ var (
 // (see flows.Advice).
 func Advice() []flows.Advice {
 	return []flows.Advice{
+		// Its built-in clients authenticate with their secret, and a
+		// server runs only the method a client is registered for.
+		{Code: "invalid_client", Assertion: true,
+			What:  "the embedded server refused the client's JWT assertion",
+			Cause: builtIn + ", registered for client_secret_basic and client_secret_post only: a server accepts only the method a client is registered for, so an assertion from one of them is refused whatever its signature",
+			Try:   "send the secret itself (TUI: e, auth method basic or post; headless: leave out --auth and --client-key); to try private_key_jwt or client_secret_jwt, register a client for it with oauthlab serve --clients — the README shows how under \"Signing in without a shared secret\""},
 		{Code: "invalid_client", Contains: []string{"credentials", "secret", "client_id"},
 			What:  "the embedded server refused the client id or secret",
 			Cause: builtIn + ", and the client id or secret sent is not one of them",

@@ -19,6 +19,8 @@ var secretVars = map[string]string{
 	"OAUTHLAB_REFRESH_TOKEN":    "the refresh token",
 	"OAUTHLAB_PASSWORD":         "the user's password",
 	"OAUTHLAB_CLIENT_ASSERTION": "the client assertion (a signed JWT)",
+	"OAUTHLAB_CODE_VERIFIER":    "the PKCE code_verifier (--reveal prints it)",
+	"OAUTHLAB_DEVICE_CODE":      "the device_code (--reveal prints it)",
 }
 
 var varRef = regexp.MustCompile(`\$OAUTHLAB_[A-Z_]+`)
@@ -55,6 +57,17 @@ func CurlScript(w io.Writer, command string, f flows.Flow, steps []flows.Step, r
 	b.WriteString(body)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// CurlCommands is the requests of the results as curl commands, each after
+// a comment naming its step and the answer it got: what CurlScript writes
+// below its header, for the TUI's c to copy one step's requests. The
+// access token of a token response is kept in $OAUTHLAB_ACCESS_TOKEN for
+// the requests after it; vars are the $OAUTHLAB_… variables the commands
+// read that they do not set, for whoever pastes them to set first.
+func CurlCommands(steps []flows.Step, results []flows.Result) (commands string, vars []string) {
+	body, vars, _ := curlBody(steps, results)
+	return strings.TrimPrefix(body, "\n"), vars
 }
 
 // curlBody is the script's requests, the variables they need from the
