@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -11,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -83,6 +86,10 @@ the URL clients use: 0.0.0.0 is no address anyone can reach). FakeBook, when
 it listens beyond loopback, is announced on the same host with its own port
 (or at --api-public-url). Listening on every interface, serve prints the URL
 of each of this machine's addresses.
+
+On a Mac, FakeBook's default port 5000 is usually the AirPlay Receiver's
+(macOS 12 and later): pass --api-addr 127.0.0.1:5001 (0.0.0.0:5001 in a
+room), or turn AirPlay Receiver off in System Settings.
 
 --lab NAME also runs that lab's deliberately weakened servers beside the
 world (oauthlab lab lists the labs), to show an attack to a room from the
@@ -167,7 +174,7 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 		APIAddr: o.apiAddr, ClientSecret: o.clientSecret, AllowNonLoopback: o.allowLAN, KeyCacheDir: cache, Validation: mode, Clients: clients,
 		PublicURL: o.publicURL, APIPublicURL: o.apiPublicURL})
 	if err != nil {
-		return flowFailed(err)
+		return flowFailed(explainListen(err, runtime.GOOS))
 	}
 	defer w.Close()
 	// Subscribe before the banner: a request made as soon as the issuer is
@@ -235,6 +242,64 @@ Try:
 			}
 		}
 	}
+}
+
+// explainListen adds to a listener serve could not open the likely cause
+// and the flag that picks another address; other errors pass unchanged.
+// goos is runtime.GOOS: on a Mac, port 5000 — FakeBook's default — is
+// usually the AirPlay Receiver's (macOS 12 and later).
+func explainListen(err error, goos string) error {
+	var le *embedded.ListenError
+	if !errors.As(err, &le) {
+		return err
+	}
+	flag := "--addr"
+	if le.API {
+		flag = "--api-addr"
+	}
+	host, port, splitErr := net.SplitHostPort(le.Addr)
+	if splitErr != nil {
+		return err
+	}
+	var cause, try string
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		cause = "another program already listens on port " + port
+		switch {
+		case port == "5000" && goos == "darwin":
+			cause += ": on a Mac that is usually the AirPlay Receiver, which listens on 5000 since macOS 12 Monterey"
+		case port == "8080":
+			cause += ": another oauthlab serve, or a Keycloak (8080 is its default port)"
+		default:
+			cause += " (another oauthlab serve?)"
+		}
+		try = fmt.Sprintf("pick a free port, e.g. %s %s (the banner prints the URLs to use)", flag, net.JoinHostPort(host, nextPort(port)))
+		if port == "5000" && goos == "darwin" {
+			try += ", or turn AirPlay Receiver off in System Settings"
+		}
+		try += "; lsof -nP -iTCP:" + port + " -sTCP:LISTEN names the program"
+	case errors.Is(err, syscall.EADDRNOTAVAIL):
+		cause = host + " is not an address of this machine (a typo, or the network changed)"
+		try = fmt.Sprintf("%s 0.0.0.0:%s listens on every interface, and serve prints this machine's addresses", flag, port)
+	case errors.Is(err, syscall.EACCES):
+		cause = "ports below 1024 need special rights"
+		try = fmt.Sprintf("pick a port above 1024 with %s", flag)
+	default:
+		try = "pick another address with " + flag
+	}
+	if cause != "" {
+		return fmt.Errorf("%w\nLikely cause: %s\nTry: %s", le, cause, try)
+	}
+	return fmt.Errorf("%w\nTry: %s", le, try)
+}
+
+// nextPort is port plus one, for an example of a free port.
+func nextPort(port string) string {
+	n, err := strconv.Atoi(port)
+	if err != nil || n <= 0 || n >= 65535 {
+		return "0"
+	}
+	return strconv.Itoa(n + 1)
 }
 
 func describeValidation(m embedded.Validation) string {
@@ -400,7 +465,7 @@ func serveFakeBookAlone(ctx context.Context, o *serveOptions, mode embedded.Vali
 	fb := fakebook.New(fakebook.Config{Validator: tv, Events: bus})
 	l, err := net.Listen("tcp", o.apiAddr)
 	if err != nil {
-		return flowFailed(fmt.Errorf("cannot listen on %s for FakeBook: %w (pick another with --api-addr)", o.apiAddr, err))
+		return flowFailed(explainListen(&embedded.ListenError{Addr: o.apiAddr, API: true, Err: err}, runtime.GOOS))
 	}
 	srv := embedded.Serve(l, fb.Handler())
 	aud := o.audience

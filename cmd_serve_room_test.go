@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -127,5 +130,59 @@ func TestServeHelpSaysWhatSurvivesARestart(t *testing.T) {
 		if code != exitOK || !strings.Contains(out, want) {
 			t.Errorf("serve --help (exit %d) lacks %q", code, want)
 		}
+	}
+}
+
+// A port already taken says what likely holds it, on that system: on a
+// Mac, FakeBook's default port 5000 is the AirPlay Receiver's.
+func TestExplainListen(t *testing.T) {
+	bindErr := func(errno syscall.Errno) error {
+		return &net.OpError{Op: "listen", Net: "tcp", Err: os.NewSyscallError("bind", errno)}
+	}
+	for _, tc := range []struct {
+		name, addr, goos string
+		api              bool
+		errno            syscall.Errno
+		want, not        []string
+	}{
+		{"FakeBook's default on a Mac", "127.0.0.1:5000", "darwin", true, syscall.EADDRINUSE,
+			[]string{"for the FakeBook API", "AirPlay Receiver", "--api-addr 127.0.0.1:5001", "turn AirPlay Receiver off", "lsof -nP -iTCP:5000"},
+			[]string{"Keycloak", "--addr "}},
+		{"port 5000 elsewhere", "127.0.0.1:5000", "linux", true, syscall.EADDRINUSE,
+			[]string{"another program already listens on port 5000", "--api-addr 127.0.0.1:5001"},
+			[]string{"AirPlay", "Keycloak"}},
+		{"the room's FakeBook on a Mac", "0.0.0.0:5000", "darwin", true, syscall.EADDRINUSE,
+			[]string{"AirPlay Receiver", "--api-addr 0.0.0.0:5001"}, nil},
+		{"Keycloak's port", "127.0.0.1:8080", "darwin", false, syscall.EADDRINUSE,
+			[]string{"for the authorization server", "a Keycloak", "--addr 127.0.0.1:8081"},
+			[]string{"AirPlay", "--api-addr"}},
+		{"another port", "127.0.0.1:9000", "darwin", false, syscall.EADDRINUSE,
+			[]string{"another oauthlab serve?", "--addr 127.0.0.1:9001"},
+			[]string{"AirPlay", "Keycloak"}},
+		{"not this machine's address", "192.168.1.20:8080", "linux", false, syscall.EADDRNOTAVAIL,
+			[]string{"192.168.1.20 is not an address of this machine", "--addr 0.0.0.0:8080"},
+			[]string{"already listens", "Keycloak"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := explainListen(&embedded.ListenError{Addr: tc.addr, API: tc.api, Err: bindErr(tc.errno)}, tc.goos)
+			var le *embedded.ListenError
+			if !errors.As(err, &le) {
+				t.Errorf("got %T, want it to wrap the *embedded.ListenError", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("got %q, want it to contain %q", err, w)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(err.Error(), n) {
+					t.Errorf("got %q, want no %q (not true of this case)", err, n)
+				}
+			}
+		})
+	}
+	other := errors.New("boom")
+	if got := explainListen(other, "darwin"); got != other {
+		t.Errorf("got %v, want another error unchanged", got)
 	}
 }

@@ -108,11 +108,17 @@ func TestServeRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer busy.Close()
-	code, _, errOut := runCLI(t, "serve", "--addr", busy.Addr().String(), "--api-addr", freeAddr(t))
-	if code != exitFailed || !strings.Contains(errOut, "already using that port") {
-		t.Errorf("busy port: exit %d, stderr %q", code, errOut)
+	// A busy port names the flag of the server that wanted it.
+	for _, tc := range []struct{ flag, other string }{{"--addr", "--api-addr"}, {"--api-addr", "--addr"}} {
+		code, out, errOut := runCLI(t, "serve", tc.flag, busy.Addr().String(), tc.other, freeAddr(t))
+		_, port, _ := net.SplitHostPort(busy.Addr().String())
+		for _, want := range []string{"already in use", "Likely cause: another program already listens on port " + port, "Try: pick a free port, e.g. " + tc.flag + " 127.0.0.1:"} {
+			if code != exitFailed || out != "" || !strings.Contains(errOut, want) {
+				t.Errorf("busy port for %s: exit %d, stdout %q, stderr %q; want exit %d and %q", tc.flag, code, out, errOut, exitFailed, want)
+			}
+		}
 	}
-	code, _, errOut = runCLI(t, "serve", "--style", "auth0")
+	code, _, errOut := runCLI(t, "serve", "--style", "auth0")
 	if code != exitUsage || !strings.Contains(errOut, "keycloak or okta") {
 		t.Errorf("bad style: exit %d, stderr %q", code, errOut)
 	}
