@@ -378,6 +378,26 @@ func describeListeners(w *embedded.World, havePublic bool, addrs []net.Addr) str
 	if issuerEg != "" && !havePublic {
 		fmt.Fprintf(&b, "  ! the issuer names %s, which no attendee can use; restart with --public-url %s\n", safe.Line(hostOf(w.Issuer)), issuerEg)
 	}
+	// A room needs both servers: one announced on loopback beside one
+	// that is not is out of every attendee's reach (127.0.0.1 is their
+	// own machine).
+	onLoopback := func(u string) bool {
+		host := hostOf(u)
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		ip := net.ParseIP(host)
+		return host == "localhost" || ip != nil && ip.IsLoopback()
+	}
+	for _, s := range []struct{ name, at, other, listen, flag, publicFlag string }{
+		{"FakeBook", w.APIBase, w.Issuer, w.APIAddr, "--api-addr", "--api-public-url"},
+		{"the authorization server", w.Issuer, w.APIBase, w.Addr, "--addr", "--public-url"},
+	} {
+		if _, port, err := net.SplitHostPort(s.listen); err == nil && onLoopback(s.at) && s.other != "" && !onLoopback(s.other) {
+			fmt.Fprintf(&b, "  ! %s is at %s, on loopback: no attendee can reach it; restart with %s 0.0.0.0:%s (or give its URL with %s)\n",
+				s.name, safe.Line(s.at), s.flag, port, s.publicFlag)
+		}
+	}
 	return b.String()
 }
 

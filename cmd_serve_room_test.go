@@ -122,6 +122,27 @@ func TestLanURLs(t *testing.T) {
 	if got := describeListeners(&embedded.World{Addr: "127.0.0.1:8080", APIAddr: "127.0.0.1:5000"}, false, addrs); got != "" {
 		t.Errorf("loopback listeners: got %q, want nothing", got)
 	}
+	// A room with one server left on loopback: attendees reach the other
+	// only, and the banner says which flag moves it.
+	for _, tc := range []struct {
+		name      string
+		w         embedded.World
+		want, not string
+	}{
+		{"FakeBook left on loopback", embedded.World{Issuer: "http://192.168.1.20:8080/realms/myorg", APIBase: "http://127.0.0.1:5000", Addr: "[::]:8080", APIAddr: "127.0.0.1:5000"},
+			"! FakeBook is at http://127.0.0.1:5000, on loopback: no attendee can reach it; restart with --api-addr 0.0.0.0:5000", "the authorization server is at"},
+		{"the issuer left on loopback", embedded.World{Issuer: "http://localhost:8080/realms/myorg", APIBase: "http://[::]:5000", Addr: "127.0.0.1:8080", APIAddr: "[::]:5000"},
+			"! the authorization server is at http://localhost:8080/realms/myorg, on loopback: no attendee can reach it; restart with --addr 0.0.0.0:8080", "FakeBook is at"},
+		{"both on the LAN", embedded.World{Issuer: "http://192.168.1.20:8080/realms/myorg", APIBase: "http://192.168.1.20:5000", Addr: "[::]:8080", APIAddr: "[::]:5000"},
+			"", "on loopback"},
+		{"both behind a proxy on this machine", embedded.World{Issuer: "https://idp.example/realms/myorg", APIBase: "https://api.example", Addr: "127.0.0.1:8080", APIAddr: "127.0.0.1:5000"},
+			"", "on loopback"},
+	} {
+		got := describeListeners(&tc.w, true, addrs)
+		if !strings.Contains(got, tc.want) || strings.Contains(got, tc.not) {
+			t.Errorf("%s: got\n%s\nwant %q and no %q", tc.name, got, tc.want, tc.not)
+		}
+	}
 }
 
 func TestServeHelpSaysWhatSurvivesARestart(t *testing.T) {
