@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -75,5 +76,37 @@ func TestStatusLinesFit(t *testing.T) {
 	got := ansi.Strip(m.viewFooter())
 	if lipgloss.Width(got) > m.width || !strings.HasSuffix(got, "…") {
 		t.Errorf("a status line wider than the terminal: got %q, want it ellipsized to %d cells", got, m.width)
+	}
+}
+
+// On a small terminal (80×24, a projector's usual) ? still shows every
+// key, the theme's among them, each whole and within the width, and the
+// footer keeps ? when other keys give way.
+func TestHelpFitsSmallTerminals(t *testing.T) {
+	for _, size := range []struct{ w, h int }{{80, 24}, {100, 30}, {160, 45}} {
+		m := fakeModel()
+		mm, _ := m.Update(tea.WindowSizeMsg{Width: size.w, Height: size.h})
+		m = mm.(Model)
+		short := ansi.Strip(m.viewFooter())
+		if !strings.Contains(short, "? all keys") || lipgloss.Width(short) > size.w {
+			t.Errorf("%dx%d: the footer is %q; want ? all keys in it, within %d cells", size.w, size.h, short, size.w)
+		}
+		m = press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'?'}})
+		full := ansi.Strip(m.viewFooter())
+		for _, l := range strings.Split(full, "\n") {
+			if lipgloss.Width(l) > size.w || strings.Contains(l, "…") {
+				t.Errorf("%dx%d: a line of the help is cut: %q", size.w, size.h, l)
+			}
+		}
+		for _, g := range m.FullHelp() {
+			for _, b := range g {
+				if !regexp.MustCompile(regexp.QuoteMeta(b.Help().Key) + ` +` + regexp.QuoteMeta(b.Help().Desc)).MatchString(full) {
+					t.Errorf("%dx%d: the help lacks %q %q:\n%s", size.w, size.h, b.Help().Key, b.Help().Desc, full)
+				}
+			}
+		}
+		if got := lipgloss.Height(m.View()); got > size.h {
+			t.Errorf("%dx%d: with the help open the screen is %d lines, want at most %d", size.w, size.h, got, size.h)
+		}
 	}
 }
