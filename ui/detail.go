@@ -85,12 +85,15 @@ func (d *stepDetail) render(it item, w int) string {
 	st := d.S.runs.stateOf(it)
 	s := d.Styles
 	var b strings.Builder
-	b.WriteString(s.Title.Render(safe.Line(step.Title)))
+	// Wrapped, not cut by the pane: what tells a lab's two sides apart
+	// ("…to the weakened app", "…that checks state") ends the title.
+	head := s.Title.Render(safe.Line(step.Title))
 	if step.RFC != "" {
-		b.WriteString("  " + s.Muted.Render(step.RFC))
+		head += "  " + s.Muted.Render(step.RFC)
 	}
-	b.WriteString("\n" + s.Muted.Render(string(step.From)+" → "+string(step.To)) + "\n\n")
-	why := lipgloss.NewStyle().Width(w).Render(safe.Visible(step.Why)) + "\n"
+	wrap := lipgloss.NewStyle().Width(w)
+	b.WriteString(wrap.Render(head) + "\n" + wrap.Render(s.Muted.Render(string(step.From)+" → "+string(step.To))) + "\n\n")
+	why := wrap.Render(safe.Visible(step.Why)) + "\n"
 	switch st.status {
 	case pending:
 		b.WriteString(why + "\n" + d.viewPending(it, w))
@@ -122,7 +125,7 @@ func (d *stepDetail) viewFlow(i, w int) string {
 	f := r.flows[i]
 	wrap := lipgloss.NewStyle().Width(w)
 	var b strings.Builder
-	b.WriteString(s.Title.Render(f.Title) + "\n\n" + wrap.Render(f.Summary) + "\n\n")
+	b.WriteString(wrap.Render(s.Title.Render(f.Title)) + "\n\n" + wrap.Render(f.Summary) + "\n\n")
 	b.WriteString(d.viewSteps(i, w))
 	keys := "enter runs the next step · e edits the settings · ↓ shows each step"
 	if i != d.S.open {
