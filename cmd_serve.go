@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -207,23 +208,10 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
   FakeBook    %s  (GET /books needs fakebookapi.read, POST /books fakebookapi.admin)
   validation  %s
 %s
-Demo credentials (a local demo server; not secrets):
-  %-16s %-24s client credentials; scopes test_api_access fakebookapi.read fakebookapi.admin
-  %-16s %-24s client credentials; fakebookapi.read only
-  %-16s %-24s FakeBook's own client: it may introspect tokens (RFC 7662)
-  %-16s %-24s public, authorization code + PKCE, any http://127.0.0.1:<port>/callback
-  %-16s %-24s public, device flow (RFC 8628): oauthlab device --issuer %s --client-id %s
-  users            alice / alice, bob / bob
-
-Try:
-  curl -s -u %s:%s -d grant_type=client_credentials -d scope=fakebookapi.read %s
+%s
 %sPress Ctrl-C to stop; send SIGHUP (kill -HUP %d) to rotate the signing key.
 `, o.style, issuer, issuer, safe.Line(rfc8414Location(w.Issuer)), safe.Line(w.APIBase), describeValidation(mode), describeListeners(w, o.publicURL != "", interfaceAddrs()),
-		authserver.DemoClientID, secret, authserver.ReaderClientID, authserver.ReaderClientSecret,
-		authserver.IntrospectClientID, authserver.IntrospectClientSecret,
-		authserver.NativeClientID, "(no secret)",
-		authserver.DeviceClientID, "(no secret)", issuer, authserver.DeviceClientID,
-		authserver.DemoClientID, secret, safe.Line(tokenEndpoint(w)), describeClients(clients), os.Getpid())
+		describeDemo(issuer, secret, safe.Line(tokenEndpoint(w)), clients), describeClients(clients), os.Getpid())
 	go printEvents(ctx, evs, stdout, tag)
 	// SIGHUP rotates the signing key, to show a rotation to a room: the
 	// JWKS then lists both keys, old tokens still verify, new ones carry
@@ -566,6 +554,50 @@ func readClients(path string) ([]authserver.Client, error) {
 		out = append(out, ac)
 	}
 	return out, nil
+}
+
+// describeDemo is the banner's demo credentials and its curl to try. A
+// demo client that --clients replaces is said to be, not shown with the
+// demo's secret and scopes; the curl uses a client that can run it
+// (client credentials with a secret, fakebookapi.read), the file's if
+// need be, and is left out when none can. issuer, secret and token are
+// already made safe to show.
+func describeDemo(issuer, secret, token string, clients []authserver.Client) string {
+	mine := map[string]authserver.Client{}
+	for _, c := range clients {
+		mine[c.ID] = c
+	}
+	var b strings.Builder
+	b.WriteString("Demo credentials (a local demo server; not secrets):\n")
+	for _, d := range []struct{ id, secret, what string }{
+		{authserver.DemoClientID, secret, "client credentials; scopes test_api_access fakebookapi.read fakebookapi.admin"},
+		{authserver.ReaderClientID, authserver.ReaderClientSecret, "client credentials; fakebookapi.read only"},
+		{authserver.IntrospectClientID, authserver.IntrospectClientSecret, "FakeBook's own client: it may introspect tokens (RFC 7662)"},
+		{authserver.NativeClientID, "(no secret)", "public, authorization code + PKCE, any http://127.0.0.1:<port>/callback"},
+		{authserver.DeviceClientID, "(no secret)", "public, device flow (RFC 8628): oauthlab device --issuer " + issuer + " --client-id " + authserver.DeviceClientID},
+	} {
+		if _, ok := mine[d.id]; ok {
+			d.secret, d.what = "", "replaced by --clients (below)"
+		}
+		fmt.Fprintf(&b, "  %-16s %-24s %s\n", d.id, d.secret, d.what)
+	}
+	b.WriteString("  users            alice / alice, bob / bob\n")
+	candidates := []authserver.Client{
+		{ID: authserver.DemoClientID, Secret: secret, Grants: []string{"client_credentials"}, Scopes: []string{authserver.ScopeRead}},
+		{ID: authserver.ReaderClientID, Secret: authserver.ReaderClientSecret, Grants: []string{"client_credentials"}, Scopes: []string{authserver.ScopeRead}},
+	}
+	for i, c := range candidates {
+		if r, ok := mine[c.ID]; ok {
+			candidates[i] = r
+		}
+	}
+	for _, c := range append(candidates, clients...) {
+		if c.Secret != "" && c.AuthMethod == "" && slices.Contains(c.Grants, "client_credentials") && slices.Contains(c.Scopes, authserver.ScopeRead) {
+			fmt.Fprintf(&b, "\nTry:\n  curl -s -u %s:%s -d grant_type=client_credentials -d scope=%s %s\n", safe.Line(c.ID), safe.Line(c.Secret), authserver.ScopeRead, token)
+			break
+		}
+	}
+	return b.String()
 }
 
 // describeClients lists the --clients registrations for the banner.
