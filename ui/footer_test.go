@@ -6,7 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -107,6 +109,44 @@ func TestHelpFitsSmallTerminals(t *testing.T) {
 		}
 		if got := lipgloss.Height(m.View()); got > size.h {
 			t.Errorf("%dx%d: with the help open the screen is %d lines, want at most %d", size.w, size.h, got, size.h)
+		}
+	}
+}
+
+// At 80×24 a running step's row (its spinner and a long title) stays on
+// one line of the list: the screen is exactly the terminal, header first,
+// no line wider than it.
+func TestARunningStepFitsItsRow(t *testing.T) {
+	// The labs fill the list: a row that wraps has no room to hide in.
+	m := New(Options{World: "test world", Now: func() time.Time { return fixedNow },
+		StartLab: func(context.Context, string) (*LabWorld, error) { return nil, errors.New("not here") }})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = mm.(Model)
+	f, s := -1, -1
+	for i, fl := range m.runs.flows {
+		for j, st := range fl.Steps {
+			if f < 0 && lipgloss.Width(st.Title) > m.list.Width {
+				f, s = i, j
+			}
+		}
+	}
+	if f < 0 {
+		t.Fatal("no step title is wider than the list at 80 columns")
+	}
+	m.s.open, m.list.cursor = f, 0
+	m.list.cursor = m.list.indexOf(stepRow(f, s))
+	m.runs.state[stepRow(f, s)] = &stepState{status: running, started: fixedNow}
+	m.s.spin = spinner.Dot.Frames[0] // "⣾ ", a trailing space included
+	lines := strings.Split(ansi.Strip(m.View()), "\n")
+	if len(lines) != 24 || !strings.HasPrefix(lines[0], "oauthlab") {
+		t.Errorf("the screen is %d lines starting %q, want 24 starting with the header:\n%s", len(lines), lines[0], strings.Join(lines, "\n"))
+	}
+	for _, l := range lines {
+		if lipgloss.Width(l) > 80 {
+			t.Errorf("a line is %d cells wide, want at most 80: %q", lipgloss.Width(l), l)
+		}
+		if strings.Contains(l, "⣾") && !strings.Contains(l, "…") {
+			t.Errorf("the running row is not cut on its line (it wrapped): %q", l)
 		}
 	}
 }
