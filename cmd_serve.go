@@ -366,24 +366,52 @@ func describeListeners(w *embedded.World, havePublic bool, addrs []net.Addr) str
 	if issuerEg != "" && !havePublic {
 		fmt.Fprintf(&b, "  ! the issuer names %s, which no attendee can use; restart with --public-url %s\n", safe.Line(hostOf(w.Issuer)), issuerEg)
 	}
-	// A room needs both servers: one announced on loopback beside one
-	// that is not is out of every attendee's reach (127.0.0.1 is their
-	// own machine).
-	onLoopback := func(u string) bool {
+	// A room needs both servers where attendees are: one announced on
+	// loopback beside one that is not is out of their reach (127.0.0.1 is
+	// their own machine), and so is one announced on this machine's LAN
+	// address while it listens on loopback only (--public-url without
+	// --allow-lan and --addr).
+	hostIn := func(u string) string {
 		host := hostOf(u)
 		if h, _, err := net.SplitHostPort(host); err == nil {
 			host = h
 		}
+		return host
+	}
+	loopback := func(host string) bool {
 		ip := net.ParseIP(host)
 		return host == "localhost" || ip != nil && ip.IsLoopback()
+	}
+	mine := func(host string) bool { // one of this machine's addresses beyond loopback
+		if loopback(host) {
+			return false
+		}
+		for _, a := range addrs {
+			if n, ok := a.(*net.IPNet); ok && n.IP.Equal(net.ParseIP(host)) {
+				return true
+			}
+		}
+		return false
+	}
+	lan := ""
+	if h, _, _ := net.SplitHostPort(w.Addr); loopback(h) {
+		if h, _, _ := net.SplitHostPort(w.APIAddr); loopback(h) {
+			lan = "--allow-lan " // neither listens beyond loopback yet
+		}
 	}
 	for _, s := range []struct{ name, at, other, listen, flag, publicFlag string }{
 		{"FakeBook", w.APIBase, w.Issuer, w.APIAddr, "--api-addr", "--api-public-url"},
 		{"the authorization server", w.Issuer, w.APIBase, w.Addr, "--addr", "--public-url"},
 	} {
-		if _, port, err := net.SplitHostPort(s.listen); err == nil && onLoopback(s.at) && s.other != "" && !onLoopback(s.other) {
-			fmt.Fprintf(&b, "  ! %s is at %s, on loopback: no attendee can reach it; restart with %s 0.0.0.0:%s (or give its URL with %s)\n",
-				s.name, safe.Line(s.at), s.flag, port, s.publicFlag)
+		host, port, err := net.SplitHostPort(s.listen)
+		switch {
+		case err != nil:
+		case loopback(hostIn(s.at)) && s.other != "" && !loopback(hostIn(s.other)):
+			fmt.Fprintf(&b, "  ! %s is at %s, on loopback: no attendee can reach it; restart with %s%s 0.0.0.0:%s (or give its URL with %s)\n",
+				s.name, safe.Line(s.at), lan, s.flag, port, s.publicFlag)
+		case loopback(host) && mine(hostIn(s.at)):
+			fmt.Fprintf(&b, "  ! %s is announced at %s but listens on %s only: no attendee can connect; restart with %s%s 0.0.0.0:%s\n",
+				s.name, safe.Line(s.at), s.listen, lan, s.flag, port)
 		}
 	}
 	return b.String()

@@ -130,13 +130,17 @@ func TestLanURLs(t *testing.T) {
 		want, not string
 	}{
 		{"FakeBook left on loopback", embedded.World{Issuer: "http://192.168.1.20:8080/realms/myorg", APIBase: "http://127.0.0.1:5000", Addr: "[::]:8080", APIAddr: "127.0.0.1:5000"},
-			"! FakeBook is at http://127.0.0.1:5000, on loopback: no attendee can reach it; restart with --api-addr 0.0.0.0:5000", "the authorization server is at"},
+			"! FakeBook is at http://127.0.0.1:5000, on loopback: no attendee can reach it; restart with --api-addr 0.0.0.0:5000", "the authorization server is"},
 		{"the issuer left on loopback", embedded.World{Issuer: "http://localhost:8080/realms/myorg", APIBase: "http://[::]:5000", Addr: "127.0.0.1:8080", APIAddr: "[::]:5000"},
 			"! the authorization server is at http://localhost:8080/realms/myorg, on loopback: no attendee can reach it; restart with --addr 0.0.0.0:8080", "FakeBook is at"},
 		{"both on the LAN", embedded.World{Issuer: "http://192.168.1.20:8080/realms/myorg", APIBase: "http://192.168.1.20:5000", Addr: "[::]:8080", APIAddr: "[::]:5000"},
 			"", "on loopback"},
 		{"both behind a proxy on this machine", embedded.World{Issuer: "https://idp.example/realms/myorg", APIBase: "https://api.example", Addr: "127.0.0.1:8080", APIAddr: "127.0.0.1:5000"},
-			"", "on loopback"},
+			"", "!"},
+		{"plain serve", embedded.World{Issuer: "http://127.0.0.1:8080/realms/myorg", APIBase: "http://127.0.0.1:5000", Addr: "127.0.0.1:8080", APIAddr: "127.0.0.1:5000"},
+			"", "!"},
+		{"--public-url without --allow-lan", embedded.World{Issuer: "http://192.168.1.20:8080/realms/myorg", APIBase: "http://127.0.0.1:5000", Addr: "127.0.0.1:8080", APIAddr: "127.0.0.1:5000"},
+			"! the authorization server is announced at http://192.168.1.20:8080/realms/myorg but listens on 127.0.0.1:8080 only: no attendee can connect; restart with --allow-lan --addr 0.0.0.0:8080", "restart with --api-addr"},
 	} {
 		got := describeListeners(&tc.w, true, addrs)
 		if !strings.Contains(got, tc.want) || strings.Contains(got, tc.not) {
