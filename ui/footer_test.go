@@ -150,3 +150,20 @@ func TestARunningStepFitsItsRow(t *testing.T) {
 		}
 	}
 }
+
+// With ? open, a status line (here the theme just chosen) stands on a
+// line of its own above the keys: in front of their first row it shifted
+// that row off the columns below it.
+func TestHelpColumnsStayAlignedUnderAStatus(t *testing.T) {
+	m := fakeModel()
+	m = press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'?'}})
+	want := strings.Split(ansi.Strip(m.viewFooter()), "\n")
+	m = press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'t'}})
+	if m.flash == "" {
+		t.Fatal("t said nothing in the status line")
+	}
+	got := strings.Split(ansi.Strip(m.viewFooter()), "\n")
+	if got[0] != m.flash || strings.Join(got[1:], "\n") != strings.Join(want, "\n") {
+		t.Errorf("footer with a status:\n%s\nwant the status %q alone, then the keys as without it:\n%s", strings.Join(got, "\n"), m.flash, strings.Join(want, "\n"))
+	}
+}

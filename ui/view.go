@@ -199,13 +199,15 @@ func (m Model) viewFooter() string {
 	}
 	if m.flash != "" {
 		flash := m.styles.Warn.Render(ellipsize(safe.Line(m.flash), m.width))
-		if !m.help.ShowAll {
-			out = m.fitKeys(m.width - lipgloss.Width(flash) - 2)
+		switch {
+		case m.help.ShowAll: // a line of its own: before the keys' first row it shifted it off their columns
+			out = flash + "\n" + out
+		default:
+			if keys := m.fitKeys(m.width - lipgloss.Width(flash) - 2); keys != "" {
+				flash += "  " + keys
+			}
+			out = flash
 		}
-		if out != "" {
-			flash += "  " + out
-		}
-		out = flash
 	}
 	// bubbles/help can overshoot its width by an item; never wrap the screen.
 	lines := strings.Split(out, "\n")
