@@ -192,9 +192,7 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 		writeServeLab(stdout, *lb, lw)
 		tag = labEventTag
 	}
-	if o.allowLAN {
-		fmt.Fprintln(stderr, "WARNING: listening beyond loopback. Anyone on this network can get tokens with the demo credentials below.")
-	}
+	fmt.Fprint(stderr, lanWarning(o.allowLAN, w.Addr, w.APIAddr))
 	// --realm, --public-url and --client-secret are the user's own text,
 	// and the issuer is built from them: shown through safe.Line.
 	issuer, secret := safe.Line(w.Issuer), safe.Line(o.clientSecret)
@@ -288,6 +286,26 @@ func nextPort(port string) string {
 		return "0"
 	}
 	return strconv.Itoa(n + 1)
+}
+
+// lanWarning is what serve says on stderr about --allow-lan: the warning
+// when a server does listen beyond loopback, and when --allow-lan was
+// given but both listen on loopback, that no one else can reach them.
+func lanWarning(allowLAN bool, addr, apiAddr string) string {
+	addrs := []string{addr, apiAddr}
+	for _, a := range addrs {
+		host, _, err := net.SplitHostPort(a)
+		if ip := net.ParseIP(host); err == nil && host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return "WARNING: listening beyond loopback. Anyone on this network can get tokens with the demo credentials below.\n"
+		}
+	}
+	if !allowLAN {
+		return ""
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	_, apiPort, _ := net.SplitHostPort(apiAddr)
+	return fmt.Sprintf("note: --allow-lan, but both servers listen on loopback only (%s, %s): no other machine can reach them. "+
+		"For a room, pass --addr 0.0.0.0:%s --api-addr 0.0.0.0:%s --public-url http://<this machine's address>:%s\n", addr, apiAddr, port, apiPort, port)
 }
 
 func describeValidation(m embedded.Validation) string {

@@ -211,3 +211,38 @@ func TestExplainListen(t *testing.T) {
 		t.Errorf("got %v, want another error unchanged", got)
 	}
 }
+
+// --allow-lan only allows: the warning that anyone on the network can get
+// tokens is for a server that does listen beyond loopback, and --allow-lan
+// with loopback addresses says no other machine can reach them.
+func TestLanWarning(t *testing.T) {
+	for _, tc := range []struct {
+		allow     bool
+		addrs     []string
+		want, not string
+	}{
+		{true, []string{"[::]:8080", "[::]:5000"}, "WARNING: listening beyond loopback", "note:"},
+		{true, []string{"192.168.1.20:8080", "127.0.0.1:5000"}, "WARNING: listening beyond loopback", "note:"},
+		{true, []string{"127.0.0.1:8080", "127.0.0.1:5000"}, "note: --allow-lan, but both servers listen on loopback only (127.0.0.1:8080, 127.0.0.1:5000): no other machine can reach them. For a room, pass --addr 0.0.0.0:8080 --api-addr 0.0.0.0:5000 --public-url http://<this machine's address>:8080", "WARNING"},
+		{false, []string{"127.0.0.1:8080", "[::1]:5000"}, "", "e"},
+	} {
+		got := lanWarning(tc.allow, tc.addrs[0], tc.addrs[1])
+		if !strings.Contains(got, tc.want) || strings.Contains(got, tc.not) {
+			t.Errorf("lanWarning(%v, %v) = %q, want %q and no %q", tc.allow, tc.addrs, got, tc.want, tc.not)
+		}
+	}
+	// serve itself, on loopback with --allow-lan.
+	isolateCache(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- runServe(ctx, &serveOptions{addr: freeAddr(t), apiAddr: freeAddr(t), style: "keycloak", realm: "myorg", allowLAN: true}, &out, &errb)
+	}()
+	waitFor(t, &out, regexp.MustCompile(`Press Ctrl-C`))
+	cancel()
+	<-done
+	if got := errb.String(); strings.Contains(got, "WARNING") || !strings.Contains(got, "no other machine can reach them") {
+		t.Errorf("serve --allow-lan on loopback: stderr %q, want no warning and the note", got)
+	}
+}
