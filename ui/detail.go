@@ -98,7 +98,10 @@ func (d *stepDetail) render(it item, w int) string {
 	case pending:
 		b.WriteString(why + "\n" + d.viewPending(it, w))
 	case running:
-		b.WriteString(why + "\n" + d.viewRunning(st, w))
+		// What is happening first, as a finished step's outcome is: on a
+		// 24-line terminal the device flow's code, or the login URL, must
+		// be on screen without scrolling.
+		b.WriteString(d.viewRunning(st, w) + "\n" + section(s, "About this step", w) + why)
 	default:
 		v := view.New(step, st.result, view.Options{Reveal: d.S.reveal, Now: d.S.now})
 		b.WriteString(d.viewFinished(it, st, v, w) + "\n" + section(s, "About this step", w) + why)
