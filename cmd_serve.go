@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -11,6 +12,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -83,6 +87,10 @@ the URL clients use: 0.0.0.0 is no address anyone can reach). FakeBook, when
 it listens beyond loopback, is announced on the same host with its own port
 (or at --api-public-url). Listening on every interface, serve prints the URL
 of each of this machine's addresses.
+
+On a Mac, FakeBook's default port 5000 is usually the AirPlay Receiver's
+(macOS 12 and later): pass --api-addr 127.0.0.1:5001 (0.0.0.0:5001 in a
+room), or turn AirPlay Receiver off in System Settings.
 
 --lab NAME also runs that lab's deliberately weakened servers beside the
 world (oauthlab lab lists the labs), to show an attack to a room from the
@@ -167,7 +175,7 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 		APIAddr: o.apiAddr, ClientSecret: o.clientSecret, AllowNonLoopback: o.allowLAN, KeyCacheDir: cache, Validation: mode, Clients: clients,
 		PublicURL: o.publicURL, APIPublicURL: o.apiPublicURL})
 	if err != nil {
-		return flowFailed(err)
+		return flowFailed(explainListen(err, runtime.GOOS))
 	}
 	defer w.Close()
 	// Subscribe before the banner: a request made as soon as the issuer is
@@ -184,9 +192,7 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
 		writeServeLab(stdout, *lb, lw)
 		tag = labEventTag
 	}
-	if o.allowLAN {
-		fmt.Fprintln(stderr, "WARNING: listening beyond loopback. Anyone on this network can get tokens with the demo credentials below.")
-	}
+	fmt.Fprint(stderr, lanWarning(o.allowLAN, w.Addr, w.APIAddr))
 	// --realm, --public-url and --client-secret are the user's own text,
 	// and the issuer is built from them: shown through safe.Line.
 	issuer, secret := safe.Line(w.Issuer), safe.Line(o.clientSecret)
@@ -200,23 +206,10 @@ func runServe(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) er
   FakeBook    %s  (GET /books needs fakebookapi.read, POST /books fakebookapi.admin)
   validation  %s
 %s
-Demo credentials (a local demo server; not secrets):
-  %-16s %-24s client credentials; scopes test_api_access fakebookapi.read fakebookapi.admin
-  %-16s %-24s client credentials; fakebookapi.read only
-  %-16s %-24s FakeBook's own client: it may introspect tokens (RFC 7662)
-  %-16s %-24s public, authorization code + PKCE, any http://127.0.0.1:<port>/callback
-  %-16s %-24s public, device flow (RFC 8628): oauthlab device --issuer %s --client-id %s
-  users            alice / alice, bob / bob
-
-Try:
-  curl -s -u %s:%s -d grant_type=client_credentials -d scope=fakebookapi.read %s
+%s
 %sPress Ctrl-C to stop; send SIGHUP (kill -HUP %d) to rotate the signing key.
 `, o.style, issuer, issuer, safe.Line(rfc8414Location(w.Issuer)), safe.Line(w.APIBase), describeValidation(mode), describeListeners(w, o.publicURL != "", interfaceAddrs()),
-		authserver.DemoClientID, secret, authserver.ReaderClientID, authserver.ReaderClientSecret,
-		authserver.IntrospectClientID, authserver.IntrospectClientSecret,
-		authserver.NativeClientID, "(no secret)",
-		authserver.DeviceClientID, "(no secret)", issuer, authserver.DeviceClientID,
-		authserver.DemoClientID, secret, safe.Line(tokenEndpoint(w)), describeClients(clients), os.Getpid())
+		describeDemo(issuer, secret, safe.Line(tokenEndpoint(w)), clients), describeClients(clients), os.Getpid())
 	go printEvents(ctx, evs, stdout, tag)
 	// SIGHUP rotates the signing key, to show a rotation to a room: the
 	// JWKS then lists both keys, old tokens still verify, new ones carry
@@ -235,6 +228,84 @@ Try:
 			}
 		}
 	}
+}
+
+// explainListen adds to a listener serve could not open the likely cause
+// and the flag that picks another address; other errors pass unchanged.
+// goos is runtime.GOOS: on a Mac, port 5000 — FakeBook's default — is
+// usually the AirPlay Receiver's (macOS 12 and later).
+func explainListen(err error, goos string) error {
+	var le *embedded.ListenError
+	if !errors.As(err, &le) {
+		return err
+	}
+	flag := "--addr"
+	if le.API {
+		flag = "--api-addr"
+	}
+	host, port, splitErr := net.SplitHostPort(le.Addr)
+	if splitErr != nil {
+		return err
+	}
+	var cause, try string
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		cause = "another program already listens on port " + port
+		switch {
+		case port == "5000" && goos == "darwin":
+			cause += ": on a Mac that is usually the AirPlay Receiver, which listens on 5000 since macOS 12 Monterey"
+		case port == "8080":
+			cause += ": another oauthlab serve, or a Keycloak (8080 is its default port)"
+		default:
+			cause += " (another oauthlab serve?)"
+		}
+		try = fmt.Sprintf("pick a free port, e.g. %s %s (the banner prints the URLs to use)", flag, net.JoinHostPort(host, nextPort(port)))
+		if port == "5000" && goos == "darwin" {
+			try += ", or turn AirPlay Receiver off in System Settings"
+		}
+		try += "; lsof -nP -iTCP:" + port + " -sTCP:LISTEN names the program"
+	case errors.Is(err, syscall.EADDRNOTAVAIL):
+		cause = host + " is not an address of this machine (a typo, or the network changed)"
+		try = fmt.Sprintf("%s 0.0.0.0:%s listens on every interface, and serve prints this machine's addresses", flag, port)
+	case errors.Is(err, syscall.EACCES):
+		cause = "ports below 1024 need special rights"
+		try = fmt.Sprintf("pick a port above 1024 with %s", flag)
+	default:
+		try = "pick another address with " + flag
+	}
+	if cause != "" {
+		return fmt.Errorf("%w\nLikely cause: %s\nTry: %s", le, cause, try)
+	}
+	return fmt.Errorf("%w\nTry: %s", le, try)
+}
+
+// nextPort is port plus one, for an example of a free port.
+func nextPort(port string) string {
+	n, err := strconv.Atoi(port)
+	if err != nil || n <= 0 || n >= 65535 {
+		return "0"
+	}
+	return strconv.Itoa(n + 1)
+}
+
+// lanWarning is what serve says on stderr about --allow-lan: the warning
+// when a server does listen beyond loopback, and when --allow-lan was
+// given but both listen on loopback, that no one else can reach them.
+func lanWarning(allowLAN bool, addr, apiAddr string) string {
+	addrs := []string{addr, apiAddr}
+	for _, a := range addrs {
+		host, _, err := net.SplitHostPort(a)
+		if ip := net.ParseIP(host); err == nil && host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return "WARNING: listening beyond loopback. Anyone on this network can get tokens with the demo credentials below.\n"
+		}
+	}
+	if !allowLAN {
+		return ""
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	_, apiPort, _ := net.SplitHostPort(apiAddr)
+	return fmt.Sprintf("note: --allow-lan, but both servers listen on loopback only (%s, %s): no other machine can reach them. "+
+		"For a room, pass --addr 0.0.0.0:%s --api-addr 0.0.0.0:%s --public-url http://<this machine's address>:%s\n", addr, apiAddr, port, apiPort, port)
 }
 
 func describeValidation(m embedded.Validation) string {
@@ -312,6 +383,54 @@ func describeListeners(w *embedded.World, havePublic bool, addrs []net.Addr) str
 	}
 	if issuerEg != "" && !havePublic {
 		fmt.Fprintf(&b, "  ! the issuer names %s, which no attendee can use; restart with --public-url %s\n", safe.Line(hostOf(w.Issuer)), issuerEg)
+	}
+	// A room needs both servers where attendees are: one announced on
+	// loopback beside one that is not is out of their reach (127.0.0.1 is
+	// their own machine), and so is one announced on this machine's LAN
+	// address while it listens on loopback only (--public-url without
+	// --allow-lan and --addr).
+	hostIn := func(u string) string {
+		host := hostOf(u)
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		return host
+	}
+	loopback := func(host string) bool {
+		ip := net.ParseIP(host)
+		return host == "localhost" || ip != nil && ip.IsLoopback()
+	}
+	mine := func(host string) bool { // one of this machine's addresses beyond loopback
+		if loopback(host) {
+			return false
+		}
+		for _, a := range addrs {
+			if n, ok := a.(*net.IPNet); ok && n.IP.Equal(net.ParseIP(host)) {
+				return true
+			}
+		}
+		return false
+	}
+	lan := ""
+	if h, _, _ := net.SplitHostPort(w.Addr); loopback(h) {
+		if h, _, _ := net.SplitHostPort(w.APIAddr); loopback(h) {
+			lan = "--allow-lan " // neither listens beyond loopback yet
+		}
+	}
+	for _, s := range []struct{ name, at, other, listen, flag, publicFlag string }{
+		{"FakeBook", w.APIBase, w.Issuer, w.APIAddr, "--api-addr", "--api-public-url"},
+		{"the authorization server", w.Issuer, w.APIBase, w.Addr, "--addr", "--public-url"},
+	} {
+		host, port, err := net.SplitHostPort(s.listen)
+		switch {
+		case err != nil:
+		case loopback(hostIn(s.at)) && s.other != "" && !loopback(hostIn(s.other)):
+			fmt.Fprintf(&b, "  ! %s is at %s, on loopback: no attendee can reach it; restart with %s%s 0.0.0.0:%s (or give its URL with %s)\n",
+				s.name, safe.Line(s.at), lan, s.flag, port, s.publicFlag)
+		case loopback(host) && mine(hostIn(s.at)):
+			fmt.Fprintf(&b, "  ! %s is announced at %s but listens on %s only: no attendee can connect; restart with %s%s 0.0.0.0:%s\n",
+				s.name, safe.Line(s.at), s.listen, lan, s.flag, port)
+		}
 	}
 	return b.String()
 }
@@ -400,7 +519,7 @@ func serveFakeBookAlone(ctx context.Context, o *serveOptions, mode embedded.Vali
 	fb := fakebook.New(fakebook.Config{Validator: tv, Events: bus})
 	l, err := net.Listen("tcp", o.apiAddr)
 	if err != nil {
-		return flowFailed(fmt.Errorf("cannot listen on %s for FakeBook: %w (pick another with --api-addr)", o.apiAddr, err))
+		return flowFailed(explainListen(&embedded.ListenError{Addr: o.apiAddr, API: true, Err: err}, runtime.GOOS))
 	}
 	srv := embedded.Serve(l, fb.Handler())
 	aud := o.audience
@@ -481,6 +600,50 @@ func readClients(path string) ([]authserver.Client, error) {
 		out = append(out, ac)
 	}
 	return out, nil
+}
+
+// describeDemo is the banner's demo credentials and its curl to try. A
+// demo client that --clients replaces is said to be, not shown with the
+// demo's secret and scopes; the curl uses a client that can run it
+// (client credentials with a secret, fakebookapi.read), the file's if
+// need be, and is left out when none can. issuer, secret and token are
+// already made safe to show.
+func describeDemo(issuer, secret, token string, clients []authserver.Client) string {
+	mine := map[string]authserver.Client{}
+	for _, c := range clients {
+		mine[c.ID] = c
+	}
+	var b strings.Builder
+	b.WriteString("Demo credentials (a local demo server; not secrets):\n")
+	for _, d := range []struct{ id, secret, what string }{
+		{authserver.DemoClientID, secret, "client credentials; scopes test_api_access fakebookapi.read fakebookapi.admin"},
+		{authserver.ReaderClientID, authserver.ReaderClientSecret, "client credentials; fakebookapi.read only"},
+		{authserver.IntrospectClientID, authserver.IntrospectClientSecret, "FakeBook's own client: it may introspect tokens (RFC 7662)"},
+		{authserver.NativeClientID, "(no secret)", "public, authorization code + PKCE, any http://127.0.0.1:<port>/callback"},
+		{authserver.DeviceClientID, "(no secret)", "public, device flow (RFC 8628): oauthlab device --issuer " + issuer + " --client-id " + authserver.DeviceClientID},
+	} {
+		if _, ok := mine[d.id]; ok {
+			d.secret, d.what = "", "replaced by --clients (below)"
+		}
+		fmt.Fprintf(&b, "  %-16s %-24s %s\n", d.id, d.secret, d.what)
+	}
+	b.WriteString("  users            alice / alice, bob / bob\n")
+	candidates := []authserver.Client{
+		{ID: authserver.DemoClientID, Secret: secret, Grants: []string{"client_credentials"}, Scopes: []string{authserver.ScopeRead}},
+		{ID: authserver.ReaderClientID, Secret: authserver.ReaderClientSecret, Grants: []string{"client_credentials"}, Scopes: []string{authserver.ScopeRead}},
+	}
+	for i, c := range candidates {
+		if r, ok := mine[c.ID]; ok {
+			candidates[i] = r
+		}
+	}
+	for _, c := range append(candidates, clients...) {
+		if c.Secret != "" && c.AuthMethod == "" && slices.Contains(c.Grants, "client_credentials") && slices.Contains(c.Scopes, authserver.ScopeRead) {
+			fmt.Fprintf(&b, "\nTry:\n  curl -s -u %s:%s -d grant_type=client_credentials -d scope=%s %s\n", safe.Line(c.ID), safe.Line(c.Secret), authserver.ScopeRead, token)
+			break
+		}
+	}
+	return b.String()
 }
 
 // describeClients lists the --clients registrations for the banner.

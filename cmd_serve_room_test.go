@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -119,6 +122,31 @@ func TestLanURLs(t *testing.T) {
 	if got := describeListeners(&embedded.World{Addr: "127.0.0.1:8080", APIAddr: "127.0.0.1:5000"}, false, addrs); got != "" {
 		t.Errorf("loopback listeners: got %q, want nothing", got)
 	}
+	// A room with one server left on loopback: attendees reach the other
+	// only, and the banner says which flag moves it.
+	for _, tc := range []struct {
+		name      string
+		w         embedded.World
+		want, not string
+	}{
+		{"FakeBook left on loopback", embedded.World{Issuer: "http://192.168.1.20:8080/realms/myorg", APIBase: "http://127.0.0.1:5000", Addr: "[::]:8080", APIAddr: "127.0.0.1:5000"},
+			"! FakeBook is at http://127.0.0.1:5000, on loopback: no attendee can reach it; restart with --api-addr 0.0.0.0:5000", "the authorization server is"},
+		{"the issuer left on loopback", embedded.World{Issuer: "http://localhost:8080/realms/myorg", APIBase: "http://[::]:5000", Addr: "127.0.0.1:8080", APIAddr: "[::]:5000"},
+			"! the authorization server is at http://localhost:8080/realms/myorg, on loopback: no attendee can reach it; restart with --addr 0.0.0.0:8080", "FakeBook is at"},
+		{"both on the LAN", embedded.World{Issuer: "http://192.168.1.20:8080/realms/myorg", APIBase: "http://192.168.1.20:5000", Addr: "[::]:8080", APIAddr: "[::]:5000"},
+			"", "on loopback"},
+		{"both behind a proxy on this machine", embedded.World{Issuer: "https://idp.example/realms/myorg", APIBase: "https://api.example", Addr: "127.0.0.1:8080", APIAddr: "127.0.0.1:5000"},
+			"", "!"},
+		{"plain serve", embedded.World{Issuer: "http://127.0.0.1:8080/realms/myorg", APIBase: "http://127.0.0.1:5000", Addr: "127.0.0.1:8080", APIAddr: "127.0.0.1:5000"},
+			"", "!"},
+		{"--public-url without --allow-lan", embedded.World{Issuer: "http://192.168.1.20:8080/realms/myorg", APIBase: "http://127.0.0.1:5000", Addr: "127.0.0.1:8080", APIAddr: "127.0.0.1:5000"},
+			"! the authorization server is announced at http://192.168.1.20:8080/realms/myorg but listens on 127.0.0.1:8080 only: no attendee can connect; restart with --allow-lan --addr 0.0.0.0:8080", "restart with --api-addr"},
+	} {
+		got := describeListeners(&tc.w, true, addrs)
+		if !strings.Contains(got, tc.want) || strings.Contains(got, tc.not) {
+			t.Errorf("%s: got\n%s\nwant %q and no %q", tc.name, got, tc.want, tc.not)
+		}
+	}
 }
 
 func TestServeHelpSaysWhatSurvivesARestart(t *testing.T) {
@@ -127,5 +155,94 @@ func TestServeHelpSaysWhatSurvivesARestart(t *testing.T) {
 		if code != exitOK || !strings.Contains(out, want) {
 			t.Errorf("serve --help (exit %d) lacks %q", code, want)
 		}
+	}
+}
+
+// A port already taken says what likely holds it, on that system: on a
+// Mac, FakeBook's default port 5000 is the AirPlay Receiver's.
+func TestExplainListen(t *testing.T) {
+	bindErr := func(errno syscall.Errno) error {
+		return &net.OpError{Op: "listen", Net: "tcp", Err: os.NewSyscallError("bind", errno)}
+	}
+	for _, tc := range []struct {
+		name, addr, goos string
+		api              bool
+		errno            syscall.Errno
+		want, not        []string
+	}{
+		{"FakeBook's default on a Mac", "127.0.0.1:5000", "darwin", true, syscall.EADDRINUSE,
+			[]string{"for the FakeBook API", "AirPlay Receiver", "--api-addr 127.0.0.1:5001", "turn AirPlay Receiver off", "lsof -nP -iTCP:5000"},
+			[]string{"Keycloak", "--addr "}},
+		{"port 5000 elsewhere", "127.0.0.1:5000", "linux", true, syscall.EADDRINUSE,
+			[]string{"another program already listens on port 5000", "--api-addr 127.0.0.1:5001"},
+			[]string{"AirPlay", "Keycloak"}},
+		{"the room's FakeBook on a Mac", "0.0.0.0:5000", "darwin", true, syscall.EADDRINUSE,
+			[]string{"AirPlay Receiver", "--api-addr 0.0.0.0:5001"}, nil},
+		{"Keycloak's port", "127.0.0.1:8080", "darwin", false, syscall.EADDRINUSE,
+			[]string{"for the authorization server", "a Keycloak", "--addr 127.0.0.1:8081"},
+			[]string{"AirPlay", "--api-addr"}},
+		{"another port", "127.0.0.1:9000", "darwin", false, syscall.EADDRINUSE,
+			[]string{"another oauthlab serve?", "--addr 127.0.0.1:9001"},
+			[]string{"AirPlay", "Keycloak"}},
+		{"not this machine's address", "192.168.1.20:8080", "linux", false, syscall.EADDRNOTAVAIL,
+			[]string{"192.168.1.20 is not an address of this machine", "--addr 0.0.0.0:8080"},
+			[]string{"already listens", "Keycloak"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := explainListen(&embedded.ListenError{Addr: tc.addr, API: tc.api, Err: bindErr(tc.errno)}, tc.goos)
+			var le *embedded.ListenError
+			if !errors.As(err, &le) {
+				t.Errorf("got %T, want it to wrap the *embedded.ListenError", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("got %q, want it to contain %q", err, w)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(err.Error(), n) {
+					t.Errorf("got %q, want no %q (not true of this case)", err, n)
+				}
+			}
+		})
+	}
+	other := errors.New("boom")
+	if got := explainListen(other, "darwin"); got != other {
+		t.Errorf("got %v, want another error unchanged", got)
+	}
+}
+
+// --allow-lan only allows: the warning that anyone on the network can get
+// tokens is for a server that does listen beyond loopback, and --allow-lan
+// with loopback addresses says no other machine can reach them.
+func TestLanWarning(t *testing.T) {
+	for _, tc := range []struct {
+		allow     bool
+		addrs     []string
+		want, not string
+	}{
+		{true, []string{"[::]:8080", "[::]:5000"}, "WARNING: listening beyond loopback", "note:"},
+		{true, []string{"192.168.1.20:8080", "127.0.0.1:5000"}, "WARNING: listening beyond loopback", "note:"},
+		{true, []string{"127.0.0.1:8080", "127.0.0.1:5000"}, "note: --allow-lan, but both servers listen on loopback only (127.0.0.1:8080, 127.0.0.1:5000): no other machine can reach them. For a room, pass --addr 0.0.0.0:8080 --api-addr 0.0.0.0:5000 --public-url http://<this machine's address>:8080", "WARNING"},
+		{false, []string{"127.0.0.1:8080", "[::1]:5000"}, "", "e"},
+	} {
+		got := lanWarning(tc.allow, tc.addrs[0], tc.addrs[1])
+		if !strings.Contains(got, tc.want) || strings.Contains(got, tc.not) {
+			t.Errorf("lanWarning(%v, %v) = %q, want %q and no %q", tc.allow, tc.addrs, got, tc.want, tc.not)
+		}
+	}
+	// serve itself, on loopback with --allow-lan.
+	isolateCache(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- runServe(ctx, &serveOptions{addr: freeAddr(t), apiAddr: freeAddr(t), style: "keycloak", realm: "myorg", allowLAN: true}, &out, &errb)
+	}()
+	waitFor(t, &out, regexp.MustCompile(`Press Ctrl-C`))
+	cancel()
+	<-done
+	if got := errb.String(); strings.Contains(got, "WARNING") || !strings.Contains(got, "no other machine can reach them") {
+		t.Errorf("serve --allow-lan on loopback: stderr %q, want no warning and the note", got)
 	}
 }

@@ -108,11 +108,17 @@ func TestServeRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer busy.Close()
-	code, _, errOut := runCLI(t, "serve", "--addr", busy.Addr().String(), "--api-addr", freeAddr(t))
-	if code != exitFailed || !strings.Contains(errOut, "already using that port") {
-		t.Errorf("busy port: exit %d, stderr %q", code, errOut)
+	// A busy port names the flag of the server that wanted it.
+	for _, tc := range []struct{ flag, other string }{{"--addr", "--api-addr"}, {"--api-addr", "--addr"}} {
+		code, out, errOut := runCLI(t, "serve", tc.flag, busy.Addr().String(), tc.other, freeAddr(t))
+		_, port, _ := net.SplitHostPort(busy.Addr().String())
+		for _, want := range []string{"already in use", "Likely cause: another program already listens on port " + port, "Try: pick a free port, e.g. " + tc.flag + " 127.0.0.1:"} {
+			if code != exitFailed || out != "" || !strings.Contains(errOut, want) {
+				t.Errorf("busy port for %s: exit %d, stdout %q, stderr %q; want exit %d and %q", tc.flag, code, out, errOut, exitFailed, want)
+			}
+		}
 	}
-	code, _, errOut = runCLI(t, "serve", "--style", "auth0")
+	code, _, errOut := runCLI(t, "serve", "--style", "auth0")
 	if code != exitUsage || !strings.Contains(errOut, "keycloak or okta") {
 		t.Errorf("bad style: exit %d, stderr %q", code, errOut)
 	}
@@ -350,5 +356,60 @@ func writeFile(t *testing.T, path, body string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The banner's demo credentials and its curl are true of the server: a
+// demo client that --clients replaces is not shown with the demo secret,
+// and the curl to try gets a token (or is left out when no client can).
+func TestServeBannerCurlWorksWithReplacedClients(t *testing.T) {
+	isolateCache(t)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, file string
+		curl       bool
+	}{
+		{"the demo clients", "", true},
+		{"the demo client replaced", `{"clients": [{"client_id": "test_api_client", "client_secret": "room42", "grant_types": ["client_credentials"], "scopes": ["fakebookapi.read"]}]}`, true},
+		{"the demo client replaced with one that cannot read", `{"clients": [{"client_id": "test_api_client", "client_secret": "room42", "grant_types": ["client_credentials"], "scopes": ["test_api_access"]}]}`, true},
+		{"both client-credentials demo clients replaced, none can run the curl", `{"clients": [
+			{"client_id": "test_api_client", "client_secret": "x", "grant_types": ["client_credentials"], "scopes": ["test_api_access"]},
+			{"client_id": "fakebook_reader", "token_endpoint_auth_method": "client_secret_jwt", "client_secret": "0123456789abcdef0123456789abcdef", "grant_types": ["client_credentials"], "scopes": ["fakebookapi.read"]}]}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := &serveOptions{addr: freeAddr(t), apiAddr: freeAddr(t), style: "keycloak", realm: "myorg"}
+			if tc.file != "" {
+				o.clientsFile = dir + "/clients.json"
+				writeFile(t, o.clientsFile, tc.file)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			var out, errb syncBuffer
+			done := make(chan error, 1)
+			go func() { done <- runServe(ctx, o, &out, &errb) }()
+			defer func() { cancel(); <-done }()
+			waitFor(t, &out, regexp.MustCompile(`Press Ctrl-C`))
+			banner := out.String()
+			if tc.file != "" && strings.Contains(banner, authserver.DemoClientSecret) {
+				t.Errorf("the banner shows the demo secret of a replaced client:\n%s", banner)
+			}
+			m := regexp.MustCompile(`curl -s -u ([^:\s]+):(\S+) -d grant_type=client_credentials -d scope=(\S+) (\S+)`).FindStringSubmatch(banner)
+			if (m != nil) != tc.curl {
+				t.Fatalf("a curl to try: got %v, want %v:\n%s", m != nil, tc.curl, banner)
+			}
+			if m == nil {
+				return
+			}
+			req, _ := http.NewRequest(http.MethodPost, m[4], strings.NewReader(url.Values{"grant_type": {"client_credentials"}, "scope": {m[3]}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.SetBasicAuth(m[1], m[2])
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("the banner's curl as %s: %d, want 200:\n%s", m[1], resp.StatusCode, banner)
+			}
+		})
 	}
 }

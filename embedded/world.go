@@ -141,11 +141,11 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 		}
 		*u = pu
 	}
-	asL, err := listen(opts.Addr, "authorization server")
+	asL, err := listen(opts.Addr, false)
 	if err != nil {
 		return nil, err
 	}
-	apiL, err := listen(opts.APIAddr, "FakeBook API")
+	apiL, err := listen(opts.APIAddr, true)
 	if err != nil {
 		asL.Close()
 		return nil, err
@@ -217,10 +217,30 @@ func Shutdown(timeout time.Duration, servers ...*http.Server) error {
 	return errors.Join(errs...)
 }
 
-func listen(addr, what string) (net.Listener, error) {
+// ListenError is a listener the world could not open: its address, which
+// server wanted it (API for FakeBook, else the authorization server) and
+// why. What to do about it is the caller's to say: only it knows which of
+// its flags chose the address.
+type ListenError struct {
+	Addr string
+	API  bool
+	Err  error
+}
+
+func (e *ListenError) Error() string {
+	what := "authorization server"
+	if e.API {
+		what = "FakeBook API"
+	}
+	return fmt.Sprintf("cannot listen on %s for the %s: %v", e.Addr, what, e.Err)
+}
+
+func (e *ListenError) Unwrap() error { return e.Err }
+
+func listen(addr string, api bool) (net.Listener, error) {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("cannot listen on %s for the %s: %w (is another oauthlab serve, or a Keycloak, already using that port? pick another with --addr/--api-addr)", addr, what, err)
+		return nil, &ListenError{Addr: addr, API: api, Err: err}
 	}
 	return l, nil
 }

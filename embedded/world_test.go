@@ -3,9 +3,11 @@ package embedded
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/oauthlab/oauthlab/embedded/authserver"
@@ -118,9 +120,17 @@ func TestStartOnBusyPortSaysSo(t *testing.T) {
 	defer w.Close()
 	busy := strings.TrimPrefix(w.Issuer, "http://")
 	busy = busy[:strings.Index(busy, "/")]
-	_, err = Start(context.Background(), Options{Addr: busy})
-	if err == nil || !strings.Contains(err.Error(), "already using that port") {
-		t.Fatalf("got %v, want a clear busy-port error", err)
+	// Which server, at which address, and the system's reason: the caller
+	// says what to do (its flags chose the address).
+	for _, tc := range []struct {
+		opts Options
+		api  bool
+	}{{Options{Addr: busy}, false}, {Options{APIAddr: busy}, true}} {
+		_, err = Start(context.Background(), tc.opts)
+		var le *ListenError
+		if !errors.As(err, &le) || le.Addr != busy || le.API != tc.api || !errors.Is(err, syscall.EADDRINUSE) {
+			t.Fatalf("got %v, want a *ListenError for %s (API %v) wrapping EADDRINUSE", err, busy, tc.api)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -79,7 +80,10 @@ func (c Common) statusIcon(st *stepState) string {
 	s := c.Styles
 	switch st.status {
 	case running:
-		return s.Running.Render(c.S.spin)
+		// One cell, like the other icons: bubbles' Dot frames end in a
+		// space, which made a running step's row one cell too wide for
+		// its pane and wrap.
+		return s.Running.Render(strings.TrimSpace(c.S.spin))
 	case done:
 		return s.Pass.Render("✓")
 	case failedStatus:

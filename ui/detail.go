@@ -85,17 +85,23 @@ func (d *stepDetail) render(it item, w int) string {
 	st := d.S.runs.stateOf(it)
 	s := d.Styles
 	var b strings.Builder
-	b.WriteString(s.Title.Render(safe.Line(step.Title)))
+	// Wrapped, not cut by the pane: what tells a lab's two sides apart
+	// ("…to the weakened app", "…that checks state") ends the title.
+	head := s.Title.Render(safe.Line(step.Title))
 	if step.RFC != "" {
-		b.WriteString("  " + s.Muted.Render(step.RFC))
+		head += "  " + s.Muted.Render(step.RFC)
 	}
-	b.WriteString("\n" + s.Muted.Render(string(step.From)+" → "+string(step.To)) + "\n\n")
-	why := lipgloss.NewStyle().Width(w).Render(safe.Visible(step.Why)) + "\n"
+	wrap := lipgloss.NewStyle().Width(w)
+	b.WriteString(wrap.Render(head) + "\n" + wrap.Render(s.Muted.Render(string(step.From)+" → "+string(step.To))) + "\n\n")
+	why := wrap.Render(safe.Visible(step.Why)) + "\n"
 	switch st.status {
 	case pending:
 		b.WriteString(why + "\n" + d.viewPending(it, w))
 	case running:
-		b.WriteString(why + "\n" + d.viewRunning(st, w))
+		// What is happening first, as a finished step's outcome is: on a
+		// 24-line terminal the device flow's code, or the login URL, must
+		// be on screen without scrolling.
+		b.WriteString(d.viewRunning(st, w) + "\n" + section(s, "About this step", w) + why)
 	default:
 		v := view.New(step, st.result, view.Options{Reveal: d.S.reveal, Now: d.S.now})
 		b.WriteString(d.viewFinished(it, st, v, w) + "\n" + section(s, "About this step", w) + why)
@@ -122,7 +128,7 @@ func (d *stepDetail) viewFlow(i, w int) string {
 	f := r.flows[i]
 	wrap := lipgloss.NewStyle().Width(w)
 	var b strings.Builder
-	b.WriteString(s.Title.Render(f.Title) + "\n\n" + wrap.Render(f.Summary) + "\n\n")
+	b.WriteString(wrap.Render(s.Title.Render(f.Title)) + "\n\n" + wrap.Render(f.Summary) + "\n\n")
 	b.WriteString(d.viewSteps(i, w))
 	keys := "enter runs the next step · e edits the settings · ↓ shows each step"
 	if i != d.S.open {

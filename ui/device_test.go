@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
 	"github.com/oauthlab/oauthlab/flows"
@@ -52,5 +54,27 @@ func TestBigText(t *testing.T) {
 	}
 	if bigText("AB€") != "" {
 		t.Error("a code with a character outside the font: got a drawing, want none")
+	}
+}
+
+// On an 80×24 terminal the device flow's waiting screen shows the user
+// code and where to type it without scrolling: the step's explanation
+// comes after them.
+func TestDeviceCodeOnScreenAtEightyByTwentyFour(t *testing.T) {
+	m := New(Options{World: "test", Settings: flows.Settings{Issuer: "http://issuer.test"}, Flows: []flows.Flow{flows.Device()}, Now: func() time.Time { return fixedNow }})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = mm.(Model)
+	row := stepRow(0, 2)
+	m.s.open = 0
+	m.list.cursor = m.list.indexOf(row)
+	m.runs.start(row, fixedNow)
+	m.runs.progress(flows.Progress{Text: "poll #1", Device: &flows.DeviceProgress{UserCode: "WDJB-MJHT", VerificationURI: "http://issuer.test/device",
+		Expiry: fixedNow.Add(9 * time.Minute), Interval: 5 * time.Second}})
+	m.refresh()
+	view := ansi.Strip(m.View())
+	for _, want := range []string{"WDJB-MJHT", "http://issuer.test/device"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the waiting screen at 80×24 lacks %q:\n%s", want, view)
+		}
 	}
 }

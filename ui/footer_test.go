@@ -3,9 +3,12 @@ package ui
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -75,5 +78,92 @@ func TestStatusLinesFit(t *testing.T) {
 	got := ansi.Strip(m.viewFooter())
 	if lipgloss.Width(got) > m.width || !strings.HasSuffix(got, "…") {
 		t.Errorf("a status line wider than the terminal: got %q, want it ellipsized to %d cells", got, m.width)
+	}
+}
+
+// On a small terminal (80×24, a projector's usual) ? still shows every
+// key, the theme's among them, each whole and within the width, and the
+// footer keeps ? when other keys give way.
+func TestHelpFitsSmallTerminals(t *testing.T) {
+	for _, size := range []struct{ w, h int }{{80, 24}, {100, 30}, {160, 45}} {
+		m := fakeModel()
+		mm, _ := m.Update(tea.WindowSizeMsg{Width: size.w, Height: size.h})
+		m = mm.(Model)
+		short := ansi.Strip(m.viewFooter())
+		if !strings.Contains(short, "? all keys") || lipgloss.Width(short) > size.w {
+			t.Errorf("%dx%d: the footer is %q; want ? all keys in it, within %d cells", size.w, size.h, short, size.w)
+		}
+		m = press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'?'}})
+		full := ansi.Strip(m.viewFooter())
+		for _, l := range strings.Split(full, "\n") {
+			if lipgloss.Width(l) > size.w || strings.Contains(l, "…") {
+				t.Errorf("%dx%d: a line of the help is cut: %q", size.w, size.h, l)
+			}
+		}
+		for _, g := range m.FullHelp() {
+			for _, b := range g {
+				if !regexp.MustCompile(regexp.QuoteMeta(b.Help().Key) + ` +` + regexp.QuoteMeta(b.Help().Desc)).MatchString(full) {
+					t.Errorf("%dx%d: the help lacks %q %q:\n%s", size.w, size.h, b.Help().Key, b.Help().Desc, full)
+				}
+			}
+		}
+		if got := lipgloss.Height(m.View()); got > size.h {
+			t.Errorf("%dx%d: with the help open the screen is %d lines, want at most %d", size.w, size.h, got, size.h)
+		}
+	}
+}
+
+// At 80×24 a running step's row (its spinner and a long title) stays on
+// one line of the list: the screen is exactly the terminal, header first,
+// no line wider than it.
+func TestARunningStepFitsItsRow(t *testing.T) {
+	// The labs fill the list: a row that wraps has no room to hide in.
+	m := New(Options{World: "test world", Now: func() time.Time { return fixedNow },
+		StartLab: func(context.Context, string) (*LabWorld, error) { return nil, errors.New("not here") }})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = mm.(Model)
+	f, s := -1, -1
+	for i, fl := range m.runs.flows {
+		for j, st := range fl.Steps {
+			if f < 0 && lipgloss.Width(st.Title) > m.list.Width {
+				f, s = i, j
+			}
+		}
+	}
+	if f < 0 {
+		t.Fatal("no step title is wider than the list at 80 columns")
+	}
+	m.s.open, m.list.cursor = f, 0
+	m.list.cursor = m.list.indexOf(stepRow(f, s))
+	m.runs.state[stepRow(f, s)] = &stepState{status: running, started: fixedNow}
+	m.s.spin = spinner.Dot.Frames[0] // "⣾ ", a trailing space included
+	lines := strings.Split(ansi.Strip(m.View()), "\n")
+	if len(lines) != 24 || !strings.HasPrefix(lines[0], "oauthlab") {
+		t.Errorf("the screen is %d lines starting %q, want 24 starting with the header:\n%s", len(lines), lines[0], strings.Join(lines, "\n"))
+	}
+	for _, l := range lines {
+		if lipgloss.Width(l) > 80 {
+			t.Errorf("a line is %d cells wide, want at most 80: %q", lipgloss.Width(l), l)
+		}
+		if strings.Contains(l, "⣾") && !strings.Contains(l, "…") {
+			t.Errorf("the running row is not cut on its line (it wrapped): %q", l)
+		}
+	}
+}
+
+// With ? open, a status line (here the theme just chosen) stands on a
+// line of its own above the keys: in front of their first row it shifted
+// that row off the columns below it.
+func TestHelpColumnsStayAlignedUnderAStatus(t *testing.T) {
+	m := fakeModel()
+	m = press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'?'}})
+	want := strings.Split(ansi.Strip(m.viewFooter()), "\n")
+	m = press(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'t'}})
+	if m.flash == "" {
+		t.Fatal("t said nothing in the status line")
+	}
+	got := strings.Split(ansi.Strip(m.viewFooter()), "\n")
+	if got[0] != m.flash || strings.Join(got[1:], "\n") != strings.Join(want, "\n") {
+		t.Errorf("footer with a status:\n%s\nwant the status %q alone, then the keys as without it:\n%s", strings.Join(got, "\n"), m.flash, strings.Join(want, "\n"))
 	}
 }

@@ -40,6 +40,7 @@ type form struct {
 	labels      []string
 	labelWidth  int
 	inputs      []textinput.Model
+	inputWidth  int // the fields' width on a window wide enough
 	focus       int
 	err         string
 	state       outcome
@@ -47,7 +48,7 @@ type form struct {
 }
 
 func newForm(c Common, title string, labels, values []string, inputWidth int) form {
-	f := form{Common: c, title: title, labels: labels, help: help.New()}
+	f := form{Common: c, title: title, labels: labels, help: help.New(), inputWidth: inputWidth}
 	for _, l := range labels {
 		f.labelWidth = max(f.labelWidth, len(l)+1)
 	}
@@ -62,10 +63,22 @@ func newForm(c Common, title string, labels, values []string, inputWidth int) fo
 		f.inputs = append(f.inputs, ti)
 	}
 	f.inputs[0].Focus()
+	f.SetSize(c.Width, c.Height)
 	return f
 }
 
 func (f *form) outcome() outcome { return f.state }
+
+// SetSize fits the fields to the window: a field running past its edge
+// would hide what is typed there (the terminal cuts the line), so on a
+// narrow window it scrolls within the width left.
+func (f *form) SetSize(width, height int) {
+	f.Common.SetSize(width, height)
+	for i := range f.inputs {
+		room := width - 4 - f.labelWidth - 1 - lipgloss.Width(f.inputs[i].Prompt) - 1 // the padding, the label, the prompt, the cursor
+		f.inputs[i].Width = max(10, min(f.inputWidth, room))
+	}
+}
 
 // update handles a key: the form keys move, save (when check passes) or
 // leave; any other key goes to the focused field.
@@ -148,10 +161,16 @@ func (f *form) View() string {
 		}
 		b.WriteString(label + " " + ti.View() + "\n")
 	}
+	// A hint wider than its field is cut there: the focused field's is
+	// shown whole below, wrapped.
+	if in := f.inputs[f.focus]; in.Value() == "" && lipgloss.Width(in.Placeholder) > in.Width-lipgloss.Width(in.Prompt) { // textinput's own measure
+		b.WriteString("\n" + lipgloss.NewStyle().Width(max(10, f.Width-4)).Render(s.Muted.Render(f.labels[f.focus]+": "+in.Placeholder)) + "\n")
+	}
 	if f.err != "" {
 		b.WriteString("\n" + s.Fail.Render(safe.Line(f.err)) + "\n")
 	}
 	f.help.Styles = s.HelpStyles()
+	f.help.Width = max(0, f.Width-4) // whole keys, never one cut by the window's edge
 	// The note has a line of its own: after the keys it went past the
 	// edge of a 120-column terminal, which cuts it.
 	if f.note != "" {

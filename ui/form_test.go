@@ -182,15 +182,7 @@ func TestFormsShowTheirHintsWhole(t *testing.T) {
 	for name, row := range formRows {
 		t.Run(name, func(t *testing.T) {
 			m := openForm(t, row)
-			var f *form
-			switch x := m.form.(type) {
-			case *settingsForm:
-				f = &x.form
-			case *requestForm:
-				f = &x.form
-			default:
-				t.Fatalf("form %T", m.form)
-			}
+			f := formOf(t, m)
 			for i := range f.inputs {
 				f.inputs[i].SetValue("")
 			}
@@ -211,4 +203,55 @@ func TestFormsShowTheirHintsWhole(t *testing.T) {
 			}
 		})
 	}
+}
+
+// At 80 columns every form fits the window: each field scrolls within
+// what is left of the line (typed text past the edge would be hidden),
+// the focused field's hint that its field cuts is shown whole below, and
+// the keys are whole.
+func TestFormsFitEightyColumns(t *testing.T) {
+	for name, row := range formRows {
+		t.Run(name, func(t *testing.T) {
+			m := openForm(t, row)
+			mm, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+			m = mm.(Model)
+			f := formOf(t, m)
+			for i := range f.inputs {
+				f.inputs[i].SetValue("")
+			}
+			for i := range f.inputs {
+				f.inputs[i].SetValue(strings.Repeat("x", 200)) // a long value, the cursor at its end
+				f.inputs[i].CursorEnd()
+				view := ansi.Strip(m.View())
+				for _, l := range strings.Split(view, "\n") {
+					if w := ansi.StringWidth(strings.TrimRight(l, " ")); w > 80 {
+						t.Errorf("%s: a line %d columns wide is cut by the window: %q", f.labels[i], w, l)
+					}
+				}
+				f.inputs[i].SetValue("")
+				if ph := f.inputs[i].Placeholder; ph != "" && i == f.focus {
+					if words := strings.Join(strings.Fields(ansi.Strip(m.View())), " "); !strings.Contains(words, ph) {
+						t.Errorf("%s: the hint %q is not shown whole:\n%s", f.labels[i], ph, m.View())
+					}
+				}
+				f.move(1)
+			}
+			if v := ansi.Strip(m.View()); !strings.Contains(v, "esc cancel") || strings.Contains(v, "qui\n") {
+				t.Errorf("the form's keys are cut:\n%s", v)
+			}
+		})
+	}
+}
+
+// formOf is the form m has open.
+func formOf(t *testing.T, m Model) *form {
+	t.Helper()
+	switch x := m.form.(type) {
+	case *settingsForm:
+		return &x.form
+	case *requestForm:
+		return &x.form
+	}
+	t.Fatalf("form %T", m.form)
+	return nil
 }

@@ -217,7 +217,7 @@ func (d *stepDetail) viewLab(i int, l flows.Lab, w int) string {
 	s := d.Styles
 	wrap := lipgloss.NewStyle().Width(w)
 	var b strings.Builder
-	b.WriteString(s.Title.Render(safe.Line(l.Flow().Title)) + "\n")
+	b.WriteString(wrap.Render(s.Title.Render(safe.Line(l.Flow().Title))) + "\n")
 	b.WriteString(wrap.Render(s.Warn.Render("A world of its own, with a protection deliberately off: the attack must work there, then fail against the same server with the protection on.")) + "\n\n")
 	b.WriteString(section(s, "The story", w) + wrap.Render(safe.Visible(l.Story)) + "\n\n")
 	b.WriteString(section(s, "The protection · "+safe.Line(l.RFC), w) + wrap.Render(safe.Visible(l.Protection)) + "\n\n")

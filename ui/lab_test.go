@@ -10,6 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
@@ -360,5 +361,30 @@ func TestTheHeaderAndServerSideSayWhereFlowsRun(t *testing.T) {
 	m, _ = openRow(t, m, 0)
 	if h := m.viewHeader(); !strings.Contains(h, real) || strings.Contains(h, "lab world") {
 		t.Errorf("the lab closed: got header %q, want %s back", h, real)
+	}
+}
+
+// At 80 columns the detail pane is about 40 wide: every flow's, lab's and
+// step's title wraps whole within it rather than being cut by the pane
+// (a lab's two sides differ only at the end of their steps' titles).
+func TestTitlesWrapInANarrowDetail(t *testing.T) {
+	m := New(Options{World: "w", StartLab: func(context.Context, string) (*LabWorld, error) { return nil, errors.New("not here") }})
+	const w = 40
+	for f, fl := range m.runs.flows {
+		rows := map[item]string{flowRow(f): fl.Title}
+		for s, st := range fl.Steps {
+			rows[stepRow(f, s)] = st.Title
+		}
+		for it, title := range rows {
+			out := ansi.Strip(m.detail.render(it, w))
+			for _, l := range strings.Split(out, "\n") {
+				if lipgloss.Width(l) > w {
+					t.Errorf("%s: a line is %d cells wide, want at most %d: %q", title, lipgloss.Width(l), w, l)
+				}
+			}
+			if words := strings.Join(strings.Fields(out), " "); !strings.Contains(words, strings.Join(strings.Fields(title), " ")) {
+				t.Errorf("the detail of %q lacks its whole title:\n%s", title, out)
+			}
+		}
 	}
 }

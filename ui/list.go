@@ -107,7 +107,9 @@ func (l *flowList) View() string {
 			cursor = s.Selected.Render("▸ ")
 			at = len(rows)
 		}
-		rows = append(rows, cursor+l.label(it, i == l.cursor))
+		// Never wider than the pane: a row that wrapped would push the
+		// screen off the terminal.
+		rows = append(rows, truncate(cursor+l.label(it, i == l.cursor), l.Width))
 	}
 	if h := l.Height; len(rows) > h {
 		start := min(max(0, at-h/2), len(rows)-h)

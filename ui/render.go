@@ -219,6 +219,9 @@ func hanging(prefix, value string, w int) string {
 
 func section(s *Styles, title string, w int) string {
 	line := "── " + title + " "
+	if lipgloss.Width(line) > w { // wrapped, not cut: a lab's RFC sections are long
+		return s.Title.Render(lipgloss.NewStyle().Width(w).Render(strings.TrimSpace(line))) + "\n"
+	}
 	return s.Title.Render(line+strings.Repeat("─", max(0, w-lipgloss.Width(line)))) + "\n"
 }
 

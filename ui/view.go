@@ -191,18 +191,23 @@ func (m Model) arrow(centers map[flows.Actor]int, from, to flows.Actor) string {
 // ellipsized.
 func (m Model) viewFooter() string {
 	var out string
-	if m.flash == "" || m.help.ShowAll {
-		out = m.help.View(m)
+	switch {
+	case m.help.ShowAll:
+		out = m.fullHelpView()
+	case m.flash == "":
+		out = m.fitKeys(m.width)
 	}
 	if m.flash != "" {
 		flash := m.styles.Warn.Render(ellipsize(safe.Line(m.flash), m.width))
-		if !m.help.ShowAll {
-			out = m.fitKeys(m.width - lipgloss.Width(flash) - 2)
+		switch {
+		case m.help.ShowAll: // a line of its own: before the keys' first row it shifted it off their columns
+			out = flash + "\n" + out
+		default:
+			if keys := m.fitKeys(m.width - lipgloss.Width(flash) - 2); keys != "" {
+				flash += "  " + keys
+			}
+			out = flash
 		}
-		if out != "" {
-			flash += "  " + out
-		}
-		out = flash
 	}
 	// bubbles/help can overshoot its width by an item; never wrap the screen.
 	lines := strings.Split(out, "\n")
@@ -237,13 +242,36 @@ func fitWorld(world string, w int) string {
 }
 
 // fitKeys is the short help cut to the keys that fit whole in w cells.
+// When some must go, ? stays last: it shows all the others.
 func (m Model) fitKeys(w int) string {
 	h, keys := m.help, m.ShortHelp()
 	h.Width = 0 // no ellipsis: a key is shown whole or not at all
-	for n := len(keys); n > 0; n-- {
-		if s := h.ShortHelpView(keys[:n]); lipgloss.Width(s) <= w {
+	if s := h.ShortHelpView(keys); lipgloss.Width(s) <= w {
+		return s
+	}
+	rest := slices.DeleteFunc(slices.Clone(keys), func(b key.Binding) bool { return b.Help() == m.keys.Help.Help() })
+	for n := len(rest); n >= 0; n-- {
+		if s := h.ShortHelpView(append(slices.Clip(rest[:n]), m.keys.Help)); lipgloss.Width(s) <= w {
 			return s
 		}
 	}
 	return ""
+}
+
+// fullHelpView is the ? view: FullHelp's columns side by side, or, on a
+// terminal too narrow for them, the same keys in fewer and longer
+// columns, so that no key is cut off (bubbles/help drops the columns that
+// do not fit).
+func (m Model) fullHelpView() string {
+	h, groups := m.help, m.FullHelp()
+	h.Width = 0
+	out := h.FullHelpView(groups)
+	var all []key.Binding
+	for _, g := range groups {
+		all = append(all, slices.DeleteFunc(slices.Clone(g), func(b key.Binding) bool { return !b.Enabled() })...)
+	}
+	for cols := len(groups) - 1; cols > 0 && lipgloss.Width(out) > m.width; cols-- {
+		out = h.FullHelpView(slices.Collect(slices.Chunk(all, (len(all)+cols-1)/cols)))
+	}
+	return out
 }

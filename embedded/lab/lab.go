@@ -130,7 +130,7 @@ func Start(ctx context.Context, w *embedded.World, weakness string) (*World, err
 	case Audience:
 		// The protected FakeBook requires an aud naming itself (RFC 8707:
 		// its URL); the weakened one checks every claim but aud.
-		weak = strict(WeakServer)
+		weak = &anyAudience{strict: strict(WeakServer)}
 		ownProtected = func(self string) validate.TokenValidator { return strict(ProtectedServer, self) }
 	case RevokedToken:
 		// The weakened FakeBook validates locally; the protected one asks

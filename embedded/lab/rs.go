@@ -41,6 +41,25 @@ func (l *localOnly) Validate(ctx context.Context, raw string, scopes ...string) 
 	return rep
 }
 
+// anyAudience is the audience lab's weakened validator: the strict one
+// configured with no audience, so every check but aud holds. Its aud
+// check says what it skipped, as every weakened server's event does.
+type anyAudience struct{ strict *embedded.LazyValidator }
+
+func (a *anyAudience) Validate(ctx context.Context, raw string, scopes ...string) *validate.Report {
+	rep := a.strict.Validate(ctx, raw, scopes...)
+	for i, c := range rep.Checks {
+		if c.Name == validate.CheckAud && c.Status == oauth.Warn {
+			why := c.Reason
+			if aud, _, ok := strings.Cut(why, "; not checked"); ok { // "aud is account; not checked, since no audience is configured"
+				why = aud + ", not checked"
+			}
+			rep.Checks[i].Reason = "WEAKENED: " + why + ": this FakeBook requires no audience, so a token minted for another API is taken here"
+		}
+	}
+	return rep
+}
+
 // introspector asks w's authorization server about every token (RFC
 // 7662) with FakeBook's own client credentials, as the world's FakeBook
 // does in its introspect mode.

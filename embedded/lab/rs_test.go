@@ -170,3 +170,25 @@ func TestKeyRotationWorld(t *testing.T) {
 		t.Errorf("the protected FakeBook, a token of the withdrawn key: got %d at %q, want 401 at kid", got, check)
 	}
 }
+
+// The audience world: a token minted for another API (aud account) passes
+// the weakened FakeBook, whose event says the check it skipped, as every
+// weakened server's does, and the protected one refuses it at aud.
+func TestAudienceWorld(t *testing.T) {
+	w, lw := startLab(t, Audience)
+	evs, stop := w.Events.Subscribe(64)
+	defer stop()
+	tok := demoToken(t, w.Issuer)
+	for len(evs) > 0 {
+		<-evs
+	}
+	if got, check := books(t, lw.WeakAPI, tok); got != 200 {
+		t.Errorf("the weakened FakeBook: got %d (%s), want 200", got, check)
+	}
+	if d := details(t, evs, WeakServer); !strings.Contains(d, "aud: warn — WEAKENED: aud is account, not checked: this FakeBook requires no audience") {
+		t.Errorf("the weakened FakeBook's event:\n%s\nwant its aud check to say it was skipped", d)
+	}
+	if got, check := books(t, lw.ProtectedAPI, tok); got != 401 || check != "aud" {
+		t.Errorf("the protected FakeBook: got %d at %q, want 401 at aud", got, check)
+	}
+}
