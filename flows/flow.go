@@ -407,8 +407,6 @@ func (v Vars) Merge(src Vars) {
 	}
 }
 
-// RunAll runs every step of f in order, merging vars, until one fails or ctx
-// ends; onStep (may be nil) sees each result as it arrives. It returns the
 // Passed reports whether a run of f went through: every step ran and none
 // failed. It is the verdict a headless command's exit code and "ok" give.
 func Passed(f Flow, results []Result) bool {
@@ -423,6 +421,8 @@ func Passed(f Flow, results []Result) bool {
 	return true
 }
 
+// RunAll runs every step of f in order, merging vars, until one fails or ctx
+// ends; onStep (may be nil) sees each result as it arrives. It returns the
 // results so far. Headless commands use it; the TUI runs steps one by one.
 func RunAll(ctx context.Context, env *Env, f Flow, vars Vars, onStep func(i int, s Step, r Result)) []Result {
 	if vars == nil {
