@@ -101,6 +101,11 @@ func TestHostileTokens(t *testing.T) {
 		}
 		return c
 	}
+	without := func(name string) map[string]any {
+		c := good()
+		delete(c, name)
+		return c
+	}
 	valid := is.Token(t, good())
 	parts := strings.Split(valid, ".")
 	flipSig := func() string {
@@ -134,7 +139,8 @@ func TestHostileTokens(t *testing.T) {
 		{"wrong iss", is.Token(t, with("iss", "https://evil.example/realms/test")), nil, "iss", "iss is https://evil.example/realms/test, expected " + is.URL},
 		{"iss with a trailing slash", is.Token(t, with("iss", is.URL+"/")), nil, "iss", "trailing slash"},
 		{"wrong aud", is.Token(t, with("aud", "account")), nil, "aud", "aud is account, expected " + validatetest.Audience},
-		{"no exp", is.Token(t, with("exp", nil)), nil, "exp", "unreadable"},
+		{"exp null", is.Token(t, with("exp", nil)), nil, "exp", "unreadable"},
+		{"no exp", is.Token(t, without("exp")), nil, "exp", "no exp, so it would never expire"},
 		{"exp as a string", is.Token(t, with("exp", "tomorrow")), nil, "exp", `the string "tomorrow"`},
 		{"missing scope", is.Token(t, good()), []string{"fakebookapi.admin"}, "scope", "missing fakebookapi.admin; the token grants: fakebookapi.read"},
 		{"jku pointing elsewhere", validatetest.Sign(t, hdr("jku", "https://evil.example/jwks", "kid", "evil"), good(), is.Other), nil, "kid", "kid evil is not among"},
