@@ -111,6 +111,7 @@ func TestClientCredentialsAndErrorsBothShapes(t *testing.T) {
 		{"keycloak reader may not ask admin", StyleKeycloak, with(cc, "scope", "fakebookapi.admin"), ReaderClientID, ReaderClientSecret, 400, "invalid_scope", "Invalid scopes: fakebookapi.admin", false},
 		{"keycloak public client cannot use client credentials", StyleKeycloak, with(cc, "client_id", NativeClientID), "", "", 401, "unauthorized_client", "Public client not allowed to retrieve service account", false},
 		{"keycloak two auth methods", StyleKeycloak, with(cc, "client_secret", "x"), DemoClientID, DemoClientSecret, 400, "invalid_request", "more than one authentication method", false},
+		{"keycloak basic for one client, body names another", StyleKeycloak, with(cc, "client_id", ReaderClientID), DemoClientID, DemoClientSecret, 400, "invalid_request", "client_id in the body differs", false},
 		{"keycloak duplicated parameter", StyleKeycloak, url.Values{"grant_type": {"client_credentials"}, "scope": {"a", "b"}}, DemoClientID, DemoClientSecret, 400, "invalid_request", "duplicated parameter scope", false},
 		{"okta basic ok", StyleOkta, cc, DemoClientID, DemoClientSecret, 200, "", "", false},
 		{"okta wrong secret is invalid_client", StyleOkta, cc, DemoClientID, "nope", 401, "invalid_client", "The client secret supplied for a confidential client is invalid.", true},
