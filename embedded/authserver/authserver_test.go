@@ -550,3 +550,20 @@ func TestRegisteredClients(t *testing.T) {
 		}
 	}
 }
+
+// A code lives codeTTL (60 s): redeemed later, with everything else right,
+// it is refused.
+func TestExpiredCodeIsRefused(t *testing.T) {
+	f, clk := startDevice(t, StyleKeycloak)
+	verifier, challenge := pkce()
+	redirect := "http://127.0.0.1:40000/callback"
+	q := url.Values{"client_id": {NativeClientID}, "redirect_uri": {redirect}, "response_type": {"code"},
+		"scope": {"openid"}, "state": {"s"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+	code := codeFlow(t, f, q, "bob", "bob").Query().Get("code")
+	clk.add(codeTTL)
+	a := f.post(t, f.s.paths().token, url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect},
+		"client_id": {NativeClientID}, "code_verifier": {verifier}}, "", "")
+	if a.status != 400 || a.body["error"] != "invalid_grant" || a.body["access_token"] != nil {
+		t.Fatalf("a code redeemed %s after it was issued: got %d %s, want 400 invalid_grant", codeTTL, a.status, a.raw)
+	}
+}
