@@ -126,6 +126,7 @@ func TestHostileTokens(t *testing.T) {
 		reason  string // a substring of the failed check's reason
 	}{
 		{"alg none", validatetest.Sign(t, hdr("alg", "none"), good(), nil), nil, "alg", "unsigned"},
+		{"no kid, no key for the alg", validatetest.Sign(t, hdr("alg", "ES384", "kid", nil), good(), nil), nil, "kid", "the header has no kid and the issuer has no ES384 key"},
 		{"alg unknown", validatetest.Sign(t, hdr("alg", "XS256"), good(), nil), nil, "alg", "not an asymmetric signature algorithm"},
 		{"alg nOnE signed anyway", validatetest.Sign(t, hdr("alg", "nOnE"), good(), is.RSA), nil, "alg", "alg is none"},
 		{"PS256 where the key pins RS256", validatetest.Sign(t, hdr("alg", "PS256"), good(), is.RSA), nil, "kid", "for RS256 only"},
