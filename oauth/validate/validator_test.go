@@ -154,6 +154,8 @@ func TestHostileTokens(t *testing.T) {
 		{"embedded jwk header", validatetest.Sign(t, hdr("jwk", map[string]any{"kty": "RSA", "n": "AQAB", "e": "AQAB"}), good(), is.Other), nil, "signature", "does not match"},
 		{"RS256 with the EC key's kid", validatetest.Sign(t, hdr("kid", validatetest.ECKID), good(), is.RSA), nil, "kid", "EC key"},
 		{"encryption key", validatetest.Sign(t, hdr("kid", validatetest.EncKID), good(), is.Enc), nil, "kid", "use: enc"},
+		{"b64 header", validatetest.Sign(t, hdr("b64", false), good(), is.RSA), nil, "header", "b64"},
+		{"no alg", validatetest.Sign(t, hdr("alg", nil), good(), nil), nil, "alg", "no alg string"},
 		{"crit header", validatetest.Sign(t, hdr("crit", []string{"exp"}), good(), is.RSA), nil, "header", "crit"},
 		{"Keycloak ID token", validatetest.Sign(t, hdr("typ", "JWT"), with("typ", "ID"), is.RSA), nil, "typ", "not an access token"},
 		{"2 segments", parts[0] + "." + parts[1], nil, "format", "has 2 parts"},
