@@ -449,3 +449,19 @@ func TestIntrospectionSaysWhyARefreshTokenIsInactive(t *testing.T) {
 	f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt0), "", "")
 	inactiveBecause(rt1, "revoked")
 }
+
+// A refresh token lives refreshTTL: used after that, it is refused and
+// buys nothing.
+func TestExpiredRefreshTokenIsRefused(t *testing.T) {
+	for _, style := range bothStyles {
+		t.Run(string(style), func(t *testing.T) {
+			f, clk := startDevice(t, style)
+			code, verifier := nativeCode(t, f)
+			_, rt := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+			clk.add(refreshTTL)
+			if a := f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt), "", ""); a.status != 400 || a.body["error"] != "invalid_grant" || a.body["access_token"] != nil {
+				t.Fatalf("a refresh token used %s after it was issued: got %d %s, want 400 invalid_grant", refreshTTL, a.status, a.raw)
+			}
+		})
+	}
+}
