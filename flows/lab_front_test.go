@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -40,6 +41,34 @@ func TestLabBrowserStaysOnLoopback(t *testing.T) {
 	for _, u := range []string{"http://127.0.0.1:1/callback", "http://localhost:1/x", "http://[::1]:1/"} {
 		if !loopbackHTTP(u) {
 			t.Errorf("%s: want it allowed", u)
+		}
+	}
+}
+
+// The redirect-uri lab's protection holds only for a 400 on the server's
+// own page with nothing sent to the attacker's listener: a code there, an
+// error there (even an error tells the attacker the link worked), or any
+// other answer is no protection.
+func TestExactMatchHoldsOnlyForARefusalOnThePage(t *testing.T) {
+	ln, err := oauth.ListenLoopback(0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	tests := []struct {
+		name string
+		l    landing
+		want oauth.CheckStatus
+	}{
+		{"refused on the page", landing{status: 400, page: "Invalid parameter: redirect_uri"}, oauth.Pass},
+		{"code at the attacker", landing{status: 302, caught: url.Values{"code": {"c"}}, location: ln.RedirectURI()}, oauth.Fail},
+		{"error at the attacker", landing{status: 302, caught: url.Values{"error": {"invalid_request"}}, location: ln.RedirectURI()}, oauth.Fail},
+		{"200 login page", landing{status: 200}, oauth.Fail},
+		{"400 but redirected", landing{status: 400, location: "https://elsewhere.example/"}, oauth.Fail},
+	}
+	for _, tt := range tests {
+		if c := exactMatch(ln, tt.l); c.Name != CheckProtectionHeld || c.Status != tt.want {
+			t.Errorf("%s: got %s %v (%s), want %v", tt.name, c.Name, c.Status, c.Reason, tt.want)
 		}
 	}
 }
