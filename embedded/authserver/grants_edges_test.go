@@ -465,3 +465,44 @@ func TestExpiredRefreshTokenIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// A server revokes a token only for the client it was issued to (RFC 7009
+// §2.1): another client's revocation request leaves the access token and
+// the refresh token active.
+func TestAnotherClientCannotRevoke(t *testing.T) {
+	for _, style := range bothStyles {
+		t.Run(string(style), func(t *testing.T) {
+			f := start(t, style)
+			code, verifier := nativeCode(t, f)
+			at, rt := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+			for name, tok := range map[string]string{"access": at, "refresh": rt} {
+				f.post(t, f.s.paths().revoke, url.Values{"token": {tok}}, DemoClientID, DemoClientSecret)
+				if !f.active(t, tok) {
+					t.Errorf("the %s token of %s was revoked by %s", name, NativeClientID, DemoClientID)
+				}
+			}
+		})
+	}
+}
+
+// Introspection says inactive for a token past its life, access or
+// refresh, whatever else is true of it (RFC 7662 §2.2).
+func TestExpiredTokensAreInactive(t *testing.T) {
+	for _, style := range bothStyles {
+		t.Run(string(style), func(t *testing.T) {
+			f, clk := startDevice(t, style)
+			code, verifier := nativeCode(t, f)
+			at, rt := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+			if !f.active(t, at) || !f.active(t, rt) {
+				t.Fatal("fresh tokens are inactive")
+			}
+			life := max(refreshTTL, f.s.accessTTL())
+			clk.add(life)
+			for name, tok := range map[string]string{"access": at, "refresh": rt} {
+				if f.active(t, tok) {
+					t.Errorf("the %s token is active %s after it was issued", name, life)
+				}
+			}
+		})
+	}
+}
