@@ -256,6 +256,9 @@ func TestRefreshReuseRevokesTheGrant(t *testing.T) {
 func TestAuthorizationRequestEdges(t *testing.T) {
 	webApp := Client{ID: "web-app", Secret: "web-app-secret", Grants: []string{"authorization_code"}, Scopes: []string{"openid"},
 		RedirectURIs: []string{"http://127.0.0.1/callback", "http://127.0.0.1:41000/callback"}}
+	// A public client whose redirect URI is not on loopback: the any-port
+	// rule of RFC 8252 §7.3 is for loopback only.
+	spa := Client{ID: "spa", Grants: []string{"authorization_code"}, Scopes: []string{"openid"}, RedirectURIs: []string{"http://app.example/callback"}}
 	_, challenge := pkce()
 	native := url.Values{"client_id": {NativeClientID}, "redirect_uri": {edgeRedirect}, "response_type": {"code"},
 		"scope": {"openid"}, "state": {"st"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
@@ -278,6 +281,8 @@ func TestAuthorizationRequestEdges(t *testing.T) {
 		{"fragment", with(native, "redirect_uri", edgeRedirect+"#x"), "has a fragment", "", ""},
 		{"empty fragment", with(native, "redirect_uri", edgeRedirect+"#"), "has a fragment", "", ""},
 		{"confidential client, loopback on another port", with(web, "redirect_uri", edgeRedirect), "is not registered for web-app", "", ""},
+		{"public client, its exact non-loopback redirect URI", with(native, "client_id", spa.ID, "redirect_uri", "http://app.example/callback"), "", "", ""},
+		{"public client, a non-loopback host on another port", with(native, "client_id", spa.ID, "redirect_uri", "http://app.example:8080/callback"), "is not registered for spa", "", ""},
 		{"duplicated client_id", dup(native, "client_id", "other"), "duplicated parameter client_id", "", ""},
 		{"duplicated redirect_uri", dup(native, "redirect_uri", "http://127.0.0.1:1/callback"), "duplicated parameter redirect_uri", "", ""},
 		{"duplicated scope", dup(native, "scope", "profile"), "", "invalid_request", "st"},
@@ -285,7 +290,7 @@ func TestAuthorizationRequestEdges(t *testing.T) {
 		{"duplicated state", dup(native, "state", "other"), "", "invalid_request", ""},
 	}
 	for _, style := range bothStyles {
-		f := start(t, style, func(c *Config) { c.Clients = []Client{webApp} })
+		f := start(t, style, func(c *Config) { c.Clients = []Client{webApp, spa} })
 		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		for _, tt := range tests {
 			t.Run(string(style)+" "+tt.name, func(t *testing.T) {
