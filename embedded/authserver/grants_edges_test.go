@@ -511,3 +511,54 @@ func TestExpiredTokensAreInactive(t *testing.T) {
 		})
 	}
 }
+
+// The authorization request's own refusals, sent back to the (registered)
+// redirect URI: a client not allowed the code flow, a PKCE method other
+// than S256 (and plain, Keycloak only), a code_challenge that is not 43 to
+// 128 unreserved characters (RFC 7636 §4.2).
+func TestAuthorizationRequestRefusals(t *testing.T) {
+	machine := Client{ID: "machine-only", Secret: "machine-secret", Grants: []string{"client_credentials"}, Scopes: []string{"openid"},
+		RedirectURIs: []string{edgeRedirect}}
+	_, challenge := pkce()
+	native := url.Values{"client_id": {NativeClientID}, "redirect_uri": {edgeRedirect}, "response_type": {"code"},
+		"scope": {"openid"}, "state": {"st"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+	tests := []struct {
+		name string
+		q    url.Values
+		want map[Style]string // the error sent back; "" = the login page
+	}{
+		{"a client without authorization_code", with(native, "client_id", machine.ID),
+			map[Style]string{StyleKeycloak: "unauthorized_client", StyleOkta: "unauthorized_client"}},
+		{"code_challenge_method S512", with(native, "code_challenge_method", "S512"),
+			map[Style]string{StyleKeycloak: "invalid_request", StyleOkta: "invalid_request"}},
+		{"code_challenge_method plain", with(native, "code_challenge_method", "plain", "code_challenge", strings.Repeat("p", 43)),
+			map[Style]string{StyleKeycloak: "", StyleOkta: "invalid_request"}},
+		{"a code_challenge too short", with(native, "code_challenge", "short"),
+			map[Style]string{StyleKeycloak: "invalid_request", StyleOkta: "invalid_request"}},
+	}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, style := range bothStyles {
+		f := start(t, style, func(c *Config) { c.Clients = []Client{machine} })
+		for _, tt := range tests {
+			t.Run(string(style)+" "+tt.name, func(t *testing.T) {
+				resp, err := noRedirect.Get(f.s.Issuer() + f.s.paths().auth + "?" + tt.q.Encode())
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				want := tt.want[style]
+				if want == "" {
+					if resp.StatusCode != 200 || !strings.Contains(string(body), "Sign in") {
+						t.Fatalf("got %d Location=%q, want the login page", resp.StatusCode, resp.Header.Get("Location"))
+					}
+					return
+				}
+				u, _ := url.Parse(resp.Header.Get("Location"))
+				if resp.StatusCode != http.StatusFound || u.Query().Get("error") != want || u.Query().Get("code") != "" {
+					t.Fatalf("got %d Location=%q, want a redirect with error=%s and no code", resp.StatusCode, resp.Header.Get("Location"), want)
+				}
+			})
+		}
+	}
+}
