@@ -153,6 +153,12 @@ func TestClientAssertionBothShapes(t *testing.T) {
 					kcOrOkta(401, "Invalid client or Invalid client credentials", "Client authentication failed. Either the client or the client credentials are invalid.")},
 				{"no client_assertion_type", url.Values{"grant_type": {"client_credentials"}, "client_assertion": {replayed}}, [2]string{},
 					kcOrOkta(400, "Parameter client_assertion_type is missing", "The client_assertion_type parameter is required.")},
+				{"another client_assertion_type", with(assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "pk_app", tok, nil)), "client_assertion_type", "urn:example:other"), [2]string{},
+					kcOrOkta(400, "Parameter client_assertion_type has value 'urn:example:other' but expected is '"+assertionType+"'", "The client_assertion_type must be "+assertionType+".")},
+				{"an assertion and HTTP Basic", assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "pk_app", tok, nil)), [2]string{"pk_app", "x"},
+					want{400, "invalid_request", "the client used more than one authentication method (RFC 6749 §2.3)"}},
+				{"a client_id other than the sub", with(assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "pk_app", tok, nil)), "client_id", "hs_app"), [2]string{},
+					kcOrOkta(400, "client_id parameter does not match sub claim", "The client_id parameter does not match the client_assertion subject.")},
 			}
 			for _, tc := range cases {
 				a := f.post(t, f.s.paths().token, tc.form, tc.basic[0], tc.basic[1])
