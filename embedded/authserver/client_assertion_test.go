@@ -163,6 +163,8 @@ func TestClientAssertionBothShapes(t *testing.T) {
 					kcOrOkta(400, "Token expiration is too far in the future and iat claim not present in token", "The client_assertion token has an expiration too far into the future.")},
 				{"iat two minutes ahead", assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "pk_app", tok, map[string]any{"iat": time.Now().Unix() + 120, "exp": time.Now().Unix() + 180})), [2]string{},
 					map[bool]want{true: {400, "invalid_client", "Token was issued in the future"}, false: ok}[kc]},
+				{"iat two minutes ago", assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "pk_app", tok, map[string]any{"iat": time.Now().Unix() - 120, "exp": time.Now().Unix() + 60})), [2]string{},
+					map[bool]want{true: {400, "invalid_client", "Token was issued too far in the past to be used now"}, false: ok}[kc]},
 				{"an assertion and HTTP Basic", assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "pk_app", tok, nil)), [2]string{"pk_app", "x"},
 					want{400, "invalid_request", "the client used more than one authentication method (RFC 6749 §2.3)"}},
 				{"a client_id other than the sub", with(assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "pk_app", tok, nil)), "client_id", "hs_app"), [2]string{},
