@@ -210,21 +210,26 @@ func activeBeforeStep() Step {
 		judgeActiveBefore)
 }
 
+// checkActiveBefore is activeBeforeStep's check: what the server said
+// before the revocation, which the revocation does not make untrue (it is
+// not checkActive, which a later revocation turns failed).
+const checkActiveBefore = "active before"
+
 // judgeActiveBefore is activeBeforeStep's verdict.
 func judgeActiveBefore(_ *Env, vars Vars, r *Result, in *oauth.Introspection) {
 	switch {
 	case in == nil:
 		// Not asking is no reason not to revoke: the revocation is the
 		// user's aim, and the step after it fails with this same reason.
-		r.Checks = []oauth.Check{{Name: "active", Status: oauth.Warn, Reason: "the server would not say whether the token is active, " +
+		r.Checks = []oauth.Check{{Name: checkActiveBefore, Status: oauth.Warn, Reason: "the server would not say whether the token is active, " +
 			"so the check after the revocation will not either: " + oauth.Explain(r.Err).Error()}}
 		r.Err = nil
 	case in.Active:
 		r.Vars = Vars{varInactiveBefore: ""}
-		r.Checks = []oauth.Check{{Name: "active", Status: oauth.Pass, Reason: "the server says the token is active: an inactive answer after the revocation will be the revocation's doing"}}
+		r.Checks = []oauth.Check{{Name: checkActiveBefore, Status: oauth.Pass, Reason: "the server said the token was active before the revocation: an inactive answer after it is the revocation's doing"}}
 	default:
 		r.Vars = Vars{varInactiveBefore: tokenDigest(vars[VarAccessToken])}
-		r.Checks = []oauth.Check{{Name: "active", Status: oauth.Warn, Reason: "the server already says the token is not active, so the check after the revocation cannot show it took effect. " + in.Hint}}
+		r.Checks = []oauth.Check{{Name: checkActiveBefore, Status: oauth.Warn, Reason: "the server already said the token was not active before the revocation, so the check after it cannot show it took effect. " + in.Hint}}
 	}
 }
 

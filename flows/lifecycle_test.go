@@ -117,7 +117,7 @@ func TestRevokeVerdictComesFromTheIntrospection(t *testing.T) {
 			if len(rs) != 3 {
 				t.Fatalf("got %d results, want 3", len(rs))
 			}
-			check(t, rs[0].Checks, "active", map[bool]oauth.CheckStatus{true: oauth.Pass, false: oauth.Warn}[tt.before])
+			check(t, rs[0].Checks, checkActiveBefore, map[bool]oauth.CheckStatus{true: oauth.Pass, false: oauth.Warn}[tt.before])
 			mustPass(t, "revoke", rs[1])
 			check(t, rs[1].Checks, "accepted", oauth.Pass)
 			check(t, rs[2].Checks, "inactive", tt.want)
@@ -271,7 +271,7 @@ func TestSignedInTokenIsRevokedByItsClientAndCheckedByTheResourceServer(t *testi
 			if len(rs) != 3 {
 				t.Fatalf("got %d results, want the check before, revoke and the check after", len(rs))
 			}
-			check(t, rs[0].Checks, "active", oauth.Pass)
+			check(t, rs[0].Checks, checkActiveBefore, oauth.Pass)
 			mustPass(t, "revoke", rs[1])
 			mustPass(t, "check the token is inactive", rs[2])
 			check(t, rs[2].Checks, "inactive", oauth.Pass)

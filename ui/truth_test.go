@@ -251,6 +251,10 @@ func TestRevocationThatDoesNotTakeEffectFails(t *testing.T) {
 			if st := m.at(revokeFlow, 1); st.status != done {
 				t.Fatalf("revoke: got %v (%v), want done: the server accepted it", st.status, st.result.Err)
 			}
+			// What the server said before the revocation stays true after it.
+			if st := m.at(revokeFlow, 0); st.status != done {
+				t.Fatalf("the check before the revocation: got %v (%+v), want done", st.status, st.result.Checks)
+			}
 			if st := m.at(revokeFlow, 2); st.status != tt.want {
 				t.Fatalf("after revocation: got %v, want %v", st.status, tt.want)
 			}
