@@ -146,10 +146,15 @@ func (o *clientOptions) settings(cmd *cobra.Command, g *globalOptions) (*setup.R
 	return r, setupError(err)
 }
 
-// secretSources are the process's environment, files and a hidden prompt
-// on the terminal.
+// secretSources are the process's environment, files (a secret or a key
+// file is read no further than oauth.MaxSmallFile) and a hidden prompt on
+// the terminal.
 func secretSources(cmd *cobra.Command) flows.SecretSources {
-	return flows.SecretSources{Getenv: os.Getenv, ReadFile: os.ReadFile, Prompt: promptSecret(cmd.ErrOrStderr())}
+	return flows.SecretSources{Getenv: os.Getenv, ReadFile: readSmallFile, Prompt: promptSecret(cmd.ErrOrStderr())}
+}
+
+func readSmallFile(path string) ([]byte, error) {
+	return oauth.ReadFileAtMost(path, oauth.MaxSmallFile)
 }
 
 // warnOn prints a warning on the command's stderr.

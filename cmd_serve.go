@@ -578,7 +578,7 @@ func readClients(path string) ([]authserver.Client, error) {
 	if path == "" {
 		return nil, nil
 	}
-	b, err := os.ReadFile(path)
+	b, err := oauth.ReadFileAtMost(path, oauth.MaxConfigFile)
 	if err != nil {
 		return nil, usageErrorf("--clients: %v", err)
 	}

@@ -82,3 +82,38 @@ func TestProfileSecretIsReadOnlyToAuthenticate(t *testing.T) {
 		t.Errorf("token --profile file: got exit %d, stderr %q; want exit %d and %q", code, errOut, exitUsage, want)
 	}
 }
+
+// A file the user names is read no further than such a file can be: a
+// wrong path (/dev/zero, a log, a disk image) is refused, saying how large
+// it is allowed to be, instead of being read without end. Each file below
+// is padded with spaces, which JSON and a trimmed secret ignore, so only
+// its size can refuse it.
+func TestFilesAreReadNoFurtherThanTheirKind(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, size int, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(strings.Repeat(" ", size)+content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	secret := write("secret", 64<<10, "s3cret")
+	key := write("key.pem", 64<<10, "-")
+	config := write("config.json", 1<<20, `{"profiles":{"p":{"issuer":"http://127.0.0.1:1/realms/x","client_id":"c","secret_file":"`+secret+`"}}}`)
+	clients := write("clients.json", 1<<20, `{"clients":[]}`)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"token", "--issuer", "http://127.0.0.1:1/realms/x", "--client-id", "c", "--client-secret-file", secret}, secret + " is larger than 64 KiB"},
+		{[]string{"token", "--issuer", "http://127.0.0.1:1/realms/x", "--client-id", "c", "--auth", "jwt", "--client-key", key}, key + " is larger than 64 KiB"},
+		{[]string{"discover", "--config", config, "--profile", "p"}, config + " is larger than 1 MiB"},
+		{[]string{"serve", "--clients", clients, "--addr", "127.0.0.1:0", "--api-addr", "127.0.0.1:0"}, clients + " is larger than 1 MiB"},
+	}
+	for _, tt := range tests {
+		code, _, errOut := runCLI(t, tt.args...)
+		if code == exitOK || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%q: got exit %d, stderr %q; want a refusal saying %q", tt.args[0], code, errOut, tt.want)
+		}
+	}
+}

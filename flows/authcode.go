@@ -16,6 +16,9 @@ const (
 	varChallenge   = "code_challenge"
 	varRedirectURI = "redirect_uri"
 	varCode        = "code"
+	// varIssAdvertised is "true" when the server's metadata says it sends
+	// iss with every authorization response (RFC 9207 §3).
+	varIssAdvertised = "authorization_response_iss_parameter_supported"
 )
 
 // AuthorizationCode is the browser flow with PKCE and a loopback callback
@@ -66,7 +69,7 @@ func authorizeStep() Step {
 			if err != nil {
 				return failed(env, r, err)
 			}
-			signedIn(env, &r, req, cb)
+			signedIn(env, vars, &r, req, cb)
 			return r
 		},
 	}
@@ -74,11 +77,12 @@ func authorizeStep() Step {
 
 // signedIn records in r the callback that answered req: the state check
 // (WaitCallback refused any other state), the RFC 9207 issuer when the
-// server sent one, the code, and the vars the code exchange needs.
-func signedIn(env *Env, r *Result, req oauth.AuthRequest, cb *oauth.Callback) {
+// server sent one or says it sends one (vars hold what discovery found),
+// the code, and the vars the code exchange needs.
+func signedIn(env *Env, vars Vars, r *Result, req oauth.AuthRequest, cb *oauth.Callback) {
 	r.Checks = append(r.Checks, oauth.Check{Name: "state", Status: oauth.Pass, Reason: "the callback's state matches the one sent: this response answers our request (RFC 6749 §10.12)"})
-	if cb.Iss != "" {
-		r.Checks = append(r.Checks, cb.CheckIssuer(env.Settings.Issuer))
+	if advertised := vars[varIssAdvertised] == "true"; cb.Iss != "" || advertised {
+		r.Checks = append(r.Checks, cb.CheckIssuer(env.Settings.Issuer, advertised))
 	}
 	r.Outputs = append(r.Outputs, Output{Name: "code", Value: cb.Code})
 	// Merged, not assigned: r.Vars may hold the endpoints

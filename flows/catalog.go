@@ -88,14 +88,22 @@ func CallAPI(req APIRequest) Step {
 				r.Err = e
 				return r
 			}
-			// A 2xx says the API served the request, not that it looked at
-			// the token: a route that needs none (FakeBook's /api/public)
-			// answers the same with any token or none.
-			r.Checks = []oauth.Check{{Name: "status", Status: oauth.Pass, Reason: fmt.Sprintf("%d: the API served the request — had the route needed a token or a scope this one lacks, "+
-				"it would have answered 401 or 403 (RFC 6750 §3.1); a route that needs none answers so to any token", resp.Status)}}
+			r.Checks = []oauth.Check{answered(resp.Status)}
 			return r
 		},
 	}
+}
+
+// answered is the verdict on an answer below 400. A 2xx says the API
+// served the request, not that it looked at the token: a route that needs
+// none (FakeBook's /api/public) answers the same with any token or none.
+// Anything else (a 304, a 3xx not followed) served nothing, and is no pass.
+func answered(status int) oauth.Check {
+	if status < 200 || status > 299 {
+		return oauth.Check{Name: "status", Status: oauth.Warn, Reason: fmt.Sprintf("%d %s: neither a success nor a refusal; the request was not served", status, http.StatusText(status))}
+	}
+	return oauth.Check{Name: "status", Status: oauth.Pass, Reason: fmt.Sprintf("%d: the API served the request — had the route needed a token or a scope this one lacks, "+
+		"it would have answered 401 or 403 (RFC 6750 §3.1); a route that needs none answers so to any token", status)}
 }
 
 // codeCatalogueFull is FakeBook's error code for a POST refused because its

@@ -40,7 +40,10 @@ func runDiscovery(ctx context.Context, env *Env) Result {
 	r.Vars = Vars{VarTokenEndpoint: m.TokenEndpoint, VarAuthorizationEndpoint: m.AuthorizationEndpoint, VarJWKSURI: m.JWKSURI,
 		VarUserinfoEndpoint: m.UserinfoEndpoint, VarIntrospectionEndpoint: m.IntrospectionEndpoint,
 		VarRevocationEndpoint: m.RevocationEndpoint, varAuthMethods: strings.Join(m.TokenEndpointAuthMethodsSupported, " "),
-		VarDeviceAuthorizationEndpoint: m.DeviceAuthorizationEndpoint}
+		VarDeviceAuthorizationEndpoint: m.DeviceAuthorizationEndpoint, varIssAdvertised: ""}
+	if m.AuthorizationResponseIssParameterSupported {
+		r.Vars[varIssAdvertised] = "true"
+	}
 	r.Outputs = []Output{
 		{Name: "document", Value: d.URL},
 		{Name: "issuer", Value: m.Issuer},

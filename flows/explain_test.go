@@ -142,3 +142,24 @@ func TestMissingScopeTryFitsTheFace(t *testing.T) {
 		}
 	}
 }
+
+// An answer below 400 that is no 2xx (a 304) served nothing and is no
+// pass; a 2xx passes without claiming the token was accepted.
+func TestAPIAnswerBelow400ThatServesNothing(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		want   oauth.CheckStatus
+	}{{200, oauth.Pass}, {204, oauth.Pass}, {304, oauth.Warn}} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(tc.status) }))
+		defer srv.Close()
+		env := &Env{HTTP: srv.Client()}
+		r := CallAPI(APIRequest{Path: srv.URL + "/api/public"}).Run(context.Background(), env, Vars{VarAccessToken: "expired-token"})
+		if r.Err != nil || len(r.Checks) != 1 {
+			t.Fatalf("%d: got err %v checks %+v, want one check", tc.status, r.Err, r.Checks)
+		}
+		c := r.Checks[0]
+		if c.Status != tc.want || strings.Contains(c.Reason, "token was accepted") {
+			t.Errorf("%d: got %v %q, want %v without a claim that the token was accepted", tc.status, c.Status, c.Reason, tc.want)
+		}
+	}
+}

@@ -231,7 +231,7 @@ func (t Token) Failed() bool { return oauth.Failed(t.Checks) }
 
 // Verdict is the token's outcome in one line: "✓ valid, issued by …" when
 // every check passed (a skipped or warned check is shown, not hidden, in
-// the list above it), or "✗ not valid: signature, exp" naming each failed
+// the list above it), "– not checked" when none was made, or "✗ not valid: signature, exp" naming each failed
 // check. A token whose only failure is that nobody pinned its issuer says
 // so: every other check was made against the issuer it names itself.
 func (t Token) Verdict() string {
@@ -246,6 +246,9 @@ func (t Token) Verdict() string {
 		iss = t.JWT.Claims.String("iss")
 	}
 	switch {
+	case len(t.Checks) == 0:
+		// No check, no verdict: "valid" must rest on checks made.
+		return "– not checked"
 	case len(failed) == 0 && t.JWT == nil:
 		return "– opaque: not checked here; only its issuer can say whether it is valid (introspection, RFC 7662)"
 	case len(failed) == 0 && iss != "":
@@ -407,8 +410,6 @@ func (v Vars) Merge(src Vars) {
 	}
 }
 
-// RunAll runs every step of f in order, merging vars, until one fails or ctx
-// ends; onStep (may be nil) sees each result as it arrives. It returns the
 // Passed reports whether a run of f went through: every step ran and none
 // failed. It is the verdict a headless command's exit code and "ok" give.
 func Passed(f Flow, results []Result) bool {
@@ -423,6 +424,8 @@ func Passed(f Flow, results []Result) bool {
 	return true
 }
 
+// RunAll runs every step of f in order, merging vars, until one fails or ctx
+// ends; onStep (may be nil) sees each result as it arrives. It returns the
 // results so far. Headless commands use it; the TUI runs steps one by one.
 func RunAll(ctx context.Context, env *Env, f Flow, vars Vars, onStep func(i int, s Step, r Result)) []Result {
 	if vars == nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -191,7 +192,8 @@ func TestAuthorizationCodeRefreshIntrospectRevoke(t *testing.T) {
 			in := introspectStep().Run(context.Background(), &rsEnv, vars)
 			check(t, in.Checks, "active", oauth.Pass)
 			rv := RunAll(context.Background(), env, Revoke(), vars, nil)
-			mustPass(t, "revoke", rv[0])
+			check(t, rv[0].Checks, checkActiveBefore, oauth.Warn) // a public client is not told
+			mustPass(t, "revoke", rv[1])
 			after := introspectStep().Run(context.Background(), &rsEnv, vars)
 			check(t, after.Checks, "active", oauth.Fail)
 		})
@@ -292,4 +294,41 @@ func TestInspectTokenSaysRevocationIsNotChecked(t *testing.T) {
 	if !strings.HasPrefix(tok.Verdict(), "✓ valid") {
 		t.Errorf("verdict: got %q, want ✓ valid (signature and claims hold)", tok.Verdict())
 	}
+}
+
+// A server whose metadata says it sends iss with every authorization
+// response (Keycloak: authorization_response_iss_parameter_supported) and a
+// callback without it: the sign-in fails, the code is not exchanged (RFC
+// 9207 §2.4) — what a mix-up attacker's response looks like.
+func TestCallbackWithoutTheAdvertisedIssFails(t *testing.T) {
+	w, env := world(t, authserver.StyleKeycloak)
+	env.Settings = EmbeddedSignInSettings(w)
+	env.OpenBrowser = func(authURL string) error {
+		go func() {
+			noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := authservertest.SignIn(noFollow, authURL, "alice", "alice", "allow")
+			if err != nil {
+				t.Errorf("browser: %v", err)
+				return
+			}
+			resp.Body.Close()
+			loc, err := url.Parse(resp.Header.Get("Location"))
+			if err != nil || loc.Query().Get("iss") == "" {
+				t.Errorf("the embedded Keycloak sent no iss to strip: %v %s", err, loc)
+				return
+			}
+			q := loc.Query()
+			q.Del("iss")
+			loc.RawQuery = q.Encode()
+			if resp, err := http.Get(loc.String()); err == nil {
+				resp.Body.Close()
+			}
+		}()
+		return nil
+	}
+	results := RunAll(context.Background(), env, AuthorizationCode(), Vars{}, nil)
+	if len(results) != 2 {
+		t.Fatalf("got %d results, want the sign-in to stop the flow", len(results))
+	}
+	check(t, results[1].Checks, "callback_iss", oauth.Fail)
 }

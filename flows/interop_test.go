@@ -82,7 +82,7 @@ func TestFlowsAgainstOIDCProvider(t *testing.T) {
 		in := introspectStep().Run(ctx, rsEnv, vars)
 		check(t, in.Checks, "active", oauth.Pass)
 		// Only the client the token was issued to may revoke it (RFC 7009 §2.1).
-		rv := Revoke().Steps[0].Run(ctx, env, vars)
+		rv := RevokeAlone().Steps[0].Run(ctx, env, vars)
 		mustPass(t, "revoke", rv)
 		after := introspectStep().Run(ctx, rsEnv, vars)
 		check(t, after.Checks, "active", oauth.Fail)

@@ -97,24 +97,27 @@ func pkceRequiredStep() Step {
 		Why: "The app sends the same request, without a code_challenge, to the server with the protection on. A server that " +
 			"requires PKCE of public clients refuses it (error=invalid_request, sent to the redirect URI): no code is issued, so " +
 			"there is nothing to intercept."},
-		appLogin(protectedIssuer, false),
-		func(ctx context.Context, env *Env, _ Vars, r *Result, ln *oauth.Loopback, meta *oauth.Metadata, l landing) {
-			if code := l.caught.Get("code"); code != "" {
-				why := "the server issued a code to a public client that sent no code_challenge"
-				if tok, err := attackerRedeems(ctx, env, r, meta.TokenEndpoint, env.Settings.ClientID, code, ln.RedirectURI()); err == nil {
-					why += ", and the attacker redeemed it: 200 with " + whose(tok) + "'s tokens"
-				}
-				r.Checks = []oauth.Check{{Name: CheckProtectionHeld, Status: oauth.Fail, Reason: why + ": the protection did not stop the attack"}}
-				return
-			}
-			if l.caught.Get("error") != "invalid_request" {
-				r.Checks = []oauth.Check{{Name: "PKCE required", Status: oauth.Fail,
-					Reason: "want error=invalid_request for a request without code_challenge, got " + callbackError(l.caught)}}
-				return
-			}
-			r.Checks = []oauth.Check{{Name: "PKCE required", Status: oauth.Pass,
-				Reason: "the server refused the request without code_challenge: " + callbackError(l.caught) + "; no code was issued"}}
-		})
+		appLogin(protectedIssuer, false), judgePKCERequired)
+}
+
+// judgePKCERequired judges where the protected server sent the request
+// without PKCE: an invalid_request, and no code, is the protection.
+func judgePKCERequired(ctx context.Context, env *Env, _ Vars, r *Result, ln *oauth.Loopback, meta *oauth.Metadata, l landing) {
+	if code := l.caught.Get("code"); code != "" {
+		why := "the server issued a code to a public client that sent no code_challenge"
+		if tok, err := attackerRedeems(ctx, env, r, meta.TokenEndpoint, env.Settings.ClientID, code, ln.RedirectURI()); err == nil {
+			why += ", and the attacker redeemed it: 200 with " + whose(tok) + "'s tokens"
+		}
+		r.Checks = []oauth.Check{{Name: CheckProtectionHeld, Status: oauth.Fail, Reason: why + ": the protection did not stop the attack"}}
+		return
+	}
+	if l.caught.Get("error") != "invalid_request" {
+		r.Checks = []oauth.Check{{Name: "PKCE required", Status: oauth.Fail,
+			Reason: "want error=invalid_request for a request without code_challenge, got " + callbackError(l.caught)}}
+		return
+	}
+	r.Checks = []oauth.Check{{Name: "PKCE required", Status: oauth.Pass,
+		Reason: "the server refused the request without code_challenge: " + callbackError(l.caught) + "; no code was issued"}}
 }
 
 // pkceHeldStep: the app with PKCE; the attacker takes the code again and
@@ -125,29 +128,33 @@ func pkceHeldStep() Step {
 		Why: "The app now sends a code_challenge and keeps the code_verifier. The attacker still holds the port and takes the " +
 			"code, but redeeming it needs the verifier, which never left the app: the server answers invalid_grant. The code " +
 			"is not spent by the attempt, so the app then redeems it with its verifier."},
-		appLogin(protectedIssuer, true),
-		func(ctx context.Context, env *Env, _ Vars, r *Result, ln *oauth.Loopback, meta *oauth.Metadata, l landing) {
-			code := l.caught.Get("code")
-			if code == "" {
-				r.Err = &oauth.Error{Op: "lab", What: "the app's login with PKCE issued no code: " + callbackError(l.caught), Try: "run the lab again"}
-				return
-			}
-			tok, err := attackerRedeems(ctx, env, r, meta.TokenEndpoint, env.Settings.ClientID, code, ln.RedirectURI())
-			status, ecode := refusal(err)
-			switch {
-			case err == nil:
-				r.Checks = append(r.Checks, oauth.Check{Name: CheckProtectionHeld, Status: oauth.Fail,
-					Reason: "200: the server gave the attacker " + whose(tok) + "'s tokens without the code_verifier: the protection did not stop the attack"})
-				return
-			case status != http.StatusBadRequest || ecode != "invalid_grant":
-				r.Checks = append(r.Checks, oauth.Check{Name: CheckProtectionHeld, Status: oauth.Fail,
-					Reason: fmt.Sprintf("the server answered %d %s, want 400 invalid_grant: it refused, but not for the missing verifier (%v)", status, ecode, err)})
-				return
-			}
-			r.Checks = append(r.Checks, oauth.Check{Name: CheckProtectionHeld, Status: oauth.Pass,
-				Reason: "400 invalid_grant: " + descriptionOf(err) + ": the intercepted code is useless without the verifier"})
-			r.Checks = append(r.Checks, appRedeems(ctx, env, r, meta.TokenEndpoint, code, ln.RedirectURI(), r.Vars[varLabVerifier]))
-		})
+		appLogin(protectedIssuer, true), judgePKCEHeld)
+}
+
+// judgePKCEHeld judges the attacker's redemption of the code of a login
+// with PKCE: 400 invalid_grant, for the missing verifier, is the
+// protection; then the app redeems its code.
+func judgePKCEHeld(ctx context.Context, env *Env, _ Vars, r *Result, ln *oauth.Loopback, meta *oauth.Metadata, l landing) {
+	code := l.caught.Get("code")
+	if code == "" {
+		r.Err = &oauth.Error{Op: "lab", What: "the app's login with PKCE issued no code: " + callbackError(l.caught), Try: "run the lab again"}
+		return
+	}
+	tok, err := attackerRedeems(ctx, env, r, meta.TokenEndpoint, env.Settings.ClientID, code, ln.RedirectURI())
+	status, ecode := refusal(err)
+	switch {
+	case err == nil:
+		r.Checks = append(r.Checks, oauth.Check{Name: CheckProtectionHeld, Status: oauth.Fail,
+			Reason: "200: the server gave the attacker " + whose(tok) + "'s tokens without the code_verifier: the protection did not stop the attack"})
+		return
+	case status != http.StatusBadRequest || ecode != "invalid_grant":
+		r.Checks = append(r.Checks, oauth.Check{Name: CheckProtectionHeld, Status: oauth.Fail,
+			Reason: fmt.Sprintf("the server answered %d %s, want 400 invalid_grant: it refused, but not for the missing verifier (%v)", status, ecode, err)})
+		return
+	}
+	r.Checks = append(r.Checks, oauth.Check{Name: CheckProtectionHeld, Status: oauth.Pass,
+		Reason: "400 invalid_grant: " + descriptionOf(err) + ": the intercepted code is useless without the verifier"})
+	r.Checks = append(r.Checks, appRedeems(ctx, env, r, meta.TokenEndpoint, code, ln.RedirectURI(), r.Vars[varLabVerifier]))
 }
 
 // appRedeems is the app redeeming its own code with its verifier: the

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -40,6 +41,101 @@ func TestLabBrowserStaysOnLoopback(t *testing.T) {
 	for _, u := range []string{"http://127.0.0.1:1/callback", "http://localhost:1/x", "http://[::1]:1/"} {
 		if !loopbackHTTP(u) {
 			t.Errorf("%s: want it allowed", u)
+		}
+	}
+}
+
+// The redirect-uri lab's protection holds only for a 400 on the server's
+// own page with nothing sent to the attacker's listener: a code there, an
+// error there (even an error tells the attacker the link worked), or any
+// other answer is no protection.
+func TestExactMatchHoldsOnlyForARefusalOnThePage(t *testing.T) {
+	ln, err := oauth.ListenLoopback(0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	tests := []struct {
+		name string
+		l    landing
+		want oauth.CheckStatus
+	}{
+		{"refused on the page", landing{status: 400, page: "Invalid parameter: redirect_uri"}, oauth.Pass},
+		{"code at the attacker", landing{status: 302, caught: url.Values{"code": {"c"}}, location: ln.RedirectURI()}, oauth.Fail},
+		{"error at the attacker", landing{status: 302, caught: url.Values{"error": {"invalid_request"}}, location: ln.RedirectURI()}, oauth.Fail},
+		{"200 login page", landing{status: 200}, oauth.Fail},
+		{"400 but redirected", landing{status: 400, location: "https://elsewhere.example/"}, oauth.Fail},
+	}
+	for _, tt := range tests {
+		if c := exactMatch(ln, tt.l); c.Name != CheckProtectionHeld || c.Status != tt.want {
+			t.Errorf("%s: got %s %v (%s), want %v", tt.name, c.Name, c.Status, c.Reason, tt.want)
+		}
+	}
+}
+
+// The code-interception lab's verdicts, each against a token endpoint that
+// answers as given: the attacker's redemption is the attack only with 200;
+// the protected server holds only by refusing the request without PKCE with
+// invalid_request, and the redemption without the verifier with 400
+// invalid_grant.
+func TestCodeInterceptionVerdicts(t *testing.T) {
+	tokens := `{"access_token":"at","token_type":"Bearer","expires_in":300}`
+	refused := `{"error":"invalid_grant","error_description":"PKCE verification failed"}`
+	ln, err := oauth.ListenLoopback(0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	env := labEnv(Settings{ClientID: "oauthlab-cli"})
+	only := func(r Result, name string) oauth.Check {
+		t.Helper()
+		for _, c := range r.Checks {
+			if c.Name == name {
+				return c
+			}
+		}
+		t.Fatalf("no %q check in %+v (err %v)", name, r.Checks, r.Err)
+		return oauth.Check{}
+	}
+
+	for _, tt := range []struct {
+		status int
+		body   string
+		want   oauth.CheckStatus
+	}{{200, tokens, oauth.Pass}, {400, refused, oauth.Fail}, {401, `{"error":"invalid_client"}`, oauth.Fail}} {
+		vars := Vars{varLabTokenURL: answering(t, tt.status, tt.body), varLabCode: "c", varLabRedirect: ln.RedirectURI()}
+		if c := only(attackerRedeemStep().Run(context.Background(), env, vars), CheckAttackSucceeded); c.Status != tt.want {
+			t.Errorf("the attacker's redemption answered %d: got %v (%s), want %v", tt.status, c.Status, c.Reason, tt.want)
+		}
+	}
+
+	for _, tt := range []struct {
+		name   string
+		caught url.Values
+		check  string
+		want   oauth.CheckStatus
+	}{
+		{"invalid_request, no code", url.Values{"error": {"invalid_request"}}, "PKCE required", oauth.Pass},
+		{"another error", url.Values{"error": {"access_denied"}}, "PKCE required", oauth.Fail},
+		{"nothing came back", nil, "PKCE required", oauth.Fail},
+		{"a code", url.Values{"code": {"c"}}, CheckProtectionHeld, oauth.Fail},
+	} {
+		var r Result
+		judgePKCERequired(context.Background(), env, nil, &r, ln, &oauth.Metadata{TokenEndpoint: answering(t, 200, tokens)}, landing{caught: tt.caught})
+		if c := only(r, tt.check); c.Status != tt.want {
+			t.Errorf("without PKCE, %s: got %s %v (%s), want %v", tt.name, c.Name, c.Status, c.Reason, tt.want)
+		}
+	}
+
+	for _, tt := range []struct {
+		status int
+		body   string
+		want   oauth.CheckStatus
+	}{{400, refused, oauth.Pass}, {200, tokens, oauth.Fail}, {401, `{"error":"invalid_client"}`, oauth.Fail}, {400, `{"error":"invalid_request"}`, oauth.Fail}} {
+		var r Result
+		judgePKCEHeld(context.Background(), env, nil, &r, ln, &oauth.Metadata{TokenEndpoint: answering(t, tt.status, tt.body)}, landing{caught: url.Values{"code": {"c"}}})
+		if c := only(r, CheckProtectionHeld); c.Status != tt.want {
+			t.Errorf("with PKCE, the attacker's redemption answered %d %s: got %v (%s), want %v", tt.status, tt.body, c.Status, c.Reason, tt.want)
 		}
 	}
 }

@@ -152,3 +152,23 @@ func TestForgeLeakedSignsWithTheLeakedKey(t *testing.T) {
 		t.Error("no leaked key: got no error, want one")
 	}
 }
+
+// The forged-token labs' protection is one check each (alg for alg-none
+// and alg-confusion, aud for audience): a 401 at another check, an expired
+// token say, is not the protection held.
+func TestForgedTokenLabsNeedTheirOwnRefusal(t *testing.T) {
+	for name, want := range map[string]string{"alg-none": "alg", "alg-confusion": "alg", "audience": "aud"} {
+		lab, ok := LabByName(name)
+		if !ok {
+			t.Fatalf("no lab %s", name)
+		}
+		protected := lab.Steps[len(lab.Steps)-1]
+		for _, failed := range []string{want, "exp"} {
+			api := answering(t, 401, `{"error":"invalid_token","failed_check":"`+failed+`"}`)
+			c := onlyCheck(t, protected.Run(context.Background(), labEnv(Settings{LabProtectedAPI: api}), Vars{varLabToken: "t"}))
+			if got, wantStatus := c.Status, map[bool]oauth.CheckStatus{true: oauth.Pass, false: oauth.Fail}[failed == want]; c.Name != CheckProtectionHeld || got != wantStatus {
+				t.Errorf("%s, 401 at %s: got %s %v (%s), want %v", name, failed, c.Name, got, c.Reason, wantStatus)
+			}
+		}
+	}
+}

@@ -180,7 +180,7 @@ func signInStep(sd labSide) Step {
 			if err != nil {
 				return failed(env, r, err)
 			}
-			signedIn(env, &r, req, cb)
+			signedIn(env, vars, &r, req, cb)
 			return r
 		}})
 }

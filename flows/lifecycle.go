@@ -2,6 +2,8 @@ package flows
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -175,12 +177,75 @@ func introspect(ctx context.Context, env *Env, vars Vars) (r Result, in *oauth.I
 	return r, in
 }
 
-// Revoke revokes the access token, then introspects it: the revocation
-// took effect only if the server now says the token is inactive.
+// Revoke introspects the access token, revokes it, then introspects it
+// again: the revocation took effect only if the server said the token was
+// active before and says it is inactive after.
 func Revoke() Flow {
 	return Flow{ID: "revoke", Title: "Revoke", Client: TokenClient,
-		Summary: "Revoke the token (RFC 7009), then introspect it to see whether it is still active.",
-		Steps:   []Step{revokeStep(nextStepAsks), revokedStep()}}
+		Summary: "Ask whether the token is active, revoke it (RFC 7009), then ask again: active before and inactive after is a revocation that took effect.",
+		Steps:   []Step{activeBeforeStep(), revokeStep(nextStepAsks), revokedStep()}}
+}
+
+// varInactiveBefore holds a digest of the access token the server said was
+// inactive before it was revoked: its inactive answer after the revocation
+// then proves nothing.
+const varInactiveBefore = "inactive_before_revocation"
+
+// tokenDigest names a token in vars without keeping another copy of it.
+func tokenDigest(tok string) string {
+	sum := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(sum[:])
+}
+
+// activeBeforeStep is introspection before a revocation. Neither an
+// inactive answer nor a refusal stops the revocation, but each is said, and
+// an inactive answer is remembered: a server says inactive for an expired
+// token, or (Keycloak 26.6.2 and later) for any token whose aud does not
+// name the client asking, and then says it again after the revocation
+// whether it took effect or not.
+func activeBeforeStep() Step {
+	return clientIntrospects("active-before", "Check the token is active", "Before revoking, the client asks the server whether "+
+		"the token is active (RFC 7662 §2.1). Only a token active now and inactive after the revocation shows the revocation "+
+		"took effect: a server also answers {\"active\":false} for a token that expired, or that it will not tell this client about.",
+		judgeActiveBefore)
+}
+
+// checkActiveBefore is activeBeforeStep's check: what the server said
+// before the revocation, which the revocation does not make untrue (it is
+// not checkActive, which a later revocation turns failed).
+const checkActiveBefore = "active before"
+
+// judgeActiveBefore is activeBeforeStep's verdict.
+func judgeActiveBefore(_ *Env, vars Vars, r *Result, in *oauth.Introspection) {
+	switch {
+	case in == nil:
+		// Not asking is no reason not to revoke: the revocation is the
+		// user's aim, and the step after it fails with this same reason.
+		r.Checks = []oauth.Check{{Name: checkActiveBefore, Status: oauth.Warn, Reason: "the server would not say whether the token is active, " +
+			"so the check after the revocation will not either: " + oauth.Explain(r.Err).Error()}}
+		r.Err = nil
+	case in.Active:
+		r.Vars = Vars{varInactiveBefore: ""}
+		r.Checks = []oauth.Check{{Name: checkActiveBefore, Status: oauth.Pass, Reason: "the server said the token was active before the revocation: an inactive answer after it is the revocation's doing"}}
+	default:
+		r.Vars = Vars{varInactiveBefore: tokenDigest(vars[VarAccessToken])}
+		r.Checks = []oauth.Check{{Name: checkActiveBefore, Status: oauth.Warn, Reason: "the server already said the token was not active before the revocation, so the check after it cannot show it took effect. " + in.Hint}}
+	}
+}
+
+// clientIntrospects is the client asking about its token around a
+// revocation (introspectStep as the client, with its own id, title and
+// why); judge gives the verdict on the answer, or on its absence (in nil,
+// r.Err saying why).
+func clientIntrospects(id, title, why string, judge func(env *Env, vars Vars, r *Result, in *oauth.Introspection)) Step {
+	s := introspectStep()
+	s.ID, s.Title, s.Why, s.From = id, title, why, Client
+	s.Run = func(ctx context.Context, env *Env, vars Vars) Result {
+		r, in := introspect(ctx, env, vars)
+		judge(env, vars, &r, in)
+		return r
+	}
+	return s
 }
 
 // RevokeAlone is the revocation request without the introspection that
@@ -239,23 +304,25 @@ func revokeStep(asks string) Step {
 }
 
 // revokedStep is introspection with the verdict the Revoke flow needs:
-// inactive is the success, still active the failure.
+// inactive is the success, still active the failure; inactive when it was
+// so before the revocation too proves nothing.
 func revokedStep() Step {
-	s := introspectStep()
-	s.ID, s.Title = "revoked", "Check the token is inactive"
-	s.From = Client
-	s.Why = "A 200 from the revocation endpoint does not prove anything (RFC 7009 §2.2), so the client asks the " +
-		"server about the token (RFC 7662 §2.1). {\"active\":false} means the revocation took effect; a token " +
-		"still active was not revoked."
-	s.Run = func(ctx context.Context, env *Env, vars Vars) Result {
-		r, in := introspect(ctx, env, vars)
-		if in == nil {
-			return r
-		}
-		if !in.Active {
-			r.Checks = []oauth.Check{{Name: "inactive", Status: oauth.Pass, Reason: "the server now says the token is not active: the revocation took effect"}}
-			return r
-		}
+	return clientIntrospects("revoked", "Check the token is inactive", "A 200 from the revocation endpoint does not prove "+
+		"anything (RFC 7009 §2.2), so the client asks the server about the token (RFC 7662 §2.1). {\"active\":false}, for a "+
+		"token it called active before, means the revocation took effect; a token still active was not revoked.", judgeRevoked)
+}
+
+// judgeRevoked is revokedStep's verdict.
+func judgeRevoked(env *Env, vars Vars, r *Result, in *oauth.Introspection) {
+	switch {
+	case in == nil:
+	case !in.Active && vars[varInactiveBefore] != "" && vars[varInactiveBefore] == tokenDigest(vars[VarAccessToken]):
+		r.Checks = []oauth.Check{{Name: "inactive", Status: oauth.Warn, Reason: "the server says the token is not active, but it said so before the revocation too: " +
+			"this does not show the revocation took effect (an expired token, or on Keycloak 26.6.2 and later a token whose aud does not name " +
+			"the client asking, is answered inactive whether revoked or not)"}}
+	case !in.Active:
+		r.Checks = []oauth.Check{{Name: "inactive", Status: oauth.Pass, Reason: "the server now says the token is not active: the revocation took effect"}}
+	default:
 		why := "the server still says the token is active: the revocation did not take effect"
 		if in.ClientID != "" && in.ClientID != env.Settings.ClientID {
 			why += "; the token belongs to " + in.ClientID + " and the revocation was asked as " + env.Settings.ClientID +
@@ -264,7 +331,5 @@ func revokedStep() Step {
 			why += "; some servers revoke only refresh tokens, or keep a JWT access token valid until it expires"
 		}
 		r.Checks = []oauth.Check{{Name: "inactive", Status: oauth.Fail, Reason: why}}
-		return r
 	}
-	return s
 }

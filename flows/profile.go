@@ -62,7 +62,7 @@ func DefaultConfigPath() string {
 
 // LoadConfig reads the profiles file; a missing file is an empty config.
 func LoadConfig(path string) (*Config, error) {
-	b, err := os.ReadFile(path)
+	b, err := oauth.ReadFileAtMost(path, oauth.MaxConfigFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Config{}, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,6 +28,14 @@ func TestAFailedTokenCheckFailsTheStep(t *testing.T) {
 	}
 	if got := bad.Tokens[1].Verdict(); got != "✗ not valid: at_hash" {
 		t.Fatalf("verdict: got %q, want %q", got, "✗ not valid: at_hash")
+	}
+	// A token nobody checked is not called valid, JWT or not.
+	jwt, err := oauth.DecodeJWT(fakeJWT(`{"iss":"https://as.example"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := (Token{Name: "refresh_token", JWT: jwt}).Verdict(); strings.Contains(got, "valid") {
+		t.Fatalf("a token with no checks: got verdict %q, want no claim of validity", got)
 	}
 }
 

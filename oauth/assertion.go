@@ -11,9 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -37,9 +35,6 @@ const AssertionLifetime = 60 * time.Second
 // invoked for the request").
 const AudienceEndpoint = "endpoint"
 
-// maxKeyFile bounds a key file: a PEM or JWK private key is a few KB.
-const maxKeyFile = 64 << 10
-
 // ClientKey is a client's private key for private_key_jwt (RFC 7523 §2.2,
 // OpenID Connect Core §9): it signs the client's assertions, RS256 for an
 // RSA key, ES256 for a P-256 key. Like Secret it never prints: String,
@@ -55,17 +50,9 @@ type ClientKey struct {
 // LoadClientKey reads a private key from a PEM file (PKCS #1, PKCS #8 or
 // SEC 1) or a JWK file (one key, or a set holding one private key).
 func LoadClientKey(path string) (*ClientKey, error) {
-	f, err := os.Open(path)
+	b, err := ReadFileAtMost(path, MaxSmallFile)
 	if err != nil {
 		return nil, fmt.Errorf("reading the client key: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the client key %s: %w", path, err)
-	}
-	if len(b) > maxKeyFile {
-		return nil, fmt.Errorf("the client key %s is over %d KB: a private key file is a few KB", path, maxKeyFile>>10)
 	}
 	k, err := ParseClientKey(b)
 	if err != nil {

@@ -325,7 +325,7 @@ func TestLoadClientKey(t *testing.T) {
 	if err := os.WriteFile(big, make([]byte, 100<<10), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := oauth.LoadClientKey(big); err == nil || !strings.Contains(err.Error(), "over 64 KB") {
+	if _, err := oauth.LoadClientKey(big); err == nil || !strings.Contains(err.Error(), "larger than 64 KiB") {
 		t.Errorf("a 100 KB file: got %v, want refused as too big", err)
 	}
 }

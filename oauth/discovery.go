@@ -28,6 +28,10 @@ type Metadata struct {
 	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported,omitempty"`
 	// DeviceAuthorizationEndpoint is RFC 8628 §4's.
 	DeviceAuthorizationEndpoint string `json:"device_authorization_endpoint,omitempty"`
+	// AuthorizationResponseIssParameterSupported says the server sends iss
+	// with every authorization response (RFC 9207 §3): a response without
+	// one must then be rejected (§2.4).
+	AuthorizationResponseIssParameterSupported bool `json:"authorization_response_iss_parameter_supported,omitempty"`
 	// Raw is the whole document, numbers as json.Number.
 	Raw map[string]any `json:"-"`
 }

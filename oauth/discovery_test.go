@@ -364,3 +364,36 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// A document without the endpoints a client needs fails their checks, so
+// the discovery step fails: no token_endpoint (RFC 8414 §2), no jwks_uri in
+// OpenID metadata (OIDC Discovery §3).
+func TestDiscoveryMissingEndpointsFail(t *testing.T) {
+	for _, tc := range []struct {
+		name, drop, check string
+	}{
+		{"no token_endpoint", "token_endpoint", "token_endpoint"},
+		{"no jwks_uri", "jwks_uri", "jwks_uri"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newFakeServer(t, nil)
+			issuer := srv.URL + "/realms/myorg"
+			members := map[string]string{"token_endpoint": `"` + issuer + `/token"`, "jwks_uri": `"` + issuer + `/certs"`}
+			delete(members, tc.drop)
+			doc := `{"issuer":"` + issuer + `","response_types_supported":["code"]`
+			for k, v := range members {
+				doc += `,"` + k + `":` + v
+			}
+			doc += "}"
+			srv.Config.Handler = newFakeServer(t, map[string]canned{"/realms/myorg/.well-known/openid-configuration": {200,
+				map[string]string{"Content-Type": "application/json"}, []byte(doc)}}).Config.Handler
+			d, _, _ := oauth.Discover(context.Background(), nil, issuer)
+			if got := c(d.Checks, tc.check); got != oauth.Fail {
+				t.Errorf("%s check: got %v, want fail", tc.check, got)
+			}
+			if !oauth.Failed(d.Checks) {
+				t.Error("the document's checks did not fail")
+			}
+		})
+	}
+}

@@ -59,6 +59,9 @@ func TestCheckIDTokenFailures(t *testing.T) {
 		{"wrong iss", func(h, c map[string]any) { c["iss"] = "https://as.example/" }, "N", "iss", oauth.Fail, "expected https://as.example exactly"},
 		{"missing iss", func(h, c map[string]any) { delete(c, "iss") }, "N", "iss", oauth.Fail, "missing"},
 		{"wrong aud", func(h, c map[string]any) { c["aud"] = "other" }, "N", "aud", oauth.Fail, "another client"},
+		{"no aud", func(h, c map[string]any) { delete(c, "aud") }, "N", "aud", oauth.Fail, "missing"},
+		{"no iat", func(h, c map[string]any) { delete(c, "iat") }, "N", "iat", oauth.Fail, "missing"},
+		{"iat a string", func(h, c map[string]any) { c["iat"] = "yesterday" }, "N", "iat", oauth.Fail, "not a number"},
 		{"aud array", func(h, c map[string]any) { c["aud"] = []string{"x", "cli"}; c["azp"] = "cli" }, "N", "aud", oauth.Pass, "contains"},
 		{"aud array no azp", func(h, c map[string]any) { c["aud"] = []string{"x", "cli"} }, "N", "azp", oauth.Fail, "azp must be"},
 		{"expired", func(h, c map[string]any) { c["exp"] = 1400 }, "N", "exp", oauth.Fail, "expired 1m40s ago"},
@@ -88,6 +91,41 @@ func TestCheckIDTokenFailures(t *testing.T) {
 	}
 	if c := oauth.CheckAtHash(jwtOf(t, map[string]any{"alg": "RS256"}, base()), "at"); c.Status != oauth.Skip {
 		t.Errorf("no at_hash: got %v, want skip", c.Status)
+	}
+}
+
+// The userinfo answer is used only when it is about the user the ID token
+// names (OIDC Core §5.3.2): no sub, or another sub, fails.
+func TestCheckUserinfoSub(t *testing.T) {
+	idt := jwtOf(t, map[string]any{"alg": "RS256"}, map[string]any{"sub": "alice"})
+	tests := []struct {
+		name     string
+		idToken  string
+		userinfo map[string]any
+		want     oauth.CheckStatus
+		reason   string
+	}{
+		{"same sub", idt, map[string]any{"sub": "alice"}, oauth.Pass, "equals"},
+		{"another user", idt, map[string]any{"sub": "mallory"}, oauth.Fail, "another user"},
+		{"no sub", idt, map[string]any{"name": "Alice"}, oauth.Fail, "no sub"},
+		{"sub not a string", idt, map[string]any{"sub": 42}, oauth.Fail, "no sub"},
+		{"a prefix of the sub", idt, map[string]any{"sub": "alic"}, oauth.Fail, "another user"},
+		{"no ID token", "", map[string]any{"sub": "alice"}, oauth.Skip, "no ID token"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := oauth.CheckUserinfoSub(tc.idToken, tc.userinfo)
+			if got.Status != tc.want || !strings.Contains(got.Reason, tc.reason) {
+				t.Errorf("got %v %q, want %v containing %q", got.Status, got.Reason, tc.want, tc.reason)
+			}
+		})
+	}
+}
+
+// An at_hash cannot match what is not an ID token.
+func TestCheckAtHashOfGarbage(t *testing.T) {
+	if c := oauth.CheckAtHash("not-a-jwt", "at"); c.Status != oauth.Fail {
+		t.Errorf("got %v %q, want fail", c.Status, c.Reason)
 	}
 }
 

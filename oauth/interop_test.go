@@ -216,7 +216,7 @@ func login(t *testing.T, p *oauthtest.Provider, md oauth.Metadata, scopes []stri
 		log, _ := os.ReadFile(logFile)
 		t.Fatalf("WaitCallback: %v\nbrowser log:\n%s", err, log)
 	}
-	if c := cb.CheckIssuer(p.Issuer); c.Status != oauth.Pass {
+	if c := cb.CheckIssuer(p.Issuer, false); c.Status != oauth.Pass {
 		t.Errorf("callback iss (RFC 9207): got %v %q, want pass", c.Status, c.Reason)
 	}
 	tok, exs, err := oauth.ExchangeCode(context.Background(), nil, req, cb.Code)

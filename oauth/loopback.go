@@ -239,12 +239,17 @@ func (l *Loopback) Close() error {
 // CheckIssuer checks the RFC 9207 iss parameter of the authorization
 // response against the issuer the login was started with. It defends against
 // mix-up attacks when a client talks to several servers (RFC 9207 §2.4). A
-// response without iss is skipped: many servers (Keycloak before 22, Okta)
-// do not send it.
-func (c *Callback) CheckIssuer(issuer string) Check {
+// response without iss is skipped when the server does not say it sends
+// one (Keycloak before 22, Okta), and fails when it does (advertised: its
+// metadata's authorization_response_iss_parameter_supported), as §2.4
+// requires: a mix-up attacker's response would not carry it.
+func (c *Callback) CheckIssuer(issuer string, advertised bool) Check {
 	switch {
+	case (c == nil || c.Iss == "") && advertised:
+		return Check{Name: "callback_iss", Status: Fail, Reason: "the server's metadata says it sends iss with every authorization response " +
+			"(authorization_response_iss_parameter_supported), but this one has none: do not exchange the code (RFC 9207 §2.4; a possible mix-up attack)"}
 	case c == nil || c.Iss == "":
-		return Check{Name: "callback_iss", Status: Skip, Reason: "the server sent no iss with the code (RFC 9207 is optional)"}
+		return Check{Name: "callback_iss", Status: Skip, Reason: "the server sent no iss with the code, and its metadata does not say it sends one (RFC 9207 is optional)"}
 	case c.Iss == issuer:
 		return Check{Name: "callback_iss", Status: Pass, Reason: "the code comes from " + issuer + " (RFC 9207)"}
 	default:

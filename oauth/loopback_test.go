@@ -204,17 +204,24 @@ func TestLoopbackClose(t *testing.T) {
 
 func TestCallbackCheckIssuer(t *testing.T) {
 	tests := []struct {
-		cb   *oauth.Callback
-		want oauth.CheckStatus
+		cb         *oauth.Callback
+		advertised bool // authorization_response_iss_parameter_supported
+		want       oauth.CheckStatus
 	}{
-		{&oauth.Callback{Iss: "https://as.example"}, oauth.Pass},
-		{&oauth.Callback{Iss: "https://evil.example"}, oauth.Fail},
-		{&oauth.Callback{}, oauth.Skip},
-		{nil, oauth.Skip},
+		{&oauth.Callback{Iss: "https://as.example"}, false, oauth.Pass},
+		{&oauth.Callback{Iss: "https://as.example"}, true, oauth.Pass},
+		{&oauth.Callback{Iss: "https://evil.example"}, false, oauth.Fail},
+		{&oauth.Callback{Iss: "https://evil.example"}, true, oauth.Fail},
+		{&oauth.Callback{}, false, oauth.Skip},
+		{nil, false, oauth.Skip},
+		// RFC 9207 §2.4: a server that says it sends iss, and a response
+		// without it, is refused.
+		{&oauth.Callback{}, true, oauth.Fail},
+		{nil, true, oauth.Fail},
 	}
 	for _, tc := range tests {
-		if got := tc.cb.CheckIssuer("https://as.example"); got.Status != tc.want || got.Name != "callback_iss" {
-			t.Errorf("CheckIssuer(%+v): got %v %q, want %v", tc.cb, got.Status, got.Reason, tc.want)
+		if got := tc.cb.CheckIssuer("https://as.example", tc.advertised); got.Status != tc.want || got.Name != "callback_iss" {
+			t.Errorf("CheckIssuer(%+v, advertised %v): got %v %q, want %v", tc.cb, tc.advertised, got.Status, got.Reason, tc.want)
 		}
 	}
 }

@@ -240,16 +240,21 @@ func (d *stepDetail) viewLab(i int, l flows.Lab, w int) string {
 	return b.String()
 }
 
-// labVerdict is what lab flow i has shown, from its two checks: both
-// passed, one failed, or "" while neither is known.
+// labVerdict is what lab flow i has shown, from its two checks and its
+// steps: demonstrated only when both checks passed and every step ran
+// without failing (the headless lab's rule, flows.Passed), failed when a
+// check or a step did, or "" while neither check is known.
 func (c Common) labVerdict(i int) string {
 	s := c.Styles
 	attack, held := c.S.labChecks(i)
+	passed, failed := c.S.labSteps(i)
 	switch {
-	case attack == oauth.Fail || held == oauth.Fail:
+	case attack == oauth.Fail || held == oauth.Fail || failed:
 		return s.Fail.Render("✗ the lab did not demonstrate what it should: see the failed check in its step")
-	case attack == oauth.Pass && held == oauth.Pass:
+	case attack == oauth.Pass && held == oauth.Pass && passed:
 		return s.Pass.Render("✓ demonstrated: the attack worked against the weakened side, and the protection stopped it")
+	case attack == oauth.Pass && held == oauth.Pass:
+		return s.Warn.Render("! both checks passed, but not every step of the lab ran: run each step, in order")
 	case attack == oauth.Pass:
 		return s.Warn.Render("! the attack worked against the weakened side: now the same attack with the protection on")
 	}
@@ -273,12 +278,31 @@ func (s *session) labChecks(i int) (attack, held oauth.CheckStatus) {
 	return attack, held
 }
 
+// labSteps says whether every step of lab flow i ran and passed, and
+// whether one that ran failed.
+func (s *session) labSteps(i int) (passed, failed bool) {
+	passed = true
+	for j := range s.runs.flows[i].Steps {
+		st := s.runs.stateOf(stepRow(i, j))
+		switch {
+		case st.status == failedStatus || (st.status == done && st.result.Failed()):
+			return false, true
+		case st.status != done:
+			passed = false
+		}
+	}
+	return passed, false
+}
+
 // teachLab says in the footer what a lab has shown once its step ran.
 func (m *Model) teachLab(it item) {
 	if _, ok := m.s.labOf(it.flow); !ok || it.api >= 0 {
 		return
 	}
 	if attack, held := m.s.labChecks(it.flow); attack == oauth.Pass && held == oauth.Pass {
+		if passed, _ := m.s.labSteps(it.flow); !passed {
+			return
+		}
 		m.flash = "lab demonstrated: the attack worked on the weakened side, and the protection stopped it"
 	}
 }

@@ -299,18 +299,25 @@ func TestTheLabBannerFits(t *testing.T) {
 }
 
 // A lab is "demonstrated" only when the attack worked on the weakened side
-// AND the protection held: an attack that worked everywhere, or one not yet
-// tried against the protection, is never called a demonstration.
+// AND the protection held AND every step ran without failing (the headless
+// lab's rule): an attack that worked everywhere, one not yet tried against
+// the protection, a step skipped or failed on the way, is never called a
+// demonstration.
 func TestALabIsDemonstratedOnlyWhenBothChecksPass(t *testing.T) {
 	for _, tt := range []struct {
 		name         string
 		attack, held oauth.CheckStatus
-		want         string
+		// other is the state of the lab's other steps: done, failed
+		// (a check of their own failed) or pending (never ran).
+		other string
+		want  string
 	}{
-		{"the protection did not hold", oauth.Pass, oauth.Fail, "✗ the lab did not demonstrate"},
-		{"the attack failed on the weakened side", oauth.Fail, oauth.Pass, "✗ the lab did not demonstrate"},
-		{"the protection not tried yet", oauth.Pass, oauth.Skip, "! the attack worked"},
-		{"both", oauth.Pass, oauth.Pass, "✓ demonstrated"},
+		{"the protection did not hold", oauth.Pass, oauth.Fail, "done", "✗ the lab did not demonstrate"},
+		{"the attack failed on the weakened side", oauth.Fail, oauth.Pass, "done", "✗ the lab did not demonstrate"},
+		{"the protection not tried yet", oauth.Pass, oauth.Skip, "done", "! the attack worked"},
+		{"both", oauth.Pass, oauth.Pass, "done", "✓ demonstrated"},
+		{"both, another step failed", oauth.Pass, oauth.Pass, "failed", "✗ the lab did not demonstrate"},
+		{"both, other steps never ran", oauth.Pass, oauth.Pass, "pending", "not every step of the lab ran"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			m := New(Options{World: "w", StartLab: func(context.Context, string) (*LabWorld, error) { return nil, errors.New("not here") }})
@@ -321,15 +328,23 @@ func TestALabIsDemonstratedOnlyWhenBothChecksPass(t *testing.T) {
 			if tt.held != oauth.Skip {
 				checks = append(checks, oauth.Check{Name: flows.CheckProtectionHeld, Status: tt.held})
 			}
+			for j := 1; j < len(m.runs.flows[f].Steps); j++ {
+				switch tt.other {
+				case "done":
+					m.runs.state[stepRow(f, j)] = &stepState{status: done}
+				case "failed":
+					m.runs.state[stepRow(f, j)] = &stepState{status: done, result: flows.Result{Checks: []oauth.Check{{Name: "inactive", Status: oauth.Fail}}}}
+				}
+			}
 			m.runs.state[stepRow(f, 0)] = &stepState{status: done, result: flows.Result{Checks: checks}}
 			m.teachLab(stepRow(f, 0))
 			d := m.detail.render(flowRow(f), 200)
 			if !strings.Contains(d, tt.want) {
 				t.Errorf("the lab's overview: got\n%s\nwant %q", d, tt.want)
 			}
-			if demonstrated := tt.attack == oauth.Pass && tt.held == oauth.Pass; demonstrated != strings.Contains(d, "✓ demonstrated") ||
+			if demonstrated := tt.want == "✓ demonstrated"; demonstrated != strings.Contains(d, "✓ demonstrated") ||
 				demonstrated != strings.Contains(m.flash, "lab demonstrated") {
-				t.Errorf("got \"✓ demonstrated\" in the overview %v, footer %q; want it said only when both checks passed",
+				t.Errorf("got \"✓ demonstrated\" in the overview %v, footer %q; want it said only when both checks passed and every step ran",
 					strings.Contains(d, "✓ demonstrated"), m.flash)
 			}
 		})

@@ -114,6 +114,7 @@ func revoke(t *testing.T, m Model) Model {
 	t.Helper()
 	m.list.cursor = m.list.indexOf(item{flow: revokeFlow, step: -1, api: -1})
 	m = press(t, m, enter) // open it
+	m = press(t, m, enter) // is it active?
 	m = press(t, m, enter) // revoke
 	m = press(t, m, enter) // is it inactive?
 	return m
@@ -160,14 +161,14 @@ func TestRevokeAfterSignInActsAsTheTokensClient(t *testing.T) {
 		t.Run(tt.client, func(t *testing.T) {
 			m, _ := signInModel(t, tt.client)
 			m = revoke(t, signIn(t, m))
-			rv := m.at(revokeFlow, 0)
+			rv := m.at(revokeFlow, 1)
 			if rv.status != done || len(rv.result.Exchanges) == 0 {
 				t.Fatalf("revoke: status %v err %v, want done with a request", rv.status, rv.result.Err)
 			}
 			if got := requestClient(rv.result.Exchanges[len(rv.result.Exchanges)-1]); got != tt.client {
 				t.Fatalf("the revocation authenticated as %q, want %q (the client that obtained the token)", got, tt.client)
 			}
-			after := m.at(revokeFlow, 1)
+			after := m.at(revokeFlow, 2)
 			if after.status != tt.wantStatus {
 				t.Fatalf("after revocation: status %v (err %v, checks %+v), want %v", after.status, after.result.Err, after.result.Checks, tt.wantStatus)
 			}
@@ -214,16 +215,19 @@ func TestRevocationTurnsAnEarlierIntrospectionsActive(t *testing.T) {
 }
 
 // A server that answers 200 to the revocation but still calls the token
-// active: the Revoke flow shows ✗ with the reason, not ✓ revoked.
+// active: the Revoke flow shows ✗ with the reason, not ✓ revoked. One that
+// called the token inactive before the revocation too: ⚠, never "the
+// revocation took effect".
 func TestRevocationThatDoesNotTakeEffectFails(t *testing.T) {
 	tests := []struct {
-		name        string
-		stillActive bool
-		want        status
-		text        string
+		name                      string
+		activeBefore, stillActive bool
+		want                      status
+		text                      string
 	}{
-		{"honest server", false, done, "the revocation took effect"},
-		{"200 but still active", true, failedStatus, "still says the token is active"},
+		{"honest server", true, false, done, "✓ inactive"},
+		{"200 but still active", true, true, failedStatus, "still says the token is active"},
+		{"inactive before too", false, false, done, "does not show the revocation took effect"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,7 +238,7 @@ func TestRevocationThatDoesNotTakeEffectFails(t *testing.T) {
 					revoked = true
 				case "/introspect":
 					w.Header().Set("Content-Type", "application/json")
-					json.NewEncoder(w).Encode(map[string]any{"active": !revoked || tt.stillActive, "client_id": "app"})
+					json.NewEncoder(w).Encode(map[string]any{"active": map[bool]bool{false: tt.activeBefore, true: tt.stillActive}[revoked], "client_id": "app"})
 				default:
 					http.NotFound(w, r)
 				}
@@ -244,10 +248,14 @@ func TestRevocationThatDoesNotTakeEffectFails(t *testing.T) {
 			m.runs.vars = flows.Vars{flows.VarTokenEndpoint: srv.URL + "/token", flows.VarRevocationEndpoint: srv.URL + "/revoke",
 				flows.VarIntrospectionEndpoint: srv.URL + "/introspect", flows.VarAccessToken: "opaque", flows.VarTokenClientID: "app"}
 			m = revoke(t, m)
-			if st := m.at(revokeFlow, 0); st.status != done {
+			if st := m.at(revokeFlow, 1); st.status != done {
 				t.Fatalf("revoke: got %v (%v), want done: the server accepted it", st.status, st.result.Err)
 			}
-			if st := m.at(revokeFlow, 1); st.status != tt.want {
+			// What the server said before the revocation stays true after it.
+			if st := m.at(revokeFlow, 0); st.status != done {
+				t.Fatalf("the check before the revocation: got %v (%+v), want done", st.status, st.result.Checks)
+			}
+			if st := m.at(revokeFlow, 2); st.status != tt.want {
 				t.Fatalf("after revocation: got %v, want %v", st.status, tt.want)
 			}
 			if screen := m.detail.render(m.selected(), 200); !strings.Contains(screen, tt.text) {

@@ -428,6 +428,7 @@ func TestRevokedTokenLocalVersusIntrospection(t *testing.T) {
 		step(down, "")
 	}
 	step(enter, "Revoke the token")   // opens the Revoke flow
+	step(enter, "✓ active before")    // the token is active before
 	step(enter, "cannot see it")      // revokes, and says what to try
 	step(down, "")                    // Introspect the token
 	step(down, "")                    // Device authorization

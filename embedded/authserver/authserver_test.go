@@ -111,6 +111,7 @@ func TestClientCredentialsAndErrorsBothShapes(t *testing.T) {
 		{"keycloak reader may not ask admin", StyleKeycloak, with(cc, "scope", "fakebookapi.admin"), ReaderClientID, ReaderClientSecret, 400, "invalid_scope", "Invalid scopes: fakebookapi.admin", false},
 		{"keycloak public client cannot use client credentials", StyleKeycloak, with(cc, "client_id", NativeClientID), "", "", 401, "unauthorized_client", "Public client not allowed to retrieve service account", false},
 		{"keycloak two auth methods", StyleKeycloak, with(cc, "client_secret", "x"), DemoClientID, DemoClientSecret, 400, "invalid_request", "more than one authentication method", false},
+		{"keycloak basic for one client, body names another", StyleKeycloak, with(cc, "client_id", ReaderClientID), DemoClientID, DemoClientSecret, 400, "invalid_request", "client_id in the body differs", false},
 		{"keycloak duplicated parameter", StyleKeycloak, url.Values{"grant_type": {"client_credentials"}, "scope": {"a", "b"}}, DemoClientID, DemoClientSecret, 400, "invalid_request", "duplicated parameter scope", false},
 		{"okta basic ok", StyleOkta, cc, DemoClientID, DemoClientSecret, 200, "", "", false},
 		{"okta wrong secret is invalid_client", StyleOkta, cc, DemoClientID, "nope", 401, "invalid_client", "The client secret supplied for a confidential client is invalid.", true},
@@ -547,5 +548,22 @@ func TestRegisteredClients(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%+v: got %v, want an error about %q", tt.c, err, tt.want)
 		}
+	}
+}
+
+// A code lives codeTTL (60 s): redeemed later, with everything else right,
+// it is refused.
+func TestExpiredCodeIsRefused(t *testing.T) {
+	f, clk := startDevice(t, StyleKeycloak)
+	verifier, challenge := pkce()
+	redirect := "http://127.0.0.1:40000/callback"
+	q := url.Values{"client_id": {NativeClientID}, "redirect_uri": {redirect}, "response_type": {"code"},
+		"scope": {"openid"}, "state": {"s"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+	code := codeFlow(t, f, q, "bob", "bob").Query().Get("code")
+	clk.add(codeTTL)
+	a := f.post(t, f.s.paths().token, url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect},
+		"client_id": {NativeClientID}, "code_verifier": {verifier}}, "", "")
+	if a.status != 400 || a.body["error"] != "invalid_grant" || a.body["access_token"] != nil {
+		t.Fatalf("a code redeemed %s after it was issued: got %d %s, want 400 invalid_grant", codeTTL, a.status, a.raw)
 	}
 }

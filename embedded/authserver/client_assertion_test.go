@@ -153,6 +153,22 @@ func TestClientAssertionBothShapes(t *testing.T) {
 					kcOrOkta(401, "Invalid client or Invalid client credentials", "Client authentication failed. Either the client or the client credentials are invalid.")},
 				{"no client_assertion_type", url.Values{"grant_type": {"client_credentials"}, "client_assertion": {replayed}}, [2]string{},
 					kcOrOkta(400, "Parameter client_assertion_type is missing", "The client_assertion_type parameter is required.")},
+				{"another client_assertion_type", with(assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "pk_app", tok, nil)), "client_assertion_type", "urn:example:other"), [2]string{},
+					kcOrOkta(400, "Parameter client_assertion_type has value 'urn:example:other' but expected is '"+assertionType+"'", "The client_assertion_type must be "+assertionType+".")},
+				{"no exp", assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "pk_app", tok, map[string]any{"exp": nil})), [2]string{},
+					kcOrOkta(400, "Token exp claim is required", "The client_assertion token must have an exp claim.")},
+				{"exp two hours out", assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "pk_app", tok, map[string]any{"exp": time.Now().Unix() + 7200})), [2]string{},
+					map[bool]want{true: ok, false: {401, "invalid_client", "The client_assertion token has an expiration too far into the future."}}[kc]},
+				{"no iat, exp two hours out", assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "pk_app", tok, map[string]any{"iat": nil, "exp": time.Now().Unix() + 7200})), [2]string{},
+					kcOrOkta(400, "Token expiration is too far in the future and iat claim not present in token", "The client_assertion token has an expiration too far into the future.")},
+				{"iat two minutes ahead", assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "pk_app", tok, map[string]any{"iat": time.Now().Unix() + 120, "exp": time.Now().Unix() + 180})), [2]string{},
+					map[bool]want{true: {400, "invalid_client", "Token was issued in the future"}, false: ok}[kc]},
+				{"iat two minutes ago", assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "pk_app", tok, map[string]any{"iat": time.Now().Unix() - 120, "exp": time.Now().Unix() + 60})), [2]string{},
+					map[bool]want{true: {400, "invalid_client", "Token was issued too far in the past to be used now"}, false: ok}[kc]},
+				{"an assertion and HTTP Basic", assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "pk_app", tok, nil)), [2]string{"pk_app", "x"},
+					want{400, "invalid_request", "the client used more than one authentication method (RFC 6749 §2.3)"}},
+				{"a client_id other than the sub", with(assertionForm(signAssertion(t, jwa.RS256(), rsaKey, "rsa-1", "pk_app", tok, nil)), "client_id", "hs_app"), [2]string{},
+					kcOrOkta(400, "client_id parameter does not match sub claim", "The client_id parameter does not match the client_assertion subject.")},
 			}
 			for _, tc := range cases {
 				a := f.post(t, f.s.paths().token, tc.form, tc.basic[0], tc.basic[1])

@@ -256,6 +256,9 @@ func TestRefreshReuseRevokesTheGrant(t *testing.T) {
 func TestAuthorizationRequestEdges(t *testing.T) {
 	webApp := Client{ID: "web-app", Secret: "web-app-secret", Grants: []string{"authorization_code"}, Scopes: []string{"openid"},
 		RedirectURIs: []string{"http://127.0.0.1/callback", "http://127.0.0.1:41000/callback"}}
+	// A public client whose redirect URI is not on loopback: the any-port
+	// rule of RFC 8252 §7.3 is for loopback only.
+	spa := Client{ID: "spa", Grants: []string{"authorization_code"}, Scopes: []string{"openid"}, RedirectURIs: []string{"http://app.example/callback"}}
 	_, challenge := pkce()
 	native := url.Values{"client_id": {NativeClientID}, "redirect_uri": {edgeRedirect}, "response_type": {"code"},
 		"scope": {"openid"}, "state": {"st"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
@@ -278,6 +281,8 @@ func TestAuthorizationRequestEdges(t *testing.T) {
 		{"fragment", with(native, "redirect_uri", edgeRedirect+"#x"), "has a fragment", "", ""},
 		{"empty fragment", with(native, "redirect_uri", edgeRedirect+"#"), "has a fragment", "", ""},
 		{"confidential client, loopback on another port", with(web, "redirect_uri", edgeRedirect), "is not registered for web-app", "", ""},
+		{"public client, its exact non-loopback redirect URI", with(native, "client_id", spa.ID, "redirect_uri", "http://app.example/callback"), "", "", ""},
+		{"public client, a non-loopback host on another port", with(native, "client_id", spa.ID, "redirect_uri", "http://app.example:8080/callback"), "is not registered for spa", "", ""},
 		{"duplicated client_id", dup(native, "client_id", "other"), "duplicated parameter client_id", "", ""},
 		{"duplicated redirect_uri", dup(native, "redirect_uri", "http://127.0.0.1:1/callback"), "duplicated parameter redirect_uri", "", ""},
 		{"duplicated scope", dup(native, "scope", "profile"), "", "invalid_request", "st"},
@@ -285,7 +290,7 @@ func TestAuthorizationRequestEdges(t *testing.T) {
 		{"duplicated state", dup(native, "state", "other"), "", "invalid_request", ""},
 	}
 	for _, style := range bothStyles {
-		f := start(t, style, func(c *Config) { c.Clients = []Client{webApp} })
+		f := start(t, style, func(c *Config) { c.Clients = []Client{webApp, spa} })
 		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		for _, tt := range tests {
 			t.Run(string(style)+" "+tt.name, func(t *testing.T) {
@@ -448,4 +453,112 @@ func TestIntrospectionSaysWhyARefreshTokenIsInactive(t *testing.T) {
 	// Reuse of rt0 revokes the grant, rt1 with it.
 	f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt0), "", "")
 	inactiveBecause(rt1, "revoked")
+}
+
+// A refresh token lives refreshTTL: used after that, it is refused and
+// buys nothing.
+func TestExpiredRefreshTokenIsRefused(t *testing.T) {
+	for _, style := range bothStyles {
+		t.Run(string(style), func(t *testing.T) {
+			f, clk := startDevice(t, style)
+			code, verifier := nativeCode(t, f)
+			_, rt := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+			clk.add(refreshTTL)
+			if a := f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt), "", ""); a.status != 400 || a.body["error"] != "invalid_grant" || a.body["access_token"] != nil {
+				t.Fatalf("a refresh token used %s after it was issued: got %d %s, want 400 invalid_grant", refreshTTL, a.status, a.raw)
+			}
+		})
+	}
+}
+
+// A server revokes a token only for the client it was issued to (RFC 7009
+// §2.1): another client's revocation request leaves the access token and
+// the refresh token active.
+func TestAnotherClientCannotRevoke(t *testing.T) {
+	for _, style := range bothStyles {
+		t.Run(string(style), func(t *testing.T) {
+			f := start(t, style)
+			code, verifier := nativeCode(t, f)
+			at, rt := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+			for name, tok := range map[string]string{"access": at, "refresh": rt} {
+				f.post(t, f.s.paths().revoke, url.Values{"token": {tok}}, DemoClientID, DemoClientSecret)
+				if !f.active(t, tok) {
+					t.Errorf("the %s token of %s was revoked by %s", name, NativeClientID, DemoClientID)
+				}
+			}
+		})
+	}
+}
+
+// Introspection says inactive for a token past its life, access or
+// refresh, whatever else is true of it (RFC 7662 §2.2).
+func TestExpiredTokensAreInactive(t *testing.T) {
+	for _, style := range bothStyles {
+		t.Run(string(style), func(t *testing.T) {
+			f, clk := startDevice(t, style)
+			code, verifier := nativeCode(t, f)
+			at, rt := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+			if !f.active(t, at) || !f.active(t, rt) {
+				t.Fatal("fresh tokens are inactive")
+			}
+			life := max(refreshTTL, f.s.accessTTL())
+			clk.add(life)
+			for name, tok := range map[string]string{"access": at, "refresh": rt} {
+				if f.active(t, tok) {
+					t.Errorf("the %s token is active %s after it was issued", name, life)
+				}
+			}
+		})
+	}
+}
+
+// The authorization request's own refusals, sent back to the (registered)
+// redirect URI: a client not allowed the code flow, a PKCE method other
+// than S256 (and plain, Keycloak only), a code_challenge that is not 43 to
+// 128 unreserved characters (RFC 7636 §4.2).
+func TestAuthorizationRequestRefusals(t *testing.T) {
+	machine := Client{ID: "machine-only", Secret: "machine-secret", Grants: []string{"client_credentials"}, Scopes: []string{"openid"},
+		RedirectURIs: []string{edgeRedirect}}
+	_, challenge := pkce()
+	native := url.Values{"client_id": {NativeClientID}, "redirect_uri": {edgeRedirect}, "response_type": {"code"},
+		"scope": {"openid"}, "state": {"st"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+	tests := []struct {
+		name string
+		q    url.Values
+		want map[Style]string // the error sent back; "" = the login page
+	}{
+		{"a client without authorization_code", with(native, "client_id", machine.ID),
+			map[Style]string{StyleKeycloak: "unauthorized_client", StyleOkta: "unauthorized_client"}},
+		{"code_challenge_method S512", with(native, "code_challenge_method", "S512"),
+			map[Style]string{StyleKeycloak: "invalid_request", StyleOkta: "invalid_request"}},
+		{"code_challenge_method plain", with(native, "code_challenge_method", "plain", "code_challenge", strings.Repeat("p", 43)),
+			map[Style]string{StyleKeycloak: "", StyleOkta: "invalid_request"}},
+		{"a code_challenge too short", with(native, "code_challenge", "short"),
+			map[Style]string{StyleKeycloak: "invalid_request", StyleOkta: "invalid_request"}},
+	}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, style := range bothStyles {
+		f := start(t, style, func(c *Config) { c.Clients = []Client{machine} })
+		for _, tt := range tests {
+			t.Run(string(style)+" "+tt.name, func(t *testing.T) {
+				resp, err := noRedirect.Get(f.s.Issuer() + f.s.paths().auth + "?" + tt.q.Encode())
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				want := tt.want[style]
+				if want == "" {
+					if resp.StatusCode != 200 || !strings.Contains(string(body), "Sign in") {
+						t.Fatalf("got %d Location=%q, want the login page", resp.StatusCode, resp.Header.Get("Location"))
+					}
+					return
+				}
+				u, _ := url.Parse(resp.Header.Get("Location"))
+				if resp.StatusCode != http.StatusFound || u.Query().Get("error") != want || u.Query().Get("code") != "" {
+					t.Fatalf("got %d Location=%q, want a redirect with error=%s and no code", resp.StatusCode, resp.Header.Get("Location"), want)
+				}
+			})
+		}
+	}
 }

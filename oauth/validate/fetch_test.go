@@ -2,10 +2,14 @@ package validate_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -132,5 +136,60 @@ func TestNewRefusesAJWKSURIWithControlCharacters(t *testing.T) {
 	want := `jwks_uri "` + issuer + `/certs\x1b[2J", which holds control characters`
 	if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "not an http or https URL") {
 		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+// manyKeysJWKS is a key set of n Ed25519 keys, kids "0" to n-1, all the
+// same public key: a hostile or broken issuer's.
+func manyKeysJWKS(t *testing.T, n int) *httptest.Server {
+	t.Helper()
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := base64.RawURLEncoding.EncodeToString(pub)
+	keys := make([]map[string]any, n)
+	for i := range keys {
+		keys[i] = map[string]any{"kty": "OKP", "crv": "Ed25519", "x": x, "kid": strconv.Itoa(i)}
+	}
+	body, err := json.Marshal(map[string]any{"keys": keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// A key set of 10,000 keys (under the 1 MiB cap) is refused as a whole; one
+// of 1,000 is used, and a token naming none of them is refused with a
+// reason that names a few kids and counts the rest, not a thousand.
+func TestAKeySetOfThousandsOfKeys(t *testing.T) {
+	_, err := validate.New(context.Background(), validate.Options{Issuer: "https://as.example", JWKSURI: manyKeysJWKS(t, 10000).URL})
+	if err == nil || !strings.Contains(err.Error(), "too many keys") {
+		t.Fatalf("10,000 keys: got %v, want the set refused for too many keys", err)
+	}
+	v, err := validate.New(context.Background(), validate.Options{Issuer: "https://as.example", JWKSURI: manyKeysJWKS(t, 1000).URL})
+	if err != nil {
+		t.Fatalf("1,000 keys: %v", err)
+	}
+	defer v.Close()
+	_, other, _ := ed25519.GenerateKey(rand.Reader)
+	for _, header := range []string{`{"alg":"EdDSA","kid":"nope"}`, `{"alg":"EdDSA"}`} {
+		in := base64.RawURLEncoding.EncodeToString([]byte(header)) + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"https://as.example"}`))
+		tok := in + "." + base64.RawURLEncoding.EncodeToString(ed25519.Sign(other, []byte(in)))
+		r := v.Validate(context.Background(), tok)
+		if r.Valid {
+			t.Fatalf("%s: a token signed by no published key is valid", header)
+		}
+		for _, c := range r.Checks {
+			if len(c.Reason) > 300 {
+				t.Errorf("%s: the %s reason is %d bytes: %.120q…", header, c.Name, len(c.Reason), c.Reason)
+			}
+		}
+	}
+	r := v.Validate(context.Background(), "eyJhbGciOiJFZERTQSIsImtpZCI6Im5vcGUifQ.e30.AAAA")
+	if c := check(t, r, "kid"); c.Status != oauth.Fail || !strings.Contains(c.Reason, "and 992 more") {
+		t.Errorf("unknown kid: got %v %q, want a failure naming 8 kids and counting 992 more", c.Status, c.Reason)
 	}
 }

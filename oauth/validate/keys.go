@@ -90,20 +90,28 @@ func (e FetchEvent) String() string {
 	}
 	s := fmt.Sprintf("fetched the issuer's keys (%s): %s", why, list(e.Kids))
 	if len(e.Added) > 0 {
-		s += "; new: " + strings.Join(e.Added, ", ")
+		s += "; new: " + list(e.Added)
 	}
 	if len(e.Removed) > 0 {
-		s += "; removed, no longer trusted: " + strings.Join(e.Removed, ", ")
+		s += "; removed, no longer trusted: " + list(e.Removed)
 	}
 	return s
 }
 
 func list(kids []string) string {
-	if len(kids) == 0 {
+	switch {
+	case len(kids) == 0:
 		return "none"
+	case len(kids) > maxListed:
+		// A key set may hold a thousand keys (jwx's limit): a reason or
+		// an event line names a few and counts the rest.
+		return strings.Join(kids[:maxListed], ", ") + fmt.Sprintf(" and %d more", len(kids)-maxListed)
 	}
 	return strings.Join(kids, ", ")
 }
+
+// maxListed is how many kids a message names.
+const maxListed = 8
 
 // verifyKey is one signature key from the JWKS, exported to its Go type.
 type verifyKey struct {

@@ -194,7 +194,24 @@ func (v *Validator) validate(raw string, requiredScopes []string, verify func(*r
 		now: v.now(), required: requiredScopes,
 	})
 	checkTyp(r, tok.Header, tok.Claims)
+	unverified(r)
 	return r.done()
+}
+
+// unverified fails the signature check when it did not pass and nothing
+// else failed: the signature is what makes the claims the issuer's, so a
+// token whose signature was not verified is never valid, whatever path
+// left it unchecked.
+func unverified(r *report) {
+	sig := r.find(CheckSignature)
+	if sig != nil && sig.Status == oauth.Pass || oauth.Failed(r.Checks) {
+		return
+	}
+	if sig == nil {
+		r.add(CheckSignature, oauth.Fail, "not verified")
+		return
+	}
+	sig.Status, sig.Reason = oauth.Fail, "not verified: "+sig.Reason
 }
 
 // checkHeader refuses what this validator cannot honour and says which

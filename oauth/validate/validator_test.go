@@ -101,6 +101,11 @@ func TestHostileTokens(t *testing.T) {
 		}
 		return c
 	}
+	without := func(name string) map[string]any {
+		c := good()
+		delete(c, name)
+		return c
+	}
 	valid := is.Token(t, good())
 	parts := strings.Split(valid, ".")
 	flipSig := func() string {
@@ -121,6 +126,8 @@ func TestHostileTokens(t *testing.T) {
 		reason  string // a substring of the failed check's reason
 	}{
 		{"alg none", validatetest.Sign(t, hdr("alg", "none"), good(), nil), nil, "alg", "unsigned"},
+		{"no kid, no key for the alg", validatetest.Sign(t, hdr("alg", "ES384", "kid", nil), good(), nil), nil, "kid", "the header has no kid and the issuer has no ES384 key"},
+		{"alg unknown", validatetest.Sign(t, hdr("alg", "XS256"), good(), nil), nil, "alg", "not an asymmetric signature algorithm"},
 		{"alg nOnE signed anyway", validatetest.Sign(t, hdr("alg", "nOnE"), good(), is.RSA), nil, "alg", "alg is none"},
 		{"PS256 where the key pins RS256", validatetest.Sign(t, hdr("alg", "PS256"), good(), is.RSA), nil, "kid", "for RS256 only"},
 		{"HS256 signed with the RSA public key", validatetest.Sign(t, hdr("alg", "HS256"), good(), is.PublicKeyPEM()), nil, "alg", "HMAC"},
@@ -134,7 +141,12 @@ func TestHostileTokens(t *testing.T) {
 		{"wrong iss", is.Token(t, with("iss", "https://evil.example/realms/test")), nil, "iss", "iss is https://evil.example/realms/test, expected " + is.URL},
 		{"iss with a trailing slash", is.Token(t, with("iss", is.URL+"/")), nil, "iss", "trailing slash"},
 		{"wrong aud", is.Token(t, with("aud", "account")), nil, "aud", "aud is account, expected " + validatetest.Audience},
-		{"no exp", is.Token(t, with("exp", nil)), nil, "exp", "unreadable"},
+		{"no aud", is.Token(t, without("aud")), nil, "aud", "the token has no aud, expected " + validatetest.Audience},
+		{"no iss", is.Token(t, without("iss")), nil, "iss", "the token has no iss"},
+		{"iss not a string", is.Token(t, with("iss", 42)), nil, "iss", "not a string"},
+		{"typ of another kind of token", validatetest.Sign(t, hdr("typ", "logout+jwt"), good(), is.RSA), nil, "typ", "not an access token"},
+		{"exp null", is.Token(t, with("exp", nil)), nil, "exp", "unreadable"},
+		{"no exp", is.Token(t, without("exp")), nil, "exp", "no exp, so it would never expire"},
 		{"exp as a string", is.Token(t, with("exp", "tomorrow")), nil, "exp", `the string "tomorrow"`},
 		{"missing scope", is.Token(t, good()), []string{"fakebookapi.admin"}, "scope", "missing fakebookapi.admin; the token grants: fakebookapi.read"},
 		{"jku pointing elsewhere", validatetest.Sign(t, hdr("jku", "https://evil.example/jwks", "kid", "evil"), good(), is.Other), nil, "kid", "kid evil is not among"},
@@ -142,6 +154,8 @@ func TestHostileTokens(t *testing.T) {
 		{"embedded jwk header", validatetest.Sign(t, hdr("jwk", map[string]any{"kty": "RSA", "n": "AQAB", "e": "AQAB"}), good(), is.Other), nil, "signature", "does not match"},
 		{"RS256 with the EC key's kid", validatetest.Sign(t, hdr("kid", validatetest.ECKID), good(), is.RSA), nil, "kid", "EC key"},
 		{"encryption key", validatetest.Sign(t, hdr("kid", validatetest.EncKID), good(), is.Enc), nil, "kid", "use: enc"},
+		{"b64 header", validatetest.Sign(t, hdr("b64", false), good(), is.RSA), nil, "header", "b64"},
+		{"no alg", validatetest.Sign(t, hdr("alg", nil), good(), nil), nil, "alg", "no alg string"},
 		{"crit header", validatetest.Sign(t, hdr("crit", []string{"exp"}), good(), is.RSA), nil, "header", "crit"},
 		{"Keycloak ID token", validatetest.Sign(t, hdr("typ", "JWT"), with("typ", "ID"), is.RSA), nil, "typ", "not an access token"},
 		{"2 segments", parts[0] + "." + parts[1], nil, "format", "has 2 parts"},

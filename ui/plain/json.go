@@ -60,12 +60,14 @@ type Token struct {
 	ClaimsExplained []ClaimDoc `json:"claims_explained,omitempty"`
 }
 
-// NewDocument builds the document of a flow's results.
+// NewDocument builds the document of a flow's results: steps are the
+// steps of f that ran. Its ok is flows.Passed: a run that stopped before
+// its last step (cancelled between two steps) is not ok, whatever the
+// steps that ran said.
 func NewDocument(f flows.Flow, steps []flows.Step, results []flows.Result, o Options) Document {
-	d := Document{Flow: f.ID, OK: len(results) > 0, Steps: []Step{}}
+	d := Document{Flow: f.ID, OK: flows.Passed(f, results), Steps: []Step{}}
 	for i, r := range results {
 		v := o.view(steps[i], r)
-		d.OK = d.OK && !v.Failed
 		d.Steps = append(d.Steps, newStep(v))
 	}
 	return d

@@ -53,3 +53,21 @@ func TestFieldNamesAndPaths(t *testing.T) {
 		t.Errorf("--json: refresh_token %q access_token %q, want it redacted and the access token shown", sc.RefreshToken, sc.AccessToken)
 	}
 }
+
+// "ok" is the run's verdict: every step ran and none failed. A run that
+// stopped after its first step (cancelled between two) is not ok, though
+// the step that ran passed.
+func TestDocumentOKNeedsEveryStep(t *testing.T) {
+	steps := []flows.Step{{ID: "revoke"}, {ID: "revoked"}}
+	f := flows.Flow{ID: "revoke", Steps: steps}
+	passed := flows.Result{Checks: []oauth.Check{{Name: "accepted", Status: oauth.Pass}}}
+	if d := NewDocument(f, steps[:1], []flows.Result{passed}, Options{}); d.OK {
+		t.Error("one step of two ran: got ok true, want false")
+	}
+	if d := NewDocument(f, steps, []flows.Result{passed, passed}, Options{}); !d.OK {
+		t.Error("every step ran and passed: got ok false, want true")
+	}
+	if d := NewDocument(f, steps, []flows.Result{passed, {Checks: []oauth.Check{{Name: "inactive", Status: oauth.Fail}}}}, Options{}); d.OK {
+		t.Error("a step failed: got ok true, want false")
+	}
+}

@@ -131,3 +131,20 @@ func TestErrorAndVerdict(t *testing.T) {
 		t.Error("a failed check: got a step that did not fail")
 	}
 }
+
+// JSON is indented to be read, unless its nesting would blow it up: 24 KB
+// of brackets nested 9,000 deep, from a hostile server or in a token,
+// indented, was 160 MB on the screen. It is shown as it came instead.
+func TestIndentIsBoundedByTheInput(t *testing.T) {
+	deep := `{"a":` + strings.Repeat("[", 9000) + strings.Repeat("]", 9000) + `}`
+	if got := indent([]byte(deep)); len(got) > maxIndented(len(deep)) {
+		t.Errorf("nested 9,000 deep: %d bytes indented from %d, want at most %d", len(got), len(deep), maxIndented(len(deep)))
+	}
+	if got, want := indent([]byte(`{"a":[1,{"b":"c,[{"}]}`)), "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"c,[{\"\n    }\n  ]\n}"; got != want {
+		t.Errorf("a sensible document: got %q, want %q", got, want)
+	}
+	wide := "[" + strings.Repeat(`{"k":"v"},`, 50000) + "1]"
+	if got := indent([]byte(wide)); !strings.Contains(got, "\n") {
+		t.Error("a long but shallow document was not indented")
+	}
+}
