@@ -121,7 +121,7 @@ func exchangeStep() Step {
 				return failed(env, r, err)
 			}
 			r = tokenResult(ctx, env, vars, r, tok, req.Nonce)
-			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope, otherTokens(tok)...)...)
+			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok)...)
 			return r
 		},
 	}

@@ -41,7 +41,7 @@ func clientCredentialsStep() Step {
 			// The token request sends no nonce: an earlier login's, kept in
 			// the session, is not this ID token's to match.
 			r = tokenResult(ctx, env, vars, r, tok, "")
-			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope)...)
+			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok)...)
 			return r
 		},
 	}
