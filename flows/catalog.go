@@ -59,6 +59,7 @@ func CallAPI(req APIRequest) Step {
 			}
 			r.Outputs = answerOutputs(resp)
 			if e := resp.Explain(); e != nil {
+				explainBound(&r, e, resp.Status, vars[VarAccessToken])
 				if c := resp.Challenge; c != nil && c.Scope != "" {
 					how := "add it to the requested scopes and run the token step again" // the TUI's
 					if !env.Rerun {
@@ -89,6 +90,7 @@ func CallAPI(req APIRequest) Step {
 				return r
 			}
 			r.Checks = []oauth.Check{answered(resp.Status)}
+			explainBound(&r, nil, resp.Status, vars[VarAccessToken])
 			return r
 		},
 	}
@@ -176,6 +178,7 @@ func InspectToken(name, raw string) Step {
 				t.Checks = append(t.Checks, oauth.Check{Name: "revoked", Status: oauth.Skip, Reason: "not checked here: a revoked JWT still verifies until it expires " +
 					"(RFC 7009 §2); only its issuer can say (oauthlab introspect, RFC 7662)"})
 			}
+			t.Checks = append(t.Checks, boundCheck(tok)...)
 			r.Tokens = []Token{t}
 			return r
 		},
