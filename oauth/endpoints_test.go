@@ -103,6 +103,9 @@ func TestRevocationFixtures(t *testing.T) {
 		{"keycloak other client", fromFixture(t, "keycloak/error-revocation-unmatching-clients.json"), "issued to another client", false},
 		{"keycloak unsupported type", fromFixture(t, "keycloak/error-revocation-unsupported-token-type.json"), "cannot introspect or revoke", false},
 		{"okta revoked", fromManifest(t, "okta", "/v1/revoke"), "", false},
+		// oidc-provider 9.13.3 (testdata/interop), another client's refresh token.
+		{"oidc-provider other client", canned{400, map[string]string{"Content-Type": "application/json; charset=utf-8"},
+			[]byte(`{"error":"invalid_request","error_description":"client is not authorized to revoke the presented token"}`)}, "issued to another client", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
