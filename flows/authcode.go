@@ -82,7 +82,7 @@ func authorizeStep() Step {
 func signedIn(env *Env, vars Vars, r *Result, req oauth.AuthRequest, cb *oauth.Callback) {
 	r.Checks = append(r.Checks, oauth.Check{Name: "state", Status: oauth.Pass, Reason: "the callback's state matches the one sent: this response answers our request (RFC 6749 §10.12)"})
 	if advertised := vars[varIssAdvertised] == "true"; cb.Iss != "" || advertised {
-		r.Checks = append(r.Checks, cb.CheckIssuer(env.Settings.Issuer, advertised))
+		r.Checks = append(r.Checks, cb.CheckIssuer(env.Settings.issuer(), advertised))
 	}
 	r.Outputs = append(r.Outputs, Output{Name: "code", Value: cb.Code})
 	// Merged, not assigned: r.Vars may hold the endpoints
@@ -153,7 +153,7 @@ func userinfoStep() Step {
 			claims, ex, err := oauth.UserInfo(ctx, env.HTTP, vars[VarUserinfoEndpoint], vars[VarAccessToken])
 			r.Exchanges = ex
 			if err != nil {
-				if aud := apiAudience(vars[VarAccessToken], env.Settings.Issuer); aud != "" {
+				if aud := apiAudience(vars[VarAccessToken], env.Settings.issuer()); aud != "" {
 					// Not a failure of the flow: the token is for an API.
 					r.Checks = []oauth.Check{{Name: "userinfo", Status: oauth.Warn, Reason: "userinfo refused the access token because it was issued for the API " + aud +
 						" (its aud), not for the authorization server (RFC 9068 §4: a token is only for its audience); the ID token already says who signed in"}}

@@ -147,7 +147,7 @@ func InspectToken(name, raw string) Step {
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
 			tok, scheme := cutAuthScheme(raw)
 			e := *env
-			pinned := e.Settings.Issuer
+			pinned := e.Settings.issuer()
 			if pinned == "" {
 				e.Settings.Issuer = claimedIssuer(tok)
 			}

@@ -91,7 +91,7 @@ func inspect(ctx context.Context, env *Env, vars Vars, r *Result, name, raw stri
 	if name == VarRefreshToken {
 		return t
 	}
-	opts := validate.Options{Issuer: env.Settings.Issuer, JWKSURI: vars[VarJWKSURI], Now: env.Now, SignatureCache: -1}
+	opts := validate.Options{Issuer: env.Settings.issuer(), JWKSURI: vars[VarJWKSURI], Now: env.Now, SignatureCache: -1}
 	if env.Settings.Audience != "" && name != VarIDToken {
 		opts.Audiences = []string{env.Settings.Audience}
 	}
@@ -132,7 +132,7 @@ func inspectIDToken(ctx context.Context, env *Env, vars Vars, r *Result, raw, ac
 		t.Checks = []oauth.Check{{Name: "format", Status: oauth.Fail, Reason: "an ID token must be a signed JWT (OIDC Core §2), and this one is not"}}
 		return t
 	}
-	oidc := oauth.CheckIDToken(raw, env.Settings.Issuer, env.Settings.ClientID, nonce, env.Clock())
+	oidc := oauth.CheckIDToken(raw, env.Settings.issuer(), env.Settings.ClientID, nonce, env.Clock())
 	t.Checks = mergeIDTokenChecks(t.Checks, oidc)
 	if accessToken != "" {
 		t.Checks = append(t.Checks, oauth.CheckAtHash(raw, accessToken))
