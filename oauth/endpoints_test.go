@@ -345,3 +345,18 @@ func TestIntrospectionInactiveHints(t *testing.T) {
 		}
 	}
 }
+
+// oidc-provider 9.13.3 (testdata/interop) answers a grant the client is not
+// registered for with invalid_request, not unauthorized_client: the
+// explanation names the grant, not a malformed request.
+func TestGrantNotAllowedForTheClient(t *testing.T) {
+	json := map[string]string{"Content-Type": "application/json; charset=utf-8"}
+	srv := newFakeServer(t, map[string]canned{
+		"/token":       {400, json, []byte(`{"error":"invalid_request","error_description":"requested grant type is not allowed for this client"}`)},
+		"/device/auth": {400, json, []byte(`{"error":"invalid_request","error_description":"urn:ietf:params:oauth:grant-type:device_code is not allowed for this client"}`)},
+	})
+	_, _, err := oauth.ClientCredentials(context.Background(), nil, oauth.ClientConfig{TokenURL: srv.URL + "/token", ClientID: "workbench_cli", ClientSecret: "s"})
+	assertExplained(t, err, "token", "may not use this grant")
+	_, _, err = oauth.DeviceAuthorize(context.Background(), nil, srv.URL+"/device/auth", oauth.ClientConfig{ClientID: "workbench_cli"})
+	assertExplained(t, err, "device", "may not use this grant")
+}
