@@ -18,7 +18,8 @@ func TestSettingsRefusalsAreTheSameForEveryFace(t *testing.T) {
 	isolateCache(t)
 	dir := t.TempDir()
 	config := filepath.Join(dir, "config.json")
-	if err := os.WriteFile(config, []byte(`{"profiles":{"ftp":{"issuer":"ftp://sso.example.com","client_id":"c"}}}`), 0o600); err != nil {
+	if err := os.WriteFile(config, []byte(`{"profiles":{"ftp":{"issuer":"ftp://sso.example.com","client_id":"c"},
+		"typo":{"issuer":"https://sso.example.com","client_id":"c","secret_env":"S","scope":["fakebookapi.read"]}}}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -32,6 +33,11 @@ func TestSettingsRefusalsAreTheSameForEveryFace(t *testing.T) {
 		{[]string{"discover", "--config", config, "--profile", "nope"}, `no profile "nope" in ` + config},
 		{[]string{"token", "--embedded", "--auth", "digest"}, `--auth must be basic, post, private_key_jwt or client_secret_jwt, got "digest"`},
 		{[]string{"--config", config, "--profile", "ftp"}, `--issuer must be an http(s) URL, got "ftp://sso.example.com"`},
+		// A misspelt key was dropped silently: the token came without the
+		// scope the profile meant to ask for.
+		{[]string{"--config", config, "--profile", "typo"}, `profile typo in ` + config + `: unknown key "scope": a misspelling? A profile's keys are issuer, client_id`},
+		{[]string{"token", "--config", config, "--profile", "typo"}, `unknown key "scope"`},
+		{[]string{"discover", "--config", config, "--profile", "typo"}, `unknown key "scope"`},
 		// --http-timeout given with --issuer once made the TUI check a
 		// timeout it had not parsed (0s) and refuse a good one.
 		{[]string{"--issuer", "ftp://sso.example.com", "--http-timeout", "5s"}, `--issuer must be an http(s) URL`},

@@ -239,6 +239,9 @@ func profileSettings(req Request) (flows.Settings, error) {
 	if !ok {
 		return flows.Settings{}, usageErrorf("no profile %q in %s", req.Profile, path)
 	}
+	if err := p.Check(); err != nil {
+		return flows.Settings{}, usageErrorf("profile %s in %s: %v", req.Profile, path, err)
+	}
 	if req.NoCredentials {
 		return p.Target(), nil
 	}
