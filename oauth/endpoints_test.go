@@ -360,3 +360,14 @@ func TestGrantNotAllowedForTheClient(t *testing.T) {
 	_, _, err = oauth.DeviceAuthorize(context.Background(), nil, srv.URL+"/device/auth", oauth.ClientConfig{ClientID: "workbench_cli"})
 	assertExplained(t, err, "device", "may not use this grant")
 }
+
+// oidc-provider 9.13.3 (testdata/interop) introspects no JWT access token:
+// the advice says how to check one without the server.
+func TestIntrospectingAJWTAccessTokenPointsToInspect(t *testing.T) {
+	srv := newFakeServer(t, map[string]canned{"/introspect": {400, map[string]string{"Content-Type": "application/json; charset=utf-8"},
+		[]byte(`{"error":"unsupported_token_type","error_description":"Structured JWT Tokens cannot be introspected via the introspection_endpoint"}`)}})
+	_, _, err := oauth.Introspect(context.Background(), nil, srv.URL+"/introspect", oauth.ClientConfig{ClientID: "c", ClientSecret: "s"}, "eyJ.x.y", "access_token")
+	if e := assertExplained(t, err, "introspect", "cannot introspect or revoke"); !strings.Contains(e.Try, "oauthlab inspect") {
+		t.Errorf("try: got %q, want it to name oauthlab inspect", e.Try)
+	}
+}
