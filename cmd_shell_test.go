@@ -273,6 +273,17 @@ func TestDiscoverLintsPlainPKCE(t *testing.T) {
 	}
 }
 
+// What an engineer asks discovery before a device flow or an invalid_scope:
+// the device endpoint and the scopes the server knows, as fields.
+func TestDiscoverFieldsForTheDeviceEndpointAndScopes(t *testing.T) {
+	for field, want := range map[string]string{"device_authorization_endpoint": "/device", "scopes_supported": "fakebookapi.read"} {
+		code, out, errOut := runCLI(t, "discover", "--embedded", "--field", field)
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("--field %s: exit %d, got %q %q, want %q in it", field, code, out, errOut, want)
+		}
+	}
+}
+
 func TestIntrospectHintFlag(t *testing.T) {
 	code, _, errOut := runCLI(t, "introspect", "--embedded", "--hint", "id_token", "x")
 	if code != exitUsage || !strings.Contains(errOut, "--hint must be") {
