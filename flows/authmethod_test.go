@@ -40,6 +40,10 @@ func TestInvalidClientNamesTheJWTMethodsTheServerTakes(t *testing.T) {
 			if !errors.As(r.Err, &e) {
 				t.Fatalf("got %v, want an explained invalid_client", r.Err)
 			}
+			// oidc-provider says the same for an unknown client id.
+			if tt.auth != oauth.AuthSecretJWT && !strings.HasPrefix(e.Try, "check the client id and its secret") {
+				t.Errorf("try: got %q, want it to start with checking the client id", e.Try)
+			}
 			if got := strings.Contains(e.Try, "--auth client_secret_jwt"); got != tt.want {
 				t.Errorf("try: got %q, want the JWT methods named: %v", e.Try, tt.want)
 			}
