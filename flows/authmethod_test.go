@@ -44,6 +44,10 @@ func TestInvalidClientNamesTheJWTMethodsTheServerTakes(t *testing.T) {
 			if tt.auth != oauth.AuthSecretJWT && !strings.HasPrefix(e.Try, "check the client id and its secret") {
 				t.Errorf("try: got %q, want it to start with checking the client id", e.Try)
 			}
+			// A client_secret_jwt client has no key to register.
+			if tt.auth == oauth.AuthSecretJWT && (strings.Contains(e.Try, "public key") || !strings.Contains(e.Try, "check the client secret")) {
+				t.Errorf("try: got %q, want the secret checked, no key registered", e.Try)
+			}
 			if got := strings.Contains(e.Try, "--auth client_secret_jwt"); got != tt.want {
 				t.Errorf("try: got %q, want the JWT methods named: %v", e.Try, tt.want)
 			}
