@@ -30,11 +30,11 @@ func TestASenderConstrainedTokenIsNotABearerToken(t *testing.T) {
 		t.Fatalf("a valid bound token failed: %+v", r.Tokens)
 	}
 	check(t, r.Tokens[0].Checks, CheckBound, oauth.Warn)
-	if c := find(r.Tokens[0].Checks, CheckBound); !strings.Contains(c.Reason, "cnf.jkt lwIX4jSYPw") || !strings.Contains(c.Reason, "Authorization: DPoP") {
+	if c := findCheck(r.Tokens[0].Checks, CheckBound); !strings.Contains(c.Reason, "cnf.jkt lwIX4jSYPw") || !strings.Contains(c.Reason, "Authorization: DPoP") {
 		t.Errorf("cnf: got %q, want the thumbprint and how to send it", c.Reason)
 	}
 	r = InspectToken(VarAccessToken, bearer).Run(context.Background(), env, Vars{})
-	if c := find(r.Tokens[0].Checks, CheckBound); c.Name != "" {
+	if c := findCheck(r.Tokens[0].Checks, CheckBound); c.Name != "" {
 		t.Errorf("a bearer token: got %+v, want no cnf check", c)
 	}
 
@@ -62,16 +62,7 @@ func TestASenderConstrainedTokenIsNotABearerToken(t *testing.T) {
 	mustPass(t, "call", r)
 	check(t, r.Checks, CheckBound, oauth.Warn)
 	r = CallAPI(APIRequest{Path: taking.URL + "/books"}).Run(context.Background(), env, Vars{VarAccessToken: bearer})
-	if c := find(r.Checks, CheckBound); c.Name != "" {
+	if c := findCheck(r.Checks, CheckBound); c.Name != "" {
 		t.Errorf("a bearer token accepted: got %+v, want no cnf check", c)
 	}
-}
-
-func find(checks []oauth.Check, name string) oauth.Check {
-	for _, c := range checks {
-		if c.Name == name {
-			return c
-		}
-	}
-	return oauth.Check{}
 }

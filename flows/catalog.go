@@ -170,6 +170,11 @@ func InspectToken(name, raw string) Step {
 			case pinned == "":
 				t.Checks = append(t.Checks, oauth.Check{Name: CheckTrust, Status: oauth.Fail, Reason: "no issuer was pinned (--issuer, --profile or --embedded), so the token was checked against " +
 					quoteIssuer(e.Settings.Issuer) + ", the issuer it names itself: anyone can mint a token naming their own server, whose keys then verify it"})
+			case findCheck(t.Checks, "signature").Status != oauth.Pass:
+				// Pinned, but its keys did not vouch for the token: they
+				// could not be fetched, or the signature failed with them.
+				t.Checks = append(t.Checks, oauth.Check{Name: CheckTrust, Status: oauth.Skip, Reason: "the issuer you pinned, " + pinned +
+					", does not vouch for this token: its signature was not verified with that issuer's keys (see signature)"})
 			default:
 				t.Checks = append(t.Checks, oauth.Check{Name: CheckTrust, Status: oauth.Pass, Reason: "checked against " + pinned + ", the issuer you pinned, with the keys it publishes"})
 			}
@@ -208,6 +213,16 @@ func claimedIssuer(raw string) string {
 		return jwt.Claims.String("iss")
 	}
 	return ""
+}
+
+// findCheck returns the check called name, a zero Check if there is none.
+func findCheck(checks []oauth.Check, name string) oauth.Check {
+	for _, c := range checks {
+		if c.Name == name {
+			return c
+		}
+	}
+	return oauth.Check{}
 }
 
 func dropCheck(checks []oauth.Check, name string) []oauth.Check {
