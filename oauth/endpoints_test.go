@@ -199,6 +199,8 @@ func TestCallAPI(t *testing.T) {
 		"/api/private": {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="The access token expired"`}, nil},
 		"/api/scoped":  {403, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="insufficient_scope", scope="fakebookapi.admin"`}, nil},
 		"/api/none":    {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook"`}, nil},
+		// FakeBook trusting another issuer (serve --issuer … --audience …).
+		"/api/aud": {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="aud: aud is http://127.0.0.1:9401/, expected http://127.0.0.1:9403/"`}, nil},
 	})
 	tests := []struct {
 		path, method string
@@ -212,6 +214,7 @@ func TestCallAPI(t *testing.T) {
 		{"/api/private", "GET", nil, 401, "invalid_token", "access token was rejected"},
 		{"/api/scoped", "GET", nil, 403, "insufficient_scope", "lacks a scope"},
 		{"/api/none", "GET", nil, 401, "", "wants a token"},
+		{"/api/aud", "GET", nil, 401, "invalid_token", "issued for another audience"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.path+" "+tc.method, func(t *testing.T) {
