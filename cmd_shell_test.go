@@ -113,6 +113,16 @@ func TestJSONTopOfInspectAndIntrospect(t *testing.T) {
 	if code != exitOK || out != authserver.DemoClientID+"\n" {
 		t.Errorf("--field claims.azp: exit %d, got %q, want %s", code, out, authserver.DemoClientID)
 	}
+	// A claim the token does not carry is a field not sent (1), not an
+	// unknown name (2); a misspelt top-level name is.
+	code, out, errOut = runCLI(t, "inspect", "--issuer", w.Issuer, "--field", "claims.cnf", tok)
+	if code != exitFailed || out != "" || !strings.Contains(errOut, `claims has no member "cnf"`) {
+		t.Errorf("--field claims.cnf: exit %d, stdout %q, stderr %q; want 1 and the member named", code, out, errOut)
+	}
+	code, _, _ = runCLI(t, "inspect", "--issuer", w.Issuer, "--field", "claimz.sub", tok)
+	if code != exitUsage {
+		t.Errorf("--field claimz.sub: exit %d, want 2", code)
+	}
 	t.Setenv("INTROSPECT_SECRET", authserver.IntrospectClientSecret)
 	code, out, errOut = runCLI(t, "introspect", "--issuer", w.Issuer, "--client-id", authserver.IntrospectClientID, "--client-secret-env", "INTROSPECT_SECRET", "--json", tok)
 	d = readScript(t, out)
