@@ -83,6 +83,9 @@ func GrantedScope(asked []string, tok *oauth.TokenResponse) []oauth.Check {
 	}
 	reason := "asked for " + strings.Join(asked, " ") + ", " + from + grant + ": " + strings.Join(what, ", ") +
 		". The server may grant other scopes than asked and must say so (RFC 6749 §3.3, §5.1)"
+	if tok.Scope == "" {
+		reason += ", which this answer did not"
+	}
 	if len(missing) > 0 {
 		reason += "; a call that needs a scope not granted gets 403 insufficient_scope. Unknown scopes are often dropped silently: check their spelling and that the client is allowed them"
 	}

@@ -34,7 +34,7 @@ func TestGrantedScope(t *testing.T) {
 		// oidc-provider: an unknown scope is dropped, and an answer that
 		// grants none names none; its RFC 9068 access token has no scope.
 		{"the answer names none, the access token none", []string{"bogus.scope"}, oauth.TokenResponse{AccessToken: at(`{"sub":"a"}`)},
-			"asked for bogus.scope, the answer names no scope (as asked, RFC 6749 §5.1), but its access token grants none: bogus.scope not granted"},
+			"asked for bogus.scope, the answer names no scope (as asked, RFC 6749 §5.1), but its access token grants none: bogus.scope not granted. The server may grant other scopes than asked and must say so (RFC 6749 §3.3, §5.1), which this answer did not"},
 		{"the answer names none, the access token other", []string{"a", "b"}, oauth.TokenResponse{AccessToken: at(`{"scope":"a"}`)}, "access token grants a: b not granted"},
 		{"the answer names none, the access token as asked", []string{"a"}, oauth.TokenResponse{AccessToken: at(`{"scope":"a"}`)}, ""},
 		// oidc-provider's access token for an API carries its scopes only:
