@@ -200,7 +200,9 @@ func TestCallAPI(t *testing.T) {
 		"/api/scoped":  {403, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="insufficient_scope", scope="fakebookapi.admin"`}, nil},
 		"/api/none":    {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook"`}, nil},
 		// FakeBook trusting another issuer (serve --issuer … --audience …).
-		"/api/aud": {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="aud: aud is http://127.0.0.1:9401/, expected http://127.0.0.1:9403/"`}, nil},
+		// FakeBook introspecting at oidc-provider (serve --issuer … --validate introspect).
+		"/api/introspect": {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="active: the introspection endpoint answered HTTP 400: {\"error\":\"unsupported_token_type\"}"`}, nil},
+		"/api/aud":        {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="aud: aud is http://127.0.0.1:9401/, expected http://127.0.0.1:9403/"`}, nil},
 	})
 	tests := []struct {
 		path, method string
@@ -215,6 +217,7 @@ func TestCallAPI(t *testing.T) {
 		{"/api/scoped", "GET", nil, 403, "insufficient_scope", "lacks a scope"},
 		{"/api/none", "GET", nil, 401, "", "wants a token"},
 		{"/api/aud", "GET", nil, 401, "invalid_token", "issued for another audience"},
+		{"/api/introspect", "GET", nil, 401, "invalid_token", "could not check the token"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.path+" "+tc.method, func(t *testing.T) {
