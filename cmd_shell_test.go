@@ -525,3 +525,23 @@ func shellWords(s string) []string {
 	}
 	return words
 }
+
+// A token of the provider bound to a DPoP key (cnf.jkt) is valid, and said
+// to be no bearer token; the discovery document's URL pins the issuer it
+// names; a token cut short is said to be so.
+func TestInspectOIDCProviderTokens(t *testing.T) {
+	p := oauthtest.OIDCProvider(t)
+	bound := p.Mint(t, `{"cnf":{"jkt":"lwIX4jSYPw-oJi2vUV0kZmgoQjX7n88jm9uDyZ6qcsQ"}}`)
+	code, out, errOut := runCLI(t, "inspect", "--issuer", p.Issuer, "--", bound)
+	if code != exitOK || !strings.Contains(out, "! cnf        sender-constrained") {
+		t.Errorf("a DPoP-bound token: exit %d, want 0 and the cnf warning\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "inspect", "--issuer", p.Issuer+"/.well-known/openid-configuration", "--", bound)
+	if code != exitOK || !strings.Contains(out, "✓ iss        iss is "+p.Issuer) {
+		t.Errorf("the discovery document's URL as the issuer: exit %d, want 0\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = runCLI(t, "inspect", "--issuer", p.Issuer, "--", bound[:len(bound)-8])
+	if code != exitFailed || !strings.Contains(errOut, "cut short") {
+		t.Errorf("a token cut short: exit %d, want 1 and the likely cause\n%s", code, errOut)
+	}
+}
