@@ -43,6 +43,11 @@ func TestSettingsRefusalsAreTheSameForEveryFace(t *testing.T) {
 		{[]string{"--issuer", "ftp://sso.example.com", "--http-timeout", "5s"}, `--issuer must be an http(s) URL`},
 		// "http" was once checked as a prefix, and let this one through.
 		{[]string{"--issuer", "httpsso.example.com", "--client-id", "c"}, `--issuer must be an http(s) URL, got "httpsso.example.com"`},
+		// The headless commands once took such an issuer to discovery
+		// and failed it there (exit 1), where the TUI refused it (2).
+		{[]string{"token", "--issuer", "127.0.0.1:9321", "--client-id", "c"}, `--issuer must be an http(s) URL, got "127.0.0.1:9321" (put https:// in front`},
+		{[]string{"discover", "--issuer", "ftp://sso.example.com"}, `--issuer must be an http(s) URL, got "ftp://sso.example.com"`},
+		{[]string{"inspect", "--config", config, "--profile", "ftp", "x"}, `--issuer must be an http(s) URL, got "ftp://sso.example.com"`},
 	}
 	for _, tt := range tests {
 		code, _, errOut := runCLI(t, tt.args...)

@@ -216,6 +216,15 @@ func Resolve(ctx context.Context, req Request) (*Resolved, error) {
 		r.Device = &d
 		return r, nil
 	}
+	if iss := r.Machine.Issuer; iss != "" && !flows.IsURL(iss) {
+		// Refused here for every face, as bad usage: discovery would only
+		// say it later, as a failed flow.
+		hint := ""
+		if !strings.Contains(iss, "://") {
+			hint = " (put https:// in front, or http:// for a server without TLS)"
+		}
+		return nil, usageErrorf("--issuer must be an http(s) URL, got %q%s", iss, hint)
+	}
 	r.Label = r.Machine.Issuer
 	if req.Profile != "" {
 		r.Label = "profile " + req.Profile + " · " + r.Machine.Issuer
