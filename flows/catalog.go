@@ -60,6 +60,7 @@ func CallAPI(req APIRequest) Step {
 			r.Outputs = answerOutputs(resp)
 			if e := resp.Explain(); e != nil {
 				explainBound(&r, e, resp.Status, vars[VarAccessToken])
+				explainIDToken(e, resp.Status, vars[VarAccessToken])
 				if c := resp.Challenge; c != nil && c.Scope != "" {
 					how := "add it to the requested scopes and run the token step again" // the TUI's
 					if !env.Rerun {
@@ -184,6 +185,7 @@ func InspectToken(name, raw string) Step {
 					"(RFC 7009 §2); only its issuer can say (oauthlab introspect, RFC 7662)"})
 			}
 			t.Checks = append(t.Checks, boundCheck(tok)...)
+			t.Checks = append(t.Checks, idTokenCheck(tok)...)
 			r.Tokens = []Token{t}
 			return r
 		},
