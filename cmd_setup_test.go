@@ -22,6 +22,10 @@ func TestSettingsRefusalsAreTheSameForEveryFace(t *testing.T) {
 		"typo":{"issuer":"https://sso.example.com","client_id":"c","secret_env":"S","scope":["fakebookapi.read"]}}}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	shapeless := filepath.Join(dir, "shapeless.json")
+	if err := os.WriteFile(shapeless, []byte(`{"profile":{"nope":{"issuer":"https://sso.example.com"}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args []string
 		want string
@@ -29,8 +33,10 @@ func TestSettingsRefusalsAreTheSameForEveryFace(t *testing.T) {
 		{[]string{"--style", "auth0"}, `--style must be keycloak or okta, got "auth0"`},
 		{[]string{"token", "--embedded", "--style", "auth0"}, `--style must be keycloak or okta, got "auth0"`},
 		{[]string{"serve", "--style", "auth0"}, `--style must be keycloak or okta, got "auth0"`},
-		{[]string{"--config", config, "--profile", "nope"}, `no profile "nope" in ` + config},
-		{[]string{"discover", "--config", config, "--profile", "nope"}, `no profile "nope" in ` + config},
+		{[]string{"--config", config, "--profile", "nope"}, `no profile "nope" in ` + config + `: it has ftp, typo`},
+		{[]string{"discover", "--config", config, "--profile", "nope"}, `no profile "nope" in ` + config + `: it has ftp, typo`},
+		{[]string{"token", "--config", filepath.Join(dir, "none.json"), "--profile", "nope"}, `none.json: the file does not exist`},
+		{[]string{"token", "--config", shapeless, "--profile", "nope"}, `it has no "profiles" object`},
 		{[]string{"token", "--embedded", "--auth", "digest"}, `--auth must be basic, post, private_key_jwt or client_secret_jwt, got "digest"`},
 		{[]string{"--config", config, "--profile", "ftp"}, `--issuer must be an http(s) URL, got "ftp://sso.example.com"`},
 		// A misspelt key was dropped silently: the token came without the

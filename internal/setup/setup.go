@@ -9,11 +9,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"slices"
 	"strings"
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/safe"
 	"github.com/oauthlab/oauthlab/oauth"
 )
 
@@ -246,7 +251,7 @@ func profileSettings(req Request) (flows.Settings, error) {
 	}
 	p, ok := cfg.Profiles[req.Profile]
 	if !ok {
-		return flows.Settings{}, usageErrorf("no profile %q in %s", req.Profile, path)
+		return flows.Settings{}, usageErrorf("no profile %q in %s: %s", req.Profile, path, profilesThere(cfg, path))
 	}
 	if err := p.Check(); err != nil {
 		return flows.Settings{}, usageErrorf("profile %s in %s: %v", req.Profile, path, err)
@@ -264,6 +269,19 @@ func profileSettings(req Request) (flows.Settings, error) {
 		}
 	}
 	return s, nil
+}
+
+// profilesThere says which profiles the config file has, for a profile
+// name it lacks: a misspelt name, another file, or a file of another shape.
+func profilesThere(cfg *flows.Config, path string) string {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return "the file does not exist (--config names another)"
+	}
+	if len(cfg.Profiles) == 0 {
+		return `it has no "profiles" object (README, section Profiles)`
+	}
+	// The names come from the file: shown with control characters visible.
+	return "it has " + safe.Line(strings.Join(slices.Sorted(maps.Keys(cfg.Profiles)), ", "))
 }
 
 // parseAuth reads --auth: flows.ParseAuthMethod's names and short forms,
