@@ -419,9 +419,8 @@ fetched first. With --embedded, a PATH like /books goes to FakeBook.`,
 			if token == "" && !o.embedded && g.profile == "" && o.issuer == "" {
 				return usageErrorf("no token: pass --token-env VAR, or --issuer/--profile/--embedded to get one with client credentials")
 			}
-			if o.issuer == "" && !o.embedded && g.profile == "" {
-				o.issuer = "(none)"
-			}
+			// A token given and no issuer: the call needs none.
+			o.noIssuerOK = o.issuer == "" && !o.embedded && g.profile == ""
 			r, err := o.settings(cmd, g)
 			if err != nil {
 				return err

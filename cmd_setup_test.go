@@ -18,7 +18,12 @@ func TestSettingsRefusalsAreTheSameForEveryFace(t *testing.T) {
 	isolateCache(t)
 	dir := t.TempDir()
 	config := filepath.Join(dir, "config.json")
-	if err := os.WriteFile(config, []byte(`{"profiles":{"ftp":{"issuer":"ftp://sso.example.com","client_id":"c"}}}`), 0o600); err != nil {
+	if err := os.WriteFile(config, []byte(`{"profiles":{"ftp":{"issuer":"ftp://sso.example.com","client_id":"c"},
+		"typo":{"issuer":"https://sso.example.com","client_id":"c","secret_env":"S","scope":["fakebookapi.read"]}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	shapeless := filepath.Join(dir, "shapeless.json")
+	if err := os.WriteFile(shapeless, []byte(`{"profile":{"nope":{"issuer":"https://sso.example.com"}}}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -28,15 +33,27 @@ func TestSettingsRefusalsAreTheSameForEveryFace(t *testing.T) {
 		{[]string{"--style", "auth0"}, `--style must be keycloak or okta, got "auth0"`},
 		{[]string{"token", "--embedded", "--style", "auth0"}, `--style must be keycloak or okta, got "auth0"`},
 		{[]string{"serve", "--style", "auth0"}, `--style must be keycloak or okta, got "auth0"`},
-		{[]string{"--config", config, "--profile", "nope"}, `no profile "nope" in ` + config},
-		{[]string{"discover", "--config", config, "--profile", "nope"}, `no profile "nope" in ` + config},
+		{[]string{"--config", config, "--profile", "nope"}, `no profile "nope" in ` + config + `: it has ftp, typo`},
+		{[]string{"discover", "--config", config, "--profile", "nope"}, `no profile "nope" in ` + config + `: it has ftp, typo`},
+		{[]string{"token", "--config", filepath.Join(dir, "none.json"), "--profile", "nope"}, `none.json: the file does not exist`},
+		{[]string{"token", "--config", shapeless, "--profile", "nope"}, `it has no "profiles" object`},
 		{[]string{"token", "--embedded", "--auth", "digest"}, `--auth must be basic, post, private_key_jwt or client_secret_jwt, got "digest"`},
 		{[]string{"--config", config, "--profile", "ftp"}, `--issuer must be an http(s) URL, got "ftp://sso.example.com"`},
+		// A misspelt key was dropped silently: the token came without the
+		// scope the profile meant to ask for.
+		{[]string{"--config", config, "--profile", "typo"}, `profile typo in ` + config + `: unknown key "scope": a misspelling? A profile's keys are issuer, client_id`},
+		{[]string{"token", "--config", config, "--profile", "typo"}, `unknown key "scope"`},
+		{[]string{"discover", "--config", config, "--profile", "typo"}, `unknown key "scope"`},
 		// --http-timeout given with --issuer once made the TUI check a
 		// timeout it had not parsed (0s) and refuse a good one.
 		{[]string{"--issuer", "ftp://sso.example.com", "--http-timeout", "5s"}, `--issuer must be an http(s) URL`},
 		// "http" was once checked as a prefix, and let this one through.
 		{[]string{"--issuer", "httpsso.example.com", "--client-id", "c"}, `--issuer must be an http(s) URL, got "httpsso.example.com"`},
+		// The headless commands once took such an issuer to discovery
+		// and failed it there (exit 1), where the TUI refused it (2).
+		{[]string{"token", "--issuer", "127.0.0.1:9321", "--client-id", "c"}, `--issuer must be an http(s) URL, got "127.0.0.1:9321" (put https:// in front`},
+		{[]string{"discover", "--issuer", "ftp://sso.example.com"}, `--issuer must be an http(s) URL, got "ftp://sso.example.com"`},
+		{[]string{"inspect", "--config", config, "--profile", "ftp", "x"}, `--issuer must be an http(s) URL, got "ftp://sso.example.com"`},
 	}
 	for _, tt := range tests {
 		code, _, errOut := runCLI(t, tt.args...)

@@ -113,6 +113,16 @@ func TestJSONTopOfInspectAndIntrospect(t *testing.T) {
 	if code != exitOK || out != authserver.DemoClientID+"\n" {
 		t.Errorf("--field claims.azp: exit %d, got %q, want %s", code, out, authserver.DemoClientID)
 	}
+	// A claim the token does not carry is a field not sent (1), not an
+	// unknown name (2); a misspelt top-level name is.
+	code, out, errOut = runCLI(t, "inspect", "--issuer", w.Issuer, "--field", "claims.cnf", tok)
+	if code != exitFailed || out != "" || !strings.Contains(errOut, `claims has no member "cnf"`) {
+		t.Errorf("--field claims.cnf: exit %d, stdout %q, stderr %q; want 1 and the member named", code, out, errOut)
+	}
+	code, _, _ = runCLI(t, "inspect", "--issuer", w.Issuer, "--field", "claimz.sub", tok)
+	if code != exitUsage {
+		t.Errorf("--field claimz.sub: exit %d, want 2", code)
+	}
 	t.Setenv("INTROSPECT_SECRET", authserver.IntrospectClientSecret)
 	code, out, errOut = runCLI(t, "introspect", "--issuer", w.Issuer, "--client-id", authserver.IntrospectClientID, "--client-secret-env", "INTROSPECT_SECRET", "--json", tok)
 	d = readScript(t, out)
@@ -270,6 +280,17 @@ func TestDiscoverLintsPlainPKCE(t *testing.T) {
 	code, out, _ := runCLI(t, "discover", "--embedded", "--json")
 	if code != exitOK || !strings.Contains(out, `"name": "pkce plain"`) || !strings.Contains(out, "RFC 9700 §2.1.1") {
 		t.Errorf("exit %d, want a pkce plain warning citing RFC 9700 §2.1.1", code)
+	}
+}
+
+// What an engineer asks discovery before a device flow or an invalid_scope:
+// the device endpoint and the scopes the server knows, as fields.
+func TestDiscoverFieldsForTheDeviceEndpointAndScopes(t *testing.T) {
+	for field, want := range map[string]string{"device_authorization_endpoint": "/device", "scopes_supported": "fakebookapi.read"} {
+		code, out, errOut := runCLI(t, "discover", "--embedded", "--field", field)
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("--field %s: exit %d, got %q %q, want %q in it", field, code, out, errOut, want)
+		}
 	}
 }
 
@@ -503,4 +524,24 @@ func shellWords(s string) []string {
 		words = append(words, w.String())
 	}
 	return words
+}
+
+// A token of the provider bound to a DPoP key (cnf.jkt) is valid, and said
+// to be no bearer token; the discovery document's URL pins the issuer it
+// names; a token cut short is said to be so.
+func TestInspectOIDCProviderTokens(t *testing.T) {
+	p := oauthtest.OIDCProvider(t)
+	bound := p.Mint(t, `{"cnf":{"jkt":"lwIX4jSYPw-oJi2vUV0kZmgoQjX7n88jm9uDyZ6qcsQ"}}`)
+	code, out, errOut := runCLI(t, "inspect", "--issuer", p.Issuer, "--", bound)
+	if code != exitOK || !strings.Contains(out, "! cnf        sender-constrained") {
+		t.Errorf("a DPoP-bound token: exit %d, want 0 and the cnf warning\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "inspect", "--issuer", p.Issuer+"/.well-known/openid-configuration", "--", bound)
+	if code != exitOK || !strings.Contains(out, "✓ iss        iss is "+p.Issuer) {
+		t.Errorf("the discovery document's URL as the issuer: exit %d, want 0\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = runCLI(t, "inspect", "--issuer", p.Issuer, "--", bound[:len(bound)-8])
+	if code != exitFailed || !strings.Contains(errOut, "cut short") {
+		t.Errorf("a token cut short: exit %d, want 1 and the likely cause\n%s", code, errOut)
+	}
 }

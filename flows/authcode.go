@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 
 	"github.com/oauthlab/oauthlab/oauth"
@@ -82,7 +83,7 @@ func authorizeStep() Step {
 func signedIn(env *Env, vars Vars, r *Result, req oauth.AuthRequest, cb *oauth.Callback) {
 	r.Checks = append(r.Checks, oauth.Check{Name: "state", Status: oauth.Pass, Reason: "the callback's state matches the one sent: this response answers our request (RFC 6749 §10.12)"})
 	if advertised := vars[varIssAdvertised] == "true"; cb.Iss != "" || advertised {
-		r.Checks = append(r.Checks, cb.CheckIssuer(env.Settings.Issuer, advertised))
+		r.Checks = append(r.Checks, cb.CheckIssuer(env.Settings.issuer(), advertised))
 	}
 	r.Outputs = append(r.Outputs, Output{Name: "code", Value: cb.Code})
 	// Merged, not assigned: r.Vars may hold the endpoints
@@ -121,7 +122,7 @@ func exchangeStep() Step {
 				return failed(env, r, err)
 			}
 			r = tokenResult(ctx, env, vars, r, tok, req.Nonce)
-			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope, otherTokens(tok)...)...)
+			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok)...)
 			return r
 		},
 	}
@@ -153,7 +154,9 @@ func userinfoStep() Step {
 			claims, ex, err := oauth.UserInfo(ctx, env.HTTP, vars[VarUserinfoEndpoint], vars[VarAccessToken])
 			r.Exchanges = ex
 			if err != nil {
-				if aud := apiAudience(vars[VarAccessToken], env.Settings.Issuer); aud != "" {
+				// Only a refusal of the token: a userinfo endpoint that is
+				// down or failing is not excused by the token's aud.
+				if aud := apiAudience(vars[VarAccessToken], env.Settings.issuer()); aud != "" && tokenRefused(err) {
 					// Not a failure of the flow: the token is for an API.
 					r.Checks = []oauth.Check{{Name: "userinfo", Status: oauth.Warn, Reason: "userinfo refused the access token because it was issued for the API " + aud +
 						" (its aud), not for the authorization server (RFC 9068 §4: a token is only for its audience); the ID token already says who signed in"}}
@@ -172,6 +175,13 @@ func userinfoStep() Step {
 			return r
 		},
 	}
+}
+
+// tokenRefused reports whether err is a resource's refusal of the token
+// (401, or 403), not a failure of the resource itself.
+func tokenRefused(err error) bool {
+	e := oauth.Explain(err)
+	return e != nil && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden)
 }
 
 // apiAudience returns the access token's aud when it is a JWT meant for

@@ -59,6 +59,8 @@ func CallAPI(req APIRequest) Step {
 			}
 			r.Outputs = answerOutputs(resp)
 			if e := resp.Explain(); e != nil {
+				explainBound(&r, e, resp.Status, vars[VarAccessToken])
+				explainIDToken(e, resp.Status, vars[VarAccessToken])
 				if c := resp.Challenge; c != nil && c.Scope != "" {
 					how := "add it to the requested scopes and run the token step again" // the TUI's
 					if !env.Rerun {
@@ -89,6 +91,7 @@ func CallAPI(req APIRequest) Step {
 				return r
 			}
 			r.Checks = []oauth.Check{answered(resp.Status)}
+			explainBound(&r, nil, resp.Status, vars[VarAccessToken])
 			return r
 		},
 	}
@@ -145,7 +148,7 @@ func InspectToken(name, raw string) Step {
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
 			tok, scheme := cutAuthScheme(raw)
 			e := *env
-			pinned := e.Settings.Issuer
+			pinned := e.Settings.issuer()
 			if pinned == "" {
 				e.Settings.Issuer = claimedIssuer(tok)
 			}
@@ -168,6 +171,11 @@ func InspectToken(name, raw string) Step {
 			case pinned == "":
 				t.Checks = append(t.Checks, oauth.Check{Name: CheckTrust, Status: oauth.Fail, Reason: "no issuer was pinned (--issuer, --profile or --embedded), so the token was checked against " +
 					quoteIssuer(e.Settings.Issuer) + ", the issuer it names itself: anyone can mint a token naming their own server, whose keys then verify it"})
+			case findCheck(t.Checks, "signature").Status != oauth.Pass:
+				// Pinned, but its keys did not vouch for the token: they
+				// could not be fetched, or the signature failed with them.
+				t.Checks = append(t.Checks, oauth.Check{Name: CheckTrust, Status: oauth.Skip, Reason: "the issuer you pinned, " + pinned +
+					", does not vouch for this token: its signature was not verified with that issuer's keys (see signature)"})
 			default:
 				t.Checks = append(t.Checks, oauth.Check{Name: CheckTrust, Status: oauth.Pass, Reason: "checked against " + pinned + ", the issuer you pinned, with the keys it publishes"})
 			}
@@ -176,6 +184,8 @@ func InspectToken(name, raw string) Step {
 				t.Checks = append(t.Checks, oauth.Check{Name: "revoked", Status: oauth.Skip, Reason: "not checked here: a revoked JWT still verifies until it expires " +
 					"(RFC 7009 §2); only its issuer can say (oauthlab introspect, RFC 7662)"})
 			}
+			t.Checks = append(t.Checks, boundCheck(tok)...)
+			t.Checks = append(t.Checks, idTokenCheck(tok)...)
 			r.Tokens = []Token{t}
 			return r
 		},
@@ -205,6 +215,16 @@ func claimedIssuer(raw string) string {
 		return jwt.Claims.String("iss")
 	}
 	return ""
+}
+
+// findCheck returns the check called name, a zero Check if there is none.
+func findCheck(checks []oauth.Check, name string) oauth.Check {
+	for _, c := range checks {
+		if c.Name == name {
+			return c
+		}
+	}
+	return oauth.Check{}
 }
 
 func dropCheck(checks []oauth.Check, name string) []oauth.Check {

@@ -33,15 +33,18 @@ func clientCredentialsStep() Step {
 			if !ensureDiscovered(ctx, env, vars, &r) {
 				return r
 			}
-			tok, ex, err := oauth.ClientCredentials(ctx, env.HTTP, clientConfig(env, vars))
+			cfg := clientConfig(env, vars)
+			tok, ex, err := oauth.ClientCredentials(ctx, env.HTTP, cfg)
 			authenticated(&r, ex)
 			if err != nil {
-				return failed(env, r, err)
+				r = failed(env, r, err)
+				adviseJWTAuth(r.Err, cfg, vars[varAuthMethods])
+				return r
 			}
 			// The token request sends no nonce: an earlier login's, kept in
 			// the session, is not this ID token's to match.
 			r = tokenResult(ctx, env, vars, r, tok, "")
-			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope)...)
+			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok)...)
 			return r
 		},
 	}

@@ -126,7 +126,7 @@ func devicePollStep() Step {
 			// The device authorization request sends no nonce: an earlier
 			// login's, kept in the session, is not this ID token's to match.
 			r = tokenResult(ctx, env, vars, r, tok, "")
-			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok.Scope, otherTokens(tok)...)...)
+			r.Checks = append(r.Checks, GrantedScope(env.Settings.Scopes, tok)...)
 			return r
 		},
 	}

@@ -53,7 +53,9 @@ func runDiscovery(ctx context.Context, env *Env) Result {
 		{Name: "introspection_endpoint", Value: m.IntrospectionEndpoint},
 		{Name: "revocation_endpoint", Value: m.RevocationEndpoint},
 		{Name: "userinfo_endpoint", Value: m.UserinfoEndpoint},
+		{Name: "device_authorization_endpoint", Value: m.DeviceAuthorizationEndpoint},
 		{Name: "grant_types_supported", Value: strings.Join(m.GrantTypesSupported, " ")},
+		{Name: "scopes_supported", Value: strings.Join(m.ScopesSupported, " ")},
 		{Name: "token_endpoint_auth_methods", Value: strings.Join(m.TokenEndpointAuthMethodsSupported, " ")},
 		{Name: "code_challenge_methods", Value: strings.Join(m.CodeChallengeMethodsSupported, " ")},
 	}

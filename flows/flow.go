@@ -103,6 +103,10 @@ type Settings struct {
 // secret or a private key (RFC 6749 §2.1).
 func (s Settings) Confidential() bool { return !s.ClientSecret.IsZero() || s.ClientKey != nil }
 
+// issuer is the issuer tokens must name: Issuer, or the issuer of the
+// discovery document Issuer is the URL of (oauth.IssuerOf).
+func (s Settings) issuer() string { return oauth.IssuerOf(s.Issuer) }
+
 // Embedded reports whether the settings point at this session's embedded
 // world.
 func (s Settings) Embedded() bool { return s.EmbeddedIssuer != "" && s.Issuer == s.EmbeddedIssuer }

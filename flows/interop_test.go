@@ -32,6 +32,13 @@ func TestFlowsAgainstOIDCProvider(t *testing.T) {
 			check(t, tok.Checks, "signature", oauth.Pass)
 			check(t, tok.Checks, "typ", oauth.Pass) // oidc-provider sends at+jwt (RFC 9068)
 		}
+		// An unknown scope is dropped silently, and an answer that grants
+		// none names none: the access token says what was granted.
+		env := &Env{HTTP: &http.Client{}, Settings: Settings{Issuer: p.Issuer, ClientID: oauthtest.ConfidentialClient,
+			ClientSecret: oauthtest.ConfidentialSecret, Scopes: []string{"fakebookapi.raed"}}}
+		rs := RunAll(ctx, env, ClientCredentials(), Vars{}, nil)
+		mustPass(t, "unknown scope", rs[len(rs)-1])
+		check(t, rs[len(rs)-1].Checks, CheckGrantedScope, oauth.Warn)
 	})
 
 	t.Run("client credentials, private_key_jwt and client_secret_jwt", func(t *testing.T) {
@@ -72,6 +79,14 @@ func TestFlowsAgainstOIDCProvider(t *testing.T) {
 			mustPass(t, AuthorizationCode().Steps[i].Title, r)
 		}
 		check(t, rs[1].Checks, "state", oauth.Pass)
+		// The access token is for the API and carries its scope only; the ID
+		// token and the refresh token are the grant of openid and
+		// offline_access: nothing was refused.
+		for _, c := range rs[2].Checks {
+			if c.Name == CheckGrantedScope {
+				t.Errorf("granted as asked, got %+v", c)
+			}
+		}
 		if vars[VarRefreshToken] == "" {
 			t.Fatal("no refresh token")
 		}

@@ -1,12 +1,15 @@
 package flows
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/oauthlab/oauthlab/oauth"
@@ -34,6 +37,39 @@ type Profile struct {
 	SecretPrompt bool   `json:"secret_prompt,omitempty"`
 	// Secret in the file itself is allowed but warned about.
 	Secret string `json:"secret,omitempty"`
+	// Unknown is the first key of the profile that none of the above
+	// names (a misspelt "scope" for scopes): LoadConfig finds it, and
+	// Check refuses the profile, whose setting would be lost silently.
+	Unknown string `json:"-"`
+}
+
+// Check refuses a profile with a key oauthlab does not know, naming the
+// keys it does.
+func (p Profile) Check() error {
+	if p.Unknown == "" {
+		return nil
+	}
+	return fmt.Errorf("unknown key %q: a misspelling? A profile's keys are %s (README, section Profiles)", p.Unknown, strings.Join(profileKeys(), ", "))
+}
+
+// profileKeys are the JSON keys a profile takes, in the order of its
+// fields.
+func profileKeys() []string {
+	var keys []string
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for f := range t.Fields() {
+			if f.Anonymous {
+				walk(f.Type)
+				continue
+			}
+			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+				keys = append(keys, name)
+			}
+		}
+	}
+	walk(reflect.TypeFor[Profile]())
+	return keys
 }
 
 // KeycloakPreset: issuer = base_url + "/realms/" + realm (Keycloak ≥ 17;
@@ -72,6 +108,19 @@ func LoadConfig(path string) (*Config, error) {
 	var c Config
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil, fmt.Errorf("%s is not valid JSON: %w (see the README, section Profiles, for its shape)", path, err)
+	}
+	var raw struct{ Profiles map[string]json.RawMessage }
+	_ = json.Unmarshal(b, &raw) // it parsed above
+	for name, r := range raw.Profiles {
+		dec := json.NewDecoder(bytes.NewReader(r))
+		dec.DisallowUnknownFields()
+		var strict Profile
+		err := dec.Decode(&strict)
+		if key, ok := strings.CutPrefix(fmt.Sprint(err), "json: unknown field "); ok && err != nil {
+			p := c.Profiles[name]
+			p.Unknown, _ = strconv.Unquote(key)
+			c.Profiles[name] = p
+		}
 	}
 	return &c, nil
 }

@@ -13,36 +13,43 @@ import (
 )
 
 func TestGrantedScope(t *testing.T) {
+	enc := base64.RawURLEncoding.EncodeToString
+	at := func(claims string) string { // an RFC 9068 access token
+		return enc([]byte(`{"alg":"RS256","typ":"at+jwt"}`)) + "." + enc([]byte(claims)) + ".c2ln"
+	}
 	tests := []struct {
-		name    string
-		asked   []string
-		granted string
-		want    string // "" no check; else a substring of the Warn's reason
+		name  string
+		asked []string
+		tok   oauth.TokenResponse
+		want  string // "" no check; else a substring of the Warn's reason
 	}{
-		{"same, other order", []string{"openid", "profile"}, "profile openid", ""},
-		{"the answer names none (§5.1: as asked)", []string{"openid"}, "", ""},
-		{"nothing asked", nil, "dummy", ""},
-		{"other", []string{"openid", "profile"}, "dummy", "asked for openid profile, granted dummy: openid profile not granted, dummy added"},
-		{"fewer", []string{"a", "b"}, "a", "b not granted"},
-		{"more", []string{"a"}, "a profile email", "profile email added"},
-		// The scope is the access token's (RFC 6749 §5.1): oidc-provider
-		// keeps it to the API's, and the ID token and refresh token that
-		// came back answer openid and offline_access.
-		{"openid and offline_access answered by their tokens", []string{"openid", "offline_access", "api"}, "api id_token refresh_token", ""},
-		{"openid without an ID token", []string{"openid", "api"}, "api", "openid not granted"},
-		{"answered, and another missing", []string{"openid", "offline_access", "api", "b"}, "api id_token refresh_token", ": b not granted"},
+		{"same, other order", []string{"openid", "profile"}, oauth.TokenResponse{Scope: "profile openid"}, ""},
+		{"the answer names none (§5.1: as asked)", []string{"openid"}, oauth.TokenResponse{}, ""},
+		{"the answer names none, an opaque token", []string{"x"}, oauth.TokenResponse{AccessToken: "8xLOxBtZp8"}, ""},
+		{"the answer names none, nor a plain JWT", []string{"x"}, oauth.TokenResponse{AccessToken: fakeJWT(`{"sub":"a"}`)}, ""},
+		{"nothing asked", nil, oauth.TokenResponse{Scope: "dummy"}, ""},
+		{"other", []string{"openid", "profile"}, oauth.TokenResponse{Scope: "dummy"}, "asked for openid profile, granted dummy: openid profile not granted, dummy added"},
+		{"fewer", []string{"a", "b"}, oauth.TokenResponse{Scope: "a"}, "b not granted"},
+		{"more", []string{"a"}, oauth.TokenResponse{Scope: "a profile email"}, "profile email added"},
+		// oidc-provider: an unknown scope is dropped, and an answer that
+		// grants none names none; its RFC 9068 access token has no scope.
+		{"the answer names none, the access token none", []string{"bogus.scope"}, oauth.TokenResponse{AccessToken: at(`{"sub":"a"}`)},
+			"asked for bogus.scope, the answer names no scope (as asked, RFC 6749 §5.1), but its access token grants none: bogus.scope not granted. The server may grant other scopes than asked and must say so (RFC 6749 §3.3, §5.1), which this answer did not"},
+		{"the answer names none, the access token other", []string{"a", "b"}, oauth.TokenResponse{AccessToken: at(`{"scope":"a"}`)}, "access token grants a: b not granted"},
+		{"the answer names none, the access token as asked", []string{"a"}, oauth.TokenResponse{AccessToken: at(`{"scope":"a"}`)}, ""},
+		// oidc-provider's access token for an API carries its scopes only:
+		// the ID token and the refresh token say openid and offline_access
+		// were granted.
+		{"openid and offline_access honoured", []string{"openid", "offline_access", "api.read"},
+			oauth.TokenResponse{Scope: "api.read", IDToken: "id", RefreshToken: "rt"}, ""},
+		{"openid without an ID token", []string{"openid", "api.read"}, oauth.TokenResponse{Scope: "api.read"}, "openid not granted"},
+		{"answered, and another missing", []string{"openid", "offline_access", "api", "b"}, oauth.TokenResponse{Scope: "api", IDToken: "id", RefreshToken: "rt"}, ": b not granted"},
+		{"offline_access without a refresh token", []string{"openid", "offline_access"}, oauth.TokenResponse{Scope: "openid", IDToken: "id"}, "offline_access not granted"},
+		{"profile beside an ID token", []string{"openid", "profile", "api.read"}, oauth.TokenResponse{Scope: "api.read", IDToken: "id"}, "profile not in the access token (an ID token came back"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			// The test's granted lists the other tokens that came back too.
-			var came []string
-			for _, tok := range []string{"id_token", "refresh_token"} {
-				if strings.Contains(tt.granted, tok) {
-					came = append(came, tok)
-					tt.granted = strings.TrimSpace(strings.ReplaceAll(tt.granted, tok, ""))
-				}
-			}
-			got := GrantedScope(tt.asked, tt.granted, came...)
+			got := GrantedScope(tt.asked, &tt.tok)
 			switch {
 			case tt.want == "" && len(got) != 0:
 				t.Fatalf("got %+v, want no check", got)
@@ -51,6 +58,12 @@ func TestGrantedScope(t *testing.T) {
 				t.Fatalf("got %+v, want one warn containing %q", got, tt.want)
 			}
 		})
+	}
+	if got := GrantedScope([]string{"openid", "api.read", "profile"}, &oauth.TokenResponse{Scope: "x", IDToken: "id"}); len(got) != 1 || !strings.Contains(got[0].Reason, "spelling") {
+		t.Errorf("a scope missing beside an ID token: got %+v, want the advice to check the spelling", got)
+	}
+	if got := GrantedScope([]string{"openid", "profile"}, &oauth.TokenResponse{Scope: "openid", IDToken: "id"}); len(got) != 1 || strings.Contains(got[0].Reason, "spelling") {
+		t.Errorf("only a claims scope out of the access token: got %+v, want no advice to check the spelling", got)
 	}
 }
 

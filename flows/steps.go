@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -38,6 +39,33 @@ func clientConfig(env *Env, vars Vars) oauth.ClientConfig {
 		cfg.Resource = []string{s.Resource}
 	}
 	return cfg
+}
+
+// adviseJWTAuth adds to an invalid_client answer to a secret sent as basic
+// or post that the server also takes JWT client authentication, when its
+// metadata says so: a client registered for client_secret_jwt or
+// private_key_jwt is refused either way (RFC 7523 §2.2, OIDC Core §9).
+func adviseJWTAuth(err error, cfg oauth.ClientConfig, supported string) {
+	var e *oauth.Error
+	if !errors.As(err, &e) || !errors.Is(err, oauth.ErrInvalidClient) || cfg.Key != nil {
+		return
+	}
+	switch cfg.AuthMethod {
+	case "", "basic", "post", oauth.AuthBasic, oauth.AuthPost:
+	default:
+		return
+	}
+	var jwt []string
+	for _, m := range strings.Fields(supported) {
+		if m == oauth.AuthSecretJWT || m == oauth.AuthPrivateKeyJWT {
+			jwt = append(jwt, m)
+		}
+	}
+	if len(jwt) == 0 {
+		return
+	}
+	e.Try += "; this server also takes " + strings.Join(jwt, " and ") +
+		": a client registered for one refuses a secret sent as basic or post (--auth client_secret_jwt signs with the secret; --client-key FILE for private_key_jwt)"
 }
 
 // varAuthMethods keeps the server's token_endpoint_auth_methods_supported
@@ -91,7 +119,7 @@ func inspect(ctx context.Context, env *Env, vars Vars, r *Result, name, raw stri
 	if name == VarRefreshToken {
 		return t
 	}
-	opts := validate.Options{Issuer: env.Settings.Issuer, JWKSURI: vars[VarJWKSURI], Now: env.Now, SignatureCache: -1}
+	opts := validate.Options{Issuer: env.Settings.issuer(), JWKSURI: vars[VarJWKSURI], Now: env.Now, SignatureCache: -1}
 	if env.Settings.Audience != "" && name != VarIDToken {
 		opts.Audiences = []string{env.Settings.Audience}
 	}
@@ -132,7 +160,7 @@ func inspectIDToken(ctx context.Context, env *Env, vars Vars, r *Result, raw, ac
 		t.Checks = []oauth.Check{{Name: "format", Status: oauth.Fail, Reason: "an ID token must be a signed JWT (OIDC Core §2), and this one is not"}}
 		return t
 	}
-	oidc := oauth.CheckIDToken(raw, env.Settings.Issuer, env.Settings.ClientID, nonce, env.Clock())
+	oidc := oauth.CheckIDToken(raw, env.Settings.issuer(), env.Settings.ClientID, nonce, env.Clock())
 	t.Checks = mergeIDTokenChecks(t.Checks, oidc)
 	if accessToken != "" {
 		t.Checks = append(t.Checks, oauth.CheckAtHash(raw, accessToken))

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -215,5 +216,35 @@ func TestAuthorizeShowsThePKCEVerifier(t *testing.T) {
 	}
 	if m.Value != "S256" {
 		t.Fatalf("code_challenge_method: got %q, want S256", m.Value)
+	}
+}
+
+// userinfo refusing an access token issued for an API (oidc-provider's
+// 401 invalid_token) is a warning; a userinfo endpoint that fails for
+// another reason (down, 500) fails the step, whatever the token's aud.
+func TestUserinfoExcusesOnlyARefusalOfTheToken(t *testing.T) {
+	at := fakeJWT(`{"aud":"http://127.0.0.1:9401/"}`)
+	for _, tc := range []struct {
+		status int
+		body   string
+		fail   bool
+	}{
+		{401, `{"error":"invalid_token","error_description":"invalid token provided"}`, false},
+		{500, `{"error":"server_error"}`, true},
+		{503, `busy`, true},
+	} {
+		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tc.status)
+				w.Write([]byte(tc.body))
+			}))
+			defer srv.Close()
+			env := &Env{HTTP: &http.Client{}, Settings: Settings{Issuer: "http://127.0.0.1:9321", ClientID: "cli", Scopes: []string{"openid"}}}
+			r := userinfoStep().Run(context.Background(), env, Vars{VarUserinfoEndpoint: srv.URL, VarAccessToken: at})
+			if r.Failed() != tc.fail {
+				t.Fatalf("step failed: got %v (%v %+v), want %v", r.Failed(), r.Err, r.Checks, tc.fail)
+			}
+		})
 	}
 }

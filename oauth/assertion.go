@@ -301,7 +301,11 @@ func (c ClientConfig) explainRefusal(e *Error) *Error {
 		// The server gave no reason (oidc-provider only logs it).
 		e.What = "the server did not accept the client assertion of " + quote(c.ClientID)
 		e.Cause = "the key or secret that signed it is not the one registered for the client, its aud is not one the server takes, or the client is not set up for " + m + " (RFC 7523 §3)"
-		e.Try = "register the public key oauthlab jwk --client-key FILE prints (or check the secret); try --assertion-aud endpoint or the issuer URL; check the client's token_endpoint_auth_method"
+		e.Try = "register the public key oauthlab jwk --client-key FILE prints"
+		if m == AuthSecretJWT {
+			e.Try = "check the client secret, which signs the assertion"
+		}
+		e.Try += "; try --assertion-aud endpoint or the issuer URL; check the client's token_endpoint_auth_method"
 	}
 	return e
 }

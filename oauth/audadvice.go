@@ -6,8 +6,9 @@ import (
 )
 
 // AudienceAdvice says how the server that issued a token (its issuer)
-// decides the token's aud, and how to change it there; "" for a server it
-// does not know.
+// decides the token's aud, and how to change it there: Keycloak's and
+// Okta's settings, and for another server the RFC 8707 resource parameter
+// (oidc-provider gives aud by it) or its own settings.
 func AudienceAdvice(issuer string) string {
 	u, err := url.Parse(issuer)
 	if err != nil {
@@ -20,5 +21,5 @@ func AudienceAdvice(issuer string) string {
 	case strings.HasSuffix(host, ".okta.com") || strings.HasSuffix(host, ".oktapreview.com") || strings.HasPrefix(u.Path, "/oauth2/"):
 		return "Okta puts its authorization server's audience in aud (api://default for the default server): Security → API → Authorization Servers → the server → Settings → Audience; the API must expect that value"
 	}
-	return ""
+	return "Ask the server for a token for that API: with --resource and the API's URI if it takes resource indicators (RFC 8707), or by the audience set for the client or the API at the server"
 }

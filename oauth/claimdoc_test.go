@@ -62,7 +62,8 @@ func TestAudienceAdvice(t *testing.T) {
 	for _, tc := range []struct{ issuer, want string }{
 		{"https://kc.example.com/realms/myorg", "Add mapper → By configuration → Audience"},
 		{"https://dev-1.okta.com/oauth2/default", "api://default"},
-		{"https://login.example.com", ""},
+		// oidc-provider and others: RFC 8707.
+		{"https://login.example.com", "--resource"},
 	} {
 		got := AudienceAdvice(tc.issuer)
 		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {

@@ -203,7 +203,11 @@ func PollDeviceToken(ctx context.Context, hc *http.Client, cfg ClientConfig, da 
 				Cause: "the wait was cancelled or timed out before the user approved", Try: "start the device flow again", Err: err}
 		}
 		if !o.Now().Before(da.Expiry) {
-			return nil, all, &Error{Op: "device", Code: string(ErrExpiredToken), What: "the device code expired before the user approved",
+			// Decided here, not answered by the server: the code is
+			// expired_token all the same (RFC 8628 §3.5), and the text
+			// says who decided.
+			return nil, all, &Error{Op: "device", Code: string(ErrExpiredToken),
+				What:  "the device code expired before the user approved: its expires_in ran out at " + da.Expiry.Local().Format("15:04:05") + ", so oauthlab stopped polling without asking the server again",
 				Cause: fmt.Sprintf("a device code lives expires_in = %d s (RFC 8628 §3.2); nobody entered the user code in time", da.ExpiresIn),
 				Try:   "start the device flow again and enter the new user code sooner"}
 		}

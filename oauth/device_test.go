@@ -188,6 +188,11 @@ func TestPollDeviceTokenStops(t *testing.T) {
 		if !errors.Is(err, ErrExpiredToken) || len(exs) != 2 {
 			t.Errorf("got %v after %d polls, want expired_token after 2 (at 5 s and 10 s of 12)", err, len(exs))
 		}
+		// The server answered authorization_pending: the text says the
+		// expiry was oauthlab's reckoning, not the server's answer.
+		if e, ok := err.(*Error); !ok || e.Status != 0 || !strings.Contains(e.What, "oauthlab stopped polling without asking the server again") {
+			t.Errorf("got %+v, want the expiry said to be decided locally", err)
+		}
 	})
 	t.Run("cancelled", func(t *testing.T) {
 		ds := newDeviceServer(t, goodAuthz, pending("authorization_pending"))

@@ -144,6 +144,15 @@ func Discover(ctx context.Context, hc *http.Client, issuer string) (*Discovery, 
 	return d, exs, nil
 }
 
+// IssuerOf is the issuer a user means by what they gave: the URL itself,
+// or for the URL of a discovery document (…/.well-known/openid-configuration,
+// RFC 8414's inserted or appended form) the issuer whose document it is,
+// which Discover accepts with a hint and tokens carry in iss.
+func IssuerOf(issuer string) string {
+	i, _ := stripWellKnown(strings.TrimSpace(issuer))
+	return i
+}
+
 func stripWellKnown(issuer string) (string, bool) {
 	// RFC 8414 §3.1's inserted form: https://host/.well-known/oauth-authorization-server/path.
 	if u, err := url.Parse(issuer); err == nil && u.Host != "" {

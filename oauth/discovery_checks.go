@@ -178,6 +178,15 @@ func isOktaHost(host string) bool {
 }
 
 // discoveryHints names the common mistakes that this attempt shows.
+// endpointPaths end the URLs of endpoints that are given for an issuer,
+// longest first: Keycloak's, Okta's custom servers', then the bare names
+// other servers use (oidc-provider's /token, /jwks, /me).
+var endpointPaths = []string{
+	"/protocol/openid-connect/token", "/protocol/openid-connect/auth", "/protocol/openid-connect/certs", "/protocol/openid-connect/userinfo",
+	"/v1/token", "/v1/authorize", "/v1/keys", "/v1/userinfo",
+	"/token", "/authorize", "/jwks", "/certs", "/userinfo", "/me",
+}
+
 func discoveryHints(issuer string, d *Discovery, exs []Exchange) []string {
 	var hints []string
 	u, err := url.Parse(issuer)
@@ -211,6 +220,19 @@ func discoveryHints(issuer string, d *Discovery, exs []Exchange) []string {
 			hints = append(hints, "Drop the trailing slash: the server's issuer is "+got+", and issuers are compared character for character.")
 		} else {
 			hints = append(hints, "The server's issuer ends with a slash ("+got+"); use it exactly as written.")
+		}
+	}
+
+	// An endpoint's URL given as the issuer (the token endpoint, copied
+	// from a tutorial): its issuer is the path before the endpoint's, which
+	// the hints below then speak of.
+	if !found && all404 {
+		for _, ep := range endpointPaths {
+			if base, ok := strings.CutSuffix(strings.TrimSuffix(path, "/"), ep); ok {
+				hints = append(hints, issuer+" looks like an endpoint ("+strings.TrimPrefix(ep, "/")+"), not an issuer: try "+origin+base+".")
+				path = base
+				break
+			}
 		}
 	}
 

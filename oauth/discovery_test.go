@@ -302,6 +302,20 @@ func TestDiscoveryHints(t *testing.T) {
 			t.Errorf("hints: %q", d.Hints)
 		}
 	})
+	t.Run("an endpoint's URL given", func(t *testing.T) {
+		for path, want := range map[string]string{
+			"/token": "", // oidc-provider: the issuer is the origin
+			"/realms/myorg/protocol/openid-connect/token": "/realms/myorg",
+			"/oauth2/default/v1/keys":                     "/oauth2/default",
+		} {
+			srv := newFakeServer(t, nil)
+			d, _, err := oauth.Discover(context.Background(), nil, srv.URL+path)
+			e := assertExplained(t, err, "discovery", "HTTP 404")
+			if hint := "looks like an endpoint"; !hasHint(d.Hints, hint) || !strings.Contains(e.Try, "try "+srv.URL+want+".") {
+				t.Errorf("%s: hints %q, Try %q; want the issuer %s", path, d.Hints, e.Try, srv.URL+want)
+			}
+		}
+	})
 	t.Run("discovery URL given", func(t *testing.T) {
 		srv := newFakeServer(t, nil)
 		srv.Config.Handler = newFakeServer(t, map[string]canned{"/realms/myorg/.well-known/openid-configuration": doc(srv.URL + "/realms/myorg")}).Config.Handler

@@ -103,6 +103,9 @@ func TestRevocationFixtures(t *testing.T) {
 		{"keycloak other client", fromFixture(t, "keycloak/error-revocation-unmatching-clients.json"), "issued to another client", false},
 		{"keycloak unsupported type", fromFixture(t, "keycloak/error-revocation-unsupported-token-type.json"), "cannot introspect or revoke", false},
 		{"okta revoked", fromManifest(t, "okta", "/v1/revoke"), "", false},
+		// oidc-provider 9.13.3 (testdata/interop), another client's refresh token.
+		{"oidc-provider other client", canned{400, map[string]string{"Content-Type": "application/json; charset=utf-8"},
+			[]byte(`{"error":"invalid_request","error_description":"client is not authorized to revoke the presented token"}`)}, "issued to another client", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -196,6 +199,10 @@ func TestCallAPI(t *testing.T) {
 		"/api/private": {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="The access token expired"`}, nil},
 		"/api/scoped":  {403, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="insufficient_scope", scope="fakebookapi.admin"`}, nil},
 		"/api/none":    {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook"`}, nil},
+		// FakeBook trusting another issuer (serve --issuer … --audience …).
+		// FakeBook introspecting at oidc-provider (serve --issuer … --validate introspect).
+		"/api/introspect": {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="active: the introspection endpoint answered HTTP 400: {\"error\":\"unsupported_token_type\"}"`}, nil},
+		"/api/aud":        {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="aud: aud is http://127.0.0.1:9401/, expected http://127.0.0.1:9403/"`}, nil},
 	})
 	tests := []struct {
 		path, method string
@@ -209,6 +216,8 @@ func TestCallAPI(t *testing.T) {
 		{"/api/private", "GET", nil, 401, "invalid_token", "access token was rejected"},
 		{"/api/scoped", "GET", nil, 403, "insufficient_scope", "lacks a scope"},
 		{"/api/none", "GET", nil, 401, "", "wants a token"},
+		{"/api/aud", "GET", nil, 401, "invalid_token", "issued for another audience"},
+		{"/api/introspect", "GET", nil, 401, "invalid_token", "could not check the token"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.path+" "+tc.method, func(t *testing.T) {
@@ -340,5 +349,31 @@ func TestIntrospectionInactiveHints(t *testing.T) {
 		if err != nil || in.Active || !strings.Contains(in.Hint, tc.want) {
 			t.Errorf("%s: got %v %+v, want an inactive answer whose hint contains %q", tc.name, err, in, tc.want)
 		}
+	}
+}
+
+// oidc-provider 9.13.3 (testdata/interop) answers a grant the client is not
+// registered for with invalid_request, not unauthorized_client: the
+// explanation names the grant, not a malformed request.
+func TestGrantNotAllowedForTheClient(t *testing.T) {
+	json := map[string]string{"Content-Type": "application/json; charset=utf-8"}
+	srv := newFakeServer(t, map[string]canned{
+		"/token":       {400, json, []byte(`{"error":"invalid_request","error_description":"requested grant type is not allowed for this client"}`)},
+		"/device/auth": {400, json, []byte(`{"error":"invalid_request","error_description":"urn:ietf:params:oauth:grant-type:device_code is not allowed for this client"}`)},
+	})
+	_, _, err := oauth.ClientCredentials(context.Background(), nil, oauth.ClientConfig{TokenURL: srv.URL + "/token", ClientID: "workbench_cli", ClientSecret: "s"})
+	assertExplained(t, err, "token", "may not use this grant")
+	_, _, err = oauth.DeviceAuthorize(context.Background(), nil, srv.URL+"/device/auth", oauth.ClientConfig{ClientID: "workbench_cli"})
+	assertExplained(t, err, "device", "may not use this grant")
+}
+
+// oidc-provider 9.13.3 (testdata/interop) introspects no JWT access token:
+// the advice says how to check one without the server.
+func TestIntrospectingAJWTAccessTokenPointsToInspect(t *testing.T) {
+	srv := newFakeServer(t, map[string]canned{"/introspect": {400, map[string]string{"Content-Type": "application/json; charset=utf-8"},
+		[]byte(`{"error":"unsupported_token_type","error_description":"Structured JWT Tokens cannot be introspected via the introspection_endpoint"}`)}})
+	_, _, err := oauth.Introspect(context.Background(), nil, srv.URL+"/introspect", oauth.ClientConfig{ClientID: "c", ClientSecret: "s"}, "eyJ.x.y", "access_token")
+	if e := assertExplained(t, err, "introspect", "cannot introspect or revoke"); !strings.Contains(e.Try, "oauthlab inspect") {
+		t.Errorf("try: got %q, want it to name oauthlab inspect", e.Try)
 	}
 }

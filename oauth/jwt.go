@@ -57,10 +57,17 @@ func DecodeJWT(raw string) (*JWT, error) {
 	if len(raw) > MaxTokenSize {
 		return nil, &TokenFormatError{fmt.Sprintf("it is %d bytes, more than the %d this tool accepts", len(raw), MaxTokenSize)}
 	}
+	if q := raw[0]; q == '"' || q == '\'' {
+		return nil, &TokenFormatError{fmt.Sprintf("it starts with a quote (%c), which is not part of a token: pass the token without quotes", q)}
+	}
 	if n := strings.Count(raw, ".") + 1; n != 3 {
 		hint := ""
-		if n == 5 {
+		switch {
+		case n == 5:
 			hint = " (5 parts is an encrypted JWE, which only its recipient can read)"
+		case n < 3 && strings.HasPrefix(raw, "eyJ"):
+			// eyJ is the base64url of {" that begins every JWT header.
+			hint = " (it starts like one, eyJ…: it was probably cut short when it was copied)"
 		}
 		return nil, &TokenFormatError{fmt.Sprintf("it has %d parts separated by dots, a signed JWT has 3%s", n, hint)}
 	}

@@ -9,11 +9,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"slices"
 	"strings"
 
 	"github.com/oauthlab/oauthlab/embedded"
 	"github.com/oauthlab/oauthlab/embedded/authserver"
 	"github.com/oauthlab/oauthlab/flows"
+	"github.com/oauthlab/oauthlab/internal/safe"
 	"github.com/oauthlab/oauthlab/oauth"
 )
 
@@ -216,6 +221,15 @@ func Resolve(ctx context.Context, req Request) (*Resolved, error) {
 		r.Device = &d
 		return r, nil
 	}
+	if iss := r.Machine.Issuer; iss != "" && !flows.IsURL(iss) {
+		// Refused here for every face, as bad usage: discovery would only
+		// say it later, as a failed flow.
+		hint := ""
+		if !strings.Contains(iss, "://") {
+			hint = " (put https:// in front, or http:// for a server without TLS)"
+		}
+		return nil, usageErrorf("--issuer must be an http(s) URL, got %q%s", iss, hint)
+	}
 	r.Label = r.Machine.Issuer
 	if req.Profile != "" {
 		r.Label = "profile " + req.Profile + " · " + r.Machine.Issuer
@@ -237,7 +251,10 @@ func profileSettings(req Request) (flows.Settings, error) {
 	}
 	p, ok := cfg.Profiles[req.Profile]
 	if !ok {
-		return flows.Settings{}, usageErrorf("no profile %q in %s", req.Profile, path)
+		return flows.Settings{}, usageErrorf("no profile %q in %s: %s", req.Profile, path, profilesThere(cfg, path))
+	}
+	if err := p.Check(); err != nil {
+		return flows.Settings{}, usageErrorf("profile %s in %s: %v", req.Profile, path, err)
 	}
 	if req.NoCredentials {
 		return p.Target(), nil
@@ -252,6 +269,19 @@ func profileSettings(req Request) (flows.Settings, error) {
 		}
 	}
 	return s, nil
+}
+
+// profilesThere says which profiles the config file has, for a profile
+// name it lacks: a misspelt name, another file, or a file of another shape.
+func profilesThere(cfg *flows.Config, path string) string {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return "the file does not exist (--config names another)"
+	}
+	if len(cfg.Profiles) == 0 {
+		return `it has no "profiles" object (README, section Profiles)`
+	}
+	// The names come from the file: shown with control characters visible.
+	return "it has " + safe.Line(strings.Join(slices.Sorted(maps.Keys(cfg.Profiles)), ", "))
 }
 
 // parseAuth reads --auth: flows.ParseAuthMethod's names and short forms,

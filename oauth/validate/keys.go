@@ -122,6 +122,20 @@ type verifyKey struct {
 	raw any // *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey
 }
 
+// sigSize is the length of the key's signatures in bytes (RFC 7518 §3.3,
+// §3.4; RFC 8037 §3.1), 0 when it does not say.
+func (k verifyKey) sigSize() int {
+	switch pk := k.raw.(type) {
+	case *rsa.PublicKey:
+		return pk.Size()
+	case *ecdsa.PublicKey:
+		return 2 * ((pk.Curve.Params().BitSize + 7) / 8)
+	case ed25519.PublicKey:
+		return ed25519.SignatureSize
+	}
+	return 0
+}
+
 // keyIndex is one fetched JWKS turned into something fast to search.
 // It is never changed once built: a fetch builds a new one.
 type keyIndex struct {

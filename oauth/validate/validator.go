@@ -371,6 +371,12 @@ func (v *Validator) verify(ctx context.Context, r *report, tok *oauth.JWT, alg s
 			return fresh()
 		}
 	}
-	r.add(CheckSignature, oauth.Fail, "the "+alg+" signature does not match: the token was altered, or signed by someone else's key")
+	why := "the token was altered, or signed by someone else's key"
+	if n := candidates[0].sigSize(); len(candidates) == 1 && n > 0 && len(tok.Signature) != n {
+		// Not a forgery's signature: one of the wrong size.
+		why = fmt.Sprintf("it is %d bytes where a signature of key %s is %d: the token was probably cut short (or run into other text) when it was copied",
+			len(tok.Signature), candidates[0].kid, n)
+	}
+	r.add(CheckSignature, oauth.Fail, "the "+alg+" signature does not match: "+why)
 	return 0
 }

@@ -159,6 +159,10 @@ func TestHostileTokens(t *testing.T) {
 		{"crit header", validatetest.Sign(t, hdr("crit", []string{"exp"}), good(), is.RSA), nil, "header", "crit"},
 		{"Keycloak ID token", validatetest.Sign(t, hdr("typ", "JWT"), with("typ", "ID"), is.RSA), nil, "typ", "not an access token"},
 		{"2 segments", parts[0] + "." + parts[1], nil, "format", "has 2 parts"},
+		// A paste cut short: no forgery, and the reason says so.
+		{"cut in the payload", parts[0] + "." + parts[1][:20], nil, "format", "a signed JWT has 3 (it starts like one, eyJ…: it was probably cut short"},
+		{"cut in the signature", parts[0] + "." + parts[1] + "." + parts[2][:len(parts[2])-8], nil, "signature", "where a signature of key " + validatetest.KID + " is 256: the token was probably cut short"},
+		{"quoted", `"` + valid + `"`, nil, "format", "starts with a quote"},
 		{"4 segments", valid + "." + parts[2], nil, "format", "has 4 parts"},
 		{"bad base64", parts[0] + ".!!!." + parts[2], nil, "format", "payload is not base64url"},
 		{"non-JSON header", base64.RawURLEncoding.EncodeToString([]byte("not json")) + "." + parts[1] + "." + parts[2], nil, "format", "header is not a JSON object"},

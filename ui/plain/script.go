@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/oauthlab/oauthlab/flows"
@@ -148,6 +149,9 @@ type FieldError struct {
 
 func (e *FieldError) Error() string {
 	if e.Empty {
+		if parent, member, ok := strings.Cut(e.Name, "."); ok {
+			return "the result has no " + e.Name + ": " + parent + " has no member " + strconv.Quote(member)
+		}
 		return "the result has no " + e.Name + " (the server sent none)"
 	}
 	return fmt.Sprintf("no field %q in the result; it has: %s", e.Name, strings.Join(e.Known, ", "))
@@ -171,13 +175,18 @@ func Field(f flows.Flow, steps []flows.Step, results []flows.Result, name string
 	delete(top, "steps")
 	path := strings.Split(name, ".")
 	var v any = top
-	for _, p := range path {
+	member := false // the last name is a member of a map the result has
+	for i, p := range path {
 		m, ok := v.(map[string]any)
 		if !ok {
 			v = nil
 			break
 		}
-		v = m[p]
+		v, member = m[p], i > 0
+	}
+	if v == nil && member {
+		// claims.email of a token without email: what was sent lacks it.
+		return "", &FieldError{Name: name, Empty: true}
 	}
 	if v == nil && len(path) == 1 {
 		for i := len(results) - 1; i >= 0; i-- {

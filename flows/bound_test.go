@@ -1,0 +1,68 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/oauth/validate/validatetest"
+)
+
+// A token bound to a DPoP key (cnf.jkt, as oidc-provider issues for a token
+// request with a DPoP proof) is valid, but not as a bearer token: inspect
+// says so beside its verdict, and call explains a 401 to it by the binding
+// and warns when an API takes it as a bearer token.
+func TestASenderConstrainedTokenIsNotABearerToken(t *testing.T) {
+	is := validatetest.NewIssuer(t)
+	claims := is.Claims(time.Now(), "api.read")
+	claims["cnf"] = map[string]any{"jkt": "lwIX4jSYPw-oJi2vUV0kZmgoQjX7n88jm9uDyZ6qcsQ"}
+	bound := is.Token(t, claims)
+	bearer := is.Token(t, is.Claims(time.Now(), "api.read"))
+	env := &Env{HTTP: &http.Client{}, Settings: Settings{Issuer: is.URL}}
+
+	r := InspectToken(VarAccessToken, bound).Run(context.Background(), env, Vars{})
+	if r.Failed() {
+		t.Fatalf("a valid bound token failed: %+v", r.Tokens)
+	}
+	check(t, r.Tokens[0].Checks, CheckBound, oauth.Warn)
+	if c := findCheck(r.Tokens[0].Checks, CheckBound); !strings.Contains(c.Reason, "cnf.jkt lwIX4jSYPw") || !strings.Contains(c.Reason, "Authorization: DPoP") {
+		t.Errorf("cnf: got %q, want the thumbprint and how to send it", c.Reason)
+	}
+	r = InspectToken(VarAccessToken, bearer).Run(context.Background(), env, Vars{})
+	if c := findCheck(r.Tokens[0].Checks, CheckBound); c.Name != "" {
+		t.Errorf("a bearer token: got %+v, want no cnf check", c)
+	}
+
+	// oidc-provider's answer to a DPoP-bound token sent as Bearer (testdata/interop/README.md).
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `DPoP algs="ES256 Ed25519 EdDSA", error="invalid_token", error_description="invalid token provided"`)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"error":"invalid_token","error_description":"invalid token provided"}`))
+	}))
+	defer refusing.Close()
+	taking := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`[]`)) }))
+	defer taking.Close()
+
+	r = CallAPI(APIRequest{Path: refusing.URL + "/me"}).Run(context.Background(), env, Vars{VarAccessToken: bound})
+	var e *oauth.Error
+	if !errors.As(r.Err, &e) || !strings.Contains(e.Cause, "bound to a DPoP key") || !strings.Contains(e.Try, "Authorization: DPoP") {
+		t.Errorf("401 to a bound token: got %+v, want the binding as the cause", r.Err)
+	}
+	r = CallAPI(APIRequest{Path: refusing.URL + "/me"}).Run(context.Background(), env, Vars{VarAccessToken: bearer})
+	if !errors.As(r.Err, &e) || strings.Contains(e.Cause, "bound") {
+		t.Errorf("401 to a bearer token: got %+v, want no word of a binding", r.Err)
+	}
+	r = CallAPI(APIRequest{Path: taking.URL + "/books"}).Run(context.Background(), env, Vars{VarAccessToken: bound})
+	mustPass(t, "call", r)
+	check(t, r.Checks, CheckBound, oauth.Warn)
+	r = CallAPI(APIRequest{Path: taking.URL + "/books"}).Run(context.Background(), env, Vars{VarAccessToken: bearer})
+	if c := findCheck(r.Checks, CheckBound); c.Name != "" {
+		t.Errorf("a bearer token accepted: got %+v, want no cnf check", c)
+	}
+}

@@ -1,0 +1,53 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/oauth/validate/validatetest"
+)
+
+// oidc-provider's ID token (no typ, a nonce, no scope) given to inspect or
+// call as an access token: inspect keeps its verdict and warns, call names
+// it as the likely cause of a 401. An access token is told nothing.
+func TestAnIDTokenGivenAsAnAccessTokenIsSaidToBeOne(t *testing.T) {
+	is := validatetest.NewIssuer(t)
+	now := time.Now()
+	c := is.Claims(now, "")
+	delete(c, "scope")
+	c["nonce"], c["aud"] = "N-1", "workbench_cli"
+	idt := validatetest.Sign(t, map[string]any{"alg": "RS256", "kid": validatetest.KID}, c, is.RSA)
+	at := is.Token(t, is.Claims(now, "api.read"))
+	env := &Env{HTTP: &http.Client{}, Settings: Settings{Issuer: is.URL}}
+
+	r := InspectToken(VarAccessToken, idt).Run(context.Background(), env, Vars{})
+	mustPass(t, "inspect", r)
+	check(t, r.Tokens[0].Checks, CheckIDTokenLike, oauth.Warn)
+	r = InspectToken(VarAccessToken, at).Run(context.Background(), env, Vars{})
+	if c := findCheck(r.Tokens[0].Checks, CheckIDTokenLike); c.Name != "" {
+		t.Errorf("an access token: got %+v, want no id token check", c)
+	}
+
+	// oidc-provider's userinfo refusing it.
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="op", error="invalid_token", error_description="invalid token provided"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer api.Close()
+	for _, tc := range []struct {
+		tok  string
+		want bool
+	}{{idt, true}, {at, false}} {
+		r = CallAPI(APIRequest{Path: api.URL + "/me"}).Run(context.Background(), env, Vars{VarAccessToken: tc.tok})
+		var e *oauth.Error
+		if !errors.As(r.Err, &e) || strings.Contains(e.Cause, "looks like an ID token") != tc.want {
+			t.Errorf("401: got %+v, want the ID token named as the cause: %v", r.Err, tc.want)
+		}
+	}
+}
