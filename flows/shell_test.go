@@ -102,6 +102,13 @@ func TestWhenShowsTheDateUnlessToday(t *testing.T) {
 	if got := When(now.Add(14*24*time.Hour), now); !strings.HasPrefix(got, "2026-05-15 12:00:00 (in 14d") {
 		t.Errorf("in two weeks: got %q, want the date", got)
 	}
+	// An expiry from expires_in keeps the fraction of the second the answer
+	// came in; the token's exp beside it is whole. Both show 12:05:00, so
+	// both must say how far that is alike.
+	later := now.Add(2200 * time.Millisecond)
+	if got := When(now.Add(5*time.Minute+700*time.Millisecond), later); got != "12:05:00 (in 4m58s)" {
+		t.Errorf("expires_in's fraction of a second: got %q, want 12:05:00 (in 4m58s), as the exp claim 12:05:00 reads", got)
+	}
 }
 
 // A token step says when the token expires for scripts (RFC 3339) and for
