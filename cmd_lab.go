@@ -22,7 +22,7 @@ import (
 // labHeader opens every screen of a weakened world.
 const labHeader = "LAB · weakened world"
 
-func newLabCmd(g *globalOptions) *cobra.Command {
+func newLabCmd() *cobra.Command {
 	var asJSON, reveal bool
 	var style string
 	cmd := &cobra.Command{
@@ -57,7 +57,7 @@ server exists only inside the lab's world, which never listens beyond
 			if err != nil {
 				return err
 			}
-			return runLab(cmd, g, l, style, asJSON, plain.Options{Reveal: reveal, NoField: true})
+			return runLab(cmd, l, style, asJSON, plain.Options{Reveal: reveal, NoField: true})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the lab's steps, checks and server-side events as JSON")
@@ -92,9 +92,9 @@ type labDocument struct {
 	Events []events.Event `json:"events"`
 }
 
-func runLab(cmd *cobra.Command, g *globalOptions, l flows.Lab, style string, asJSON bool, po plain.Options) error {
+func runLab(cmd *cobra.Command, l flows.Lab, style string, asJSON bool, po plain.Options) error {
 	ctx := cmd.Context()
-	r, err := setup.Resolve(ctx, setup.Request{Embedded: true, Style: style, Profile: g.profile, ConfigPath: g.configPath})
+	r, err := setup.Resolve(ctx, setup.Request{Embedded: true, Style: style})
 	if err != nil {
 		if setup.IsUsage(err) {
 			return usageErrorf("%v", err)

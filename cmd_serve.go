@@ -46,7 +46,7 @@ type serveOptions struct {
 }
 
 // newServeCmd runs the embedded authorization server and FakeBook until Ctrl-C.
-func newServeCmd(g *globalOptions) *cobra.Command {
+func newServeCmd() *cobra.Command {
 	o := &serveOptions{}
 	cmd := &cobra.Command{
 		Use:   "serve",

@@ -404,8 +404,8 @@ func TestTUIAPIBaseFromFlagAndProfile(t *testing.T) {
 			t.Fatal(err)
 		}
 		g := &globalOptions{}
-		g.configPath, _ = root.PersistentFlags().GetString("config")
-		g.profile, _ = root.PersistentFlags().GetString("profile")
+		g.configPath, _ = root.Flags().GetString("config")
+		g.profile, _ = root.Flags().GetString("profile")
 		o := &tuiOptions{targetOptions: targetOptions{style: "keycloak"}, theme: "auto"}
 		o.issuer, _ = root.Flags().GetString("issuer")
 		o.apiBase, _ = root.Flags().GetString("api-base")

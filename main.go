@@ -48,10 +48,18 @@ func usageErrorf(format string, a ...any) error {
 // already been explained to the user when quiet is true.
 func flowFailed(err error) error { return &exitError{code: exitFailed, err: err} }
 
-// globalOptions are flags every command takes.
+// globalOptions are where the commands that run against a server read
+// their settings from: --config and --profile (addProfileFlags).
 type globalOptions struct {
 	configPath string
 	profile    string
+}
+
+// addProfileFlags adds --config and --profile, where a command reads its
+// server and client from (internal/setup).
+func addProfileFlags(cmd *cobra.Command, g *globalOptions) {
+	cmd.Flags().StringVar(&g.configPath, "config", "", "config file with profiles (default: $XDG_CONFIG_HOME/oauthlab/config.json)")
+	cmd.Flags().StringVar(&g.profile, "profile", "", "named profile from the config file")
 }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -76,26 +84,19 @@ Point it at a real Keycloak realm or Okta authorization server with
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.PersistentFlags().StringVar(&g.configPath, "config", "", "config file with profiles (default: $XDG_CONFIG_HOME/oauthlab/config.json)")
-	root.PersistentFlags().StringVar(&g.profile, "profile", "", "named profile from the config file")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: exitUsage, err: fmt.Errorf("%w\nRun '%s --help' for usage", err, c.CommandPath())}
 	})
 	addTUI(root, g)
-	root.AddCommand(
-		newServeCmd(g),
-		newDiscoverCmd(g),
-		newTokenCmd(g),
-		newLoginCmd(g),
-		newDeviceCmd(g),
-		newInspectCmd(g),
-		newIntrospectCmd(g),
-		newRevokeCmd(g),
-		newCallCmd(g),
-		newLabCmd(g),
-		newJWKCmd(),
-		newVersionCmd(),
-	)
+	// The commands that run against a server read profiles; serve, lab,
+	// jwk and version never do, so they have no --profile to ignore.
+	targets := []*cobra.Command{root, newDiscoverCmd(g), newTokenCmd(g), newLoginCmd(g), newDeviceCmd(g),
+		newInspectCmd(g), newIntrospectCmd(g), newRevokeCmd(g), newCallCmd(g)}
+	for _, c := range targets {
+		addProfileFlags(c, g)
+	}
+	root.AddCommand(targets[1:]...)
+	root.AddCommand(newServeCmd(), newLabCmd(), newJWKCmd(), newVersionCmd())
 	return root
 }
 

@@ -82,7 +82,7 @@ func TestEverySubcommandHasHelp(t *testing.T) {
 func TestSharedFlagsAreDescribedAlike(t *testing.T) {
 	clients := []string{"discover", "token", "login", "device", "inspect", "introspect", "revoke", "call"}
 	shared := map[string][]string{"style": append([]string{"lab", "serve"}, clients...)}
-	for _, name := range []string{"issuer", "client-id", "scope", "http-timeout"} {
+	for _, name := range []string{"issuer", "client-id", "scope", "http-timeout", "profile", "config"} {
 		shared[name] = clients
 	}
 	root := newRootCmd(io.Discard, io.Discard)
@@ -133,6 +133,28 @@ func TestOnlyAuthenticatingCommandsTakeCredentials(t *testing.T) {
 	code, _, errOut = runCLI(t, "token", "--embedded", "--client-key", "missing.pem")
 	if code != exitUsage || !strings.Contains(errOut, "missing.pem") {
 		t.Errorf("token --client-key missing.pem: exit %d, %s", code, errOut)
+	}
+}
+
+// A profile names a real server: the commands that never run against one
+// have no --profile to ignore, and --embedded with a profile is refused.
+// Before, lab --profile nope and token --embedded --profile nope exited 0.
+func TestProfilesOnlyWhereTheyAreRead(t *testing.T) {
+	for _, args := range [][]string{{"lab", "alg-none"}, {"serve"}, {"jwk"}, {"version"}} {
+		code, _, errOut := runCLI(t, append(args, "--profile", "nope")...)
+		if code != exitUsage || !strings.Contains(errOut, "unknown flag: --profile") {
+			t.Errorf("%s --profile nope: exit %d, %s; want exit %d, unknown flag", args[0], code, errOut, exitUsage)
+		}
+	}
+	code, _, errOut := runCLI(t, "token", "--embedded", "--profile", "nope")
+	if code != exitUsage || !strings.Contains(errOut, `--embedded and --profile "nope" both say where to run`) {
+		t.Errorf("token --embedded --profile nope: exit %d, %s", code, errOut)
+	}
+	// Given before the command, as a global flag was, it still reaches it.
+	missing := t.TempDir() + "/none.json"
+	code, _, errOut = runCLI(t, "--config", missing, "--profile", "nope", "token")
+	if code != exitUsage || !strings.Contains(errOut, `no profile "nope"`) {
+		t.Errorf("--profile nope token: exit %d, %s; want the profile looked up", code, errOut)
 	}
 }
 

@@ -148,6 +148,9 @@ func IsUsage(err error) bool {
 // profile or the flags alone, with the flags on top. Every usage error is
 // found before an embedded world starts.
 func Resolve(ctx context.Context, req Request) (*Resolved, error) {
+	if req.Embedded && req.Profile != "" {
+		return nil, usageErrorf("--embedded and --profile %q both say where to run: --embedded a fresh embedded world, the profile a server of your config file; give one of them", req.Profile)
+	}
 	// --style is read even when no embedded world starts (a real issuer,
 	// or a lab's world started later): a typo is said now, not ignored.
 	var style authserver.Style
