@@ -164,7 +164,7 @@ func (e *eventsPane) View() string {
 	}
 	var rows []string
 	for _, ev := range shown {
-		rows = append(rows, truncate(e.row(ev, col), e.Width))
+		rows = append(rows, ellipsize(e.row(ev, col), e.Width))
 	}
 	for len(rows) < n {
 		rows = append(rows, s.Muted.Render("  ·"))

@@ -19,6 +19,7 @@ import (
 	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/setup"
 	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/themes"
 )
 
 // realLab starts a lab's real world, as cmd_tui.go does: a fresh embedded
@@ -401,5 +402,19 @@ func TestTitlesWrapInANarrowDetail(t *testing.T) {
 				t.Errorf("the detail of %q lacks its whole title:\n%s", title, out)
 			}
 		}
+	}
+}
+
+// A row too long for the pane ends in "…": a decision cut mid-word would
+// read as the whole reason.
+func TestACutEventSaysSo(t *testing.T) {
+	st := NewStyles(themes.All[0])
+	e := &eventsPane{Common: Common{Styles: &st}, following: 1}
+	e.SetSize(60, 3)
+	e.events = []Event{{Time: time.Now(), Server: "fakebook (WEAKENED)", Weakened: true, Method: "GET", Path: "/books", Status: 200,
+		Decision: "listed 5 books; WEAKENED: skipped the aud check, so a token for another API was taken"}}
+	rows := strings.Split(ansi.Strip(e.View()), "\n")
+	if len(rows) < 2 || !strings.HasSuffix(rows[1], "…") || lipgloss.Width(rows[1]) > 60 {
+		t.Fatalf("got rows %q, want the event cut to 60 cells ending in …", rows)
 	}
 }
