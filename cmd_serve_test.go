@@ -33,9 +33,12 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
+// waitFor waits for serve's output to match re. The bound only stops a
+// hang: on a loaded machine serve's start (a fresh signing key under -race)
+// took more than the 10 s it once was.
 func waitFor(t *testing.T, buf *syncBuffer, re *regexp.Regexp) []string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := re.FindStringSubmatch(buf.String()); m != nil {
 			return m
