@@ -292,12 +292,8 @@ func nextPort(port string) string {
 // when a server does listen beyond loopback, and when --allow-lan was
 // given but both listen on loopback, that no one else can reach them.
 func lanWarning(allowLAN bool, addr, apiAddr string) string {
-	addrs := []string{addr, apiAddr}
-	for _, a := range addrs {
-		host, _, err := net.SplitHostPort(a)
-		if ip := net.ParseIP(host); err == nil && host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return "WARNING: listening beyond loopback. Anyone on this network can get tokens with the demo credentials below.\n"
-		}
+	if beyondLoopback(addr) || beyondLoopback(apiAddr) {
+		return "WARNING: listening beyond loopback. Anyone on this network can get tokens with the demo credentials below.\n"
 	}
 	if !allowLAN {
 		return ""
@@ -389,19 +385,8 @@ func describeListeners(w *embedded.World, havePublic bool, addrs []net.Addr) str
 	// their own machine), and so is one announced on this machine's LAN
 	// address while it listens on loopback only (--public-url without
 	// --allow-lan and --addr).
-	hostIn := func(u string) string {
-		host := hostOf(u)
-		if h, _, err := net.SplitHostPort(host); err == nil {
-			host = h
-		}
-		return host
-	}
-	loopback := func(host string) bool {
-		ip := net.ParseIP(host)
-		return host == "localhost" || ip != nil && ip.IsLoopback()
-	}
 	mine := func(host string) bool { // one of this machine's addresses beyond loopback
-		if loopback(host) {
+		if loopbackHost(host) {
 			return false
 		}
 		for _, a := range addrs {
@@ -412,10 +397,8 @@ func describeListeners(w *embedded.World, havePublic bool, addrs []net.Addr) str
 		return false
 	}
 	lan := ""
-	if h, _, _ := net.SplitHostPort(w.Addr); loopback(h) {
-		if h, _, _ := net.SplitHostPort(w.APIAddr); loopback(h) {
-			lan = "--allow-lan " // neither listens beyond loopback yet
-		}
+	if !beyondLoopback(w.Addr) && !beyondLoopback(w.APIAddr) {
+		lan = "--allow-lan " // neither listens beyond loopback yet
 	}
 	for _, s := range []struct{ name, at, other, listen, flag, publicFlag string }{
 		{"FakeBook", w.APIBase, w.Issuer, w.APIAddr, "--api-addr", "--api-public-url"},
@@ -424,15 +407,38 @@ func describeListeners(w *embedded.World, havePublic bool, addrs []net.Addr) str
 		host, port, err := net.SplitHostPort(s.listen)
 		switch {
 		case err != nil:
-		case loopback(hostIn(s.at)) && s.other != "" && !loopback(hostIn(s.other)):
+		case loopbackHost(hostname(s.at)) && s.other != "" && !loopbackHost(hostname(s.other)):
 			fmt.Fprintf(&b, "  ! %s is at %s, on loopback: no attendee can reach it; restart with %s%s 0.0.0.0:%s (or give its URL with %s)\n",
 				s.name, safe.Line(s.at), lan, s.flag, port, s.publicFlag)
-		case loopback(host) && mine(hostIn(s.at)):
+		case loopbackHost(host) && mine(hostname(s.at)):
 			fmt.Fprintf(&b, "  ! %s is announced at %s but listens on %s only: no attendee can connect; restart with %s%s 0.0.0.0:%s\n",
 				s.name, safe.Line(s.at), s.listen, lan, s.flag, port)
 		}
 	}
 	return b.String()
+}
+
+// loopbackHost reports whether host (an address without its port) is
+// this machine's loopback: localhost, 127.0.0.0/8 or ::1, as the embedded
+// world judges an address to listen on without --allow-lan.
+func loopbackHost(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
+}
+
+// beyondLoopback reports whether a listen address (host:port) reaches
+// further than this machine.
+func beyondLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	return err == nil && !loopbackHost(host)
+}
+
+// hostname is the host of URL u without its port.
+func hostname(u string) string {
+	if p, err := url.Parse(u); err == nil {
+		return p.Hostname()
+	}
+	return u
 }
 
 func hostOf(u string) string {

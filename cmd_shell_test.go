@@ -119,6 +119,13 @@ func TestJSONTopOfInspectAndIntrospect(t *testing.T) {
 	if code != exitFailed || out != "" || !strings.Contains(errOut, `claims has no member "cnf"`) {
 		t.Errorf("--field claims.cnf: exit %d, stdout %q, stderr %q; want 1 and the member named", code, out, errOut)
 	}
+	// Deeper, the member that is missing is named with the one that lacks it.
+	for field, want := range map[string]string{"claims.realm_access.x": `claims.realm_access has no member "x"`, "claims.email.x": `claims has no member "email"`} {
+		code, out, errOut = runCLI(t, "inspect", "--issuer", w.Issuer, "--field", field, tok)
+		if code != exitFailed || out != "" || !strings.Contains(errOut, want) {
+			t.Errorf("--field %s: exit %d, stdout %q, stderr %q; want 1 and %q", field, code, out, errOut, want)
+		}
+	}
 	code, _, _ = runCLI(t, "inspect", "--issuer", w.Issuer, "--field", "claimz.sub", tok)
 	if code != exitUsage {
 		t.Errorf("--field claimz.sub: exit %d, want 2", code)

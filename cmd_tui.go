@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oauthlab/oauthlab/embedded"
-	"github.com/oauthlab/oauthlab/flows"
 	"github.com/oauthlab/oauthlab/internal/setup"
 	"github.com/oauthlab/oauthlab/oauth"
 	"github.com/oauthlab/oauthlab/themes"
@@ -88,8 +87,7 @@ func tuiSettings(cmd *cobra.Command, g *globalOptions, o *tuiOptions) (ui.Option
 		}
 		return opts, cleanup, nil
 	}
-	if !flows.IsURL(r.Machine.Issuer) {
-		return opts, cleanup, usageErrorf("--issuer must be an http(s) URL, got %q", r.Machine.Issuer)
-	}
+	// An issuer that is not an http(s) URL was refused by setup.Resolve,
+	// as bad usage, for every face.
 	return opts, cleanup, nil
 }

@@ -536,27 +536,21 @@ func TestAuthorizationRequestRefusals(t *testing.T) {
 		{"a code_challenge too short", with(native, "code_challenge", "short"),
 			map[Style]string{StyleKeycloak: "invalid_request", StyleOkta: "invalid_request"}},
 	}
-	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, style := range bothStyles {
 		f := start(t, style, func(c *Config) { c.Clients = []Client{machine} })
 		for _, tt := range tests {
 			t.Run(string(style)+" "+tt.name, func(t *testing.T) {
-				resp, err := noRedirect.Get(f.s.Issuer() + f.s.paths().auth + "?" + tt.q.Encode())
-				if err != nil {
-					t.Fatal(err)
-				}
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
+				status, loc, body := authorizeGet(t, f, tt.q)
 				want := tt.want[style]
 				if want == "" {
-					if resp.StatusCode != 200 || !strings.Contains(string(body), "Sign in") {
-						t.Fatalf("got %d Location=%q, want the login page", resp.StatusCode, resp.Header.Get("Location"))
+					if status != 200 || !strings.Contains(body, "Sign in") {
+						t.Fatalf("got %d Location=%q, want the login page", status, loc)
 					}
 					return
 				}
-				u, _ := url.Parse(resp.Header.Get("Location"))
-				if resp.StatusCode != http.StatusFound || u.Query().Get("error") != want || u.Query().Get("code") != "" {
-					t.Fatalf("got %d Location=%q, want a redirect with error=%s and no code", resp.StatusCode, resp.Header.Get("Location"), want)
+				u, _ := url.Parse(loc)
+				if status != http.StatusFound || u.Query().Get("error") != want || u.Query().Get("code") != "" {
+					t.Fatalf("got %d Location=%q, want a redirect with error=%s and no code", status, loc, want)
 				}
 			})
 		}

@@ -97,6 +97,25 @@ func bothAccept(t *testing.T, lw *World, tok string) {
 	}
 }
 
+// weakTakesProtectedRefuses requires tok (when says which) to pass lw's
+// weakened FakeBook, whose event on evs says weakSays — the check it
+// skipped — and to be refused by the protected one at check.
+func weakTakesProtectedRefuses(t *testing.T, evs <-chan events.Event, lw *World, tok, when, weakSays, check string) {
+	t.Helper()
+	for len(evs) > 0 {
+		<-evs
+	}
+	if got, c := books(t, lw.WeakAPI, tok); got != 200 {
+		t.Errorf("the weakened FakeBook, %s: got %d (%s), want 200", when, got, c)
+	}
+	if d := details(t, evs, WeakServer); !strings.Contains(d, weakSays) {
+		t.Errorf("the weakened FakeBook's event, %s:\n%s\nwant %q", when, d, weakSays)
+	}
+	if got, c := books(t, lw.ProtectedAPI, tok); got != 401 || c != check {
+		t.Errorf("the protected FakeBook, %s: got %d at %q, want 401 at %s", when, got, c, check)
+	}
+}
+
 // The revoked-token world: after a revocation the FakeBook that validates
 // locally still answers 200 — and says it never asked — while the one that
 // introspects refuses at its active check.
@@ -109,18 +128,7 @@ func TestRevokedTokenWorld(t *testing.T) {
 	if err := authservertest.Revoke(nil, w.Issuer+"/protocol/openid-connect/revoke", authserver.DemoClientID, authserver.DemoClientSecret, tok); err != nil {
 		t.Fatal(err)
 	}
-	for len(evs) > 0 {
-		<-evs
-	}
-	if got, check := books(t, lw.WeakAPI, tok); got != 200 {
-		t.Errorf("the weakened FakeBook after the revocation: got %d (%s), want 200", got, check)
-	}
-	if d := details(t, evs, WeakServer); !strings.Contains(d, "active: warn — WEAKENED: the authorization server is never asked") {
-		t.Errorf("the weakened FakeBook's event:\n%s\nwant it to say it did not ask", d)
-	}
-	if got, check := books(t, lw.ProtectedAPI, tok); got != 401 || check != "active" {
-		t.Errorf("the protected FakeBook after the revocation: got %d at %q, want 401 at active", got, check)
-	}
+	weakTakesProtectedRefuses(t, evs, lw, tok, "after the revocation", "active: warn — WEAKENED: the authorization server is never asked", "active")
 }
 
 // The key-rotation world: the attacker's copy of the signing key is the
@@ -157,18 +165,7 @@ func TestKeyRotationWorld(t *testing.T) {
 	if got, check := books(t, lw.WeakAPI, fresh); got != 401 || check != "kid" {
 		t.Errorf("the weakened FakeBook, a token of the new key: got %d at %q, want 401 at kid (its copy has no new key)", got, check)
 	}
-	for len(evs) > 0 {
-		<-evs
-	}
-	if got, check := books(t, lw.WeakAPI, old); got != 200 {
-		t.Errorf("the weakened FakeBook, a token of the withdrawn key: got %d (%s), want 200", got, check)
-	}
-	if d := details(t, evs, WeakServer); !strings.Contains(d, "kid: warn — WEAKENED: kid "+kids.Withdrawn+" is in this FakeBook's copy") {
-		t.Errorf("the weakened FakeBook's event:\n%s\nwant its kid check to say it compared with its copy", d)
-	}
-	if got, check := books(t, lw.ProtectedAPI, old); got != 401 || check != "kid" {
-		t.Errorf("the protected FakeBook, a token of the withdrawn key: got %d at %q, want 401 at kid", got, check)
-	}
+	weakTakesProtectedRefuses(t, evs, lw, old, "a token of the withdrawn key", "kid: warn — WEAKENED: kid "+kids.Withdrawn+" is in this FakeBook's copy", "kid")
 }
 
 // The audience world: a token minted for another API (aud account) passes
@@ -179,16 +176,5 @@ func TestAudienceWorld(t *testing.T) {
 	evs, stop := w.Events.Subscribe(64)
 	defer stop()
 	tok := demoToken(t, w.Issuer)
-	for len(evs) > 0 {
-		<-evs
-	}
-	if got, check := books(t, lw.WeakAPI, tok); got != 200 {
-		t.Errorf("the weakened FakeBook: got %d (%s), want 200", got, check)
-	}
-	if d := details(t, evs, WeakServer); !strings.Contains(d, "aud: warn — WEAKENED: aud is account, not checked: this FakeBook requires no audience") {
-		t.Errorf("the weakened FakeBook's event:\n%s\nwant its aud check to say it was skipped", d)
-	}
-	if got, check := books(t, lw.ProtectedAPI, tok); got != 401 || check != "aud" {
-		t.Errorf("the protected FakeBook: got %d at %q, want 401 at aud", got, check)
-	}
+	weakTakesProtectedRefuses(t, evs, lw, tok, "a token for another API", "aud: warn — WEAKENED: aud is account, not checked: this FakeBook requires no audience", "aud")
 }

@@ -36,6 +36,11 @@ func TestEmbeddedExplanationsAreAboutTheEmbeddedWorld(t *testing.T) {
 			if e.Retry {
 				t.Error("a wrong secret is not worth retrying as is")
 			}
+			// Sent as itself, not in an assertion: the secret is blamed, not
+			// the method (TestEmbeddedAdviceOnAnAssertionBlamesTheMethod).
+			if !strings.Contains(e.Cause, "secret sent is not one of them") || strings.Contains(e.Cause, "registered for client_secret_basic") {
+				t.Errorf("a wrong secret sent as basic: got cause %q, want the secret blamed, not the method", e.Cause)
+			}
 
 			// The issuer edited to a closed port: the Try names the world's
 			// own port, not 8080.

@@ -145,12 +145,15 @@ type FieldError struct {
 	// Empty: the result names the field, but it is empty (a refresh token
 	// the server did not send).
 	Empty bool
+	// Parent lacks Member, when the field is a member of a member
+	// (claims.email, or claims.realm_access.roles): the one not sent.
+	Parent, Member string
 }
 
 func (e *FieldError) Error() string {
 	if e.Empty {
-		if parent, member, ok := strings.Cut(e.Name, "."); ok {
-			return "the result has no " + e.Name + ": " + parent + " has no member " + strconv.Quote(member)
+		if e.Member != "" {
+			return "the result has no " + e.Name + ": " + e.Parent + " has no member " + strconv.Quote(e.Member)
 		}
 		return "the result has no " + e.Name + " (the server sent none)"
 	}
@@ -175,18 +178,24 @@ func Field(f flows.Flow, steps []flows.Step, results []flows.Result, name string
 	delete(top, "steps")
 	path := strings.Split(name, ".")
 	var v any = top
-	member := false // the last name is a member of a map the result has
+	missing := 0 // path[missing] is a member that path[:missing], a member the result has, lacks
 	for i, p := range path {
 		m, ok := v.(map[string]any)
 		if !ok {
+			if i >= 2 { // claims.azp.x: a string has no members
+				missing = i
+			}
 			v = nil
 			break
 		}
-		v, member = m[p], i > 0
+		if v = m[p]; v == nil && i > 0 {
+			missing = i
+			break
+		}
 	}
-	if v == nil && member {
+	if missing > 0 {
 		// claims.email of a token without email: what was sent lacks it.
-		return "", &FieldError{Name: name, Empty: true}
+		return "", &FieldError{Name: name, Empty: true, Parent: strings.Join(path[:missing], "."), Member: path[missing]}
 	}
 	if v == nil && len(path) == 1 {
 		for i := len(results) - 1; i >= 0; i-- {
