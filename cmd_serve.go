@@ -645,7 +645,8 @@ func describeDemo(issuer, secret, token string, clients []authserver.Client) str
 	}
 	for _, c := range append(candidates, clients...) {
 		if c.Secret != "" && c.AuthMethod == "" && slices.Contains(c.Grants, "client_credentials") && slices.Contains(c.Scopes, authserver.ScopeRead) {
-			fmt.Fprintf(&b, "\nTry:\n  curl -s -u %s:%s -d grant_type=client_credentials -d scope=%s %s\n", safe.Line(c.ID), safe.Line(c.Secret), authserver.ScopeRead, token)
+			// A --clients secret may hold what a shell reads: one word.
+			fmt.Fprintf(&b, "\nTry:\n  curl -s -u %s -d grant_type=client_credentials -d scope=%s %s\n", safe.Line(oauth.ShellWord(c.ID+":"+c.Secret)), authserver.ScopeRead, token)
 			break
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
@@ -362,6 +363,27 @@ func writeFile(t *testing.T, path, body string) {
 	}
 }
 
+// curlToTry is what the banner's curl line gives curl once a shell has
+// read it, as the regexp's groups were: the whole, user, secret, scope and
+// URL; nil when the banner has none.
+func curlToTry(t *testing.T, banner string) []string {
+	t.Helper()
+	line := regexp.MustCompile(`(?m)^  (curl -s -u .*)$`).FindStringSubmatch(banner)
+	if line == nil {
+		return nil
+	}
+	out, err := exec.Command("bash", "-c", `curl() { printf '%s\n' "$@"; }; `+line[1]).Output()
+	if err != nil {
+		t.Fatalf("bash on %q: %v", line[1], err)
+	}
+	args := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	if len(args) != 8 || args[1] != "-u" || !strings.HasPrefix(args[6], "scope=") {
+		t.Fatalf("the banner's curl reads as %q, want -s -u ID:SECRET -d grant_type=… -d scope=… URL", args)
+	}
+	user, secret, _ := strings.Cut(args[2], ":")
+	return []string{line[1], user, secret, strings.TrimPrefix(args[6], "scope="), args[7]}
+}
+
 // The banner's demo credentials and its curl are true of the server: a
 // demo client that --clients replaces is not shown with the demo secret,
 // and the curl to try gets a token (or is left out when no client can).
@@ -374,6 +396,7 @@ func TestServeBannerCurlWorksWithReplacedClients(t *testing.T) {
 	}{
 		{"the demo clients", "", true},
 		{"the demo client replaced", `{"clients": [{"client_id": "test_api_client", "client_secret": "room42", "grant_types": ["client_credentials"], "scopes": ["fakebookapi.read"]}]}`, true},
+		{"a secret a shell would read", `{"clients": [{"client_id": "test_api_client", "client_secret": "it's $HOME & a \\\"room\\\"", "grant_types": ["client_credentials"], "scopes": ["fakebookapi.read"]}]}`, true},
 		{"the demo client replaced with one that cannot read", `{"clients": [{"client_id": "test_api_client", "client_secret": "room42", "grant_types": ["client_credentials"], "scopes": ["test_api_access"]}]}`, true},
 		{"both client-credentials demo clients replaced, none can run the curl", `{"clients": [
 			{"client_id": "test_api_client", "client_secret": "x", "grant_types": ["client_credentials"], "scopes": ["test_api_access"]},
@@ -395,7 +418,7 @@ func TestServeBannerCurlWorksWithReplacedClients(t *testing.T) {
 			if tc.file != "" && strings.Contains(banner, authserver.DemoClientSecret) {
 				t.Errorf("the banner shows the demo secret of a replaced client:\n%s", banner)
 			}
-			m := regexp.MustCompile(`curl -s -u ([^:\s]+):(\S+) -d grant_type=client_credentials -d scope=(\S+) (\S+)`).FindStringSubmatch(banner)
+			m := curlToTry(t, banner)
 			if (m != nil) != tc.curl {
 				t.Fatalf("a curl to try: got %v, want %v:\n%s", m != nil, tc.curl, banner)
 			}

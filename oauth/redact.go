@@ -168,7 +168,7 @@ func (e Exchange) Curl() string {
 	var b strings.Builder
 	b.WriteString("curl -sS")
 	if e.Method != "" && e.Method != http.MethodGet && !(e.Method == http.MethodPost && len(e.RequestBody) > 0) {
-		b.WriteString(" -X " + shellWord(e.Method))
+		b.WriteString(" -X " + ShellWord(e.Method))
 	}
 	b.WriteString(" " + shellQuote(e.URL))
 	keys := make([]string, 0, len(e.RequestHeader))
@@ -273,9 +273,11 @@ func plainWord(s string) bool {
 	return true
 }
 
-// shellWord is s bare when it means itself to a shell (an HTTP method),
-// else quoted.
-func shellWord(s string) string {
+// ShellWord is s as one word of a shell command: bare when it means itself
+// to a shell (an HTTP method, test_api_client:test_api_secret), else quoted
+// (shellQuote), so that no character of s is expanded or ends the word,
+// and no control character reaches the terminal raw.
+func ShellWord(s string) string {
 	if s != "" && plainWord(s) {
 		return s
 	}
