@@ -29,8 +29,7 @@ func TestASenderConstrainedTokenIsNotABearerToken(t *testing.T) {
 	if r.Failed() {
 		t.Fatalf("a valid bound token failed: %+v", r.Tokens)
 	}
-	check(t, r.Tokens[0].Checks, CheckBound, oauth.Warn)
-	if c := findCheck(r.Tokens[0].Checks, CheckBound); !strings.Contains(c.Reason, "cnf.jkt lwIX4jSYPw") || !strings.Contains(c.Reason, "Authorization: DPoP") {
+	if c := check(t, r.Tokens[0].Checks, CheckBound, oauth.Warn); !strings.Contains(c.Reason, "cnf.jkt lwIX4jSYPw") || !strings.Contains(c.Reason, "Authorization: DPoP") {
 		t.Errorf("cnf: got %q, want the thumbprint and how to send it", c.Reason)
 	}
 	r = InspectToken(VarAccessToken, bearer).Run(context.Background(), env, Vars{})

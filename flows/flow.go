@@ -235,9 +235,10 @@ func (t Token) Failed() bool { return oauth.Failed(t.Checks) }
 
 // Verdict is the token's outcome in one line: "✓ valid, issued by …" when
 // every check passed (a skipped or warned check is shown, not hidden, in
-// the list above it), "– not checked" when none was made, or "✗ not valid: signature, exp" naming each failed
-// check. A token whose only failure is that nobody pinned its issuer says
-// so: every other check was made against the issuer it names itself.
+// the list above it), "– not checked" when none was made, or "✗ not
+// valid: signature, exp" naming each failed check. A token whose only
+// failure is that nobody pinned its issuer says so: every other check was
+// made against the issuer it names itself.
 func (t Token) Verdict() string {
 	var failed []string
 	for _, c := range t.Checks {

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -43,7 +42,7 @@ func GrantedScope(asked []string, tok *oauth.TokenResponse) []oauth.Check {
 	got, from := strings.Fields(tok.Scope), "granted "
 	if len(got) == 0 {
 		jwt, err := oauth.DecodeJWT(tok.AccessToken)
-		if err != nil || !strings.EqualFold(fmt.Sprint(jwt.Header["typ"]), "at+jwt") {
+		if err != nil || !jwt.IsAccessTokenTyp() {
 			return nil
 		}
 		got, from = jwt.Claims.Scopes(), "the answer names no scope (as asked, RFC 6749 §5.1), but its access token grants "

@@ -1,9 +1,7 @@
 package flows
 
 import (
-	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/oauthlab/oauthlab/oauth"
 )
@@ -23,7 +21,7 @@ func looksLikeIDToken(raw string) bool {
 		return false
 	}
 	_, nonce := jwt.Claims["nonce"]
-	return nonce && len(jwt.Claims.Scopes()) == 0 && !strings.EqualFold(fmt.Sprint(jwt.Header["typ"]), "at+jwt")
+	return nonce && len(jwt.Claims.Scopes()) == 0 && !jwt.IsAccessTokenTyp()
 }
 
 const idTokenNotAccess = "it tells the client who signed in (OIDC Core §2), and an API should not take it as an access token; " +

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -48,6 +49,25 @@ func TestAnIDTokenGivenAsAnAccessTokenIsSaidToBeOne(t *testing.T) {
 		var e *oauth.Error
 		if !errors.As(r.Err, &e) || strings.Contains(e.Cause, "looks like an ID token") != tc.want {
 			t.Errorf("401: got %+v, want the ID token named as the cause: %v", r.Err, tc.want)
+		}
+	}
+}
+
+// A nonce and no scope make an ID token only when the header does not say
+// it is an access token, in either of RFC 9068's spellings.
+func TestLooksLikeIDTokenHeedsTheAccessTokenTyp(t *testing.T) {
+	enc := base64.RawURLEncoding.EncodeToString
+	for _, tc := range []struct {
+		typ  string
+		want bool
+	}{{"", true}, {"JWT", true}, {"at+jwt", false}, {"application/at+jwt", false}} {
+		hdr := `{"alg":"RS256"}`
+		if tc.typ != "" {
+			hdr = `{"alg":"RS256","typ":"` + tc.typ + `"}`
+		}
+		tok := enc([]byte(hdr)) + "." + enc([]byte(`{"sub":"a","nonce":"n"}`)) + ".c2ln"
+		if got := looksLikeIDToken(tok); got != tc.want {
+			t.Errorf("typ %q: got %v, want %v", tc.typ, got, tc.want)
 		}
 	}
 }

@@ -82,10 +82,8 @@ func TestFlowsAgainstOIDCProvider(t *testing.T) {
 		// The access token is for the API and carries its scope only; the ID
 		// token and the refresh token are the grant of openid and
 		// offline_access: nothing was refused.
-		for _, c := range rs[2].Checks {
-			if c.Name == CheckGrantedScope {
-				t.Errorf("granted as asked, got %+v", c)
-			}
+		if c := findCheck(rs[2].Checks, CheckGrantedScope); c.Name != "" {
+			t.Errorf("granted as asked, got %+v", c)
 		}
 		if vars[VarRefreshToken] == "" {
 			t.Fatal("no refresh token")

@@ -355,16 +355,18 @@ func TestAfterRevocationTurnsOnlyThatTokensActive(t *testing.T) {
 	other := Vars{}
 	other.Merge(vars)
 	RunAll(ctx, env, ClientCredentials(), other, nil) // another token
-	revOther := RunAll(ctx, env, Revoke(), other, nil)
-	mustPass(t, "revoke another token", revOther[0])
-	check(t, in.AfterRevocation(revOther[0]).Checks, "active", oauth.Pass)
-	refused := revOther[0]
+	// The revocation step itself: Revoke's first step is the introspection
+	// before it.
+	revoke := RevokeAlone().Steps[0]
+	revOther := revoke.Run(ctx, env, other)
+	mustPass(t, "revoke another token", revOther)
+	check(t, in.AfterRevocation(revOther).Checks, "active", oauth.Pass)
+	rev := revoke.Run(ctx, env, vars)
+	mustPass(t, "revoke", rev)
+	refused := rev
 	refused.Err = errors.New("refused")
-	rev := RunAll(ctx, env, Revoke(), vars, nil)
-	mustPass(t, "revoke", rev[0])
-	refused.Exchanges = rev[0].Exchanges
 	check(t, in.AfterRevocation(refused).Checks, "active", oauth.Pass)
-	after := in.AfterRevocation(rev[0])
+	after := in.AfterRevocation(rev)
 	check(t, after.Checks, "active", oauth.Fail)
 	if got := outputOf(after, "active"); got == "true" || outputOf(in, "active") != "true" {
 		t.Errorf("active after the revocation: got %q, want it no longer plain true (and the original kept)", got)

@@ -33,9 +33,11 @@ func MissingScopes(r Result, have []string) []string {
 }
 
 // adviseAudience adds to an access token's aud check, when it fails (an
-// audience was expected and the token lacks it), how the server that issued the token sets aud: the embedded
-// world's own advice (Settings.EmbeddedAdvice, code "aud") while the
-// settings point at it, else Keycloak's or Okta's (oauth.AudienceAdvice).
+// audience was expected and the token lacks it), how the server that
+// issued the token sets aud: the embedded world's own advice
+// (Settings.EmbeddedAdvice, code "aud") while the settings point at it,
+// else oauth.AudienceAdvice's (Keycloak's, Okta's, or RFC 8707's resource
+// for another server).
 func adviseAudience(s Settings, checks []oauth.Check) {
 	advice := ""
 	if s.Embedded() {

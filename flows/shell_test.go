@@ -37,6 +37,9 @@ func TestGrantedScope(t *testing.T) {
 			"asked for bogus.scope, the answer names no scope (as asked, RFC 6749 §5.1), but its access token grants none: bogus.scope not granted. The server may grant other scopes than asked and must say so (RFC 6749 §3.3, §5.1), which this answer did not"},
 		{"the answer names none, the access token other", []string{"a", "b"}, oauth.TokenResponse{AccessToken: at(`{"scope":"a"}`)}, "access token grants a: b not granted"},
 		{"the answer names none, the access token as asked", []string{"a"}, oauth.TokenResponse{AccessToken: at(`{"scope":"a"}`)}, ""},
+		// RFC 9068 §2.1's typ in full is the same access token.
+		{"the answer names none, an application/at+jwt token other", []string{"a", "b"},
+			oauth.TokenResponse{AccessToken: enc([]byte(`{"alg":"RS256","typ":"application/at+jwt"}`)) + "." + enc([]byte(`{"scope":"a"}`)) + ".c2ln"}, "access token grants a: b not granted"},
 		// oidc-provider's access token for an API carries its scopes only:
 		// the ID token and the refresh token say openid and offline_access
 		// were granted.

@@ -47,12 +47,11 @@ func clientConfig(env *Env, vars Vars) oauth.ClientConfig {
 // private_key_jwt is refused either way (RFC 7523 §2.2, OIDC Core §9).
 func adviseJWTAuth(err error, cfg oauth.ClientConfig, supported string) {
 	var e *oauth.Error
-	if !errors.As(err, &e) || !errors.Is(err, oauth.ErrInvalidClient) || cfg.Key != nil {
+	if !errors.As(err, &e) || !errors.Is(err, oauth.ErrInvalidClient) {
 		return
 	}
-	switch cfg.AuthMethod {
-	case "", "basic", "post", oauth.AuthBasic, oauth.AuthPost:
-	default:
+	// Who gave a key (sending basic or post all the same) knows private_key_jwt.
+	if m := cfg.Method(); cfg.Key != nil || m != oauth.AuthBasic && m != oauth.AuthPost {
 		return
 	}
 	var jwt []string

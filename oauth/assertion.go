@@ -230,7 +230,7 @@ func (c ClientConfig) assertion(endpoint string, now time.Time) (string, error) 
 		return "", err
 	}
 	var opt jws.SignOption
-	switch c.method() {
+	switch c.Method() {
 	case AuthPrivateKeyJWT:
 		if err := h.Set("kid", c.Key.kid); err != nil {
 			return "", err
@@ -239,7 +239,7 @@ func (c ClientConfig) assertion(endpoint string, now time.Time) (string, error) 
 	case AuthSecretJWT:
 		opt = jws.WithKey(jwa.HS256(), []byte(c.ClientSecret.Reveal()), jws.WithProtectedHeaders(h))
 	default:
-		return "", fmt.Errorf("no assertion for %s", c.method())
+		return "", fmt.Errorf("no assertion for %s", c.Method())
 	}
 	out, err := jws.Sign(payload, opt)
 	if err != nil {
@@ -286,7 +286,7 @@ func ClientAssertion(ex Exchange) *JWT {
 // something else — Keycloak answers so when the client is not set up for
 // the method, or when the assertion's iss is not its sub.
 func (c ClientConfig) explainRefusal(e *Error) *Error {
-	m := c.method()
+	m := c.Method()
 	if e == nil || (m != AuthPrivateKeyJWT && m != AuthSecretJWT) || e.Code != "invalid_client" {
 		return e
 	}

@@ -72,12 +72,12 @@ func normalizeAuthMethod(m string) string {
 	return strings.TrimSpace(m)
 }
 
-// method returns the auth method this config uses on the wire: with a key
+// Method returns the auth method this config uses on the wire: with a key
 // and no method asked for, private_key_jwt. Without a secret basic and post
 // are always none: basic or post with an empty secret would only
 // turn a public client (the CLI's login, RFC 8252 §8.4) into a failed
 // confidential one, e.g. when the method came from ChooseAuthMethod.
-func (c ClientConfig) method() string {
+func (c ClientConfig) Method() string {
 	m := normalizeAuthMethod(c.AuthMethod)
 	if m == "" && c.Key != nil {
 		return AuthPrivateKeyJWT
@@ -94,7 +94,7 @@ func (c ClientConfig) method() string {
 // checkMethod refuses an auth method this package cannot speak, rather than
 // sending something the user did not ask for.
 func (c ClientConfig) checkMethod(op string) *Error {
-	switch m := c.method(); m {
+	switch m := c.Method(); m {
 	case AuthBasic, AuthPost, AuthNone:
 		return nil
 	case AuthPrivateKeyJWT:
@@ -142,7 +142,7 @@ func ChooseAuthMethod(requested string, supported []string) string {
 // in the body, or a fresh signed assertion (RFC 7523 §2.2) for each request,
 // or the client id alone for a public client.
 func (c ClientConfig) authenticate(req *http.Request, form url.Values) error {
-	switch c.method() {
+	switch c.Method() {
 	case AuthBasic:
 		req.SetBasicAuth(url.QueryEscape(c.ClientID), url.QueryEscape(c.ClientSecret.Reveal()))
 	case AuthPost:

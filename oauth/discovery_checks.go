@@ -177,7 +177,6 @@ func isOktaHost(host string) bool {
 	return false
 }
 
-// discoveryHints names the common mistakes that this attempt shows.
 // endpointPaths end the URLs of endpoints that are given for an issuer,
 // longest first: Keycloak's, Okta's custom servers', then the bare names
 // other servers use (oidc-provider's /token, /jwks, /me).
@@ -187,6 +186,7 @@ var endpointPaths = []string{
 	"/token", "/authorize", "/jwks", "/certs", "/userinfo", "/me",
 }
 
+// discoveryHints names the common mistakes that this attempt shows.
 func discoveryHints(issuer string, d *Discovery, exs []Exchange) []string {
 	var hints []string
 	u, err := url.Parse(issuer)

@@ -199,10 +199,12 @@ func TestCallAPI(t *testing.T) {
 		"/api/private": {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="The access token expired"`}, nil},
 		"/api/scoped":  {403, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="insufficient_scope", scope="fakebookapi.admin"`}, nil},
 		"/api/none":    {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook"`}, nil},
-		// FakeBook trusting another issuer (serve --issuer … --audience …).
 		// FakeBook introspecting at oidc-provider (serve --issuer … --validate introspect).
 		"/api/introspect": {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="active: the introspection endpoint answered HTTP 400: {\"error\":\"unsupported_token_type\"}"`}, nil},
-		"/api/aud":        {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="aud: aud is http://127.0.0.1:9401/, expected http://127.0.0.1:9403/"`}, nil},
+		// The server's answer it quotes may itself speak of an audience.
+		"/api/introspect-aud": {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="active: the introspection endpoint answered HTTP 401: {\"error\":\"invalid_client\",\"error_description\":\"invalid audience\"}"`}, nil},
+		// FakeBook trusting another issuer (serve --issuer … --audience …).
+		"/api/aud": {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="aud: aud is http://127.0.0.1:9401/, expected http://127.0.0.1:9403/"`}, nil},
 	})
 	tests := []struct {
 		path, method string
@@ -218,6 +220,7 @@ func TestCallAPI(t *testing.T) {
 		{"/api/none", "GET", nil, 401, "", "wants a token"},
 		{"/api/aud", "GET", nil, 401, "invalid_token", "issued for another audience"},
 		{"/api/introspect", "GET", nil, 401, "invalid_token", "could not check the token"},
+		{"/api/introspect-aud", "GET", nil, 401, "invalid_token", "could not check the token"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.path+" "+tc.method, func(t *testing.T) {

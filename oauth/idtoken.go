@@ -99,7 +99,7 @@ func idTokenTyp(t *JWT) Check {
 	typ, _ := t.Header["typ"].(string)
 	kc, _ := t.Claims["typ"].(string)
 	switch {
-	case strings.EqualFold(strings.TrimPrefix(strings.ToLower(typ), "application/"), "at+jwt"):
+	case t.IsAccessTokenTyp():
 		return Check{Name: "typ", Status: Fail, Reason: "typ is " + typ + ": an access token (RFC 9068 §2.1), not an ID token"}
 	case kc != "" && kc != "ID":
 		return Check{Name: "typ", Status: Fail, Reason: fmt.Sprintf("the payload says typ %q: a Keycloak %s token, not an ID token", kc, strings.ToLower(kc))}

@@ -29,6 +29,14 @@ type JWT struct {
 	SigningInput string `json:"-"`
 }
 
+// IsAccessTokenTyp reports whether the header's typ names an RFC 9068 JWT
+// access token: at+jwt, or application/at+jwt in full (RFC 9068 §2.1, RFC
+// 7515 §4.1.9), in any case.
+func (t *JWT) IsAccessTokenTyp() bool {
+	typ, _ := t.Header["typ"].(string)
+	return strings.EqualFold(strings.TrimPrefix(strings.ToLower(typ), "application/"), "at+jwt")
+}
+
 // TokenFormatError says why a string is not a decodable JWT.
 type TokenFormatError struct{ Reason string }
 

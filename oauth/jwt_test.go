@@ -70,3 +70,23 @@ func TestDecodeJWTErrors(t *testing.T) {
 		t.Error("a JWT with surrounding spaces should decode")
 	}
 }
+
+// The RFC 9068 typ in either form and any case is an access token's; a
+// plain JWT, none, or a typ that is no string is not.
+func TestIsAccessTokenTyp(t *testing.T) {
+	for _, tc := range []struct {
+		typ  any
+		want bool
+	}{
+		{"at+jwt", true}, {"AT+JWT", true}, {"application/at+jwt", true}, {"Application/AT+JWT", true},
+		{"JWT", false}, {nil, false}, {42, false}, {"at+jwt+extra", false}, {"application/jwt", false},
+	} {
+		tok := &oauth.JWT{Header: map[string]any{"alg": "RS256"}}
+		if tc.typ != nil {
+			tok.Header["typ"] = tc.typ
+		}
+		if got := tok.IsAccessTokenTyp(); got != tc.want {
+			t.Errorf("typ %v: got %v, want %v", tc.typ, got, tc.want)
+		}
+	}
+}

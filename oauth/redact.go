@@ -33,9 +33,10 @@ var secretJSONFields = map[string]bool{"refresh_token": true, "client_secret": t
 
 // Redacted returns a copy of e fit to show: the client secret, HTTP Basic
 // credentials, passwords, refresh tokens, PKCE verifiers and device codes
-// replaced by Redacted, in headers and in form and JSON bodies. Access and ID tokens stay visible — decoding
-// them is what the workbench is for — and the Basic header keeps the client
-// id so a learner still sees who authenticated.
+// replaced by Redacted, in headers and in form and JSON bodies. Access and
+// ID tokens stay visible — decoding them is what the workbench is for — and
+// the Basic header keeps the client id so a learner still sees who
+// authenticated.
 func (e Exchange) Redacted() Exchange {
 	out := e
 	out.RequestHeader = redactHeader(e.RequestHeader)
