@@ -72,6 +72,20 @@ func (x *exchange) authorize(scope string) bool {
 	if rep.Valid {
 		return true
 	}
+	if u := rep.Unchecked; u != nil {
+		// Its own introspection request failed: FakeBook's failure, not
+		// the token's. RFC 6750 §3.1's invalid_token would send the
+		// client for a new token that fares no better; a 5xx says the
+		// server could not do it (RFC 9110 §15.6): 503 when it may pass
+		// (no answer, a 5xx), 500 when the authorization server refused
+		// FakeBook's request.
+		status, code := http.StatusInternalServerError, "server_error"
+		if u.Transient {
+			status, code = http.StatusServiceUnavailable, "temporarily_unavailable"
+		}
+		x.fail(status, code, "FakeBook could not check the token, so this says nothing about it: "+u.Reason, "")
+		return false
+	}
 	reason := rep.Reason()
 	if rep.MissingScope() {
 		x.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm=%q, error="insufficient_scope", error_description=%q, scope=%q`, s.cfg.Realm, headerSafe(reason), scope))

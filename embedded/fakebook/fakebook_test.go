@@ -378,6 +378,65 @@ func TestIntrospectionModeRefusesARevokedToken(t *testing.T) {
 	}
 }
 
+// When FakeBook's own introspection request fails, the failure is its own,
+// not the token's: it answers 503 (no answer, a 5xx: retry) or 500 (the
+// authorization server refused FakeBook's request), never 401
+// invalid_token, which would send the client for a token that fares no
+// better, and its body and event say it could not check the token.
+func TestIntrospectionFailureIsTheAPIsNotTheTokens(t *testing.T) {
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	answer := func(status int, body string) string {
+		as := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
+			rw.Header().Set("Content-Type", "application/json")
+			rw.WriteHeader(status)
+			_, _ = rw.Write([]byte(body))
+		}))
+		t.Cleanup(as.Close)
+		return as.URL
+	}
+	for _, tt := range []struct {
+		name, endpoint string
+		status         int
+		code           string
+	}{
+		{"unreachable", down.URL, 503, "temporarily_unavailable"},
+		{"5xx", answer(502, `{"error":"bad gateway"}`), 503, "temporarily_unavailable"},
+		// oidc-provider introspects no JWT access token.
+		{"unsupported_token_type", answer(400, `{"error":"unsupported_token_type"}`), 500, "server_error"},
+		{"credentials refused", answer(401, `{"error":"invalid_client"}`), 500, "server_error"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			bus := events.NewBus()
+			evs, stop := bus.Subscribe(8)
+			defer stop()
+			fb := fakebook.New(fakebook.Config{Events: bus, Validator: validate.NewIntrospector(validate.IntrospectOptions{
+				Endpoint: tt.endpoint, ClientID: "fakebook_api", ClientSecret: "s"})})
+			api := httptest.NewServer(fb.Handler())
+			defer api.Close()
+			req, _ := http.NewRequest("GET", api.URL+"/books", nil)
+			req.Header.Set("Authorization", "Bearer opaque-1")
+			res, err := api.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			r := resp{res.StatusCode, res.Header, b}
+			e := r.errorBody(t)
+			if r.status != tt.status || e["error"] != tt.code || !strings.Contains(e["error_description"], "could not check the token") {
+				t.Fatalf("got %d %s, want %d %s saying FakeBook could not check the token", r.status, b, tt.status, tt.code)
+			}
+			if h := res.Header.Get("WWW-Authenticate"); strings.Contains(h, "invalid_token") {
+				t.Errorf("WWW-Authenticate: got %q, want no invalid_token", h)
+			}
+			if ev := <-evs; ev.Status != tt.status || !strings.Contains(ev.Decision, "could not check the token") {
+				t.Errorf("event: got %d %q, want %d saying FakeBook could not check the token", ev.Status, ev.Decision, tt.status)
+			}
+		})
+	}
+}
+
 // tutorialBody is the Postman body of the tutorial's POST /books, byte for
 // byte: its id is a JSON integer.
 const tutorialBody = `{"author": "Woziek Schezcny", "cost": 7.99, "id": 6, "num_pages": 300, "title": "And Then There Were None"}`
