@@ -78,6 +78,11 @@ func (i *Introspector) Validate(ctx context.Context, raw string, requiredScopes 
 		return r.done()
 	}
 	r.add(CheckActive, oauth.Pass, "the authorization server says active: true")
+	// The answer's cnf, not the token's: it may be opaque (RFC 9449 §6.2,
+	// RFC 8705 §3.2).
+	if b, ok := oauth.BindingOf(claims); ok {
+		r.Bound = &b
+	}
 	checkClaims(r, claims, claimRules{issuer: i.opts.Issuer, audiences: i.opts.Audiences, now: i.now(), required: requiredScopes})
 	// exp is optional in an introspection answer (RFC 7662 §2.2).
 	if c := r.find(CheckExp); c != nil && c.Status == oauth.Fail && claims["exp"] == nil {

@@ -48,6 +48,11 @@ type Report struct {
 	Expiry   time.Time `json:"expiry,omitzero"`
 	// Failure names the first failed check, "" if valid.
 	Failure string `json:"failure,omitempty"`
+	// Bound is what a sender-constrained token is bound to (its cnf, from
+	// the JWT or the introspection answer), nil for a bearer token: valid
+	// or not, such a token proves nothing sent as a bearer token, and a
+	// resource server that checks no proof of the key refuses it.
+	Bound *oauth.Binding `json:"bound,omitempty"`
 	// Unchecked, when set, says the token could not be checked at all:
 	// the introspection request failed, so no check speaks of the token
 	// and a resource server answers its own failure (5xx), not
