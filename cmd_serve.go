@@ -493,6 +493,12 @@ func printEvents(ctx context.Context, ch <-chan events.Event, out io.Writer, tag
 
 // serveFakeBookAlone runs FakeBook trusting a real issuer (issue 4).
 func serveFakeBookAlone(ctx context.Context, o *serveOptions, mode embedded.Validation, stdout, stderr io.Writer) error {
+	// The discovery document's URL given for the issuer: trust the issuer
+	// it names (tokens carry that in iss), and say so, as discover does.
+	if iss, hint := oauth.IssuerHint(o.issuer); hint != "" {
+		o.issuer = iss
+		fmt.Fprintf(stdout, "! %s\n", safe.Line(hint))
+	}
 	// vctx bounds finding the issuer and the first key fetch only: the
 	// validator keeps following the issuer's keys until serve stops.
 	vctx, cancel := context.WithTimeout(ctx, 20*time.Second)

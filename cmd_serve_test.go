@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -156,6 +157,41 @@ func TestServeFakeBookAloneTrustsAnotherIssuer(t *testing.T) {
 	waitFor(t, &out, regexp.MustCompile(`FakeBook on`))
 	if got := getBooksWithDemoToken(t, w, apiAddr); got != 200 {
 		t.Fatalf("GET /books with a token of the trusted issuer: got %d, want 200", got)
+	}
+}
+
+// serve --issuer with the URL of the issuer's discovery document, as
+// discover and token take it: FakeBook trusts the issuer the document names,
+// by either validation, and says so, instead of refusing at startup.
+func TestServeFakeBookAloneGivenTheDiscoveryDocumentsURL(t *testing.T) {
+	w, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	t.Setenv("FB_SECRET", authserver.IntrospectClientSecret)
+	for _, validation := range []string{"local", "introspect"} {
+		t.Run(validation, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var out, errb syncBuffer
+			apiAddr := freeAddr(t)
+			go func() {
+				if err := runServe(ctx, &serveOptions{apiAddr: apiAddr, style: "keycloak", issuer: w.Issuer + "/.well-known/openid-configuration",
+					audience: "account", validation: validation, introspectID: authserver.IntrospectClientID, introspectSecretEnv: "FB_SECRET"}, &out, &errb); err != nil {
+					fmt.Fprintf(&out, "serve stopped: %v\n", err)
+				}
+			}()
+			if m := waitFor(t, &out, regexp.MustCompile(`FakeBook on|serve stopped: .*`)); m[0] != "FakeBook on" {
+				t.Fatalf("got %s, want FakeBook to start", m[0])
+			}
+			if want := "the issuer is " + w.Issuer + ","; !strings.Contains(out.String(), want) {
+				t.Errorf("got\n%s\nwant the hint naming the issuer (%q)", out.String(), want)
+			}
+			if got := getBooksWithDemoToken(t, w, apiAddr); got != 200 {
+				t.Fatalf("GET /books with a token of the issuer: got %d, want 200\n%s", got, out.String())
+			}
+		})
 	}
 }
 

@@ -52,6 +52,10 @@ type Options struct {
 	// Weak switches the authorization server's protections off: only a
 	// lab's own world (embedded/lab) sets it.
 	Weak authserver.Weaknesses
+	// Name is the name the authorization server's events carry; "" means
+	// "authserver" ("authserver (WEAKENED)" when Weak is set). A lab's
+	// servers of its own name themselves so.
+	Name string
 	// Events is the bus both servers publish on; nil makes a new one. A
 	// lab's second world publishes on the first one's, so one event
 	// stream tells what each server decided.
@@ -157,7 +161,7 @@ func Start(ctx context.Context, opts Options) (*World, error) {
 	asBase, apiBase := baseURLs(opts, asL.Addr(), apiL.Addr())
 	as, err := authserver.New(authserver.Config{BaseURL: asBase, Style: opts.Style, Realm: opts.Realm,
 		ClientSecret: opts.ClientSecret, Audience: opts.Audience, Events: bus, KeyCacheDir: opts.KeyCacheDir,
-		Clients: opts.Clients, Now: opts.Now, Weak: opts.Weak, SigningKey: opts.SigningKey})
+		Clients: opts.Clients, Now: opts.Now, Weak: opts.Weak, SigningKey: opts.SigningKey, Name: opts.Name})
 	if err != nil {
 		asL.Close()
 		apiL.Close()

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/oauthlab/oauthlab/oauth"
 )
@@ -10,28 +11,15 @@ import (
 // prove it has (cnf, RFC 7800 §3.1).
 const CheckBound = "cnf"
 
-// binding is what a sender-constrained token is bound to, and how its
-// holder proves it.
-type binding struct{ to, proof string }
-
 // boundTo reads a token's binding: a DPoP key (cnf.jkt, RFC 9449 §6.1) or
 // a TLS client certificate (cnf.x5t#S256, RFC 8705 §3.1); ok is false for a
 // bearer token or one that is not a JWT.
-func boundTo(raw string) (b binding, ok bool) {
+func boundTo(raw string) (b oauth.Binding, ok bool) {
 	jwt, err := oauth.DecodeJWT(raw)
 	if err != nil {
 		return b, false
 	}
-	cnf, _ := jwt.Claims["cnf"].(map[string]any)
-	if jkt, ok := cnf["jkt"].(string); ok {
-		return binding{"a DPoP key (cnf.jkt " + jkt + ", RFC 9449 §6.1)",
-			"with Authorization: DPoP and a DPoP proof signed by that key (RFC 9449 §7.1)"}, true
-	}
-	if x5t, ok := cnf["x5t#S256"].(string); ok {
-		return binding{"a TLS client certificate (cnf.x5t#S256 " + x5t + ", RFC 8705 §3.1)",
-			"over a TLS connection made with that certificate (RFC 8705 §3)"}, true
-	}
-	return b, false
+	return oauth.BindingOf(jwt.Claims)
 }
 
 // boundCheck is a warning for a sender-constrained token: it is valid, but
@@ -42,8 +30,8 @@ func boundCheck(raw string) []oauth.Check {
 	if !ok {
 		return nil
 	}
-	return []oauth.Check{{Name: CheckBound, Status: oauth.Warn, Reason: "sender-constrained: the token is bound to " + b.to +
-		", not a bearer token. An API that checks the binding accepts it only " + b.proof +
+	return []oauth.Check{{Name: CheckBound, Status: oauth.Warn, Reason: "sender-constrained: the token is bound to " + b.To() +
+		", not a bearer token. An API that checks the binding accepts it only " + b.Proof() +
 		", and refuses it sent as Authorization: Bearer, as oauthlab call sends it"}}
 }
 
@@ -54,11 +42,13 @@ func explainBound(r *Result, e *oauth.Error, status int, raw string) {
 	b, ok := boundTo(raw)
 	switch {
 	case !ok:
+	case e != nil && status == http.StatusUnauthorized && e.Code == "invalid_token" && strings.Contains(e.Description, "bearer tokens only"):
+		// The API said so itself (FakeBook), and the explanation says why.
 	case e != nil && status == http.StatusUnauthorized:
-		e.Cause = "the token is bound to " + b.to + " and was sent as a bearer token: an API that checks the binding refuses it so. Otherwise: " + e.Cause
-		e.Try = "send it " + b.proof + ", which oauthlab call cannot do; or get a bearer token (a token request without DPoP; oauthlab call without --token fetches one). Otherwise: " + e.Try
+		e.Cause = "the token is bound to " + b.To() + " and was sent as a bearer token: an API that checks the binding refuses it so. Otherwise: " + e.Cause
+		e.Try = "send it " + b.Proof() + ", which oauthlab call cannot do; or get a bearer token (a token request without DPoP; oauthlab call without --token fetches one). Otherwise: " + e.Try
 	case e == nil && status < 300:
-		r.Checks = append(r.Checks, oauth.Check{Name: CheckBound, Status: oauth.Warn, Reason: "the API served a token bound to " + b.to +
+		r.Checks = append(r.Checks, oauth.Check{Name: CheckBound, Status: oauth.Warn, Reason: "the API served a token bound to " + b.To() +
 			" sent as a bearer token: if the route needs a token, the API does not check the binding, and a copy of the token works there without the key"})
 	}
 }

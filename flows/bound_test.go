@@ -57,6 +57,20 @@ func TestASenderConstrainedTokenIsNotABearerToken(t *testing.T) {
 	if !errors.As(r.Err, &e) || strings.Contains(e.Cause, "bound") {
 		t.Errorf("401 to a bearer token: got %+v, want no word of a binding", r.Err)
 	}
+	// FakeBook's answer to it (embedded/fakebook: it takes bearer tokens
+	// only): the explanation of that answer says why, once.
+	fakebook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		const desc = "the token is bound to a DPoP key (cnf.jkt) and FakeBook accepts bearer tokens only: it cannot check that the sender holds that key, so it refuses the token; send it to an API that checks the proof, or get a bearer token"
+		w.Header().Set("WWW-Authenticate", `Bearer realm="fakebook", error="invalid_token", error_description="`+desc+`"`)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"error":"invalid_token","error_description":"` + desc + `","failed_check":"cnf"}`))
+	}))
+	defer fakebook.Close()
+	r = CallAPI(APIRequest{Path: fakebook.URL + "/books"}).Run(context.Background(), env, Vars{VarAccessToken: bound})
+	if !errors.As(r.Err, &e) || !strings.Contains(e.What, "bound to a key") || strings.Contains(e.Cause, "Otherwise") || !strings.Contains(e.Try, "get a bearer token") {
+		t.Errorf("FakeBook's 401 to a bound token: got %+v, want the binding explained once", r.Err)
+	}
 	r = CallAPI(APIRequest{Path: taking.URL + "/books"}).Run(context.Background(), env, Vars{VarAccessToken: bound})
 	mustPass(t, "call", r)
 	check(t, r.Checks, CheckBound, oauth.Warn)

@@ -91,8 +91,8 @@ func Discover(ctx context.Context, hc *http.Client, issuer string) (*Discovery, 
 	ctx = ctxOrBackground(ctx)
 	issuer = strings.TrimSpace(issuer)
 	d := &Discovery{Requested: issuer}
-	if trimmed, ok := stripWellKnown(issuer); ok {
-		d.Hints = append(d.Hints, "You gave the URL of a discovery document; the issuer is "+trimmed+", which is what this tool and your API expect.")
+	if trimmed, hint := IssuerHint(issuer); hint != "" {
+		d.Hints = append(d.Hints, hint)
 		issuer = trimmed
 	}
 	if err := checkIssuerURL(issuer); err != nil {
@@ -151,6 +151,17 @@ func Discover(ctx context.Context, hc *http.Client, issuer string) (*Discovery, 
 func IssuerOf(issuer string) string {
 	i, _ := stripWellKnown(strings.TrimSpace(issuer))
 	return i
+}
+
+// IssuerHint is IssuerOf with, when issuer is the URL of a discovery
+// document, the hint that says so and names the issuer ("" otherwise), for
+// a command that takes the issuer it names and tells the user.
+func IssuerHint(issuer string) (string, string) {
+	trimmed, ok := stripWellKnown(strings.TrimSpace(issuer))
+	if !ok {
+		return trimmed, ""
+	}
+	return trimmed, "You gave the URL of a discovery document; the issuer is " + trimmed + ", which is what this tool and your API expect."
 }
 
 func stripWellKnown(issuer string) (string, bool) {

@@ -200,9 +200,13 @@ func TestCallAPI(t *testing.T) {
 		"/api/scoped":  {403, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="insufficient_scope", scope="fakebookapi.admin"`}, nil},
 		"/api/none":    {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook"`}, nil},
 		// FakeBook introspecting at oidc-provider (serve --issuer … --validate introspect).
-		"/api/introspect": {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="active: the introspection endpoint answered HTTP 400: {\"error\":\"unsupported_token_type\"}"`}, nil},
+		"/api/introspect": {500, map[string]string{"Content-Type": "application/json"},
+			[]byte(`{"error":"server_error","error_description":"FakeBook could not check the token, so this says nothing about it: the introspection endpoint answered HTTP 400: {\"error\":\"unsupported_token_type\"}"}`)},
 		// The server's answer it quotes may itself speak of an audience.
-		"/api/introspect-aud": {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="active: the introspection endpoint answered HTTP 401: {\"error\":\"invalid_client\",\"error_description\":\"invalid audience\"}"`}, nil},
+		"/api/introspect-aud": {500, map[string]string{"Content-Type": "application/json"},
+			[]byte(`{"error":"server_error","error_description":"FakeBook could not check the token, so this says nothing about it: the introspection endpoint answered HTTP 401: {\"error\":\"invalid_client\",\"error_description\":\"invalid audience\"}"}`)},
+		"/api/introspect-down": {503, map[string]string{"Content-Type": "application/json"},
+			[]byte(`{"error":"temporarily_unavailable","error_description":"FakeBook could not check the token, so this says nothing about it: could not reach the introspection endpoint: connection refused"}`)},
 		// FakeBook trusting another issuer (serve --issuer … --audience …).
 		"/api/aud": {401, map[string]string{"WWW-Authenticate": `Bearer realm="fakebook", error="invalid_token", error_description="aud: aud is http://127.0.0.1:9401/, expected http://127.0.0.1:9403/"`}, nil},
 	})
@@ -219,8 +223,9 @@ func TestCallAPI(t *testing.T) {
 		{"/api/scoped", "GET", nil, 403, "insufficient_scope", "lacks a scope"},
 		{"/api/none", "GET", nil, 401, "", "wants a token"},
 		{"/api/aud", "GET", nil, 401, "invalid_token", "issued for another audience"},
-		{"/api/introspect", "GET", nil, 401, "invalid_token", "could not check the token"},
-		{"/api/introspect-aud", "GET", nil, 401, "invalid_token", "could not check the token"},
+		{"/api/introspect", "GET", nil, 500, "", "introspection answered an error"},
+		{"/api/introspect-aud", "GET", nil, 500, "", "introspection answered an error"},
+		{"/api/introspect-down", "GET", nil, 503, "", "got no answer or a server error"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.path+" "+tc.method, func(t *testing.T) {
@@ -241,7 +246,12 @@ func TestCallAPI(t *testing.T) {
 				}
 				return
 			}
-			if resp.Challenge == nil || resp.Challenge.Error != tc.wantErr || resp.Challenge.Realm != "fakebook" {
+			switch {
+			case tc.status >= 500: // the API's own failure: no challenge, nothing about the token
+				if resp.Challenge != nil {
+					t.Errorf("challenge: got %+v, want none", resp.Challenge)
+				}
+			case resp.Challenge == nil || resp.Challenge.Error != tc.wantErr || resp.Challenge.Realm != "fakebook":
 				t.Errorf("challenge: got %+v", resp.Challenge)
 			}
 			if e == nil || !strings.Contains(e.What, tc.wantWhat) {

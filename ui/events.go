@@ -48,8 +48,8 @@ type eventMsg struct {
 const maxEvents = 50
 
 // maxServerWidth bounds the server column: wide enough for the longest
-// name the embedded servers give, "authserver (WEAKENED)".
-const maxServerWidth = 21
+// name the embedded servers give, "authserver (protected)".
+const maxServerWidth = 22
 
 // eventsPane is the strip under the panes: what the embedded servers
 // received and decided, the latest last: the session's world's, and

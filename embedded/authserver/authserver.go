@@ -64,6 +64,9 @@ type Config struct {
 	BodyTimeout time.Duration
 	// Weak switches protections off, for a lab's own world only (weak.go).
 	Weak Weaknesses
+	// Name is the server its events name; "" means "authserver", or
+	// WeakServer with a weakness. A lab's other servers say which they are.
+	Name string
 }
 
 // Server is the authorization server. Create it with New.

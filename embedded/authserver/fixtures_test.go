@@ -173,6 +173,15 @@ func TestEveryErrorFixtureThroughTheEndpoints(t *testing.T) {
 		{StyleKeycloak, "keycloak/error-pkce-verifier-without-challenge.json", token, exchange(webClient.ID, "", "code_verifier", verifier), webClient.ID, webClient.Secret, nil, 0},
 		{StyleKeycloak, "keycloak/error-introspection-public-client.json", introspect, native("token", "x"), "", "", nil, 0},
 		{StyleKeycloak, "keycloak/revocation-unknown-token.json", revoke, fixed(url.Values{"token": {"nope"}}), DemoClientID, DemoClientSecret, nil, 0},
+		// The demo client's live token, revoked by another client.
+		{StyleKeycloak, "keycloak/error-revocation-unmatching-clients.json", revoke, func(t *testing.T, f *fixture) url.Values {
+			a := f.post(t, f.s.paths().token, cc, DemoClientID, DemoClientSecret)
+			tok, _ := a.body["access_token"].(string)
+			if tok == "" {
+				t.Fatalf("no access token: %d %s", a.status, a.raw)
+			}
+			return url.Values{"token": {tok}}
+		}, webClient.ID, webClient.Secret, nil, 0},
 		{StyleOkta, "okta/error-no-client-credentials.json", token, fixed(cc), "", "", nil, 0},
 		{StyleOkta, "okta/error-invalid-client-secret.json", token, fixed(cc), DemoClientID, "wrong", nil, 0},
 		// errorId is random in every answer; the manifest notes Okta's

@@ -34,6 +34,9 @@ const WeakServer = "authserver (WEAKENED)"
 
 // serverName is the name the server's events carry.
 func (s *Server) serverName() string {
+	if s.cfg.Name != "" {
+		return s.cfg.Name
+	}
 	if s.cfg.Weak.Any() {
 		return WeakServer
 	}

@@ -69,6 +69,31 @@ func (x *exchange) authorize(scope string) bool {
 	if s.cfg.Events.Listening() { // nobody listens: spare the formatting
 		x.details = s.details.of(rep.Checks)
 	}
+	if u := rep.Unchecked; u != nil {
+		// Its own introspection request failed: FakeBook's failure, not
+		// the token's. RFC 6750 §3.1's invalid_token would send the
+		// client for a new token that fares no better; a 5xx says the
+		// server could not do it (RFC 9110 §15.6): 503 when it may pass
+		// (no answer, a 5xx), 500 when the authorization server refused
+		// FakeBook's request.
+		status, code := http.StatusInternalServerError, "server_error"
+		if u.Transient {
+			status, code = http.StatusServiceUnavailable, "temporarily_unavailable"
+		}
+		x.fail(status, code, "FakeBook could not check the token, so this says nothing about it: "+u.Reason, "")
+		return false
+	}
+	if b := rep.Bound; b != nil && (rep.Valid || rep.MissingScope()) {
+		// A token bound to a key (cnf, RFC 7800 §3.1) proves nothing sent
+		// as a bearer token: a copy works without the key. RFC 9449 §7.2
+		// makes a resource that takes both schemes refuse a DPoP-bound
+		// token sent as Bearer; FakeBook takes Bearer only and checks no
+		// proof (neither DPoP's, RFC 9449 §7.1, nor a TLS certificate,
+		// RFC 8705 §3), so it refuses every bound token.
+		x.refuseToken("cnf", "the token is bound to "+b.Kind()+" (cnf."+b.Member+
+			") and FakeBook accepts bearer tokens only: it cannot check that the sender holds that key, so it refuses the token; send it to an API that checks the proof, or get a bearer token")
+		return false
+	}
 	if rep.Valid {
 		return true
 	}
@@ -79,10 +104,16 @@ func (x *exchange) authorize(scope string) bool {
 			"refused: insufficient_scope — "+reason)
 		return false
 	}
-	x.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm=%q, error="invalid_token", error_description=%q`, s.cfg.Realm, headerSafe(reason)))
-	x.write(http.StatusUnauthorized, errorBody{Error: "invalid_token", Description: reason, Check: rep.Failure},
-		"refused: invalid_token — "+reason)
+	x.refuseToken(rep.Failure, reason)
 	return false
+}
+
+// refuseToken answers 401 invalid_token for reason, naming the failed
+// check in the body (RFC 6750 §3.1).
+func (x *exchange) refuseToken(check, reason string) {
+	x.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm=%q, error="invalid_token", error_description=%q`, x.s.cfg.Realm, headerSafe(reason)))
+	x.write(http.StatusUnauthorized, errorBody{Error: "invalid_token", Description: reason, Check: check},
+		"refused: invalid_token — "+reason)
 }
 
 // detailLines writes an event's details, one line per check. A token seen

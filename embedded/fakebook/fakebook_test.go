@@ -378,6 +378,132 @@ func TestIntrospectionModeRefusesARevokedToken(t *testing.T) {
 	}
 }
 
+// A token bound to a key (cnf: a DPoP key, RFC 9449 §6.1, or a TLS client
+// certificate, RFC 8705 §3.1) proves nothing sent as a bearer token, and
+// FakeBook checks no proof: it refuses the token with 401 invalid_token
+// saying so, whether it validates JWTs itself or asks by introspection
+// (where the answer carries cnf, RFC 9449 §6.2), instead of serving a copy
+// sent without the key.
+func TestABoundTokenIsNotTakenAsABearerToken(t *testing.T) {
+	w := newWorld(t)
+	now := time.Now()
+	cnfs := map[string]map[string]any{
+		"dpop": {"jkt": "lwIX4jSYPw-oJi2vUV0kZmgoQjX7n88jm9uDyZ6qcsQ"},
+		"mtls": {"x5t#S256": "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"},
+	}
+	check := func(t *testing.T, r resp, kind string) {
+		t.Helper()
+		e := r.errorBody(t)
+		ch := oauth.ParseBearerChallenge(r.header.Get("WWW-Authenticate"))
+		if r.status != 401 || ch == nil || ch.Error != "invalid_token" || e["failed_check"] != "cnf" ||
+			!strings.Contains(e["error_description"], "bound to "+kind) || !strings.Contains(e["error_description"], "accepts bearer tokens only") {
+			t.Fatalf("got %d %q %s, want 401 invalid_token: bound to %s, bearer tokens only", r.status, r.header.Get("WWW-Authenticate"), r.body, kind)
+		}
+	}
+	for name, cnf := range cnfs {
+		kind := map[string]string{"dpop": "a DPoP key", "mtls": "a TLS client certificate"}[name]
+		t.Run("local "+name, func(t *testing.T) {
+			c := w.is.Claims(now, "fakebookapi.read")
+			c["cnf"] = cnf
+			check(t, w.do(t, "GET", "/books", w.is.Token(t, c), "", nil), kind)
+			// Refused before its scope: a bound token without the route's
+			// scope is refused for the binding.
+			c = w.is.Claims(now, "test_api_access")
+			c["cnf"] = cnf
+			check(t, w.do(t, "GET", "/books", w.is.Token(t, c), "", nil), kind)
+		})
+		t.Run("introspection "+name, func(t *testing.T) {
+			answer, _ := json.Marshal(map[string]any{"active": true, "scope": "fakebookapi.read", "client_id": "c", "cnf": cnf})
+			as := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
+				rw.Header().Set("Content-Type", "application/json")
+				_, _ = rw.Write(answer)
+			}))
+			defer as.Close()
+			fb := fakebook.New(fakebook.Config{Validator: validate.NewIntrospector(validate.IntrospectOptions{Endpoint: as.URL, ClientID: "fakebook_api", ClientSecret: "s"})})
+			api := httptest.NewServer(fb.Handler())
+			defer api.Close()
+			req, _ := http.NewRequest("GET", api.URL+"/books", nil)
+			req.Header.Set("Authorization", "Bearer opaque-1")
+			res, err := api.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			check(t, resp{res.StatusCode, res.Header, b}, kind)
+		})
+	}
+	// A bearer token is still served, and a bound token that fails another
+	// check is refused for that check.
+	if r := w.do(t, "GET", "/books", w.read, "", nil); r.status != 200 {
+		t.Fatalf("a bearer token: got %d %s, want 200", r.status, r.body)
+	}
+	c := w.is.Claims(now.Add(-time.Hour), "fakebookapi.read")
+	c["cnf"] = cnfs["dpop"]
+	if r := w.do(t, "GET", "/books", w.is.Token(t, c), "", nil); r.status != 401 || r.errorBody(t)["failed_check"] != "exp" {
+		t.Fatalf("an expired bound token: got %d %s, want 401 for exp", r.status, r.body)
+	}
+}
+
+// When FakeBook's own introspection request fails, the failure is its own,
+// not the token's: it answers 503 (no answer, a 5xx: retry) or 500 (the
+// authorization server refused FakeBook's request), never 401
+// invalid_token, which would send the client for a token that fares no
+// better, and its body and event say it could not check the token.
+func TestIntrospectionFailureIsTheAPIsNotTheTokens(t *testing.T) {
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	answer := func(status int, body string) string {
+		as := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
+			rw.Header().Set("Content-Type", "application/json")
+			rw.WriteHeader(status)
+			_, _ = rw.Write([]byte(body))
+		}))
+		t.Cleanup(as.Close)
+		return as.URL
+	}
+	for _, tt := range []struct {
+		name, endpoint string
+		status         int
+		code           string
+	}{
+		{"unreachable", down.URL, 503, "temporarily_unavailable"},
+		{"5xx", answer(502, `{"error":"bad gateway"}`), 503, "temporarily_unavailable"},
+		// oidc-provider introspects no JWT access token.
+		{"unsupported_token_type", answer(400, `{"error":"unsupported_token_type"}`), 500, "server_error"},
+		{"credentials refused", answer(401, `{"error":"invalid_client"}`), 500, "server_error"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			bus := events.NewBus()
+			evs, stop := bus.Subscribe(8)
+			defer stop()
+			fb := fakebook.New(fakebook.Config{Events: bus, Validator: validate.NewIntrospector(validate.IntrospectOptions{
+				Endpoint: tt.endpoint, ClientID: "fakebook_api", ClientSecret: "s"})})
+			api := httptest.NewServer(fb.Handler())
+			defer api.Close()
+			req, _ := http.NewRequest("GET", api.URL+"/books", nil)
+			req.Header.Set("Authorization", "Bearer opaque-1")
+			res, err := api.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			r := resp{res.StatusCode, res.Header, b}
+			e := r.errorBody(t)
+			if r.status != tt.status || e["error"] != tt.code || !strings.Contains(e["error_description"], "could not check the token") {
+				t.Fatalf("got %d %s, want %d %s saying FakeBook could not check the token", r.status, b, tt.status, tt.code)
+			}
+			if h := res.Header.Get("WWW-Authenticate"); strings.Contains(h, "invalid_token") {
+				t.Errorf("WWW-Authenticate: got %q, want no invalid_token", h)
+			}
+			if ev := <-evs; ev.Status != tt.status || !strings.Contains(ev.Decision, "could not check the token") {
+				t.Errorf("event: got %d %q, want %d saying FakeBook could not check the token", ev.Status, ev.Decision, tt.status)
+			}
+		})
+	}
+}
+
 // tutorialBody is the Postman body of the tutorial's POST /books, byte for
 // byte: its id is a JSON integer.
 const tutorialBody = `{"author": "Woziek Schezcny", "cost": 7.99, "id": 6, "num_pages": 300, "title": "And Then There Were None"}`

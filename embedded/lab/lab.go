@@ -73,6 +73,15 @@ const WeakServer = "fakebook (WEAKENED)"
 // on gives its events.
 const ProtectedServer = "fakebook (protected)"
 
+// The names a lab's own authorization servers give their events, beside
+// the wrapped world's "authserver" and the weakened one's
+// authserver.WeakServer: the server with the protection on (redirect-uri),
+// and the lab's own server (key-rotation's, whose key leaked; login-csrf's).
+const (
+	ProtectedAuthServer = "authserver (protected)"
+	LabAuthServer       = "authserver (lab)"
+)
+
 // World is a lab's own world: the embedded world it wraps, the weakened
 // FakeBook (WeakAPI) and the protected one (ProtectedAPI).
 type World struct {
@@ -187,7 +196,7 @@ func Start(ctx context.Context, w *embedded.World, weakness string) (*World, err
 // startWeakAS starts a second world of w's shape with weak switched off,
 // on loopback, publishing on w's event bus.
 func (lw *World) startWeakAS(ctx context.Context, w *embedded.World, weak authserver.Weaknesses) error {
-	ww, err := lw.startWorld(ctx, w, w.Style, weak)
+	ww, err := lw.startWorld(ctx, w, "", w.Style, weak)
 	if err != nil {
 		return err
 	}
@@ -323,10 +332,10 @@ func weakened(rep *validate.Report, why string) *validate.Report {
 }
 
 // startWorld starts a world of w's audience in style with weak switched
-// off and clients registered, on loopback, publishing on w's event bus; it
-// stops with the lab.
-func (lw *World) startWorld(ctx context.Context, w *embedded.World, style authserver.Style, weak authserver.Weaknesses, clients ...authserver.Client) (*embedded.World, error) {
-	ww, err := embedded.Start(ctx, embedded.Options{Style: style, Audience: w.Audience, Weak: weak, Events: w.Events, Clients: clients})
+// off and clients registered, on loopback, publishing on w's event bus
+// under name (embedded.Options.Name); it stops with the lab.
+func (lw *World) startWorld(ctx context.Context, w *embedded.World, name string, style authserver.Style, weak authserver.Weaknesses, clients ...authserver.Client) (*embedded.World, error) {
+	ww, err := embedded.Start(ctx, embedded.Options{Style: style, Audience: w.Audience, Weak: weak, Events: w.Events, Clients: clients, Name: name})
 	if err != nil {
 		return nil, err
 	}
@@ -345,12 +354,12 @@ func (lw *World) startRedirectURI(ctx context.Context, w *embedded.World) error 
 	}
 	base := "http://" + l.Addr().String()
 	app := webAppClient(base + "/callback")
-	weak, err := lw.startWorld(ctx, w, w.Style, asWeaknesses[RedirectURI], app)
+	weak, err := lw.startWorld(ctx, w, "", w.Style, asWeaknesses[RedirectURI], app)
 	if err != nil {
 		l.Close()
 		return err
 	}
-	protected, err := lw.startWorld(ctx, w, w.Style, authserver.Weaknesses{}, app)
+	protected, err := lw.startWorld(ctx, w, ProtectedAuthServer, w.Style, authserver.Weaknesses{}, app)
 	if err != nil {
 		l.Close()
 		return err
@@ -378,7 +387,7 @@ func (lw *World) startLoginCSRF(ctx context.Context, w *embedded.World) error {
 		return err
 	}
 	weakBase, protBase := "http://"+weakL.Addr().String(), "http://"+protL.Addr().String()
-	ww, err := lw.startWorld(ctx, w, authserver.StyleKeycloak, authserver.Weaknesses{}, webAppClient(weakBase+"/callback", protBase+"/callback"))
+	ww, err := lw.startWorld(ctx, w, LabAuthServer, authserver.StyleKeycloak, authserver.Weaknesses{}, webAppClient(weakBase+"/callback", protBase+"/callback"))
 	if err != nil {
 		weakL.Close()
 		protL.Close()

@@ -85,7 +85,7 @@ func (lw *World) startKeyRotation(ctx context.Context, w *embedded.World, hc *ht
 	if err != nil {
 		return err
 	}
-	ww, err := embedded.Start(ctx, embedded.Options{Style: w.Style, Audience: w.Audience, Events: w.Events, SigningKey: priv})
+	ww, err := embedded.Start(ctx, embedded.Options{Style: w.Style, Audience: w.Audience, Events: w.Events, SigningKey: priv, Name: LabAuthServer})
 	if err != nil {
 		return err
 	}

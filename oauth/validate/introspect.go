@@ -67,7 +67,9 @@ func (i *Introspector) Validate(ctx context.Context, raw string, requiredScopes 
 	if err != nil {
 		r.add(CheckActive, oauth.Fail, err.Error())
 		r.skip("no answer from the authorization server", CheckExp, CheckNbf, CheckIat, CheckIss, CheckAud, CheckScope, CheckTyp)
-		return r.done()
+		rep := r.done()
+		rep.Unchecked = &Unchecked{Reason: err.Error(), Transient: err.transient}
+		return rep
 	}
 	if active, _ := claims["active"].(bool); !active {
 		// RFC 7662 §2.2: an inactive answer says nothing else, on purpose.
@@ -76,6 +78,11 @@ func (i *Introspector) Validate(ctx context.Context, raw string, requiredScopes 
 		return r.done()
 	}
 	r.add(CheckActive, oauth.Pass, "the authorization server says active: true")
+	// The answer's cnf, not the token's: it may be opaque (RFC 9449 §6.2,
+	// RFC 8705 §3.2).
+	if b, ok := oauth.BindingOf(claims); ok {
+		r.Bound = &b
+	}
 	checkClaims(r, claims, claimRules{issuer: i.opts.Issuer, audiences: i.opts.Audiences, now: i.now(), required: requiredScopes})
 	// exp is optional in an introspection answer (RFC 7662 §2.2).
 	if c := r.find(CheckExp); c != nil && c.Status == oauth.Fail && claims["exp"] == nil {
@@ -92,11 +99,24 @@ func (i *Introspector) Validate(ctx context.Context, raw string, requiredScopes 
 	return r.done()
 }
 
-func (i *Introspector) introspect(ctx context.Context, raw string) (map[string]any, error) {
+// introspectError is a failed introspection request: it says nothing of
+// the token.
+type introspectError struct {
+	msg       string
+	transient bool // no answer or a 5xx: asking again may succeed
+}
+
+func (e *introspectError) Error() string { return e.msg }
+
+func failed(transient bool, format string, args ...any) *introspectError {
+	return &introspectError{msg: fmt.Sprintf(format, args...), transient: transient}
+}
+
+func (i *Introspector) introspect(ctx context.Context, raw string) (map[string]any, *introspectError) {
 	form := url.Values{"token": {raw}, "token_type_hint": {"access_token"}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, i.opts.Endpoint, strings.NewReader(form.Encode()))
 	if err != nil {
-		return nil, fmt.Errorf("the introspection endpoint %q is not a URL: %v", i.opts.Endpoint, err)
+		return nil, failed(false, "the introspection endpoint %q is not a URL: %v", i.opts.Endpoint, err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
@@ -104,25 +124,25 @@ func (i *Introspector) introspect(ctx context.Context, raw string) (map[string]a
 	req.SetBasicAuth(url.QueryEscape(i.opts.ClientID), url.QueryEscape(i.opts.ClientSecret.Reveal()))
 	resp, err := i.hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("could not reach the introspection endpoint: %v", err)
+		return nil, failed(true, "could not reach the introspection endpoint: %v", err)
 	}
 	defer resp.Body.Close()
 	body, err := readCapped(resp.Body, i.opts.Endpoint)
 	if err != nil {
-		return nil, fmt.Errorf("reading the introspection answer: %v", err)
+		return nil, failed(true, "reading the introspection answer: %v", err)
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-		return nil, fmt.Errorf("the introspection endpoint refused this resource server's credentials (HTTP %d, client %s): check its client id and secret", resp.StatusCode, i.opts.ClientID)
+		return nil, failed(false, "the introspection endpoint refused this resource server's credentials (HTTP %d, client %s): check its client id and secret", resp.StatusCode, i.opts.ClientID)
 	case resp.StatusCode != http.StatusOK:
-		return nil, fmt.Errorf("the introspection endpoint answered HTTP %d: %s", resp.StatusCode, snippet(body))
+		return nil, failed(resp.StatusCode >= 500, "the introspection endpoint answered HTTP %d: %s", resp.StatusCode, snippet(body))
 	}
 	m, err := oauth.ParseClaims(body)
 	if err != nil {
-		return nil, fmt.Errorf("the introspection answer is not a JSON object: %s", snippet(body))
+		return nil, failed(false, "the introspection answer is not a JSON object: %s", snippet(body))
 	}
 	if _, ok := m["active"].(bool); !ok {
-		return nil, fmt.Errorf("the introspection answer has no boolean active member (RFC 7662 §2.2): %s", snippet(body))
+		return nil, failed(false, "the introspection answer has no boolean active member (RFC 7662 §2.2): %s", snippet(body))
 	}
 	return m, nil
 }

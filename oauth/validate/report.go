@@ -48,6 +48,25 @@ type Report struct {
 	Expiry   time.Time `json:"expiry,omitzero"`
 	// Failure names the first failed check, "" if valid.
 	Failure string `json:"failure,omitempty"`
+	// Bound is what a sender-constrained token is bound to (its cnf, from
+	// the JWT or the introspection answer), nil for a bearer token: valid
+	// or not, such a token proves nothing sent as a bearer token, and a
+	// resource server that checks no proof of the key refuses it.
+	Bound *oauth.Binding `json:"bound,omitempty"`
+	// Unchecked, when set, says the token could not be checked at all:
+	// the introspection request failed, so no check speaks of the token
+	// and a resource server answers its own failure (5xx), not
+	// invalid_token, which would blame the client's token.
+	Unchecked *Unchecked `json:"unchecked,omitempty"`
+}
+
+// Unchecked is why a token could not be checked.
+type Unchecked struct {
+	Reason string `json:"reason"`
+	// Transient: no answer, or a 5xx from the authorization server, which
+	// may pass; otherwise the server refused the request (a client it does
+	// not know, a token type it does not introspect) until that changes.
+	Transient bool `json:"transient"`
 }
 
 // Reason returns the first failure in plain words, "" if the token is valid.

@@ -181,6 +181,9 @@ func (v *Validator) validate(raw string, requiredScopes []string, verify func(*r
 		return r.done()
 	}
 	r.JWT = tok
+	if b, ok := oauth.BindingOf(tok.Claims); ok {
+		r.Bound = &b
+	}
 	r.add(CheckFormat, oauth.Pass, "a signed JWT (JWS compact, 3 parts, "+strconv.Itoa(len(tok.Raw))+" bytes)")
 	headerOK := checkHeader(r, tok.Header)
 	alg, algOK := checkAlg(r, tok.Header)
