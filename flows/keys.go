@@ -140,10 +140,10 @@ func (t Token) withdrawnIn(exs []oauth.Exchange) (Token, bool) {
 			switch {
 			case c.Name == validate.CheckKid && c.Status != oauth.Fail:
 				checks[j] = oauth.Check{Name: c.Name, Status: oauth.Fail,
-					Reason: since + ": the issuer no longer vouches for tokens it signed, and a resource server that fetches its keys refuses this one (RFC 7517 §5)"}
+					Reason: since + ": the issuer no longer vouches for the tokens it signed; a resource server that fetches its keys refuses this one (RFC 7517 §5)"}
 			case j == verified:
 				checks[j] = oauth.Check{Name: c.Name, Status: oauth.Fail,
-					Reason: "the signature was verified with key " + kid + " when the step ran, but " + since + ": it no longer proves the issuer signed the token"}
+					Reason: "verified with key " + kid + " when the step ran, but the issuer has withdrawn that key since (see kid): the signature no longer proves the issuer vouches for the token"}
 			}
 		}
 		t.Checks = checks

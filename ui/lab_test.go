@@ -454,7 +454,7 @@ func TestAWithdrawnKeyTurnsAnEarlierToken(t *testing.T) {
 	}
 	m.list.selectRow(tokenStep)
 	d := m.detail.render(m.selected(), 200)
-	for _, want := range []string{"✗ kid", "key withdrawn since", "✗ signature"} {
+	for _, want := range []string{"✗ no longer holds: done in", "a check below has failed since the step ran", "✗ kid", "key withdrawn since", "✗ signature"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("the client's token after its key was withdrawn: want %q, got:\n%s", want, d)
 		}
