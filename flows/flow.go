@@ -228,6 +228,10 @@ type Token struct {
 	// Checks is the validation report (signature, exp, iss, aud, ...).
 	Checks []oauth.Check `json:"checks,omitempty"`
 	Secret bool          `json:"secret,omitempty"`
+	// KeysFrom is the key set URL (jwks_uri) whose keys its checks were
+	// made with, "" when none was fetched: a later fetch of that set
+	// that no longer lists its kid turns them (Result.AfterKeyFetch).
+	KeysFrom string `json:"-"`
 }
 
 // Failed reports whether a check of the token failed.

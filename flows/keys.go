@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/oauthlab/oauthlab/oauth"
@@ -76,4 +77,77 @@ func (k *Keys) Close() {
 		_ = v.Close()
 	}
 	k.vals = map[keysKey]*validate.Validator{}
+}
+
+// AfterKeyFetch returns r as it reads once later, a step run after it,
+// fetched again the key set (JWKS) that r's tokens were checked with: a
+// token whose kid that set no longer lists was signed by a key the issuer
+// has withdrawn since (RFC 7517 §5: the set is what the issuer vouches for
+// now), and a resource server checking it now refuses it. Its kid and
+// signature checks, and so its verdict, turn failed, saying which fetch
+// showed it. It makes no request: it reads the answers later's exchanges
+// hold, the last one of each token's jwks_uri. A set that still lists the
+// kid, another issuer's set, or an answer that is not a whole key set
+// leaves r as it is; so does a token without a kid, whose key the set
+// cannot name.
+func (r Result) AfterKeyFetch(later Result) Result {
+	var toks []Token
+	for i, t := range r.Tokens {
+		turned, ok := t.withdrawnIn(later.Exchanges)
+		if !ok {
+			continue
+		}
+		if toks == nil {
+			toks = slices.Clone(r.Tokens)
+		}
+		toks[i] = turned
+	}
+	if toks != nil {
+		r.Tokens = toks
+	}
+	return r
+}
+
+// withdrawnIn returns t with its kid and signature checks failed when the
+// last successful fetch of t.KeysFrom among exs no longer lists its kid;
+// false when nothing changes.
+func (t Token) withdrawnIn(exs []oauth.Exchange) (Token, bool) {
+	if t.JWT == nil || t.KeysFrom == "" {
+		return t, false
+	}
+	kid, _ := t.JWT.Header["kid"].(string)
+	verified := slices.IndexFunc(t.Checks, func(c oauth.Check) bool {
+		return c.Name == validate.CheckSignature && c.Status == oauth.Pass
+	})
+	if kid == "" || verified < 0 {
+		return t, false
+	}
+	for i := len(exs) - 1; i >= 0; i-- {
+		ex := exs[i]
+		if ex.Method != http.MethodGet || ex.URL != t.KeysFrom || ex.Status != http.StatusOK || ex.Truncated {
+			continue
+		}
+		keys, ok := keySet(ex.ResponseBody)
+		if !ok {
+			continue
+		}
+		if slices.ContainsFunc(keys, func(k publishedKey) bool { return k.Kid == kid }) {
+			return t, false
+		}
+		since := "key withdrawn since: kid " + kid + " is no longer in the issuer's JWKS (fetched " + ex.Start.Local().Format("15:04:05") + ")"
+		checks := slices.Clone(t.Checks)
+		for j, c := range checks {
+			switch {
+			case c.Name == validate.CheckKid && c.Status != oauth.Fail:
+				checks[j] = oauth.Check{Name: c.Name, Status: oauth.Fail,
+					Reason: since + ": the issuer no longer vouches for the tokens it signed; a resource server that fetches its keys refuses this one (RFC 7517 §5)"}
+			case j == verified:
+				checks[j] = oauth.Check{Name: c.Name, Status: oauth.Fail,
+					Reason: "verified with key " + kid + " when the step ran, but the issuer has withdrawn that key since (see kid): the signature no longer proves the issuer vouches for the token"}
+			}
+		}
+		t.Checks = checks
+		return t, true
+	}
+	return t, false
 }

@@ -240,15 +240,13 @@ func publishedKids(ctx context.Context, env *Env, jwksURI string) (kids []string
 	if err != nil {
 		return nil, "", ex, err
 	}
-	var set struct {
-		Keys []publishedKey `json:"keys"`
-	}
-	if resp.Status != http.StatusOK || len(resp.Body) > maxJWKS || json.Unmarshal(resp.Body, &set) != nil {
+	keys, ok := keySet(resp.Body)
+	if resp.Status != http.StatusOK || !ok {
 		return nil, "", ex, fmt.Errorf("the jwks_uri answered %d (%d bytes), not a key set", resp.Status, len(resp.Body))
 	}
-	slices.SortFunc(set.Keys, func(a, b publishedKey) int { return strings.Compare(a.Kid, b.Kid) })
+	slices.SortFunc(keys, func(a, b publishedKey) int { return strings.Compare(a.Kid, b.Kid) })
 	var says []string
-	for _, k := range set.Keys {
+	for _, k := range keys {
 		kids = append(kids, k.Kid)
 		if k.Use != "" {
 			says = append(says, k.Kid+" (use: "+k.Use+")")
@@ -263,6 +261,18 @@ func publishedKids(ctx context.Context, env *Env, jwksURI string) (kids []string
 type publishedKey struct {
 	Kid string `json:"kid"`
 	Use string `json:"use"`
+}
+
+// keySet reads the keys of a JWK Set (RFC 7517 §5); false when body is
+// not one: too large, not JSON, or without its "keys" member.
+func keySet(body []byte) ([]publishedKey, bool) {
+	var set struct {
+		Keys []publishedKey `json:"keys"`
+	}
+	if len(body) > maxJWKS || json.Unmarshal(body, &set) != nil || set.Keys == nil {
+		return nil, false
+	}
+	return set.Keys, true
 }
 
 // newKeyStep is the client's next token, signed by the new key, at the

@@ -146,6 +146,7 @@ func inspect(ctx context.Context, env *Env, vars Vars, r *Result, name, raw stri
 		return t
 	}
 	t.Checks = v.Validate(ctx, raw).Checks
+	t.KeysFrom = v.JWKSURI()
 	if name != VarIDToken {
 		adviseAudience(env.Settings, t.Checks)
 	}

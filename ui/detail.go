@@ -191,7 +191,11 @@ func (d *stepDetail) viewFinished(it item, st *stepState, v view.Step, w int) st
 	s := d.Styles
 	wrap := lipgloss.NewStyle().Width(w)
 	verdict := s.Pass.Render("✓ done")
-	if st.status == failedStatus {
+	switch {
+	case st.status == failedStatus && st.ran == done:
+		// It went through; time or a later step has made a check false.
+		verdict = s.Fail.Render("✗ no longer holds") + s.Muted.Render(": done")
+	case st.status == failedStatus:
 		verdict = s.Fail.Render("✗ failed")
 	}
 	var b strings.Builder
@@ -235,6 +239,9 @@ func (d *stepDetail) enterHint(it item, st *stepState, err *oauth.Error) string 
 		// Sending the same request again gets the same answer: Try, in
 		// the error below the hint, says what must change first. Without
 		// an error a check failed (an expired token): its reason is below.
+		if err == nil && st.ran == done {
+			return "a check below has failed since the step ran; enter runs it again"
+		}
 		if err == nil {
 			return "a check below failed; enter runs it again"
 		}

@@ -52,9 +52,9 @@ func TestLabVerdictFitsTheStatusLine(t *testing.T) {
 	m := New(Options{World: "w", StartLab: func(context.Context, string) (*LabWorld, error) { return nil, errors.New("not here") }})
 	f := m.s.firstLab
 	for j := range m.runs.flows[f].Steps {
-		m.runs.state[stepRow(f, j)] = &stepState{status: done}
+		m.runs.state[stepRow(f, j)] = &stepState{status: done, ran: done}
 	}
-	m.runs.state[stepRow(f, 0)] = &stepState{status: done, result: flows.Result{Checks: []oauth.Check{
+	m.runs.state[stepRow(f, 0)] = &stepState{status: done, ran: done, result: flows.Result{Checks: []oauth.Check{
 		{Name: flows.CheckAttackSucceeded, Status: oauth.Pass}, {Name: flows.CheckProtectionHeld, Status: oauth.Pass}}}}
 	m.teachLab(stepRow(f, 0))
 	if !strings.HasPrefix(m.flash, "lab demonstrated") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -318,6 +319,7 @@ func TestALabIsDemonstratedOnlyWhenBothChecksPass(t *testing.T) {
 		{"the protection not tried yet", oauth.Pass, oauth.Skip, "done", "! the attack worked"},
 		{"both", oauth.Pass, oauth.Pass, "done", "✓ demonstrated"},
 		{"both, another step failed", oauth.Pass, oauth.Pass, "failed", "✗ the lab did not demonstrate"},
+		{"both, another step's verdict turned since it passed", oauth.Pass, oauth.Pass, "turned", "✓ demonstrated"},
 		{"both, other steps never ran", oauth.Pass, oauth.Pass, "pending", "not every step of the lab ran"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -332,12 +334,14 @@ func TestALabIsDemonstratedOnlyWhenBothChecksPass(t *testing.T) {
 			for j := 1; j < len(m.runs.flows[f].Steps); j++ {
 				switch tt.other {
 				case "done":
-					m.runs.state[stepRow(f, j)] = &stepState{status: done}
+					m.runs.state[stepRow(f, j)] = &stepState{status: done, ran: done}
 				case "failed":
-					m.runs.state[stepRow(f, j)] = &stepState{status: done, result: flows.Result{Checks: []oauth.Check{{Name: "inactive", Status: oauth.Fail}}}}
+					m.runs.state[stepRow(f, j)] = &stepState{status: failedStatus, ran: failedStatus, result: flows.Result{Checks: []oauth.Check{{Name: "inactive", Status: oauth.Fail}}}}
+				case "turned": // its token expired, or its key was withdrawn, since
+					m.runs.state[stepRow(f, j)] = &stepState{status: failedStatus, ran: done, result: flows.Result{Checks: []oauth.Check{{Name: "exp", Status: oauth.Fail}}}}
 				}
 			}
-			m.runs.state[stepRow(f, 0)] = &stepState{status: done, result: flows.Result{Checks: checks}}
+			m.runs.state[stepRow(f, 0)] = &stepState{status: done, ran: done, result: flows.Result{Checks: checks}}
 			m.teachLab(stepRow(f, 0))
 			d := m.detail.render(flowRow(f), 200)
 			if !strings.Contains(d, tt.want) {
@@ -416,5 +420,52 @@ func TestACutEventSaysSo(t *testing.T) {
 	rows := strings.Split(ansi.Strip(e.View()), "\n")
 	if len(rows) < 2 || !strings.HasSuffix(rows[1], "…") || lipgloss.Width(rows[1]) > 60 {
 		t.Fatalf("got rows %q, want the event cut to 60 cells ending in …", rows)
+	}
+}
+
+// In the key-rotation lab the issuer withdraws the key that verified the
+// client's first token: once the rotate step has read the jwks_uri
+// without its kid, that token's ✓ kid and ✓ signature turn ✗, saying the
+// key was withdrawn since, in the step and in the list — while the lab,
+// which showed exactly that, still says it demonstrated. Before the
+// rotation the token is ✓.
+func TestAWithdrawnKeyTurnsAnEarlierToken(t *testing.T) {
+	i := slices.IndexFunc(flows.Labs(), func(l flows.Lab) bool { return l.Name == lab.KeyRotation })
+	closed := 0
+	m := labModel(t, realLab(t, &closed))
+	f := m.s.firstLab + i
+	m, _ = openRow(t, m, f)
+	steps := m.runs.flows[f].Steps
+	rotate := slices.IndexFunc(steps, func(s flows.Step) bool { return s.ID == "rotate" })
+	for range rotate {
+		m = press(t, m, enter)
+	}
+	tokenStep := stepRow(f, 1)
+	m.list.selectRow(tokenStep)
+	if d := m.detail.render(m.selected(), 200); m.at(f, 1).status != done || !strings.Contains(d, "✓ signature") {
+		t.Fatalf("the client's token before the rotation: status %v, want done with ✓ signature:\n%s", m.at(f, 1).status, d)
+	}
+	m.list.selectRow(stepRow(f, rotate-1))
+	for range len(steps) - rotate {
+		m = press(t, m, enter)
+	}
+	if st := m.at(f, len(steps)-1); st.status != done {
+		t.Fatalf("the lab's last step: status %v (err %v), want done", st.status, st.result.Err)
+	}
+	m.list.selectRow(tokenStep)
+	d := m.detail.render(m.selected(), 200)
+	for _, want := range []string{"✗ no longer holds: done in", "a check below has failed since the step ran", "✗ kid", "key withdrawn since", "✗ signature"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("the client's token after its key was withdrawn: want %q, got:\n%s", want, d)
+		}
+	}
+	if strings.Contains(d, "✓ kid") || strings.Contains(d, "✓ signature") {
+		t.Errorf("the client's token after its key was withdrawn still shows ✓:\n%s", d)
+	}
+	if st := m.at(f, 1); st.status != failedStatus || !strings.Contains(m.list.View(), "✗ Request a token") {
+		t.Errorf("the client's token after its key was withdrawn: status %v, want failed in the list too:\n%s", st.status, m.list.View())
+	}
+	if d := m.detail.render(flowRow(f), 200); !strings.Contains(d, "✓ demonstrated") {
+		t.Errorf("the lab's overview: want ✓ demonstrated (its steps passed as they ran), got:\n%s", d)
 	}
 }

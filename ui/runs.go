@@ -27,7 +27,10 @@ const (
 // stepState is what is known of one step: its status, its result, and
 // what it said while it ran.
 type stepState struct {
-	status  status
+	status status
+	// ran is status as the step finished, before time or a later step
+	// turned its verdict: what a lab's steps demonstrated.
+	ran     status
 	result  flows.Result
 	started time.Time
 	elapsed time.Duration
@@ -260,22 +263,27 @@ func (r *runs) finish(id int, res flows.Result, now time.Time, selected item) (i
 	if st.status == done && selected == it {
 		r.walk = it
 	}
-	r.revoked(it, st)
+	st.ran = st.status
+	r.since(it, st)
 	return it, st, true
 }
 
-// revoked makes the introspections on screen agree with a revocation that
-// just went through at it: one that found the revoked token active says
-// it is not any more, and its verdict follows.
-func (r *runs) revoked(it item, st *stepState) {
-	if step, _ := r.stepOf(it); step.Effect != flows.RevokesToken || st.status != done {
-		return
-	}
+// since makes the steps on screen agree with what the step at it just
+// did or saw: an introspection that found a token active says it is not
+// any more once it revoked that token, and a token checked with a key
+// the issuer's key set it fetched no longer lists says the key was
+// withdrawn since (flows decides both); their verdicts follow.
+func (r *runs) since(it item, st *stepState) {
+	step, _ := r.stepOf(it)
+	revokes := step.Effect == flows.RevokesToken && st.status == done
 	for other, os := range r.state {
-		if step, ok := r.stepOf(other); !ok || step.Effect != flows.IntrospectsToken || (os.status != done && os.status != failedStatus) {
+		if other == it || (os.status != done && os.status != failedStatus) {
 			continue
 		}
-		os.result = os.result.AfterRevocation(st.result)
+		os.result = os.result.AfterKeyFetch(st.result)
+		if s, ok := r.stepOf(other); revokes && ok && s.Effect == flows.IntrospectsToken {
+			os.result = os.result.AfterRevocation(st.result)
+		}
 		os.status = verdict(os.result)
 	}
 }

@@ -324,7 +324,7 @@ func TestExpiredTokenTurnsTheStepFailed(t *testing.T) {
 	mm, _ := m.Update(tickMsg(now))
 	m = mm.(Model)
 	screen = m.detail.render(m.selected(), 200)
-	for _, want := range []string{"EXPIRED 13s ago", "✗ exp        expired 13s ago", "✗ failed"} {
+	for _, want := range []string{"EXPIRED 13s ago", "✗ exp        expired 13s ago", "✗ no longer holds: done in"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("after exp: the screen does not say %q:\n%s", want, screen)
 		}
