@@ -73,7 +73,7 @@ func bothAcceptStep(id, title string, from Actor, key, why string) Step {
 					refused = append(refused, fmt.Sprintf("the %s answered %d", api.name, resp.Status))
 				}
 			}
-			c := oauth.Check{Name: "accepted by both", Status: oauth.Pass, Reason: "200 from both: each FakeBook accepts this token now"}
+			c := oauth.Check{Name: "accepted by both", Status: oauth.Pass, Reason: "200 from both: each FakeBook accepted this token before the lab changed anything"}
 			if len(refused) > 0 {
 				c = oauth.Check{Name: "accepted by both", Status: oauth.Fail, Reason: strings.Join(refused, "; ") +
 					", not 200: the token must work at both before the lab changes anything, or a later refusal shows nothing"}
