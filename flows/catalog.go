@@ -184,8 +184,8 @@ func InspectToken(name, raw string) Step {
 				t.Checks = append(t.Checks, oauth.Check{Name: "revoked", Status: oauth.Skip, Reason: "not checked here: a revoked JWT still verifies until it expires " +
 					"(RFC 7009 §2); only its issuer can say (oauthlab introspect, RFC 7662)"})
 			}
-			t.Checks = append(t.Checks, boundCheck(tok)...)
-			t.Checks = append(t.Checks, idTokenCheck(tok)...)
+			t.Checks = append(t.Checks, boundCheck(t.JWT)...)
+			t.Checks = append(t.Checks, idTokenCheck(t.JWT)...)
 			r.Tokens = []Token{t}
 			return r
 		},
