@@ -414,3 +414,37 @@ func TestLabReportSaysWhenNotDemonstrated(t *testing.T) {
 		}
 	}
 }
+
+// Step.Again is true of the login-csrf lab: run again right after it ran,
+// the weakened app's plant fails (the app spent the attacker's code) and
+// says so, the protected app's passes again (it refuses on state before
+// any exchange) and keeps the plain hint.
+func TestLoginCSRFPlantSaysWhetherItRunsAgain(t *testing.T) {
+	w, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	l := flows.LoginCSRFLab()
+	lw, err := lab.Start(context.Background(), w, l.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lw.Close()
+	env := labEnv(w, lw, l, weakSide(lw), protectedSide(lw))
+	vars := flows.Vars{}
+	for _, s := range l.Steps {
+		r := s.Run(context.Background(), env, vars)
+		if r.Failed() {
+			t.Fatalf("%s: failed the first time: %v %v", s.ID, r.Err, r.Checks)
+		}
+		vars.Merge(r.Vars)
+		if !strings.HasPrefix(s.ID, "plant") {
+			continue
+		}
+		again := s.Run(context.Background(), env, vars)
+		if again.Failed() != (s.Again != "") {
+			t.Errorf("%s run again: failed %v, but its Again is %q (want one exactly when it fails)", s.ID, again.Failed(), s.Again)
+		}
+	}
+}

@@ -104,6 +104,7 @@ func exchangeStep() Step {
 		From:   Client,
 		To:     AuthServer,
 		Inputs: []string{"code", "code_verifier", "redirect_uri"},
+		Again:  againFromStart,
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
 			var r Result
 			if !needs(ctx, env, vars, &r, varCode, &oauth.Error{Op: "token", What: "no authorization code yet", Try: "run the previous step (sign in) first"}) {

@@ -24,9 +24,12 @@ func boundTo(raw string) (b oauth.Binding, ok bool) {
 
 // boundCheck is a warning for a sender-constrained token: it is valid, but
 // not as a bearer token, which is how oauthlab call and most curl lines
-// send it. Nil for a bearer token.
-func boundCheck(raw string) []oauth.Check {
-	b, ok := boundTo(raw)
+// send it. Nil for a bearer token, and for an opaque one (jwt nil).
+func boundCheck(jwt *oauth.JWT) []oauth.Check {
+	if jwt == nil {
+		return nil
+	}
+	b, ok := oauth.BindingOf(jwt.Claims)
 	if !ok {
 		return nil
 	}

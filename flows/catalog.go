@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/oauthlab/oauthlab/oauth"
+	"github.com/oauthlab/oauthlab/oauth/validate"
 )
 
 // All returns the flows the workbench lists, in teaching order.
@@ -171,7 +172,7 @@ func InspectToken(name, raw string) Step {
 			case pinned == "":
 				t.Checks = append(t.Checks, oauth.Check{Name: CheckTrust, Status: oauth.Fail, Reason: "no issuer was pinned (--issuer, --profile or --embedded), so the token was checked against " +
 					quoteIssuer(e.Settings.Issuer) + ", the issuer it names itself: anyone can mint a token naming their own server, whose keys then verify it"})
-			case findCheck(t.Checks, "signature").Status != oauth.Pass:
+			case findCheck(t.Checks, validate.CheckSignature).Status != oauth.Pass:
 				// Pinned, but its keys did not vouch for the token: they
 				// could not be fetched, or the signature failed with them.
 				t.Checks = append(t.Checks, oauth.Check{Name: CheckTrust, Status: oauth.Skip, Reason: "the issuer you pinned, " + pinned +
@@ -184,8 +185,8 @@ func InspectToken(name, raw string) Step {
 				t.Checks = append(t.Checks, oauth.Check{Name: "revoked", Status: oauth.Skip, Reason: "not checked here: a revoked JWT still verifies until it expires " +
 					"(RFC 7009 §2); only its issuer can say (oauthlab introspect, RFC 7662)"})
 			}
-			t.Checks = append(t.Checks, boundCheck(tok)...)
-			t.Checks = append(t.Checks, idTokenCheck(tok)...)
+			t.Checks = append(t.Checks, boundCheck(t.JWT)...)
+			t.Checks = append(t.Checks, idTokenCheck(t.JWT)...)
 			r.Tokens = []Token{t}
 			return r
 		},

@@ -94,6 +94,7 @@ func devicePollStep() Step {
 		From:   Client,
 		To:     AuthServer,
 		Inputs: []string{"device_code", "interval"},
+		Again:  againFromStart,
 		Run: func(ctx context.Context, env *Env, vars Vars) Result {
 			var r Result
 			if !needs(ctx, env, vars, &r, varDeviceCode, &oauth.Error{Op: "device", What: "no device code yet", Try: "run the previous step (ask for a device code) first"}) {

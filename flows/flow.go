@@ -380,8 +380,16 @@ type Step struct {
 	// Effect is what the step does to the current access token, for a
 	// face that tells what a resource server makes of it afterwards.
 	Effect Effect
-	Run    func(ctx context.Context, env *Env, vars Vars) Result
+	// Again, when set, says what running the step a second time needs:
+	// the step spends what an earlier one gave it (a code is redeemed
+	// once), so run alone again it fails. Empty: it may simply run again.
+	Again string
+	Run   func(ctx context.Context, env *Env, vars Vars) Result
 }
+
+// againFromStart is Again for a step that redeems, once, a code an earlier
+// step of its flow obtained.
+const againFromStart = "a code is redeemed once: run the flow from its first step for new tokens"
 
 // Effect is what a step does to the current access token beyond sending it.
 type Effect int

@@ -17,9 +17,11 @@ const CheckIDTokenLike = "id token"
 // the typ check refuses them.
 func looksLikeIDToken(raw string) bool {
 	jwt, err := oauth.DecodeJWT(raw)
-	if err != nil {
-		return false
-	}
+	return err == nil && idTokenLike(jwt)
+}
+
+// idTokenLike is looksLikeIDToken of a decoded token.
+func idTokenLike(jwt *oauth.JWT) bool {
 	_, nonce := jwt.Claims["nonce"]
 	return nonce && len(jwt.Claims.Scopes()) == 0 && !jwt.IsAccessTokenTyp()
 }
@@ -28,9 +30,9 @@ const idTokenNotAccess = "it tells the client who signed in (OIDC Core §2), and
 	"send the access token of the same sign-in (oauthlab login --field access_token)"
 
 // idTokenCheck warns that a token given as an access token looks like an
-// ID token; nil otherwise.
-func idTokenCheck(raw string) []oauth.Check {
-	if !looksLikeIDToken(raw) {
+// ID token; nil otherwise, and for an opaque token (jwt nil).
+func idTokenCheck(jwt *oauth.JWT) []oauth.Check {
+	if jwt == nil || !idTokenLike(jwt) {
 		return nil
 	}
 	return []oauth.Check{{Name: CheckIDTokenLike, Status: oauth.Warn, Reason: "this looks like an ID token (it has a nonce and no scope): " + idTokenNotAccess}}

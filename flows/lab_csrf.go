@@ -23,12 +23,13 @@ func LoginCSRFLab() Lab {
 			"The attacker opens the app's sign-in link in their own browser, signs in as bob at the real server and keeps the "+
 				"callback URL instead of following it: a code for bob's account, not yet exchanged. This app sent no state."),
 			plantStep("plant", "alice's browser delivers the attacker's callback to the weakened app",
+				"the app redeems the attacker's code once: run the step before this one again first",
 				func(s Settings) string { return s.LabWeakClient }, judgeAttack),
 			attackerCallbackStep("attacker-code-protected", "The attacker gets a code again, at the app that checks state",
 				func(s Settings) string { return s.LabProtectedClient },
 				"The same at the protected app: its sign-in link carries a state, kept in the attacker's own session there; "+
 					"the callback URL the attacker keeps carries that state."),
-			plantStep("plant-protected", "alice's browser delivers it to the app that checks state",
+			plantStep("plant-protected", "alice's browser delivers it to the app that checks state", "",
 				func(s Settings) string { return s.LabProtectedClient }, judgeProtection),
 		},
 	})
@@ -80,9 +81,10 @@ type appAnswer struct {
 }
 
 // plantStep: the victim's browser opens the attacker's callback URL at the
-// app at base, then asks the app who it is signed in as.
-func plantStep(id, title string, base func(Settings) string, judge func(callback, me int, cb, who appAnswer) oauth.Check) Step {
-	return Step{ID: id, Title: title, From: Browser, To: Client, RFC: "RFC 6749 §10.12",
+// app at base, then asks the app who it is signed in as; again is its
+// Step.Again, for an app that redeems the code it is given.
+func plantStep(id, title, again string, base func(Settings) string, judge func(callback, me int, cb, who appAnswer) oauth.Check) Step {
+	return Step{ID: id, Title: title, From: Browser, To: Client, RFC: "RFC 6749 §10.12", Again: again,
 		Why: "alice has the app's sign-in page open: her browser has a login of its own in progress there. She visits a page " +
 			"of the attacker's that makes her browser open the attacker's callback URL at the app (an image is enough). Then " +
 			"she uses the app: who is she signed in as?",

@@ -78,7 +78,10 @@ func introspectionServer(t *testing.T, activeBefore, activeAfter bool) *httptest
 			w.WriteHeader(200)
 		case "/introspect":
 			w.Header().Set("Content-Type", "application/json")
-			active := map[bool]bool{false: activeBefore, true: activeAfter}[revoked]
+			active := activeBefore
+			if revoked {
+				active = activeAfter
+			}
 			json.NewEncoder(w).Encode(map[string]any{"active": active, "client_id": "app"})
 		default:
 			http.NotFound(w, r)

@@ -218,7 +218,8 @@ func (d *stepDetail) viewFinished(it item, st *stepState, v view.Step, w int) st
 
 // enterHint says what enter does on a finished step: walk on right after
 // it ran well, otherwise run it again; retry when err (the step's error,
-// explained) says the same request may work again.
+// explained) says the same request may work again. A step that cannot
+// simply run again says what it needs instead (flows.Step.Again).
 func (d *stepDetail) enterHint(it item, st *stepState, err *oauth.Error) string {
 	if it.api >= 0 {
 		if missing, machines := d.S.scopeFix(it); len(missing) > 0 && machines {
@@ -232,10 +233,14 @@ func (d *stepDetail) enterHint(it item, st *stepState, err *oauth.Error) string 
 		}
 		return "enter: next step, " + d.S.runs.flows[to.flow].Steps[to.step].Title
 	}
+	if st.status == failedStatus && err != nil && err.Retry {
+		return "enter retries"
+	}
+	// A step that spent what an earlier one gave it fails again alone.
+	if step, _ := d.S.runs.stepOf(it); step.Again != "" {
+		return step.Again
+	}
 	if st.status == failedStatus {
-		if err != nil && err.Retry {
-			return "enter retries"
-		}
 		// Sending the same request again gets the same answer: Try, in
 		// the error below the hint, says what must change first. Without
 		// an error a check failed (an expired token): its reason is below.

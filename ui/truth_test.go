@@ -373,3 +373,42 @@ func TestCurlCopiesEveryRequestOfTheStep(t *testing.T) {
 		t.Errorf("after c on an API call the status line says %q, want $OAUTHLAB_ACCESS_TOKEN and y named", m.flash)
 	}
 }
+
+// A step that redeemed a code says, once its tokens expired, what gets new
+// ones: running it alone again fails, for the code is spent.
+func TestExpiredExchangeDoesNotOfferToRunItAgain(t *testing.T) {
+	m, _ := signInModel(t, authserver.NativeClientID)
+	m = signIn(t, m)
+	later := time.Now().Add(24 * time.Hour)
+	m.opts.Now = func() time.Time { return later }
+	mm, _ := m.Update(tickMsg(later))
+	m = mm.(Model)
+	exchange := item{flow: codeFlow, step: 2, api: -1}
+	m.list.cursor = m.list.indexOf(exchange)
+	screen := m.detail.render(exchange, 200)
+	if st := m.at(codeFlow, 2); st.status != failedStatus {
+		t.Fatalf("exchange after its tokens expired: %v, want failed:\n%s", st.status, screen)
+	}
+	if strings.Contains(screen, "enter runs it again") || !strings.Contains(screen, "run the flow from its first step") {
+		t.Fatalf("got a hint that enter runs the exchange again, want run the flow from its first step:\n%s", screen)
+	}
+	// The hint is true: enter runs it, and it fails for want of a code.
+	m = press(t, m, enter)
+	if st := m.at(codeFlow, 2); st.status != failedStatus || st.result.Err == nil {
+		t.Fatalf("running the exchange again: %v %v, want failed for want of a code", st.status, st.result.Err)
+	}
+}
+
+// A step that may simply run again keeps its hint when its token expired.
+func TestExpiredTokenStepOffersToRunItAgain(t *testing.T) {
+	now := fixedNow
+	m := fakeModel()
+	m.opts.Now = func() time.Time { return now }
+	m = press(t, m, enter)
+	now = fixedNow.Add(time.Hour)
+	mm, _ := m.Update(tickMsg(now))
+	m = mm.(Model)
+	if screen := m.detail.render(m.selected(), 200); !strings.Contains(screen, "enter runs it again") {
+		t.Fatalf("got no hint to run the token step again, want one:\n%s", screen)
+	}
+}

@@ -13,16 +13,21 @@ func (s *Server) oktaAccessClaims(c *Client, u *user, scopes []string, now, exp 
 	cl := orderedJSON{{"ver", 1}, {"jti", "AT." + randomToken()[:43]}, {"iss", s.issuer}, {"aud", s.audience()},
 		{"iat", now.Unix()}, {"exp", exp.Unix()}, {"cid", c.ID}}
 	if u != nil {
-		cl = append(cl, kv{"uid", "00u" + strings.ReplaceAll(u.ID, "-", "")[:17]}, kv{"scp", scopes},
+		cl = append(cl, kv{"uid", oktaUserID(u)}, kv{"scp", scopes},
 			kv{"auth_time", o.authTime.Unix()}, kv{"sub", u.Email})
 		return cl
 	}
 	return append(cl, kv{"scp", scopes}, kv{"sub", c.ID})
 }
 
+// oktaUserID is the user's Okta id, 00u and 17 characters: the sub of an
+// ID token and of userinfo, the uid of an access token, whose sub is the
+// login (fixtures okta/id-token-payload.json, access-token-payload-*.json).
+func oktaUserID(u *user) string { return "00u" + strings.ReplaceAll(u.ID, "-", "")[:17] }
+
 // oktaIDTokenClaims follows okta/id-token-payload.json.
 func (s *Server) oktaIDTokenClaims(c *Client, u *user, atHash string, now, exp time.Time, o issueOpts) orderedJSON {
-	cl := orderedJSON{{"sub", u.Email}, {"name", u.Name}, {"email", u.Email}, {"ver", 1}, {"iss", s.issuer},
+	cl := orderedJSON{{"sub", oktaUserID(u)}, {"name", u.Name}, {"email", u.Email}, {"ver", 1}, {"iss", s.issuer},
 		{"aud", c.ID}, {"iat", now.Unix()}, {"exp", exp.Unix()}, {"jti", "ID." + randomToken()[:43]},
 		{"amr", []string{"pwd"}}, {"idp", "00o" + randomToken()[:17]}}
 	if o.nonce != "" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -366,4 +367,68 @@ func subsequence(got, want []any) bool {
 		i++
 	}
 	return true
+}
+
+// Okta names a user two ways, as its fixtures show: an ID token's sub is
+// the user's id (00u…), the one an access token carries as uid, while an
+// access token's sub and an introspection's are the login (the e-mail).
+// Userinfo's sub is the ID token's (OIDC Core §5.3.2).
+func TestOktaSubjectsMatchTheFixtures(t *testing.T) {
+	claims := func(name string) map[string]any {
+		var m map[string]any
+		if err := json.Unmarshal(oauthtest.Fixture(t, name), &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	idFix, atFix, inFix := claims("okta/id-token-payload.json"), claims("okta/access-token-payload-authorization-code.json"), claims("okta/introspection-active.json")
+	if idFix["sub"] != atFix["uid"] || atFix["sub"] != idFix["email"] || inFix["sub"] != atFix["sub"] {
+		t.Fatalf("the fixtures no longer say what this test holds the server to: ID token sub %v, access token uid %v and sub %v, introspection sub %v",
+			idFix["sub"], atFix["uid"], atFix["sub"], inFix["sub"])
+	}
+
+	f := start(t, StyleOkta)
+	verifier, challenge := pkce()
+	redirect := "http://127.0.0.1:40000/callback"
+	q := url.Values{"client_id": {NativeClientID}, "redirect_uri": {redirect}, "response_type": {"code"}, "nonce": {"n"},
+		"scope": {"openid profile email"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+	code := codeFlow(t, f, q, "alice", "alice").Query().Get("code")
+	ac := f.post(t, f.s.paths().token, url.Values{"grant_type": {"authorization_code"}, "code": {code},
+		"redirect_uri": {redirect}, "client_id": {NativeClientID}, "code_verifier": {verifier}}, "", "")
+	idt, err := oauth.DecodeJWT(fmt.Sprint(ac.body["id_token"]))
+	if err != nil {
+		t.Fatalf("no ID token in %s", ac.raw)
+	}
+	at, err := oauth.DecodeJWT(fmt.Sprint(ac.body["access_token"]))
+	if err != nil {
+		t.Fatalf("no JWT access token in %s", ac.raw)
+	}
+	intro := f.post(t, f.s.paths().introspect, url.Values{"token": {fmt.Sprint(ac.body["access_token"])}}, IntrospectClientID, IntrospectClientSecret)
+	req, _ := http.NewRequest("GET", f.s.Issuer()+f.s.paths().userinfo, nil)
+	req.Header.Set("Authorization", "Bearer "+fmt.Sprint(ac.body["access_token"]))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ui map[string]any
+	err = json.NewDecoder(resp.Body).Decode(&ui)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("userinfo: %d %v", resp.StatusCode, err)
+	}
+
+	userID, email := idt.Claims.String("sub"), idt.Claims.String("email")
+	if !regexp.MustCompile(`^00u[0-9A-Za-z]{17}$`).MatchString(userID) {
+		t.Errorf("ID token sub: got %q, want the user's Okta id (00u and 17 characters)", userID)
+	}
+	for _, c := range []struct{ what, got, want string }{
+		{"access token uid", at.Claims.String("uid"), userID},
+		{"access token sub", at.Claims.String("sub"), email},
+		{"introspection sub", fmt.Sprint(intro.body["sub"]), email},
+		{"userinfo sub", fmt.Sprint(ui["sub"]), userID},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: got %q, want %q", c.what, c.got, c.want)
+		}
+	}
 }

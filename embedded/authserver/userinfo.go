@@ -36,7 +36,13 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := rec.user
-	out := orderedJSON{{"sub", subOf(rec)}}
+	sub := subOf(rec)
+	if s.isOkta() {
+		// Okta's access token names the login, its ID token the user's
+		// id: userinfo's sub is the ID token's (OIDC Core §5.3.2).
+		sub = oktaUserID(u)
+	}
+	out := orderedJSON{{"sub", sub}}
 	if slices.Contains(rec.scopes, "profile") {
 		out = append(out, kv{"name", u.Name}, kv{"preferred_username", u.Username}, kv{"given_name", u.Given}, kv{"family_name", u.Family})
 	}
