@@ -66,7 +66,7 @@ func (i *Introspector) Validate(ctx context.Context, raw string, requiredScopes 
 	claims, err := i.introspect(ctx, raw)
 	if err != nil {
 		r.add(CheckActive, oauth.Fail, err.Error())
-		r.skip("no answer from the authorization server", CheckExp, CheckNbf, CheckIat, CheckIss, CheckAud, CheckScope, CheckTyp)
+		r.skip("not checked: the introspection request failed, so nothing is known of the token", CheckExp, CheckNbf, CheckIat, CheckIss, CheckAud, CheckScope, CheckTyp)
 		rep := r.done()
 		rep.Unchecked = &Unchecked{Reason: err.Error(), Transient: err.transient}
 		return rep

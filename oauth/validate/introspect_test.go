@@ -89,6 +89,9 @@ func TestIntrospector(t *testing.T) {
 			if unchecked != tc.unchecked {
 				t.Errorf("unchecked: got %q (%+v), want %q", unchecked, r.Unchecked, tc.unchecked)
 			}
+			if c := check(t, r, "exp"); tc.unchecked != "" && !strings.Contains(c.Reason, "the introspection request failed") {
+				t.Errorf("exp, when the introspection request failed: got %s %q, want it to say the request failed", c.Status, c.Reason)
+			}
 			if tc.failure == "" {
 				if sig := check(t, r, "signature"); sig.Status != oauth.Skip || !strings.Contains(sig.Reason, "RFC 7662") {
 					t.Errorf("signature %s %q, want skipped for introspection", sig.Status, sig.Reason)
