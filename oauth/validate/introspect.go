@@ -2,6 +2,7 @@ package validate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -129,7 +130,9 @@ func (i *Introspector) introspect(ctx context.Context, raw string) (map[string]a
 	defer resp.Body.Close()
 	body, err := readCapped(resp.Body, i.opts.Endpoint)
 	if err != nil {
-		return nil, failed(true, "reading the introspection answer: %v", err)
+		// A cut connection may pass; an answer too large comes again.
+		var big *oauth.BodyTooLargeError
+		return nil, failed(!errors.As(err, &big), "reading the introspection answer: %v", err)
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:

@@ -48,6 +48,7 @@ func TestIntrospector(t *testing.T) {
 		"keycloak-active": []byte(`{"active":true,"scope":"fakebookapi.read","client_id":"test_api_client","sub":"alice","exp":1767225900,"iat":1767225600,"iss":"https://keycloak.example.test/realms/demo","aud":"account","token_type":"Bearer"}`),
 		"gateway-down":    []byte("<html>Bad Gateway</html>"),
 		"no-active":       []byte(`{"scope":"x"}`),
+		"too-large":       []byte(`{"active":true,"x":"` + strings.Repeat("a", 1<<20) + `"}`),
 	})
 	at := func(d time.Duration) func() time.Time {
 		return func() time.Time { return time.Unix(1767225600, 0).UTC().Add(d) }
@@ -74,6 +75,8 @@ func TestIntrospector(t *testing.T) {
 		{"wrong resource server secret", in("nope"), "okta-opaque", nil, "active", "refused this resource server's credentials (HTTP 401, client fakebook_api)", "refused"},
 		{"HTML error page", in("s3cret"), "gateway-down", nil, "active", "HTTP 502", "may pass"},
 		{"answer without active", in("s3cret"), "no-active", nil, "active", "no boolean active", "refused"},
+		// Asking again gets the same answer: FakeBook must not say retry.
+		{"answer too large", in("s3cret"), "too-large", nil, "active", "reading the introspection answer", "refused"},
 		{"empty token", in("s3cret"), " ", nil, "format", "empty", ""},
 	}
 	for _, tc := range cases {
