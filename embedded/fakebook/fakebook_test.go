@@ -469,6 +469,7 @@ func TestIntrospectionFailureIsTheAPIsNotTheTokens(t *testing.T) {
 	}{
 		{"unreachable", down.URL, 503, "temporarily_unavailable"},
 		{"5xx", answer(502, `{"error":"bad gateway"}`), 503, "temporarily_unavailable"},
+		{"too many requests", answer(429, `{"error":"too_many_requests"}`), 503, "temporarily_unavailable"},
 		// oidc-provider introspects no JWT access token.
 		{"unsupported_token_type", answer(400, `{"error":"unsupported_token_type"}`), 500, "server_error"},
 		{"credentials refused", answer(401, `{"error":"invalid_client"}`), 500, "server_error"},

@@ -104,7 +104,7 @@ func (i *Introspector) Validate(ctx context.Context, raw string, requiredScopes 
 // the token.
 type introspectError struct {
 	msg       string
-	transient bool // no answer or a 5xx: asking again may succeed
+	transient bool // no answer, a 5xx or a 429: asking again may succeed
 }
 
 func (e *introspectError) Error() string { return e.msg }
@@ -138,7 +138,9 @@ func (i *Introspector) introspect(ctx context.Context, raw string) (map[string]a
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
 		return nil, failed(false, "the introspection endpoint refused this resource server's credentials (HTTP %d, client %s): check its client id and secret", resp.StatusCode, i.opts.ClientID)
 	case resp.StatusCode != http.StatusOK:
-		return nil, failed(resp.StatusCode >= 500, "the introspection endpoint answered HTTP %d: %s", resp.StatusCode, snippet(body))
+		// A 5xx or a 429 may pass, as oauth's explanations say of them.
+		return nil, failed(resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests,
+			"the introspection endpoint answered HTTP %d: %s", resp.StatusCode, snippet(body))
 	}
 	m, err := oauth.ParseClaims(body)
 	if err != nil {
