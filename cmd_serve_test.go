@@ -288,6 +288,9 @@ func TestServeFakeBookAloneByIntrospection(t *testing.T) {
 	if strings.Contains(out.String()+errb.String(), authserver.IntrospectClientSecret) {
 		t.Fatal("the introspection secret was printed")
 	}
+	if strings.Contains(out.String(), "discovery document") { // given the issuer itself
+		t.Errorf("serve --issuer ISSUER says it was given a discovery document's URL:\n%s", out.String())
+	}
 	tok := demoToken(t, w)
 	get := func() *http.Response {
 		req, _ := http.NewRequest("GET", "http://"+apiAddr+"/books", nil)

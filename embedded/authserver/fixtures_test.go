@@ -388,13 +388,8 @@ func TestOktaSubjectsMatchTheFixtures(t *testing.T) {
 	}
 
 	f := start(t, StyleOkta)
-	verifier, challenge := pkce()
-	redirect := "http://127.0.0.1:40000/callback"
-	q := url.Values{"client_id": {NativeClientID}, "redirect_uri": {redirect}, "response_type": {"code"}, "nonce": {"n"},
-		"scope": {"openid profile email"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
-	code := codeFlow(t, f, q, "alice", "alice").Query().Get("code")
-	ac := f.post(t, f.s.paths().token, url.Values{"grant_type": {"authorization_code"}, "code": {code},
-		"redirect_uri": {redirect}, "client_id": {NativeClientID}, "code_verifier": {verifier}}, "", "")
+	code, verifier := nativeCode(t, f)
+	ac := f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", "")
 	idt, err := oauth.DecodeJWT(fmt.Sprint(ac.body["id_token"]))
 	if err != nil {
 		t.Fatalf("no ID token in %s", ac.raw)

@@ -3,8 +3,8 @@ package authserver
 import "net/http"
 
 // handleRevoke is RFC 7009: revoking an unknown or already revoked token
-// succeeds (§2.2). Revoking a refresh token revokes its access token too
-// (§2.1 "SHOULD").
+// succeeds (§2.2); another client's live token is not revoked (§2.1).
+// Revoking a refresh token revokes its access token too (§2.1 "SHOULD").
 func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	form, e := s.readForm(w, r)
 	if e != nil {
@@ -42,9 +42,11 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	if other && !s.isOkta() {
 		// Keycloak checks the token, then that it was issued to the
-		// client revoking it: 400 invalid_request "Unmatching clients"
-		// (fixture keycloak/error-revocation-unmatching-clients.json).
-		// Okta's answer is not recorded: it keeps RFC 7009 §2.2's 200.
+		// client revoking it (RFC 7009 §2.1): 400 invalid_request
+		// "Unmatching clients" (fixture
+		// keycloak/error-revocation-unmatching-clients.json). Okta's
+		// answer is not recorded: the Okta shape answers 200, revoking
+		// nothing.
 		s.writeErr(w, r, c.ID, errInvalidRequest().WithDescription("Unmatching clients"))
 		return
 	}
@@ -55,7 +57,14 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, errInvalidToken().WithDescription("Invalid token").body())
 		return
 	}
-	s.publish(r, c.ID, 200, map[bool]string{true: "revoked the token", false: "revocation: unknown token, 200 as RFC 7009 §2.2 says"}[found])
+	decision := "revoked the token"
+	switch {
+	case other:
+		decision = "revocation: the token was issued to another client and stays live; 200 all the same"
+	case !found:
+		decision = "revocation: unknown token, 200 as RFC 7009 §2.2 says"
+	}
+	s.publish(r, c.ID, 200, decision)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(200)
 }

@@ -74,8 +74,8 @@ func (x *exchange) authorize(scope string) bool {
 		// the token's. RFC 6750 §3.1's invalid_token would send the
 		// client for a new token that fares no better; a 5xx says the
 		// server could not do it (RFC 9110 §15.6): 503 when it may pass
-		// (no answer, a 5xx), 500 when the authorization server refused
-		// FakeBook's request.
+		// (no answer, a 5xx, a 429), 500 when the authorization server
+		// refused FakeBook's request.
 		status, code := http.StatusInternalServerError, "server_error"
 		if u.Transient {
 			status, code = http.StatusServiceUnavailable, "temporarily_unavailable"

@@ -343,6 +343,29 @@ func TestConcurrentCreatesLoseNothing(t *testing.T) {
 	}
 }
 
+// introspecting starts a FakeBook that asks the introspection endpoint at
+// endpoint about every token, publishing its events on bus (nil: none),
+// and returns what sends it GET /books with the opaque token opaque-1.
+func introspecting(t *testing.T, endpoint string, bus *events.Bus) (getBooks func() resp) {
+	t.Helper()
+	fb := fakebook.New(fakebook.Config{Events: bus, Validator: validate.NewIntrospector(validate.IntrospectOptions{
+		Endpoint: endpoint, ClientID: "fakebook_api", ClientSecret: "s"})})
+	api := httptest.NewServer(fb.Handler())
+	t.Cleanup(api.Close)
+	return func() resp {
+		t.Helper()
+		req, _ := http.NewRequest("GET", api.URL+"/books", nil)
+		req.Header.Set("Authorization", "Bearer opaque-1")
+		res, err := api.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return resp{res.StatusCode, res.Header, b}
+	}
+}
+
 func TestIntrospectionModeRefusesARevokedToken(t *testing.T) {
 	revoked := false
 	as := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
@@ -355,26 +378,14 @@ func TestIntrospectionModeRefusesARevokedToken(t *testing.T) {
 		_, _ = rw.Write([]byte(`{"active":true,"scope":"fakebookapi.read","client_id":"test_api_client"}`))
 	}))
 	defer as.Close()
-	fb := fakebook.New(fakebook.Config{Validator: validate.NewIntrospector(validate.IntrospectOptions{Endpoint: as.URL, ClientID: "fakebook_api", ClientSecret: "s"})})
-	api := httptest.NewServer(fb.Handler())
-	defer api.Close()
-	get := func() *http.Response {
-		req, _ := http.NewRequest("GET", api.URL+"/books", nil)
-		req.Header.Set("Authorization", "Bearer opaque-1")
-		res, err := api.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res
-	}
-	if res := get(); res.StatusCode != 200 {
-		t.Fatalf("active opaque token: status %d, want 200", res.StatusCode)
+	get := introspecting(t, as.URL, nil)
+	if res := get(); res.status != 200 {
+		t.Fatalf("active opaque token: status %d, want 200", res.status)
 	}
 	revoked = true
 	res := get()
-	if res.StatusCode != 401 || !strings.Contains(res.Header.Get("WWW-Authenticate"), "active: false") {
-		t.Fatalf("revoked token: %d %q, want 401 invalid_token saying active: false", res.StatusCode, res.Header.Get("WWW-Authenticate"))
+	if res.status != 401 || !strings.Contains(res.header.Get("WWW-Authenticate"), "active: false") {
+		t.Fatalf("revoked token: %d %q, want 401 invalid_token saying active: false", res.status, res.header.Get("WWW-Authenticate"))
 	}
 }
 
@@ -419,18 +430,7 @@ func TestABoundTokenIsNotTakenAsABearerToken(t *testing.T) {
 				_, _ = rw.Write(answer)
 			}))
 			defer as.Close()
-			fb := fakebook.New(fakebook.Config{Validator: validate.NewIntrospector(validate.IntrospectOptions{Endpoint: as.URL, ClientID: "fakebook_api", ClientSecret: "s"})})
-			api := httptest.NewServer(fb.Handler())
-			defer api.Close()
-			req, _ := http.NewRequest("GET", api.URL+"/books", nil)
-			req.Header.Set("Authorization", "Bearer opaque-1")
-			res, err := api.Client().Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			check(t, resp{res.StatusCode, res.Header, b}, kind)
+			check(t, introspecting(t, as.URL, nil)(), kind)
 		})
 	}
 	// A bearer token is still served, and a bound token that fails another
@@ -469,6 +469,7 @@ func TestIntrospectionFailureIsTheAPIsNotTheTokens(t *testing.T) {
 	}{
 		{"unreachable", down.URL, 503, "temporarily_unavailable"},
 		{"5xx", answer(502, `{"error":"bad gateway"}`), 503, "temporarily_unavailable"},
+		{"too many requests", answer(429, `{"error":"too_many_requests"}`), 503, "temporarily_unavailable"},
 		// oidc-provider introspects no JWT access token.
 		{"unsupported_token_type", answer(400, `{"error":"unsupported_token_type"}`), 500, "server_error"},
 		{"credentials refused", answer(401, `{"error":"invalid_client"}`), 500, "server_error"},
@@ -477,24 +478,12 @@ func TestIntrospectionFailureIsTheAPIsNotTheTokens(t *testing.T) {
 			bus := events.NewBus()
 			evs, stop := bus.Subscribe(8)
 			defer stop()
-			fb := fakebook.New(fakebook.Config{Events: bus, Validator: validate.NewIntrospector(validate.IntrospectOptions{
-				Endpoint: tt.endpoint, ClientID: "fakebook_api", ClientSecret: "s"})})
-			api := httptest.NewServer(fb.Handler())
-			defer api.Close()
-			req, _ := http.NewRequest("GET", api.URL+"/books", nil)
-			req.Header.Set("Authorization", "Bearer opaque-1")
-			res, err := api.Client().Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			r := resp{res.StatusCode, res.Header, b}
+			r := introspecting(t, tt.endpoint, bus)()
 			e := r.errorBody(t)
 			if r.status != tt.status || e["error"] != tt.code || !strings.Contains(e["error_description"], "could not check the token") {
-				t.Fatalf("got %d %s, want %d %s saying FakeBook could not check the token", r.status, b, tt.status, tt.code)
+				t.Fatalf("got %d %s, want %d %s saying FakeBook could not check the token", r.status, r.body, tt.status, tt.code)
 			}
-			if h := res.Header.Get("WWW-Authenticate"); strings.Contains(h, "invalid_token") {
+			if h := r.header.Get("WWW-Authenticate"); strings.Contains(h, "invalid_token") {
 				t.Errorf("WWW-Authenticate: got %q, want no invalid_token", h)
 			}
 			if ev := <-evs; ev.Status != tt.status || !strings.Contains(ev.Decision, "could not check the token") {

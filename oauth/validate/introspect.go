@@ -2,6 +2,7 @@ package validate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -66,7 +67,7 @@ func (i *Introspector) Validate(ctx context.Context, raw string, requiredScopes 
 	claims, err := i.introspect(ctx, raw)
 	if err != nil {
 		r.add(CheckActive, oauth.Fail, err.Error())
-		r.skip("no answer from the authorization server", CheckExp, CheckNbf, CheckIat, CheckIss, CheckAud, CheckScope, CheckTyp)
+		r.skip("not checked: the introspection request failed, so nothing is known of the token", CheckExp, CheckNbf, CheckIat, CheckIss, CheckAud, CheckScope, CheckTyp)
 		rep := r.done()
 		rep.Unchecked = &Unchecked{Reason: err.Error(), Transient: err.transient}
 		return rep
@@ -103,7 +104,7 @@ func (i *Introspector) Validate(ctx context.Context, raw string, requiredScopes 
 // the token.
 type introspectError struct {
 	msg       string
-	transient bool // no answer or a 5xx: asking again may succeed
+	transient bool // no answer, a 5xx or a 429: asking again may succeed
 }
 
 func (e *introspectError) Error() string { return e.msg }
@@ -129,13 +130,17 @@ func (i *Introspector) introspect(ctx context.Context, raw string) (map[string]a
 	defer resp.Body.Close()
 	body, err := readCapped(resp.Body, i.opts.Endpoint)
 	if err != nil {
-		return nil, failed(true, "reading the introspection answer: %v", err)
+		// A cut connection may pass; an answer too large comes again.
+		var big *oauth.BodyTooLargeError
+		return nil, failed(!errors.As(err, &big), "reading the introspection answer: %v", err)
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
 		return nil, failed(false, "the introspection endpoint refused this resource server's credentials (HTTP %d, client %s): check its client id and secret", resp.StatusCode, i.opts.ClientID)
 	case resp.StatusCode != http.StatusOK:
-		return nil, failed(resp.StatusCode >= 500, "the introspection endpoint answered HTTP %d: %s", resp.StatusCode, snippet(body))
+		// A 5xx or a 429 may pass, as oauth's explanations say of them.
+		return nil, failed(resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests,
+			"the introspection endpoint answered HTTP %d: %s", resp.StatusCode, snippet(body))
 	}
 	m, err := oauth.ParseClaims(body)
 	if err != nil {

@@ -63,9 +63,10 @@ type Report struct {
 // Unchecked is why a token could not be checked.
 type Unchecked struct {
 	Reason string `json:"reason"`
-	// Transient: no answer, or a 5xx from the authorization server, which
-	// may pass; otherwise the server refused the request (a client it does
-	// not know, a token type it does not introspect) until that changes.
+	// Transient: no answer, or a 5xx or a 429 from the authorization
+	// server, which may pass; otherwise the server refused the request (a
+	// client it does not know, a token type it does not introspect) until
+	// that changes.
 	Transient bool `json:"transient"`
 }
 
