@@ -36,10 +36,16 @@ func (s *Server) oktaIDTokenClaims(c *Client, u *user, atHash string, now, exp t
 	return append(cl, kv{"preferred_username", u.Email}, kv{"auth_time", o.authTime.Unix()}, kv{"at_hash", atHash})
 }
 
-// oktaTokenResponse: token_type, expires_in, access_token, scope, then
-// refresh_token and id_token (fixtures okta/token-response-*.json).
+// oktaTokenResponse follows fixtures okta/token-response-*.json: a
+// client's own token token_type, expires_in, access_token, scope (the
+// service-app guide's order); a user's access_token, token_type,
+// expires_in, scope, then refresh_token and id_token (the /token
+// reference's order).
 func oktaTokenResponse(t issued) orderedJSON {
 	resp := orderedJSON{{"token_type", "Bearer"}, {"expires_in", t.expiresIn}, {"access_token", t.access}, {"scope", t.scope}}
+	if t.forUser {
+		resp = orderedJSON{{"access_token", t.access}, {"token_type", "Bearer"}, {"expires_in", t.expiresIn}, {"scope", t.scope}}
+	}
 	if t.refresh != "" {
 		resp = append(resp, kv{"refresh_token", t.refresh})
 	}

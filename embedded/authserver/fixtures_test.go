@@ -253,7 +253,6 @@ func postURL(t *testing.T, f *fixture, u string, form url.Values) answer {
 // the case says so and is skipped rather than pinned.
 func TestAnswersListTheFixturesMembersInOrder(t *testing.T) {
 	known := map[string]string{
-		"okta/token-response-authorization-code.json":       "this server sends token_type, expires_in, access_token first, as in the client-credentials capture",
 		"okta/introspection-active.json":                    "this server sends Okta's members in another order and without uid",
 		"okta/introspection-active-client-credentials.json": "this server sends Okta's members in another order, with username",
 	}
