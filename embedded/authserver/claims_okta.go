@@ -56,9 +56,18 @@ func oktaTokenResponse(t issued) orderedJSON {
 }
 
 // oktaIntrospection lists Okta's own members for an active access token
-// (fixtures okta/introspection-active*.json).
+// in its order (fixtures okta/introspection-active*.json): username (the
+// login, the access token's sub) and uid only when a user is behind the
+// token, never a service-account name.
 func (s *Server) oktaIntrospection(rec *grantRecord) orderedJSON {
-	return orderedJSON{{"active", true}, {"scope", strings.Join(rec.scopes, " ")}, {"username", usernameOf(rec)},
-		{"exp", rec.accessExp.Unix()}, {"iat", rec.claims.get("iat")}, {"sub", subOf(rec)}, {"aud", s.audience()},
-		{"iss", s.issuer}, {"jti", rec.accessJTI}, {"token_type", "Bearer"}, {"client_id", rec.clientID}}
+	out := orderedJSON{{"active", true}, {"token_type", "Bearer"}, {"scope", strings.Join(rec.scopes, " ")}, {"client_id", rec.clientID}}
+	if rec.user != nil {
+		out = append(out, kv{"username", rec.user.Email})
+	}
+	out = append(out, kv{"exp", rec.accessExp.Unix()}, kv{"iat", rec.claims.get("iat")}, kv{"sub", subOf(rec)},
+		kv{"aud", s.audience()}, kv{"iss", s.issuer}, kv{"jti", rec.accessJTI})
+	if rec.user != nil {
+		out = append(out, kv{"uid", oktaUserID(rec.user)})
+	}
+	return out
 }

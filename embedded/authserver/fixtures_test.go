@@ -249,13 +249,8 @@ func postURL(t *testing.T, f *fixture, u string, form url.Values) answer {
 }
 
 // Token responses, ID tokens and introspection answers list the recorded
-// servers' members in the recorded order. Where this server still differs,
-// the case says so and is skipped rather than pinned.
+// servers' members in the recorded order, no more and no fewer.
 func TestAnswersListTheFixturesMembersInOrder(t *testing.T) {
-	known := map[string]string{
-		"okta/introspection-active.json":                    "this server sends Okta's members in another order and without uid",
-		"okta/introspection-active-client-credentials.json": "this server sends Okta's members in another order, with username",
-	}
 	for _, style := range []Style{StyleKeycloak, StyleOkta} {
 		f := start(t, style)
 		cc := f.post(t, f.s.paths().token, url.Values{"grant_type": {"client_credentials"}, "scope": {ScopeRead}}, DemoClientID, DemoClientSecret)
@@ -282,9 +277,6 @@ func TestAnswersListTheFixturesMembersInOrder(t *testing.T) {
 		} {
 			name := string(style) + "/" + fixture
 			t.Run(name, func(t *testing.T) {
-				if why, ok := known[name]; ok {
-					t.Skip("known difference: " + why)
-				}
 				want := keysInOrder(t, oauthtest.Fixture(t, name))
 				if g := keysInOrder(t, got); strings.Join(g, " ") != strings.Join(want, " ") {
 					t.Errorf("members:\n got %v\nwant %v", g, want)
@@ -369,9 +361,10 @@ func subsequence(got, want []any) bool {
 }
 
 // Okta names a user two ways, as its fixtures show: an ID token's sub is
-// the user's id (00u…), the one an access token carries as uid, while an
-// access token's sub and an introspection's are the login (the e-mail).
-// Userinfo's sub is the ID token's (OIDC Core §5.3.2).
+// the user's id (00u…), the one an access token and an introspection carry
+// as uid, while an access token's sub and an introspection's sub and
+// username are the login (the e-mail). Userinfo's sub is the ID token's
+// (OIDC Core §5.3.2).
 func TestOktaSubjectsMatchTheFixtures(t *testing.T) {
 	claims := func(name string) map[string]any {
 		var m map[string]any
@@ -381,9 +374,10 @@ func TestOktaSubjectsMatchTheFixtures(t *testing.T) {
 		return m
 	}
 	idFix, atFix, inFix := claims("okta/id-token-payload.json"), claims("okta/access-token-payload-authorization-code.json"), claims("okta/introspection-active.json")
-	if idFix["sub"] != atFix["uid"] || atFix["sub"] != idFix["email"] || inFix["sub"] != atFix["sub"] {
-		t.Fatalf("the fixtures no longer say what this test holds the server to: ID token sub %v, access token uid %v and sub %v, introspection sub %v",
-			idFix["sub"], atFix["uid"], atFix["sub"], inFix["sub"])
+	if idFix["sub"] != atFix["uid"] || atFix["sub"] != idFix["email"] || inFix["sub"] != atFix["sub"] ||
+		inFix["username"] != atFix["sub"] || inFix["uid"] != atFix["uid"] {
+		t.Fatalf("the fixtures no longer say what this test holds the server to: ID token sub %v, access token uid %v and sub %v, introspection sub %v, username %v and uid %v",
+			idFix["sub"], atFix["uid"], atFix["sub"], inFix["sub"], inFix["username"], inFix["uid"])
 	}
 
 	f := start(t, StyleOkta)
@@ -424,6 +418,8 @@ func TestOktaSubjectsMatchTheFixtures(t *testing.T) {
 		{"access token uid", at.Claims.String("uid"), userID},
 		{"access token sub", at.Claims.String("sub"), email},
 		{"introspection sub", fmt.Sprint(intro.body["sub"]), email},
+		{"introspection username", fmt.Sprint(intro.body["username"]), email},
+		{"introspection uid", fmt.Sprint(intro.body["uid"]), userID},
 		{"userinfo sub", fmt.Sprint(ui["sub"]), userID},
 	} {
 		if c.got != c.want {
