@@ -71,3 +71,15 @@ func (s *Server) oktaIntrospection(rec *grantRecord) orderedJSON {
 	}
 	return out
 }
+
+// oktaRefreshIntrospection lists Okta's members for an active refresh
+// token in its order (fixture okta/introspection-active-refresh-token.json):
+// token_type Bearer, username the login, and the id of the device the
+// grant was made on, one per grant.
+func oktaRefreshIntrospection(rec *grantRecord) orderedJSON {
+	out := orderedJSON{{"active", true}, {"token_type", "Bearer"}, {"scope", strings.Join(rec.scopes, " ")}, {"client_id", rec.clientID}}
+	if rec.user != nil {
+		out = append(out, kv{"username", rec.user.Email})
+	}
+	return append(out, kv{"exp", rec.refreshEx.Unix()}, kv{"sub", subOf(rec)}, kv{"device_id", alnum("device "+rec.grant, 20)})
+}

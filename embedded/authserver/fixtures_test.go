@@ -427,3 +427,60 @@ func TestOktaSubjectsMatchTheFixtures(t *testing.T) {
 		}
 	}
 }
+
+// Okta's introspection of a refresh token: the fixture's members in its
+// order, token_type and username as the fixture has them (Bearer; the
+// login, the sub), and a device_id shaped like the fixture's that the next
+// refresh token of the grant keeps.
+func TestOktaRefreshIntrospectionMatchesTheFixture(t *testing.T) {
+	const name = "okta/introspection-active-refresh-token.json"
+	var fix map[string]any
+	if err := json.Unmarshal(oauthtest.Fixture(t, name), &fix); err != nil {
+		t.Fatal(err)
+	}
+	deviceID := regexp.MustCompile(`^[0-9A-Za-z]{20}$`)
+	if fix["token_type"] != "Bearer" || fix["username"] != fix["sub"] || !deviceID.MatchString(fmt.Sprint(fix["device_id"])) {
+		t.Fatalf("the fixture no longer says what this test holds the server to: token_type %v, username %v, sub %v, device_id %v",
+			fix["token_type"], fix["username"], fix["sub"], fix["device_id"])
+	}
+
+	f := start(t, StyleOkta)
+	verifier, challenge := pkce()
+	redirect := "http://127.0.0.1:40000/callback"
+	q := url.Values{"client_id": {NativeClientID}, "redirect_uri": {redirect}, "response_type": {"code"},
+		"scope": {"openid profile email offline_access"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+	code := codeFlow(t, f, q, "alice", "alice").Query().Get("code")
+	ac := f.post(t, f.s.paths().token, url.Values{"grant_type": {"authorization_code"}, "code": {code},
+		"redirect_uri": {redirect}, "client_id": {NativeClientID}, "code_verifier": {verifier}}, "", "")
+	at, err := oauth.DecodeJWT(fmt.Sprint(ac.body["access_token"]))
+	if err != nil {
+		t.Fatalf("no JWT access token in %s", ac.raw)
+	}
+	introspect := func(rt any) answer {
+		return f.post(t, f.s.paths().introspect, url.Values{"token": {fmt.Sprint(rt)}}, IntrospectClientID, IntrospectClientSecret)
+	}
+	first := introspect(ac.body["refresh_token"])
+	if got, want := keysInOrder(t, []byte(first.raw)), keysInOrder(t, oauthtest.Fixture(t, name)); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("members:\n got %v\nwant %v", got, want)
+	}
+	login := at.Claims.String("sub")
+	for _, c := range []struct{ what, got, want string }{
+		{"active", fmt.Sprint(first.body["active"]), "true"},
+		{"token_type", fmt.Sprint(first.body["token_type"]), "Bearer"},
+		{"username", fmt.Sprint(first.body["username"]), login},
+		{"sub", fmt.Sprint(first.body["sub"]), login},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: got %q, want %q", c.what, c.got, c.want)
+		}
+	}
+	dev := fmt.Sprint(first.body["device_id"])
+	if !deviceID.MatchString(dev) {
+		t.Errorf("device_id: got %q, want %v", dev, deviceID)
+	}
+	rf := f.post(t, f.s.paths().token, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {fmt.Sprint(ac.body["refresh_token"])},
+		"client_id": {NativeClientID}}, "", "")
+	if got := fmt.Sprint(introspect(rf.body["refresh_token"]).body["device_id"]); got != dev {
+		t.Errorf("device_id after a refresh: got %q, want the grant's %q", got, dev)
+	}
+}
