@@ -25,11 +25,17 @@ func (s *Server) oktaAccessClaims(c *Client, u *user, scopes []string, now, exp 
 // login (fixtures okta/id-token-payload.json, access-token-payload-*.json).
 func oktaUserID(u *user) string { return "00u" + strings.ReplaceAll(u.ID, "-", "")[:17] }
 
+// oktaOrgID is the org's id, 00o and 17 letters and digits, one per
+// issuer: an ID token's idp when the user signed in with Okta itself
+// (fixture okta/id-token-payload.json; Okta's ID token reference: "If it
+// was Okta, the value would be the OrgId").
+func (s *Server) oktaOrgID() string { return "00o" + alnum("org "+s.issuer, 17) }
+
 // oktaIDTokenClaims follows okta/id-token-payload.json.
 func (s *Server) oktaIDTokenClaims(c *Client, u *user, atHash string, now, exp time.Time, o issueOpts) orderedJSON {
 	cl := orderedJSON{{"sub", oktaUserID(u)}, {"name", u.Name}, {"email", u.Email}, {"ver", 1}, {"iss", s.issuer},
 		{"aud", c.ID}, {"iat", now.Unix()}, {"exp", exp.Unix()}, {"jti", "ID." + randomToken()[:43]},
-		{"amr", []string{"pwd"}}, {"idp", "00o" + randomToken()[:17]}}
+		{"amr", []string{"pwd"}}, {"idp", s.oktaOrgID()}}
 	if o.nonce != "" {
 		cl = append(cl, kv{"nonce", o.nonce})
 	}

@@ -484,3 +484,38 @@ func TestOktaRefreshIntrospectionMatchesTheFixture(t *testing.T) {
 		t.Errorf("device_id after a refresh: got %q, want the grant's %q", got, dev)
 	}
 }
+
+// An Okta ID token's idp is the org's id when the user signed in with Okta
+// itself: shaped as the fixture's, and the same in every ID token.
+func TestOktaIDTokenIdpIsTheOrg(t *testing.T) {
+	var fix map[string]any
+	if err := json.Unmarshal(oauthtest.Fixture(t, "okta/id-token-payload.json"), &fix); err != nil {
+		t.Fatal(err)
+	}
+	orgID := regexp.MustCompile(`^00o[0-9A-Za-z]{17}$`)
+	if !orgID.MatchString(fmt.Sprint(fix["idp"])) {
+		t.Fatalf("the fixture's idp %v is no longer %v", fix["idp"], orgID)
+	}
+	f := start(t, StyleOkta)
+	idp := func(user string) string {
+		verifier, challenge := pkce()
+		redirect := "http://127.0.0.1:40000/callback"
+		q := url.Values{"client_id": {NativeClientID}, "redirect_uri": {redirect}, "response_type": {"code"},
+			"scope": {"openid"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+		code := codeFlow(t, f, q, user, user).Query().Get("code")
+		ac := f.post(t, f.s.paths().token, url.Values{"grant_type": {"authorization_code"}, "code": {code},
+			"redirect_uri": {redirect}, "client_id": {NativeClientID}, "code_verifier": {verifier}}, "", "")
+		idt, err := oauth.DecodeJWT(fmt.Sprint(ac.body["id_token"]))
+		if err != nil {
+			t.Fatalf("no ID token in %s", ac.raw)
+		}
+		return idt.Claims.String("idp")
+	}
+	a, b := idp("alice"), idp("bob")
+	if !orgID.MatchString(a) {
+		t.Errorf("idp: got %q, want %v", a, orgID)
+	}
+	if a != b {
+		t.Errorf("idp of two sign-ins: got %q and %q, want the org's one id", a, b)
+	}
+}
