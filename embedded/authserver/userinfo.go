@@ -35,6 +35,14 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 		writeBearerChallenge(w, "", errInsufficientScope().WithDescription("the token was not issued with openid"))
 		return
 	}
+	if s.isOkta() && !slices.ContainsFunc(rec.scopes, func(sc string) bool { return slices.Contains(oktaUserinfoScopes, sc) }) {
+		// Okta answers only for a claim scope, in these words
+		// (testdata/fixtures/manifest.json, userinfo 403).
+		s.publish(r, rec.clientID, 403, "userinfo refused: openid without profile, email, address or phone")
+		writeBearerChallenge(w, "", errInsufficientScope().WithDescription(
+			"The access token must provide access to at least one of these scopes - profile, email, address or phone"))
+		return
+	}
 	u := rec.user
 	sub := subOf(rec)
 	if s.isOkta() {
@@ -53,6 +61,10 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = writeRaw(w, out)
 }
+
+// oktaUserinfoScopes are the scopes Okta's userinfo needs one of, beside
+// openid.
+var oktaUserinfoScopes = []string{"profile", "email", "address", "phone"}
 
 // writeBearerChallenge refuses a resource request the RFC 6750 §3 way: the
 // error in a WWW-Authenticate: Bearer challenge and an empty body. realm is
