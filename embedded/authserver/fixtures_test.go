@@ -364,7 +364,8 @@ func subsequence(got, want []any) bool {
 // the user's id (00u…), the one an access token and an introspection carry
 // as uid, while an access token's sub and an introspection's sub and
 // username are the login (the e-mail). Userinfo's sub is the ID token's
-// (OIDC Core §5.3.2).
+// (OIDC Core §5.3.2), and so is its preferred_username (the ID token's,
+// in the fixture, the login e-mail).
 func TestOktaSubjectsMatchTheFixtures(t *testing.T) {
 	claims := func(name string) map[string]any {
 		var m map[string]any
@@ -374,10 +375,10 @@ func TestOktaSubjectsMatchTheFixtures(t *testing.T) {
 		return m
 	}
 	idFix, atFix, inFix := claims("okta/id-token-payload.json"), claims("okta/access-token-payload-authorization-code.json"), claims("okta/introspection-active.json")
-	if idFix["sub"] != atFix["uid"] || atFix["sub"] != idFix["email"] || inFix["sub"] != atFix["sub"] ||
+	if idFix["sub"] != atFix["uid"] || atFix["sub"] != idFix["email"] || idFix["preferred_username"] != idFix["email"] || inFix["sub"] != atFix["sub"] ||
 		inFix["username"] != atFix["sub"] || inFix["uid"] != atFix["uid"] {
-		t.Fatalf("the fixtures no longer say what this test holds the server to: ID token sub %v, access token uid %v and sub %v, introspection sub %v, username %v and uid %v",
-			idFix["sub"], atFix["uid"], atFix["sub"], inFix["sub"], inFix["username"], inFix["uid"])
+		t.Fatalf("the fixtures no longer say what this test holds the server to: ID token sub %v and preferred_username %v, access token uid %v and sub %v, introspection sub %v, username %v and uid %v",
+			idFix["sub"], idFix["preferred_username"], atFix["uid"], atFix["sub"], inFix["sub"], inFix["username"], inFix["uid"])
 	}
 
 	f := start(t, StyleOkta)
@@ -421,6 +422,8 @@ func TestOktaSubjectsMatchTheFixtures(t *testing.T) {
 		{"introspection username", fmt.Sprint(intro.body["username"]), email},
 		{"introspection uid", fmt.Sprint(intro.body["uid"]), userID},
 		{"userinfo sub", fmt.Sprint(ui["sub"]), userID},
+		{"userinfo preferred_username", fmt.Sprint(ui["preferred_username"]), idt.Claims.String("preferred_username")},
+		{"ID token preferred_username", idt.Claims.String("preferred_username"), email},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s: got %q, want %q", c.what, c.got, c.want)

@@ -44,15 +44,16 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := rec.user
-	sub := subOf(rec)
+	sub, login := subOf(rec), u.Username
 	if s.isOkta() {
 		// Okta's access token names the login, its ID token the user's
-		// id: userinfo's sub is the ID token's (OIDC Core §5.3.2).
-		sub = oktaUserID(u)
+		// id: userinfo's sub is the ID token's (OIDC Core §5.3.2), and so
+		// is its preferred_username, the login e-mail.
+		sub, login = oktaUserID(u), u.Email
 	}
 	out := orderedJSON{{"sub", sub}}
 	if slices.Contains(rec.scopes, "profile") {
-		out = append(out, kv{"name", u.Name}, kv{"preferred_username", u.Username}, kv{"given_name", u.Given}, kv{"family_name", u.Family})
+		out = append(out, kv{"name", u.Name}, kv{"preferred_username", login}, kv{"given_name", u.Given}, kv{"family_name", u.Family})
 	}
 	if slices.Contains(rec.scopes, "email") {
 		out = append(out, kv{"email", u.Email}, kv{"email_verified", true})
