@@ -248,9 +248,14 @@ func postURL(t *testing.T, f *fixture, u string, form url.Values) answer {
 	return answer{status: resp.StatusCode, header: resp.Header, raw: string(b)}
 }
 
-// Token responses, ID tokens and introspection answers list the recorded
-// servers' members in the recorded order, no more and no fewer.
+// Token responses, access and ID tokens, introspection answers and the
+// JWKS's signing key list the recorded servers' members in the recorded
+// order, no more and no fewer. Where this server still differs, the case
+// says so and is skipped rather than pinned.
 func TestAnswersListTheFixturesMembersInOrder(t *testing.T) {
+	known := map[string]string{
+		"keycloak/jwks.json": "this server's keys have no certificate, so no x5c, x5t or x5t#S256",
+	}
 	for _, style := range []Style{StyleKeycloak, StyleOkta} {
 		f := start(t, style)
 		cc := f.post(t, f.s.paths().token, url.Values{"grant_type": {"client_credentials"}, "scope": {ScopeRead}}, DemoClientID, DemoClientSecret)
@@ -265,6 +270,20 @@ func TestAnswersListTheFixturesMembersInOrder(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: no ID token in %s", style, ac.raw)
 		}
+		at, err := oauth.DecodeJWT(fmt.Sprint(ac.body["access_token"]))
+		if err != nil {
+			t.Fatalf("%s: no JWT access token in %s", style, ac.raw)
+		}
+		var jwks struct{ Keys []json.RawMessage }
+		if err := json.Unmarshal([]byte(f.get(t, f.s.Issuer()+f.s.paths().certs).body), &jwks); err != nil || len(jwks.Keys) == 0 {
+			t.Fatalf("%s: no keys in the JWKS: %v", style, err)
+		}
+		var recorded struct{ Keys []json.RawMessage }
+		if err := json.Unmarshal(oauthtest.Fixture(t, string(style)+"/jwks.json"), &recorded); err != nil || len(recorded.Keys) == 0 {
+			t.Fatalf("%s: no keys in the recorded JWKS: %v", style, err)
+		}
+		// The recorded signing key (Keycloak lists an encryption key first).
+		sigKey := recorded.Keys[len(recorded.Keys)-1]
 		introspect := func(tok any) string {
 			return f.post(t, f.s.paths().introspect, url.Values{"token": {fmt.Sprint(tok)}}, IntrospectClientID, IntrospectClientSecret).raw
 		}
@@ -272,12 +291,21 @@ func TestAnswersListTheFixturesMembersInOrder(t *testing.T) {
 			"token-response-client-credentials.json":       []byte(cc.raw),
 			"token-response-authorization-code.json":       []byte(ac.raw),
 			"id-token-payload.json":                        idt.ClaimsJSON,
+			"access-token-payload-authorization-code.json": at.ClaimsJSON,
+			"access-token-header.json":                     at.HeaderJSON,
 			"introspection-active.json":                    []byte(introspect(ac.body["access_token"])),
 			"introspection-active-client-credentials.json": []byte(introspect(cc.body["access_token"])),
+			"jwks.json": jwks.Keys[0], // the members of a signing key
 		} {
 			name := string(style) + "/" + fixture
 			t.Run(name, func(t *testing.T) {
+				if why, ok := known[name]; ok {
+					t.Skip("known difference: " + why)
+				}
 				want := keysInOrder(t, oauthtest.Fixture(t, name))
+				if fixture == "jwks.json" {
+					want = keysInOrder(t, sigKey)
+				}
 				if g := keysInOrder(t, got); strings.Join(g, " ") != strings.Join(want, " ") {
 					t.Errorf("members:\n got %v\nwant %v", g, want)
 				}
