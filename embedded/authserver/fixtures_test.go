@@ -259,13 +259,7 @@ func TestAnswersListTheFixturesMembersInOrder(t *testing.T) {
 	for _, style := range []Style{StyleKeycloak, StyleOkta} {
 		f := start(t, style)
 		cc := f.post(t, f.s.paths().token, url.Values{"grant_type": {"client_credentials"}, "scope": {ScopeRead}}, DemoClientID, DemoClientSecret)
-		verifier, challenge := pkce()
-		redirect := "http://127.0.0.1:40000/callback"
-		q := url.Values{"client_id": {NativeClientID}, "redirect_uri": {redirect}, "response_type": {"code"}, "nonce": {"n"},
-			"scope": {"openid profile email offline_access"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
-		code := codeFlow(t, f, q, "alice", "alice").Query().Get("code")
-		ac := f.post(t, f.s.paths().token, url.Values{"grant_type": {"authorization_code"}, "code": {code},
-			"redirect_uri": {redirect}, "client_id": {NativeClientID}, "code_verifier": {verifier}}, "", "")
+		ac := codeTokens(t, f, "alice", "openid profile email offline_access")
 		idt, err := oauth.DecodeJWT(fmt.Sprint(ac.body["id_token"]))
 		if err != nil {
 			t.Fatalf("%s: no ID token in %s", style, ac.raw)
@@ -410,13 +404,7 @@ func TestOktaSubjectsMatchTheFixtures(t *testing.T) {
 	}
 
 	f := start(t, StyleOkta)
-	verifier, challenge := pkce()
-	redirect := "http://127.0.0.1:40000/callback"
-	q := url.Values{"client_id": {NativeClientID}, "redirect_uri": {redirect}, "response_type": {"code"}, "nonce": {"n"},
-		"scope": {"openid profile email"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
-	code := codeFlow(t, f, q, "alice", "alice").Query().Get("code")
-	ac := f.post(t, f.s.paths().token, url.Values{"grant_type": {"authorization_code"}, "code": {code},
-		"redirect_uri": {redirect}, "client_id": {NativeClientID}, "code_verifier": {verifier}}, "", "")
+	ac := codeTokens(t, f, "alice", "openid profile email")
 	idt, err := oauth.DecodeJWT(fmt.Sprint(ac.body["id_token"]))
 	if err != nil {
 		t.Fatalf("no ID token in %s", ac.raw)
@@ -476,13 +464,7 @@ func TestOktaRefreshIntrospectionMatchesTheFixture(t *testing.T) {
 	}
 
 	f := start(t, StyleOkta)
-	verifier, challenge := pkce()
-	redirect := "http://127.0.0.1:40000/callback"
-	q := url.Values{"client_id": {NativeClientID}, "redirect_uri": {redirect}, "response_type": {"code"},
-		"scope": {"openid profile email offline_access"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
-	code := codeFlow(t, f, q, "alice", "alice").Query().Get("code")
-	ac := f.post(t, f.s.paths().token, url.Values{"grant_type": {"authorization_code"}, "code": {code},
-		"redirect_uri": {redirect}, "client_id": {NativeClientID}, "code_verifier": {verifier}}, "", "")
+	ac := codeTokens(t, f, "alice", "openid profile email offline_access")
 	at, err := oauth.DecodeJWT(fmt.Sprint(ac.body["access_token"]))
 	if err != nil {
 		t.Fatalf("no JWT access token in %s", ac.raw)
@@ -529,13 +511,7 @@ func TestOktaIDTokenIdpIsTheOrg(t *testing.T) {
 	}
 	f := start(t, StyleOkta)
 	idp := func(user string) string {
-		verifier, challenge := pkce()
-		redirect := "http://127.0.0.1:40000/callback"
-		q := url.Values{"client_id": {NativeClientID}, "redirect_uri": {redirect}, "response_type": {"code"},
-			"scope": {"openid"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
-		code := codeFlow(t, f, q, user, user).Query().Get("code")
-		ac := f.post(t, f.s.paths().token, url.Values{"grant_type": {"authorization_code"}, "code": {code},
-			"redirect_uri": {redirect}, "client_id": {NativeClientID}, "code_verifier": {verifier}}, "", "")
+		ac := codeTokens(t, f, user, "openid")
 		idt, err := oauth.DecodeJWT(fmt.Sprint(ac.body["id_token"]))
 		if err != nil {
 			t.Fatalf("no ID token in %s", ac.raw)
@@ -549,4 +525,17 @@ func TestOktaIDTokenIdpIsTheOrg(t *testing.T) {
 	if a != b {
 		t.Errorf("idp of two sign-ins: got %q and %q, want the org's one id", a, b)
 	}
+}
+
+// codeTokens signs user in through the native client's code flow (PKCE,
+// nonce "n") for scope and returns the token endpoint's answer.
+func codeTokens(t *testing.T, f *fixture, user, scope string) answer {
+	t.Helper()
+	verifier, challenge := pkce()
+	redirect := "http://127.0.0.1:40000/callback"
+	q := url.Values{"client_id": {NativeClientID}, "redirect_uri": {redirect}, "response_type": {"code"}, "nonce": {"n"},
+		"scope": {scope}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+	code := codeFlow(t, f, q, user, user).Query().Get("code")
+	return f.post(t, f.s.paths().token, url.Values{"grant_type": {"authorization_code"}, "code": {code},
+		"redirect_uri": {redirect}, "client_id": {NativeClientID}, "code_verifier": {verifier}}, "", "")
 }
