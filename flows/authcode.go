@@ -179,10 +179,11 @@ func userinfoStep() Step {
 }
 
 // tokenRefused reports whether err is a resource's refusal of the token
-// (401, or 403), not a failure of the resource itself.
+// (401, or 403), not a failure of the resource itself nor a token that
+// lacks a scope (insufficient_scope: its aud is not the cause).
 func tokenRefused(err error) bool {
 	e := oauth.Explain(err)
-	return e != nil && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden)
+	return e != nil && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden) && e.Code != string(oauth.ErrInsufficientScope)
 }
 
 // apiAudience returns the access token's aud when it is a JWT meant for

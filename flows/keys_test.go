@@ -33,7 +33,8 @@ func TestKeysAreFetchedOncePerFlowAndShown(t *testing.T) {
 			_, env := world(t, style)
 			env.Settings.ClientID = authserver.NativeClientID
 			env.Settings.ClientSecret = ""
-			env.Settings.Scopes = []string{"openid", "offline_access", authserver.ScopeRead}
+			// profile: Okta's userinfo needs a claim scope beside openid.
+			env.Settings.Scopes = []string{"openid", "profile", "offline_access", authserver.ScopeRead}
 			env.OpenBrowser = formBrowser(t, "alice")
 			f := AuthorizationCode()
 			f.Steps = append(f.Steps, Refresh().Steps...)

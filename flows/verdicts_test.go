@@ -221,21 +221,27 @@ func TestAuthorizeShowsThePKCEVerifier(t *testing.T) {
 
 // userinfo refusing an access token issued for an API (oidc-provider's
 // 401 invalid_token) is a warning; a userinfo endpoint that fails for
-// another reason (down, 500) fails the step, whatever the token's aud.
+// another reason (down, 500, a token without the scopes it needs: Okta's
+// 403 insufficient_scope) fails the step, whatever the token's aud.
 func TestUserinfoExcusesOnlyARefusalOfTheToken(t *testing.T) {
 	at := fakeJWT(`{"aud":"http://127.0.0.1:9401/"}`)
 	for _, tc := range []struct {
-		status int
-		body   string
-		fail   bool
+		status    int
+		body      string
+		challenge string
+		fail      bool
 	}{
-		{401, `{"error":"invalid_token","error_description":"invalid token provided"}`, false},
-		{500, `{"error":"server_error"}`, true},
-		{503, `busy`, true},
+		{401, `{"error":"invalid_token","error_description":"invalid token provided"}`, "", false},
+		{500, `{"error":"server_error"}`, "", true},
+		{503, `busy`, "", true},
+		{403, ``, `Bearer error="insufficient_scope", error_description="The access token must provide access to at least one of these scopes - profile, email, address or phone"`, true},
 	} {
 		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
+				if tc.challenge != "" {
+					w.Header().Set("WWW-Authenticate", tc.challenge)
+				}
 				w.WriteHeader(tc.status)
 				w.Write([]byte(tc.body))
 			}))

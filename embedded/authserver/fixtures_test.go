@@ -248,29 +248,36 @@ func postURL(t *testing.T, f *fixture, u string, form url.Values) answer {
 	return answer{status: resp.StatusCode, header: resp.Header, raw: string(b)}
 }
 
-// Token responses, ID tokens and introspection answers list the recorded
-// servers' members in the recorded order. Where this server still differs,
-// the case says so and is skipped rather than pinned.
+// Token responses, access and ID tokens, introspection answers and the
+// JWKS's signing key list the recorded servers' members in the recorded
+// order, no more and no fewer. Where this server still differs, the case
+// says so and is skipped rather than pinned.
 func TestAnswersListTheFixturesMembersInOrder(t *testing.T) {
 	known := map[string]string{
-		"okta/token-response-authorization-code.json":       "this server sends token_type, expires_in, access_token first, as in the client-credentials capture",
-		"okta/introspection-active.json":                    "this server sends Okta's members in another order and without uid",
-		"okta/introspection-active-client-credentials.json": "this server sends Okta's members in another order, with username",
+		"keycloak/jwks.json": "this server's keys have no certificate, so no x5c, x5t or x5t#S256",
 	}
 	for _, style := range []Style{StyleKeycloak, StyleOkta} {
 		f := start(t, style)
 		cc := f.post(t, f.s.paths().token, url.Values{"grant_type": {"client_credentials"}, "scope": {ScopeRead}}, DemoClientID, DemoClientSecret)
-		verifier, challenge := pkce()
-		redirect := "http://127.0.0.1:40000/callback"
-		q := url.Values{"client_id": {NativeClientID}, "redirect_uri": {redirect}, "response_type": {"code"}, "nonce": {"n"},
-			"scope": {"openid profile email offline_access"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
-		code := codeFlow(t, f, q, "alice", "alice").Query().Get("code")
-		ac := f.post(t, f.s.paths().token, url.Values{"grant_type": {"authorization_code"}, "code": {code},
-			"redirect_uri": {redirect}, "client_id": {NativeClientID}, "code_verifier": {verifier}}, "", "")
+		ac := codeTokens(t, f, "alice", "openid profile email offline_access")
 		idt, err := oauth.DecodeJWT(fmt.Sprint(ac.body["id_token"]))
 		if err != nil {
 			t.Fatalf("%s: no ID token in %s", style, ac.raw)
 		}
+		at, err := oauth.DecodeJWT(fmt.Sprint(ac.body["access_token"]))
+		if err != nil {
+			t.Fatalf("%s: no JWT access token in %s", style, ac.raw)
+		}
+		var jwks struct{ Keys []json.RawMessage }
+		if err := json.Unmarshal([]byte(f.get(t, f.s.Issuer()+f.s.paths().certs).body), &jwks); err != nil || len(jwks.Keys) == 0 {
+			t.Fatalf("%s: no keys in the JWKS: %v", style, err)
+		}
+		var recorded struct{ Keys []json.RawMessage }
+		if err := json.Unmarshal(oauthtest.Fixture(t, string(style)+"/jwks.json"), &recorded); err != nil || len(recorded.Keys) == 0 {
+			t.Fatalf("%s: no keys in the recorded JWKS: %v", style, err)
+		}
+		// The recorded signing key (Keycloak lists an encryption key first).
+		sigKey := recorded.Keys[len(recorded.Keys)-1]
 		introspect := func(tok any) string {
 			return f.post(t, f.s.paths().introspect, url.Values{"token": {fmt.Sprint(tok)}}, IntrospectClientID, IntrospectClientSecret).raw
 		}
@@ -278,8 +285,11 @@ func TestAnswersListTheFixturesMembersInOrder(t *testing.T) {
 			"token-response-client-credentials.json":       []byte(cc.raw),
 			"token-response-authorization-code.json":       []byte(ac.raw),
 			"id-token-payload.json":                        idt.ClaimsJSON,
+			"access-token-payload-authorization-code.json": at.ClaimsJSON,
+			"access-token-header.json":                     at.HeaderJSON,
 			"introspection-active.json":                    []byte(introspect(ac.body["access_token"])),
 			"introspection-active-client-credentials.json": []byte(introspect(cc.body["access_token"])),
+			"jwks.json": jwks.Keys[0], // the members of a signing key
 		} {
 			name := string(style) + "/" + fixture
 			t.Run(name, func(t *testing.T) {
@@ -287,6 +297,9 @@ func TestAnswersListTheFixturesMembersInOrder(t *testing.T) {
 					t.Skip("known difference: " + why)
 				}
 				want := keysInOrder(t, oauthtest.Fixture(t, name))
+				if fixture == "jwks.json" {
+					want = keysInOrder(t, sigKey)
+				}
 				if g := keysInOrder(t, got); strings.Join(g, " ") != strings.Join(want, " ") {
 					t.Errorf("members:\n got %v\nwant %v", g, want)
 				}
@@ -370,9 +383,11 @@ func subsequence(got, want []any) bool {
 }
 
 // Okta names a user two ways, as its fixtures show: an ID token's sub is
-// the user's id (00u…), the one an access token carries as uid, while an
-// access token's sub and an introspection's are the login (the e-mail).
-// Userinfo's sub is the ID token's (OIDC Core §5.3.2).
+// the user's id (00u…), the one an access token and an introspection carry
+// as uid, while an access token's sub and an introspection's sub and
+// username are the login (the e-mail). Userinfo's sub is the ID token's
+// (OIDC Core §5.3.2), and so is its preferred_username (the ID token's,
+// in the fixture, the login e-mail).
 func TestOktaSubjectsMatchTheFixtures(t *testing.T) {
 	claims := func(name string) map[string]any {
 		var m map[string]any
@@ -382,14 +397,14 @@ func TestOktaSubjectsMatchTheFixtures(t *testing.T) {
 		return m
 	}
 	idFix, atFix, inFix := claims("okta/id-token-payload.json"), claims("okta/access-token-payload-authorization-code.json"), claims("okta/introspection-active.json")
-	if idFix["sub"] != atFix["uid"] || atFix["sub"] != idFix["email"] || inFix["sub"] != atFix["sub"] {
-		t.Fatalf("the fixtures no longer say what this test holds the server to: ID token sub %v, access token uid %v and sub %v, introspection sub %v",
-			idFix["sub"], atFix["uid"], atFix["sub"], inFix["sub"])
+	if idFix["sub"] != atFix["uid"] || atFix["sub"] != idFix["email"] || idFix["preferred_username"] != idFix["email"] || inFix["sub"] != atFix["sub"] ||
+		inFix["username"] != atFix["sub"] || inFix["uid"] != atFix["uid"] {
+		t.Fatalf("the fixtures no longer say what this test holds the server to: ID token sub %v and preferred_username %v, access token uid %v and sub %v, introspection sub %v, username %v and uid %v",
+			idFix["sub"], idFix["preferred_username"], atFix["uid"], atFix["sub"], inFix["sub"], inFix["username"], inFix["uid"])
 	}
 
 	f := start(t, StyleOkta)
-	code, verifier := nativeCode(t, f)
-	ac := f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", "")
+	ac := codeTokens(t, f, "alice", "openid profile email")
 	idt, err := oauth.DecodeJWT(fmt.Sprint(ac.body["id_token"]))
 	if err != nil {
 		t.Fatalf("no ID token in %s", ac.raw)
@@ -420,10 +435,107 @@ func TestOktaSubjectsMatchTheFixtures(t *testing.T) {
 		{"access token uid", at.Claims.String("uid"), userID},
 		{"access token sub", at.Claims.String("sub"), email},
 		{"introspection sub", fmt.Sprint(intro.body["sub"]), email},
+		{"introspection username", fmt.Sprint(intro.body["username"]), email},
+		{"introspection uid", fmt.Sprint(intro.body["uid"]), userID},
 		{"userinfo sub", fmt.Sprint(ui["sub"]), userID},
+		{"userinfo preferred_username", fmt.Sprint(ui["preferred_username"]), idt.Claims.String("preferred_username")},
+		{"ID token preferred_username", idt.Claims.String("preferred_username"), email},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s: got %q, want %q", c.what, c.got, c.want)
 		}
 	}
+}
+
+// Okta's introspection of a refresh token: the fixture's members in its
+// order, token_type and username as the fixture has them (Bearer; the
+// login, the sub), and a device_id shaped like the fixture's that the next
+// refresh token of the grant keeps.
+func TestOktaRefreshIntrospectionMatchesTheFixture(t *testing.T) {
+	const name = "okta/introspection-active-refresh-token.json"
+	var fix map[string]any
+	if err := json.Unmarshal(oauthtest.Fixture(t, name), &fix); err != nil {
+		t.Fatal(err)
+	}
+	deviceID := regexp.MustCompile(`^[0-9A-Za-z]{20}$`)
+	if fix["token_type"] != "Bearer" || fix["username"] != fix["sub"] || !deviceID.MatchString(fmt.Sprint(fix["device_id"])) {
+		t.Fatalf("the fixture no longer says what this test holds the server to: token_type %v, username %v, sub %v, device_id %v",
+			fix["token_type"], fix["username"], fix["sub"], fix["device_id"])
+	}
+
+	f := start(t, StyleOkta)
+	ac := codeTokens(t, f, "alice", "openid profile email offline_access")
+	at, err := oauth.DecodeJWT(fmt.Sprint(ac.body["access_token"]))
+	if err != nil {
+		t.Fatalf("no JWT access token in %s", ac.raw)
+	}
+	introspect := func(rt any) answer {
+		return f.post(t, f.s.paths().introspect, url.Values{"token": {fmt.Sprint(rt)}}, IntrospectClientID, IntrospectClientSecret)
+	}
+	first := introspect(ac.body["refresh_token"])
+	if got, want := keysInOrder(t, []byte(first.raw)), keysInOrder(t, oauthtest.Fixture(t, name)); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("members:\n got %v\nwant %v", got, want)
+	}
+	login := at.Claims.String("sub")
+	for _, c := range []struct{ what, got, want string }{
+		{"active", fmt.Sprint(first.body["active"]), "true"},
+		{"token_type", fmt.Sprint(first.body["token_type"]), "Bearer"},
+		{"username", fmt.Sprint(first.body["username"]), login},
+		{"sub", fmt.Sprint(first.body["sub"]), login},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: got %q, want %q", c.what, c.got, c.want)
+		}
+	}
+	dev := fmt.Sprint(first.body["device_id"])
+	if !deviceID.MatchString(dev) {
+		t.Errorf("device_id: got %q, want %v", dev, deviceID)
+	}
+	rf := f.post(t, f.s.paths().token, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {fmt.Sprint(ac.body["refresh_token"])},
+		"client_id": {NativeClientID}}, "", "")
+	if got := fmt.Sprint(introspect(rf.body["refresh_token"]).body["device_id"]); got != dev {
+		t.Errorf("device_id after a refresh: got %q, want the grant's %q", got, dev)
+	}
+}
+
+// An Okta ID token's idp is the org's id when the user signed in with Okta
+// itself: shaped as the fixture's, and the same in every ID token.
+func TestOktaIDTokenIdpIsTheOrg(t *testing.T) {
+	var fix map[string]any
+	if err := json.Unmarshal(oauthtest.Fixture(t, "okta/id-token-payload.json"), &fix); err != nil {
+		t.Fatal(err)
+	}
+	orgID := regexp.MustCompile(`^00o[0-9A-Za-z]{17}$`)
+	if !orgID.MatchString(fmt.Sprint(fix["idp"])) {
+		t.Fatalf("the fixture's idp %v is no longer %v", fix["idp"], orgID)
+	}
+	f := start(t, StyleOkta)
+	idp := func(user string) string {
+		ac := codeTokens(t, f, user, "openid")
+		idt, err := oauth.DecodeJWT(fmt.Sprint(ac.body["id_token"]))
+		if err != nil {
+			t.Fatalf("no ID token in %s", ac.raw)
+		}
+		return idt.Claims.String("idp")
+	}
+	a, b := idp("alice"), idp("bob")
+	if !orgID.MatchString(a) {
+		t.Errorf("idp: got %q, want %v", a, orgID)
+	}
+	if a != b {
+		t.Errorf("idp of two sign-ins: got %q and %q, want the org's one id", a, b)
+	}
+}
+
+// codeTokens signs user in through the native client's code flow (PKCE,
+// nonce "n") for scope and returns the token endpoint's answer.
+func codeTokens(t *testing.T, f *fixture, user, scope string) answer {
+	t.Helper()
+	verifier, challenge := pkce()
+	redirect := "http://127.0.0.1:40000/callback"
+	q := url.Values{"client_id": {NativeClientID}, "redirect_uri": {redirect}, "response_type": {"code"}, "nonce": {"n"},
+		"scope": {scope}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+	code := codeFlow(t, f, q, user, user).Query().Get("code")
+	return f.post(t, f.s.paths().token, url.Values{"grant_type": {"authorization_code"}, "code": {code},
+		"redirect_uri": {redirect}, "client_id": {NativeClientID}, "code_verifier": {verifier}}, "", "")
 }

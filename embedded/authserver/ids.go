@@ -2,6 +2,7 @@ package authserver
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 )
@@ -25,3 +26,15 @@ func newUUID() string {
 }
 
 func decodeB64(s string) ([]byte, error) { return base64.RawURLEncoding.DecodeString(s) }
+
+// alnum is n letters and digits (n ≤ 32) drawn from seed: the same seed,
+// the same id, as Okta's ids (0oa…, 00u…, 00o…) look.
+func alnum(seed string, n int) string {
+	const chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	sum := sha256.Sum256([]byte(seed))
+	out := make([]byte, n)
+	for i := range out {
+		out[i] = chars[int(sum[i])%len(chars)]
+	}
+	return string(out)
+}

@@ -30,8 +30,12 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 	rec, why := s.lookupRefresh(tok)
 	if rec != nil {
 		s.publish(r, c.ID, 200, "introspected a refresh token: active")
-		writeJSON(w, 200, orderedJSON{{"active", true}, {"scope", strings.Join(rec.scopes, " ")}, {"client_id", rec.clientID},
-			{"token_type", "refresh_token"}, {"exp", rec.refreshEx.Unix()}, {"sub", subOf(rec)}})
+		out := orderedJSON{{"active", true}, {"scope", strings.Join(rec.scopes, " ")}, {"client_id", rec.clientID},
+			{"token_type", "refresh_token"}, {"exp", rec.refreshEx.Unix()}, {"sub", subOf(rec)}}
+		if s.isOkta() {
+			out = oktaRefreshIntrospection(rec)
+		}
+		writeJSON(w, 200, out)
 		return
 	}
 	if why == "" {

@@ -50,6 +50,7 @@ type issueOpts struct {
 type issued struct {
 	access, refresh, idToken, scope, sid string
 	expiresIn                            int
+	forUser                              bool // false: a client's own token (client credentials)
 }
 
 func (s *Server) accessTTL() time.Duration {
@@ -89,7 +90,7 @@ func (s *Server) issue(c *Client, u *user, scopes []string, o issueOpts) (ordere
 	}
 	s.record(jti, rec)
 	t := issued{access: at, refresh: rec.refresh, idToken: idt, scope: strings.Join(scopes, " "), sid: o.sid,
-		expiresIn: int(s.accessTTL().Seconds())}
+		expiresIn: int(s.accessTTL().Seconds()), forUser: u != nil}
 	if s.isOkta() {
 		return oktaTokenResponse(t), nil
 	}

@@ -35,16 +35,25 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 		writeBearerChallenge(w, "", errInsufficientScope().WithDescription("the token was not issued with openid"))
 		return
 	}
+	if s.isOkta() && !slices.ContainsFunc(rec.scopes, func(sc string) bool { return slices.Contains(oktaUserinfoScopes, sc) }) {
+		// Okta answers only for a claim scope, in these words
+		// (testdata/fixtures/manifest.json, userinfo 403).
+		s.publish(r, rec.clientID, 403, "userinfo refused: openid without profile, email, address or phone")
+		writeBearerChallenge(w, "", errInsufficientScope().WithDescription(
+			"The access token must provide access to at least one of these scopes - profile, email, address or phone"))
+		return
+	}
 	u := rec.user
-	sub := subOf(rec)
+	sub, login := subOf(rec), u.Username
 	if s.isOkta() {
 		// Okta's access token names the login, its ID token the user's
-		// id: userinfo's sub is the ID token's (OIDC Core §5.3.2).
-		sub = oktaUserID(u)
+		// id: userinfo's sub is the ID token's (OIDC Core §5.3.2), and so
+		// is its preferred_username, the login e-mail.
+		sub, login = oktaUserID(u), u.Email
 	}
 	out := orderedJSON{{"sub", sub}}
 	if slices.Contains(rec.scopes, "profile") {
-		out = append(out, kv{"name", u.Name}, kv{"preferred_username", u.Username}, kv{"given_name", u.Given}, kv{"family_name", u.Family})
+		out = append(out, kv{"name", u.Name}, kv{"preferred_username", login}, kv{"given_name", u.Given}, kv{"family_name", u.Family})
 	}
 	if slices.Contains(rec.scopes, "email") {
 		out = append(out, kv{"email", u.Email}, kv{"email_verified", true})
@@ -53,6 +62,10 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = writeRaw(w, out)
 }
+
+// oktaUserinfoScopes are the scopes Okta's userinfo needs one of, beside
+// openid.
+var oktaUserinfoScopes = []string{"profile", "email", "address", "phone"}
 
 // writeBearerChallenge refuses a resource request the RFC 6750 §3 way: the
 // error in a WWW-Authenticate: Bearer challenge and an empty body. realm is
