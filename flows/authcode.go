@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/oauthlab/oauthlab/oauth"
 )
@@ -155,9 +157,11 @@ func userinfoStep() Step {
 			claims, ex, err := oauth.UserInfo(ctx, env.HTTP, vars[VarUserinfoEndpoint], vars[VarAccessToken])
 			r.Exchanges = ex
 			if err != nil {
-				// Only a refusal of the token: a userinfo endpoint that is
-				// down or failing is not excused by the token's aud.
-				if aud := apiAudience(vars[VarAccessToken], env.Settings.issuer()); aud != "" && tokenRefused(err) {
+				// Only a refusal of the token for no other reason: a userinfo
+				// endpoint that is down or failing, or a token that has
+				// expired or been revoked, is not excused by the token's aud.
+				if aud := apiAudience(vars[VarAccessToken], env.Settings.issuer()); aud != "" && tokenRefused(err) &&
+					!refusedForAnotherReason(vars[VarAccessToken], err, env.Clock()) {
 					// Not a failure of the flow: the token is for an API.
 					r.Checks = []oauth.Check{{Name: "userinfo", Status: oauth.Warn, Reason: "userinfo refused the access token because it was issued for the API " + aud +
 						" (its aud), not for the authorization server (RFC 9068 §4: a token is only for its audience); the ID token already says who signed in"}}
@@ -184,6 +188,28 @@ func userinfoStep() Step {
 func tokenRefused(err error) bool {
 	e := oauth.Explain(err)
 	return e != nil && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden) && e.Code != string(oauth.ErrInsufficientScope)
+}
+
+// refusalReasons are words in a refusal's error_description that name a
+// reason other than the token's audience. Keycloak and Okta say no more
+// than "Token verification failed" and "The access token is invalid" for
+// an expired or revoked token (testdata/fixtures/manifest.json, userinfo),
+// so the token's own exp is asked too; Keycloak names a lightweight token.
+var refusalReasons = []string{"expired", "revoked", "inactive", "not active", "lightweight"}
+
+// refusedForAnotherReason reports whether userinfo's refusal err of
+// accessToken has a cause other than its aud: the token had expired by
+// its exp at now, or the server's description says expired, revoked,
+// inactive or lightweight.
+func refusedForAnotherReason(accessToken string, err error, now time.Time) bool {
+	if jwt, derr := oauth.DecodeJWT(accessToken); derr == nil {
+		if exp, ok := jwt.Claims.Time("exp"); ok && !now.Before(exp) {
+			return true
+		}
+	}
+	e := oauth.Explain(err)
+	desc := strings.ToLower(e.Description)
+	return slices.ContainsFunc(refusalReasons, func(w string) bool { return strings.Contains(desc, w) })
 }
 
 // apiAudience returns the access token's aud when it is a JWT meant for

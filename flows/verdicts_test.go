@@ -254,3 +254,58 @@ func TestUserinfoExcusesOnlyARefusalOfTheToken(t *testing.T) {
 		})
 	}
 }
+
+// A token meant for an API excuses userinfo's refusal only when nothing
+// else explains it: an access token already expired by its exp (Keycloak
+// and Okta then say only "Token verification failed" or "The access token
+// is invalid"), or a refusal whose description says expired, revoked,
+// inactive or lightweight, fails the step with the server's reason.
+func TestUserinfoDoesNotBlameTheAudienceForAnExpiredOrRevokedToken(t *testing.T) {
+	now := time.Unix(1767225600, 0)
+	live := fakeJWT(fmt.Sprintf(`{"aud":"api://default","exp":%d}`, now.Add(time.Hour).Unix()))
+	expired := fakeJWT(fmt.Sprintf(`{"aud":"api://default","exp":%d}`, now.Add(-time.Minute).Unix()))
+	const (
+		keycloak = `Bearer realm="demo", error="invalid_token", error_description="Token verification failed"`
+		okta     = `Bearer error="invalid_token", error_description="The access token is invalid"`
+	)
+	for _, tc := range []struct {
+		name, token, challenge string
+		fail                   bool
+	}{
+		{"keycloak, live token", live, keycloak, false},
+		{"okta, live token", live, okta, false},
+		{"keycloak, expired by exp", expired, keycloak, true},
+		{"okta, expired by exp", expired, okta, true},
+		{"says expired", live, `Bearer error="invalid_token", error_description="The access token expired"`, true},
+		{"says revoked", live, `Bearer error="invalid_token", error_description="token has been revoked"`, true},
+		{"says inactive", live, `Bearer error="invalid_token", error_description="Token is inactive"`, true},
+		{"keycloak lightweight", live, `Bearer realm="demo", error="invalid_token", error_description="Lightweight access token not allowed for userinfo endpoint"`, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("WWW-Authenticate", tc.challenge)
+				w.WriteHeader(http.StatusUnauthorized)
+			}))
+			defer srv.Close()
+			env := &Env{HTTP: &http.Client{}, Now: func() time.Time { return now },
+				Settings: Settings{Issuer: "https://example.okta.com/oauth2/default", ClientID: "cli", Scopes: []string{"openid"}}}
+			r := userinfoStep().Run(context.Background(), env, Vars{VarUserinfoEndpoint: srv.URL, VarAccessToken: tc.token})
+			if r.Failed() != tc.fail {
+				t.Fatalf("step failed: got %v (%v %+v), want %v", r.Failed(), r.Err, r.Checks, tc.fail)
+			}
+			if !tc.fail {
+				if len(r.Checks) != 1 || r.Checks[0].Status != oauth.Warn || !strings.Contains(r.Checks[0].Reason, "api://default") {
+					t.Fatalf("checks: got %+v, want one warning naming the aud", r.Checks)
+				}
+				return
+			}
+			desc := oauth.ParseBearerChallenge(tc.challenge).ErrorDescription
+			if r.Err == nil || !strings.Contains(r.Err.Error(), desc) {
+				t.Fatalf("error: got %v, want the server's reason %q", r.Err, desc)
+			}
+			if len(r.Checks) != 0 {
+				t.Fatalf("checks: got %+v, want none blaming the aud", r.Checks)
+			}
+		})
+	}
+}

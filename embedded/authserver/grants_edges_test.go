@@ -505,6 +505,63 @@ func TestAnotherClientCannotRevoke(t *testing.T) {
 	}
 }
 
+// The client's own refresh token is revoked only while it lives: once
+// expired or already revoked, revoking it revokes nothing and is answered
+// as an expired access token is (Keycloak: 200 with invalid_token, the
+// answer of fixture keycloak/revocation-unknown-token.json; Okta: 200,
+// RFC 7009 §2.2), and the event does not say "revoked the token".
+func TestRevokingAnOwnDeadRefreshTokenRevokesNothing(t *testing.T) {
+	for _, style := range bothStyles {
+		t.Run(string(style), func(t *testing.T) {
+			f, clk := startDevice(t, style)
+			ch, cancel := f.bus.Subscribe(256)
+			defer cancel()
+			revoke := func(tok string) (answer, string) {
+				a := f.post(t, f.s.paths().revoke, url.Values{"token": {tok}}, NativeClientID, "")
+				for {
+					select {
+					case e := <-ch:
+						if strings.HasSuffix(e.Path, f.s.paths().revoke) {
+							return a, e.Decision
+						}
+					case <-time.After(5 * time.Second):
+						t.Fatal("no revocation event")
+					}
+				}
+			}
+			code, verifier := nativeCode(t, f)
+			_, live := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+			code, verifier = nativeCode(t, f)
+			at, rt := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+
+			// The opposite case: a live refresh token is revoked.
+			if a, ev := revoke(live); a.status != 200 || a.raw != "" || ev != "revoked the token" {
+				t.Fatalf("revoking a live refresh token: got %d %q, event %q; want 200, no body, \"revoked the token\"", a.status, a.raw, ev)
+			}
+			if f.active(t, live) {
+				t.Fatal("the revoked refresh token is still active")
+			}
+			clk.add(max(refreshTTL, f.s.accessTTL()))
+			expiredAccess, _ := revoke(at)
+			for name, tc := range map[string]struct{ tok, why string }{
+				"already revoked": {live, "revoked token"},
+				"expired":         {rt, "expired token"},
+			} {
+				a, ev := revoke(tc.tok)
+				if a.status != expiredAccess.status || a.raw != expiredAccess.raw {
+					t.Errorf("%s refresh token: got %d %q, want %d %q as for an expired access token", name, a.status, a.raw, expiredAccess.status, expiredAccess.raw)
+				}
+				if strings.Contains(ev, "revoked the token") || !strings.Contains(ev, tc.why) {
+					t.Errorf("%s refresh token: event %q, want one saying %q", name, ev, tc.why)
+				}
+			}
+			if style == StyleKeycloak && expiredAccess.body["error"] != "invalid_token" {
+				t.Errorf("Keycloak, expired token: got %s, want 200 with invalid_token", expiredAccess.raw)
+			}
+		})
+	}
+}
+
 // Introspection says inactive for a token past its life, access or
 // refresh, whatever else is true of it (RFC 7662 §2.2).
 func TestExpiredTokensAreInactive(t *testing.T) {

@@ -81,10 +81,7 @@ func newToken(t flows.Token, o Options) Token {
 // now; exp says whether the token has expired.
 func describeTime(claim string, at, now time.Time) string {
 	d := at.Sub(now).Round(time.Second)
-	local := at.Local().Format("15:04:05")
-	if d > 20*time.Hour || d < -20*time.Hour {
-		local = at.Local().Format("2006-01-02 15:04") // a bare clock time would mislead
-	}
+	local := flows.Clock(at, now) // with the date when not today
 	switch {
 	case claim == "exp" && d > 0:
 		return fmt.Sprintf("%s  (expires in %s)", local, flows.Span(d))

@@ -105,9 +105,12 @@ func TestDescribeTime(t *testing.T) {
 		{"exp", now, "00:02:00  (EXPIRED 0s ago)"},
 		{"iat", now.Add(-time.Minute), "00:01:00  (1m0s ago)"},
 		{"nbf", now.Add(time.Minute), "00:03:00  (in 1m0s)"},
-		// Far from now, a bare clock time would mislead: the date too.
-		{"exp", now.Add(-49 * time.Hour), "2025-12-29 23:02  (EXPIRED 2d1h ago)"},
-		{"iat", now.Add(30 * 24 * time.Hour), "2026-01-31 00:02  (in 30d0h)"},
+		// On another day, a bare clock time would read as today's: the
+		// date too, however near (flows.Clock's one rule).
+		{"exp", now.Add(-49 * time.Hour), "2025-12-29 23:02:00  (EXPIRED 2d1h ago)"},
+		{"iat", now.Add(30 * 24 * time.Hour), "2026-01-31 00:02:00  (in 30d0h)"},
+		{"iat", now.Add(-5 * time.Minute), "2025-12-31 23:57:00  (5m0s ago)"},
+		{"exp", now.Add(23 * time.Hour), "23:02:00  (expires in 23h0m0s)"},
 	} {
 		if got := describeTime(tc.claim, tc.at, now); got != tc.want {
 			t.Errorf("%s at %v: got %q, want %q", tc.claim, tc.at, got, tc.want)
