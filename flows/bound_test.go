@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -38,43 +37,32 @@ func TestASenderConstrainedTokenIsNotABearerToken(t *testing.T) {
 	}
 
 	// oidc-provider's answer to a DPoP-bound token sent as Bearer (testdata/interop/README.md).
-	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("WWW-Authenticate", `DPoP algs="ES256 Ed25519 EdDSA", error="invalid_token", error_description="invalid token provided"`)
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusUnauthorized)
-		w.Write([]byte(`{"error":"invalid_token","error_description":"invalid token provided"}`))
-	}))
-	defer refusing.Close()
-	taking := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`[]`)) }))
-	defer taking.Close()
+	op := refusing(t, `DPoP algs="ES256 Ed25519 EdDSA", error="invalid_token", error_description="invalid token provided"`,
+		`{"error":"invalid_token","error_description":"invalid token provided"}`)
+	taking := answering(t, http.StatusOK, `[]`)
 
-	r = CallAPI(APIRequest{Path: refusing.URL + "/me"}).Run(context.Background(), env, Vars{VarAccessToken: bound})
+	r = CallAPI(APIRequest{Path: op + "/me"}).Run(context.Background(), env, Vars{VarAccessToken: bound})
 	var e *oauth.Error
 	if !errors.As(r.Err, &e) || !strings.Contains(e.Cause, "bound to a DPoP key") || !strings.Contains(e.Try, "Authorization: DPoP") {
 		t.Errorf("401 to a bound token: got %+v, want the binding as the cause", r.Err)
 	}
-	r = CallAPI(APIRequest{Path: refusing.URL + "/me"}).Run(context.Background(), env, Vars{VarAccessToken: bearer})
+	r = CallAPI(APIRequest{Path: op + "/me"}).Run(context.Background(), env, Vars{VarAccessToken: bearer})
 	if !errors.As(r.Err, &e) || strings.Contains(e.Cause, "bound") {
 		t.Errorf("401 to a bearer token: got %+v, want no word of a binding", r.Err)
 	}
 	// FakeBook's answer to it (embedded/fakebook: it takes bearer tokens
 	// only): the explanation of that answer says why, once.
-	fakebook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		const desc = "the token is bound to a DPoP key (cnf.jkt) and FakeBook accepts bearer tokens only: it cannot check that the sender holds that key, so it refuses the token; send it to an API that checks the proof, or get a bearer token"
-		w.Header().Set("WWW-Authenticate", `Bearer realm="fakebook", error="invalid_token", error_description="`+desc+`"`)
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusUnauthorized)
-		w.Write([]byte(`{"error":"invalid_token","error_description":"` + desc + `","failed_check":"cnf"}`))
-	}))
-	defer fakebook.Close()
-	r = CallAPI(APIRequest{Path: fakebook.URL + "/books"}).Run(context.Background(), env, Vars{VarAccessToken: bound})
+	const desc = "the token is bound to a DPoP key (cnf.jkt) and FakeBook accepts bearer tokens only: it cannot check that the sender holds that key, so it refuses the token; send it to an API that checks the proof, or get a bearer token"
+	fakebook := refusing(t, `Bearer realm="fakebook", error="invalid_token", error_description="`+desc+`"`,
+		`{"error":"invalid_token","error_description":"`+desc+`","failed_check":"cnf"}`)
+	r = CallAPI(APIRequest{Path: fakebook + "/books"}).Run(context.Background(), env, Vars{VarAccessToken: bound})
 	if !errors.As(r.Err, &e) || !strings.Contains(e.What, "bound to a key") || strings.Contains(e.Cause, "Otherwise") || !strings.Contains(e.Try, "get a bearer token") {
 		t.Errorf("FakeBook's 401 to a bound token: got %+v, want the binding explained once", r.Err)
 	}
-	r = CallAPI(APIRequest{Path: taking.URL + "/books"}).Run(context.Background(), env, Vars{VarAccessToken: bound})
+	r = CallAPI(APIRequest{Path: taking + "/books"}).Run(context.Background(), env, Vars{VarAccessToken: bound})
 	mustPass(t, "call", r)
 	check(t, r.Checks, CheckBound, oauth.Warn)
-	r = CallAPI(APIRequest{Path: taking.URL + "/books"}).Run(context.Background(), env, Vars{VarAccessToken: bearer})
+	r = CallAPI(APIRequest{Path: taking + "/books"}).Run(context.Background(), env, Vars{VarAccessToken: bearer})
 	if c := findCheck(r.Checks, CheckBound); c.Name != "" {
 		t.Errorf("a bearer token accepted: got %+v, want no cnf check", c)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -36,16 +35,12 @@ func TestAnIDTokenGivenAsAnAccessTokenIsSaidToBeOne(t *testing.T) {
 	}
 
 	// oidc-provider's userinfo refusing it.
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="op", error="invalid_token", error_description="invalid token provided"`)
-		w.WriteHeader(http.StatusUnauthorized)
-	}))
-	defer api.Close()
+	api := refusing(t, `Bearer realm="op", error="invalid_token", error_description="invalid token provided"`, "")
 	for _, tc := range []struct {
 		tok  string
 		want bool
 	}{{idt, true}, {at, false}} {
-		r = CallAPI(APIRequest{Path: api.URL + "/me"}).Run(context.Background(), env, Vars{VarAccessToken: tc.tok})
+		r = CallAPI(APIRequest{Path: api + "/me"}).Run(context.Background(), env, Vars{VarAccessToken: tc.tok})
 		var e *oauth.Error
 		if !errors.As(r.Err, &e) || strings.Contains(e.Cause, "looks like an ID token") != tc.want {
 			t.Errorf("401: got %+v, want the ID token named as the cause: %v", r.Err, tc.want)

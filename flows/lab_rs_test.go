@@ -29,6 +29,22 @@ func answering(t *testing.T, status int, body string) string {
 	return s.URL
 }
 
+// refusing is an API that answers every request 401 with challenge as its
+// WWW-Authenticate, and body (JSON) when there is one.
+func refusing(t *testing.T, challenge, body string) string {
+	t.Helper()
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("WWW-Authenticate", challenge)
+		if body != "" {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(s.Close)
+	return s.URL
+}
+
 func labEnv(s Settings) *Env { return &Env{HTTP: &http.Client{Timeout: 5 * time.Second}, Settings: s} }
 
 func onlyCheck(t *testing.T, r Result) oauth.Check {

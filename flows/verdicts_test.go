@@ -282,14 +282,9 @@ func TestUserinfoDoesNotBlameTheAudienceForAnExpiredOrRevokedToken(t *testing.T)
 		{"keycloak lightweight", live, `Bearer realm="demo", error="invalid_token", error_description="Lightweight access token not allowed for userinfo endpoint"`, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("WWW-Authenticate", tc.challenge)
-				w.WriteHeader(http.StatusUnauthorized)
-			}))
-			defer srv.Close()
 			env := &Env{HTTP: &http.Client{}, Now: func() time.Time { return now },
 				Settings: Settings{Issuer: "https://example.okta.com/oauth2/default", ClientID: "cli", Scopes: []string{"openid"}}}
-			r := userinfoStep().Run(context.Background(), env, Vars{VarUserinfoEndpoint: srv.URL, VarAccessToken: tc.token})
+			r := userinfoStep().Run(context.Background(), env, Vars{VarUserinfoEndpoint: refusing(t, tc.challenge, ""), VarAccessToken: tc.token})
 			if r.Failed() != tc.fail {
 				t.Fatalf("step failed: got %v (%v %+v), want %v", r.Failed(), r.Err, r.Checks, tc.fail)
 			}

@@ -32,6 +32,14 @@ func nativeCode(t *testing.T, f *fixture) (code, verifier string) {
 	return codeFlow(t, f, q, "alice", "alice").Query().Get("code"), verifier
 }
 
+// nativeTokens signs alice in for oauthlab-cli (nativeCode) and redeems
+// the code: her access and refresh tokens.
+func nativeTokens(t *testing.T, f *fixture) (access, refresh string) {
+	t.Helper()
+	code, verifier := nativeCode(t, f)
+	return tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+}
+
 func redeem(client, code, verifier string) url.Values {
 	return url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {edgeRedirect},
 		"client_id": {client}, "code_verifier": {verifier}}
@@ -196,8 +204,7 @@ func TestFailedRefreshKeepsTheRefreshToken(t *testing.T) {
 	for _, style := range bothStyles {
 		t.Run(string(style), func(t *testing.T) {
 			f := start(t, style, func(c *Config) { c.Clients = []Client{otherApp} })
-			code, verifier := nativeCode(t, f)
-			_, rt := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+			_, rt := nativeTokens(t, f)
 			wantScope := f.s.pick("Invalid scopes: "+ScopeAdmin, "The requested scope is invalid, unknown, or malformed.")
 			if a := f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt, "scope", ScopeAdmin), "", ""); a.status != 400 ||
 				a.body["error"] != "invalid_scope" || a.body["error_description"] != wantScope {
@@ -222,8 +229,7 @@ func TestRefreshReuseRevokesTheGrant(t *testing.T) {
 			f := start(t, style, func(c *Config) { c.Clients = []Client{otherApp} })
 			ch, cancel := f.bus.Subscribe(256)
 			defer cancel()
-			code, verifier := nativeCode(t, f)
-			at0, rt0 := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+			at0, rt0 := nativeTokens(t, f)
 			at1, rt1 := tokensOf(t, f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt0), "", ""))
 			if a := f.post(t, f.s.paths().token, refreshForm(otherApp.ID, rt0), "", ""); a.status != 400 || a.body["error"] != "invalid_grant" {
 				t.Fatalf("another client presenting the rotated-out token: got %d %s, want 400 invalid_grant", a.status, a.raw)
@@ -436,8 +442,7 @@ func TestIntrospectionSaysWhyARefreshTokenIsInactive(t *testing.T) {
 	f := start(t, StyleKeycloak)
 	ch, cancel := f.bus.Subscribe(256)
 	defer cancel()
-	code, verifier := nativeCode(t, f)
-	_, rt0 := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+	_, rt0 := nativeTokens(t, f)
 	_, rt1 := tokensOf(t, f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt0), "", ""))
 	inactiveBecause := func(tok, why string) {
 		t.Helper()
@@ -461,8 +466,7 @@ func TestExpiredRefreshTokenIsRefused(t *testing.T) {
 	for _, style := range bothStyles {
 		t.Run(string(style), func(t *testing.T) {
 			f, clk := startDevice(t, style)
-			code, verifier := nativeCode(t, f)
-			_, rt := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+			_, rt := nativeTokens(t, f)
 			clk.add(refreshTTL)
 			if a := f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt), "", ""); a.status != 400 || a.body["error"] != "invalid_grant" || a.body["access_token"] != nil {
 				t.Fatalf("a refresh token used %s after it was issued: got %d %s, want 400 invalid_grant", refreshTTL, a.status, a.raw)
@@ -480,8 +484,7 @@ func TestAnotherClientCannotRevoke(t *testing.T) {
 			f := start(t, style)
 			ch, cancel := f.bus.Subscribe(256)
 			defer cancel()
-			code, verifier := nativeCode(t, f)
-			at, rt := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+			at, rt := nativeTokens(t, f)
 			for name, tok := range map[string]string{"access": at, "refresh": rt} {
 				a := f.post(t, f.s.paths().revoke, url.Values{"token": {tok}}, DemoClientID, DemoClientSecret)
 				if style == StyleOkta { // its event does not call the token unknown
@@ -529,10 +532,8 @@ func TestRevokingAnOwnDeadRefreshTokenRevokesNothing(t *testing.T) {
 					}
 				}
 			}
-			code, verifier := nativeCode(t, f)
-			_, live := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
-			code, verifier = nativeCode(t, f)
-			at, rt := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+			_, live := nativeTokens(t, f)
+			at, rt := nativeTokens(t, f)
 
 			// The opposite case: a live refresh token is revoked.
 			if a, ev := revoke(live); a.status != 200 || a.raw != "" || ev != "revoked the token" {
@@ -568,8 +569,7 @@ func TestExpiredTokensAreInactive(t *testing.T) {
 	for _, style := range bothStyles {
 		t.Run(string(style), func(t *testing.T) {
 			f, clk := startDevice(t, style)
-			code, verifier := nativeCode(t, f)
-			at, rt := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+			at, rt := nativeTokens(t, f)
 			if !f.active(t, at) || !f.active(t, rt) {
 				t.Fatal("fresh tokens are inactive")
 			}

@@ -67,8 +67,7 @@ func TestWeakCodeReplay(t *testing.T) {
 // stay active.
 func TestWeakNoRefreshRotation(t *testing.T) {
 	bothWays(t, Weaknesses{NoRefreshRotation: true}, func(t *testing.T, f *fixture, ch <-chan events.Event, weak bool) {
-		code, verifier := nativeCode(t, f)
-		_, rt0 := tokensOf(t, f.post(t, f.s.paths().token, redeem(NativeClientID, code, verifier), "", ""))
+		_, rt0 := nativeTokens(t, f)
 		at1, rt1 := tokensOf(t, f.post(t, f.s.paths().token, refreshForm(NativeClientID, rt0), "", ""))
 		if (rt1 == rt0) != weak {
 			t.Fatalf("weak=%v: the refresh token came back the same: %v, want %v", weak, rt1 == rt0, weak)
